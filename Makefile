@@ -1,0 +1,63 @@
+# Cordon: `make run` sets up a fresh machine and serves; `make test` runs everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask
+PORT ?= 5000
+HOST ?= 127.0.0.1
+NEO4J_LIB := .neo4j/lib
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+SCALE ?= 10k
+export FLASK_APP := wsgi.py
+
+.PHONY: run serve stop test lint format bench setup system-packages neo4j chromium clean-test
+
+run: setup ## install what is missing, migrate, create the first admin, serve
+	$(FLASK) db upgrade
+	$(FLASK) users bootstrap-admin
+	$(MAKE) serve
+
+serve:
+	@echo "Cordon on http://$(HOST):$(PORT)"
+	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 \
+	  --timeout 120 --access-logfile - wsgi:app
+
+stop: ## stop the embedded Neo4j cleanly
+	@if [ -x $(FLASK) ]; then $(FLASK) neo4j stop; fi
+
+setup: system-packages $(VENV)/.installed neo4j
+
+system-packages: ## Java and Maven for Neo4j, from Debian's packages when missing
+	@command -v java >/dev/null && command -v mvn >/dev/null || { \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q openjdk-17-jre-headless maven; }
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+neo4j: $(NEO4J_LIB)/.installed ## Neo4j Community jars from Maven Central
+
+$(NEO4J_LIB)/.installed: graph/embedded/pom.xml
+	mvn -q -B -f graph/embedded/pom.xml dependency:copy-dependencies \
+	  -DincludeScope=runtime -DoutputDirectory=$(abspath $(NEO4J_LIB))
+	touch $@
+
+chromium: ## Debian's Chromium for the browser tests
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+lint:
+	$(BIN)/ruff check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+test: setup chromium ## ruff, then unit, integration and browser tests on a throwaway Neo4j
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: setup ## benchmarks; SCALE=10k (default), 100k or 1m
+	$(BIN)/python -m bench.run --scale $(SCALE)

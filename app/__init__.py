@@ -1,0 +1,75 @@
+"""Cordon: intelligence case management and risk targeting for customs administrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+
+from app.extensions import csrf, login_manager
+from config import Config, config_for_environment, instance_secret
+from graph.db import Neo4jExtension
+
+# Endpoints a stranger may reach; everything else requires a signed-in officer, so a new
+# page is protected without anyone remembering to protect it.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz"}
+PUBLIC_BLUEPRINTS = {"api", "hotline"}  # the API checks bearer tokens itself
+
+
+def create_app(
+    config: type[Config] | None = None, overrides: dict[str, Any] | None = None
+) -> Flask:
+    app = Flask(__name__, instance_path=None)
+    app.config.from_object(config or config_for_environment())
+    app.config.update(overrides or {})
+    data_dir = Path(app.config["CORDON_DATA"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(data_dir)
+
+    Neo4jExtension(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from app import errors
+    from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.cli import register_cli
+    from app.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # bearer tokens only, never cookies, so no CSRF exposure
+    errors.register(app)
+    register_cli(app)
+
+    @app.before_request
+    def require_login():
+        if request.endpoint is None:
+            return None  # unknown URL: let the router answer 404
+        if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+            "form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

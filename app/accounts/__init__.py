@@ -1,0 +1,1 @@
+"""Accounts: users, roles, units and API tokens, shared by pages, API and CLI."""

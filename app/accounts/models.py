@@ -1,0 +1,42 @@
+"""The signed-in officer as Flask-Login and the services see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_login import UserMixin
+
+from app.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class User(UserMixin):
+    id: str
+    email: str
+    name: str
+    role: Role
+    unit: str
+    active: bool = True
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> User:
+        return cls(
+            id=row["id"],
+            email=row["email"],
+            name=row.get("name") or row["email"],
+            role=Role(row["role"]),
+            unit=row["unit"],
+            active=bool(row.get("active", True)),
+        )
+
+    def to_public(self) -> dict[str, str]:
+        return {"email": self.email, "role": self.role.value, "unit": self.unit, "name": self.name}

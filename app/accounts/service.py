@@ -1,0 +1,190 @@
+"""Account rules shared by the login form, the admin pages, the API and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.accounts.models import User
+from app.accounts.passwords import DUMMY_HASH, hash_password, policy_problems, verify_password
+from app.accounts.roles import Role, UnitKind
+from graph.connection import Graph
+from graph.errors import Duplicate, NotFound
+from graph.units import UnitRepository
+from graph.users import UserRepository
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+UNIT_NAME = re.compile(r"^[\w][\w .\-/]{0,63}$")
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=10)
+TOKEN_PREFIX = "cdn_"  # noqa: S105 - marks Cordon tokens, not a secret
+
+
+class AccountError(ValueError):
+    """A request about accounts that breaks a rule; the message is shown to the user.
+
+    ``field`` names the form field the message belongs to.
+    """
+
+    def __init__(self, message: str, field: str = "email") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    locked: bool = False
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if len(email) > 254 or not EMAIL.match(email):
+        raise AccountError("Enter a valid e-mail address.")
+    return email
+
+
+def create_user(
+    graph: Graph,
+    email: str,
+    *,
+    role: str,
+    unit: str,
+    password: str,
+    name: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise AccountError(f"Unknown role {role!r}.", "role") from None
+    problems = policy_problems(password, email)
+    if problems:
+        raise AccountError("Password " + "; ".join(problems) + ".", "password")
+    try:
+        row = UserRepository(graph).create(
+            id=str(uuid.uuid4()),
+            email=email,
+            name=(name or "").strip()[:120] or email.split("@")[0],
+            role=role_value.value,
+            unit=unit,
+            password_hash=hash_password(password),
+        )
+    except Duplicate:
+        raise AccountError(f"A user with e-mail {email} exists already.") from None
+    except NotFound:
+        raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
+    return User.from_row(row)
+
+
+def update_user(
+    graph: Graph, user_id: str, *, name: str, role: str, unit: str, active: bool
+) -> None:
+    try:
+        Role(role)
+    except ValueError:
+        raise AccountError(f"Unknown role {role!r}.", "role") from None
+    repo = UserRepository(graph)
+    current = repo.get(user_id)
+    if current is None:
+        raise AccountError("No such user.")
+    demoting = current["role"] == Role.ADMIN and (role != Role.ADMIN or not active)
+    if demoting and repo.count_admins() <= 1:
+        raise AccountError("The last active administrator cannot be demoted or disabled.", "role")
+    try:
+        repo.update(user_id, name=name.strip()[:120], role=role, unit=unit, active=active)
+    except NotFound:
+        raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
+
+
+def authenticate(graph: Graph, email: str, password: str) -> LoginResult:
+    """Check a login; five failures in a row lock the account for ten minutes."""
+    repo = UserRepository(graph)
+    try:
+        row = repo.by_email(normalise_email(email))
+    except AccountError:
+        row = None
+    if row is None:
+        verify_password(DUMMY_HASH, password)
+        return LoginResult(None)
+    now = datetime.now(UTC)
+    if row.get("locked_until") and datetime.fromisoformat(row["locked_until"]) > now:
+        return LoginResult(None, locked=True)
+    if not verify_password(row["password_hash"], password) or not row.get("active", True):
+        failures = repo.record_login_failure(row["id"])
+        if failures >= MAX_FAILED_LOGINS:
+            repo.lock(row["id"], (now + LOCKOUT).isoformat())
+            return LoginResult(None, locked=True)
+        return LoginResult(None)
+    repo.record_login_success(row["id"])
+    return LoginResult(User.from_row(row))
+
+
+def load_user(graph: Graph, user_id: str) -> User | None:
+    row = UserRepository(graph).get(user_id)
+    return User.from_row(row) if row and row.get("active", True) else None
+
+
+def issue_token(graph: Graph, email: str) -> str:
+    """Create an API token for a user; only its SHA-256 is stored, so it is shown once."""
+    row = UserRepository(graph).by_email(normalise_email(email))
+    if row is None:
+        raise AccountError(f"No user with e-mail {email}.")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    UserRepository(graph).add_token(row["id"], _token_hash(token), token[:10])
+    return token
+
+
+def user_for_token(graph: Graph, token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = UserRepository(graph).by_token(_token_hash(token))
+    return User.from_row(row) if row and row.get("active", True) else None
+
+
+def _token_hash(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough; a slow one would tax every call.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_unit(graph: Graph, name: str, *, kind: str, parent: str | None = None) -> dict:
+    name = (name or "").strip()
+    if not UNIT_NAME.match(name):
+        raise AccountError("A unit name has 1–64 letters, digits, spaces, dots or dashes.", "name")
+    try:
+        kind_value = UnitKind(kind)
+    except ValueError:
+        raise AccountError(f"Unknown unit kind {kind!r}.", "kind") from None
+    if kind_value is not UnitKind.HQ and not parent:
+        raise AccountError(
+            "A regional unit or border crossing point needs a parent unit.", "parent"
+        )
+    try:
+        return UnitRepository(graph).create(name, kind_value.value, parent or None)
+    except Duplicate:
+        raise AccountError(f"Unit {name} exists already.", "name") from None
+    except NotFound:
+        raise AccountError(f"Parent unit {parent!r} does not exist.", "parent") from None
+
+
+def ensure_first_admin(graph: Graph, email: str, password: str | None) -> tuple[bool, str | None]:
+    """Create the first administrator if there is none.
+
+    Returns (created, generated password); the password is only returned when it was
+    generated here, so the caller prints it once.
+    """
+    repo = UserRepository(graph)
+    if repo.count_admins() > 0:
+        return False, None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(15)
+    UnitRepository(graph).ensure_headquarters()
+    create_user(
+        graph, email, role=Role.ADMIN.value, unit="HQ", password=password, name="Administrator"
+    )
+    return True, generated

@@ -1,0 +1,41 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.accounts.roles import Role, UnitKind
+
+ROLE_CHOICES = [SelectChoice(r.value, r.title) for r in Role]
+KIND_CHOICES = [SelectChoice(k.value, k.title) for k in UnitKind]
+
+
+def unit_choices(names: list[str], *, blank: bool = False) -> list[SelectChoice]:
+    return [SelectChoice("", "—")] * blank + [SelectChoice(n, n) for n in names]
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    name = StringField("Full name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    unit = SelectField("Unit", choices=[])
+    password = PasswordField(
+        "Initial password",
+        validators=[DataRequired(), Length(max=256)],
+        description="At least 12 characters.",
+    )
+    submit = SubmitField("Create user")
+
+
+class UserEditForm(FlaskForm):
+    name = StringField("Full name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    unit = SelectField("Unit", choices=[])
+    active = BooleanField("Account active")
+    submit = SubmitField("Save")
+
+
+class UnitCreateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=64)])
+    kind = SelectField("Kind", choices=KIND_CHOICES, default="regional")
+    parent = SelectField("Part of", choices=[])
+    submit = SubmitField("Create unit")

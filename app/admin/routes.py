@@ -1,0 +1,91 @@
+"""Administration of users and units (administrators only, see the blueprint)."""
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from app.accounts import service
+from app.accounts.service import AccountError
+from app.admin import bp
+from app.admin.forms import UnitCreateForm, UserCreateForm, UserEditForm, unit_choices
+from graph.db import get_graph
+from graph.units import UnitRepository
+from graph.users import UserRepository
+
+
+def _field_error(form, exc: AccountError) -> None:
+    field = getattr(form, exc.field, None) or next(iter(form))
+    field.errors.append(str(exc))
+
+
+def _unit_names() -> list[str]:
+    return [u["name"] for u in UnitRepository(get_graph()).list()]
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    form = UserCreateForm()
+    form.unit.choices = unit_choices(_unit_names())
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(
+                get_graph(),
+                form.email.data,
+                role=form.role.data,
+                unit=form.unit.data,
+                password=form.password.data,
+                name=form.name.data,
+            )
+        except AccountError as exc:
+            _field_error(form, exc)
+        else:
+            flash(f"User {user.email} created.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/users.html", users=UserRepository(get_graph()).list(), form=form)
+
+
+@bp.route("/users/<user_id>", methods=["GET", "POST"])
+def edit_user(user_id: str):
+    row = UserRepository(get_graph()).get(user_id)
+    if row is None:
+        abort(404)
+    form = UserEditForm(
+        data={
+            "name": row["name"],
+            "role": row["role"],
+            "unit": row["unit"],
+            "active": row["active"],
+        }
+    )
+    form.unit.choices = unit_choices(_unit_names())
+    if form.validate_on_submit():
+        try:
+            service.update_user(
+                get_graph(),
+                user_id,
+                name=form.name.data or "",
+                role=form.role.data,
+                unit=form.unit.data,
+                active=form.active.data,
+            )
+        except AccountError as exc:
+            _field_error(form, exc)
+        else:
+            flash(f"User {row['email']} saved.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", user=row, form=form)
+
+
+@bp.route("/units", methods=["GET", "POST"])
+def units():
+    form = UnitCreateForm()
+    form.parent.choices = unit_choices(_unit_names(), blank=True)
+    if form.validate_on_submit():
+        try:
+            unit = service.create_unit(
+                get_graph(), form.name.data, kind=form.kind.data, parent=form.parent.data or None
+            )
+        except AccountError as exc:
+            _field_error(form, exc)
+        else:
+            flash(f"Unit {unit['name']} created.", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/units.html", units=UnitRepository(get_graph()).list(), form=form)

@@ -1,0 +1,68 @@
+"""The OpenAPI 3.1 document served at /api/v1/openapi.json; grows with the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string"}, "detail": {}},
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {
+        str(code): {
+            "description": "Error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for code in codes
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Cordon API",
+            "version": "1",
+            "description": "Intelligence case management and risk targeting for customs. "
+            "Authenticate with `Authorization: Bearer TOKEN` (`flask tokens create EMAIL`).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": ERROR,
+                "Me": {
+                    "type": "object",
+                    "required": ["email", "role", "unit"],
+                    "properties": {
+                        "email": {"type": "string"},
+                        "role": {"type": "string"},
+                        "unit": {"type": "string"},
+                        "name": {"type": "string"},
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/me": {
+                "get": {
+                    "summary": "The caller",
+                    "operationId": "me",
+                    "responses": {
+                        "200": {
+                            "description": "The authenticated user",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Me"}}
+                            },
+                        },
+                        **_errors(401),
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,18 @@
+"""The JSON API under /api/v1 (see openapi.py for the document it serves)."""
+
+from flask import jsonify
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import openapi_document
+
+
+@bp.get("/me")
+@token_required
+def me():
+    return jsonify(api_user().to_public())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,149 @@
+"""``flask`` commands: schema, units, users, tokens and the embedded Neo4j."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.accounts import service
+from app.accounts.roles import Role, UnitKind
+from app.accounts.service import AccountError
+from graph import migrations
+from graph.db import get_graph
+from graph.units import UnitRepository
+from graph.users import UserRepository
+
+db_cli = AppGroup("db", help="Schema migrations.")
+units_cli = AppGroup("units", help="Organisational units.")
+users_cli = AppGroup("users", help="User accounts.")
+tokens_cli = AppGroup("tokens", help="API tokens.")
+neo4j_cli = AppGroup("neo4j", help="The embedded Neo4j (when NEO4J_URI is unset).")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations and make sure the HQ unit exists."""
+    graph = get_graph()
+    applied = migrations.upgrade(graph)
+    UnitRepository(graph).ensure_headquarters()
+    for migration in applied:
+        click.echo(f"applied V{migration.version:04d} {migration.name}")
+    click.echo(f"schema up to date ({len(applied)} applied now)")
+
+
+@db_cli.command("status")
+def db_status() -> None:
+    """List migrations and whether each is applied."""
+    for row in migrations.status(get_graph()):
+        mark = "applied" if row.applied else "pending"
+        click.echo(f"V{row.version:04d}  {row.name:<40} {mark}")
+
+
+@units_cli.command("create")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([k.value for k in UnitKind]), required=True)
+@click.option("--parent", default=None, help="Name of the parent unit.")
+def units_create(name: str, kind: str, parent: str | None) -> None:
+    try:
+        unit = service.create_unit(get_graph(), name, kind=kind, parent=parent)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created unit {unit['name']} ({unit['kind']})")
+
+
+@units_cli.command("list")
+def units_list() -> None:
+    for unit in UnitRepository(get_graph()).list():
+        click.echo(
+            f"{unit['name']:<24} {unit['kind']:<9} {unit['parent'] or '-':<24} {unit['members']}"
+        )
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--unit", default="HQ", show_default=True)
+@click.option("--name", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, role: str, unit: str, name: str | None, password_stdin: bool) -> None:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = service.create_user(
+            get_graph(), email, role=role, unit=unit, password=password, name=name
+        )
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role.value} {user.email} in {user.unit}")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    for user in UserRepository(get_graph()).list():
+        state = "active" if user["active"] else "disabled"
+        click.echo(f"{user['email']:<36} {user['role']:<13} {user['unit']:<20} {state}")
+
+
+@users_cli.command("bootstrap-admin")
+def users_bootstrap_admin() -> None:
+    """Create the first administrator if there is none (CORDON_ADMIN_EMAIL/PASSWORD)."""
+    email = current_app.config["CORDON_ADMIN_EMAIL"]
+    try:
+        created, generated = service.ensure_first_admin(
+            get_graph(), email, current_app.config["CORDON_ADMIN_PASSWORD"]
+        )
+    except AccountError as exc:
+        raise click.ClickException(f"first admin: {exc}") from None
+    if not created:
+        return
+    click.echo(f"created the first administrator: {email}")
+    if generated:
+        click.echo(f"  its generated password (shown once, change it): {generated}")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+def tokens_create(email: str) -> None:
+    """Print a new API token for EMAIL; only its hash is stored."""
+    try:
+        click.echo(service.issue_token(get_graph(), email))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _embedded():
+    embedded = current_app.extensions["neo4j"].embedded
+    if embedded is None:
+        raise click.ClickException("NEO4J_URI is set: Cordon does not manage that Neo4j.")
+    return embedded
+
+
+@neo4j_cli.command("start")
+def neo4j_start() -> None:
+    endpoint = _embedded().ensure_running()
+    click.echo(f"Neo4j serves Bolt on {endpoint.uri}")
+
+
+@neo4j_cli.command("stop")
+def neo4j_stop() -> None:
+    if _embedded().stop():
+        click.echo("Neo4j stopped")
+    else:
+        click.echo("Neo4j was not running")
+
+
+@neo4j_cli.command("status")
+def neo4j_status() -> None:
+    endpoint = _embedded().running()
+    click.echo(f"running on {endpoint.uri}" if endpoint else "not running")
+    sys.exit(0 if endpoint else 3)
+
+
+def register_cli(app: Flask) -> None:
+    for group in (db_cli, units_cli, users_cli, tokens_cli, neo4j_cli):
+        app.cli.add_command(group)

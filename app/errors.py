@@ -1,0 +1,53 @@
+"""Error pages and JSON errors: one mapping from failures to HTTP, HTML or JSON by request."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from graph.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(status: int, error: str, detail: object = None):
+    if wants_json():
+        return jsonify({"error": error, "detail": detail}), status
+    return render_template("errors/error.html", status=status, error=error, detail=detail), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500, exc.name, exc.description)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_response(400, "The form expired or was tampered with", exc.description)
+
+    @app.errorhandler(DatabaseUnavailable)
+    def database_unavailable(exc: DatabaseUnavailable):
+        return error_response(
+            503,
+            "Database unavailable",
+            "The graph database cannot be reached right now. Nothing was saved by this "
+            "request; please try again in a minute.",
+        )
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "Internal error", "The error was logged.")

@@ -1,0 +1,1 @@
+"""Synthetic register data for benchmarking and testing Cordon without real customs data."""

@@ -1,0 +1,75 @@
+"""Configuration from the environment; secrets from the environment or the instance folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_secret(data_dir: Path, name: str = "secret_key") -> str:
+    """Read a secret kept in the data folder, creating it (mode 0600) on first use."""
+    path = data_dir / name
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings for ``make run``; every value can be overridden from the environment."""
+
+    CORDON_DATA = os.environ.get("CORDON_DATA", str(BASE_DIR / "instance"))
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # else instance/secret_key, see create_app
+
+    # Neo4j: unset NEO4J_URI means "run our own embedded Neo4j on loopback".
+    NEO4J_URI = os.environ.get("NEO4J_URI") or None
+    NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")
+    NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "")
+    NEO4J_DATABASE = os.environ.get("NEO4J_DATABASE") or None
+    NEO4J_HEAP = os.environ.get("NEO4J_HEAP", "1g")
+    NEO4J_PAGECACHE = os.environ.get("NEO4J_PAGECACHE", "512m")
+    # How long the driver retries a transaction while the database is away (restart,
+    # leader election) before the request fails with "database unavailable".
+    NEO4J_RETRY_SECONDS = float(os.environ.get("NEO4J_RETRY_SECONDS", "15"))
+
+    CORDON_ADMIN_EMAIL = os.environ.get("CORDON_ADMIN_EMAIL", "admin@cordon.local")
+    CORDON_ADMIN_PASSWORD = os.environ.get("CORDON_ADMIN_PASSWORD") or None
+
+    GRADING_SCHEME = os.environ.get("CORDON_GRADING_SCHEME", "admiralty")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute session limit, seconds
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+
+
+class TestConfig(Config):
+    """Tests point NEO4J_URI at the throwaway Neo4j that the test session starts."""
+
+    TESTING = True
+    SECRET_KEY = "test-only-key"  # noqa: S105 - never used outside the test suite
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = True
+
+
+def config_for_environment() -> type[Config]:
+    return ProductionConfig if os.environ.get("CORDON_ENV") == "production" else Config

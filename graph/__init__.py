@@ -1,0 +1,1 @@
+"""Everything that touches Neo4j: connection, repositories, migrations, analytics."""

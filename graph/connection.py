@@ -1,0 +1,104 @@
+"""The handle that repositories use: one driver per process plus the database name.
+
+Reads and writes go through managed transactions, so a cluster (``neo4j://`` routing) or
+Aura gets reads routed to followers and writes retried on leader changes. Driver
+exceptions that mean "the database is not there" become :class:`DatabaseUnavailable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, LiteralString, TypeVar
+
+from neo4j import Driver, ManagedTransaction, Query, RoutingControl
+from neo4j.exceptions import ConstraintError, DriverError, ServiceUnavailable, SessionExpired
+
+from graph.errors import DatabaseUnavailable, Duplicate
+
+T = TypeVar("T")
+
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, OSError)
+
+
+class Graph:
+    """What repositories talk to; free of Flask so the CLI and tests share it."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str | None = None,
+        on_unavailable: Callable[[], None] | None = None,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self._on_unavailable = on_unavailable
+
+    def read(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``work(tx, ...)`` in a managed read transaction."""
+        with self._translate(), self.driver.session(database=self.database) as session:
+            return session.execute_read(work, *args, **kwargs)
+
+    def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``work(tx, ...)`` in a managed write transaction (retried by the driver)."""
+        with self._translate(), self.driver.session(database=self.database) as session:
+            return session.execute_write(work, *args, **kwargs)
+
+    def query(
+        self, cypher: LiteralString, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run one parameterised statement and return its records as plain dicts."""
+        routing = RoutingControl.WRITE if write else RoutingControl.READ
+        with self._translate():
+            records, _, _ = self.driver.execute_query(
+                cypher, params or {}, database_=self.database, routing_=routing
+            )
+        return [record.data() for record in records]
+
+    def run_schema(self, cypher: str) -> None:
+        """Run one schema statement (migrations only) in an auto-commit transaction.
+
+        Schema statements cannot share a transaction with data writes, and migration files
+        are read from the repository, never from a request.
+        """
+        with self._translate(), self.driver.session(database=self.database) as session:
+            session.run(Query(cypher)).consume()  # type: ignore[arg-type]
+
+    def ping(self) -> dict[str, Any]:
+        """Check that the server answers; return its version."""
+        with self._translate():
+            self.driver.verify_connectivity()
+            info = self.driver.get_server_info()
+        return {"agent": info.agent, "address": str(info.address)}
+
+    def _translate(self) -> _Translate:
+        return _Translate(self._on_unavailable)
+
+
+class _Translate:
+    """Context manager mapping driver errors to domain errors at the repository edge."""
+
+    def __init__(self, on_unavailable: Callable[[], None] | None) -> None:
+        self._on_unavailable = on_unavailable
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, ConstraintError):
+            raise Duplicate(str(exc.message)) from exc
+        if isinstance(exc, _UNAVAILABLE) or (
+            isinstance(exc, DriverError) and "defunct" in str(exc).lower()
+        ):
+            if self._on_unavailable:
+                self._on_unavailable()
+            raise DatabaseUnavailable("The graph database is unavailable") from exc
+        return False
+
+
+def tx_run(tx: ManagedTransaction, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
+    """Run one statement inside a transaction function and return plain dicts."""
+    return [record.data() for record in tx.run(cypher, params)]

@@ -1,0 +1,17 @@
+"""Domain errors raised at the repository edge, so callers never see driver exceptions."""
+
+
+class GraphError(Exception):
+    """Base class for errors that repositories raise."""
+
+
+class DatabaseUnavailable(GraphError):
+    """Neo4j cannot be reached (stopped, restarting or the network is down)."""
+
+
+class Duplicate(GraphError):
+    """A uniqueness constraint refused the write: the record exists already."""
+
+
+class NotFound(GraphError):
+    """The record does not exist, or the caller may not know that it does."""

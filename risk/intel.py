@@ -1,0 +1,155 @@
+"""Intelligence mentions as a risk signal, weighted by Admiralty grade and age.
+
+A B2 informant tip from last week should weigh more than an F6 rumour from last
+year. :class:`Mention` is what the case-management side (NER + entity linking)
+hands over; :class:`MentionIndex` is a light regex/lexicon linker used for
+replays and tests so the engine can be evaluated without spaCy or Neo4j.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+SOURCE_WEIGHT = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.25, "E": 0.1, "F": 0.2}  # F: unknown
+INFO_WEIGHT = {"1": 1.0, "2": 0.8, "3": 0.5, "4": 0.25, "5": 0.05, "6": 0.2}  # 6: untested
+HALF_LIFE_DAYS = 90.0
+
+TRADER_ID = re.compile(r"\b[A-Z]{2}\d{4,15}\b")
+CONTAINER = re.compile(r"\b[A-Z]{3}U\d{7}\b")
+IMO = re.compile(r"\bIMO\s*(\d{7})\b")
+PHONE = re.compile(r"\+\d[\d ()-]{6,}\d")
+WORD = re.compile(r"[\w&.'-]+")
+
+
+def to_date(value: date | datetime | str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def phone_key(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One report naming one entity (trader, container, vessel) relevant to a declaration."""
+
+    report_id: str
+    entity_kind: str
+    entity_id: str
+    received: str  # ISO date or datetime
+    source_grade: str = "F"
+    info_grade: str = "6"
+    via: str = ""  # how it was linked: "id", "name", "phone", "director P-1", ...
+
+    @property
+    def grade(self) -> str:
+        return f"{self.source_grade}{self.info_grade}"
+
+
+def mention_weight(m: Mention, as_of: date | str, half_life_days: float = HALF_LIFE_DAYS) -> float:
+    """Reliability x credibility x exponential decay; reports from the future weigh 0."""
+    age = (to_date(as_of) - to_date(m.received)).days
+    if age < 0:
+        return 0.0
+    grade = SOURCE_WEIGHT.get(m.source_grade, 0.1) * INFO_WEIGHT.get(m.info_grade, 0.1)
+    return grade * 0.5 ** (age / half_life_days)
+
+
+def describe(mentions: Iterable[Mention], as_of: date | str, limit: int = 3) -> tuple[float, str]:
+    """Total weight and a short explanation naming the strongest reports."""
+    weighted = sorted(((mention_weight(m, as_of), m) for m in mentions),
+                      key=lambda wm: -wm[0])
+    weighted = [(w, m) for w, m in weighted if w > 0]
+    if not weighted:
+        return 0.0, "No intelligence reports on the parties or transport"
+    total = sum(w for w, _ in weighted)
+    parts = []
+    for _w, m in weighted[:limit]:
+        age = (to_date(as_of) - to_date(m.received)).days
+        parts.append(f"{m.report_id} ({m.grade}, {age} d ago, {m.entity_kind} {m.entity_id}"
+                     f"{' via ' + m.via if m.via else ''})")
+    more = f" and {len(weighted) - limit} more" if len(weighted) > limit else ""
+    return total, f"{len(weighted)} report(s): " + "; ".join(parts) + more
+
+
+class MentionIndex:
+    """Links report text to registered traders by id, name, phone and director name."""
+
+    def __init__(self) -> None:
+        self._trader_ids: set[str] = set()
+        self._names: dict[tuple[str, str], list[tuple[tuple[str, ...], str, str]]] = {}
+        self._phones: dict[str, set[str]] = defaultdict(set)
+        self._by_entity: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+
+    # -- register ---------------------------------------------------------------------
+    def _add_name(self, name: str, target: str, via: str) -> None:
+        tokens = tuple(w.lower() for w in WORD.findall(name))
+        if len(tokens) >= 2:
+            self._names.setdefault(tokens[:2], []).append((tokens, target, via))
+
+    def add_trader(self, trader: Mapping) -> None:
+        tid = trader["id"]
+        self._trader_ids.add(tid)
+        self._add_name(trader.get("name") or "", tid, "name")
+        for phone in trader.get("phones") or ():
+            self._phones[phone_key(phone)].add(tid)
+
+    def add_person(self, person: Mapping) -> None:
+        for role in person.get("roles") or ():
+            trader = role.get("trader")
+            if not trader:
+                continue
+            self._add_name(person.get("name") or "", trader, f"{role.get('role')} {person['id']}")
+            for phone in person.get("phones") or ():
+                self._phones[phone_key(phone)].add(trader)
+
+    # -- reports -----------------------------------------------------------------------
+    def link(self, text: str) -> list[tuple[str, str, str]]:
+        """(entity_kind, entity_id, via) found in a text."""
+        found: dict[tuple[str, str], str] = {}
+        for tid in TRADER_ID.findall(text):
+            if tid in self._trader_ids:
+                found.setdefault(("trader", tid), "id")
+        for c in CONTAINER.findall(text):
+            found.setdefault(("container", c), "number")
+        for imo in IMO.findall(text):
+            found.setdefault(("vessel", imo), "IMO")
+        for phone in PHONE.findall(text):
+            for tid in self._phones.get(phone_key(phone), ()):
+                found.setdefault(("trader", tid), f"phone {phone.strip()}")
+        tokens = [w.lower() for w in WORD.findall(text)]
+        for i in range(len(tokens) - 1):
+            for full, target, via in self._names.get((tokens[i], tokens[i + 1]), ()):
+                if tuple(tokens[i:i + len(full)]) == full:
+                    found.setdefault(("trader", target), via)
+        return [(kind, eid, via) for (kind, eid), via in found.items()]
+
+    def add_report(self, report: Mapping) -> list[Mention]:
+        text = f"{report.get('title') or ''}. {report.get('text') or ''}"
+        out = []
+        for kind, eid, via in self.link(text):
+            m = Mention(report["id"], kind, eid, report.get("received") or "",
+                        str(report.get("source_grade") or "F"),
+                        str(report.get("info_grade") or "6"), via)
+            self._by_entity[(kind, eid)].append(m)
+            out.append(m)
+        return out
+
+    def mentions_for(self, declaration: Mapping) -> list[Mention]:
+        """Mentions of the declaration's parties, container and vessel (any date)."""
+        keys = [("trader", declaration.get(r)) for r in ("importer", "declarant", "exporter")]
+        transport = declaration.get("transport") or {}
+        keys += [("container", transport.get("container")), ("vessel", transport.get("imo"))]
+        out: list[Mention] = []
+        for key in keys:
+            if key[1]:
+                out.extend(self._by_entity.get(key, ()))
+        return out

@@ -1,0 +1,195 @@
+"""Control history per risk dimension, smoothed towards broader rates.
+
+A raw hit rate of 2 positives in 2 controls says little; smoothing shrinks small
+samples towards the parent rate (HS6 -> HS4 -> HS2 -> overall) so new keys start
+neutral and earn their rate with evidence. Storage sits behind the
+:class:`HistoryStats` protocol so aggregates can live in Neo4j nodes updated on
+each import and control, with :class:`InMemoryHistoryStats` for tests and replay.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol, runtime_checkable
+
+DIMENSIONS = ("importer", "declarant", "exporter", "hs2", "hs4", "hs6", "origin", "hs6_origin",
+              "office")
+HS_DIMENSIONS = ("hs2", "hs4", "hs6", "hs6_origin")
+DEFAULT_STRENGTH = 20.0  # pseudo-controls of prior evidence
+
+
+class Counts(NamedTuple):
+    n_controls: int = 0
+    n_positive: int = 0
+    revenue: float = 0.0
+
+
+class TraderActivity(NamedTuple):
+    first_declaration: str | None = None  # ISO date
+    n_declarations: int = 0
+
+
+@runtime_checkable
+class HistoryStats(Protocol):
+    """Aggregates the risk engine reads; implementations decide where they live."""
+
+    def counts(self, dimension: str, key: str) -> Counts: ...
+
+    def overall(self) -> Counts: ...
+
+    def activity(self, trader_id: str) -> TraderActivity: ...
+
+    def record_control(self, declaration: Mapping, control: Mapping) -> None: ...
+
+    def record_declaration(self, declaration: Mapping) -> None: ...
+
+
+def is_positive(control: Mapping) -> bool:
+    return control.get("result") == "positive"
+
+
+def dimension_keys(declaration: Mapping) -> dict[str, list[str]]:
+    """Keys of a declaration per dimension; HS dimensions get one key per distinct item code."""
+    keys: dict[str, list[str]] = {}
+    for dim in ("importer", "declarant", "exporter", "origin", "office"):
+        value = declaration.get(dim)
+        keys[dim] = [str(value)] if value else []
+    origin = declaration.get("origin") or ""
+    hs_keys: dict[str, list[str]] = {d: [] for d in HS_DIMENSIONS}
+    for item in declaration.get("items") or ():
+        hs = "".join(ch for ch in str(item.get("hs", "")) if ch.isdigit())
+        if len(hs) < 6:
+            continue
+        for dim, key in (("hs2", hs[:2]), ("hs4", hs[:4]), ("hs6", hs[:6]),
+                         ("hs6_origin", f"{hs[:6]}:{origin}")):
+            if key not in hs_keys[dim]:
+                hs_keys[dim].append(key)
+    keys.update(hs_keys)
+    return keys
+
+
+def parent_key(dimension: str, key: str) -> tuple[str, str] | None:
+    """The broader bucket a key is smoothed towards; None means the overall rate."""
+    if dimension == "hs6_origin":
+        return "hs6", key.split(":", 1)[0]
+    if dimension == "hs6":
+        return "hs4", key[:4]
+    if dimension == "hs4":
+        return "hs2", key[:2]
+    return None
+
+
+def smoothed_rate(n_positive: float, n_controls: float, prior_rate: float,
+                  strength: float = DEFAULT_STRENGTH) -> float:
+    """Posterior mean of a Beta(strength*prior, strength*(1-prior)) prior after the counts."""
+    return (n_positive + strength * prior_rate) / (n_controls + strength)
+
+
+def smoothed_mean(total: float, n: float, prior_mean: float,
+                  strength: float = DEFAULT_STRENGTH) -> float:
+    """Shrink a per-control average (e.g. revenue) towards a prior mean."""
+    return (total + strength * prior_mean) / (n + strength)
+
+
+def fit_prior_strength(counts: Iterable[Counts], prior_rate: float,
+                       lo: float = 1.0, hi: float = 1000.0) -> float:
+    """Empirical-Bayes (method of moments) prior strength for one dimension.
+
+    Between-key variance of true rates is observed variance minus binomial noise;
+    a beta prior with that variance around ``prior_rate`` has strength
+    p(1-p)/var - 1. Little spread between keys -> strong shrinkage.
+    """
+    rows = [(c.n_positive / c.n_controls, c.n_controls) for c in counts if c.n_controls > 0]
+    p = min(max(prior_rate, 1e-6), 1 - 1e-6)
+    if len(rows) < 3:
+        return DEFAULT_STRENGTH
+    total = sum(n for _, n in rows)
+    observed = sum(n * (r - p) ** 2 for r, n in rows) / total
+    noise = p * (1 - p) * len(rows) / total
+    between = observed - noise
+    if between <= 0:
+        return hi
+    return min(hi, max(lo, p * (1 - p) / between - 1))
+
+
+@dataclass(frozen=True)
+class Smoothed:
+    dimension: str
+    key: str
+    counts: Counts
+    rate: float
+    prior_rate: float
+    overall_rate: float
+    revenue_per_control: float
+
+    @property
+    def lift(self) -> float:
+        """log(rate / overall rate): 0 = average, +0.69 = twice the average hit rate."""
+        return math.log(max(self.rate, 1e-6) / max(self.overall_rate, 1e-6))
+
+
+def smoothed(stats: HistoryStats, dimension: str, key: str,
+             strengths: Mapping[str, float] | None = None) -> Smoothed:
+    """Smoothed hit rate and revenue per control of one key, shrunk along its hierarchy."""
+    strengths = strengths or {}
+    total = stats.overall()
+    overall_rate = total.n_positive / total.n_controls if total.n_controls else 0.0
+    overall_rev = total.revenue / total.n_controls if total.n_controls else 0.0
+    parent = parent_key(dimension, key)
+    if parent is None:
+        prior_rate, prior_rev = overall_rate, overall_rev
+    else:
+        up = smoothed(stats, parent[0], parent[1], strengths)
+        prior_rate, prior_rev = up.rate, up.revenue_per_control
+    c = stats.counts(dimension, key)
+    k = strengths.get(dimension, DEFAULT_STRENGTH)
+    return Smoothed(dimension, key, c, smoothed_rate(c.n_positive, c.n_controls, prior_rate, k),
+                    prior_rate, overall_rate, smoothed_mean(c.revenue, c.n_controls, prior_rev, k))
+
+
+class InMemoryHistoryStats:
+    """Dict-backed :class:`HistoryStats`, updated incrementally per declaration and control."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str], list[float]] = {}
+        self._overall = [0, 0, 0.0]
+        self._activity: dict[str, list] = {}
+
+    def counts(self, dimension: str, key: str) -> Counts:
+        row = self._counts.get((dimension, key))
+        return Counts(int(row[0]), int(row[1]), row[2]) if row else Counts()
+
+    def overall(self) -> Counts:
+        return Counts(*self._overall)
+
+    def activity(self, trader_id: str) -> TraderActivity:
+        row = self._activity.get(trader_id)
+        return TraderActivity(row[0], row[1]) if row else TraderActivity()
+
+    def iter_counts(self, dimension: str) -> Iterator[tuple[str, Counts]]:
+        for (dim, key), row in self._counts.items():
+            if dim == dimension:
+                yield key, Counts(int(row[0]), int(row[1]), row[2])
+
+    def record_declaration(self, declaration: Mapping) -> None:
+        for role in ("importer", "declarant", "exporter"):
+            trader = declaration.get(role)
+            if not trader:
+                continue
+            row = self._activity.setdefault(trader, [declaration.get("date"), 0])
+            row[1] += 1
+
+    def record_control(self, declaration: Mapping, control: Mapping) -> None:
+        hit = 1 if is_positive(control) else 0
+        revenue = float(control.get("revenue") or 0.0)
+        self._overall[0] += 1
+        self._overall[1] += hit
+        self._overall[2] += revenue
+        for dim, keys in dimension_keys(declaration).items():
+            for key in keys:
+                row = self._counts.setdefault((dim, key), [0, 0, 0.0])
+                row[0] += 1
+                row[1] += hit
+                row[2] += revenue

@@ -1,0 +1,138 @@
+"""Shared fixtures: one throwaway Neo4j per test session, a clean graph per test.
+
+The test Neo4j is the same embedded launcher that `make run` uses, with its data in a
+temporary folder, so the suite never touches a user's data. Set CORDON_TEST_NEO4J_URI
+(with CORDON_TEST_NEO4J_USER / _PASSWORD) to run against a server you started yourself;
+its database is wiped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from neo4j import GraphDatabase
+
+from config import TestConfig
+from graph.connection import Graph
+from graph.embedded import BoltEndpoint, EmbeddedNeo4j
+
+WIPE = "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(scope="session")
+def neo4j_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
+    if os.environ.get("CORDON_TEST_NEO4J_URI"):
+        yield BoltEndpoint(
+            os.environ["CORDON_TEST_NEO4J_URI"],
+            os.environ.get("CORDON_TEST_NEO4J_USER", "neo4j"),
+            os.environ.get("CORDON_TEST_NEO4J_PASSWORD", ""),
+        )
+        return
+    server = EmbeddedNeo4j(tmp_path_factory.mktemp("neo4j"), heap="768m", pagecache="256m")
+    endpoint = server.ensure_running()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_config(neo4j_endpoint: BoltEndpoint, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return {
+        "NEO4J_URI": neo4j_endpoint.uri,
+        "NEO4J_USER": neo4j_endpoint.user,
+        "NEO4J_PASSWORD": neo4j_endpoint.password,
+        "CORDON_DATA": str(tmp_path_factory.mktemp("data")),
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated(app_config: dict) -> None:
+    from graph import migrations
+
+    driver = GraphDatabase.driver(
+        app_config["NEO4J_URI"], auth=(app_config["NEO4J_USER"], app_config["NEO4J_PASSWORD"])
+    )
+    migrations.upgrade(Graph(driver))
+    driver.close()
+
+
+@pytest.fixture
+def app(app_config: dict, _migrated: None):
+    from app import create_app
+    from graph.units import UnitRepository
+
+    app = create_app(TestConfig, app_config)
+    graph = app.extensions["neo4j"].graph
+    with graph.driver.session() as session:
+        session.run(WIPE).consume()
+    UnitRepository(graph).ensure_headquarters()
+    yield app
+    app.extensions["neo4j"].close()
+
+
+@pytest.fixture
+def graph(app) -> Graph:
+    return app.extensions["neo4j"].graph
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class AuthActions:
+    """Sign in through the real form, CSRF token included."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        page = self.client.get("/login")
+        return self.client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": csrf_from(page.text)},
+        )
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/logout", data={"csrf_token": csrf_from(page.text)})
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_user(graph: Graph):
+    """Factory: make_user("a@x.org", role="analyst", unit="HQ") → User."""
+    from app.accounts.service import create_user
+
+    def make(email: str, role: str = "analyst", unit: str = "HQ", password: str = PASSWORD):
+        return create_user(graph, email, role=role, unit=unit, password=password)
+
+    return make
+
+
+@pytest.fixture
+def make_unit(graph: Graph):
+    from app.accounts.service import create_unit
+
+    def make(name: str, kind: str = "regional", parent: str | None = "HQ"):
+        return create_unit(graph, name, kind=kind, parent=parent)
+
+    return make

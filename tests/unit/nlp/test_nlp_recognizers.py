@@ -1,0 +1,169 @@
+"""Each domain recogniser on small examples, through the public ``extract``."""
+
+from itertools import pairwise
+
+import pytest
+
+from nlp import LABELS, Mention, extract, extract_many
+
+
+def _find(text, label):
+    return [m for m in extract(text) if m.label == label]
+
+
+def test_container_with_separators_is_canonicalised():
+    (m,) = _find("Cntr MSCU 123456-6 was selected for X-ray.", "CONTAINER")
+    assert m.text == "MSCU 123456-6"
+    assert m.normalized == "MSCU1234566"
+    assert m.confidence > 0.9
+
+
+def test_container_bad_check_digit_gets_low_confidence():
+    (m,) = _find("Cntr MSCU 123456-5 was selected for X-ray.", "CONTAINER")
+    assert m.confidence < 0.5
+
+
+def test_imo_and_vessel_name():
+    ms = _find("The M/V Baltic Star (IMO 9703291) left Varna.", "VESSEL")
+    assert {(m.text, m.normalized) for m in ms} == {
+        ("Baltic Star", "BALTIC STAR"),
+        ("IMO 9703291", "IMO9703291"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Cocaine was found aboard the Sea Falcon off Malta.", "Sea Falcon"),
+        ("The vessel named Ocean Pride arrived in Tema.", "Ocean Pride"),
+        ("Fuel was transferred to MT Karina near Izmail.", "Karina"),
+    ],
+)
+def test_vessel_names_in_context(text, name):
+    assert name in [m.text for m in _find(text, "VESSEL")]
+
+
+@pytest.mark.parametrize(
+    "text,codes",
+    [
+        ("declared under HS 2402.20 as cigarettes", ["240220"]),
+        ("HS code 8471.30 (laptops)", ["847130"]),
+        ("classified under heading 2402 instead", ["2402"]),
+        ("tariff code 2402.20.90, origin Egypt", ["24022090"]),
+        ("CN codes 6307.90 and 6109.10 were used", ["630790", "610910"]),
+    ],
+)
+def test_hs_codes_in_context(text, codes):
+    assert [m.normalized for m in _find(text, "HS_CODE")] == codes
+
+
+def test_bare_numbers_are_not_hs_codes():
+    assert _find("He paid 2402 euros for 8471 items.", "HS_CODE") == []
+
+
+def test_phone_international_and_local():
+    ms = _find("Call +359 888 123 456 in Bulgaria, or 0888 123 457.", "PHONE")
+    assert [m.normalized for m in ms] == ["+359888123456", "+359888123457"]
+
+
+def test_email_lowercased():
+    (m,) = _find("Write to J.Smith@Example.COM today.", "EMAIL")
+    assert m.normalized == "j.smith@example.com"
+
+
+@pytest.mark.parametrize(
+    "text,plate",
+    [
+        ("a truck with plates BG 1234 AB was stopped", "BG1234AB"),
+        ("registration CA 1234 AB, driver detained", "CA1234AB"),
+        ("the lorry WGM 61522 and semi-trailer WGM 2233P", "WGM61522"),
+    ],
+)
+def test_vehicle_plates_in_context(text, plate):
+    assert plate in [m.normalized for m in _find(text, "VEHICLE")]
+
+
+def test_id_documents():
+    ms = _find("He holds passport no. X1234567 and ID card ABC123456.", "ID_DOCUMENT")
+    assert [m.normalized for m in ms] == ["X1234567", "ABC123456"]
+
+
+def test_commodities_with_hs_chapter():
+    ms = _find("They smuggled cigarettes, pangolin scales and captagon.", "COMMODITY")
+    assert [m.normalized for m in ms] == [
+        "cigarettes (HS 24)",
+        "pangolin scales (HS 05)",
+        "captagon (HS 29)",
+    ]
+
+
+def test_money_and_quantities():
+    ms = extract("Duty of EUR 12,600 and USD 1.2 million on 400 cartons, 2.5 tonnes, 10,000 pcs.")
+    got = {(m.label, m.normalized) for m in ms}
+    assert ("MONEY", "EUR 12600") in got
+    assert ("MONEY", "USD 1200000") in got
+    assert ("QUANTITY", "400 cartons") in got
+    assert ("QUANTITY", "2.5 t") in got
+    assert ("QUANTITY", "10000 pcs") in got
+
+
+def test_count_before_commodity_is_a_quantity():
+    ms = extract("Officers seized 2.4 million cigarettes.")
+    assert [(m.label, m.text) for m in ms] == [
+        ("QUANTITY", "2.4 million"),
+        ("COMMODITY", "cigarettes"),
+    ]
+
+
+def test_locations_countries_ports_crossings():
+    ms = _find("Tobacco from Turkey via Kapitan Andreevo to the Port of Varna.", "LOCATION")
+    assert [(m.text, m.normalized) for m in ms] == [
+        ("Turkey", "TR"),
+        ("Kapitan Andreevo", "XB:BG:Kapitan Andreevo"),
+        ("Port of Varna", "BGVAR"),
+    ]
+
+
+def test_agency_vs_company():
+    ms = extract("The Bulgarian Customs Agency fined Baltic Logistics Services Ltd on Monday.")
+    labels = {m.text: m.label for m in ms}
+    assert labels["Bulgarian Customs Agency"] == "AGENCY"
+    assert labels["Baltic Logistics Services Ltd"] == "ORG"
+
+
+def test_labels_are_within_contract():
+    ms = extract("Europol said John Smith shipped 56 kg of cocaine from Guayaquil on 3 May 2023.")
+    assert ms
+    assert all(m.label in LABELS for m in ms)
+
+
+def test_contract_dict_shape():
+    text = "Container CSQU3054383 arrived in Rotterdam."
+    (d,) = [m.to_dict() for m in extract(text) if m.label == "CONTAINER"]
+    assert set(d) == {"start", "end", "label", "text", "normalized", "confidence"}
+    assert text[d["start"] : d["end"]] == d["text"] == "CSQU3054383"
+    assert isinstance(d["confidence"], float)
+
+
+def test_mention_is_frozen():
+    m = Mention(0, 1, "ORG", "A", "A", 0.5)
+    with pytest.raises(AttributeError):
+        m.start = 3  # type: ignore[misc]
+
+
+def test_overlap_resolution_one_span_per_range():
+    text = "Seized: MSCU 123456-6, 400 cartons of cigarettes, IMO 9703291 and EUR 5,000."
+    ms = extract(text)
+    for a, b in pairwise(ms):
+        assert a.end <= b.start, (a, b)
+
+
+def test_rule_beats_model_for_specific_labels():
+    # the small model tags "MSCU" as a PERSON and "EUR" as an ORG
+    ms = extract("Container MSCU 123456-6 worth EUR 12,600 was held.")
+    assert {m.label for m in ms} == {"CONTAINER", "MONEY"}
+
+
+def test_extract_many_matches_extract():
+    texts = ["Europol helped.", "Cocaine in TGHU8765436 at Antwerp."]
+    assert extract_many(texts) == [extract(t) for t in texts]

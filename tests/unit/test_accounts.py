@@ -1,0 +1,61 @@
+import pytest
+
+from app.accounts.passwords import hash_password, policy_problems, verify_password
+from app.accounts.service import AccountError, normalise_email
+from graph.embedded import parse_size
+from graph.migrations import load_migrations, split_statements
+
+
+def test_password_hash_is_argon2_and_verifies():
+    hashed = hash_password("a-long-test-password-1")
+    assert hashed.startswith("$argon2id$")
+    assert verify_password(hashed, "a-long-test-password-1")
+    assert not verify_password(hashed, "a-long-test-password-2")
+    assert not verify_password("not-a-hash", "whatever")
+
+
+@pytest.mark.parametrize(
+    ("password", "fragment"),
+    [
+        ("short", "at least 12"),
+        ("aaaaaaaaaaaaaaaa", "5 different"),
+        ("jsmith-2026-password", "e-mail"),
+    ],
+)
+def test_password_policy_refuses_weak_passwords(password, fragment):
+    problems = policy_problems(password, "jsmith@customs.example")
+    assert any(fragment in p for p in problems)
+
+
+def test_password_policy_accepts_a_passphrase():
+    assert policy_problems("correct horse battery staple", "jsmith@customs.example") == []
+
+
+def test_email_normalised_and_validated():
+    assert normalise_email("  Officer@Customs.Example ") == "officer@customs.example"
+    for bad in ["", "no-at-sign", "a@b", "a b@c.org", "x" * 250 + "@c.org"]:
+        with pytest.raises(AccountError):
+            normalise_email(bad)
+
+
+def test_parse_size():
+    assert parse_size("512m") == 512 * 1024**2
+    assert parse_size("1g") == 1024**3
+    assert parse_size("4096") == 4096
+
+
+def test_split_statements_drops_comments_and_blank_statements():
+    text = (
+        "// a comment; with a semicolon\n"
+        "CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x);\n\n;\nRETURN 1;"
+    )
+    assert split_statements(text) == ["CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x)", "RETURN 1"]
+
+
+def test_repository_migrations_are_well_formed_and_idempotent():
+    migrations = load_migrations()
+    assert [m.version for m in migrations] == sorted(m.version for m in migrations)
+    for migration in migrations:
+        for statement in migration.statements:
+            if statement.startswith("CREATE"):
+                assert "IF NOT EXISTS" in statement, statement

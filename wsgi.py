@@ -1,0 +1,5 @@
+"""Entry point for `flask` commands and the WSGI server."""
+
+from app import create_app
+
+app = create_app()
