@@ -55,6 +55,13 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute session limit, seconds
+    SESSION_IDLE_SECONDS = int(os.environ.get("CORDON_SESSION_IDLE_SECONDS", 30 * 60))
+    SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CORDON_SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+
+    # Rate limits: memory per process by default; a shared store when several processes serve.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")
+    RATELIMIT_API = os.environ.get("CORDON_RATELIMIT_API", "600 per minute")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 12 * 3600
 
@@ -64,6 +71,9 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-only-key"  # noqa: S105 - never used outside the test suite
+    # Many sign-ins come from one address in a test run; limit tests set their own values.
+    RATELIMIT_LOGIN = "10000 per minute"
+    RATELIMIT_API = "100000 per minute"
 
 
 class ProductionConfig(Config):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,18 @@ from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import csrf, login_manager
+from app.limits import limiter
 from config import Config, config_for_environment, instance_secret
 from graph.db import Neo4jExtension
+
+# Feature packages (each exposes ``bp``) and where they mount. API modules of features
+# import into app.api, so "app.api" mounts them all under /api/v1.
+FEATURES: list[tuple[str, str | None]] = [
+    ("app.auth", None),
+    ("app.main", None),
+    ("app.admin", "/admin"),
+    ("app.api", "/api/v1"),
+]
 
 # Endpoints a stranger may reach; everything else requires a signed-in officer, so a new
 # page is protected without anyone remembering to protect it.
@@ -31,21 +42,21 @@ def create_app(
     Neo4jExtension(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
-    from app import errors
-    from app.admin import bp as admin_bp
-    from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
+    from app import errors, sessions
     from app.cli import register_cli
-    from app.main import bp as main_bp
+    from app.navigation import items_for
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)  # bearer tokens only, never cookies, so no CSRF exposure
+    for module_name, url_prefix in FEATURES:
+        blueprint = importlib.import_module(module_name).bp
+        app.register_blueprint(blueprint, url_prefix=url_prefix)
+    csrf.exempt(app.blueprints["api"])  # bearer tokens only, never cookies: no CSRF exposure
+    limiter.limit(app.config["RATELIMIT_API"])(app.blueprints["api"])
     errors.register(app)
+    sessions.register(app)
     register_cli(app)
+    app.jinja_env.globals["nav_items"] = items_for
 
     @app.before_request
     def require_login():

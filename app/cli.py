@@ -12,6 +12,7 @@ from app.accounts import service
 from app.accounts.roles import Role, UnitKind
 from app.accounts.service import AccountError
 from graph import migrations
+from graph.audit import AuditRepository
 from graph.db import get_graph
 from graph.units import UnitRepository
 from graph.users import UserRepository
@@ -21,6 +22,7 @@ units_cli = AppGroup("units", help="Organisational units.")
 users_cli = AppGroup("users", help="User accounts.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
 neo4j_cli = AppGroup("neo4j", help="The embedded Neo4j (when NEO4J_URI is unset).")
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 
 
 @db_cli.command("upgrade")
@@ -144,6 +146,17 @@ def neo4j_status() -> None:
     sys.exit(0 if endpoint else 3)
 
 
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 if any entry was changed, removed or inserted."""
+    check = AuditRepository(get_graph()).verify()
+    if check.ok:
+        click.echo(f"audit chain intact: {check.checked} entries")
+        return
+    click.echo(f"audit chain BROKEN at entry {check.broken_at}: {check.problem}", err=True)
+    sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
-    for group in (db_cli, units_cli, users_cli, tokens_cli, neo4j_cli):
+    for group in (db_cli, units_cli, users_cli, tokens_cli, neo4j_cli, audit_cli):
         app.cli.add_command(group)

@@ -1,7 +1,11 @@
 from flask import Blueprint, abort
 from flask_login import current_user
 
+from app.navigation import nav_item
+
 bp = Blueprint("admin", __name__)
+nav_item("admin.users", "Users", roles={"admin"}, order=90)
+nav_item("admin.units", "Units", roles={"admin"}, order=91)
 
 
 @bp.before_request

@@ -21,6 +21,22 @@ def _errors(*codes: int) -> dict[str, Any]:
     }
 
 
+# Feature API modules add their paths and schemas here at import time (see register).
+_PATHS: dict[str, Any] = {}
+_SCHEMAS: dict[str, Any] = {}
+
+
+def register(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> None:
+    """Add a feature's operations to the served document."""
+    for path, operations in paths.items():
+        _PATHS.setdefault(path, {}).update(operations)
+    _SCHEMAS.update(schemas or {})
+
+
+def error_responses(*codes: int) -> dict[str, Any]:
+    return _errors(*codes)
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -36,6 +52,7 @@ def openapi_document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Error": ERROR,
+                **_SCHEMAS,
                 "Me": {
                     "type": "object",
                     "required": ["email", "role", "unit"],
@@ -49,6 +66,7 @@ def openapi_document() -> dict[str, Any]:
             },
         },
         "paths": {
+            **_PATHS,
             "/me": {
                 "get": {
                     "summary": "The caller",

@@ -1,0 +1,49 @@
+"""Record who did what from the web and API layers into the hash-chained audit log.
+
+Services call ``audit(...)`` for every sensitive read and every write; the actor and the
+origin (client address) come from the request. Public hotline requests are never
+audited with an address: tipsters are not identified.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_request_context, request
+from flask_login import current_user
+
+from graph.audit import AuditRepository
+from graph.db import get_graph
+
+
+def current_actor() -> str:
+    if has_request_context():
+        api_user = g.get("api_user")
+        if api_user is not None:
+            return api_user.email
+        if current_user and current_user.is_authenticated:
+            return current_user.email
+    return "system"
+
+
+def audit(
+    action: str,
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+    *,
+    reason: str | None = None,
+    actor: str | None = None,
+    anonymous: bool = False,
+) -> int:
+    """Append one event; returns its sequence number."""
+    origin = None
+    if has_request_context() and not anonymous:
+        origin = request.remote_addr
+    return AuditRepository(get_graph()).append(
+        actor=actor or ("anonymous" if anonymous else current_actor()),
+        action=action,
+        target=target,
+        detail=detail,
+        reason=reason,
+        origin=origin,
+    )

@@ -1,0 +1,28 @@
+"""Need-to-know in one place: the Cypher predicate that decides which reports a user sees.
+
+Every query that returns reports (lists, search, entity pages, exports, the network
+explorer, analytics) includes ``REPORT_VISIBLE`` with a ``$viewer`` parameter, so no
+path can show a report, or reveal that it exists, beyond what this predicate allows:
+
+- the author always sees their own report, drafts included;
+- other reports only once submitted, and then when their handling code is ``open``, or
+  they originate in the viewer's unit, or were disseminated to the viewer or the unit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REPORT_VISIBLE = """(
+  r.author_id = $viewer.id
+  OR (coalesce(r.status, 'submitted') <> 'draft' AND (
+      r.handling = 'open'
+      OR r.unit = $viewer.unit
+      OR EXISTS { (r)-[:DISSEMINATED_TO]->(:Unit {name: $viewer.unit}) }
+      OR EXISTS { (r)-[:DISSEMINATED_TO]->(:User {id: $viewer.id}) }))
+)"""
+
+
+def viewer_param(user: Any) -> dict[str, str]:
+    """The ``$viewer`` parameter for a signed-in user (anything with id, unit and role)."""
+    return {"id": str(user.id), "unit": str(user.unit), "role": str(user.role)}

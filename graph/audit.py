@@ -1,0 +1,145 @@
+"""The append-only, hash-chained audit log.
+
+Each event stores the SHA-256 of its own content and of its predecessor. Appends go
+through one ``:AuditHead`` node, which serialises writers, so the chain has no forks.
+``verify`` recomputes every hash: a changed, deleted or inserted entry breaks the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from graph.clock import utc_now
+from graph.connection import Graph, tx_run
+
+GENESIS = "0" * 64
+
+APPEND = """
+MERGE (h:AuditHead {id: 'chain'})
+ON CREATE SET h.seq = 0, h.hash = $genesis
+WITH h
+SET h.seq = h.seq + 1
+WITH h, h.seq AS seq, h.hash AS prev
+RETURN seq, prev
+"""
+STORE = """
+MATCH (h:AuditHead {id: 'chain'})
+CREATE (a:AuditEvent {seq: $seq, at: $at, actor: $actor, action: $action, target: $target,
+                      detail: $detail, reason: $reason, origin: $origin, prev: $prev, hash: $hash})
+SET h.hash = $hash
+"""
+CHAIN = """
+MATCH (a:AuditEvent) WHERE a.seq > $after
+RETURN a {.*} AS event ORDER BY a.seq LIMIT $limit
+"""
+SEARCH = """
+MATCH (a:AuditEvent)
+WHERE ($actor IS NULL OR a.actor = $actor)
+  AND ($action IS NULL OR a.action = $action)
+  AND ($target IS NULL OR a.target CONTAINS $target)
+  AND ($since IS NULL OR a.at >= $since)
+  AND ($until IS NULL OR a.at <= $until)
+RETURN a {.*} AS event ORDER BY a.seq DESC SKIP $skip LIMIT $limit
+"""
+HEAD = "MATCH (h:AuditHead {id: 'chain'}) RETURN h.seq AS seq, h.hash AS hash"
+
+_FIELDS = ("seq", "at", "actor", "action", "target", "detail", "reason", "origin", "prev")
+
+
+def event_hash(event: dict[str, Any]) -> str:
+    canonical = json.dumps({k: event.get(k) for k in _FIELDS}, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    checked: int
+    broken_at: int | None = None
+    problem: str = ""
+
+
+class AuditRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def append(
+        self,
+        *,
+        actor: str,
+        action: str,
+        target: str = "",
+        detail: dict[str, Any] | None = None,
+        reason: str | None = None,
+        origin: str | None = None,
+    ) -> int:
+        def work(tx: Any) -> int:
+            head = tx_run(tx, APPEND, genesis=GENESIS)[0]
+            event = {
+                "seq": head["seq"],
+                "at": utc_now(),
+                "actor": actor,
+                "action": action,
+                "target": target,
+                "detail": json.dumps(detail or {}, sort_keys=True),
+                "reason": reason,
+                "origin": origin,
+                "prev": head["prev"],
+            }
+            tx_run(tx, STORE, **event, hash=event_hash(event))
+            return int(head["seq"])
+
+        return self.graph.write(work)
+
+    def search(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        target: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        skip: int = 0,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        rows = self.graph.query(
+            SEARCH,
+            {
+                "actor": actor,
+                "action": action,
+                "target": target,
+                "since": since,
+                "until": until,
+                "skip": skip,
+                "limit": limit,
+            },
+        )
+        return [r["event"] for r in rows]
+
+    def verify(self, batch: int = 5000) -> ChainCheck:
+        """Walk the chain from the start; report the first entry that does not hold."""
+        prev, expected_seq, checked = GENESIS, 1, 0
+        while True:
+            rows = self.graph.query(CHAIN, {"after": expected_seq - 1, "limit": batch})
+            if not rows:
+                break
+            for row in rows:
+                event = row["event"]
+                if event["seq"] != expected_seq:
+                    return ChainCheck(False, checked, expected_seq, "an entry is missing")
+                if event["prev"] != prev:
+                    return ChainCheck(
+                        False, checked, event["seq"], "the link to the previous entry is broken"
+                    )
+                if event_hash(event) != event["hash"]:
+                    return ChainCheck(False, checked, event["seq"], "the entry was changed")
+                prev, expected_seq, checked = event["hash"], expected_seq + 1, checked + 1
+        head = self.graph.query(HEAD)
+        if head and (head[0]["seq"] != checked or head[0]["hash"] != prev):
+            return ChainCheck(
+                False, checked, checked + 1, "entries after the last one were removed"
+            )
+        return ChainCheck(True, checked)

@@ -1,0 +1,306 @@
+"""Entities (persons, companies, identifiers, places) and the mentions that point at them.
+
+Resolution happens here: a mention becomes an entity id built from its resolution key, so
+"Baltic Star Trading Ltd" and "BALTIC STAR TRADING LIMITED" land on one node. Kinds and
+relation types pass through enums before they reach Cypher as dynamic labels, so no label
+ever comes from request text. See docs/graph-model.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from graph.clock import utc_now
+from graph.connection import Graph, tx_run
+from graph.errors import NotFound
+
+
+class EntityKind(StrEnum):
+    """The kind label of an entity node; the value is the Neo4j label."""
+
+    TRADER = "Trader"
+    ORGANISATION = "Organisation"
+    AGENCY = "Agency"
+    PERSON = "Person"
+    LOCATION = "Location"
+    VESSEL = "Vessel"
+    CONTAINER = "Container"
+    VEHICLE = "Vehicle"
+    PHONE = "Phone"
+    EMAIL = "Email"
+    DOCUMENT = "Document"
+    COMMODITY = "Commodity"
+    ADDRESS = "Address"
+
+    @property
+    def label(self) -> str:
+        """The extraction label of the contract for this kind."""
+        return _LABEL_OF_KIND[self]
+
+    @property
+    def prefix(self) -> str:
+        return self.value.lower()
+
+
+_LABEL_OF_KIND = {
+    EntityKind.TRADER: "ORG",
+    EntityKind.ORGANISATION: "ORG",
+    EntityKind.AGENCY: "AGENCY",
+    EntityKind.PERSON: "PERSON",
+    EntityKind.LOCATION: "LOCATION",
+    EntityKind.VESSEL: "VESSEL",
+    EntityKind.CONTAINER: "CONTAINER",
+    EntityKind.VEHICLE: "VEHICLE",
+    EntityKind.PHONE: "PHONE",
+    EntityKind.EMAIL: "EMAIL",
+    EntityKind.DOCUMENT: "ID_DOCUMENT",
+    EntityKind.COMMODITY: "COMMODITY",
+    EntityKind.ADDRESS: "LOCATION",
+}
+
+# Which kind an extracted mention becomes. Mentions of MONEY, QUANTITY and DATE are facts
+# about the report, not entities, so they are kept on the report only.
+KIND_OF_LABEL = {
+    "ORG": EntityKind.ORGANISATION,
+    "AGENCY": EntityKind.AGENCY,
+    "PERSON": EntityKind.PERSON,
+    "LOCATION": EntityKind.LOCATION,
+    "VESSEL": EntityKind.VESSEL,
+    "CONTAINER": EntityKind.CONTAINER,
+    "VEHICLE": EntityKind.VEHICLE,
+    "PHONE": EntityKind.PHONE,
+    "EMAIL": EntityKind.EMAIL,
+    "ID_DOCUMENT": EntityKind.DOCUMENT,
+    "COMMODITY": EntityKind.COMMODITY,
+    "HS_CODE": EntityKind.COMMODITY,
+}
+
+
+class RelationType(StrEnum):
+    DIRECTOR_OF = "DIRECTOR_OF"
+    EMPLOYEE_OF = "EMPLOYEE_OF"
+    OWNER_OF = "OWNER_OF"
+    SHAREHOLDER_OF = "SHAREHOLDER_OF"
+    ASSOCIATE_OF = "ASSOCIATE_OF"
+    RELATIVE_OF = "RELATIVE_OF"
+    USES_PHONE = "USES_PHONE"
+    USES_EMAIL = "USES_EMAIL"
+    LOCATED_AT = "LOCATED_AT"
+    HOLDS_DOCUMENT = "HOLDS_DOCUMENT"
+    OPERATES = "OPERATES"
+    RELATED_TO = "RELATED_TO"
+
+    @classmethod
+    def parse(cls, text: str) -> RelationType:
+        """Accept ``associate_of``, ``associate of`` or ``ASSOCIATE_OF``."""
+        try:
+            return cls(text.strip().upper().replace(" ", "_").replace("-", "_"))
+        except ValueError:
+            allowed = ", ".join(t.value.lower() for t in cls)
+            raise ValueError(f"unknown relation type {text!r}; one of {allowed}") from None
+
+
+def entity_id(kind: EntityKind, ref: str) -> str:
+    """The global id of an entity: ``kind:ref`` (``trader:NL123``, ``phone:+3110…``)."""
+    return f"{kind.prefix}:{ref}"
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    """One entity to upsert; ``ref`` is the register id or the resolution key."""
+
+    kind: EntityKind
+    ref: str
+    name: str
+    key: str
+    status: str = "proposed"  # confirmed | proposed | referenced
+    properties: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return entity_id(self.kind, self.ref)
+
+    def to_param(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "label": self.kind.label,
+            "ref": self.ref,
+            "name": self.name,
+            "key": self.key,
+            "status": self.status,
+            "props": self.properties or {},
+        }
+
+
+# A stronger status never gives way to a weaker one: a register entry confirms an entity
+# that extraction only proposed, and a later mention does not demote it.
+UPSERT_ENTITIES = """
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+ON CREATE SET e.label = row.label, e.ref = row.ref, e.name = row.name, e.key = row.key,
+              e.status = row.status, e.aliases = [], e.aliases_text = '', e.created_at = $now
+SET e:$(row.kind)
+SET e += row.props
+WITH e, row
+SET e.status = CASE
+      WHEN e.status = 'confirmed' OR row.status = 'confirmed' THEN 'confirmed'
+      WHEN e.status = 'proposed' OR row.status = 'proposed' THEN 'proposed'
+      ELSE 'referenced' END,
+    e.name = CASE WHEN row.status = 'confirmed' THEN row.name ELSE e.name END,
+    e.aliases = CASE WHEN row.name = e.name OR row.name IN e.aliases THEN e.aliases
+                     ELSE e.aliases + row.name END
+SET e.aliases_text = reduce(s = '', a IN e.aliases | s + ' ' + a)
+RETURN count(e) AS upserted
+"""
+
+RELATE_ENTITIES = """
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+MERGE (a)-[r:$(row.type)]->(b)
+ON CREATE SET r.created_at = $now
+SET r.source = coalesce(row.source, r.source), r.date = coalesce(row.date, r.date),
+    r.created_by = coalesce(row.created_by, r.created_by)
+RETURN count(r) AS related
+"""
+
+LINK_MENTIONS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})
+CREATE (r)-[m:MENTIONS]->(e)
+SET m.start = row.start, m.end = row.end, m.text = row.text, m.label = row.label,
+    m.provenance = row.provenance, m.confidence = row.confidence, m.review = 'proposed',
+    m.created_at = $now
+RETURN count(m) AS linked
+"""
+
+GAZETTEER = """
+MATCH (e:Entity)
+WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
+  AND size(e.name) >= 4
+RETURN e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases
+"""
+
+GET_ENTITY = """
+MATCH (e:Entity {id: $id})
+RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity
+"""
+
+
+@dataclass(frozen=True)
+class ResolvedMention:
+    """A mention tied to the entity it resolved to."""
+
+    entity_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    provenance: str
+    confidence: float
+
+    def to_param(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "label": self.label,
+            "provenance": self.provenance,
+            "confidence": self.confidence,
+        }
+
+
+def resolve_mentions(mentions: Iterable[Any]) -> tuple[list[EntityRow], list[ResolvedMention]]:
+    """Turn extracted mentions (``nlp.Mention``) into entity rows and resolved mentions.
+
+    A mention the gazetteer recognised keeps the entity it names; the others resolve by
+    their resolution key, so repeated spellings of one name meet on one node.
+    """
+    from nlp import resolution_key
+
+    rows: dict[str, EntityRow] = {}
+    resolved = []
+    for mention in mentions:
+        kind = KIND_OF_LABEL.get(mention.label)
+        if kind is None:
+            continue
+        if mention.entity_id:
+            target = mention.entity_id
+        else:
+            key = resolution_key(mention.label, mention.normalized or mention.text)
+            if not key:
+                continue
+            row = EntityRow(kind, key, mention.text, key, "proposed")
+            rows.setdefault(row.id, row)
+            target = row.id
+        resolved.append(
+            ResolvedMention(
+                target,
+                mention.start,
+                mention.end,
+                mention.text,
+                mention.label,
+                getattr(mention, "source", "model"),
+                float(mention.confidence),
+            )
+        )
+    return list(rows.values()), resolved
+
+
+class EntityRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def upsert(self, rows: Sequence[EntityRow]) -> int:
+        if not rows:
+            return 0
+        return self.graph.write(_upsert, [r.to_param() for r in rows])
+
+    def relate(self, relations: Sequence[dict[str, Any]]) -> int:
+        """Relations as ``{"from", "to", "type": RelationType, "source"?, "date"?}``."""
+        if not relations:
+            return 0
+        rows = [{**r, "type": RelationType(r["type"]).value} for r in relations]
+        return self.graph.write(_relate, rows)
+
+    def link_report(self, report_id: str, mentions: Iterable[Any]) -> list[ResolvedMention]:
+        """Store extracted mentions of a report: entities (proposed) and MENTIONS edges."""
+        rows, resolved = resolve_mentions(mentions)
+
+        def work(tx: Any) -> None:
+            _upsert(tx, [r.to_param() for r in rows])
+            tx_run(
+                tx,
+                LINK_MENTIONS,
+                rows=[m.to_param() for m in resolved],
+                report_id=report_id,
+                now=utc_now(),
+            )
+
+        self.graph.write(work)
+        return resolved
+
+    def get(self, entity_id: str) -> dict[str, Any]:
+        rows = self.graph.query(GET_ENTITY, {"id": entity_id})
+        if not rows:
+            raise NotFound(f"no entity {entity_id}")
+        return rows[0]["entity"]
+
+    def gazetteer_entries(self) -> list[tuple[str, str, str, list[str]]]:
+        """Confirmed names for ``nlp.Gazetteer``: known traders and persons are recognised."""
+        return [
+            (r["id"], r["label"], r["name"], list(r["aliases"] or []))
+            for r in self.graph.query(GAZETTEER)
+        ]
+
+
+def _upsert(tx: Any, rows: list[dict[str, Any]]) -> int:
+    return tx_run(tx, UPSERT_ENTITIES, rows=rows, now=utc_now())[0]["upserted"]
+
+
+def _relate(tx: Any, rows: list[dict[str, Any]]) -> int:
+    return tx_run(tx, RELATE_ENTITIES, rows=rows, now=utc_now())[0]["related"]
