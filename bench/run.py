@@ -1,0 +1,189 @@
+"""`make bench`: each figure beside a baseline measured in the same run, and their ratio.
+
+Ratios hold when the machine is noisy; absolute numbers do not. Results go to
+``bench/results/latest.json`` (schema in the interfaces contract). The benchmarks run on a
+throwaway Neo4j under ``bench/data/`` and never touch a user's data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+DATA_DIR = BENCH_DIR / "data"
+RESULTS = BENCH_DIR / "results" / "latest.json"
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: str
+    baseline_value: float
+    ratio: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.ratio is None and self.baseline_value:
+            self.ratio = round(self.value / self.baseline_value, 3)
+
+
+class Bench:
+    """Collects figures and prints each as it is measured."""
+
+    def __init__(self) -> None:
+        self.figures: list[Figure] = []
+        self.failures: list[str] = []
+
+    def add(self, figure: Figure) -> None:
+        self.figures.append(figure)
+        ratio = f"{figure.ratio:.2f}" if figure.ratio is not None else "-"
+        print(
+            f"  {figure.name:<52} {figure.value:>12.2f} {figure.unit:<10} "
+            f"baseline {figure.baseline_value:>12.2f} ({figure.baseline})  ratio {ratio}",
+            flush=True,
+        )
+
+    def section(self, title: str, measure: Callable[[Bench], None]) -> None:
+        print(f"\n== {title}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            measure(self)
+        except Exception as exc:  # one failed section must not hide the others
+            self.failures.append(f"{title}: {type(exc).__name__}: {exc}")
+            print(f"  FAILED: {type(exc).__name__}: {exc}", flush=True)
+        print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
+
+    def write(self, path: Path, scale: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "machine": machine(),
+            "scale": scale,
+            "figures": [asdict(f) for f in self.figures],
+            "failures": self.failures,
+        }
+        path.write_text(json.dumps(document, indent=2))
+        print(f"\nwrote {path}")
+
+
+def machine() -> dict[str, object]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# Sections ------------------------------------------------------------------------------
+
+
+def extraction(bench: Bench) -> None:
+    """Words/s of Cordon's pipeline against plain en_core_web_sm nlp.pipe, same texts."""
+    from bench.texts_corpus import report_texts
+    from nlp.evaluate import benchmark
+
+    texts = report_texts(400)
+    result = benchmark(texts, repeat=3)
+    bench.add(Figure("extraction words/s (1 process)", result["cordon_wps"], "words/s",
+                     "plain en_core_web_sm nlp.pipe", result["plain_wps"]))
+    multi = multiprocess_extraction(texts * 3)
+    bench.add(Figure("extraction words/s (2 processes)", multi["two"], "words/s",
+                     "Cordon, 1 process", multi["one"]))
+
+
+def multiprocess_extraction(texts: list[str]) -> dict[str, float]:
+    from nlp import extract_many
+
+    words = sum(len(t.split()) for t in texts)
+    extract_many(texts[:20])
+    t0 = time.perf_counter()
+    extract_many(texts, n_process=1)
+    one = words / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    extract_many(texts, n_process=2)
+    two = words / (time.perf_counter() - t0)
+    return {"one": one, "two": two}
+
+
+def targeting_quality(bench: Bench, data_file: Path) -> None:
+    """Precision and revenue captured at 1, 2, 5, 10 % against random selection."""
+    from risk.evaluate import evaluate
+
+    result = evaluate(data_file, seeds=20)
+    for rate in result["rates"]:
+        pct = f"{rate['rate'] * 100:g}%"
+        bench.add(Figure(f"targeting precision @{pct}", rate["model_precision"], "share",
+                         "random selection", rate["random_precision"]))
+        bench.add(Figure(f"targeting revenue captured @{pct}", rate["model_revenue_share"], "share",
+                         "random selection", rate["random_revenue_share"]))
+
+
+def dataset(scale: str, seed: int = 7) -> Path:
+    """The generated exchange file for a scale, made once and kept under bench/data/."""
+    from bench.generator import write
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / f"cordon-{scale}-seed{seed}.jsonl"
+    if not path.exists():
+        t0 = time.perf_counter()
+        write(path, scale=scale, seed=seed)
+        print(f"  generated {path.name} in {time.perf_counter() - t0:.0f} s", flush=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", default="10k", choices=["10k", "100k", "1m"])
+    parser.add_argument("--only", default=None, help="comma-separated section names")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+
+    bench = Bench()
+    print(f"Cordon benchmarks, scale {args.scale}, on {machine()}")
+    data_file = dataset(args.scale)
+    sections: list[tuple[str, Callable[[Bench], None]]] = [
+        ("extraction", extraction),
+        ("targeting", lambda b: targeting_quality(b, data_file)),
+    ]
+    for name, measure in sections:
+        if only is None or name in only:
+            bench.section(name, measure)
+    bench.write(RESULTS, args.scale)
+    if bench.failures:
+        print("\nsections that failed:\n  " + "\n  ".join(bench.failures))
+    return 1 if bench.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["Bench", "Figure", "percentile", "statistics"]
