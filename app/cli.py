@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.accounts import service
 from app.accounts.roles import Role, UnitKind
 from app.accounts.service import AccountError
-from graph import migrations
+from app.audit import audit
+from graph import backup, migrations
 from graph.audit import AuditRepository
+from graph.clock import utc_now
 from graph.db import get_graph
 from graph.units import UnitRepository
 from graph.users import UserRepository
@@ -157,6 +160,37 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path | None) -> None:
+    """Write a consistent snapshot of the whole graph with a checksummed manifest."""
+    if path is None:
+        stamp = utc_now().replace(":", "").replace("-", "")
+        path = Path(current_app.config["CORDON_DATA"]) / "backups" / f"cordon-{stamp}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    manifest = backup.dump(get_graph(), path)
+    audit("backup.create", target=str(path), detail={"nodes": manifest.nodes})
+    click.echo(f"backup {path}: {manifest.nodes} nodes, {manifest.relationships} relationships")
+    click.echo(f"manifest {backup.manifest_path(path)} sha256 {manifest.sha256}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Discard the data in the database first.")
+def restore_command(path: Path, replace: bool) -> None:
+    """Restore a backup made by `flask backup` (checksum and counts are verified)."""
+    try:
+        manifest = backup.restore(get_graph(), path, replace=replace)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    audit("backup.restore", target=str(path), detail={"nodes": manifest.nodes})
+    click.echo(f"restored {manifest.nodes} nodes, {manifest.relationships} relationships")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     for group in (db_cli, units_cli, users_cli, tokens_cli, neo4j_cli, audit_cli):
         app.cli.add_command(group)
