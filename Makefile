@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SCALE ?= 10k
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve stop test lint format bench setup system-packages neo4j chromium clean-test
+.PHONY: run serve stop test lint format bench setup system-packages neo4j frontend chromium
 
 run: setup ## install what is missing, migrate, create the first admin, serve
 	$(FLASK) db upgrade
@@ -27,7 +27,7 @@ serve:
 stop: ## stop the embedded Neo4j cleanly
 	@if [ -x $(FLASK) ]; then $(FLASK) neo4j stop; fi
 
-setup: system-packages $(VENV)/.installed neo4j
+setup: system-packages $(VENV)/.installed neo4j frontend
 
 system-packages: ## Java and Maven for Neo4j, from Debian's packages when missing
 	@command -v java >/dev/null && command -v mvn >/dev/null || { \
@@ -44,6 +44,13 @@ neo4j: $(NEO4J_LIB)/.installed ## Neo4j Community jars from Maven Central
 $(NEO4J_LIB)/.installed: graph/embedded/pom.xml
 	mvn -q -B -f graph/embedded/pom.xml dependency:copy-dependencies \
 	  -DincludeScope=runtime -DoutputDirectory=$(abspath $(NEO4J_LIB))
+	touch $@
+
+frontend: app/static/vendor/.installed ## browser libraries from npm, served by the app
+
+app/static/vendor/.installed: frontend/package.json frontend/package-lock.json frontend/install.sh
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	sh frontend/install.sh
 	touch $@
 
 chromium: ## Debian's Chromium for the browser tests

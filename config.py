@@ -50,6 +50,11 @@ class Config:
 
     GRADING_SCHEME = os.environ.get("CORDON_GRADING_SCHEME", "admiralty")
 
+    # Second factor: roles that must enrol a TOTP app; the key encrypting TOTP secrets
+    # (defaults to one derived from SECRET_KEY).
+    TOTP_REQUIRED_ROLES = os.environ.get("CORDON_TOTP_REQUIRED_ROLES", "handler")
+    TOTP_KEY = os.environ.get("CORDON_TOTP_KEY") or None
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -73,6 +78,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-key"  # noqa: S105 - never used outside the test suite
     # Many sign-ins come from one address in a test run; limit tests set their own values.
     RATELIMIT_LOGIN = "10000 per minute"
+    TOTP_REQUIRED_ROLES = ""  # the second-factor tests switch it on
     RATELIMIT_API = "100000 per minute"
 
 

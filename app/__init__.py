@@ -21,11 +21,22 @@ FEATURES: list[tuple[str, str | None]] = [
     ("app.main", None),
     ("app.admin", "/admin"),
     ("app.api", "/api/v1"),
+    ("app.hotline", "/hotline"),
+    ("app.dissemination", "/dissemination"),
+    ("app.merges", "/merges"),
+    ("app.intake", "/reports"),
+    ("app.sources", "/sources"),
+    ("app.entities", None),
+    ("app.exchange", None),
+    ("app.cases", None),
+    ("app.watch", None),
+    ("app.kpi", "/kpi"),
+    ("app.risk", "/risk"),
 ]
 
 # Endpoints a stranger may reach; everything else requires a signed-in officer, so a new
 # page is protected without anyone remembering to protect it.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.second_factor", "main.healthz"}
 PUBLIC_BLUEPRINTS = {"api", "hotline"}  # the API checks bearer tokens itself
 
 

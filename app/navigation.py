@@ -6,6 +6,7 @@ needs no edit when a feature arrives, and each officer sees only what their role
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -15,15 +16,23 @@ class NavItem:
     title: str
     roles: frozenset[str] | None  # None: every signed-in role
     order: int
+    badge: Callable[[], int] | None = None  # a count shown beside the title, e.g. unread
 
 
 NAV_ITEMS: list[NavItem] = []
 
 
-def nav_item(endpoint: str, title: str, *, roles: set[str] | None = None, order: int = 50) -> None:
+def nav_item(
+    endpoint: str,
+    title: str,
+    *,
+    roles: set[str] | None = None,
+    order: int = 50,
+    badge: Callable[[], int] | None = None,
+) -> None:
     if any(item.endpoint == endpoint for item in NAV_ITEMS):
         return
-    NAV_ITEMS.append(NavItem(endpoint, title, frozenset(roles) if roles else None, order))
+    NAV_ITEMS.append(NavItem(endpoint, title, frozenset(roles) if roles else None, order, badge))
     NAV_ITEMS.sort(key=lambda item: (item.order, item.title))
 
 

@@ -6,7 +6,9 @@ path can show a report, or reveal that it exists, beyond what this predicate all
 
 - the author always sees their own report, drafts included;
 - other reports only once submitted, and then when their handling code is ``open``, or
-  they originate in the viewer's unit, or were disseminated to the viewer or the unit.
+  they originate in the viewer's unit, or were disseminated to the viewer or the unit;
+- or when they are attached to a case the viewer is a member of (graph/cases.py), unless
+  their handling code is ``originator`` (no further release without the originator).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ REPORT_VISIBLE = """(
       r.handling = 'open'
       OR r.unit = $viewer.unit
       OR EXISTS { (r)-[:DISSEMINATED_TO]->(:Unit {name: $viewer.unit}) }
-      OR EXISTS { (r)-[:DISSEMINATED_TO]->(:User {id: $viewer.id}) }))
+      OR EXISTS { (r)-[:DISSEMINATED_TO]->(:User {id: $viewer.id}) }
+      OR (coalesce(r.handling, '') <> 'originator'
+          AND EXISTS { (r)<-[:HAS_REPORT]-(:Case)<-[:MEMBER_OF_CASE]-(:User {id: $viewer.id}) })))
 )"""
 
 

@@ -304,3 +304,75 @@ def _upsert(tx: Any, rows: list[dict[str, Any]]) -> int:
 
 def _relate(tx: Any, rows: list[dict[str, Any]]) -> int:
     return tx_run(tx, RELATE_ENTITIES, rows=rows, now=utc_now())[0]["related"]
+
+
+# Like LINK_MENTIONS, plus a mention id and its author, which the review pages address.
+LINK_MENTIONS_TX = """
+UNWIND $rows AS row
+MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})
+CREATE (r)-[m:MENTIONS]->(e)
+SET m.id = randomUUID(), m.start = row.start, m.end = row.end, m.text = row.text,
+    m.label = row.label, m.provenance = row.provenance, m.confidence = row.confidence,
+    m.review = 'proposed', m.created_at = $now, m.created_by = $by
+RETURN count(m) AS linked
+"""
+
+
+def link_report_tx(
+    tx: Any, report_id: str, mentions: Iterable[Any], by: str = "extraction"
+) -> list[ResolvedMention]:
+    """``link_report`` inside a caller's transaction, so a report and its mentions commit
+    together (or not at all)."""
+    rows, resolved = resolve_mentions(mentions)
+    if rows:
+        _upsert(tx, [r.to_param() for r in rows])
+    if resolved:
+        tx_run(
+            tx,
+            LINK_MENTIONS_TX,
+            rows=[m.to_param() for m in resolved],
+            report_id=report_id,
+            now=utc_now(),
+            by=by,
+        )
+    return resolved
+
+
+# Batch form of ``link_report`` for bulk imports: a report's proposed machine mentions are
+# replaced, not added to, so extracting a report again never duplicates them; mentions an
+# analyst accepted, rejected or added stay.
+RELINK_REPORTS = """
+UNWIND $reports AS rep
+MATCH (r:Report {id: rep.id})
+CALL (r) {
+  MATCH (r)-[m:MENTIONS]->(:Entity)
+  WHERE m.review = 'proposed' AND m.provenance <> 'person'
+  DELETE m
+}
+CALL (r, rep) {
+  UNWIND rep.mentions AS row
+  MATCH (e:Entity {id: row.entity_id})
+  CREATE (r)-[m:MENTIONS]->(e)
+  SET m.start = row.start, m.end = row.end, m.text = row.text, m.label = row.label,
+      m.provenance = row.provenance, m.confidence = row.confidence, m.review = 'proposed',
+      m.created_at = $now
+}
+RETURN count(r) AS linked
+"""
+
+
+def link_reports_tx(tx: Any, reports: Sequence[tuple[str, Iterable[Any]]]) -> int:
+    """Inside a write transaction: store the extracted mentions of many reports at once
+    (entities ``proposed``, one MENTIONS edge per mention); returns the reports linked."""
+    entities: dict[str, dict[str, Any]] = {}
+    payload = []
+    for report_id, mentions in reports:
+        rows, resolved = resolve_mentions(mentions)
+        for row in rows:
+            entities.setdefault(row.id, row.to_param())
+        payload.append({"id": report_id, "mentions": [m.to_param() for m in resolved]})
+    if not payload:
+        return 0
+    if entities:
+        _upsert(tx, list(entities.values()))
+    return tx_run(tx, RELINK_REPORTS, reports=payload, now=utc_now())[0]["linked"]

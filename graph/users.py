@@ -11,7 +11,8 @@ from graph.errors import NotFound
 _USER_FIELDS = """
 u.id AS id, u.email AS email, u.name AS name, u.role AS role, unit.name AS unit,
 u.active AS active, u.password_hash AS password_hash,
-u.failed_logins AS failed_logins, u.locked_until AS locked_until
+u.failed_logins AS failed_logins, u.locked_until AS locked_until,
+u.totp_enc AS totp_enc, u.totp_step AS totp_step
 """
 
 CREATE_USER = (
@@ -51,6 +52,19 @@ LOCK_USER = "MATCH (u:User {id: $id}) SET u.locked_until = $until"
 RECORD_LOGIN_SUCCESS = """
 MATCH (u:User {id: $id})
 SET u.failed_logins = 0, u.locked_until = null, u.last_login_at = $now
+"""
+
+SET_TOTP = """
+MATCH (u:User {id: $id})
+SET u.totp_enc = $totp_enc, u.totp_step = $step, u.totp_enrolled_at = $now
+"""
+# Only a newer time step is accepted: the WHERE makes replay impossible even when two
+# requests race with the same code.
+USE_TOTP_STEP = """
+MATCH (u:User {id: $id})
+WHERE coalesce(u.totp_step, -1) < $step
+SET u.totp_step = $step
+RETURN u.id AS id
 """
 
 CREATE_TOKEN = """
@@ -128,6 +142,16 @@ class UserRepository:
 
     def record_login_success(self, user_id: str) -> None:
         self.graph.query(RECORD_LOGIN_SUCCESS, {"id": user_id, "now": utc_now()}, write=True)
+
+    def set_totp(self, user_id: str, totp_enc: str | None, step: int) -> None:
+        self.graph.query(
+            SET_TOTP,
+            {"id": user_id, "totp_enc": totp_enc, "step": step, "now": utc_now()},
+            write=True,
+        )
+
+    def use_totp_step(self, user_id: str, step: int) -> bool:
+        return bool(self.graph.query(USE_TOTP_STEP, {"id": user_id, "step": step}, write=True))
 
     def add_token(self, user_id: str, token_hash: str, prefix: str) -> None:
         self.graph.query(

@@ -18,6 +18,7 @@ class User(UserMixin):
     role: Role
     unit: str
     active: bool = True
+    totp_enabled: bool = False
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -36,6 +37,7 @@ class User(UserMixin):
             role=Role(row["role"]),
             unit=row["unit"],
             active=bool(row.get("active", True)),
+            totp_enabled=bool(row.get("totp_enc")),
         )
 
     def to_public(self) -> dict[str, str]:

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from app.accounts import totp
 from app.accounts.models import User
 from app.accounts.passwords import DUMMY_HASH, hash_password, policy_problems, verify_password
 from app.accounts.roles import Role, UnitKind
@@ -122,6 +123,29 @@ def authenticate(graph: Graph, email: str, password: str) -> LoginResult:
         return LoginResult(None)
     repo.record_login_success(row["id"])
     return LoginResult(User.from_row(row))
+
+
+def enable_totp(graph: Graph, user_id: str, secret: str, code: str, box: totp.SecretBox) -> None:
+    """Store a TOTP secret once the officer proved their app produces its codes."""
+    step = totp.matching_step(secret, code)
+    if step is None:
+        raise AccountError(
+            "That code does not match. Check the time on your phone and retry.", "code"
+        )
+    UserRepository(graph).set_totp(user_id, box.seal(secret), step)
+
+
+def check_totp(graph: Graph, user_id: str, code: str, box: totp.SecretBox) -> bool:
+    """True for a valid code whose time step was not used before (no replay)."""
+    repo = UserRepository(graph)
+    row = repo.get(user_id)
+    if row is None or not row.get("totp_enc"):
+        return False
+    secret = box.open(row["totp_enc"])
+    if secret is None:
+        return False
+    step = totp.matching_step(secret, code, after=row.get("totp_step") or -1)
+    return step is not None and repo.use_totp_step(user_id, step)
 
 
 def load_user(graph: Graph, user_id: str) -> User | None:

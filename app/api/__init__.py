@@ -1,5 +1,16 @@
+"""The JSON API under /api/v1: each feature's operations live in their own module."""
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import routes  # noqa: E402, F401
+# Importing the modules registers their routes and OpenAPI paths on ``bp``.
+from app.api import (  # noqa: E402
+    cases,  # noqa: F401
+    entities,  # noqa: F401
+    merges,  # noqa: F401
+    reports,  # noqa: F401
+    risk,  # noqa: F401
+    routes,  # noqa: F401
+    sources,  # noqa: F401
+)

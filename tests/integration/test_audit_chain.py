@@ -6,7 +6,7 @@ from graph.audit import AuditRepository
 def _events(graph, n=5):
     repo = AuditRepository(graph)
     for i in range(n):
-        repo.append(actor="analyst@customs.example", action="report.view", target=f"R-{i}", reason=None)
+        repo.append(actor="analyst@customs.example", action="report.view", target=f"R-{i}")
     return repo
 
 

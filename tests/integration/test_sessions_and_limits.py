@@ -36,7 +36,11 @@ def test_login_burst_gets_429(app_config, _migrated, make_user):
         statuses.append(
             client.post(
                 "/login",
-                data={"email": "x@customs.example", "password": "nope-nope-nope", "csrf_token": csrf_from(page.text)},
+                data={
+                    "email": "x@customs.example",
+                    "password": "nope-nope-nope",
+                    "csrf_token": csrf_from(page.text),
+                },
             ).status_code
         )
     assert statuses[:3] == [200, 200, 200]

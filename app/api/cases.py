@@ -1,0 +1,504 @@
+"""Cases and tasks over the API, with the same rules as the pages (app/cases/service.py).
+
+A case the caller may not see answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import error_responses, register
+from app.cases import service
+from app.cases.service import CaseError
+from app.errors import error_response
+from graph.db import get_graph
+from graph.errors import NotFound
+
+
+def _body() -> dict[str, Any] | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def _bad_body():
+    return error_response(400, "Bad request", "Send a JSON object.")
+
+
+def _case_error(exc: CaseError):
+    titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
+    return error_response(
+        exc.status, titles.get(exc.status, "Bad request"), {"field": exc.field, "message": str(exc)}
+    )
+
+
+def _not_found(what: str, ident: str):
+    return error_response(404, "Not found", f"No {what} {ident} that you may see.")
+
+
+def _case_json(case: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in case.items() if k not in ("created_by",)}
+
+
+@bp.get("/cases")
+@token_required
+def api_list_cases():
+    try:
+        cases = service.list_cases(get_graph(), api_user(), status=request.args.get("status"))
+    except CaseError as exc:
+        return _case_error(exc)
+    return jsonify({"cases": cases})
+
+
+@bp.post("/cases")
+@token_required
+def api_create_case():
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        case_id = service.open_case(
+            get_graph(),
+            api_user(),
+            title=body.get("title"),
+            kind=body.get("kind"),
+            description=body.get("description"),
+        )
+    except CaseError as exc:
+        return _case_error(exc)
+    return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id))), 201
+
+
+@bp.get("/cases/<case_id>")
+@token_required
+def api_get_case(case_id: str):
+    try:
+        return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id)))
+    except NotFound:
+        return _not_found("case", case_id)
+
+
+@bp.patch("/cases/<case_id>")
+@token_required
+def api_update_case(case_id: str):
+    """``{"status": ...}`` and/or ``{"kind": "investigation"}`` (an RFI becomes one)."""
+    body = _body()
+    if body is None or not ({"status", "kind"} & body.keys()):
+        return error_response(400, "Bad request", 'Send {"status": ...} or {"kind": ...}.')
+    try:
+        if body.get("kind") is not None:
+            if body["kind"] != "investigation":
+                raise CaseError("A case can only become an investigation.", "kind")
+            service.convert_to_investigation(get_graph(), api_user(), case_id)
+        if body.get("status") is not None:
+            service.set_case_status(get_graph(), api_user(), case_id, body["status"])
+        return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id)))
+    except NotFound:
+        return _not_found("case", case_id)
+    except CaseError as exc:
+        return _case_error(exc)
+
+
+@bp.post("/cases/<case_id>/members")
+@token_required
+def api_add_member(case_id: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        service.add_member(
+            get_graph(), api_user(), case_id, email=body.get("email"), role=body.get("role")
+        )
+    except NotFound:
+        return _not_found("case", case_id)
+    except CaseError as exc:
+        return _case_error(exc)
+    return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id))), 201
+
+
+_ATTACH_FIELDS = {
+    "reports": ("report", "report_id"),
+    "entities": ("entity", "entity_id"),
+    "charts": ("chart", "chart_id"),
+}
+
+
+@bp.post("/cases/<case_id>/<any(reports, entities, charts):collection>")
+@token_required
+def api_attach(case_id: str, collection: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    what, field = _ATTACH_FIELDS[collection]
+    try:
+        service.attach(get_graph(), api_user(), case_id, what, body.get(field) or body.get("id"))
+    except NotFound:
+        return _not_found("case", case_id)
+    except CaseError as exc:
+        return _case_error(exc)
+    return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id))), 201
+
+
+@bp.post("/cases/<case_id>/notes")
+@token_required
+def api_add_note(case_id: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        note_id = service.add_note(get_graph(), api_user(), case_id, body.get("text"))
+    except NotFound:
+        return _not_found("case", case_id)
+    except CaseError as exc:
+        return _case_error(exc)
+    return jsonify({"id": note_id}), 201
+
+
+@bp.post("/cases/<case_id>/tasks")
+@token_required
+def api_create_task(case_id: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        task_id = service.create_task(
+            get_graph(),
+            api_user(),
+            case_id,
+            title=body.get("title"),
+            description=body.get("description"),
+            due=body.get("due"),
+            priority=body.get("priority"),
+            assignee=body.get("assignee"),
+            unit=body.get("unit"),
+        )
+    except NotFound:
+        return _not_found("case", case_id)
+    except CaseError as exc:
+        return _case_error(exc)
+    return jsonify(service.read_task(get_graph(), api_user(), task_id)), 201
+
+
+@bp.get("/tasks")
+@token_required
+def api_my_tasks():
+    include_closed = request.args.get("all") in ("1", "true")
+    return jsonify(service.my_tasks(get_graph(), api_user(), include_closed=include_closed))
+
+
+@bp.get("/tasks/<task_id>")
+@token_required
+def api_get_task(task_id: str):
+    try:
+        return jsonify(service.read_task(get_graph(), api_user(), task_id))
+    except NotFound:
+        return _not_found("task", task_id)
+
+
+@bp.patch("/tasks/<task_id>")
+@token_required
+def api_update_task(task_id: str):
+    """``{"status": ...}`` and/or a new ``{"assignee": EMAIL}`` or ``{"unit": NAME}``."""
+    body = _body()
+    if body is None or not ({"status", "assignee", "unit"} & body.keys()):
+        return error_response(400, "Bad request", "Send status, assignee or unit.")
+    try:
+        if body.get("assignee") or body.get("unit"):
+            service.reassign_task(
+                get_graph(),
+                api_user(),
+                task_id,
+                assignee=body.get("assignee"),
+                unit=body.get("unit"),
+            )
+        if body.get("status") is not None:
+            service.set_task_status(get_graph(), api_user(), task_id, body["status"])
+        return jsonify(service.read_task(get_graph(), api_user(), task_id))
+    except NotFound:
+        return _not_found("task", task_id)
+    except CaseError as exc:
+        return _case_error(exc)
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _path_param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _body_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_SCHEMAS = {
+    "Case": {
+        "type": "object",
+        "required": ["id", "kind", "title", "status", "unit"],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["rfi", "investigation"]},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "status": {"type": "string", "enum": ["open", "suspended", "closed"]},
+            "unit": {"type": "string"},
+            "created_at": {"type": "string"},
+            "updated_at": {"type": "string"},
+            "can_manage": {"type": "boolean"},
+            "members": {"type": "array", "items": {"type": "object"}},
+            "reports": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "Only the reports the caller may read.",
+            },
+            "entities": {"type": "array", "items": {"type": "object"}},
+            "charts": {"type": "array", "items": {"type": "object"}},
+            "notes": {"type": "array", "items": {"type": "object"}},
+            "tasks": {"type": "array", "items": _ref("Task")},
+        },
+    },
+    "NewCase": {
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "kind": {"type": "string", "enum": ["rfi", "investigation"], "default": "rfi"},
+            "description": {"type": "string"},
+        },
+    },
+    "Task": {
+        "type": "object",
+        "required": ["id", "title", "status", "priority", "case_id"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "due": {"type": ["string", "null"], "format": "date"},
+            "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]},
+            "status": {"type": "string", "enum": ["open", "in_progress", "done", "cancelled"]},
+            "assignee": {"type": ["object", "null"]},
+            "unit": {"type": ["string", "null"]},
+            "case_id": {"type": "string"},
+            "case_title": {"type": ["string", "null"]},
+        },
+    },
+    "NewTask": {
+        "type": "object",
+        "required": ["title"],
+        "description": "Give exactly one of assignee (an officer's e-mail) or unit. Officers "
+        "task their own unit and the units below it.",
+        "properties": {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "due": {"type": "string", "format": "date"},
+            "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]},
+            "assignee": {"type": "string", "format": "email"},
+            "unit": {"type": "string"},
+        },
+    },
+}
+
+_CASE_ID = _path_param("case_id")
+_TASK_ID = _path_param("task_id")
+
+register(
+    {
+        "/cases": {
+            "get": {
+                "summary": "Cases the caller may see",
+                "operationId": "listCases",
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["open", "suspended", "closed"]},
+                    }
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"cases": {"type": "array", "items": {"type": "object"}}},
+                        }
+                    ),
+                    **error_responses(400, 401),
+                },
+            },
+            "post": {
+                "summary": "Open a case (an RFI by default)",
+                "operationId": "createCase",
+                "requestBody": _body_schema(_ref("NewCase")),
+                "responses": {
+                    "201": _json(_ref("Case"), "Created"),
+                    **error_responses(400, 401, 403),
+                },
+            },
+        },
+        "/cases/{case_id}": {
+            "get": {
+                "summary": "One case with what the caller may see of it (audited)",
+                "operationId": "getCase",
+                "parameters": [_CASE_ID],
+                "responses": {"200": _json(_ref("Case")), **error_responses(401, 404)},
+            },
+            "patch": {
+                "summary": "Set the status, or turn an RFI into an investigation",
+                "operationId": "updateCase",
+                "parameters": [_CASE_ID],
+                "requestBody": _body_schema(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "status": {"type": "string", "enum": ["open", "suspended", "closed"]},
+                            "kind": {"type": "string", "enum": ["investigation"]},
+                        },
+                    }
+                ),
+                "responses": {
+                    "200": _json(_ref("Case")),
+                    **error_responses(400, 401, 403, 404, 409),
+                },
+            },
+        },
+        "/cases/{case_id}/members": {
+            "post": {
+                "summary": "Assign an officer to the case",
+                "operationId": "addCaseMember",
+                "parameters": [_CASE_ID],
+                "requestBody": _body_schema(
+                    {
+                        "type": "object",
+                        "required": ["email"],
+                        "properties": {
+                            "email": {"type": "string"},
+                            "role": {"type": "string", "enum": ["lead", "member"]},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": _json(_ref("Case"), "Assigned"),
+                    **error_responses(400, 401, 403, 404),
+                },
+            },
+        },
+        **{
+            f"/cases/{{case_id}}/{collection}": {
+                "post": {
+                    "summary": f"Attach a {what} the caller may see",
+                    "operationId": f"attachCase{what.capitalize()}",
+                    "parameters": [_CASE_ID],
+                    "requestBody": _body_schema(
+                        {
+                            "type": "object",
+                            "required": [field],
+                            "properties": {field: {"type": "string"}},
+                        }
+                    ),
+                    "responses": {
+                        "201": _json(_ref("Case"), "Attached"),
+                        **error_responses(400, 401, 404, 409),
+                    },
+                }
+            }
+            for collection, (what, field) in _ATTACH_FIELDS.items()
+        },
+        "/cases/{case_id}/notes": {
+            "post": {
+                "summary": "Add a note",
+                "operationId": "addCaseNote",
+                "parameters": [_CASE_ID],
+                "requestBody": _body_schema(
+                    {
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {"text": {"type": "string"}},
+                    }
+                ),
+                "responses": {
+                    "201": _json(
+                        {"type": "object", "properties": {"id": {"type": "string"}}}, "Added"
+                    ),
+                    **error_responses(400, 401, 404, 409),
+                },
+            },
+        },
+        "/cases/{case_id}/tasks": {
+            "post": {
+                "summary": "Task an officer or a unit (own unit or below it)",
+                "operationId": "createTask",
+                "parameters": [_CASE_ID],
+                "requestBody": _body_schema(_ref("NewTask")),
+                "responses": {
+                    "201": _json(_ref("Task"), "Created"),
+                    **error_responses(400, 401, 403, 404, 409),
+                },
+            },
+        },
+        "/tasks": {
+            "get": {
+                "summary": "My tasks (assigned to me or my unit) and the tasks I issued",
+                "operationId": "myTasks",
+                "parameters": [
+                    {
+                        "name": "all",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["0", "1"]},
+                    }
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "assigned": {"type": "array", "items": _ref("Task")},
+                                "issued": {"type": "array", "items": _ref("Task")},
+                            },
+                        }
+                    ),
+                    **error_responses(401),
+                },
+            },
+        },
+        "/tasks/{task_id}": {
+            "get": {
+                "summary": "One task",
+                "operationId": "getTask",
+                "parameters": [_TASK_ID],
+                "responses": {"200": _json(_ref("Task")), **error_responses(401, 404)},
+            },
+            "patch": {
+                "summary": "Update the status or reassign",
+                "operationId": "updateTask",
+                "parameters": [_TASK_ID],
+                "requestBody": _body_schema(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "status": {
+                                "type": "string",
+                                "enum": ["open", "in_progress", "done", "cancelled"],
+                            },
+                            "assignee": {"type": "string"},
+                            "unit": {"type": "string"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "200": _json(_ref("Task")),
+                    **error_responses(400, 401, 403, 404, 409),
+                },
+            },
+        },
+    },
+    _SCHEMAS,
+)

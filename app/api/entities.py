@@ -1,0 +1,456 @@
+"""Entities, networks, exports and charts over the bearer-token API (same services as pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import error_responses, register
+from app.entities import service
+from app.errors import error_response
+from graph.errors import NotFound
+
+
+def _bad(exc: Exception):
+    return error_response(400, "Bad request", str(exc))
+
+
+def _missing(exc: Exception):
+    return error_response(404, "Not found", str(exc) or "no such record, or you may not see it")
+
+
+@bp.get("/entities")
+@token_required
+def entities_search():
+    try:
+        result = service.search(
+            api_user(),
+            request.args.get("q", ""),
+            request.args.get("label") or None,
+            limit=_int(request.args.get("limit"), 20),
+        )
+    except ValueError as exc:
+        return _bad(exc)
+    return jsonify({"entities": result.entities, "reports": result.reports})
+
+
+@bp.get("/entities/<path:entity_id>/neighbours")
+@token_required
+def entity_neighbours(entity_id: str):
+    try:
+        network = service.neighbourhood(api_user(), entity_id, request.args)
+    except ValueError as exc:
+        return _bad(exc)
+    except NotFound as exc:
+        return _missing(exc)
+    return jsonify(network.to_dict())
+
+
+@bp.get("/entities/<path:entity_id>/network.graphml")
+@token_required
+def entity_graphml(entity_id: str):
+    try:
+        network = service.neighbourhood(api_user(), entity_id, request.args)
+    except ValueError as exc:
+        return _bad(exc)
+    except NotFound as exc:
+        return _missing(exc)
+    return Response(
+        service.export_graphml(network, entity_id),
+        mimetype="application/graphml+xml",
+        headers={"Content-Disposition": 'attachment; filename="network.graphml"'},
+    )
+
+
+@bp.get("/entities/<path:entity_id>/network.i2.zip")
+@token_required
+def entity_i2(entity_id: str):
+    try:
+        network = service.neighbourhood(api_user(), entity_id, request.args)
+    except ValueError as exc:
+        return _bad(exc)
+    except NotFound as exc:
+        return _missing(exc)
+    return Response(
+        service.export_i2(network, entity_id),
+        mimetype="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="network-i2.zip"'},
+    )
+
+
+@bp.get("/entities/<path:entity_id>")
+@token_required
+def entity_get(entity_id: str):
+    try:
+        dossier = service.dossier(api_user(), entity_id)
+    except ValueError as exc:
+        return _bad(exc)
+    except NotFound as exc:
+        return _missing(exc)
+    entity = {k: v for k, v in dossier["entity"].items() if k != "aliases_text"}
+    return jsonify(
+        {
+            **entity,
+            "kind": dossier["kind"],
+            "aliases": dossier["aliases"],
+            "identifiers": dossier["identifiers"],
+            "relations": dossier["relations"],
+            "reports": dossier["reports"],
+            "declarations": dossier["declarations"],
+            "controls": dossier["controls"],
+            "timeline": dossier["timeline"],
+        }
+    )
+
+
+@bp.get("/paths")
+@token_required
+def paths():
+    try:
+        network = service.paths(
+            api_user(), request.args.get("from"), request.args.get("to"), request.args
+        )
+    except ValueError as exc:
+        return _bad(exc)
+    except NotFound as exc:
+        return _missing(exc)
+    return jsonify(network.to_dict())
+
+
+@bp.post("/network/connect")
+@token_required
+def network_connect():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad(ValueError("send a JSON object with ids"))
+    try:
+        network = service.connecting(api_user(), body.get("ids"), body.get("filters") or {})
+    except ValueError as exc:
+        return _bad(exc)
+    except NotFound as exc:
+        return _missing(exc)
+    return jsonify(network.to_dict())
+
+
+@bp.post("/charts")
+@token_required
+def charts_create():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad(ValueError("send a chart as a JSON object"))
+    document = body.get("chart", body)  # {"chart": {...}, "case_id"} or the chart itself
+    try:
+        chart = service.save_chart(api_user(), document, body.get("case_id"))
+    except ValueError as exc:
+        return _bad(exc)
+    except NotFound as exc:
+        return _missing(exc)
+    return jsonify(chart), 201
+
+
+@bp.get("/charts")
+@token_required
+def charts_list():
+    return jsonify({"charts": service.list_charts(api_user())})
+
+
+@bp.get("/charts/<chart_id>")
+@token_required
+def charts_get(chart_id: str):
+    try:
+        return jsonify(service.get_chart(api_user(), chart_id))
+    except (NotFound, ValueError) as exc:
+        return _missing(exc)
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value) if value not in (None, "") else default
+    except (TypeError, ValueError):
+        raise ValueError("limit must be a whole number") from None
+
+
+# -- OpenAPI ----------------------------------------------------------------------------
+
+_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "Entity id `kind:ref`, e.g. `phone:+31105550101`",
+}
+_NETWORK_PARAMS = [
+    {"name": "depth", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 3}},
+    {
+        "name": "types",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "Comma-separated relation types (default: all whitelisted)",
+    },
+    {
+        "name": "kinds",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "Comma-separated node kinds (Trader, Person, Phone, Report, ...)",
+    },
+    {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
+]
+
+
+def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _file(mimetype: str) -> dict[str, Any]:
+    return {"description": "A file", "content": {mimetype: {"schema": {"type": "string"}}}}
+
+
+_NETWORK_SCHEMA = {
+    "type": "object",
+    "required": ["nodes", "edges"],
+    "properties": {
+        "nodes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "kind", "name"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "name": {"type": ["string", "null"]},
+                    "risk": {"type": ["number", "null"]},
+                    "seized": {"type": "boolean"},
+                    "community": {"type": ["integer", "null"]},
+                    "betweenness": {"type": "number"},
+                },
+            },
+        },
+        "edges": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "source", "target", "type"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "source": {"type": "string"},
+                    "target": {"type": "string"},
+                    "type": {"type": "string"},
+                    "date": {"type": ["string", "null"]},
+                    "evidence": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "truncated": {"type": "boolean"},
+    },
+}
+
+register(
+    {
+        "/entities": {
+            "get": {
+                "summary": "Search entities by name (fuzzy), alias or identifier; and report text",
+                "operationId": "searchEntities",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+                    {"name": "label", "in": "query", "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 50}},
+                ],
+                "responses": {"200": _ok("EntitySearch"), **error_responses(400, 401)},
+            }
+        },
+        "/entities/{id}": {
+            "get": {
+                "summary": "One entity: identifiers, relations, visible reports, trade, timeline",
+                "operationId": "getEntity",
+                "parameters": [_ID],
+                "responses": {
+                    "200": {
+                        "description": "The entity",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **error_responses(401, 404),
+                },
+            }
+        },
+        "/entities/{id}/neighbours": {
+            "get": {
+                "summary": "Bounded neighbourhood (depth <= 3, at most 500 nodes)",
+                "operationId": "entityNeighbours",
+                "parameters": [_ID, *_NETWORK_PARAMS],
+                "responses": {"200": _ok("Network"), **error_responses(400, 401, 404)},
+            }
+        },
+        "/entities/{id}/network.graphml": {
+            "get": {
+                "summary": "The neighbourhood as GraphML (networkx, Gephi)",
+                "operationId": "entityGraphml",
+                "parameters": [_ID, *_NETWORK_PARAMS],
+                "responses": {
+                    "200": _file("application/graphml+xml"),
+                    **error_responses(400, 401, 404),
+                },
+            }
+        },
+        "/entities/{id}/network.i2.zip": {
+            "get": {
+                "summary": "The neighbourhood as entities.csv + links.csv for i2 Notebook",
+                "operationId": "entityI2",
+                "parameters": [_ID, *_NETWORK_PARAMS],
+                "responses": {"200": _file("application/zip"), **error_responses(400, 401, 404)},
+            }
+        },
+        "/paths": {
+            "get": {
+                "summary": "All shortest paths (at most 6 links) between two entities",
+                "operationId": "paths",
+                "parameters": [
+                    {"name": "from", "in": "query", "required": True, "schema": {"type": "string"}},
+                    {"name": "to", "in": "query", "required": True, "schema": {"type": "string"}},
+                    {"name": "types", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {"200": _ok("Network"), **error_responses(400, 401, 404)},
+            }
+        },
+        "/network/connect": {
+            "post": {
+                "summary": "The network connecting 2 to 10 entities (pairwise shortest paths)",
+                "operationId": "connect",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["ids"],
+                                "properties": {
+                                    "ids": {"type": "array", "items": {"type": "string"}},
+                                    "filters": {"type": "object"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": _ok("Network"), **error_responses(400, 401, 404)},
+            }
+        },
+        "/charts": {
+            "post": {
+                "summary": "Save a chart (nodes, edges, positions, filters), optionally to a case",
+                "operationId": "createChart",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "chart": {"$ref": "#/components/schemas/Chart"},
+                                    "case_id": {"type": ["string", "null"]},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Saved",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"id": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
+                    **error_responses(400, 401, 404),
+                },
+            },
+            "get": {
+                "summary": "Charts the caller may open",
+                "operationId": "listCharts",
+                "responses": {
+                    "200": {
+                        "description": "Charts",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **error_responses(401),
+                },
+            },
+        },
+        "/charts/{chart_id}": {
+            "get": {
+                "summary": "One chart",
+                "operationId": "getChart",
+                "parameters": [
+                    {
+                        "name": "chart_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The chart",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **error_responses(401, 404),
+                },
+            }
+        },
+    },
+    {
+        "Network": _NETWORK_SCHEMA,
+        "EntitySearch": {
+            "type": "object",
+            "required": ["entities"],
+            "properties": {
+                "entities": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "label", "name", "reports"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "label": {"type": ["string", "null"]},
+                            "name": {"type": ["string", "null"]},
+                            "kind": {"type": "string"},
+                            "reports": {"type": "integer"},
+                        },
+                    },
+                },
+                "reports": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+        "Chart": {
+            "type": "object",
+            "required": ["title", "nodes"],
+            "properties": {
+                "title": {"type": "string"},
+                "nodes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "x": {"type": "number"},
+                            "y": {"type": "number"},
+                        },
+                    },
+                },
+                "edges": {"type": "array", "items": {"type": "object"}},
+                "filters": {"type": "object"},
+            },
+        },
+    },
+)

@@ -1,0 +1,442 @@
+"""Reports and extraction over the API, with the rules of the pages (app/intake/service.py).
+
+A report the caller may not see answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import error_responses, register
+from app.errors import error_response
+from app.intake.service import ReportError, ReportService
+from graph.db import get_graph
+from graph.errors import NotFound
+
+MAX_EXTRACT = 100_000
+_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
+
+
+def _service() -> ReportService:
+    return ReportService.from_config(get_graph(), current_app.config)
+
+
+def _body() -> dict[str, Any] | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def _bad_body():
+    return error_response(400, "Bad request", "Send a JSON object.")
+
+
+def _report_error(exc: ReportError):
+    return error_response(exc.status, _TITLES.get(exc.status, "Bad request"),
+                          {"field": exc.field, "message": str(exc)})
+
+
+def _not_found(report_id: str):
+    return error_response(404, "Not found", f"No report {report_id} that you may see.")
+
+
+def mention_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored mention in the extract contract shape plus its review state."""
+    out = {
+        "id": row.get("id"),
+        "start": row.get("start"),
+        "end": row.get("end"),
+        "label": row.get("label"),
+        "text": row.get("text"),
+        "normalized": row.get("normalized") or row.get("text"),
+        "confidence": round(float(row.get("confidence") or 0.0), 3),
+        "entity_id": row.get("entity_id"),
+        "provenance": row.get("provenance"),
+        "review": row.get("review"),
+    }
+    if row.get("field"):
+        out["field"] = row["field"]
+    if row.get("entity_name"):
+        out["entity_name"] = row["entity_name"]
+    return out
+
+
+@bp.post("/reports")
+@token_required
+def api_create_report():
+    body = _body()
+    if body is None:
+        return _bad_body()
+    draft = str(body.get("status") or "").lower() == "draft"
+    try:
+        rid, rows = _service().create(api_user(), body, submit=not draft)
+    except ReportError as exc:
+        return _report_error(exc)
+    return jsonify({"id": rid, "entities": [mention_json(r) for r in rows]}), 201
+
+
+@bp.get("/reports")
+@token_required
+def api_list_reports():
+    args = request.args
+    user = api_user()
+    try:
+        reports = _service().list(
+            user,
+            q=args.get("q", "")[:200],
+            status=args.get("status"),
+            channel=args.get("channel"),
+            unit=args.get("unit"),
+            source=args.get("source"),
+            author_id=user.id if args.get("mine") in ("1", "true", "yes") else None,
+            limit=_int(args.get("limit"), 50),
+            skip=_int(args.get("skip"), 0),
+        )
+    except ReportError as exc:
+        return _report_error(exc)
+    return jsonify({"reports": reports})
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@bp.get("/reports/<report_id>")
+@token_required
+def api_get_report(report_id: str):
+    service = _service()
+    try:
+        report = service.get(api_user(), report_id)
+    except NotFound:
+        return _not_found(report_id)
+    mentions = service.mentions(api_user(), report_id)
+    return jsonify({**report, "entities": [mention_json(m) for m in mentions]})
+
+
+@bp.patch("/reports/<report_id>")
+@token_required
+def api_update_report(report_id: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    service = _service()
+    try:
+        service.update(api_user(), report_id, body)
+        report = service.get(api_user(), report_id, audited=False)
+    except NotFound:
+        return _not_found(report_id)
+    except ReportError as exc:
+        return _report_error(exc)
+    mentions = service.mentions(api_user(), report_id)
+    return jsonify({**report, "entities": [mention_json(m) for m in mentions]})
+
+
+@bp.post("/reports/<report_id>/transitions")
+@token_required
+def api_transition_report(report_id: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        status = _service().transition(api_user(), report_id, str(body.get("action") or ""),
+                                       body)
+    except NotFound:
+        return _not_found(report_id)
+    except ReportError as exc:
+        return _report_error(exc)
+    return jsonify({"id": report_id, "status": status})
+
+
+@bp.post("/reports/<report_id>/mentions")
+@token_required
+def api_add_mention(report_id: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        row = _service().add_mention(
+            api_user(), report_id, label=str(body.get("label") or ""),
+            start=body.get("start"), end=body.get("end"), text=body.get("text"),
+            occurrence=body.get("occurrence", 1),
+        )
+    except NotFound:
+        return _not_found(report_id)
+    except ReportError as exc:
+        return _report_error(exc)
+    return jsonify(mention_json(row)), 201
+
+
+@bp.patch("/reports/<report_id>/mentions/<mention_id>")
+@token_required
+def api_change_mention(report_id: str, mention_id: str):
+    """``{"review": "accepted"|"rejected"}``, ``{"entity_id"}`` or ``{"label", "start", "end"}``."""
+    body = _body()
+    if body is None:
+        return _bad_body()
+    service, user = _service(), api_user()
+    try:
+        if body.get("entity_id"):
+            service.link_mention(user, report_id, mention_id, str(body["entity_id"]))
+        elif body.get("label"):
+            service.edit_mention(user, report_id, mention_id, label=str(body["label"]),
+                                 start=body.get("start"), end=body.get("end"))
+        elif body.get("review"):
+            service.review_mention(user, report_id, mention_id, str(body["review"]))
+        else:
+            return error_response(400, "Bad request", "Send review, entity_id or label.")
+        mentions = service.mentions(user, report_id)
+    except NotFound:
+        return error_response(404, "Not found", f"No mention {mention_id} that you may see.")
+    except ReportError as exc:
+        return _report_error(exc)
+    return jsonify({"entities": [mention_json(m) for m in mentions]})
+
+
+@bp.post("/reports/<report_id>/relations")
+@token_required
+def api_add_relation(report_id: str):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        _service().relate(api_user(), report_id, str(body.get("from") or ""),
+                          str(body.get("type") or ""), str(body.get("to") or ""))
+    except NotFound:
+        return _not_found(report_id)
+    except ReportError as exc:
+        return _report_error(exc)
+    return jsonify({"from": body["from"], "to": body["to"], "type": body["type"]}), 201
+
+
+@bp.post("/extract")
+@token_required
+def api_extract():
+    body = _body()
+    if body is None:
+        return _bad_body()
+    text = body.get("text")
+    if not isinstance(text, str):
+        return error_response(400, "Bad request", {"field": "text",
+                                                   "message": "text must be a string."})
+    if len(text) > MAX_EXTRACT:
+        return error_response(413, "Payload too large",
+                              f"text is longer than {MAX_EXTRACT} characters.")
+    return jsonify({"entities": _service().extract(text)})
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _request(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_REPORT_ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_MENTION_ID = {"name": "mention_id", "in": "path", "required": True,
+               "schema": {"type": "string"}}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+
+_SCHEMAS = {
+    "ExtractedEntity": {
+        "type": "object",
+        "required": ["start", "end", "label", "text", "normalized", "confidence"],
+        "properties": {
+            "start": {"type": "integer"}, "end": {"type": "integer"},
+            "label": {"type": "string", "enum": [
+                "PERSON", "ORG", "AGENCY", "LOCATION", "VESSEL", "CONTAINER", "HS_CODE",
+                "COMMODITY", "VEHICLE", "PHONE", "EMAIL", "MONEY", "QUANTITY", "DATE",
+                "ID_DOCUMENT"]},
+            "text": {"type": "string"}, "normalized": {"type": "string"},
+            "confidence": {"type": "number"}, "entity_id": {"type": "string"},
+        },
+    },
+    "ReportMention": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "start": {"type": ["integer", "null"]}, "end": {"type": ["integer", "null"]},
+            "label": {"type": "string"}, "text": {"type": "string"},
+            "normalized": {"type": "string"}, "confidence": {"type": "number"},
+            "entity_id": {"type": "string"},
+            "provenance": {"type": "string", "enum": ["model", "rule", "gazetteer", "person"]},
+            "review": {"type": "string", "enum": ["proposed", "accepted", "rejected"]},
+            "field": {"type": "string"},
+        },
+    },
+    "NewReport": {
+        "type": "object",
+        "required": ["channel", "handling"],
+        "description": "A report object of the exchange format; `kind` may be left out. "
+        "Grades are checked against the configured grading scheme.",
+        "properties": {
+            "kind": {"type": "string", "enum": ["report"]},
+            "id": {"type": "string"},
+            "channel": {"type": "string", "enum": [
+                "informant", "register", "liaison", "hotline", "open_source",
+                "partner_agency"]},
+            "received": {"type": "string", "format": "date-time"},
+            "source": {"type": "string", "description": "codename (informant reports)"},
+            "source_grade": {"type": "string"}, "info_grade": {"type": "string"},
+            "handling": {"type": "string", "enum": ["open", "restricted", "originator"]},
+            "scheme_handling": {"type": "string"},
+            "unit": {"type": "string"}, "title": {"type": "string"}, "text": {"type": "string"},
+            "status": {"type": "string", "enum": ["draft", "submitted"]},
+            "event_type": {"type": "string", "enum": ["seizure", "offence",
+                                                       "suspicious_event"]},
+            "event_date": {"type": "string", "format": "date"},
+            "place": {"type": "string"}, "commodity": {"type": "string"},
+            "quantity": {"type": "string"}, "value": {"type": "number"},
+            "currency": {"type": "string"}, "persons": _STRINGS, "vehicles": _STRINGS,
+            "containers": _STRINGS, "crossing": {"type": "string"},
+        },
+    },
+    "Report": {
+        "type": "object",
+        "required": ["id", "channel", "status", "handling", "unit"],
+        "properties": {
+            "id": {"type": "string"}, "channel": {"type": "string"},
+            "status": {"type": "string", "enum": [
+                "draft", "submitted", "evaluated", "disseminated", "archived"]},
+            "title": {"type": "string"}, "text": {"type": "string"},
+            "source": {"type": ["string", "null"], "description": "codename only"},
+            "source_grade": {"type": ["string", "null"]},
+            "info_grade": {"type": ["string", "null"]},
+            "handling": {"type": "string"}, "unit": {"type": "string"},
+            "received": {"type": "string"}, "author": {"type": "string"},
+            "entities": {"type": "array", "items": _ref("ReportMention")},
+        },
+    },
+}
+
+register(
+    {
+        "/reports": {
+            "get": {
+                "summary": "Reports the caller may see; full-text search with q",
+                "operationId": "listReports",
+                "parameters": [
+                    {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                    for n in ("q", "status", "channel", "unit", "source", "mine", "limit",
+                              "skip")
+                ],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {
+                        "reports": {"type": "array", "items": {"type": "object"}}}}),
+                    **error_responses(400, 401),
+                },
+            },
+            "post": {
+                "summary": "Store a report: graded, extracted and resolved",
+                "operationId": "createReport",
+                "requestBody": _request(_ref("NewReport")),
+                "responses": {
+                    "201": _json({"type": "object", "required": ["id", "entities"],
+                                  "properties": {"id": {"type": "string"}, "entities": {
+                                      "type": "array", "items": _ref("ReportMention")}}},
+                                 "Created"),
+                    **error_responses(400, 401, 403, 409),
+                },
+            },
+        },
+        "/reports/{report_id}": {
+            "get": {
+                "summary": "One report with its entities (audited); 404 when not visible",
+                "operationId": "getReport",
+                "parameters": [_REPORT_ID],
+                "responses": {"200": _json(_ref("Report")), **error_responses(401, 404)},
+            },
+            "patch": {
+                "summary": "Change a draft or submitted report; new text is re-extracted",
+                "operationId": "updateReport",
+                "parameters": [_REPORT_ID],
+                "requestBody": _request({"type": "object"}),
+                "responses": {"200": _json(_ref("Report")),
+                              **error_responses(400, 401, 403, 404, 409)},
+            },
+        },
+        "/reports/{report_id}/transitions": {
+            "post": {
+                "summary": "Move a report on: submit, evaluate (info_grade), archive",
+                "operationId": "transitionReport",
+                "parameters": [_REPORT_ID],
+                "requestBody": _request({"type": "object", "required": ["action"],
+                                         "properties": {
+                    "action": {"type": "string", "enum": ["submit", "evaluate", "archive"]},
+                    "info_grade": {"type": "string"}, "source_grade": {"type": "string"},
+                    "evaluation": {"type": "string"}}}),
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "id": {"type": "string"}, "status": {"type": "string"}}}),
+                    **error_responses(400, 401, 403, 404, 409)},
+            },
+        },
+        "/reports/{report_id}/mentions": {
+            "post": {
+                "summary": "Add a missed entity by offsets or by text and occurrence",
+                "operationId": "addReportMention",
+                "parameters": [_REPORT_ID],
+                "requestBody": _request({"type": "object", "required": ["label"],
+                                         "properties": {
+                    "label": {"type": "string"}, "start": {"type": "integer"},
+                    "end": {"type": "integer"}, "text": {"type": "string"},
+                    "occurrence": {"type": "integer"}}}),
+                "responses": {"201": _json(_ref("ReportMention"), "Created"),
+                              **error_responses(400, 401, 403, 404)},
+            },
+        },
+        "/reports/{report_id}/mentions/{mention_id}": {
+            "patch": {
+                "summary": "Review a mention: accept/reject, relabel or re-span, or link it",
+                "operationId": "changeReportMention",
+                "parameters": [_REPORT_ID, _MENTION_ID],
+                "requestBody": _request({"type": "object", "properties": {
+                    "review": {"type": "string", "enum": ["accepted", "rejected"]},
+                    "entity_id": {"type": "string"}, "label": {"type": "string"},
+                    "start": {"type": "integer"}, "end": {"type": "integer"}}}),
+                "responses": {"200": _json({"type": "object"}),
+                              **error_responses(400, 401, 403, 404)},
+            },
+        },
+        "/reports/{report_id}/relations": {
+            "post": {
+                "summary": "Relate two entities mentioned in the report",
+                "operationId": "addReportRelation",
+                "parameters": [_REPORT_ID],
+                "requestBody": _request({"type": "object", "required": ["from", "type", "to"],
+                                         "properties": {
+                    "from": {"type": "string"}, "to": {"type": "string"},
+                    "type": {"type": "string", "description": "director_of, associate_of, "
+                             "uses_phone, ..."}}}),
+                "responses": {"201": _json({"type": "object"}, "Created"),
+                              **error_responses(400, 401, 403, 404)},
+            },
+        },
+        "/extract": {
+            "post": {
+                "summary": "Entity extraction without storing anything",
+                "operationId": "extract",
+                "requestBody": _request({"type": "object", "required": ["text"],
+                                         "properties": {"text": {"type": "string"}}}),
+                "responses": {
+                    "200": _json({"type": "object", "required": ["entities"], "properties": {
+                        "entities": {"type": "array", "items": _ref("ExtractedEntity")}}}),
+                    **error_responses(400, 401, 413),
+                },
+            },
+        },
+    },
+    _SCHEMAS,
+)

@@ -1,0 +1,212 @@
+"""The source register over the API. Identities never appear in these answers except from
+``POST /sources/{codename}/identity`` for the handler or controller, with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import error_responses, register
+from app.audit import audit
+from app.errors import error_response
+from app.sources.service import SourceError, SourceService
+from graph.db import get_graph
+from graph.errors import NotFound
+
+_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
+
+
+def _service() -> SourceService:
+    return SourceService.from_config(get_graph(), current_app.config)
+
+
+def _body() -> dict[str, Any] | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def _error(exc: SourceError):
+    return error_response(exc.status, _TITLES.get(exc.status, "Bad request"),
+                          {"field": exc.field, "message": str(exc)})
+
+
+def _not_found(codename: str):
+    return error_response(404, "Not found", f"No source {codename}.")
+
+
+def _public(source: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "codename", "type", "reliability", "status", "created_at", "handler",
+            "controller", "reports", "is_handler", "is_controller")
+    return {k: source[k] for k in keys if k in source}
+
+
+@bp.get("/sources")
+@token_required
+def api_list_sources():
+    try:
+        sources = _service().list(api_user(), type=request.args.get("type") or None,
+                                  status=request.args.get("status") or None)
+    except SourceError as exc:
+        return _error(exc)
+    return jsonify({"sources": [_public(s) for s in sources]})
+
+
+@bp.post("/sources")
+@token_required
+def api_register_source():
+    body = _body()
+    if body is None:
+        return error_response(400, "Bad request", "Send a JSON object.")
+    identity = body.get("identity")
+    if identity is not None and not isinstance(identity, dict):
+        return error_response(400, "Bad request", {"field": "identity",
+                                                   "message": "identity is an object."})
+    try:
+        codename = _service().register(api_user(), body)
+    except SourceError as exc:
+        return _error(exc)
+    audit("source.create", codename, {"type": body.get("type")})
+    return jsonify({"codename": codename}), 201
+
+
+@bp.get("/sources/<codename>")
+@token_required
+def api_get_source(codename: str):
+    service = _service()
+    try:
+        source = service.get(api_user(), codename)
+        history = service.history(api_user(), source["codename"])
+    except SourceError as exc:
+        return _error(exc)
+    except NotFound:
+        return _not_found(codename)
+    return jsonify({**_public(source), "grades": history})
+
+
+@bp.post("/sources/<codename>/grades")
+@token_required
+def api_regrade_source(codename: str):
+    body = _body()
+    if body is None:
+        return error_response(400, "Bad request", "Send a JSON object.")
+    try:
+        code = _service().regrade(api_user(), codename, body.get("grade"),
+                                  str(body.get("reason") or ""))
+    except SourceError as exc:
+        return _error(exc)
+    except NotFound:
+        return _not_found(codename)
+    audit("source.regrade", codename, {"grade": code}, reason=str(body.get("reason") or ""))
+    return jsonify({"codename": codename, "reliability": code})
+
+
+@bp.post("/sources/<codename>/identity")
+@token_required
+def api_source_identity(codename: str):
+    body = _body()
+    if body is None:
+        return error_response(400, "Bad request", "Send a JSON object with a reason.")
+    service = _service()
+    reason = str(body.get("reason") or "")
+    try:
+        source = service.get(api_user(), codename)
+        identity = service.reveal_identity(api_user(), source["codename"], reason)
+    except SourceError as exc:
+        return _error(exc)
+    except NotFound:
+        return _not_found(codename)
+    audit("source.identity.view", source["id"] or source["codename"], reason=reason)
+    return jsonify({"codename": source["codename"], "identity": identity})
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _request(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_CODENAME = {"name": "codename", "in": "path", "required": True, "schema": {"type": "string"}}
+_SOURCE = {
+    "type": "object",
+    "required": ["codename"],
+    "properties": {
+        "id": {"type": ["string", "null"]}, "codename": {"type": "string"},
+        "type": {"type": ["string", "null"], "enum": [
+            "informant", "liaison_officer", "partner_agency", "open_source", "hotline", None]},
+        "reliability": {"type": ["string", "null"]}, "status": {"type": "string"},
+        "handler": {"type": ["string", "null"]}, "controller": {"type": ["string", "null"]},
+    },
+}
+
+register(
+    {
+        "/sources": {
+            "get": {
+                "summary": "The source register (codenames only; handlers, analysts, admins)",
+                "operationId": "listSources",
+                "parameters": [{"name": n, "in": "query", "required": False,
+                                "schema": {"type": "string"}} for n in ("type", "status")],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "sources": {"type": "array",
+                                "items": {"$ref": "#/components/schemas/Source"}}}}),
+                    **error_responses(401, 403)},
+            },
+            "post": {
+                "summary": "Register a source (handlers and admins)",
+                "operationId": "registerSource",
+                "requestBody": _request({"type": "object",
+                                         "required": ["codename", "type", "controller_id"],
+                                         "properties": {
+                    "codename": {"type": "string"}, "type": {"type": "string"},
+                    "reliability": {"type": "string"}, "handler_id": {"type": "string"},
+                    "controller_id": {"type": "string"},
+                    "identity": {"type": "object", "properties": {
+                        "name": {"type": "string"}, "contact": {"type": "string"},
+                        "address": {"type": "string"}, "notes": {"type": "string"}}}}}),
+                "responses": {"201": _json({"type": "object", "properties": {
+                    "codename": {"type": "string"}}}, "Created"),
+                    **error_responses(400, 401, 403, 409)},
+            },
+        },
+        "/sources/{codename}": {
+            "get": {
+                "summary": "One source with its reliability history (never its identity)",
+                "operationId": "getSource",
+                "parameters": [_CODENAME],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Source"}),
+                              **error_responses(401, 403, 404)},
+            },
+        },
+        "/sources/{codename}/grades": {
+            "post": {
+                "summary": "Regrade a source's reliability, with a reason",
+                "operationId": "regradeSource",
+                "parameters": [_CODENAME],
+                "requestBody": _request({"type": "object", "required": ["grade", "reason"],
+                                         "properties": {"grade": {"type": "string"},
+                                                        "reason": {"type": "string"}}}),
+                "responses": {"200": _json({"type": "object"}),
+                              **error_responses(400, 401, 403, 404)},
+            },
+        },
+        "/sources/{codename}/identity": {
+            "post": {
+                "summary": "The identity, for the source's handler or controller only, "
+                "with a reason (audited); 404 for everyone else",
+                "operationId": "revealSourceIdentity",
+                "parameters": [_CODENAME],
+                "requestBody": _request({"type": "object", "required": ["reason"],
+                                         "properties": {"reason": {"type": "string"}}}),
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "codename": {"type": "string"}, "identity": {"type": "object"}}}),
+                    **error_responses(400, 401, 403, 404)},
+            },
+        },
+    },
+    {"Source": _SOURCE},
+)

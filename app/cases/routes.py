@@ -1,0 +1,225 @@
+"""Case and task pages: parse the form, call the service, render or redirect."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.cases import bp, service
+from app.cases.forms import (
+    AttachForm,
+    CaseForm,
+    CaseStatusForm,
+    ConvertForm,
+    MemberForm,
+    NoteForm,
+    TaskForm,
+    TaskStatusForm,
+)
+from app.cases.service import CaseError
+from graph.cases import CASE_OPENER_ROLES
+from graph.db import get_graph
+from graph.errors import NotFound
+
+ATTACHABLE = ("report", "entity", "chart")
+
+
+def _task_form() -> TaskForm:
+    form = TaskForm()
+    choices = service.tasking_choices(get_graph(), current_user)
+    form.assignee.choices = [("", "—")] + [
+        (u["email"], f"{u['name'] or u['email']} ({u['unit']})") for u in choices["users"]
+    ]
+    form.unit.choices = [("", "—")] + [(u["name"], u["name"]) for u in choices["units"]]
+    return form
+
+
+def _back(case_id: str):
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+def _flash_error(exc: CaseError) -> None:
+    flash(str(exc), "error")
+
+
+@bp.route("/cases/", methods=["GET", "POST"])
+def index():
+    form = CaseForm()
+    can_open = current_user.role.value in CASE_OPENER_ROLES
+    if can_open and form.validate_on_submit():
+        try:
+            case_id = service.open_case(
+                get_graph(),
+                current_user,
+                title=form.title.data,
+                kind=form.kind.data,
+                description=form.description.data,
+            )
+        except CaseError as exc:
+            getattr(form, exc.field, form.title).errors.append(str(exc))
+        else:
+            flash(f"Case {case_id} opened.", "success")
+            return _back(case_id)
+    status = request.args.get("status") or None
+    try:
+        cases = service.list_cases(get_graph(), current_user, status=status)
+    except CaseError:
+        cases = service.list_cases(get_graph(), current_user)
+    return render_template(
+        "cases/index.html", cases=cases, form=form, can_open=can_open, status=status
+    )
+
+
+@bp.get("/cases/<case_id>")
+def detail(case_id: str):
+    try:
+        case = service.read_case(get_graph(), current_user, case_id)
+    except NotFound:
+        abort(404)
+    status_form = CaseStatusForm(data={"status": case["status"]})
+    return render_template(
+        "cases/detail.html",
+        case=case,
+        status_form=status_form,
+        convert_form=ConvertForm(),
+        member_form=MemberForm(),
+        attach_form=AttachForm(),
+        note_form=NoteForm(),
+        task_form=_task_form(),
+        task_status_form=TaskStatusForm(),
+    )
+
+
+def _run(case_id: str, action, success: str):
+    """Run one case action from a detail-page form and come back to the case."""
+    try:
+        action()
+    except NotFound:
+        abort(404)
+    except CaseError as exc:
+        _flash_error(exc)
+    else:
+        flash(success, "success")
+    return _back(case_id)
+
+
+@bp.post("/cases/<case_id>/status")
+def set_status(case_id: str):
+    form = CaseStatusForm()
+    if not form.validate_on_submit():
+        flash("Choose a status.", "error")
+        return _back(case_id)
+    return _run(
+        case_id,
+        lambda: service.set_case_status(get_graph(), current_user, case_id, form.status.data),
+        "Status saved.",
+    )
+
+
+@bp.post("/cases/<case_id>/convert")
+def convert(case_id: str):
+    if not ConvertForm().validate_on_submit():
+        abort(400)
+    return _run(
+        case_id,
+        lambda: service.convert_to_investigation(get_graph(), current_user, case_id),
+        "The request is now an investigation.",
+    )
+
+
+@bp.post("/cases/<case_id>/members")
+def add_member(case_id: str):
+    form = MemberForm()
+    if not form.validate_on_submit():
+        flash("Enter the officer's e-mail.", "error")
+        return _back(case_id)
+    return _run(
+        case_id,
+        lambda: service.add_member(
+            get_graph(), current_user, case_id, email=form.email.data, role=form.role.data
+        ),
+        f"{form.email.data} assigned to the case.",
+    )
+
+
+@bp.post("/cases/<case_id>/attach/<what>")
+def attach(case_id: str, what: str):
+    if what not in ATTACHABLE:
+        abort(404)
+    form = AttachForm()
+    if not form.validate_on_submit():
+        flash(f"Enter the {what} id.", "error")
+        return _back(case_id)
+    return _run(
+        case_id,
+        lambda: service.attach(get_graph(), current_user, case_id, what, form.target.data),
+        f"{what.capitalize()} {form.target.data} attached.",
+    )
+
+
+@bp.post("/cases/<case_id>/notes")
+def add_note(case_id: str):
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash("Write the note first.", "error")
+        return _back(case_id)
+    return _run(
+        case_id,
+        lambda: service.add_note(get_graph(), current_user, case_id, form.text.data),
+        "Note added.",
+    )
+
+
+@bp.post("/cases/<case_id>/tasks")
+def add_task(case_id: str):
+    form = _task_form()
+    if not form.validate_on_submit():
+        errors = "; ".join(
+            f"{form[name].label.text}: {', '.join(msgs)}" for name, msgs in form.errors.items()
+        )
+        flash(errors or "Check the task form.", "error")
+        return _back(case_id)
+    return _run(
+        case_id,
+        lambda: service.create_task(
+            get_graph(),
+            current_user,
+            case_id,
+            title=form.title.data,
+            description=form.description.data,
+            due=form.due.data.isoformat() if form.due.data else None,
+            priority=form.priority.data,
+            assignee=form.assignee.data or None,
+            unit=form.unit.data or None,
+        ),
+        "Task assigned.",
+    )
+
+
+@bp.get("/tasks/")
+def my_tasks():
+    include_closed = request.args.get("all") == "1"
+    tasks = service.my_tasks(get_graph(), current_user, include_closed=include_closed)
+    return render_template(
+        "cases/tasks.html", tasks=tasks, include_closed=include_closed, status_form=TaskStatusForm()
+    )
+
+
+@bp.post("/tasks/<task_id>/status")
+def task_status(task_id: str):
+    form = TaskStatusForm()
+    target = request.form.get("next") == "case"
+    try:
+        task = service.read_task(get_graph(), current_user, task_id)
+        if not form.validate_on_submit():
+            raise CaseError("Choose a status.", "status")
+        service.set_task_status(get_graph(), current_user, task_id, form.status.data)
+    except NotFound:
+        abort(404)
+    except CaseError as exc:
+        _flash_error(exc)
+    else:
+        flash(f"Task {task_id} is now {form.status.data.replace('_', ' ')}.", "success")
+    if target:
+        return _back(task["case_id"])
+    return redirect(url_for("cases.my_tasks"))

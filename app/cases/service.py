@@ -1,0 +1,291 @@
+"""Case and task rules shared by the pages and the API (no request objects here).
+
+Visibility is enforced by the repositories' Cypher (graph/cases.py, graph/tasks.py); this
+layer validates input, turns "not allowed" into clear errors, and audits every write and
+every case read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from app.audit import audit
+from graph.access import viewer_param
+from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
+from graph.connection import Graph
+from graph.errors import NotFound
+from graph.tasks import TaskPriority, TaskRepository, TaskStatus
+from graph.users import UserRepository
+
+MAX_TITLE = 200
+MAX_TEXT = 10_000
+
+
+class CaseError(ValueError):
+    """Input or a request that breaks a rule; ``field`` names the form field, ``status`` the
+    HTTP status the API answers with (400 bad input, 403 visible but not allowed)."""
+
+    def __init__(self, message: str, field: str = "title", status: int = 400) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
+    text = (value if isinstance(value, str) else "" if value is None else str(value)).strip()
+    if required and not text:
+        raise CaseError("This field is required.", field)
+    if len(text) > limit:
+        raise CaseError(f"At most {limit} characters.", field)
+    return text
+
+
+def _choice(enum: Any, value: Any, field: str) -> str:
+    try:
+        return enum(str(value or "").strip().lower()).value
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise CaseError(f"Choose one of: {allowed}.", field) from None
+
+
+# Cases -----------------------------------------------------------------------------------
+
+
+def open_case(graph: Graph, user: Any, *, title: Any, kind: Any, description: Any = "") -> str:
+    if str(user.role) not in CASE_OPENER_ROLES:
+        raise CaseError("Your role does not open cases.", "title", 403)
+    case_id = "C-" + uuid.uuid4().hex[:12].upper()
+    values = {
+        "title": _text(title, "title", required=True, limit=MAX_TITLE),
+        "kind": _choice(CaseKind, kind or "rfi", "kind"),
+        "description": _text(description, "description", required=False, limit=MAX_TEXT),
+    }
+    CaseRepository(graph).create(viewer_param(user), case_id=case_id, **values)
+    audit("case.create", case_id, {"kind": values["kind"], "title": values["title"]})
+    return case_id
+
+
+def list_cases(graph: Graph, user: Any, *, status: Any = None) -> list[dict[str, Any]]:
+    chosen = _choice(CaseStatus, status, "status") if status else None
+    return CaseRepository(graph).list(viewer_param(user), status=chosen)
+
+
+def read_case(graph: Graph, user: Any, case_id: str) -> dict[str, Any]:
+    """The case with its tasks; NotFound when the user may not see it. Audited."""
+    viewer = viewer_param(user)
+    case = CaseRepository(graph).get(viewer, case_id)
+    case["tasks"] = TaskRepository(graph).for_case(viewer, case_id)
+    audit("case.read", case_id, {"reports": [r["id"] for r in case["reports"]]})
+    return case
+
+
+def _managed(graph: Graph, user: Any, case_id: str) -> dict[str, Any]:
+    access = CaseRepository(graph).access(viewer_param(user), case_id)
+    if not access["can_manage"]:
+        raise CaseError(
+            "Only the case leads and the owning unit's case workers may do this.", "status", 403
+        )
+    return access
+
+
+def _open_for_work(graph: Graph, user: Any, case_id: str) -> None:
+    access = CaseRepository(graph).access(viewer_param(user), case_id)
+    if access["status"] == CaseStatus.CLOSED:
+        raise CaseError("The case is closed; reopen it first.", "status", 409)
+
+
+def set_case_status(graph: Graph, user: Any, case_id: str, status: Any) -> None:
+    chosen = _choice(CaseStatus, status, "status")
+    _managed(graph, user, case_id)
+    if not CaseRepository(graph).set_status(viewer_param(user), case_id, chosen):
+        raise NotFound(f"case {case_id} does not exist")
+    audit("case.status", case_id, {"status": chosen})
+
+
+def convert_to_investigation(graph: Graph, user: Any, case_id: str) -> None:
+    """An RFI becomes an investigation on the same node: it keeps everything it holds."""
+    access = _managed(graph, user, case_id)
+    if access["kind"] != CaseKind.RFI:
+        raise CaseError("Only a request for information can become an investigation.", "kind", 409)
+    if not CaseRepository(graph).convert_to_investigation(viewer_param(user), case_id):
+        raise NotFound(f"case {case_id} does not exist")
+    audit("case.convert", case_id, {"kind": CaseKind.INVESTIGATION.value})
+
+
+def _user_by_email(graph: Graph, email: Any, field: str) -> dict[str, Any]:
+    text = _text(email, field, required=True, limit=254).lower()
+    row = UserRepository(graph).by_email(text)
+    if row is None or not row.get("active", True):
+        raise CaseError(f"No active officer with e-mail {text}.", field)
+    return row
+
+
+def add_member(graph: Graph, user: Any, case_id: str, *, email: Any, role: Any = "member") -> None:
+    chosen = _choice(MemberRole, role or "member", "role")
+    _managed(graph, user, case_id)
+    member = _user_by_email(graph, email, "email")
+    if not CaseRepository(graph).add_member(viewer_param(user), case_id, member["id"], chosen):
+        raise NotFound(f"case {case_id} does not exist")
+    audit("case.member.add", case_id, {"member": member["email"], "role": chosen})
+
+
+def remove_member(graph: Graph, user: Any, case_id: str, *, email: Any) -> None:
+    _managed(graph, user, case_id)
+    member = _user_by_email(graph, email, "email")
+    if not CaseRepository(graph).remove_member(viewer_param(user), case_id, member["id"]):
+        raise CaseError(f"{member['email']} is not on this case.", "email")
+    audit("case.member.remove", case_id, {"member": member["email"]})
+
+
+def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> None:
+    """Attach a report, entity or chart the user can see to a case they can see."""
+    field = {"report": "report_id", "entity": "entity_id", "chart": "chart_id"}[what]
+    target_id = _text(target, field, required=True, limit=300)
+    _open_for_work(graph, user, case_id)
+    repo = CaseRepository(graph)
+    method = {
+        "report": repo.attach_report,
+        "entity": repo.attach_entity,
+        "chart": repo.attach_chart,
+    }[what]
+    if not method(viewer_param(user), case_id, target_id):
+        # the same answer for "missing" and "not yours to see": nothing leaks
+        raise CaseError(f"No {what} {target_id} that you may attach.", field, 404)
+    audit(f"case.{what}.attach", case_id, {what: target_id})
+
+
+def add_note(graph: Graph, user: Any, case_id: str, text: Any) -> str:
+    body = _text(text, "text", required=True, limit=MAX_TEXT)
+    _open_for_work(graph, user, case_id)
+    note_id = "N-" + uuid.uuid4().hex[:12].upper()
+    if not CaseRepository(graph).add_note(viewer_param(user), case_id, note_id, body):
+        raise NotFound(f"case {case_id} does not exist")
+    audit("case.note.add", case_id, {"note": note_id})
+    return note_id
+
+
+# Tasks -----------------------------------------------------------------------------------
+
+
+def _due(value: Any) -> str | None:
+    text = _text(value, "due", required=False, limit=10)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise CaseError("Enter the due date as YYYY-MM-DD.", "due") from None
+
+
+def _assignment(graph: Graph, user: Any, assignee: Any, unit: Any) -> tuple[str | None, str | None]:
+    """Exactly one of an officer (e-mail) or a unit, within the tasking rule."""
+    email = _text(assignee, "assignee", required=False, limit=254)
+    unit_name = _text(unit, "unit", required=False, limit=64)
+    if bool(email) == bool(unit_name):
+        raise CaseError("Assign the task to one officer or to one unit.", "assignee")
+    repo = TaskRepository(graph)
+    viewer = viewer_param(user)
+    if email:
+        row = _user_by_email(graph, email, "assignee")
+        if repo.can_task_unit(viewer, row["unit"]) is not True:
+            raise CaseError(
+                f"{row['email']} is in {row['unit']}: you task only {user.unit} and the units "
+                "below it.",
+                "assignee",
+                403,
+            )
+        return row["id"], None
+    allowed = repo.can_task_unit(viewer, unit_name)
+    if allowed is None:
+        raise CaseError(f"Unit {unit_name!r} does not exist.", "unit")
+    if not allowed:
+        raise CaseError(f"You task only {user.unit} and the units below it.", "unit", 403)
+    return None, unit_name
+
+
+def create_task(
+    graph: Graph,
+    user: Any,
+    case_id: str,
+    *,
+    title: Any,
+    description: Any = "",
+    due: Any = None,
+    priority: Any = "normal",
+    assignee: Any = None,
+    unit: Any = None,
+) -> str:
+    values = {
+        "title": _text(title, "title", required=True, limit=MAX_TITLE),
+        "description": _text(description, "description", required=False, limit=MAX_TEXT),
+        "due": _due(due),
+        "priority": _choice(TaskPriority, priority or "normal", "priority"),
+    }
+    _open_for_work(graph, user, case_id)
+    assignee_id, unit_name = _assignment(graph, user, assignee, unit)
+    task_id = "T-" + uuid.uuid4().hex[:12].upper()
+    created = TaskRepository(graph).create(
+        viewer_param(user),
+        task_id=task_id,
+        case_id=case_id,
+        assignee_id=assignee_id,
+        unit=unit_name,
+        **values,
+    )
+    if not created:
+        raise NotFound(f"case {case_id} does not exist")
+    audit(
+        "task.create",
+        task_id,
+        {
+            "case": case_id,
+            "assignee": assignee or None,
+            "unit": unit_name,
+            "priority": values["priority"],
+        },
+    )
+    return task_id
+
+
+def read_task(graph: Graph, user: Any, task_id: str) -> dict[str, Any]:
+    return TaskRepository(graph).get(viewer_param(user), task_id)
+
+
+def set_task_status(graph: Graph, user: Any, task_id: str, status: Any) -> None:
+    chosen = _choice(TaskStatus, status, "status")
+    if not TaskRepository(graph).set_status(viewer_param(user), task_id, chosen):
+        raise NotFound(f"task {task_id} does not exist")
+    audit("task.status", task_id, {"status": chosen})
+
+
+def reassign_task(
+    graph: Graph, user: Any, task_id: str, *, assignee: Any = None, unit: Any = None
+) -> None:
+    task = TaskRepository(graph).get(viewer_param(user), task_id)  # NotFound when invisible
+    if task["status"] not in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS):
+        raise CaseError("Only open tasks can be reassigned.", "status", 409)
+    assignee_id, unit_name = _assignment(graph, user, assignee, unit)
+    if not TaskRepository(graph).reassign(
+        viewer_param(user), task_id, assignee_id=assignee_id, unit=unit_name
+    ):
+        raise CaseError(
+            "Only the task's author or the case's officers may reassign it.", "assignee", 403
+        )
+    audit("task.assign", task_id, {"assignee": assignee or None, "unit": unit_name})
+
+
+def my_tasks(graph: Graph, user: Any, *, include_closed: bool = False) -> dict[str, Any]:
+    repo = TaskRepository(graph)
+    viewer = viewer_param(user)
+    return {
+        "assigned": repo.mine(viewer, include_closed=include_closed),
+        "issued": repo.issued(viewer, include_closed=include_closed),
+    }
+
+
+def tasking_choices(graph: Graph, user: Any) -> dict[str, list[dict[str, Any]]]:
+    repo = TaskRepository(graph)
+    viewer = viewer_param(user)
+    return {"units": repo.taskable_units(viewer), "users": repo.assignable_users(viewer)}

@@ -1,0 +1,221 @@
+"""Who may share which report with whom: the dissemination rules, in one place.
+
+Handling codes (the defaults of app.intake.grading):
+
+- ``open``: any analyst who may read the report shares it with anyone;
+- ``restricted``: only the originating unit chooses the recipients;
+- ``originator``: only recipients the originating unit has consented to (a recorded
+  ``CONSENT_FOR`` given by one of its analysts), whoever sends it;
+- any other code: not disseminated (fail closed).
+
+Only evaluated (or already disseminated) reports are sent. The rules run inside the
+write transaction (see graph.dissemination), so they are checked again at the moment of
+sending. Pages and API call these functions with the signed-in user; no request objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from app.audit import audit
+from graph.access import viewer_param
+from graph.connection import Graph
+from graph.dissemination import DisseminationRepository, Refused
+from graph.errors import NotFound
+
+SENDABLE = {"evaluated", "disseminated"}
+SENDER_ROLES = {"analyst", "admin"}
+HANDLING_CODES = ("open", "restricted", "originator")
+MAX_TEXT = 50_000
+MAX_RESULT = 2_000
+
+__all__ = ["NotFound", "Refused"]
+
+
+def _recipient_rows(units: Iterable[str], users: Iterable[str]) -> list[dict[str, str]]:
+    rows = [{"kind": "unit", "id": u} for u in dict.fromkeys(units) if u]
+    rows += [{"kind": "user", "id": u} for u in dict.fromkeys(users) if u]
+    return rows
+
+
+def _known_recipients(
+    repo: DisseminationRepository, units: Iterable[str], users: Iterable[str]
+) -> list[dict[str, Any]]:
+    rows = _recipient_rows(units, users)
+    if not rows:
+        raise Refused("Choose at least one unit or user to send the report to.")
+    found = repo.recipients(rows)
+    missing = [f"{r['kind']} {r['id']}" for r in found if not r["exists"]]
+    if missing:
+        raise Refused(f"Unknown recipient: {', '.join(missing)}.")
+    return found
+
+
+def refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]) -> str | None:
+    """Why ``user`` may not send ``report`` to ``recipient`` now (None: allowed)."""
+    status = report.get("status")
+    if status not in SENDABLE:
+        return f"Only evaluated reports are disseminated; this one is {status}."
+    if str(user.role) not in SENDER_ROLES:
+        return "Only intelligence officers disseminate reports."
+    handling = report.get("handling")
+    origin = report.get("unit")
+    if handling == "open":
+        return None
+    if handling == "restricted":
+        if user.unit != origin:
+            return (
+                f"Handling code 'restricted': only the originating unit ({origin}) chooses "
+                "who receives this report."
+            )
+        return None
+    if handling == "originator":
+        consented = any(
+            c["kind"] == recipient["kind"] and c["id"] == recipient["id"] and c["unit"] == origin
+            for c in report.get("consents") or []
+        )
+        if not consented:
+            name = recipient.get("name") or recipient["id"]
+            return (
+                f"Handling code 'originator': the originating unit ({origin}) has not "
+                f"consented to sharing this report with {name}. Record its consent first."
+            )
+        return None
+    return f"Handling code {handling!r} does not allow dissemination."
+
+
+def disseminate(
+    graph: Graph, user: Any, report_id: str, *, units: Iterable[str] = (), users: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """Send the report to units and users, or raise :class:`Refused` with the reason."""
+    repo = DisseminationRepository(graph)
+    recipients = _known_recipients(repo, units, users)
+
+    def check(report: dict[str, Any]) -> None:
+        reasons = [r for r in (refusal(report, user, rec) for rec in recipients) if r]
+        if reasons:
+            raise Refused(" ".join(dict.fromkeys(reasons)))
+
+    try:
+        report = repo.disseminate(report_id, viewer_param(user), recipients, check)
+    except Refused as exc:
+        audit("report.disseminate.refused", report_id, {"reason": str(exc)})
+        raise
+    for rec in recipients:
+        audit(
+            "report.disseminate",
+            report_id,
+            {"to": rec["kind"], "recipient": rec["name"], "handling": report.get("handling")},
+        )
+    return recipients
+
+
+def record_consent(
+    graph: Graph, user: Any, report_id: str, *, units: Iterable[str] = (), users: Iterable[str] = ()
+) -> None:
+    """The originating unit consents to sharing an ``originator`` report with recipients."""
+    repo = DisseminationRepository(graph)
+    recipients = _known_recipients(repo, units, users)
+
+    def check(report: dict[str, Any]) -> None:
+        if str(user.role) not in SENDER_ROLES or user.unit != report.get("unit"):
+            raise Refused(
+                f"Only an intelligence officer of the originating unit ({report.get('unit')}) "
+                "gives consent."
+            )
+
+    repo.consent(report_id, viewer_param(user), recipients, check)
+    for rec in recipients:
+        audit("report.consent", report_id, {"to": rec["kind"], "recipient": rec["name"]})
+
+
+def sanitise(
+    graph: Graph, user: Any, report_id: str, *, title: str, text: str, handling: str
+) -> str:
+    """A sanitised copy for wider release; returns its id. The source link is not copied."""
+    title = (title or "").strip()
+    text = (text or "").strip()
+    if handling not in HANDLING_CODES:
+        raise Refused(f"Choose a handling code: {', '.join(HANDLING_CODES)}.")
+    if not title:
+        raise Refused("The sanitised copy needs a title.")
+    if not text:
+        raise Refused("The sanitised copy needs a text.")
+    if len(text) > MAX_TEXT:
+        raise Refused(f"Keep the text under {MAX_TEXT} characters.")
+
+    def check(report: dict[str, Any]) -> None:
+        if str(user.role) not in SENDER_ROLES or (
+            user.unit != report.get("unit") and str(user.role) != "admin"
+        ):
+            raise Refused(
+                f"Only an intelligence officer of the originating unit ({report.get('unit')}) "
+                "makes a sanitised copy."
+            )
+        if report.get("status") not in SENDABLE:
+            raise Refused("Evaluate the report before making a sanitised copy.")
+        if text == (report.get("text") or "").strip():
+            raise Refused("Edit the text: remove what could identify the source.")
+        codename = report.get("source")
+        if codename and codename.lower() in text.lower():
+            raise Refused("The text still names the source's codename.")
+
+    from app.intake.extraction import extract_mentions
+
+    mentions = extract_mentions(graph, text)
+    copy_id = DisseminationRepository(graph).sanitise(
+        report_id,
+        viewer_param(user),
+        title=title,
+        text=text,
+        handling=handling,
+        mentions=mentions,
+        check=check,
+    )
+    audit("report.sanitise", copy_id, {"original": report_id, "handling": handling})
+    return copy_id
+
+
+def give_feedback(
+    graph: Graph, user: Any, report_id: str, *, useful: bool, actioned: bool, result: str
+) -> str:
+    result = (result or "").strip()
+    if len(result) > MAX_RESULT:
+        raise Refused(f"Keep the result under {MAX_RESULT} characters.")
+    repo = DisseminationRepository(graph)
+    repo.report(report_id, viewer_param(user))  # NotFound when not visible at all
+    feedback_id = repo.add_feedback(
+        report_id, viewer_param(user), useful=bool(useful), actioned=bool(actioned), result=result
+    )
+    audit("report.feedback", report_id, {"useful": bool(useful), "actioned": bool(actioned)})
+    return feedback_id
+
+
+def report_view(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:
+    """What the dissemination page shows about a report (NotFound when not visible)."""
+    repo = DisseminationRepository(graph)
+    viewer = viewer_param(user)
+    report = repo.report(report_id, viewer)
+    audit("report.read", report_id, {"page": "dissemination"})
+    return {
+        "report": report,
+        "log": repo.log(viewer, report_id=report_id),
+        "feedback": repo.feedback(report_id, viewer),
+        "may_give_feedback": repo.may_give_feedback(report_id, viewer),
+        "may_consent": str(user.role) in SENDER_ROLES and user.unit == report["unit"],
+        "may_sanitise": str(user.role) in SENDER_ROLES
+        and (user.unit == report["unit"] or str(user.role) == "admin")
+        and report["status"] in SENDABLE,
+    }
+
+
+def feedback_summary(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:
+    """Context for ``dissemination/_feedback.html`` on any report page: ``feedback``."""
+    return DisseminationRepository(graph).feedback(report_id, viewer_param(user))
+
+
+def log(graph: Graph, user: Any) -> dict[str, Any]:
+    repo = DisseminationRepository(graph)
+    viewer = viewer_param(user)
+    return {"entries": repo.log(viewer), "rate": repo.feedback_rate(viewer)}

@@ -1,0 +1,69 @@
+"""The ``import`` and ``export`` commands: parse arguments, run, print, audit."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from app.audit import audit
+from app.exchange import bp
+from graph.db import get_graph
+from graph.errors import DatabaseUnavailable
+from graph.exchange import DEFAULT_BATCH_SIZE, Importer, export_graph
+
+
+@bp.cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Validate the whole file first; write nothing if any line is invalid.",
+)
+@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True,
+              type=click.IntRange(1, 50_000), help="Records per write transaction.")  # fmt: skip
+def import_command(file: Path, strict: bool, batch_size: int) -> None:
+    """Import a register exchange file (JSON Lines; see docs/exchange-format.md)."""
+    graph = get_graph()
+
+    def report_error(line: int, reason: str) -> None:
+        click.echo(f"{file.name}:{line}: {reason}", err=True)
+
+    started = time.perf_counter()
+    with click.progressbar(
+        length=file.stat().st_size, label="importing", file=sys.stderr, show_pos=False
+    ) as bar:
+        importer = Importer(
+            graph, batch_size=batch_size, on_error=report_error, on_progress=bar.update
+        )
+        try:
+            summary = importer.run(file, strict=strict)
+        except DatabaseUnavailable as exc:
+            click.echo(f"import stopped: {exc}; committed batches stay, run it again", err=True)
+            sys.exit(2)
+    seconds = time.perf_counter() - started
+    audit("exchange.import", str(file), {**summary.as_dict(), "strict": strict})
+    records = summary.created + summary.updated
+    if not summary.written:
+        click.echo(f"--strict: {summary.rejected} invalid line(s); nothing was written")
+    click.echo(
+        f"lines read {summary.lines}, created {summary.created}, updated {summary.updated}, "
+        f"rejected {summary.rejected} ({records / seconds if seconds else 0:.0f} records/s)"
+    )
+    if not summary.ok:
+        sys.exit(1)
+
+
+@bp.cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_command(file: Path) -> None:
+    """Export the whole graph in the exchange format (a backup that `flask import` restores)."""
+    try:
+        counts = export_graph(get_graph(), file)
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    audit("exchange.export", str(file), counts, reason="full register export")
+    detail = ", ".join(f"{kind} {n}" for kind, n in counts.items())
+    click.echo(f"exported {sum(counts.values())} lines to {file}: {detail}")

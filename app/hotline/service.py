@@ -1,0 +1,227 @@
+"""Hotline rules shared by the pages (and any future API): tips, follow-ups, replies.
+
+Privacy by construction: these functions never receive a request, so no address, user
+agent or cookie can reach the graph. A tipster proves they own a tip with the reference
+and the follow-up code; the code is shown once and stored only as a SHA-256 hash (it has
+100 random bits, so a fast hash is enough: there is nothing to brute-force).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from app.audit import audit
+from graph.access import viewer_param
+from graph.clock import utc_now
+from graph.connection import Graph
+from graph.errors import Duplicate, NotFound
+from graph.hotline import TipRepository
+
+# Crockford base32: no I, L, O, U, so codes survive being read aloud or written by hand.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+REFERENCE_CHARS = 8  # T-XXXX-XXXX: 40 bits, unique by constraint
+CODE_CHARS = 20  # XXXXX-XXXXX-XXXXX-XXXXX: 100 bits
+MAX_TEXT = 10_000
+REPLY_ROLES = {"analyst", "admin"}
+_DUMMY_HASH = "sha256:" + "0" * 64
+
+
+class TipAccessDenied(Exception):
+    """Reference and code do not match; deliberately says no more than that."""
+
+
+class TipError(ValueError):
+    """Bad input for a tip, a follow-up or a reply; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str = "details") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class TipReceipt:
+    reference: str
+    code: str  # shown to the tipster once, never stored
+
+
+def _random(chars: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(chars))
+
+
+def _grouped(text: str, size: int) -> str:
+    return "-".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+def new_reference() -> str:
+    return "T-" + _grouped(_random(REFERENCE_CHARS), 4)
+
+
+def new_code() -> str:
+    return _grouped(_random(CODE_CHARS), 5)
+
+
+def _canonical(text: str) -> str:
+    """Upper case, confusable letters folded, separators dropped."""
+    return "".join(c for c in (text or "").upper().translate(_CONFUSABLE) if c in ALPHABET)
+
+
+def normalise_reference(text: str) -> str:
+    raw = (text or "").strip().upper()
+    raw = raw[2:] if raw.startswith("T-") else raw
+    body = _canonical(raw)
+    return "T-" + _grouped(body, 4) if len(body) == REFERENCE_CHARS else ""
+
+
+def code_hash(code: str) -> str:
+    return "sha256:" + hashlib.sha256(_canonical(code).encode()).hexdigest()
+
+
+def compose_tip(what: str, where: str, when: str, who: str, details: str) -> tuple[str, str]:
+    """The report title and text from the form's questions (empty answers left out)."""
+    parts = [
+        ("What", what),
+        ("Where", where),
+        ("When", when),
+        ("Who", who),
+    ]
+    lines = [f"{label}: {value.strip()}" for label, value in parts if value and value.strip()]
+    body = "\n".join(lines)
+    if details and details.strip():
+        body = f"{body}\n\n{details.strip()}" if body else details.strip()
+    if not body:
+        raise TipError("Please tell us what happened.", "what")
+    if len(body) > MAX_TEXT:
+        raise TipError(f"Please keep the tip under {MAX_TEXT} characters.", "details")
+    first = ((what or "").strip() or body).splitlines()[0]
+    title = "Hotline tip: " + (first[:80] + ("…" if len(first) > 80 else ""))
+    return title, body
+
+
+def _mentions(graph: Graph, text: str) -> list[Any]:
+    """Extract entities, recognising names already known in the graph (cached gazetteer)."""
+    from app.intake.extraction import extract_mentions
+
+    return extract_mentions(graph, text)
+
+
+def submit_tip(
+    graph: Graph,
+    *,
+    what: str = "",
+    where: str = "",
+    when: str = "",
+    who: str = "",
+    details: str = "",
+    contact: str = "",
+) -> TipReceipt:
+    """Store a tip with its entities in the analysts' queue; return reference and code."""
+    title, text = compose_tip(what, where, when, who, details)
+    mentions = _mentions(graph, text)
+    code = new_code()
+    for _attempt in range(5):  # a reference collision (2^-40 per pair) just draws again
+        reference = new_reference()
+        report_id = str(uuid.uuid4())
+        try:
+            TipRepository(graph).create(
+                report_id=report_id,
+                reference=reference,
+                code_hash=code_hash(code),
+                title=title,
+                text=text,
+                contact=contact.strip() or None,
+                message_id=str(uuid.uuid4()),
+                mentions=mentions,
+            )
+        except Duplicate:
+            continue
+        audit("hotline.tip", report_id, {"reference": reference}, anonymous=True)
+        return TipReceipt(reference, code)
+    raise RuntimeError("could not allocate a tip reference")
+
+
+def open_tip(graph: Graph, reference: str, code: str) -> str:
+    """The report id of the tip if reference and code match, else :class:`TipAccessDenied`.
+
+    An unknown reference costs the same comparison as a wrong code, and both give the
+    same answer, so the form tells nobody which references exist.
+    """
+    canonical_ref = normalise_reference(reference)
+    key = TipRepository(graph).key(canonical_ref) if canonical_ref else None
+    stored = key["code_hash"] if key else _DUMMY_HASH
+    matches = hmac.compare_digest(stored, code_hash(code))
+    if key is None or not matches or not _canonical(code):
+        raise TipAccessDenied
+    return key["report_id"]
+
+
+def thread(graph: Graph, reference: str, code: str) -> list[dict[str, Any]]:
+    report_id = open_tip(graph, reference, code)
+    return TipRepository(graph).thread(report_id)
+
+
+FOLLOWUP_SEPARATOR = "\n\n--- Further information from the tipster, {at} ---\n"
+
+
+def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
+    """Append the tipster's new information to the tip, extracted and linked."""
+    report_id = open_tip(graph, reference, code)
+    text = (text or "").strip()
+    if not text:
+        raise TipError("Please write the new information.", "text")
+    if len(text) > MAX_TEXT:
+        raise TipError(f"Please keep it under {MAX_TEXT} characters.", "text")
+    mentions = _mentions(graph, text)
+    TipRepository(graph).append_information(
+        report_id,
+        text=text,
+        separator=FOLLOWUP_SEPARATOR.format(at=utc_now()),
+        message_id=str(uuid.uuid4()),
+        mentions=mentions,
+    )
+    audit("hotline.followup", report_id, {"chars": len(text)}, anonymous=True)
+
+
+def tip_for(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:
+    """A tip with its thread as a signed-in officer may see it (NotFound otherwise)."""
+    tip = TipRepository(graph).get_visible(report_id, viewer_param(user))
+    tip["thread"] = TipRepository(graph).thread(report_id)
+    audit("hotline.read", report_id)
+    return tip
+
+
+def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
+    """An analyst's answer to the tipster (who reads it with reference and code)."""
+    if str(user.role) not in REPLY_ROLES:
+        raise PermissionError("Only intelligence officers answer tipsters.")
+    text = (text or "").strip()
+    if not text:
+        raise TipError("Please write a reply.", "text")
+    if len(text) > MAX_TEXT:
+        raise TipError(f"Please keep the reply under {MAX_TEXT} characters.", "text")
+    TipRepository(graph).reply(report_id, viewer_param(user), text, str(uuid.uuid4()))
+    audit("hotline.reply", report_id, {"chars": len(text)})
+
+
+def tips_for(graph: Graph, user: Any) -> list[dict[str, Any]]:
+    return TipRepository(graph).list_visible(viewer_param(user))
+
+
+__all__ = [
+    "NotFound",
+    "TipAccessDenied",
+    "TipError",
+    "TipReceipt",
+    "add_information",
+    "open_tip",
+    "reply",
+    "submit_tip",
+    "thread",
+    "tip_for",
+    "tips_for",
+]

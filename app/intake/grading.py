@@ -1,0 +1,232 @@
+"""Grading schemes for source reliability and information credibility, and handling codes.
+
+The scheme is chosen by configuration (``GRADING_SCHEME``): NATO Admiralty by default, UK
+3x5x2 or 5x5x5 as alternatives. Source reliability is graded on the source, information
+credibility on the report. Handling codes decide who may read a report (see
+``graph.access``) and are mandatory on every report; a scheme may add its own handling
+dimension (3x5x2's P/C, 5x5x5's 1-5), kept as ``scheme_handling``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class GradingScheme:
+    name: str
+    title: str
+    source: tuple[Grade, ...]
+    information: tuple[Grade, ...]
+    handling: tuple[Grade, ...] = ()
+    unknown_source: str = ""  # the grade for a source nobody can judge yet
+
+    def source_codes(self) -> list[str]:
+        return [g.code for g in self.source]
+
+    def information_codes(self) -> list[str]:
+        return [g.code for g in self.information]
+
+    def handling_codes(self) -> list[str]:
+        return [g.code for g in self.handling]
+
+    def source_label(self, code: str | None) -> str:
+        return _label(self.source, code)
+
+    def information_label(self, code: str | None) -> str:
+        return _label(self.information, code)
+
+
+def _label(grades: tuple[Grade, ...], code: str | None) -> str:
+    for grade in grades:
+        if grade.code == code:
+            return grade.label
+    return ""
+
+
+ADMIRALTY = GradingScheme(
+    "admiralty",
+    "NATO Admiralty (A–F, 1–6)",
+    source=(
+        Grade("A", "Completely reliable", "No doubt of authenticity, trustworthiness or "
+              "competency; a history of complete reliability."),
+        Grade("B", "Usually reliable", "Minor doubt; a history of valid information most "
+              "of the time."),
+        Grade("C", "Fairly reliable", "Doubt; provided valid information in the past."),
+        Grade("D", "Not usually reliable", "Significant doubt; provided valid information "
+              "in the past."),
+        Grade("E", "Unreliable", "Lacking authenticity, trustworthiness and competency; a "
+              "history of invalid information."),
+        Grade("F", "Reliability cannot be judged", "No basis exists for evaluating the "
+              "reliability of the source."),
+    ),
+    information=(
+        Grade("1", "Confirmed by other sources", "Confirmed by other independent sources; "
+              "logical in itself; consistent with other information."),
+        Grade("2", "Probably true", "Not confirmed; logical in itself; consistent with other "
+              "information."),
+        Grade("3", "Possibly true", "Not confirmed; reasonably logical; agrees with some "
+              "other information."),
+        Grade("4", "Doubtful", "Not confirmed; possible but not logical; no other "
+              "information on the subject."),
+        Grade("5", "Improbable", "Not confirmed; not logical; contradicted by other "
+              "information."),
+        Grade("6", "Truth cannot be judged", "No basis exists for evaluating the validity "
+              "of the information."),
+    ),
+    unknown_source="F",
+)
+
+UK_3X5X2 = GradingScheme(
+    "uk3x5x2",
+    "UK 3x5x2 (1–3, A–E, P/C)",
+    source=(
+        Grade("1", "Reliable", "No doubt about the source's authenticity, trustworthiness "
+              "or competence."),
+        Grade("2", "Untested", "The source has not previously been used or the reliability "
+              "cannot be judged."),
+        Grade("3", "Not reliable", "Doubt about the source's authenticity, trustworthiness "
+              "or competence."),
+    ),
+    information=(
+        Grade("A", "Known directly to the source", "Witnessed or heard first hand."),
+        Grade("B", "Known indirectly, corroborated", "Heard second hand and corroborated."),
+        Grade("C", "Known indirectly", "Heard second hand, not corroborated."),
+        Grade("D", "Not known", "Cannot be judged."),
+        Grade("E", "Suspected to be false", "Suspected to be false or malicious."),
+    ),
+    handling=(
+        Grade("P", "Lawful sharing permitted", "May be shared for a policing or customs "
+              "purpose."),
+        Grade("C", "Conditions apply", "Sharing only on the conditions stated."),
+    ),
+    unknown_source="2",
+)
+
+FIVE_X5X5 = GradingScheme(
+    "5x5x5",
+    "5x5x5 (A–E, 1–5, 1–5)",
+    source=(
+        Grade("A", "Always reliable"),
+        Grade("B", "Mostly reliable"),
+        Grade("C", "Sometimes reliable"),
+        Grade("D", "Unreliable"),
+        Grade("E", "Untested source"),
+    ),
+    information=(
+        Grade("1", "Known to be true without reservation"),
+        Grade("2", "Known personally to the source, not to the officer"),
+        Grade("3", "Not known personally to the source, corroborated"),
+        Grade("4", "Cannot be judged"),
+        Grade("5", "Suspected to be false or malicious"),
+    ),
+    handling=(
+        Grade("1", "Law enforcement agencies", "May be disseminated to other law "
+              "enforcement and prosecuting agencies."),
+        Grade("2", "Non-prosecuting agencies", "May be disseminated to national "
+              "non-prosecuting agencies."),
+        Grade("3", "Foreign agencies", "May be disseminated to foreign agencies."),
+        Grade("4", "Originating agency only", "Dissemination within the originating agency "
+              "only."),
+        Grade("5", "Originator only", "No further dissemination: refer to the originator."),
+    ),
+    unknown_source="E",
+)
+
+SCHEMES: dict[str, GradingScheme] = {s.name: s for s in (ADMIRALTY, UK_3X5X2, FIVE_X5X5)}
+
+# Handling codes used for need-to-know (graph/access.py understands 'open'); an instance
+# may relabel or extend them with HANDLING_CODES = [(code, label, description), ...].
+DEFAULT_HANDLING = (
+    Grade("open", "Open", "Every unit may read it."),
+    Grade("restricted", "Restricted", "The originating unit and those it is disseminated to."),
+    Grade("originator", "Originator control", "No further dissemination without the "
+          "originator's consent."),
+)
+
+
+class GradingError(ValueError):
+    """A grade or handling code that the configured scheme does not know."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def scheme_for(config: Mapping[str, Any]) -> GradingScheme:
+    name = str(config.get("GRADING_SCHEME") or "admiralty").lower()
+    try:
+        return SCHEMES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown GRADING_SCHEME {name!r}; one of {', '.join(sorted(SCHEMES))}"
+        ) from None
+
+
+def handling_codes(config: Mapping[str, Any]) -> tuple[Grade, ...]:
+    custom = config.get("HANDLING_CODES")
+    if not custom:
+        return DEFAULT_HANDLING
+    return tuple(Grade(*row) if not isinstance(row, Grade) else row for row in custom)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """The scheme and handling codes in force, with the validation every entry point uses."""
+
+    scheme: GradingScheme
+    handling: tuple[Grade, ...]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Grading:
+        return cls(scheme_for(config), handling_codes(config))
+
+    def source_grade(self, value: Any, *, required: bool = False) -> str | None:
+        return self._check(value, self.scheme.source, "source_grade", "source reliability",
+                           required)
+
+    def info_grade(self, value: Any, *, required: bool = False) -> str | None:
+        return self._check(value, self.scheme.information, "info_grade",
+                           "information credibility", required)
+
+    def handling_code(self, value: Any) -> str:
+        code = self._check(value, self.handling, "handling", "handling code", True)
+        assert code is not None  # noqa: S101 - required=True never returns None
+        return code
+
+    def scheme_handling(self, value: Any) -> str | None:
+        if not self.scheme.handling:
+            return None
+        return self._check(value, self.scheme.handling, "scheme_handling",
+                           "scheme handling code", False)
+
+    def _check(
+        self, value: Any, grades: tuple[Grade, ...], field: str, what: str, required: bool
+    ) -> str | None:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if required:
+                raise GradingError(f"A {what} is required.", field)
+            return None
+        codes = {g.code.upper(): g.code for g in grades}
+        code = codes.get(text.upper())
+        if code is None:
+            allowed = ", ".join(g.code for g in grades)
+            raise GradingError(
+                f"{text!r} is not a {what} of the {self.scheme.title} scheme; one of {allowed}.",
+                field,
+            )
+        return code
+
+    def choices(self, grades: tuple[Grade, ...], *, blank: str | None = None) -> list[tuple]:
+        out = [("", blank)] if blank is not None else []
+        return out + [(g.code, f"{g.code} — {g.label}") for g in grades]

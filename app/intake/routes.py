@@ -1,0 +1,325 @@
+"""Report pages: lists and search, entry forms, the liaison quick log, detail and review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.intake import bp
+from app.intake.forms import (
+    CHANNEL_CHOICES,
+    ActionForm,
+    AddMentionForm,
+    EvaluateForm,
+    LiaisonLogForm,
+    MentionForm,
+    RelationForm,
+    ReportForm,
+)
+from app.intake.highlight import segments
+from app.intake.service import (
+    Channel,
+    ReportError,
+    ReportService,
+    Status,
+    creatable_channels,
+)
+from graph.db import get_graph
+from graph.errors import NotFound
+from graph.sources import SourceRepository
+from graph.units import UnitRepository
+
+LIST_VIEWS = ("all", "queue", "mine")
+
+
+def _service() -> ReportService:
+    return ReportService.from_config(get_graph(), current_app.config)
+
+
+def _form_error(form: Any, exc: ReportError) -> None:
+    field = getattr(form, exc.field, None)
+    if field is None or not hasattr(field, "errors") or exc.field in ("csrf_token",):
+        flash(str(exc), "error")
+        return
+    if isinstance(field.errors, tuple):
+        field.errors = list(field.errors)
+    field.errors.append(str(exc))
+
+
+def _grading_choices(form: Any, service: ReportService) -> None:
+    grading = service.grading
+    form.handling.choices = grading.choices(grading.handling, blank="— choose —")
+    if hasattr(form, "source_grade"):
+        form.source_grade.choices = grading.choices(grading.scheme.source, blank="—")
+    if hasattr(form, "info_grade"):
+        form.info_grade.choices = grading.choices(grading.scheme.information, blank="—")
+    if hasattr(form, "scheme_handling"):
+        form.scheme_handling.choices = grading.choices(grading.scheme.handling, blank="—")
+
+
+@bp.get("/")
+def index():
+    service = _service()
+    view = request.args.get("view", "all")
+    if view not in LIST_VIEWS:
+        view = "all"
+    filters = {
+        "q": request.args.get("q", "").strip()[:200],
+        "status": request.args.get("status", ""),
+        "channel": request.args.get("channel", ""),
+        "unit": request.args.get("unit", ""),
+    }
+    query = dict(filters)
+    if view == "queue":
+        query["status"] = Status.SUBMITTED.value
+    if view == "mine":
+        query["author_id"] = current_user.id
+    try:
+        reports = service.list(current_user, **query)
+    except ReportError as exc:
+        flash(str(exc), "error")
+        reports = []
+    return render_template(
+        "intake/list.html",
+        reports=reports,
+        view=view,
+        filters=filters,
+        channels=CHANNEL_CHOICES,
+        statuses=[s.value for s in Status],
+        units=[u["name"] for u in UnitRepository(get_graph()).list()],
+        creatable=creatable_channels(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    service = _service()
+    allowed = creatable_channels(current_user)
+    if not allowed:
+        abort(403)
+    try:
+        channel = Channel(request.values.get("channel") or allowed[0].value)
+    except ValueError:
+        abort(404)
+    if channel not in allowed:
+        abort(403)
+    form = ReportForm(channel=channel.value)
+    _grading_choices(form, service)
+    form.source.choices = [("", "— choose —")] + [
+        (s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
+        for s in SourceRepository(get_graph()).held_by(current_user.id)
+    ]
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit",
+                                                                  "save_draft")}
+        data["channel"] = channel.value
+        try:
+            rid, rows = service.create(current_user, data, submit=not form.save_draft.data)
+        except ReportError as exc:
+            if exc.status == 403:
+                abort(403)
+            _form_error(form, exc)
+        else:
+            flash(f"Report {rid} saved with {len(rows)} entities to review.", "success")
+            return redirect(url_for("intake.detail", report_id=rid))
+    return render_template("intake/new.html", form=form, channel=channel, channels=allowed,
+                           scheme=service.grading.scheme), 200 if not form.errors else 400
+
+
+@bp.route("/log", methods=["GET", "POST"])
+def quick_log():
+    service = _service()
+    if Channel.LIAISON not in creatable_channels(current_user):
+        abort(403)
+    form = LiaisonLogForm()
+    units = UnitRepository(get_graph()).list()
+    form.crossing.choices = [(u["name"], u["name"]) for u in units if u["kind"] == "bcp"]
+    if current_user.unit not in {c[0] for c in form.crossing.choices}:
+        form.crossing.choices.insert(0, (current_user.unit, current_user.unit))
+    if request.method == "GET":
+        form.crossing.data = current_user.unit
+    form.handling.choices = [(g.code, g.label) for g in service.grading.handling]
+    if form.validate_on_submit():
+        data = {
+            "channel": Channel.LIAISON.value,
+            "crossing": form.crossing.data,
+            "vehicles": [form.vehicle.data] if form.vehicle.data else [],
+            "containers": [form.container.data] if form.container.data else [],
+            "text": form.text.data or "",
+            "handling": form.handling.data,
+        }
+        try:
+            rid, _ = service.create(current_user, data)
+        except ReportError as exc:
+            field = {"vehicles": "vehicle", "containers": "container"}.get(exc.field, exc.field)
+            _form_error(form, ReportError(str(exc), field))
+        else:
+            return redirect(url_for("intake.quick_log", logged=rid))
+    return render_template("intake/quick_log.html", form=form,
+                           logged=request.args.get("logged")), 200 if not form.errors else 400
+
+
+def _load(service: ReportService, report_id: str, *, audited: bool = True) -> dict[str, Any]:
+    try:
+        return service.get(current_user, report_id, audited=audited)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/<report_id>")
+def detail(report_id: str):
+    service = _service()
+    report = _load(service, report_id)
+    mentions = service.mentions(current_user, report_id)
+    reviewer = service.may_review(current_user, report)
+    evaluate = EvaluateForm()
+    evaluate.info_grade.choices = service.grading.choices(
+        service.grading.scheme.information, blank="— choose —")
+    evaluate.source_grade.choices = service.grading.choices(service.grading.scheme.source,
+                                                            blank="—")
+    entities = {m["entity_id"]: m["entity_name"] or m["text"] for m in mentions
+                if m.get("review") != "rejected"}
+    relation = RelationForm()
+    relation.from_id.choices = relation.to_id.choices = sorted(
+        entities.items(), key=lambda kv: kv[1].lower())
+    q = request.args.get("q", "").strip()
+    return render_template(
+        "intake/detail.html",
+        report=report,
+        mentions=mentions,
+        segments=segments(report.get("text") or "", mentions),
+        actions=service.allowed_actions(current_user, report),
+        may_edit=service.may_edit(current_user, report),
+        reviewer=reviewer,
+        grading=service.grading,
+        evaluate=evaluate,
+        action_form=ActionForm(),
+        mention_form=MentionForm(),
+        add_form=AddMentionForm(),
+        relation=relation,
+        q=q,
+        link_for=request.args.get("link", ""),
+        found=service.search_entities(q) if (q and reviewer) else [],
+    )
+
+
+@bp.route("/<report_id>/edit", methods=["GET", "POST"])
+def edit(report_id: str):
+    service = _service()
+    report = _load(service, report_id, audited=False)
+    if not service.may_edit(current_user, report):
+        abort(403)
+    channel = Channel(report["channel"])
+    data = {k: report.get(k) for k in ReportForm().data if k in report}
+    for key in ("persons", "vehicles", "containers"):
+        data[key] = "\n".join(report.get(key) or [])
+    data["received"] = (report.get("received") or "")[:16]
+    form = ReportForm(data=data) if request.method == "GET" else ReportForm()
+    _grading_choices(form, service)
+    form.source.choices = [(report.get("source") or "", report.get("source") or "—")]
+    if form.validate_on_submit():
+        changes = {k: v for k, v in form.data.items()
+                   if k not in ("csrf_token", "submit", "save_draft", "channel", "source")}
+        try:
+            service.update(current_user, report_id, changes)
+        except ReportError as exc:
+            if exc.status == 403:
+                abort(403)
+            _form_error(form, exc)
+        else:
+            flash(f"Report {report_id} saved.", "success")
+            return redirect(url_for("intake.detail", report_id=report_id))
+    return render_template("intake/new.html", form=form, channel=channel, channels=[],
+                           scheme=service.grading.scheme, report=report), (
+        200 if not form.errors else 400)
+
+
+@bp.post("/<report_id>/transition")
+def transition(report_id: str):
+    service = _service()
+    _load(service, report_id, audited=False)
+    form = EvaluateForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("intake.detail", report_id=report_id))
+    try:
+        status = service.transition(current_user, report_id, form.action.data or "",
+                                    dict(form.data))
+    except ReportError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Report {report_id} is {status}.", "success")
+    return redirect(url_for("intake.detail", report_id=report_id))
+
+
+@bp.post("/<report_id>/mentions/<mention_id>")
+def mention(report_id: str, mention_id: str):
+    service = _service()
+    _load(service, report_id, audited=False)
+    form = MentionForm()
+    if form.validate_on_submit():
+        action = form.action.data
+        try:
+            if action in ("accepted", "rejected", "proposed"):
+                service.review_mention(current_user, report_id, mention_id, action)
+            elif action == "edit":
+                service.edit_mention(current_user, report_id, mention_id,
+                                     label=form.label.data, start=form.start.data,
+                                     end=form.end.data)
+            elif action == "link":
+                service.link_mention(current_user, report_id, mention_id,
+                                     form.entity_id.data or "")
+            else:
+                flash("Unknown action.", "error")
+        except ReportError as exc:
+            if exc.status == 403:
+                abort(403)
+            flash(str(exc), "error")
+        except NotFound:
+            abort(404)
+    else:
+        flash("The form expired; try again.", "error")
+    return redirect(url_for("intake.detail", report_id=report_id) + "#entities")
+
+
+@bp.post("/<report_id>/mentions")
+def add_mention(report_id: str):
+    service = _service()
+    _load(service, report_id, audited=False)
+    form = AddMentionForm()
+    if form.validate_on_submit():
+        try:
+            row = service.add_mention(current_user, report_id, label=form.label.data,
+                                      text=form.text.data, occurrence=form.occurrence.data,
+                                      start=form.start.data, end=form.end.data)
+        except ReportError as exc:
+            if exc.status == 403:
+                abort(403)
+            flash(str(exc), "error")
+        else:
+            flash(f"Added {row['text']!r} as {row['label']}.", "success")
+    else:
+        flash("The form expired; try again.", "error")
+    return redirect(url_for("intake.detail", report_id=report_id) + "#entities")
+
+
+@bp.post("/<report_id>/relations")
+def add_relation(report_id: str):
+    service = _service()
+    _load(service, report_id, audited=False)
+    form = RelationForm()
+    if form.validate_on_submit():
+        try:
+            service.relate(current_user, report_id, form.from_id.data, form.type.data,
+                           form.to_id.data)
+        except ReportError as exc:
+            if exc.status == 403:
+                abort(403)
+            flash(str(exc), "error")
+        else:
+            flash("Relation added.", "success")
+    else:
+        flash("The form expired; try again.", "error")
+    return redirect(url_for("intake.detail", report_id=report_id) + "#relations")

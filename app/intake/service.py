@@ -1,0 +1,643 @@
+"""The rules of intake: what a report must hold, who may enter, change and move it.
+
+Pages, the API and (through ``validate_report``) the bulk import share these rules.
+Lifecycle: draft → submitted → evaluated → disseminated / archived. The author submits;
+an analyst other than the author evaluates (for an informant report also the source's
+controller or handler); analysts archive. Dissemination itself is the dissemination
+feature's; it moves evaluated reports on through :meth:`ReportService.transition`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.audit import audit
+from app.intake.extraction import extract_mentions
+from app.intake.grading import Grading, GradingError
+from graph.access import viewer_param
+from graph.clock import utc_now
+from graph.connection import Graph
+from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType
+from graph.errors import Duplicate, NotFound
+from graph.reports import MentionInput, ReportRepository
+from graph.sources import SourceRepository
+
+MAX_TEXT = 50_000
+MAX_TITLE = 200
+MAX_FIELD = 200
+MAX_LIST = 50
+REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class Channel(StrEnum):
+    INFORMANT = "informant"
+    REGISTER = "register"
+    LIAISON = "liaison"
+    HOTLINE = "hotline"
+    OPEN_SOURCE = "open_source"
+    PARTNER_AGENCY = "partner_agency"
+
+    @property
+    def title(self) -> str:
+        return CHANNEL_TITLES[self]
+
+
+CHANNEL_TITLES = {
+    Channel.INFORMANT: "Informant report",
+    Channel.REGISTER: "Register entry",
+    Channel.LIAISON: "Liaison log",
+    Channel.HOTLINE: "Hotline tip",
+    Channel.OPEN_SOURCE: "Open source",
+    Channel.PARTNER_AGENCY: "Partner agency",
+}
+
+
+class EventType(StrEnum):
+    SEIZURE = "seizure"
+    OFFENCE = "offence"
+    SUSPICIOUS_EVENT = "suspicious_event"
+
+    @property
+    def title(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    EVALUATED = "evaluated"
+    DISSEMINATED = "disseminated"
+    ARCHIVED = "archived"
+
+
+class Review(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+# Who may enter a report on each channel (informant reports: also hold the source).
+CREATE_ROLES: dict[Channel, set[Role]] = {
+    Channel.INFORMANT: {Role.HANDLER, Role.ADMIN},
+    Channel.REGISTER: {Role.ANALYST, Role.INVESTIGATOR, Role.AUDITOR, Role.LIAISON, Role.ADMIN},
+    Channel.LIAISON: {Role.LIAISON, Role.ANALYST, Role.ADMIN},
+    Channel.HOTLINE: {Role.ANALYST, Role.ADMIN},
+    Channel.OPEN_SOURCE: {Role.ANALYST, Role.INVESTIGATOR, Role.ADMIN},
+    Channel.PARTNER_AGENCY: {Role.ANALYST, Role.ADMIN},
+}
+EVALUATE_ROLES = {Role.ANALYST, Role.ADMIN}
+REVIEW_ROLES = {Role.ANALYST, Role.ADMIN}
+EDITABLE = (Status.DRAFT.value, Status.SUBMITTED.value)
+
+# action -> (from statuses, to status)
+TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status]] = {
+    "submit": ((Status.DRAFT,), Status.SUBMITTED),
+    "evaluate": ((Status.SUBMITTED,), Status.EVALUATED),
+    "disseminate": ((Status.EVALUATED, Status.DISSEMINATED), Status.DISSEMINATED),
+    "archive": (
+        (Status.DRAFT, Status.SUBMITTED, Status.EVALUATED, Status.DISSEMINATED),
+        Status.ARCHIVED,
+    ),
+}
+STAMP = {Status.SUBMITTED: "submitted", Status.EVALUATED: "evaluated",
+         Status.DISSEMINATED: "disseminated", Status.ARCHIVED: "archived"}
+
+
+class ReportError(ValueError):
+    """Input or an action that breaks a rule; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str = "text", status: int = 400) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+def creatable_channels(user: User) -> list[Channel]:
+    return [c for c, roles in CREATE_ROLES.items() if user.role in roles]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _text(data: dict[str, Any], name: str, limit: int = MAX_FIELD) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float):
+        raise ReportError(f"{name} must be text.", name)
+    text = str(value).strip()
+    if len(text) > limit:
+        raise ReportError(f"{name} is longer than {limit} characters.", name)
+    return text or None
+
+
+def _list(data: dict[str, Any], name: str) -> list[str]:
+    value = data.get(name)
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        items = re.split(r"[\n;,]+", value)
+    elif isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, dict):  # {"name": ...} or {"number": ...} objects
+                item = item.get("name") or item.get("number") or item.get("plate") or ""
+            if not isinstance(item, str | int):
+                raise ReportError(f"{name} must be a list of text.", name)
+            items.append(str(item))
+    else:
+        raise ReportError(f"{name} must be a list of text.", name)
+    cleaned = [i.strip()[:MAX_FIELD] for i in items if i and i.strip()]
+    if len(cleaned) > MAX_LIST:
+        raise ReportError(f"{name}: at most {MAX_LIST} entries.", name)
+    return list(dict.fromkeys(cleaned))
+
+
+def _datetime(value: Any, name: str) -> str:
+    if value in (None, ""):
+        return utc_now()
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ReportError(f"{name} must be an ISO 8601 date or time (2025-03-12T08:30).",
+                          name) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    parsed = parsed.astimezone(UTC)
+    if parsed > datetime.now(UTC) + timedelta(days=1):
+        raise ReportError(f"{name} lies in the future.", name)
+    return parsed.isoformat(timespec="seconds")
+
+
+def _date(value: Any, name: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        raise ReportError(f"{name} must be a date like 2025-03-12.", name) from None
+
+
+def _number(value: Any, name: str) -> float | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise ReportError(f"{name} must be a number.", name)
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise ReportError(f"{name} must be a number.", name) from None
+    if number < 0 or number != number or number > 1e15:
+        raise ReportError(f"{name} must be a positive amount.", name)
+    return number
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """A validated report, ready to store."""
+
+    channel: Channel
+    props: dict[str, Any]
+    source: str | None
+    report_id: str | None
+    structured: list[MentionInput]
+
+
+def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
+    """Check one report object (form or exchange format) against the rules and the scheme."""
+    if not isinstance(data, dict):
+        raise ReportError("A report is a JSON object.", "report")
+    if data.get("kind") not in (None, "", "report"):
+        raise ReportError("kind must be 'report' (or left out).", "kind")
+    try:
+        channel = Channel(str(data.get("channel") or "").strip().lower())
+    except ValueError:
+        allowed = ", ".join(c.value for c in Channel)
+        raise ReportError(f"channel must be one of {allowed}.", "channel") from None
+    report_id = _text(data, "id", 64)
+    if report_id and not REPORT_ID.match(report_id):
+        raise ReportError("id may hold letters, digits and - _ / . only.", "id")
+    text = _text(data, "text", MAX_TEXT) or ""
+    title = _text(data, "title", MAX_TITLE)
+    props: dict[str, Any] = {
+        "channel": channel.value,
+        "kind": channel.value,
+        "received": _datetime(data.get("received"), "received"),
+        "text": text,
+        "grading_scheme": grading.scheme.name,
+    }
+    try:
+        props["handling"] = grading.handling_code(data.get("handling"))
+        props["source_grade"] = grading.source_grade(data.get("source_grade"))
+        props["info_grade"] = grading.info_grade(data.get("info_grade"))
+        props["scheme_handling"] = grading.scheme_handling(data.get("scheme_handling"))
+    except GradingError as exc:
+        raise ReportError(str(exc), exc.field) from None
+
+    structured: list[MentionInput] = []
+    source = None
+    if channel is Channel.INFORMANT:
+        source = _text(data, "source", 64)
+        if not source:
+            raise ReportError("An informant report names its source (codename).", "source")
+    if channel is Channel.REGISTER:
+        try:
+            props["event_type"] = EventType(str(data.get("event_type") or "").strip().lower())
+        except ValueError:
+            allowed = ", ".join(e.value for e in EventType)
+            raise ReportError(f"event_type must be one of {allowed}.", "event_type") from None
+        props["event_date"] = _date(data.get("event_date") or data.get("date"), "event_date")
+        props["place"] = _text(data, "place")
+        props["commodity"] = _text(data, "commodity")
+        props["quantity"] = _text(data, "quantity", 100)
+        props["value"] = _number(data.get("value"), "value")
+        currency = (_text(data, "currency", 3) or "").upper() or None
+        if currency and not CURRENCY.match(currency):
+            raise ReportError("currency is a three-letter code such as EUR.", "currency")
+        props["currency"] = currency
+        props["persons"] = _list(data, "persons")
+        structured += _field_mentions("place", "LOCATION", [props["place"]])
+        structured += _field_mentions("commodity", "COMMODITY", [props["commodity"]])
+        structured += _field_mentions("persons", "PERSON", props["persons"])
+    if channel in (Channel.REGISTER, Channel.LIAISON):
+        props["vehicles"] = _list(data, "vehicles")
+        props["containers"] = [c.replace(" ", "").upper() for c in _list(data, "containers")]
+        structured += _field_mentions("vehicles", "VEHICLE", props["vehicles"])
+        structured += _field_mentions("containers", "CONTAINER", props["containers"])
+    if channel is Channel.LIAISON:
+        props["crossing"] = _text(data, "crossing", 64)
+        if not (text or props["vehicles"] or props["containers"]):
+            raise ReportError("Log a vehicle, a container or a few words.", "text")
+    elif not text:
+        raise ReportError("The report needs its text.", "text")
+    props["title"] = title or _default_title(channel, props)
+    return ReportInput(channel, props, source, report_id, structured)
+
+
+def _default_title(channel: Channel, props: dict[str, Any]) -> str:
+    bits = [props.get("crossing") or "", *props.get("vehicles", []), *props.get("containers", [])]
+    summary = " ".join(b for b in bits if b) or " ".join(props["text"].split())[:80]
+    return f"{channel.title}: {summary}"[:MAX_TITLE]
+
+
+def _field_mentions(field: str, label: str, values: list[str | None]) -> list[MentionInput]:
+    return [
+        MentionInput(None, None, label, v, v, 1.0, "person", field=field, review="accepted")
+        for v in values
+        if v
+    ]
+
+
+# --------------------------------------------------------------------------- the service
+
+
+@dataclass(frozen=True)
+class ReportService:
+    graph: Graph
+    grading: Grading
+
+    @classmethod
+    def from_config(cls, graph: Graph, config: Any) -> ReportService:
+        return cls(graph, Grading.from_config(config))
+
+    @property
+    def repo(self) -> ReportRepository:
+        return ReportRepository(self.graph)
+
+    # ----------------------------------------------------------------- create / edit
+
+    def create(
+        self, user: User, data: dict[str, Any], *, submit: bool = True
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """Validate, extract and store a report with its mentions in one transaction."""
+        report = validate_report(data, self.grading)
+        if user.role not in CREATE_ROLES[report.channel]:
+            raise ReportError(
+                f"A {user.role.title.lower()} cannot enter a {report.channel.title.lower()}.",
+                "channel", status=403,
+            )
+        props = dict(report.props)
+        if report.source:
+            props["source_grade"] = self._check_source(user, report.source, props)
+        if data.get("unit") not in (None, "", user.unit) and user.role is not Role.ADMIN:
+            raise ReportError("A report belongs to your own unit.", "unit")
+        unit = str(data.get("unit") or user.unit) if user.role is Role.ADMIN else user.unit
+        now = utc_now()
+        status = Status.SUBMITTED if submit else Status.DRAFT
+        props.update(
+            status=status.value, unit=unit, author_id=user.id, author=user.name,
+            created_at=now, updated_at=now, submitted_at=now if submit else None,
+        )
+        mentions = self._mentions(props["text"]) + report.structured
+        try:
+            rid, rows = self.repo.create(
+                report_id=report.report_id, year=now[:4], unit=unit, source=report.source,
+                props=props, mentions=mentions, by=user.email,
+            )
+        except Duplicate:
+            raise ReportError(f"Report {report.report_id} exists already.", "id",
+                              status=409) from None
+        except NotFound:
+            raise ReportError(f"Unit {unit!r} does not exist.", "unit") from None
+        audit("report.create", rid, {"channel": report.channel.value, "status": status.value,
+                                     "mentions": len(rows)})
+        return rid, rows
+
+    def update(self, user: User, report_id: str, data: dict[str, Any]) -> None:
+        """Change an unevaluated report; new text is extracted afresh."""
+        current = self.get(user, report_id, audited=False)
+        if not self._may_edit(user, current):
+            raise ReportError("Only the author changes a draft; analysts a submitted report.",
+                              status=403)
+        merged = {**current, **data, "channel": current["channel"], "id": None, "kind": None}
+        report = validate_report(merged, self.grading)
+        props = {k: v for k, v in report.props.items() if k not in ("channel", "kind")}
+        if current.get("source"):
+            props["source_grade"] = report.props.get("source_grade") or current.get(
+                "source_grade")
+        text_changed = props["text"] != current.get("text") or any(
+            props.get(f) != current.get(f)
+            for f in ("place", "commodity", "persons", "vehicles", "containers")
+        )
+        mentions = (self._mentions(props["text"]) + report.structured) if text_changed else None
+        try:
+            self.repo.update(report_id, viewer_param(user), props=props, editable=EDITABLE,
+                             mentions=mentions, by=user.email)
+        except NotFound:
+            raise ReportError("This report can no longer be changed.", status=409) from None
+        audit("report.update", report_id, {"fields": sorted(data), "reextracted": text_changed})
+
+    def _mentions(self, text: str) -> list[MentionInput]:
+        return [
+            MentionInput(m.start, m.end, m.label, m.text, m.normalized, m.confidence,
+                         m.source, m.entity_id)
+            for m in extract_mentions(self.graph, text)
+        ]
+
+    def _check_source(self, user: User, codename: str, props: dict[str, Any]) -> str | None:
+        sources = SourceRepository(self.graph)
+        source = sources.get(codename)
+        holding = sources.holding(codename, user.id) if source else {}
+        if source is None or (user.role is not Role.ADMIN and not any(holding.values())):
+            raise ReportError(f"You hold no source {codename}.", "source")
+        return props.get("source_grade") or source.get("reliability")
+
+    # ----------------------------------------------------------------- read
+
+    def get(self, user: User, report_id: str, *, audited: bool = True) -> dict[str, Any]:
+        """One report within need-to-know; NotFound (404) when the user may not see it."""
+        report = self.repo.get(report_id, viewer_param(user))
+        if audited:
+            audit("report.read", report_id)
+        return report
+
+    def mentions(self, user: User, report_id: str) -> list[dict[str, Any]]:
+        return self.repo.mentions(report_id, viewer_param(user))
+
+    def list(self, user: User, **filters: Any) -> list[dict[str, Any]]:
+        if filters.get("status"):
+            filters["status"] = _enum(Status, filters["status"], "status")
+        if filters.get("channel"):
+            filters["channel"] = _enum(Channel, filters["channel"], "channel")
+        clean = {k: (v or None) for k, v in filters.items() if k not in ("skip", "limit")}
+        limit = max(1, min(int(filters.get("limit") or 50), 500))
+        skip = max(0, int(filters.get("skip") or 0))
+        return self.repo.list(viewer_param(user), skip=skip, limit=limit, **clean)
+
+    def extract(self, text: str) -> list[dict[str, Any]]:
+        """Extraction in the contract shape, storing nothing."""
+        return [m.to_dict() for m in extract_mentions(self.graph, text)]
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def allowed_actions(self, user: User, report: dict[str, Any]) -> list[str]:
+        out = []
+        for action in ("submit", "evaluate", "archive"):
+            try:
+                self._check_transition(user, report, action)
+            except ReportError:
+                continue
+            out.append(action)
+        return out
+
+    def transition(
+        self, user: User, report_id: str, action: str, data: dict[str, Any] | None = None
+    ) -> str:
+        data = data or {}
+        report = self.get(user, report_id, audited=False)
+        to = self._check_transition(user, report, action)
+        changes: dict[str, Any] = {f"{STAMP[to]}_at": utc_now(), f"{STAMP[to]}_by": user.id}
+        if action == "evaluate":
+            try:
+                changes["info_grade"] = self.grading.info_grade(data.get("info_grade"),
+                                                                required=True)
+                grade = self.grading.source_grade(data.get("source_grade"))
+            except GradingError as exc:
+                raise ReportError(str(exc), exc.field) from None
+            if grade:
+                changes["source_grade"] = grade
+            note = _text(data, "evaluation", 2000)
+            if note:
+                changes["evaluation"] = note
+        if action == "disseminate":
+            try:
+                self.grading.handling_code(report.get("handling"))
+            except GradingError as exc:
+                raise ReportError(f"Handling code problem: {exc}", "handling") from None
+        try:
+            self.repo.transition(report_id, viewer_param(user), from_status=report["status"],
+                                 to_status=to.value, changes=changes)
+        except NotFound:
+            raise ReportError("The report changed meanwhile; reload it.", status=409) from None
+        audit(f"report.{action}", report_id, {"from": report["status"], "to": to.value})
+        return to.value
+
+    def _check_transition(self, user: User, report: dict[str, Any], action: str) -> Status:
+        if action not in TRANSITIONS:
+            raise ReportError(f"Unknown action {action!r}.", "action")
+        sources, to = TRANSITIONS[action]
+        if report.get("status") not in {s.value for s in sources}:
+            raise ReportError(f"A {report.get('status')} report cannot be {to.value}.",
+                              "action", status=409)
+        author = report.get("author_id") == user.id
+        if action == "submit" and not author:
+            raise ReportError("Only the author submits a draft.", "action", status=403)
+        if action == "evaluate":
+            holds = report.get("source") and any(
+                SourceRepository(self.graph).holding(report["source"], user.id).values())
+            if author and user.role is not Role.ADMIN:
+                raise ReportError("Another officer evaluates your report.", "action", 403)
+            if user.role not in EVALUATE_ROLES and not holds:
+                raise ReportError("Analysts evaluate reports.", "action", status=403)
+        if action == "disseminate" and user.role not in EVALUATE_ROLES:
+            raise ReportError("Analysts disseminate reports.", "action", status=403)
+        if action == "archive" and not (
+            user.role in EVALUATE_ROLES or (author and report["status"] == Status.DRAFT)
+        ):
+            raise ReportError("Analysts archive reports.", "action", status=403)
+        return to
+
+    def _may_edit(self, user: User, report: dict[str, Any]) -> bool:
+        if report.get("status") == Status.DRAFT:
+            return report.get("author_id") == user.id
+        if report.get("status") == Status.SUBMITTED:
+            return report.get("author_id") == user.id or user.role in REVIEW_ROLES
+        return False
+
+    def may_edit(self, user: User, report: dict[str, Any]) -> bool:
+        return self._may_edit(user, report)
+
+    # ----------------------------------------------------------------- review
+
+    def may_review(self, user: User, report: dict[str, Any]) -> bool:
+        if report.get("status") == Status.ARCHIVED:
+            return False
+        if user.role in REVIEW_ROLES or report.get("author_id") == user.id:
+            return True
+        source = report.get("source")
+        return bool(source) and any(
+            SourceRepository(self.graph).holding(source, user.id).values())
+
+    def _reviewable(self, user: User, report_id: str) -> dict[str, Any]:
+        report = self.get(user, report_id, audited=False)
+        if not self.may_review(user, report):
+            raise ReportError("You cannot review the entities of this report.", status=403)
+        return report
+
+    def review_mention(self, user: User, report_id: str, mention_id: str, review: str) -> None:
+        self._reviewable(user, report_id)
+        value = _enum(Review, review, "review")
+        self.repo.set_review(report_id, viewer_param(user), mention_id, value, user.email)
+        audit("report.mention.review", report_id, {"mention": mention_id, "review": value})
+
+    def edit_mention(
+        self, user: User, report_id: str, mention_id: str, *, label: str,
+        start: Any = None, end: Any = None,
+    ) -> str:
+        """Correct a mention's label and/or span; it then names the entity that span names."""
+        report = self._reviewable(user, report_id)
+        current = next((m for m in self.mentions(user, report_id) if m["id"] == mention_id), None)
+        if current is None:
+            raise NotFound(f"no mention {mention_id}")
+        label = _label(label)
+        if current.get("start") is None:  # a structured field: only the label changes
+            s = e = None
+            text = current["text"]
+        else:
+            s, e = _span(report["text"], start if start not in (None, "") else current["start"],
+                         end if end not in (None, "") else current["end"])
+            text = report["text"][s:e]
+        mention = MentionInput(s, e, label, text, text, 1.0, "person", review="accepted")
+        changes = {"start": s, "end": e, "text": text, "label": label, "provenance": "person",
+                   "review": "accepted", "confidence": 1.0, "reviewed_by": user.email,
+                   "reviewed_at": utc_now()}
+        try:
+            target = self.repo.repoint_mention(report_id, viewer_param(user), mention_id,
+                                               new_entity=mention, changes=changes)
+        except ValueError as exc:
+            raise ReportError(str(exc), "label") from None
+        audit("report.mention.edit", report_id, {"mention": mention_id, "entity": target})
+        return target
+
+    def link_mention(self, user: User, report_id: str, mention_id: str, entity_id: str) -> None:
+        self._reviewable(user, report_id)
+        if not entity_id or self.repo.entity(entity_id) is None:
+            raise ReportError("Choose an existing entity.", "entity_id")
+        changes = {"review": "accepted", "linked_by": user.email, "reviewed_by": user.email,
+                   "reviewed_at": utc_now()}
+        self.repo.repoint_mention(report_id, viewer_param(user), mention_id,
+                                  entity_id=entity_id, changes=changes)
+        audit("report.mention.link", report_id, {"mention": mention_id, "entity": entity_id})
+
+    def add_mention(
+        self, user: User, report_id: str, *, label: str, start: Any = None, end: Any = None,
+        text: str | None = None, occurrence: Any = 1,
+    ) -> dict[str, Any]:
+        """An analyst adds a missed entity by offsets, or by its text and occurrence."""
+        report = self._reviewable(user, report_id)
+        label = _label(label)
+        body = report.get("text") or ""
+        if text and (start in (None, "") or end in (None, "")):
+            s, e = _find(body, text.strip(), occurrence)
+        else:
+            s, e = _span(body, start, end)
+        surface = body[s:e]
+        mention = MentionInput(s, e, label, surface, surface, 1.0, "person", review="accepted")
+        try:
+            rows = self.repo.add_mentions(report_id, viewer_param(user), [mention], user.email)
+        except ValueError as exc:
+            raise ReportError(f"{surface!r} names no {label} entity.", "text") from exc
+        audit("report.mention.add", report_id, {"label": label, "start": s, "end": e})
+        return rows[0]
+
+    def relate(
+        self, user: User, report_id: str, from_id: str, relation: str, to_id: str
+    ) -> None:
+        """A relation between two entities of this report, with the report as its source."""
+        self._reviewable(user, report_id)
+        try:
+            kind = RelationType.parse(relation or "")
+        except ValueError as exc:
+            raise ReportError(str(exc), "type") from None
+        ids = {m["entity_id"] for m in self.mentions(user, report_id)}
+        if from_id not in ids or to_id not in ids or from_id == to_id:
+            raise ReportError("Relate two different entities mentioned in this report.", "to")
+        EntityRepository(self.graph).relate(
+            [{"from": from_id, "to": to_id, "type": kind, "source": f"report:{report_id}",
+              "date": utc_now()[:10], "created_by": user.email}]
+        )
+        audit("report.relation.add", report_id, {"from": from_id, "to": to_id,
+                                                 "type": kind.value})
+
+    def search_entities(self, text: str) -> list[dict[str, Any]]:
+        text = (text or "").strip()[:200]
+        return self.repo.search_entities(text) if text else []
+
+
+def _enum(kind: type[StrEnum], value: Any, field: str) -> str:
+    try:
+        return kind(str(value).strip().lower()).value
+    except ValueError:
+        allowed = ", ".join(k.value for k in kind)
+        raise ReportError(f"{field} must be one of {allowed}.", field) from None
+
+
+def _label(label: Any) -> str:
+    value = str(label or "").strip().upper()
+    if value not in KIND_OF_LABEL:
+        allowed = ", ".join(sorted(KIND_OF_LABEL))
+        raise ReportError(f"Choose an entity label: {allowed}.", "label")
+    return value
+
+
+def _span(text: str, start: Any, end: Any) -> tuple[int, int]:
+    try:
+        s, e = int(start), int(end)
+    except (TypeError, ValueError):
+        raise ReportError("Give start and end as character offsets.", "start") from None
+    if not (0 <= s < e <= len(text)) or not text[s:e].strip():
+        raise ReportError(f"Offsets must lie within the text (0–{len(text)}), start < end.",
+                          "start")
+    return s, e
+
+
+def _find(text: str, needle: str, occurrence: Any) -> tuple[int, int]:
+    try:
+        nth = max(1, int(occurrence or 1))
+    except (TypeError, ValueError):
+        raise ReportError("Occurrence is a number (1 for the first).", "occurrence") from None
+    if not needle:
+        raise ReportError("Enter the text of the entity as it appears.", "text")
+    s = -1
+    for _ in range(nth):
+        s = text.find(needle, s + 1)
+        if s < 0:
+            raise ReportError(f"{needle!r} does not occur {nth} time(s) in the text.", "text")
+    return s, s + len(needle)

@@ -1,0 +1,105 @@
+"""Entity merge and split for analysts: proposals only, every change explicit and audited.
+
+Candidates come from the ``entity_names`` full-text index (same label, not yet merged) and
+are scored with ``nlp.candidates`` on resolution keys; only those above the threshold are
+proposed. Nothing merges unless an analyst asks, with a reason; a split undoes it exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.audit import audit
+from graph.connection import Graph
+from graph.errors import NotFound
+from graph.merges import MergeRefused, MergeRepository, canonical_id
+
+MERGE_ROLES = {"analyst", "admin"}
+THRESHOLD = 0.85
+PROPOSAL_LABELS = ["ORG", "PERSON", "VESSEL", "AGENCY", "LOCATION", "COMMODITY"]
+MAX_REASON = 500
+
+__all__ = ["MergeRefused", "NotFound", "canonical_id"]
+
+
+def _require_role(user: Any) -> None:
+    if str(user.role) not in MERGE_ROLES:
+        raise MergeRefused("Only intelligence officers merge or split entities.", 403)
+
+
+def candidates_for(
+    graph: Graph, entity_id: str, threshold: float = THRESHOLD
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The entity and its fuzzy duplicates above ``threshold``, best first."""
+    from nlp import candidates
+
+    repo = MergeRepository(graph)
+    entity = repo.entity(entity_id)
+    rows = repo.fulltext_candidates(entity)
+    if not rows or not entity["name"]:
+        return entity, []
+    best: dict[str, float] = {}
+    names = [entity["name"], *entity["aliases"]]
+    for row in rows:
+        known = {
+            f"{row['id']}\x1f{i}": n for i, n in enumerate([row["name"], *row["aliases"]]) if n
+        }
+        for name in names:
+            for key, score in candidates(name, known, threshold, entity["label"] or "ORG"):
+                cid = key.split("\x1f", 1)[0]
+                best[cid] = max(best.get(cid, 0.0), score)
+    by_id = {row["id"]: row for row in rows}
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return entity, [{**by_id[cid], "score": score} for cid, score in ranked]
+
+
+def proposals(graph: Graph, limit: int = 30) -> list[dict[str, Any]]:
+    """Candidate pairs among the most recent entities, each pair once."""
+    seen: set[frozenset[str]] = set()
+    out = []
+    for entity in MergeRepository(graph).recent(PROPOSAL_LABELS, limit):
+        _entity, found = candidates_for(graph, entity["id"])
+        for cand in found:
+            pair = frozenset((entity["id"], cand["id"]))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            out.append({"entity": entity, "candidate": cand})
+    return out
+
+
+def merged(graph: Graph) -> list[dict[str, Any]]:
+    return MergeRepository(graph).merged()
+
+
+def merge(graph: Graph, user: Any, from_id: str, into_id: str, reason: str) -> dict[str, Any]:
+    _require_role(user)
+    reason = (reason or "").strip()
+    if not from_id or not into_id:
+        raise MergeRefused("Name the entity to merge and the entity to merge it into.")
+    if not reason:
+        raise MergeRefused("Give a reason for the merge.")
+    if len(reason) > MAX_REASON:
+        raise MergeRefused(f"Keep the reason under {MAX_REASON} characters.")
+    result = MergeRepository(graph).merge(from_id, into_id, by=str(user.id), reason=reason)
+    audit("entity.merge", from_id, {"into": result["into"]}, reason=reason)
+    return result
+
+
+def split(graph: Graph, user: Any, entity_id: str, reason: str = "") -> dict[str, Any]:
+    _require_role(user)
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise MergeRefused(f"Keep the reason under {MAX_REASON} characters.")
+    result = MergeRepository(graph).split(entity_id)
+    audit(
+        "entity.split",
+        entity_id,
+        {
+            "from": result["into"],
+            "merged_by": result["was"].get("by"),
+            "merged_at": result["was"].get("at"),
+        },
+        reason=reason or None,
+    )
+    return {"from": entity_id, "into": result["into"]}

@@ -1,0 +1,48 @@
+"""Risk targeting: score declarations, committee profiles and thresholds, feedback, rankings.
+
+Also wires the risk aggregates to the import: each batch of declarations and controls
+updates them inside its own write transaction (graph.exchange batch listeners).
+"""
+
+from typing import Any
+
+from flask import Blueprint
+
+from app.navigation import nav_item
+from graph.risk import record_selections_from_controls
+from graph.riskstats import record_controls, record_declarations
+
+bp = Blueprint("risk", __name__, cli_group="risk")
+
+READERS = {"admin", "analyst", "investigator", "auditor", "committee"}
+EDITORS = {"admin", "committee"}
+EXAMINERS = {"admin", "analyst", "investigator", "auditor", "committee", "liaison"}
+
+nav_item("risk.score", "Score a declaration", order=60)
+nav_item("risk.traders", "High-risk traders", roles=READERS, order=61)
+nav_item("risk.commodities", "High-risk commodities", roles=READERS, order=62)
+nav_item("risk.profiles", "Risk profiles", roles=READERS, order=63)
+nav_item("risk.thresholds", "Selectivity thresholds", roles=READERS, order=64)
+nav_item("risk.effectiveness", "Targeting effectiveness", roles=READERS, order=65)
+nav_item("risk.aeo", "AEO monitoring", roles=READERS, order=66)
+nav_item("risk.control", "Record a control result", roles=EXAMINERS, order=67)
+
+
+def on_control_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
+    """Selection record (lane, random) for controls without one, then the aggregates."""
+    record_selections_from_controls(tx, rows)
+    record_controls(tx, rows)
+
+
+def _register_listeners() -> None:
+    try:
+        from graph.exchange.listeners import register_batch_listener
+    except ImportError:  # the import is optional for the risk engine
+        return
+    register_batch_listener("declaration", record_declarations)
+    register_batch_listener("control", on_control_batch)
+
+
+_register_listeners()
+
+from app.risk import cli, routes  # noqa: E402, F401

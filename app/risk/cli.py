@@ -1,0 +1,53 @@
+"""``flask risk ...``: train the model, rebuild aggregates, print rankings.
+
+Scheduled retraining: ``flask risk train --if-due`` retrains only when at least
+``retrain_after`` (default 500) controls arrived since the last model; run it from cron,
+e.g. ``*/30 * * * * cd /opt/cordon && .venv/bin/flask risk train --if-due``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from app.audit import audit
+from app.risk import bp, service
+from graph.db import get_graph
+from graph.riskstats import rebuild
+
+
+@bp.cli.command("train")
+@click.option("--if-due", is_flag=True, help="Only when enough new controls arrived.")
+@click.option("--l2", type=float, default=1.0, show_default=True)
+def train(if_due: bool, l2: float) -> None:
+    """Learn indicator weights from the controls in the graph and activate the model."""
+    graph = get_graph()
+    if if_due and not service.retrain_due(graph):
+        click.echo("no retraining due")
+        return
+    try:
+        result = service.train_from_graph(graph, by="cli", l2=l2)
+    except service.RiskError as exc:
+        raise click.ClickException(str(exc)) from None
+    audit("risk.train", result["version"], {"metrics": result["metrics"]})
+    click.echo(f"trained {result['version']} on {result['metrics']['controls']} controls")
+    for row in result["metrics"].get("holdout", []):
+        click.echo(f"  holdout precision@{row['rate']:.0%}: {row['precision']:.1%} "
+                   f"(random {row['random_precision']:.1%})")
+
+
+@bp.cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute all risk aggregates from the declarations and controls in the graph."""
+    counts = rebuild(get_graph())
+    audit("risk.rebuild", "aggregates", counts)
+    click.echo(json.dumps(counts))
+
+
+@bp.cli.command("traders")
+@click.option("--limit", type=int, default=20)
+def traders(limit: int) -> None:
+    """Print the highest-risk traders with their reasons."""
+    for row in service.high_risk_traders(get_graph(), limit):
+        click.echo(f"{row['score']:.3f} {row['id']} {row['reasons'][0]['detail']}")

@@ -1,0 +1,235 @@
+"""Risk pages: thin routes over app.risk.service."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.audit import audit
+from app.risk import bp, service
+from app.risk.forms import (
+    AcknowledgeForm,
+    CapacityForm,
+    ControlForm,
+    ProfileForm,
+    ScoreForm,
+    ThresholdsForm,
+)
+from app.risk.validation import validate_control, validate_declaration
+from graph.db import get_graph
+from graph.errors import NotFound
+
+
+def _allow(roles: frozenset[str]) -> None:
+    try:
+        service.authorize(current_user, roles)
+    except service.RiskForbidden:
+        abort(403)
+
+
+def _can_edit() -> bool:
+    return str(current_user.role) in service.EDIT_ROLES
+
+
+@bp.route("/score", methods=["GET", "POST"])
+def score():
+    form = ScoreForm()
+    result = None
+    if form.validate_on_submit():
+        try:
+            raw = json.loads(form.declaration.data)
+        except ValueError as exc:
+            form.declaration.errors.append(f"Not valid JSON: {exc}")
+        else:
+            decl, errors = validate_declaration(raw)
+            if errors:
+                form.declaration.errors.extend(errors)
+            else:
+                result = service.score_declarations(get_graph(), [decl])[0]
+    return render_template("risk/score.html", form=form, result=result)
+
+
+@bp.get("/traders")
+def traders():
+    _allow(service.READ_ROLES)
+    rows = service.high_risk_traders(get_graph(), 50)
+    return render_template("risk/traders.html", traders=rows)
+
+
+@bp.get("/traders.csv")
+def traders_csv():
+    """Post-clearance audit planning list: ranked traders with their main reasons."""
+    _allow(service.READ_ROLES)
+    rows = service.high_risk_traders(get_graph(), 500)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["rank", "trader", "name", "score", "aeo", "network_exposure", "reasons"])
+    for rank, row in enumerate(rows, start=1):
+        writer.writerow([rank, row["id"], _cell(row["name"] or ""), f"{row['score']:.4f}",
+                         row["aeo"], row["network_exposure"],
+                         _cell(" | ".join(r["detail"] for r in row["reasons"][:3]))])
+    audit("risk.export.traders", "traders.csv", {"rows": len(rows)})
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=pca-planning.csv"})
+
+
+def _cell(text: str) -> str:
+    """Defuse spreadsheet formulas in exported text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.get("/commodities")
+def commodities():
+    _allow(service.READ_ROLES)
+    return render_template("risk/commodities.html",
+                           commodities=service.high_risk_commodities(get_graph(), 50))
+
+
+@bp.get("/profiles")
+def profiles():
+    _allow(service.READ_ROLES)
+    return render_template("risk/profiles.html", profiles=service.list_profiles(get_graph()),
+                           can_edit=_can_edit(), effect=service.effectiveness(get_graph()))
+
+
+def _profile_form_data(profile: dict) -> dict:
+    return {"id": profile["id"], "name": profile.get("name"),
+            "conditions": json.dumps(profile["conditions"], indent=1),
+            "weight": profile.get("weight") or 0.0, "lane": profile.get("lane") or "",
+            "rationale": profile.get("rationale"), "active": profile.get("active", True),
+            "reports": ", ".join(r["id"] for r in profile.get("reports") or [])}
+
+
+@bp.route("/profiles/new", methods=["GET", "POST"], defaults={"profile_id": None})
+@bp.route("/profiles/<profile_id>", methods=["GET", "POST"])
+def profile(profile_id: str | None):
+    _allow(service.READ_ROLES)
+    graph = get_graph()
+    current = None
+    if profile_id:
+        try:
+            current = service.get_profile(graph, profile_id)
+        except NotFound:
+            abort(404)
+    form = ProfileForm(data=_profile_form_data(current) if current else None)
+    if form.is_submitted() and not _can_edit():
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            conditions = json.loads(form.conditions.data)
+        except ValueError as exc:
+            form.conditions.errors.append(f"Not valid JSON: {exc}")
+        else:
+            raw = {"id": form.id.data.strip(), "name": form.name.data,
+                   "conditions": conditions, "weight": form.weight.data or 0.0,
+                   "lane": form.lane.data or None, "rationale": form.rationale.data,
+                   "valid_from": form.valid_from.data.isoformat() if form.valid_from.data
+                   else None,
+                   "valid_to": form.valid_to.data.isoformat() if form.valid_to.data else None,
+                   "reports": [r.strip() for r in (form.reports.data or "").split(",")
+                               if r.strip()],
+                   "active": form.active.data}
+            try:
+                saved = service.save_profile(graph, raw, current_user.email,
+                                             change=form.change.data or "saved")
+            except service.RiskError as exc:
+                form.conditions.errors.append(str(exc))
+            else:
+                audit("risk.profile.save", saved["id"], {"version": saved["version"]})
+                flash(f"Profile {saved['id']} saved (version {saved['version']}).", "success")
+                return redirect(url_for("risk.profile", profile_id=saved["id"]))
+    return render_template("risk/profile.html", form=form, profile=current,
+                           can_edit=_can_edit())
+
+
+@bp.route("/thresholds", methods=["GET", "POST"])
+def thresholds():
+    _allow(service.READ_ROLES)
+    graph = get_graph()
+    settings = service.current_settings(graph)
+    form = ThresholdsForm(prefix="t", data=settings)
+    capacity = CapacityForm(prefix="c")
+    if (form.is_submitted() or capacity.is_submitted()) and not _can_edit():
+        abort(403)
+    try:
+        if form.submit.data and form.validate_on_submit():
+            values = {"acceptable": form.acceptable.data,
+                      "unacceptable": form.unacceptable.data, "audit": form.audit.data,
+                      "random_rate": form.random_rate.data, "random_lane": form.random_lane.data}
+            service.update_thresholds(graph, current_user.email, **values)
+            audit("risk.thresholds", "settings", values)
+            flash("Thresholds saved.", "success")
+            return redirect(url_for("risk.thresholds"))
+        if capacity.submit.data and capacity.validate_on_submit():
+            t = service.thresholds_for_capacity(graph, capacity.red_share.data,
+                                                capacity.yellow_share.data or 0.0)
+            values = {"acceptable": t.acceptable, "unacceptable": t.unacceptable,
+                      "audit": settings.get("audit") if t.audit is None else t.audit,
+                      "random_rate": settings["random_rate"],
+                      "random_lane": settings["random_lane"]}
+            if values["audit"] is not None and values["audit"] > values["acceptable"]:
+                values["audit"] = None
+            service.update_thresholds(graph, current_user.email, **values)
+            audit("risk.thresholds", "settings", {**values, "red_share": capacity.red_share.data})
+            flash("Thresholds set from inspection capacity.", "success")
+            return redirect(url_for("risk.thresholds"))
+    except service.RiskError as exc:
+        form.acceptable.errors = [*form.acceptable.errors, str(exc)]
+    models = service.list_models(graph)
+    return render_template("risk/thresholds.html", form=form, capacity=capacity,
+                           settings=settings, can_edit=_can_edit(), models=models)
+
+
+@bp.get("/effectiveness")
+def effectiveness():
+    _allow(service.READ_ROLES)
+    return render_template("risk/effectiveness.html", effect=service.effectiveness(get_graph()))
+
+
+@bp.get("/aeo")
+def aeo():
+    _allow(service.READ_ROLES)
+    return render_template("risk/aeo.html", traders=service.aeo_monitoring(get_graph()),
+                           form=AcknowledgeForm())
+
+
+@bp.post("/aeo/<ref>/acknowledge")
+def aeo_acknowledge(ref: str):
+    _allow(service.READ_ROLES)
+    if not AcknowledgeForm().validate_on_submit():
+        abort(400)
+    try:
+        service.acknowledge_aeo(get_graph(), ref, current_user.email)
+    except NotFound:
+        abort(404)
+    audit("risk.aeo.acknowledge", ref)
+    flash(f"Exposure of {ref} acknowledged.", "success")
+    return redirect(url_for("risk.aeo"))
+
+
+@bp.route("/control", methods=["GET", "POST"])
+def control():
+    _allow(service.EXAMINE_ROLES)
+    form = ControlForm()
+    if form.validate_on_submit():
+        raw = {"declaration": form.declaration.data.strip(), "date": form.date.data.isoformat(),
+               "lane": form.lane.data, "result": form.result.data,
+               "finding": form.finding.data or None,
+               "revenue": float(form.revenue.data or 0)}
+        ctrl, errors = validate_control(raw)
+        if errors:
+            form.declaration.errors.extend(errors)
+        else:
+            try:
+                cid = service.record_control(get_graph(), ctrl, current_user.email)
+            except NotFound as exc:
+                form.declaration.errors.append(str(exc))
+            else:
+                audit("risk.control", cid, {"result": ctrl["result"], "lane": ctrl["lane"]})
+                flash(f"Control {cid} recorded.", "success")
+                return redirect(url_for("risk.control"))
+    return render_template("risk/control.html", form=form)

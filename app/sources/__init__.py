@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from app.navigation import nav_item
+
+bp = Blueprint("sources", __name__)
+nav_item("sources.index", "Sources", roles={"handler", "analyst", "admin"}, order=12)
+
+from app.sources import routes  # noqa: E402, F401

@@ -1,0 +1,160 @@
+"""Source register pages. The identity is shown only in the answer to a POST that states a
+reason, to the source's handler or controller (enforced in the repository query)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.audit import audit
+from app.intake.service import ReportService
+from app.sources import bp
+from app.sources.forms import IdentityForm, RegradeForm, RevealForm, SourceForm
+from app.sources.service import SourceError, SourceService
+from graph.db import get_graph
+from graph.errors import NotFound
+from graph.users import UserRepository
+
+
+def _service() -> SourceService:
+    return SourceService.from_config(get_graph(), current_app.config)
+
+
+def _error(form: Any, exc: SourceError) -> None:
+    if exc.status == 403:
+        abort(403)
+    field = getattr(form, exc.field, None)
+    if field is None:
+        flash(str(exc), "error")
+        return
+    field.errors = [*field.errors, str(exc)]
+
+
+def _source(service: SourceService, codename: str) -> dict[str, Any]:
+    try:
+        return service.get(current_user, codename)
+    except SourceError:
+        abort(403)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/")
+def index():
+    service = _service()
+    try:
+        sources = service.list(current_user)
+    except SourceError:
+        abort(403)
+    return render_template("sources/list.html", sources=sources,
+                           may_register=current_user.role.value in ("handler", "admin"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    service = _service()
+    if current_user.role.value not in ("handler", "admin"):
+        abort(403)
+    form = SourceForm()
+    grading = service.grading
+    form.reliability.choices = grading.choices(grading.scheme.source, blank="— not yet judged —")
+    users = [u for u in UserRepository(get_graph()).list() if u.get("active", True)]
+    form.handler_id.choices = [("", "— choose —")] + [
+        (u["id"], f"{u['name']} ({u['unit']})") for u in users if u["role"] == "handler"]
+    form.controller_id.choices = [("", "— choose —")] + [
+        (u["id"], f"{u['name']} · {u['role']} ({u['unit']})") for u in users
+        if u["role"] in ("handler", "analyst", "admin")]
+    if not form.is_submitted() and current_user.role.value == "handler":
+        form.handler_id.data = current_user.id
+    if form.validate_on_submit():
+        data = dict(form.data)
+        data["identity"] = {k: data.pop(k) for k in ("name", "contact", "address", "notes")}
+        try:
+            codename = service.register(current_user, data)
+        except SourceError as exc:
+            _error(form, exc)
+        else:
+            audit("source.create", codename, {"type": data.get("type")})
+            flash(f"Source {codename} registered.", "success")
+            return redirect(url_for("sources.detail", codename=codename))
+    return render_template("sources/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/<codename>")
+def detail(codename: str):
+    service = _service()
+    source = _source(service, codename)
+    regrade = RegradeForm()
+    regrade.grade.choices = service.grading.choices(service.grading.scheme.source,
+                                                    blank="— choose —")
+    reports = ReportService.from_config(get_graph(), current_app.config)
+    return render_template(
+        "sources/detail.html",
+        source=source,
+        history=service.history(current_user, source["codename"]),
+        grading=service.grading,
+        regrade=regrade,
+        reveal=RevealForm(),
+        reports=reports.list(current_user, source=source["codename"], limit=200),
+    )
+
+
+@bp.post("/<codename>/grade")
+def grade(codename: str):
+    service = _service()
+    source = _source(service, codename)
+    form = RegradeForm()
+    if form.validate_on_submit():
+        try:
+            code = service.regrade(current_user, source["codename"], form.grade.data,
+                                   form.reason.data or "")
+        except SourceError as exc:
+            if exc.status == 403:
+                abort(403)
+            flash(str(exc), "error")
+        else:
+            audit("source.regrade", source["codename"], {"grade": code},
+                  reason=form.reason.data)
+            flash(f"{source['codename']} is now graded {code}.", "success")
+    return redirect(url_for("sources.detail", codename=source["codename"]))
+
+
+@bp.post("/<codename>/identity")
+def identity(codename: str):
+    """Open the identity for the handler or controller, with a reason; audited."""
+    service = _service()
+    source = _source(service, codename)
+    form = RevealForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        identity = service.reveal_identity(current_user, source["codename"], form.reason.data)
+    except SourceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("sources.detail", codename=source["codename"]))
+    except NotFound:
+        abort(404)
+    audit("source.identity.view", source["id"] or source["codename"], reason=form.reason.data)
+    edit = IdentityForm(data=identity)
+    return render_template("sources/identity.html", source=source, identity=identity,
+                           form=edit)
+
+
+@bp.post("/<codename>/identity/edit")
+def identity_edit(codename: str):
+    service = _service()
+    source = _source(service, codename)
+    form = IdentityForm()
+    if form.validate_on_submit():
+        try:
+            service.set_identity(current_user, source["codename"], dict(form.data))
+        except SourceError as exc:
+            flash(str(exc), "error")
+        except NotFound:
+            abort(404)
+        else:
+            audit("source.identity.update", source["id"] or source["codename"])
+            flash("Identity saved (encrypted).", "success")
+    return redirect(url_for("sources.detail", codename=source["codename"]))

@@ -1,0 +1,215 @@
+"""Rules of the source register, shared by pages and API (no request objects here).
+
+Who may do what: handlers and administrators register sources; the handler must hold the
+handler role and the controller must be a different officer. Reliability is regraded by
+the handler, the controller or an analyst, always with a reason. The identity is opened
+only for the handler or the controller, with a stated reason, and every opening is audited.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.intake.grading import Grading, GradingError
+from app.sources.crypto import IdentityCipher, load_key
+from graph.connection import Graph
+from graph.errors import Duplicate, NotFound
+from graph.sources import SourceRepository
+from graph.users import UserRepository
+
+CODENAME = re.compile(r"^[A-Z0-9][A-Z0-9\-_.]{1,31}$")
+IDENTITY_FIELDS = ("name", "contact", "address", "notes")
+MIN_REASON = 5
+
+
+class SourceType(StrEnum):
+    INFORMANT = "informant"
+    LIAISON_OFFICER = "liaison_officer"
+    PARTNER_AGENCY = "partner_agency"
+    OPEN_SOURCE = "open_source"
+    HOTLINE = "hotline"
+
+    @property
+    def title(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+REGISTER_ROLES = {Role.HANDLER, Role.ADMIN}
+READ_ROLES = {Role.HANDLER, Role.ADMIN, Role.ANALYST}
+GRADE_ROLES = {Role.ANALYST}  # besides the handler and controller of the source
+CONTROLLER_ROLES = {Role.HANDLER, Role.ADMIN, Role.ANALYST}
+
+
+class SourceError(ValueError):
+    """A request that breaks a rule of the register; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str = "codename", status: int = 400) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SourceService:
+    graph: Graph
+    grading: Grading
+    cipher: IdentityCipher
+
+    @classmethod
+    def from_config(cls, graph: Graph, config: Any) -> SourceService:
+        key = load_key(Path(config["CORDON_DATA"]), os.environ.get("CORDON_SOURCE_KEY"))
+        return cls(graph, Grading.from_config(config), IdentityCipher(key))
+
+    @property
+    def repo(self) -> SourceRepository:
+        return SourceRepository(self.graph)
+
+    # ----------------------------------------------------------------- reading
+
+    def can_read(self, user: User) -> bool:
+        return user.role in READ_ROLES
+
+    def list(self, user: User, **filters: Any) -> list[dict[str, Any]]:
+        self._require_read(user)
+        return self.repo.list(**filters)
+
+    def get(self, user: User, codename: str) -> dict[str, Any]:
+        """The public record (never the identity) with the caller's relation to it."""
+        self._require_read(user)
+        source = self.repo.get(normalise_codename(codename, strict=False))
+        if source is None:
+            raise NotFound(f"no source {codename}")
+        holding = self.repo.holding(source["codename"], user.id)
+        return {**source, **{"is_handler": holding["handler"],
+                             "is_controller": holding["controller"]}}
+
+    def history(self, user: User, codename: str) -> list[dict[str, Any]]:
+        self._require_read(user)
+        return self.repo.history(codename)
+
+    def held_by(self, user: User) -> list[dict[str, Any]]:
+        return self.repo.held_by(user.id)
+
+    def reveal_identity(self, user: User, codename: str, reason: str) -> dict[str, Any]:
+        """Decrypt the identity for the handler or controller; the caller audits it."""
+        reason = (reason or "").strip()
+        if len(reason) < MIN_REASON:
+            raise SourceError("State why you need the identity (a few words).", "reason")
+        try:
+            token = self.repo.identity_ciphertext(codename, user.id)
+        except NotFound:
+            # same answer whether the source is missing or held by someone else
+            raise NotFound(f"no source {codename}") from None
+        if not token:
+            return {}
+        return self.cipher.open(token)
+
+    # ----------------------------------------------------------------- writing
+
+    def register(self, user: User, data: dict[str, Any]) -> str:
+        if user.role not in REGISTER_ROLES:
+            raise SourceError("Only handlers and administrators register sources.", status=403)
+        codename = normalise_codename(data.get("codename"))
+        try:
+            kind = SourceType(str(data.get("type") or "").strip().lower())
+        except ValueError:
+            allowed = ", ".join(t.value for t in SourceType)
+            raise SourceError(f"Choose a source type: {allowed}.", "type") from None
+        try:
+            reliability = self.grading.source_grade(data.get("reliability")) or (
+                self.grading.scheme.unknown_source
+            )
+        except GradingError as exc:
+            raise SourceError(str(exc), "reliability") from None
+        handler_id = str(data.get("handler_id") or (user.id if user.role is Role.HANDLER else ""))
+        controller_id = str(data.get("controller_id") or "")
+        handler = self._user(handler_id, "handler_id")
+        controller = self._user(controller_id, "controller_id")
+        if handler.role is not Role.HANDLER:
+            raise SourceError("The handler must be an officer with the handler role.",
+                              "handler_id")
+        if controller.id == handler.id:
+            raise SourceError("The controller must be a different officer from the handler.",
+                              "controller_id")
+        if controller.role not in CONTROLLER_ROLES:
+            raise SourceError("The controller must be a handler, analyst or administrator.",
+                              "controller_id")
+        identity = clean_identity(data.get("identity") or {})
+        try:
+            return self.repo.register(
+                id=str(uuid.uuid4()),
+                codename=codename,
+                type=kind.value,
+                reliability=reliability,
+                handler_id=handler.id,
+                controller_id=controller.id,
+                identity_enc=self.cipher.seal(identity) if identity else None,
+                by=user.email,
+                reason="initial grading",
+            )
+        except Duplicate:
+            raise SourceError(f"A source with codename {codename} exists already.",
+                              status=409) from None
+
+    def regrade(self, user: User, codename: str, grade: Any, reason: str) -> str:
+        source = self.get(user, codename)
+        if not (source["is_handler"] or source["is_controller"] or user.role in GRADE_ROLES):
+            raise SourceError("Only the handler, the controller or an analyst regrades a source.",
+                              "grade", status=403)
+        try:
+            code = self.grading.source_grade(grade, required=True)
+        except GradingError as exc:
+            raise SourceError(str(exc), "grade") from None
+        reason = (reason or "").strip()
+        if len(reason) < MIN_REASON:
+            raise SourceError("Give the reason for the new grade.", "reason")
+        self.repo.regrade(source["codename"], str(code), by=user.email, reason=reason[:500])
+        return str(code)
+
+    def set_identity(self, user: User, codename: str, identity: dict[str, Any]) -> None:
+        cleaned = clean_identity(identity)
+        if not cleaned:
+            raise SourceError("Enter at least the name.", "name")
+        try:
+            self.repo.set_identity(codename, user.id, self.cipher.seal(cleaned))
+        except NotFound:
+            raise NotFound(f"no source {codename}") from None
+
+    # ----------------------------------------------------------------- helpers
+
+    def _require_read(self, user: User) -> None:
+        if user.role not in READ_ROLES:
+            raise SourceError("The source register is for handlers and analysts.", status=403)
+
+    def _user(self, user_id: str, field: str) -> User:
+        row = UserRepository(self.graph).get(user_id) if user_id else None
+        if row is None or not row.get("active", True):
+            raise SourceError("Choose an active officer.", field)
+        return User.from_row(row)
+
+
+def normalise_codename(value: Any, *, strict: bool = True) -> str:
+    text = str(value or "").strip()
+    if not strict:
+        return text  # lookups: imported codenames are kept as the register spelt them
+    text = text.upper()
+    if not CODENAME.match(text):
+        raise SourceError("A codename is 2–32 letters, digits or - _ . (e.g. KX-17).")
+    return text
+
+
+def clean_identity(identity: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for field in IDENTITY_FIELDS:
+        value = str(identity.get(field) or "").strip()
+        if value:
+            out[field] = value[:2000]
+    return out

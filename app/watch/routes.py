@@ -1,0 +1,93 @@
+"""Watch list and notification pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.watch import bp, service
+from app.watch.forms import PlainForm, WatchEntityForm, WatchSearchForm
+from app.watch.service import WatchError
+from graph.errors import NotFound
+
+
+def _local(target: str | None, fallback: str) -> str:
+    """Same-site relative paths only, so a form cannot bounce the officer elsewhere."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return fallback
+
+
+@bp.get("/watch/")
+def index():
+    return render_template(
+        "watch/index.html",
+        watches=service.watches(current_user),
+        entity_form=WatchEntityForm(),
+        search_form=WatchSearchForm(),
+        remove_form=PlainForm(),
+    )
+
+
+@bp.post("/watch/entity")
+def add_entity():
+    form = WatchEntityForm()
+    back = _local(form.next.data, url_for("watch.index"))
+    if not form.validate_on_submit():
+        flash("Give the id of the entity to watch.", "error")
+        return redirect(back)
+    try:
+        service.watch_entity(current_user, form.entity_id.data)
+    except WatchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"You now watch {form.entity_id.data}.", "success")
+    return redirect(back)
+
+
+@bp.post("/watch/search")
+def add_search():
+    form = WatchSearchForm()
+    if not form.validate_on_submit():
+        flash("A saved search needs 3 to 200 characters.", "error")
+        return redirect(url_for("watch.index"))
+    try:
+        service.watch_search(current_user, form.query.data)
+    except WatchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Search saved: you will be told about new matches.", "success")
+    return redirect(url_for("watch.index"))
+
+
+@bp.post("/watch/<watch_id>/remove")
+def remove(watch_id: str):
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    try:
+        service.unwatch(current_user, watch_id)
+    except NotFound:
+        abort(404)
+    flash("No longer watched.", "success")
+    return redirect(url_for("watch.index"))
+
+
+@bp.get("/notifications/")
+def notifications():
+    return render_template(
+        "watch/notifications.html",
+        notifications=service.notifications(current_user),
+        form=PlainForm(),
+    )
+
+
+@bp.post("/notifications/read")
+def mark_read():
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    service.mark_read(current_user, request.form.get("id") or None)
+    return redirect(url_for("watch.notifications"))

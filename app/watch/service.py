@@ -1,0 +1,68 @@
+"""Watch lists and notifications for the pages and the API (no request objects here)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from app.audit import audit
+from graph.db import get_graph
+from graph.errors import NotFound
+from graph.watch import MAX_QUERY, NotificationRepository, WatchRepository
+
+
+class WatchError(ValueError):
+    """Bad input for a watch; the message is shown to the officer."""
+
+
+def watch_entity(user: Any, entity_id: Any) -> str:
+    target = str(entity_id or "").strip()
+    if not target or len(target) > 300:
+        raise WatchError("Give the id of the entity to watch.")
+    try:
+        watch_id = WatchRepository(get_graph()).watch_entity(
+            user.id, "W-" + uuid.uuid4().hex[:12].upper(), target
+        )
+    except NotFound:
+        raise WatchError(f"No entity {target}.") from None
+    audit("watch.add", watch_id, {"entity": target})
+    return watch_id
+
+
+def watch_search(user: Any, query: Any) -> str:
+    text = " ".join(str(query or "").split())
+    if len(text) < 3 or len(text) > MAX_QUERY:
+        raise WatchError(f"A saved search needs 3 to {MAX_QUERY} characters.")
+    watch_id = WatchRepository(get_graph()).watch_search(
+        user.id, "W-" + uuid.uuid4().hex[:12].upper(), text
+    )
+    audit("watch.add", watch_id, {"search": text})
+    return watch_id
+
+
+def unwatch(user: Any, watch_id: str) -> None:
+    if not WatchRepository(get_graph()).remove(user.id, watch_id):
+        raise NotFound(f"watch {watch_id} does not exist")
+    audit("watch.remove", watch_id)
+
+
+def watches(user: Any) -> list[dict[str, Any]]:
+    return WatchRepository(get_graph()).list(user.id)
+
+
+def is_watching(user: Any, entity_id: str) -> bool:
+    return WatchRepository(get_graph()).is_watching(user.id, entity_id)
+
+
+def notifications(user: Any, *, include_read: bool = True) -> list[dict[str, Any]]:
+    return NotificationRepository(get_graph()).list(user.id, include_read=include_read)
+
+
+def unread_count(user: Any) -> int:
+    return NotificationRepository(get_graph()).unread_count(user.id)
+
+
+def mark_read(user: Any, notification_id: str | None = None) -> int:
+    marked = NotificationRepository(get_graph()).mark_read(user.id, notification_id)
+    audit("notification.read", notification_id or "all", {"marked": marked})
+    return marked

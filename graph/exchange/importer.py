@@ -1,0 +1,306 @@
+"""Streaming import of an exchange file: validate line by line, write in batched transactions.
+
+Lines are read one at a time (memory does not grow with the file) and collected into a
+window of at most ``batch_size`` valid records. A full window is written kind by kind in
+dependency order (traders, persons, declarations, controls, reports, relations), one
+write transaction per kind, so a line refers to what earlier lines (or earlier lines of
+its window) described, and each line's writes commit with its batch or not at all. A
+second line with the same kind and id closes the window first, so a batch never holds one
+record twice.
+
+A batch the database refuses (a constraint, a type the server rejects) is split in halves
+until the offending lines are isolated; they are reported like invalid lines and the
+rest is written. An unreachable database stops the import (``DatabaseUnavailable``):
+batches already committed stay, and running the same file again completes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph import trade
+from graph.connection import Graph
+from graph.errors import DatabaseUnavailable
+from graph.exchange import reports
+from graph.exchange.listeners import listeners_for
+from graph.exchange.records import (
+    ADMIRALTY,
+    KINDS,
+    Context,
+    GradingScheme,
+    LineError,
+    Record,
+    parse_line,
+)
+
+DEFAULT_BATCH_SIZE = 2000
+KNOWN_LIMIT = 200_000
+# Write order inside a window: what is referenced before what refers to it.
+ORDER = ("trader", "person", "declaration", "control", "report", "relation")
+
+_WRITERS = {
+    "trader": trade.write_traders,
+    "person": trade.write_persons,
+    "declaration": trade.write_declarations,
+    "control": trade.write_controls,
+    "report": reports.write_reports,
+    "relation": trade.write_relations,
+}
+
+ErrorHandler = Callable[[int, str], None]
+
+
+@dataclass
+class ImportSummary:
+    """Counts of one run; ``created + updated + rejected`` is the number of non-blank lines."""
+
+    lines: int = 0
+    blank: int = 0
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+    written: bool = True  # False when --strict refused the file
+    by_kind: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {k: {"created": 0, "updated": 0} for k in KINDS}
+    )
+    first_errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected == 0
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected += 1
+        if len(self.first_errors) < 100:
+            self.first_errors.append((line, reason))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lines": self.lines,
+            "blank": self.blank,
+            "created": self.created,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "written": self.written,
+            "by_kind": self.by_kind,
+        }
+
+
+class Importer:
+    """One import run against ``graph``; ``on_error(line, reason)`` hears every bad line,
+    ``on_progress(nbytes)`` hears how far the reader got (for a progress bar)."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        grading: GradingScheme = ADMIRALTY,
+        on_error: ErrorHandler | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.graph = graph
+        self.batch_size = max(1, batch_size)
+        self.grading = grading
+        self.on_error = on_error
+        self.on_progress = on_progress
+        self.summary = ImportSummary()
+        self._gazetteer: Any = None
+        self._gazetteer_stale = True
+        self._window: dict[str, list[Record]] = {k: [] for k in ORDER}
+        self._keys: dict[str, set[str]] = {k: set() for k in ORDER}
+        self._pending = 0
+        self._unreported_bytes = 0
+        # Entities this run saw committed (id -> status), so a batch does not re-merge the
+        # same traders and vessels; bounded, since it only saves work.
+        self._known: dict[str, str] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    # -- public ---------------------------------------------------------------------------
+    def run(self, path: str | Path, *, strict: bool = False) -> ImportSummary:
+        """Import ``path``; with ``strict`` write nothing unless every line is valid."""
+        path = Path(path)
+        ctx = Context(units=self.graph.read(reports.unit_names), grading=self.grading)
+        if strict:
+            checked = ImportSummary(written=False)
+            for number, raw in _lines(path):
+                self._parse(number, raw, ctx, checked, progress=False)
+            if not checked.ok:
+                self.summary = checked
+                return checked
+        try:
+            for number, raw in _lines(path):
+                record = self._parse(number, raw, ctx, self.summary, progress=True)
+                if record is not None:
+                    self._add(record)
+            self._flush()
+        finally:
+            self._close_pool()
+        self._report_progress()
+        return self.summary
+
+    def import_records(self, records: list[Record]) -> ImportSummary:
+        """Write already validated records (the HTTP API path), batched the same way."""
+        try:
+            for record in records:
+                self.summary.lines += 1
+                self._add(record)
+            self._flush()
+        finally:
+            self._close_pool()
+        return self.summary
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    # -- reading --------------------------------------------------------------------------
+    def _parse(
+        self, number: int, raw: bytes, ctx: Context, summary: ImportSummary, *, progress: bool
+    ) -> Record | None:
+        summary.lines += 1
+        if progress:
+            self._unreported_bytes += len(raw)
+        try:
+            record = parse_line(raw, number, ctx)
+        except LineError as exc:
+            self._reject(summary, number, str(exc))
+            return None
+        if record is None:
+            summary.blank += 1
+        return record
+
+    def _reject(self, summary: ImportSummary, line: int, reason: str) -> None:
+        summary.reject(line, reason)
+        if self.on_error:
+            self.on_error(line, reason)
+
+    def _report_progress(self) -> None:
+        if self.on_progress and self._unreported_bytes:
+            self.on_progress(self._unreported_bytes)
+        self._unreported_bytes = 0
+
+    # -- batching -------------------------------------------------------------------------
+    def _add(self, record: Record) -> None:
+        if record.key in self._keys[record.kind]:
+            self._flush()
+        self._window[record.kind].append(record)
+        self._keys[record.kind].add(record.key)
+        self._pending += 1
+        if self._pending >= self.batch_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the window kind by kind. Report extraction (CPU in this process) runs in a
+        worker thread while declarations and controls are written (waiting on the
+        server); it starts after traders and persons so their names are in the gazetteer."""
+        extraction: Future[dict[str, list[Any]]] | None = None
+        try:
+            for kind in ORDER:
+                records = self._window[kind]
+                if kind == "declaration" and self._window["report"]:
+                    extraction = self._extractor().submit(self._extract, self._window["report"])
+                if records:
+                    mentions = extraction.result() if extraction and kind == "report" else None
+                    self._write(kind, records, mentions)
+                self._window[kind] = []
+                self._keys[kind] = set()
+        finally:
+            if extraction is not None and not extraction.done():
+                extraction.cancel()
+        self._pending = 0
+        self._report_progress()
+
+    def _extractor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        return self._pool
+
+    def _write(self, kind: str, records: list[Record], mentions: dict | None = None) -> None:
+        if mentions is None:
+            mentions = self._extract(records) if kind == "report" else {}
+        try:
+            created = self.graph.write(self._work, kind, records, mentions, self._known)
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:  # the database refused the batch: isolate the bad lines
+            if len(records) == 1:
+                self._reject(self.summary, records[0].line, f"not written: {_reason(exc)}")
+                return
+            middle = len(records) // 2
+            self._write(kind, records[:middle], mentions)
+            self._write(kind, records[middle:], mentions)
+            return
+        self._count(kind, records, created)
+
+    @staticmethod
+    def _work(
+        tx: Any, kind: str, records: list[Record], mentions: dict, known: dict[str, str]
+    ) -> set[str]:
+        created = _WRITERS[kind](tx, records, known)
+        if mentions:
+            from graph.entities import link_reports_tx
+
+            link_reports_tx(tx, [(r.key, mentions[r.key]) for r in records if r.key in mentions])
+        listeners = listeners_for(kind)
+        if listeners:
+            rows = [{**r.data, "created": r.key in created} for r in records]
+            for listener in listeners:
+                listener(tx, rows)
+        return created
+
+    def _count(self, kind: str, records: list[Record], created: set[str]) -> None:
+        if len(self._known) > KNOWN_LIMIT:
+            self._known.clear()
+        for record in records:
+            for ref in record.refs:
+                if self._known.get(ref.id) != "confirmed":
+                    self._known[ref.id] = ref.status
+            if kind in ("trader", "person"):
+                self._known[record.key] = "confirmed"
+        new = sum(1 for r in records if r.key in created)
+        self.summary.created += new
+        self.summary.updated += len(records) - new
+        self.summary.by_kind[kind]["created"] += new
+        self.summary.by_kind[kind]["updated"] += len(records) - new
+        if kind in ("trader", "person"):
+            self._gazetteer_stale = True
+
+    # -- extraction -----------------------------------------------------------------------
+    def _extract(self, records: list[Record]) -> dict[str, list[Any]]:
+        """Mentions of reports that are new or whose text changed; an unchanged report
+        keeps the mentions (and the analysts' reviews) it already has."""
+        import nlp
+        from graph.entities import EntityRepository
+
+        known = self.graph.read(reports.existing_texts, [r.key for r in records])
+        todo = [r for r in records if known.get(r.key) != r.data["text"]]
+        if not todo:
+            return {}
+        if self._gazetteer is None or self._gazetteer_stale:
+            self._gazetteer = nlp.Gazetteer(EntityRepository(self.graph).gazetteer_entries())
+            self._gazetteer_stale = False
+        found = nlp.extract_many([r.data["text"] for r in todo], gazetteer=self._gazetteer)
+        return {r.key: mentions for r, mentions in zip(todo, found, strict=True)}
+
+
+def _reason(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return message.splitlines()[0][:300]
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Numbered raw lines, one at a time (decoding is per line, so one bad byte costs one
+    line, not the file)."""
+    with path.open("rb") as handle:
+        yield from enumerate(handle, start=1)
+
+
+def import_file(graph: Graph, path: str | Path, *, strict: bool = False, **options: Any):
+    """Convenience: run one :class:`Importer` over ``path`` and return its summary."""
+    return Importer(graph, **options).run(path, strict=strict)

@@ -1,0 +1,93 @@
+"""Intelligence reports from exchange files: the report, its source and its unit.
+
+The Source is matched or created by codename only, with the node shape the sources
+register uses (``id``, ``codename``, ``type``, ``status: 'referenced'``); an import never
+stores who a source is. Imported reports are ``submitted`` by ``author_id: 'import'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from graph.clock import utc_now
+from graph.connection import tx_run
+
+if TYPE_CHECKING:
+    from neo4j import ManagedTransaction
+
+    from graph.exchange.records import Record
+
+UPSERT_REPORTS = """
+UNWIND $rows AS row
+MATCH (u:Unit {name: row.unit})
+OPTIONAL MATCH (old:Report {id: row.id})
+WITH row, u, old IS NULL AS created
+MERGE (r:Report {id: row.id})
+ON CREATE SET r.created_at = $now, r.author_id = 'import',
+              r.status = coalesce(row.status, 'submitted')
+SET r.channel = row.channel, r.received = row.received, r.title = row.title,
+    r.text = row.text, r.source_grade = row.source_grade, r.info_grade = row.info_grade,
+    r.handling = row.handling, r.unit = row.unit, r.extra_json = row.extra_json,
+    r.status = coalesce(row.status, r.status)
+WITH r, row, u, created
+CALL (r, u) {
+  MATCH (r)-[o:ORIGINATED_IN]->(other:Unit) WHERE other <> u
+  DELETE o
+}
+MERGE (r)-[:ORIGINATED_IN]->(u)
+WITH r, row, created
+CALL (r, row) {
+  MATCH (r)-[f:FROM_SOURCE]->(s:Source)
+  WHERE row.source IS NULL OR s.codename <> row.source
+  DELETE f
+}
+CALL (r, row) {
+  WITH r, row WHERE row.source IS NOT NULL
+  MERGE (s:Source {codename: row.source})
+  ON CREATE SET s.id = randomUUID(), s.type = row.channel, s.status = 'referenced',
+                s.created_at = $now
+  MERGE (r)-[:FROM_SOURCE]->(s)
+}
+RETURN collect(CASE WHEN created THEN row.id END) AS created, count(*) AS written
+"""
+
+REPORT_TEXTS = """
+UNWIND $ids AS id
+MATCH (r:Report {id: id})
+RETURN r.id AS id, r.text AS text
+"""
+
+UNIT_NAMES = "MATCH (u:Unit) RETURN u.name AS name"
+
+_FIELDS = ("id", "channel", "received", "source", "source_grade", "info_grade", "handling",
+           "unit", "title", "text", "status")  # fmt: skip
+
+
+def write_reports(
+    tx: ManagedTransaction, records: Sequence[Record], known: dict[str, str] | None = None
+) -> set[str]:
+    import json
+
+    rows = []
+    for record in records:
+        data = record.data
+        row = {name: data[name] for name in _FIELDS}
+        row["extra_json"] = (
+            json.dumps(data["extra"], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            if data["extra"]
+            else None
+        )
+        rows.append(row)
+    result = tx_run(tx, UPSERT_REPORTS, rows=rows, now=utc_now())
+    if not result or result[0]["written"] != len(rows):
+        raise LookupError("the report's unit does not exist")
+    return set(result[0]["created"])
+
+
+def existing_texts(tx: ManagedTransaction, ids: list[str]) -> dict[str, Any]:
+    return {row["id"]: row["text"] for row in tx_run(tx, REPORT_TEXTS, ids=ids)}
+
+
+def unit_names(tx: ManagedTransaction) -> frozenset[str]:
+    return frozenset(row["name"] for row in tx_run(tx, UNIT_NAMES))

@@ -1,0 +1,215 @@
+"""The figures that show whether the intelligence system works, per calendar year.
+
+Aggregates only: counts, rates and durations, never report text, titles or sources, so the
+page can be shown to the risk management committee without lifting need-to-know. Dates are
+compared as ISO 8601 text (``toString``), which works whether an importer stored a string
+or a temporal value.
+
+Where the figures come from (docs/graph-model.md):
+
+- reports: ``received``, ``channel``, ``unit``, ``source_grade`` + ``info_grade``; drafts
+  are not counted; evaluated when ``evaluated_at`` is set (time to evaluation =
+  ``evaluated_at - received``); disseminated when a ``DISSEMINATED_TO`` relation exists;
+  feedback when a ``(:Feedback)`` node is linked to the report or ``feedback_count > 0``;
+- controls: ``date``, ``lane``, ``result`` (``positive`` = hit), ``revenue``,
+  ``seized_json`` (a JSON list of seized items with ``value``);
+- risk profiles: a ``(:RiskProfile)`` linked by any relation to the declarations it
+  selected; a hit is a selected declaration with a positive control.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from graph.connection import Graph
+
+_REPORTS_IN_YEAR = """
+MATCH (r:Report)
+WITH r, toString(r.received) AS received
+WHERE received >= $start AND received < $end AND coalesce(r.status, 'submitted') <> 'draft'
+"""
+
+REPORTS_BY_MONTH_CHANNEL = (
+    _REPORTS_IN_YEAR
+    + """
+RETURN substring(received, 0, 7) AS month, coalesce(r.channel, 'unknown') AS channel,
+       count(*) AS reports
+ORDER BY month, channel
+"""
+)
+
+REPORTS_BY_UNIT = (
+    _REPORTS_IN_YEAR
+    + """
+RETURN coalesce(r.unit, 'unknown') AS unit, count(*) AS reports
+ORDER BY reports DESC, unit
+"""
+)
+
+REPORTS_BY_GRADE = (
+    _REPORTS_IN_YEAR
+    + """
+RETURN coalesce(r.source_grade, '?') + coalesce(toString(r.info_grade), '?') AS grade,
+       count(*) AS reports
+ORDER BY grade
+"""
+)
+
+REPORT_FLOW = (
+    _REPORTS_IN_YEAR
+    + """
+WITH r, received,
+     r.evaluated_at IS NOT NULL AS evaluated,
+     EXISTS { (r)-[:DISSEMINATED_TO]->() } AS disseminated,
+     (EXISTS { (r)--(:Feedback) } OR coalesce(r.feedback_count, 0) > 0) AS feedback
+WITH r, received, evaluated, disseminated, feedback,
+     CASE WHEN evaluated
+          THEN duration.inSeconds(datetime(received), datetime(toString(r.evaluated_at))).seconds
+               / 3600.0
+     END AS hours
+RETURN count(r) AS reports,
+       sum(CASE WHEN evaluated THEN 1 ELSE 0 END) AS evaluated,
+       sum(CASE WHEN disseminated THEN 1 ELSE 0 END) AS disseminated,
+       sum(CASE WHEN disseminated AND feedback THEN 1 ELSE 0 END) AS feedback,
+       avg(hours) AS mean_hours_to_evaluation,
+       percentileCont(hours, 0.5) AS median_hours_to_evaluation
+"""
+)
+
+_CONTROLS_IN_YEAR = """
+MATCH (c:Control)
+WITH c, toString(c.date) AS date
+WHERE date >= $start AND date < $end
+"""
+
+CONTROLS_BY_LANE = (
+    _CONTROLS_IN_YEAR
+    + """
+RETURN coalesce(c.lane, 'unknown') AS lane, count(*) AS controls,
+       sum(CASE WHEN c.result = 'positive' THEN 1 ELSE 0 END) AS hits,
+       sum(coalesce(c.revenue, 0.0)) AS revenue
+ORDER BY CASE lane WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'blue' THEN 2
+                   WHEN 'green' THEN 3 ELSE 4 END
+"""
+)
+
+CONTROLS_BY_MONTH = (
+    _CONTROLS_IN_YEAR
+    + """
+RETURN substring(date, 0, 7) AS month, count(*) AS controls,
+       sum(CASE WHEN c.result = 'positive' THEN 1 ELSE 0 END) AS hits,
+       sum(CASE WHEN coalesce(c.seized_json, '[]') <> '[]' THEN 1 ELSE 0 END) AS seizures
+ORDER BY month
+"""
+)
+
+SEIZURES = (
+    _CONTROLS_IN_YEAR
+    + """
+AND coalesce(c.seized_json, '[]') <> '[]'
+RETURN c.seized_json AS seized
+LIMIT 100000
+"""
+)
+
+PROFILE_HITS = """
+MATCH (p:RiskProfile)
+OPTIONAL MATCH (p)--(d:Declaration)
+WHERE toString(d.date) >= $start AND toString(d.date) < $end
+WITH p, collect(DISTINCT d) AS selected
+RETURN p.id AS id, coalesce(p.name, p.title, p.id) AS name, coalesce(p.random, false) AS random,
+       size(selected) AS selected,
+       size([d IN selected WHERE EXISTS { (:Control)-[:CONTROL_OF]->(d) }]) AS controlled,
+       size([d IN selected WHERE EXISTS {
+         (c:Control)-[:CONTROL_OF]->(d) WHERE c.result = 'positive' }]) AS hits
+ORDER BY hits DESC, name
+LIMIT 200
+"""
+
+CASES_IN_YEAR = """
+OPTIONAL MATCH (c:Case)
+WITH c, toString(c.created_at) AS created, toString(c.closed_at) AS closed
+RETURN sum(CASE WHEN created >= $start AND created < $end THEN 1 ELSE 0 END) AS opened,
+       sum(CASE WHEN created >= $start AND created < $end AND c.kind = 'rfi' THEN 1 ELSE 0 END)
+         AS rfis,
+       sum(CASE WHEN closed >= $start AND closed < $end THEN 1 ELSE 0 END) AS closed,
+       sum(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END) AS open_now,
+       COUNT { MATCH (t:Task) WHERE toString(t.done_at) >= $start AND toString(t.done_at) < $end }
+         AS tasks_done
+"""
+
+
+def _rate(part: int | float, whole: int | float) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+class KpiRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def year(self, year: int) -> dict[str, Any]:
+        """Every KPI for one calendar year as plain data (tables and charts share it)."""
+        params = {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01"}
+        by_month_channel = self.graph.query(REPORTS_BY_MONTH_CHANNEL, params)
+        flow = self.graph.query(REPORT_FLOW, params)[0]
+        lanes = self.graph.query(CONTROLS_BY_LANE, params)
+        for lane in lanes:
+            lane["hit_rate"] = _rate(lane["hits"], lane["controls"])
+        profiles = self.graph.query(PROFILE_HITS, params)
+        for profile in profiles:
+            profile["hit_rate"] = _rate(profile["hits"], profile["controlled"])
+        controls_by_month = self.graph.query(CONTROLS_BY_MONTH, params)
+        return {
+            "year": year,
+            "months": [f"{year:04d}-{m:02d}" for m in range(1, 13)],
+            "reports_by_month_channel": by_month_channel,
+            "reports_by_unit": self.graph.query(REPORTS_BY_UNIT, params),
+            "reports_by_grade": self.graph.query(REPORTS_BY_GRADE, params),
+            "reports": {
+                **flow,
+                "dissemination_rate": _rate(flow["disseminated"], flow["reports"]),
+                "feedback_rate": _rate(flow["feedback"], flow["disseminated"]),
+                "evaluation_rate": _rate(flow["evaluated"], flow["reports"]),
+            },
+            "controls_by_lane": lanes,
+            "controls_by_month": controls_by_month,
+            "controls": {
+                "controls": sum(lane["controls"] for lane in lanes),
+                "hits": sum(lane["hits"] for lane in lanes),
+                "revenue": sum(lane["revenue"] or 0 for lane in lanes),
+                "hit_rate": _rate(
+                    sum(lane["hits"] for lane in lanes), sum(lane["controls"] for lane in lanes)
+                ),
+            },
+            "profiles": profiles,
+            "seizures": self._seizures(params, controls_by_month),
+            "cases": self.graph.query(CASES_IN_YEAR, params)[0],
+        }
+
+    def _seizures(self, params: dict[str, str], by_month: list[dict[str, Any]]) -> dict[str, Any]:
+        """Seizure count, value and the commodities seized most (by value)."""
+        by_commodity: dict[str, dict[str, float]] = {}
+        for row in self.graph.query(SEIZURES, params):
+            try:
+                items = json.loads(row["seized"] or "[]")
+            except (TypeError, ValueError):
+                continue  # a malformed record is not a seizure we can value
+            for item in items if isinstance(items, list) else []:
+                if not isinstance(item, dict):
+                    continue
+                name = str(item.get("description") or item.get("hs") or "unspecified")
+                entry = by_commodity.setdefault(name, {"items": 0, "value": 0.0})
+                entry["items"] += 1
+                with contextlib.suppress(TypeError, ValueError):
+                    entry["value"] += float(item.get("value") or 0)
+        commodities = sorted(
+            ({"commodity": k, **v} for k, v in by_commodity.items()),
+            key=lambda c: (-c["value"], c["commodity"]),
+        )
+        return {
+            "seizures": sum(m["seizures"] for m in by_month),
+            "value": sum(c["value"] for c in commodities),
+            "by_commodity": commodities[:15],
+        }

@@ -1,0 +1,191 @@
+"""Reversible entity merges: ``(:Entity)-[:SAME_AS {by, at, reason}]->(:Entity)``.
+
+A merge never deletes or rewrites a node: both entities keep their properties, mentions
+and relations, and the merged one points at the survivor with ``SAME_AS``. A split deletes
+that one relationship, which restores both exactly as they were. An entity has at most one
+outgoing ``SAME_AS``, chains are allowed (A→B→C) and cycles are refused.
+
+Readers that want "the" entity follow ``SAME_AS`` to its end: :func:`canonical_id` in
+Python, or in Cypher the pattern of ``CANONICAL``::
+
+    MATCH p = (e:Entity {id: $id})-[:SAME_AS*0..]->(c:Entity)
+    WHERE NOT (c)-[:SAME_AS]->()
+    RETURN c.id
+
+and everything known about an entity is what is known about any node of its ``SAME_AS``
+group (``(e)-[:SAME_AS*0..]-(x)``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graph.clock import utc_now
+from graph.connection import Graph, tx_run
+from graph.errors import NotFound
+
+MAX_CHAIN = 50  # a bound for variable-length matches; real chains are one or two hops
+
+CANONICAL = """
+MATCH p = (e:Entity {id: $id})-[:SAME_AS*0..50]->(c:Entity)
+WHERE NOT (c)-[:SAME_AS]->()
+RETURN c.id AS id ORDER BY length(p) DESC LIMIT 1
+"""
+
+# SET + REMOVE of a scratch property takes the write lock of the merged entity, so two
+# concurrent merges of one entity serialise and the second sees the first's SAME_AS.
+LOCK_PAIR = """
+MATCH (a:Entity {id: $from}), (b:Entity {id: $into})
+SET a.merge_lock = true
+REMOVE a.merge_lock
+RETURN a.label AS from_label, b.label AS into_label,
+       [(a)-[:SAME_AS]->(x) | x.id][0] AS already_into
+"""
+
+CREATE_SAME_AS = """
+MATCH (a:Entity {id: $from}), (b:Entity {id: $into})
+CREATE (a)-[s:SAME_AS {by: $by, at: $now, reason: $reason}]->(b)
+RETURN b.id AS into
+"""
+
+SPLIT = """
+MATCH (a:Entity {id: $id})-[s:SAME_AS]->(b:Entity)
+WITH a, b, s, s {.*} AS was
+DELETE s
+RETURN b.id AS into, was
+"""
+
+ENTITY = """
+MATCH (e:Entity {id: $id})
+RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS status,
+       coalesce(e.aliases, []) AS aliases, [(e)-[:SAME_AS]->(x) | x.id][0] AS merged_into,
+       [(x)-[:SAME_AS]->(e) | x.id] AS merged_from
+"""
+
+# Full-text pre-selection; the fuzzy score is computed in Python (nlp.candidates).
+FULLTEXT = """
+CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node AS c, score
+WHERE c.id <> $id AND c.label = $label AND NOT (c)-[:SAME_AS]->()
+  AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
+RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
+       COUNT { (c)<-[:MENTIONS]-() } AS mentions
+"""
+
+RECENT = """
+MATCH (e:Entity)
+WHERE e.label IN $labels AND NOT (e)-[:SAME_AS]->() AND e.name IS NOT NULL
+RETURN e.id AS id, e.label AS label, e.name AS name
+ORDER BY e.created_at DESC, e.id
+LIMIT $limit
+"""
+
+MERGED = """
+MATCH (a:Entity)-[s:SAME_AS]->(b:Entity)
+OPTIONAL MATCH (u:User {id: s.by})
+RETURN a.id AS from_id, a.name AS from_name, b.id AS into_id, b.name AS into_name,
+       coalesce(u.email, s.by) AS by, s.at AS at, s.reason AS reason
+ORDER BY s.at DESC
+LIMIT $limit
+"""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class MergeRefused(Exception):
+    """The merge or split breaks a rule; ``status`` is the HTTP status it maps to."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def fulltext_query(name: str) -> str:
+    """A Lucene query from a name: plain words only (no syntax reaches the parser), the
+    longer ones fuzzy so that one typo still pre-selects the candidate."""
+    words = [w.lower() for w in _WORD.findall(name or "")][:12]
+    return " ".join(f"{w}~1" if len(w) >= 4 else w for w in words)
+
+
+def canonical_id(graph: Graph, entity_id: str) -> str:
+    """The survivor that ``entity_id`` was merged into (itself when not merged)."""
+    rows = graph.query(CANONICAL, {"id": entity_id})
+    return rows[0]["id"] if rows else entity_id
+
+
+def canonical_tx(tx: Any, entity_id: str) -> str:
+    rows = tx_run(tx, CANONICAL, id=entity_id)
+    return rows[0]["id"] if rows else entity_id
+
+
+class MergeRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        rows = self.graph.query(ENTITY, {"id": entity_id})
+        if not rows:
+            raise NotFound(f"no entity {entity_id}")
+        return rows[0]
+
+    def fulltext_candidates(self, entity: dict[str, Any], limit: int = 50) -> list[dict[str, Any]]:
+        query = fulltext_query(entity["name"] or entity.get("key") or "")
+        if not query:
+            return []
+        return self.graph.query(
+            FULLTEXT, {"q": query, "id": entity["id"], "label": entity["label"], "limit": limit}
+        )
+
+    def recent(self, labels: list[str], limit: int) -> list[dict[str, Any]]:
+        return self.graph.query(RECENT, {"labels": labels, "limit": limit})
+
+    def merged(self, limit: int = 200) -> list[dict[str, Any]]:
+        return self.graph.query(MERGED, {"limit": limit})
+
+    def merge(self, from_id: str, into_id: str, *, by: str, reason: str) -> dict[str, Any]:
+        """``SAME_AS`` from ``from_id`` to the survivor of ``into_id``; refuses cycles."""
+        if from_id == into_id:
+            raise MergeRefused("An entity cannot be merged into itself.")
+
+        def work(tx: Any) -> dict[str, Any]:
+            rows = tx_run(tx, LOCK_PAIR, **{"from": from_id, "into": into_id})
+            if not rows:
+                raise NotFound(f"no entity {from_id} or {into_id}")
+            row = rows[0]
+            if row["from_label"] != row["into_label"]:
+                raise MergeRefused(
+                    f"Only entities of one kind merge: {from_id} is {row['from_label']}, "
+                    f"{into_id} is {row['into_label']}."
+                )
+            if row["already_into"]:
+                raise MergeRefused(
+                    f"{from_id} is already merged into {row['already_into']}; split it first.",
+                    409,
+                )
+            target = canonical_tx(tx, into_id)
+            if target == from_id:
+                raise MergeRefused(f"{into_id} is already merged into {from_id}.", 409)
+            tx_run(
+                tx,
+                CREATE_SAME_AS,
+                **{"from": from_id, "into": target},
+                by=by,
+                reason=reason,
+                now=utc_now(),
+            )
+            return {"from": from_id, "into": target}
+
+        return self.graph.write(work)
+
+    def split(self, entity_id: str) -> dict[str, Any]:
+        """Remove the ``SAME_AS`` of ``entity_id``; returns what was removed."""
+
+        def work(tx: Any) -> dict[str, Any]:
+            rows = tx_run(tx, SPLIT, id=entity_id)
+            if not rows:
+                if not tx_run(tx, ENTITY, id=entity_id):
+                    raise NotFound(f"no entity {entity_id}")
+                raise MergeRefused(f"{entity_id} is not merged into another entity.", 409)
+            return {"from": entity_id, "into": rows[0]["into"], "was": rows[0]["was"]}
+
+        return self.graph.write(work)

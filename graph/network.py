@@ -1,0 +1,519 @@
+"""Bounded network queries for the explorer, the entity API and the exports.
+
+Every query starts at an indexed node (``(:Entity {id})``, ``(:Report {id})``,
+``(:Declaration {id})``), walks only whitelisted relationship types, stops at depth 3
+and at a node cap, and lets through only what the viewer may see:
+
+- reports only when ``REPORT_VISIBLE`` allows (``graph/access.py``);
+- entities only when ``ENTITY_VISIBLE`` allows: an entity that extraction *proposed* from
+  reports the viewer cannot read would otherwise reveal what those reports say;
+- ``Source``, ``Unit``, ``User``, ``Case`` and every other label never: the walk accepts
+  only ``Entity``, ``Report`` and ``Declaration`` nodes and never follows ``FROM_SOURCE``.
+
+Node ids in results are entity ids (``phone:+3110…``) and ``report:ID`` /
+``declaration:ID`` for the other two labels, so one id space serves the browser, GraphML
+and the CSV exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.access import REPORT_VISIBLE
+from graph.connection import Graph, tx_run
+from graph.entities import RelationType
+from graph.errors import NotFound
+
+MAX_DEPTH = 3
+MAX_NODES = 500
+PER_NODE = 150  # neighbours taken from one node per step: a hub cannot fill the chart alone
+MAX_PATH_LENGTH = 6  # literal in the shortest-path constants below
+MAX_CONNECT = 10  # entities in one "connecting network" request
+
+# The whitelist. Cypher cannot take relationship types as parameters in a pattern, so the
+# constants spell them out and ``$types`` narrows them; tests check both lists agree.
+ENTITY_RELATIONS = (*(t.value for t in RelationType), "SAME_AS")
+TRADE_RELATIONS = (
+    "IMPORTED_BY",
+    "EXPORTED_BY",
+    "DECLARED_BY",
+    "SHIPPED_IN",
+    "CARRIED_BY",
+    "TRANSPORTED_BY",
+)
+REPORT_RELATIONS = ("MENTIONS",)
+ALL_RELATIONS = (*ENTITY_RELATIONS, *TRADE_RELATIONS, *REPORT_RELATIONS)
+NODE_KINDS = (
+    "Trader",
+    "Organisation",
+    "Agency",
+    "Person",
+    "Location",
+    "Vessel",
+    "Container",
+    "Vehicle",
+    "Phone",
+    "Email",
+    "Document",
+    "Commodity",
+    "Address",
+    "Report",
+    "Declaration",
+)
+
+_PATTERN_TYPES = (
+    "DIRECTOR_OF|EMPLOYEE_OF|OWNER_OF|SHAREHOLDER_OF|ASSOCIATE_OF|RELATIVE_OF|USES_PHONE|"
+    "USES_EMAIL|LOCATED_AT|HOLDS_DOCUMENT|OPERATES|RELATED_TO|SAME_AS|IMPORTED_BY|"
+    "EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY|MENTIONS"
+)
+
+# An entity is hidden when extraction alone proposed it and every report that mentions it
+# is hidden from the viewer. Variable ``e``; needs ``$viewer``.
+ENTITY_VISIBLE = (
+    """(
+  coalesce(e.status, 'confirmed') <> 'proposed'
+  OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
+  OR EXISTS { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ }
+)"""
+)
+
+# The two halves of "may the viewer see node n": Cypher needs the node under the names
+# the predicates use (``e`` for entities, ``r`` for reports), and ``r`` must not be bound
+# while ENTITY_VISIBLE runs (its subquery matches its own ``r``), hence two WITH steps.
+NODE_LABEL_OK = "((n:Entity OR n:Report OR n:Declaration) AND NOT n:Source)"
+ENTITY_OK = "(NOT e:Entity OR " + ENTITY_VISIBLE + ")"
+REPORT_OK = "(NOT r:Report OR " + REPORT_VISIBLE + ")"
+
+_PUBLIC_ID = """CASE WHEN n:Entity THEN n.id
+     WHEN n:Report THEN 'report:' + n.id
+     WHEN n:Declaration THEN 'declaration:' + n.id END"""
+
+START_ENTITY = (
+    """
+MATCH (n:Entity {id: $id})
+WITH n, n AS e WHERE """
+    + ENTITY_OK
+    + """
+RETURN elementId(n) AS eid
+"""
+)
+
+START_REPORT = (
+    """
+MATCH (r:Report {id: $id})
+WHERE """
+    + REPORT_VISIBLE
+    + """
+RETURN elementId(r) AS eid
+"""
+)
+
+START_DECLARATION = """
+MATCH (n:Declaration {id: $id})
+RETURN elementId(n) AS eid
+"""
+
+# One breadth-first step from every frontier node. The date of a link is the relation's
+# own date, else the report's receipt or the declaration's date; undated register facts
+# (a trader's phone) stay in any date range.
+EXPAND = (
+    """
+UNWIND $frontier AS eid
+MATCH (a) WHERE elementId(a) = eid
+CALL (a) {
+  MATCH (a)-[rel:"""
+    + _PATTERN_TYPES
+    + """]-(n)
+  WHERE type(rel) IN $types
+    AND ($kinds IS NULL OR any(k IN labels(n) WHERE k IN $kinds))
+  WITH a, rel, n, left(toString(coalesce(rel.date,
+         CASE WHEN n:Report THEN n.received WHEN n:Declaration THEN n.date END,
+         CASE WHEN a:Report THEN a.received WHEN a:Declaration THEN a.date END)), 10) AS day
+  WHERE ($from IS NULL OR day IS NULL OR day >= $from)
+    AND ($to IS NULL OR day IS NULL OR day <= $to)
+    AND """
+    + NODE_LABEL_OK
+    + """
+  WITH rel, n, day, n AS e WHERE """
+    + ENTITY_OK
+    + """
+  WITH rel, n, day, n AS r WHERE """
+    + REPORT_OK
+    + """
+  RETURN rel, n, day
+  LIMIT $per_node
+}
+RETURN elementId(a) AS a, elementId(n) AS b, type(rel) AS type,
+       elementId(startNode(rel)) = elementId(a) AS outgoing,
+       rel.source AS evidence, day AS date
+LIMIT $limit
+"""
+)
+
+NODE_DETAILS = (
+    """
+UNWIND $eids AS eid
+MATCH (n) WHERE elementId(n) = eid
+RETURN eid,
+       """
+    + _PUBLIC_ID
+    + """ AS id,
+       coalesce([l IN labels(n) WHERE l <> 'Entity'][0], 'Entity') AS kind,
+       coalesce(n.name, n.title, n.id) AS name,
+       n.label AS label,
+       n.status AS status,
+       CASE WHEN n:Trader THEN n.risk_score END AS risk,
+       CASE WHEN n:Trader THEN EXISTS {
+         (n)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]-(:Declaration)
+            <-[:CONTROL_OF]-(:Control {result: 'positive'}) } ELSE false END AS seized,
+       left(toString(coalesce(n.received, n.date)), 10) AS date
+"""
+)
+
+# Ids in, element ids out, visibility applied: how a saved chart or a client-side node
+# list comes back (anything the viewer may no longer see silently drops out).
+RESOLVE_IDS = (
+    """
+UNWIND $ids AS pid
+CALL (pid) {
+  OPTIONAL MATCH (n:Entity {id: pid}) RETURN n
+  UNION
+  OPTIONAL MATCH (n:Report {id: substring(pid, 7)}) WHERE pid STARTS WITH 'report:' RETURN n
+  UNION
+  OPTIONAL MATCH (n:Declaration {id: substring(pid, 12)})
+  WHERE pid STARTS WITH 'declaration:' RETURN n
+}
+WITH DISTINCT n WHERE n IS NOT NULL AND """
+    + NODE_LABEL_OK
+    + """
+WITH n, n AS e WHERE """
+    + ENTITY_OK
+    + """
+WITH n, n AS r WHERE """
+    + REPORT_OK
+    + """
+RETURN elementId(n) AS eid
+"""
+)
+
+# Relationships among a known node set; Expand(Into) checks the lower-degree side.
+INDUCED_EDGES = (
+    """
+UNWIND $eids AS x
+MATCH (a) WHERE elementId(a) = x
+UNWIND $eids AS y
+MATCH (b) WHERE elementId(b) = y
+MATCH (a)-[rel:"""
+    + _PATTERN_TYPES
+    + """]->(b)
+WHERE type(rel) IN $types
+RETURN elementId(a) AS a, elementId(b) AS b, type(rel) AS type, true AS outgoing,
+       rel.source AS evidence,
+       left(toString(coalesce(rel.date, CASE WHEN a:Report THEN a.received END,
+                              CASE WHEN a:Declaration THEN a.date END)), 10) AS date
+LIMIT $limit
+"""
+)
+
+# Shortest paths between two nodes over the whitelist, every node on them visible.
+SHORTEST_PATHS = (
+    """
+MATCH (s) WHERE elementId(s) = $a
+MATCH (t) WHERE elementId(t) = $b
+MATCH p = allShortestPaths((s)-[:"""
+    + _PATTERN_TYPES
+    + """*..6]-(t))
+WHERE all(rel IN relationships(p) WHERE type(rel) IN $types)
+  AND all(n IN nodes(p) WHERE """
+    + NODE_LABEL_OK
+    + """)
+  AND all(e IN nodes(p) WHERE """
+    + ENTITY_OK
+    + """)
+  AND all(r IN nodes(p) WHERE """
+    + REPORT_OK
+    + """)
+WITH p LIMIT $max_paths
+UNWIND relationships(p) AS rel
+RETURN DISTINCT elementId(startNode(rel)) AS a, elementId(endNode(rel)) AS b,
+       type(rel) AS type, true AS outgoing, rel.source AS evidence,
+       left(toString(rel.date), 10) AS date
+"""
+)
+
+
+@dataclass(frozen=True)
+class NetworkQuery:
+    """What the viewer asked for, already validated (see :func:`parse_query`)."""
+
+    depth: int = 1
+    types: tuple[str, ...] = ALL_RELATIONS
+    kinds: tuple[str, ...] | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    limit: int = MAX_NODES
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "types": list(self.types),
+            "kinds": list(self.kinds) if self.kinds else None,
+            "from": self.date_from,
+            "to": self.date_to,
+        }
+
+
+@dataclass
+class Network:
+    """Nodes and edges as plain dicts, ready for JSON, GraphML or CSV."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nodes": self.nodes, "edges": self.edges, "truncated": self.truncated}
+
+
+def _split(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in (p.strip() for p in value.split(",")) if v]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _iso_day(value: Any, name: str) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise ValueError(f"{name} must be a date like 2025-03-12") from None
+
+
+def parse_query(args: Any) -> NetworkQuery:
+    """Validate request arguments: depth, types, kinds, since, until, limit.
+
+    The date range is ``since``/``until`` because ``from``/``to`` name the two ends of a
+    path (``/paths?from=ID&to=ID``).
+
+    Raises ``ValueError`` with a reason an officer can act on; unknown relation types and
+    kinds are refused rather than ignored, so no text reaches Cypher unchecked.
+    """
+    get = args.get
+    try:
+        depth = int(get("depth") or 1)
+    except (TypeError, ValueError):
+        raise ValueError("depth must be a whole number from 1 to 3") from None
+    if not 1 <= depth <= MAX_DEPTH:
+        raise ValueError("depth must be a whole number from 1 to 3")
+    try:
+        limit = int(get("limit") or MAX_NODES)
+    except (TypeError, ValueError):
+        raise ValueError(f"limit must be a whole number up to {MAX_NODES}") from None
+    if not 1 <= limit <= MAX_NODES:
+        raise ValueError(f"limit must be a whole number up to {MAX_NODES}")
+    types = []
+    for text in _split(get("types")):
+        name = text.upper().replace(" ", "_").replace("-", "_")
+        if name not in ALL_RELATIONS:
+            raise ValueError(f"unknown relation type {text!r}")
+        types.append(name)
+    kinds = []
+    by_lower = {k.lower(): k for k in NODE_KINDS}
+    for text in _split(get("kinds")):
+        if text.lower() not in by_lower:
+            raise ValueError(f"unknown node kind {text!r}")
+        kinds.append(by_lower[text.lower()])
+    date_from = _iso_day(get("since"), "since")
+    date_to = _iso_day(get("until"), "until")
+    if date_from and date_to and date_from > date_to:
+        raise ValueError("since must not be after until")
+    return NetworkQuery(
+        depth=depth,
+        types=tuple(types) or ALL_RELATIONS,
+        kinds=tuple(kinds) or None,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+    )
+
+
+class NetworkRepository:
+    """Neighbourhoods, paths and subgraphs within what ``viewer`` may see."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    # -- entry points -------------------------------------------------------------------
+
+    def neighbourhood(self, node_id: str, query: NetworkQuery, viewer: dict[str, str]) -> Network:
+        """Breadth-first from one node up to ``query.depth`` hops and ``query.limit`` nodes."""
+        return self.graph.read(_neighbourhood, node_id, query, viewer)
+
+    def paths(
+        self,
+        from_id: str,
+        to_id: str,
+        query: NetworkQuery,
+        viewer: dict[str, str],
+        max_paths: int = 10,
+    ) -> Network:
+        """All shortest paths (up to ``max_paths``, at most 6 hops) between two nodes."""
+        return self.graph.read(_paths, [from_id, to_id], query, viewer, max_paths)
+
+    def connecting(
+        self, node_ids: Sequence[str], query: NetworkQuery, viewer: dict[str, str]
+    ) -> Network:
+        """The union of shortest paths between every pair of the given nodes."""
+        ids = list(dict.fromkeys(node_ids))
+        if not 2 <= len(ids) <= MAX_CONNECT:
+            raise ValueError(f"choose from 2 to {MAX_CONNECT} entities to connect")
+        return self.graph.read(_paths, ids, query, viewer, 3)
+
+    def subgraph(
+        self, node_ids: Iterable[str], query: NetworkQuery, viewer: dict[str, str]
+    ) -> Network:
+        """The given nodes (those still visible) and the relations among them."""
+        ids = list(dict.fromkeys(node_ids))[: query.limit]
+        return self.graph.read(_subgraph, ids, query, viewer)
+
+
+# -- transaction functions ------------------------------------------------------------
+
+
+def _start(tx: Any, node_id: str, viewer: dict[str, str]) -> str:
+    if node_id.startswith("report:"):
+        rows = tx_run(tx, START_REPORT, id=node_id[7:], viewer=viewer)
+    elif node_id.startswith("declaration:"):
+        rows = tx_run(tx, START_DECLARATION, id=node_id[12:])
+    else:
+        rows = tx_run(tx, START_ENTITY, id=node_id, viewer=viewer)
+    if not rows:
+        raise NotFound(f"no entity {node_id}")
+    return rows[0]["eid"]
+
+
+def _neighbourhood(tx: Any, node_id: str, query: NetworkQuery, viewer: dict[str, str]) -> Network:
+    start = _start(tx, node_id, viewer)
+    seen = {start}
+    frontier = [start]
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    truncated = False
+    for _ in range(query.depth):
+        if not frontier:
+            break
+        rows = tx_run(
+            tx,
+            EXPAND,
+            frontier=frontier,
+            per_node=PER_NODE,
+            limit=query.limit * 4,
+            viewer=viewer,
+            **query.params(),
+        )
+        next_frontier = []
+        for row in rows:
+            if row["b"] not in seen:
+                if len(seen) >= query.limit:
+                    truncated = True
+                    continue
+                seen.add(row["b"])
+                next_frontier.append(row["b"])
+            _add_edge(edges, row)
+        frontier = next_frontier
+    return _materialise(tx, seen, edges, truncated, first=start)
+
+
+def _paths(
+    tx: Any, node_ids: list[str], query: NetworkQuery, viewer: dict[str, str], max_paths: int
+) -> Network:
+    starts = [_start(tx, node_id, viewer) for node_id in node_ids]
+    seen = dict.fromkeys(starts)
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for i, a in enumerate(starts):
+        for b in starts[i + 1 :]:
+            if a == b:
+                continue
+            for row in tx_run(
+                tx,
+                SHORTEST_PATHS,
+                a=a,
+                b=b,
+                types=list(query.types),
+                max_paths=max_paths,
+                viewer=viewer,
+            ):
+                seen.setdefault(row["a"])
+                seen.setdefault(row["b"])
+                _add_edge(edges, row)
+    return _materialise(tx, list(seen), edges, False, first=starts[0])
+
+
+def _subgraph(tx: Any, ids: list[str], query: NetworkQuery, viewer: dict[str, str]) -> Network:
+    eids = [row["eid"] for row in tx_run(tx, RESOLVE_IDS, ids=ids, viewer=viewer)]
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in tx_run(tx, INDUCED_EDGES, eids=eids, types=list(query.types), limit=MAX_NODES * 10):
+        _add_edge(edges, row)
+    return _materialise(tx, eids, edges, False)
+
+
+def _add_edge(edges: dict[tuple[str, str, str], dict[str, Any]], row: dict[str, Any]) -> None:
+    """Keep one edge per (start, type, end): repeated mentions collapse into one link."""
+    a, b = (row["a"], row["b"]) if row["outgoing"] else (row["b"], row["a"])
+    key = (a, row["type"], b)
+    edge = edges.get(key)
+    if edge is None:
+        edges[key] = {
+            "a": a,
+            "b": b,
+            "type": row["type"],
+            "evidence": row.get("evidence"),
+            "date": row.get("date"),
+            "count": 1,
+        }
+    else:
+        edge["count"] += 1
+        if row.get("date") and (not edge["date"] or row["date"] < edge["date"]):
+            edge["date"] = row["date"]
+
+
+def _materialise(
+    tx: Any,
+    eids: Iterable[str],
+    edges: dict[tuple[str, str, str], dict[str, Any]],
+    truncated: bool,
+    first: str | None = None,
+) -> Network:
+    details = {row["eid"]: row for row in tx_run(tx, NODE_DETAILS, eids=list(eids))}
+    nodes = []
+    for eid, row in details.items():
+        node = {k: v for k, v in row.items() if k != "eid"}
+        node["start"] = eid == first
+        nodes.append(node)
+    nodes.sort(key=lambda n: (not n["start"], n["kind"], n["name"] or ""))
+    out_edges = []
+    for edge in edges.values():
+        if edge["a"] not in details or edge["b"] not in details:
+            continue
+        source, target = details[edge["a"]]["id"], details[edge["b"]]["id"]
+        out_edges.append(
+            {
+                "id": f"{source}|{edge['type']}|{target}",
+                "source": source,
+                "target": target,
+                "type": edge["type"],
+                "date": edge["date"],
+                "evidence": edge["evidence"],
+                "count": edge["count"],
+            }
+        )
+    out_edges.sort(key=lambda e: e["id"])
+    return Network(nodes, out_edges, truncated)

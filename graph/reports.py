@@ -1,0 +1,504 @@
+"""Reports (informant reports, register entries, liaison logs, hotline tips) and mentions.
+
+Every statement that returns or changes a report includes ``graph.access.REPORT_VISIBLE``
+with ``$viewer``, so a report a user may not read behaves as if it did not exist. A report
+and its mentions are written in one transaction: a failed save leaves nothing behind. The
+source of a report is returned by codename only.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.access import REPORT_VISIBLE
+from graph.clock import utc_now
+from graph.connection import Graph, tx_run
+from graph.entities import UPSERT_ENTITIES, resolve_mentions
+from graph.errors import NotFound
+
+NEXT_NUMBER = """
+MERGE (c:ReportCounter {year: $year})
+ON CREATE SET c.next = 0
+SET c.next = c.next + 1
+RETURN c.next AS n
+"""
+ID_TAKEN = "MATCH (r:Report {id: $id}) RETURN count(r) > 0 AS taken"
+
+CREATE_REPORT = """
+MATCH (u:Unit {name: $unit})
+OPTIONAL MATCH (s:Source {codename: $source})
+WITH u, s WHERE $source IS NULL OR s IS NOT NULL
+CREATE (r:Report {id: $id})
+SET r += $props
+CREATE (r)-[:ORIGINATED_IN]->(u)
+FOREACH (x IN CASE WHEN s IS NULL THEN [] ELSE [s] END | CREATE (r)-[:FROM_SOURCE]->(x))
+RETURN r.id AS id
+"""
+
+LINK_MENTIONS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})
+CREATE (r)-[m:MENTIONS]->(e)
+SET m.id = row.id, m.start = row.start, m.end = row.end, m.text = row.text,
+    m.label = row.label, m.provenance = row.provenance, m.confidence = row.confidence,
+    m.review = row.review, m.field = row.field, m.created_at = $now, m.created_by = row.by
+RETURN count(m) AS linked
+"""
+
+# Extracted entities nobody else refers to go when the mention that proposed them goes.
+DROP_ORPHANS = """
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+WHERE e.status = 'proposed' AND NOT EXISTS { (e)--() }
+DELETE e
+"""
+
+CLEAR_MENTIONS = """
+MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity)
+DELETE m
+RETURN collect(DISTINCT e.id) AS ids
+"""
+
+_SUMMARY = """
+r.id AS id, r.channel AS channel, r.kind AS kind, r.event_type AS event_type,
+r.title AS title, r.status AS status, r.unit AS unit, r.handling AS handling,
+r.source_grade AS source_grade, r.info_grade AS info_grade, r.received AS received,
+r.author_id AS author_id, r.author AS author, r.created_at AS created_at
+"""
+
+GET_REPORT = (
+    """
+MATCH (r:Report {id: $id})
+WHERE """
+    + REPORT_VISIBLE
+    + """
+OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
+RETURN r {.*} AS report, s.codename AS source
+"""
+)
+
+REPORT_MENTIONS = (
+    """
+MATCH (r:Report {id: $id})-[m:MENTIONS]->(e:Entity)
+WHERE """
+    + REPORT_VISIBLE
+    + """
+RETURN m {.*} AS mention, e.id AS entity_id, e.name AS entity_name, e.status AS entity_status,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
+ORDER BY coalesce(m.start, -1), m.end
+"""
+)
+
+LIST_REPORTS = (
+    """
+MATCH (r:Report)
+WHERE ($status IS NULL OR r.status = $status)
+  AND ($channel IS NULL OR r.channel = $channel)
+  AND ($unit IS NULL OR r.unit = $unit)
+  AND ($author_id IS NULL OR r.author_id = $author_id)
+  AND ($source IS NULL OR EXISTS { (r)-[:FROM_SOURCE]->(:Source {codename: $source}) })
+  AND """
+    + REPORT_VISIBLE
+    + """
+OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
+RETURN """
+    + _SUMMARY
+    + """, s.codename AS source
+ORDER BY coalesce(r.received, r.created_at) DESC, r.id DESC
+SKIP $skip LIMIT $limit
+"""
+)
+
+SEARCH_REPORTS = (
+    """
+CALL db.index.fulltext.queryNodes('report_text', $q) YIELD node AS r, score
+WHERE ($status IS NULL OR r.status = $status)
+  AND ($channel IS NULL OR r.channel = $channel)
+  AND ($unit IS NULL OR r.unit = $unit)
+  AND ($author_id IS NULL OR r.author_id = $author_id)
+  AND ($source IS NULL OR EXISTS { (r)-[:FROM_SOURCE]->(:Source {codename: $source}) })
+  AND """
+    + REPORT_VISIBLE
+    + """
+OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
+RETURN """
+    + _SUMMARY
+    + """, s.codename AS source, score
+ORDER BY score DESC SKIP $skip LIMIT $limit
+"""
+)
+
+TRANSITION = (
+    """
+MATCH (r:Report {id: $id})
+WHERE r.status = $from AND """
+    + REPORT_VISIBLE
+    + """
+SET r += $changes, r.status = $to, r.updated_at = $now
+RETURN r.id AS id
+"""
+)
+
+UPDATE_REPORT = (
+    """
+MATCH (r:Report {id: $id})
+WHERE r.status IN $editable AND """
+    + REPORT_VISIBLE
+    + """
+SET r += $props, r.updated_at = $now
+RETURN r.id AS id
+"""
+)
+
+SET_REVIEW = (
+    """
+MATCH (r:Report {id: $id})-[m:MENTIONS {id: $mention_id}]->(:Entity)
+WHERE """
+    + REPORT_VISIBLE
+    + """
+SET m.review = $review, m.reviewed_by = $by, m.reviewed_at = $now
+RETURN m.id AS id
+"""
+)
+
+# Point a mention at another entity: a relationship cannot change its end node, so the
+# mention is recreated with its properties (and id) and the changes applied.
+REPOINT_MENTION = (
+    """
+MATCH (r:Report {id: $id})-[m:MENTIONS {id: $mention_id}]->(old:Entity)
+WHERE """
+    + REPORT_VISIBLE
+    + """
+MATCH (e:Entity {id: $entity_id})
+CREATE (r)-[n:MENTIONS]->(e)
+SET n = properties(m)
+SET n += $changes
+DELETE m
+RETURN old.id AS old_id
+"""
+)
+
+ENTITY_SEARCH = """
+CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node AS e, score
+RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
+ORDER BY score DESC LIMIT $limit
+"""
+ENTITY_BY_ID = """
+MATCH (e:Entity {id: $id})
+RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
+"""
+
+GAZETTEER_SIGNATURE = """
+MATCH (e:Entity)
+WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
+RETURN count(e) AS n, sum(size(e.name) + size(coalesce(e.aliases, []))) AS s
+"""
+
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+
+
+def lucene_terms(text: str) -> str:
+    """User text as a safe full-text query: every word a plain term, no query syntax."""
+    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.lower().split()]
+    return " ".join(w for w in words if w)[:500]
+
+
+@dataclass(frozen=True)
+class MentionInput:
+    """A mention to store: from extraction, from a structured field or from an analyst."""
+
+    start: int | None
+    end: int | None
+    label: str
+    text: str
+    normalized: str
+    confidence: float
+    source: str  # provenance: model | rule | gazetteer | person
+    entity_id: str | None = None
+    field: str | None = None
+    review: str = "proposed"
+
+
+class ReportRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    # ------------------------------------------------------------------ writes
+
+    def create(
+        self,
+        *,
+        report_id: str | None,
+        year: str,
+        unit: str,
+        source: str | None,
+        props: dict[str, Any],
+        mentions: Sequence[MentionInput],
+        by: str,
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """Store a report with its mentions in one transaction; return id and mentions."""
+        entity_rows, rows = _mention_rows(mentions, by)
+
+        def work(tx: Any) -> str:
+            rid = report_id or _next_id(tx, year)
+            created = tx_run(tx, CREATE_REPORT, id=rid, unit=unit, source=source, props=props)
+            if not created:
+                raise NotFound(f"unit {unit!r} or source {source!r} does not exist")
+            _link(tx, rid, entity_rows, rows)
+            return rid
+
+        rid = self.graph.write(work)
+        return rid, rows
+
+    def update(
+        self,
+        report_id: str,
+        viewer: dict[str, str],
+        *,
+        props: dict[str, Any],
+        editable: Sequence[str],
+        mentions: Sequence[MentionInput] | None,
+        by: str,
+    ) -> list[dict[str, Any]]:
+        """Change a report; new text replaces its mentions with fresh ones, atomically."""
+        entity_rows, rows = _mention_rows(mentions or (), by)
+
+        def work(tx: Any) -> None:
+            done = tx_run(
+                tx,
+                UPDATE_REPORT,
+                id=report_id,
+                viewer=viewer,
+                props=props,
+                editable=list(editable),
+                now=utc_now(),
+            )
+            if not done:
+                raise NotFound(f"no editable report {report_id}")
+            if mentions is not None:
+                dropped = tx_run(tx, CLEAR_MENTIONS, id=report_id)[0]["ids"]
+                tx_run(tx, DROP_ORPHANS, ids=dropped)
+                _link(tx, report_id, entity_rows, rows)
+
+        self.graph.write(work)
+        return rows
+
+    def transition(
+        self,
+        report_id: str,
+        viewer: dict[str, str],
+        *,
+        from_status: str,
+        to_status: str,
+        changes: dict[str, Any],
+    ) -> None:
+        rows = self.graph.write(
+            tx_run,
+            TRANSITION,
+            id=report_id,
+            viewer=viewer,
+            changes=changes,
+            now=utc_now(),
+            to=to_status,
+            **{"from": from_status},
+        )
+        if not rows:
+            raise NotFound(f"report {report_id} is not {from_status} or not visible")
+
+    def set_review(
+        self, report_id: str, viewer: dict[str, str], mention_id: str, review: str, by: str
+    ) -> None:
+        rows = self.graph.write(
+            tx_run,
+            SET_REVIEW,
+            id=report_id,
+            viewer=viewer,
+            mention_id=mention_id,
+            review=review,
+            by=by,
+            now=utc_now(),
+        )
+        if not rows:
+            raise NotFound(f"no mention {mention_id} on report {report_id}")
+
+    def repoint_mention(
+        self,
+        report_id: str,
+        viewer: dict[str, str],
+        mention_id: str,
+        *,
+        new_entity: MentionInput | None = None,
+        entity_id: str | None = None,
+        changes: dict[str, Any],
+    ) -> str:
+        """Move a mention to an existing entity, or to the entity a corrected span names."""
+        entity_rows, _ = _mention_rows([new_entity] if new_entity else [], "")
+
+        def work(tx: Any) -> str:
+            target = entity_id
+            if new_entity is not None:
+                if not entity_rows:
+                    raise ValueError("the corrected mention names no entity")
+                tx_run(tx, UPSERT_ENTITIES, rows=entity_rows, now=utc_now())
+                target = entity_rows[0]["id"]
+            rows = tx_run(
+                tx,
+                REPOINT_MENTION,
+                id=report_id,
+                viewer=viewer,
+                mention_id=mention_id,
+                entity_id=target,
+                changes=changes,
+            )
+            if not rows:
+                raise NotFound(f"no mention {mention_id} or entity {target}")
+            if rows[0]["old_id"] != target:
+                tx_run(tx, DROP_ORPHANS, ids=[rows[0]["old_id"]])
+            return str(target)
+
+        return self.graph.write(work)
+
+    def add_mentions(
+        self, report_id: str, viewer: dict[str, str], mentions: Sequence[MentionInput], by: str
+    ) -> list[dict[str, Any]]:
+        entity_rows, rows = _mention_rows(mentions, by)
+        if not rows:
+            raise ValueError("the mention names no entity")
+
+        def work(tx: Any) -> None:
+            if not tx_run(tx, GET_REPORT, id=report_id, viewer=viewer):
+                raise NotFound(f"no report {report_id}")
+            _link(tx, report_id, entity_rows, rows)
+
+        self.graph.write(work)
+        return rows
+
+    # ------------------------------------------------------------------ reads
+
+    def get(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
+        rows = self.graph.query(GET_REPORT, {"id": report_id, "viewer": viewer})
+        if not rows:
+            raise NotFound(f"no report {report_id}")
+        return {**rows[0]["report"], "source": rows[0]["source"]}
+
+    def mentions(self, report_id: str, viewer: dict[str, str]) -> list[dict[str, Any]]:
+        rows = self.graph.query(REPORT_MENTIONS, {"id": report_id, "viewer": viewer})
+        return [
+            {
+                **r["mention"],
+                "entity_id": r["entity_id"],
+                "entity_name": r["entity_name"],
+                "entity_status": r["entity_status"],
+                "kind": r["kind"],
+            }
+            for r in rows
+        ]
+
+    def list(
+        self,
+        viewer: dict[str, str],
+        *,
+        q: str | None = None,
+        status: str | None = None,
+        channel: str | None = None,
+        unit: str | None = None,
+        author_id: str | None = None,
+        source: str | None = None,
+        skip: int = 0,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        params = {
+            "viewer": viewer,
+            "status": status,
+            "channel": channel,
+            "unit": unit,
+            "author_id": author_id,
+            "source": source,
+            "skip": skip,
+            "limit": limit,
+        }
+        terms = lucene_terms(q or "")
+        if terms:
+            return self.graph.query(SEARCH_REPORTS, {**params, "q": terms})
+        return self.graph.query(LIST_REPORTS, params)
+
+    def search_entities(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+        out = self.graph.query(ENTITY_BY_ID, {"id": text.strip()})
+        terms = lucene_terms(text)
+        if terms:
+            seen = {r["id"] for r in out}
+            for row in self.graph.query(ENTITY_SEARCH, {"q": terms, "limit": limit}):
+                if row["id"] not in seen:
+                    out.append(row)
+        return out[:limit]
+
+    def entity(self, entity_id: str) -> dict[str, Any] | None:
+        rows = self.graph.query(ENTITY_BY_ID, {"id": entity_id})
+        return rows[0] if rows else None
+
+    def gazetteer_signature(self) -> tuple[int, int]:
+        row = self.graph.query(GAZETTEER_SIGNATURE)[0]
+        return int(row["n"] or 0), int(row["s"] or 0)
+
+
+def _next_id(tx: Any, year: str) -> str:
+    """``R-YYYY-NNNNNN`` from a per-year counter, skipping numbers an import already used."""
+    while True:
+        n = tx_run(tx, NEXT_NUMBER, year=year)[0]["n"]
+        rid = f"R-{year}-{n:06d}"
+        if not tx_run(tx, ID_TAKEN, id=rid)[0]["taken"]:
+            return rid
+
+
+def _mention_rows(
+    mentions: Sequence[MentionInput], by: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Entity rows to upsert and MENTIONS rows to create, resolved by resolution key."""
+    entity_rows, resolved = resolve_mentions(mentions)
+    # resolve_mentions drops labels that are not entities; pair the survivors by order.
+    kept = [m for m in mentions if _resolvable(m)]
+    rows = []
+    for mention, res in zip(kept, resolved, strict=True):
+        rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "entity_id": res.entity_id,
+                "start": mention.start,
+                "end": mention.end,
+                "text": mention.text,
+                "label": mention.label,
+                "normalized": mention.normalized,
+                "provenance": mention.source,
+                "confidence": float(mention.confidence),
+                "review": mention.review,
+                "field": mention.field,
+                "by": by,
+            }
+        )
+    return [r.to_param() for r in entity_rows], rows
+
+
+def _resolvable(mention: MentionInput) -> bool:
+    from graph.entities import KIND_OF_LABEL
+    from nlp import resolution_key
+
+    if KIND_OF_LABEL.get(mention.label) is None:
+        return False
+    if mention.entity_id:
+        return True
+    return bool(resolution_key(mention.label, mention.normalized or mention.text))
+
+
+def _link(
+    tx: Any, report_id: str, entity_rows: list[dict[str, Any]], rows: list[dict[str, Any]]
+) -> None:
+    if entity_rows:
+        tx_run(tx, UPSERT_ENTITIES, rows=entity_rows, now=utc_now())
+    if rows:
+        tx_run(tx, LINK_MENTIONS, report_id=report_id, rows=rows, now=utc_now())

@@ -1,0 +1,498 @@
+"""Risk repository: scoring context, settings, models, profiles, selections, controls.
+
+Everything the risk service reads or writes in Neo4j lives here as parameterised Cypher.
+Scoring reads a bounded neighbourhood per declaration (the parties' register data,
+reports naming them, paths of at most three hops to flagged traders) plus the
+precomputed aggregates of :mod:`graph.riskstats`; nothing scans the whole graph per request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from graph.clock import utc_now
+from graph.connection import Graph, tx_run
+from graph.errors import NotFound
+from graph.riskstats import day, record_controls
+from risk.intel import Mention
+from risk.network import LINK_WEIGHT, PathLink, TraderFlag
+
+PATHS_PER_TRADER = 200  # bound on the paths read per party: hubs cannot blow up a request
+
+TRADERS = """
+UNWIND $refs AS ref
+MATCH (t:Entity {id: 'trader:' + ref})
+OPTIONAL MATCH (t)<--(c:Case) WHERE coalesce(c.status, 'open') <> 'closed'
+WITH ref, t, count(DISTINCT c) AS cases
+RETURN ref, t.name AS name, coalesce(t.aeo, false) AS aeo, t.registered AS registered,
+       coalesce(t.watchlist, false) AS watchlist, cases
+"""
+
+MENTIONS_OF_TRADERS = """
+UNWIND $refs AS ref
+MATCH (t:Entity {id: 'trader:' + ref})
+CALL (t) {
+  MATCH (r:Report)-[m:MENTIONS]->(t) RETURN r, m, 'id' AS via
+  UNION
+  MATCH (r:Report)-[m:MENTIONS]->(:Entity)-[:SAME_AS]-(t) RETURN r, m, 'alias' AS via
+  UNION
+  MATCH (r:Report)-[m:MENTIONS]->(o:Entity {label: 'ORG', key: t.key})
+  WHERE o <> t RETURN r, m, 'name' AS via
+  UNION
+  MATCH (r:Report)-[m:MENTIONS]->(p:Phone)<-[:USES_PHONE]-(t)
+  RETURN r, m, 'phone ' + coalesce(p.name, p.ref) AS via
+  UNION
+  MATCH (r:Report)-[m:MENTIONS]->(p:Person)-[:DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|EMPLOYEE_OF]->(t)
+  RETURN r, m, 'person ' + coalesce(p.name, p.ref) AS via
+}
+WITH ref, r, m, via
+WHERE coalesce(m.review, 'proposed') <> 'rejected' AND coalesce(r.status, 'submitted') <> 'draft'
+WITH ref, r, min(via) AS via
+RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_grade,
+       r.info_grade AS info_grade, via
+"""
+
+MENTIONS_OF_CONTAINERS = """
+UNWIND $refs AS ref
+MATCH (r:Report)-[m:MENTIONS]->(:Entity {id: 'container:' + ref})
+WHERE coalesce(m.review, 'proposed') <> 'rejected' AND coalesce(r.status, 'submitted') <> 'draft'
+WITH DISTINCT ref, r
+RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_grade,
+       r.info_grade AS info_grade, 'number' AS via
+"""
+
+NETWORK_PATHS = """
+UNWIND $refs AS ref
+MATCH (t:Entity {id: 'trader:' + ref})
+CALL (t) {
+  MATCH p = (t)-[:USES_PHONE|USES_EMAIL|LOCATED_AT|DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|
+                 EMPLOYEE_OF|ASSOCIATE_OF|RELATIVE_OF|RELATED_TO*1..3]-(o:Trader)
+  WHERE o <> t AND none(n IN nodes(p)[1..-1] WHERE n:Trader OR n:Location OR n:Organisation)
+  RETURN o, p LIMIT $limit
+}
+RETURN ref, coalesce(o.ref, substring(o.id, 7)) AS other,
+       [n IN nodes(p)[1..-1] | {kinds: labels(n), name: coalesce(n.name, n.ref, n.id)}] AS via,
+       [r IN relationships(p) | type(r)] AS types
+"""
+
+FLAGS = """
+UNWIND $refs AS ref
+MATCH (s:RiskStat {dimension: 'importer', key: ref})
+WHERE s.n_positive > 0 OR s.n_seized > 0
+RETURN ref, s.n_positive AS positives, s.n_seized AS seizures,
+       s.last_positive AS last_positive, s.last_seized AS last_seized
+"""
+
+SETTINGS = "MATCH (s:RiskSettings {id: 'current'}) RETURN s {.*} AS settings"
+
+UPDATE_SETTINGS = """
+MERGE (s:RiskSettings {id: 'current'})
+SET s += $changes, s.updated_at = $now, s.updated_by = $by
+RETURN s {.*} AS settings
+"""
+
+SAVE_MODEL = """
+MERGE (m:RiskModel {version: $version})
+ON CREATE SET m.created_at = $now
+SET m.json = $json, m.trained = $trained, m.n_train = $n_train, m.n_positive = $n_positive,
+    m.metrics_json = $metrics, m.created_by = $by
+WITH m
+MERGE (s:RiskSettings {id: 'current'})
+SET s.model_version = m.version, s.controls_since_model = 0, s.controls_at_model = $controls
+RETURN m.version AS version
+"""
+
+GET_MODEL = "MATCH (m:RiskModel {version: $version}) RETURN m.json AS json"
+
+LIST_MODELS = """
+MATCH (m:RiskModel)
+RETURN m.version AS version, m.trained AS trained, m.created_at AS created_at,
+       m.n_train AS n_train, m.n_positive AS n_positive, m.metrics_json AS metrics
+ORDER BY m.created_at DESC LIMIT $limit
+"""
+
+COUNT_CONTROLS = "MATCH (c:Control) RETURN count(c) AS n"
+
+ACTIVE_PROFILES = """
+MATCH (p:RiskProfile) WHERE coalesce(p.active, true)
+OPTIONAL MATCH (p)-[:BASED_ON]->(r:Report)
+WITH p, collect(r.id) AS reports
+RETURN p {.*, reports: reports} AS profile ORDER BY p.id
+"""
+
+ALL_PROFILES = """
+MATCH (p:RiskProfile)
+OPTIONAL MATCH (p)-[:BASED_ON]->(r:Report)
+WITH p, collect({id: r.id, source_grade: r.source_grade, info_grade: r.info_grade}) AS reports
+RETURN p {.*, reports: [x IN reports WHERE x.id IS NOT NULL]} AS profile ORDER BY p.id
+"""
+
+PROFILE_HISTORY = """
+MATCH (v:RiskProfileVersion {profile_id: $id})
+RETURN v {.*} AS version ORDER BY v.version DESC
+"""
+
+EXISTING_REPORTS = "UNWIND $ids AS id MATCH (r:Report {id: id}) RETURN r.id AS id"
+
+# One statement per change: the current node and its history entry cannot diverge.
+SAVE_PROFILE = """
+MERGE (p:RiskProfile {id: $id})
+ON CREATE SET p.version = 0, p.created_at = $now, p.created_by = $by
+WITH p
+WHERE p.version = $expected OR $expected IS NULL
+SET p += $props, p.version = p.version + 1, p.updated_at = $now, p.updated_by = $by
+WITH p
+OPTIONAL MATCH (p)-[old:BASED_ON]->(:Report)
+DELETE old
+WITH DISTINCT p
+CALL (p) {
+  UNWIND $reports AS rid
+  MATCH (r:Report {id: rid})
+  MERGE (p)-[:BASED_ON]->(r)
+}
+CREATE (v:RiskProfileVersion {profile_id: p.id, version: p.version, at: $now, by: $by,
+                              change: $change, snapshot_json: $snapshot})
+CREATE (v)-[:VERSION_OF]->(p)
+WITH p
+MERGE (s:RiskSettings {id: 'current'})
+SET s.profiles_version = coalesce(s.profiles_version, 0) + 1
+RETURN p.version AS version
+"""
+
+DECLARATION_EXISTS = "MATCH (d:Declaration {id: $id}) RETURN d.id AS id"
+
+SAVE_SELECTION = """
+MATCH (d:Declaration {id: $declaration})
+MERGE (s:Selection {id: $declaration})
+SET s += $props, s.declaration = $declaration, s.at = $now, s.by = $by
+MERGE (s)-[:SELECTION_OF]->(d)
+RETURN s {.*} AS selection
+"""
+
+SAVE_CONTROL = """
+MATCH (d:Declaration {id: $declaration})
+MERGE (c:Control {id: $id})
+ON CREATE SET c.created_at = $now, c.created_by = $by
+SET c.date = $date, c.lane = $lane, c.result = $result, c.finding = $finding,
+    c.revenue = $revenue, c.seized_json = $seized_json, c.examiner = $by
+MERGE (c)-[:CONTROL_OF]->(d)
+RETURN c.id AS id
+"""
+
+# A control that arrives without a selection record still says which lane selected it.
+SELECTION_FROM_CONTROLS = """
+UNWIND $rows AS row
+MATCH (d:Declaration {id: row.declaration})
+MERGE (s:Selection {id: row.declaration})
+ON CREATE SET s.declaration = row.declaration, s.at = $now, s.by = 'control',
+              s.lane = row.lane, s.profiles = row.profiles, s.indicators = [],
+              s.random = coalesce(row.random, d.random_selection,
+                                  d.extra_json CONTAINS '"random_selection":true', false),
+              s.targeted = NOT coalesce(row.random, d.random_selection,
+                                        d.extra_json CONTAINS '"random_selection":true', false)
+MERGE (s)-[:SELECTION_OF]->(d)
+"""
+
+EFFECTIVENESS = """
+MATCH (s:Selection)
+OPTIONAL MATCH (s)-[:SELECTION_OF]->(:Declaration)<-[:CONTROL_OF]-(c:Control)
+WITH s, collect(c) AS controls
+RETURN s.declaration AS declaration, coalesce(s.profiles, []) AS profiles,
+       coalesce(s.indicators, []) AS indicators, coalesce(s.random, false) AS random,
+       s.lane AS lane, size(controls) > 0 AS controlled,
+       any(c IN controls WHERE c.result = 'positive') AS hit,
+       reduce(t = 0.0, c IN controls | t + coalesce(c.revenue, 0.0)) AS revenue,
+       [c IN controls | c.lane] AS control_lanes
+"""
+
+TRADER_STATS = """
+MATCH (s:RiskStat) WHERE s.dimension IN ['importer', 'declarant', 'exporter', 'overall']
+RETURN s.dimension AS dimension, s.key AS key, s.n_controls AS n_controls,
+       s.n_positive AS n_positive, s.revenue AS revenue
+"""
+
+COMMODITY_STATS = """
+MATCH (s:RiskStat) WHERE s.dimension IN ['hs2', 'hs4', 'hs6', 'hs6_origin', 'overall']
+RETURN s.dimension AS dimension, s.key AS key, s.n_controls AS n_controls,
+       s.n_positive AS n_positive, s.revenue AS revenue
+"""
+
+MENTIONED_TRADERS = """
+MATCH (:Report)-[:MENTIONS]->(t:Trader)
+RETURN DISTINCT coalesce(t.ref, substring(t.id, 7)) AS ref LIMIT $limit
+"""
+
+AEO_TRADERS = """
+MATCH (t:Trader) WHERE t.aeo = true
+OPTIONAL MATCH (w:RiskAeoWatch {trader: t.ref})
+RETURN t.ref AS ref, t.name AS name, coalesce(w.exposure, 0.0) AS baseline, w.at AS since
+ORDER BY t.ref LIMIT $limit
+"""
+
+ACK_AEO = """
+MERGE (w:RiskAeoWatch {trader: $ref})
+SET w.exposure = $exposure, w.at = $now, w.by = $by
+"""
+
+RECENT_DECLARATIONS = """
+MATCH (d:Declaration)
+WITH d ORDER BY d.date DESC, d.id DESC LIMIT $limit
+OPTIONAL MATCH (d)-[:IMPORTED_BY]->(i)
+OPTIONAL MATCH (d)-[:EXPORTED_BY]->(x)
+OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
+OPTIONAL MATCH (d)-[:SHIPPED_IN]->(k)
+RETURN d {.*} AS declaration, i.ref AS importer, x.ref AS exporter, b.ref AS declarant,
+       k.ref AS container
+"""
+
+GET_DECLARATION = """
+MATCH (d:Declaration {id: $id})
+OPTIONAL MATCH (d)-[:IMPORTED_BY]->(i)
+OPTIONAL MATCH (d)-[:EXPORTED_BY]->(x)
+OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
+OPTIONAL MATCH (d)-[:SHIPPED_IN]->(k)
+RETURN d {.*} AS declaration, i.ref AS importer, x.ref AS exporter, b.ref AS declarant,
+       k.ref AS container
+"""
+
+# Outcomes of the reports of each source: controls on the traders a report named, within
+# 180 days after it was received (positive = the report pointed at something real).
+SOURCE_OUTCOMES = """
+MATCH (s:Source)<-[:FROM_SOURCE]-(r:Report)-[:MENTIONS]->(e:Entity)
+OPTIONAL MATCH (e)-[:DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|USES_PHONE*0..1]-(t:Trader)
+WITH s, r, collect(DISTINCT t) AS traders
+UNWIND traders AS t
+MATCH (d:Declaration)-[:IMPORTED_BY]->(t)
+MATCH (c:Control)-[:CONTROL_OF]->(d)
+WHERE toString(c.date) >= substring(toString(r.received), 0, 10)
+  AND date(substring(toString(c.date), 0, 10))
+      <= date(substring(toString(r.received), 0, 10)) + duration({days: 180})
+WITH s, r, any(x IN collect(c.result) WHERE x = 'positive') AS confirmed
+RETURN s.id AS source, coalesce(s.reliability, s.grade) AS grade,
+       count(r) AS tested, sum(CASE WHEN confirmed THEN 1 ELSE 0 END) AS confirmed
+"""
+
+SAVE_REGRADE = """
+MATCH (s:Source {id: $source})
+MERGE (g:RegradeSuggestion {id: $id})
+SET g.source = $source, g.current = $current, g.suggested = $suggested, g.tested = $tested,
+    g.confirmed = $confirmed, g.decision = $decision, g.at = $now, g.by = $by
+WITH s, g
+FOREACH (_ IN CASE WHEN $decision = 'accepted' THEN [1] ELSE [] END |
+  SET s.reliability = $suggested, s.regraded_at = $now)
+RETURN g.id AS id
+"""
+
+
+ROLE_OF_TYPE = {"DIRECTOR_OF": "director", "OWNER_OF": "shareholder",
+                "SHAREHOLDER_OF": "shareholder", "EMPLOYEE_OF": "employee",
+                "ASSOCIATE_OF": "relation", "RELATIVE_OF": "relation", "RELATED_TO": "relation"}
+KIND_OF_LABEL = {"Phone": "phone", "Email": "email", "Address": "address",
+                 "Document": "document", "Vehicle": "vehicle"}
+
+
+def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]) -> PathLink:
+    """A stored path as a :class:`PathLink` whose ``via`` names what the traders share."""
+    if not via:
+        return PathLink(other, "relation", f"{types[0].lower().replace('_', ' ')} relation", 1)
+    parts: list[tuple[str, str]] = []
+    for i, node in enumerate(via):
+        kinds = [k for k in node.get("kinds") or () if k != "Entity"]
+        name = str(node.get("name") or "?")
+        kind = next((KIND_OF_LABEL[k] for k in kinds if k in KIND_OF_LABEL), None)
+        if kind is None:  # a person: named by the role it plays
+            roles = [ROLE_OF_TYPE.get(types[i], "relation"), ROLE_OF_TYPE.get(types[i + 1],
+                                                                          "relation")]
+            kind = min(roles, key=lambda r: LINK_WEIGHT.get(r, 0.3))
+        parts.append((kind, f"{kind} {name}"))
+    weakest = min(parts, key=lambda p: LINK_WEIGHT.get(p[0], 0.3))[0]
+    return PathLink(other, weakest, " of ".join(p[1] for p in parts), len(types))
+
+
+def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
+    return Mention(str(row["report"]), kind, str(row["ref"]), day(row["received"]),
+                   str(row["source_grade"] or "F"), str(row["info_grade"] or "6"),
+                   str(row["via"] or ""))
+
+
+class RiskRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    # -- scoring context: all inside the caller's read transaction -----------------------------
+    @staticmethod
+    def traders(tx: Any, refs: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {r["ref"]: r for r in tx_run(tx, TRADERS, refs=sorted(set(refs)))}
+
+    @staticmethod
+    def mentions(tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
+                 ) -> dict[tuple[str, str], list[Mention]]:
+        out: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        for row in tx_run(tx, MENTIONS_OF_TRADERS, refs=sorted(set(traders))):
+            out[("trader", row["ref"])].append(_mention("trader", row))
+        refs = sorted({c for c in containers if c})
+        if refs:
+            for row in tx_run(tx, MENTIONS_OF_CONTAINERS, refs=refs):
+                out[("container", row["ref"])].append(_mention("container", row))
+        return out
+
+    @staticmethod
+    def network_links(tx: Any, refs: Iterable[str]) -> dict[str, list[PathLink]]:
+        out: dict[str, list[PathLink]] = defaultdict(list)
+        for row in tx_run(tx, NETWORK_PATHS, refs=sorted(set(refs)), limit=PATHS_PER_TRADER):
+            out[row["ref"]].append(path_link(row["other"], row["via"], row["types"]))
+        return out
+
+    @staticmethod
+    def flags(tx: Any, refs: Iterable[str]) -> dict[str, TraderFlag]:
+        return {
+            r["ref"]: TraderFlag(int(r["positives"] or 0), int(r["seizures"] or 0),
+                                 r["last_positive"], r["last_seized"])
+            for r in tx_run(tx, FLAGS, refs=sorted(set(refs)))
+        }
+
+    def read(self, work: Any, *args: Any) -> Any:
+        return self.graph.read(work, *args)
+
+    # -- settings and models -------------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        rows = self.graph.query(SETTINGS)
+        return rows[0]["settings"] if rows else {}
+
+    def update_settings(self, changes: Mapping[str, Any], by: str) -> dict[str, Any]:
+        rows = self.graph.query(UPDATE_SETTINGS, {"changes": dict(changes), "now": utc_now(),
+                                                  "by": by}, write=True)
+        return rows[0]["settings"]
+
+    def save_model(self, version: str, model_json: str, trained: str, n_train: int,
+                   n_positive: int, metrics: Mapping[str, Any], by: str, controls: int) -> str:
+        rows = self.graph.query(SAVE_MODEL, {
+            "version": version, "json": model_json, "trained": trained, "n_train": n_train,
+            "n_positive": n_positive, "metrics": json.dumps(metrics), "by": by,
+            "now": utc_now(), "controls": controls}, write=True)
+        return rows[0]["version"]
+
+    def model_json(self, version: str) -> str:
+        rows = self.graph.query(GET_MODEL, {"version": version})
+        if not rows:
+            raise NotFound(f"no risk model {version}")
+        return rows[0]["json"]
+
+    def models(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.graph.query(LIST_MODELS, {"limit": limit})
+        for r in rows:
+            r["metrics"] = json.loads(r["metrics"] or "{}")
+        return rows
+
+    def count_controls(self) -> int:
+        return int(self.graph.query(COUNT_CONTROLS)[0]["n"])
+
+    # -- profiles --------------------------------------------------------------------------------
+    def active_profiles(self) -> list[dict[str, Any]]:
+        return [r["profile"] for r in self.graph.query(ACTIVE_PROFILES)]
+
+    def all_profiles(self) -> list[dict[str, Any]]:
+        return [r["profile"] for r in self.graph.query(ALL_PROFILES)]
+
+    def profile_history(self, profile_id: str) -> list[dict[str, Any]]:
+        return [r["version"] for r in self.graph.query(PROFILE_HISTORY, {"id": profile_id})]
+
+    def missing_reports(self, ids: Sequence[str]) -> list[str]:
+        found = {r["id"] for r in self.graph.query(EXISTING_REPORTS, {"ids": list(ids)})}
+        return [i for i in ids if i not in found]
+
+    def save_profile(self, profile_id: str, props: Mapping[str, Any], reports: Sequence[str],
+                     change: str, by: str, expected: int | None = None) -> int | None:
+        """Write the profile and a history entry; None when ``expected`` version is stale."""
+        snapshot = json.dumps({**props, "reports": list(reports)}, sort_keys=True, default=str)
+        rows = self.graph.query(SAVE_PROFILE, {
+            "id": profile_id, "props": dict(props), "reports": list(reports), "change": change,
+            "by": by, "now": utc_now(), "expected": expected, "snapshot": snapshot}, write=True)
+        return rows[0]["version"] if rows else None
+
+    # -- selections, controls, feedback ---------------------------------------------------------
+    def declaration(self, declaration_id: str) -> dict[str, Any] | None:
+        rows = self.graph.query(GET_DECLARATION, {"id": declaration_id})
+        return rows[0] if rows else None
+
+    def recent_declarations(self, limit: int) -> list[dict[str, Any]]:
+        return self.graph.query(RECENT_DECLARATIONS, {"limit": limit})
+
+    def save_selection(self, declaration_id: str, props: Mapping[str, Any], by: str
+                       ) -> dict[str, Any]:
+        rows = self.graph.query(SAVE_SELECTION, {"declaration": declaration_id,
+                                                 "props": dict(props), "by": by,
+                                                 "now": utc_now()}, write=True)
+        if not rows:
+            raise NotFound(f"no declaration {declaration_id}")
+        return rows[0]["selection"]
+
+    def save_control(self, control: Mapping[str, Any], by: str) -> str:
+        """Store one control, its selection record if none exists, and update aggregates."""
+        def work(tx: Any) -> str:
+            rows = tx_run(tx, SAVE_CONTROL, declaration=control["declaration"],
+                          id=f"{control['declaration']}/{control['date']}",
+                          date=control["date"], lane=control["lane"], result=control["result"],
+                          finding=control.get("finding"), revenue=control["revenue"],
+                          seized_json=json.dumps(control.get("seized") or []), by=by,
+                          now=utc_now())
+            if not rows:
+                raise NotFound(f"no declaration {control['declaration']}")
+            record_selections_from_controls(tx, [control])
+            record_controls(tx, [control])
+            return rows[0]["id"]
+
+        return self.graph.write(work)
+
+    def effectiveness_rows(self) -> list[dict[str, Any]]:
+        return self.graph.query(EFFECTIVENESS)
+
+    # -- rankings and monitoring ---------------------------------------------------------------
+    def trader_stats(self) -> list[dict[str, Any]]:
+        return self.graph.query(TRADER_STATS)
+
+    def commodity_stats(self) -> list[dict[str, Any]]:
+        return self.graph.query(COMMODITY_STATS)
+
+    def mentioned_traders(self, limit: int = 500) -> list[str]:
+        return [r["ref"] for r in self.graph.query(MENTIONED_TRADERS, {"limit": limit})]
+
+    def aeo_traders(self, limit: int = 1000) -> list[dict[str, Any]]:
+        return self.graph.query(AEO_TRADERS, {"limit": limit})
+
+    def acknowledge_aeo(self, ref: str, exposure: float, by: str) -> None:
+        self.graph.query(ACK_AEO, {"ref": ref, "exposure": exposure, "by": by, "now": utc_now()},
+                         write=True)
+
+    def source_outcomes(self) -> list[dict[str, Any]]:
+        return self.graph.query(SOURCE_OUTCOMES)
+
+    def save_regrade(self, suggestion: Mapping[str, Any], decision: str, by: str) -> str:
+        rows = self.graph.query(SAVE_REGRADE, {
+            "id": f"{suggestion['source']}/{utc_now()}", "source": suggestion["source"],
+            "current": suggestion.get("current"), "suggested": suggestion["suggested"],
+            "tested": suggestion["tested"], "confirmed": suggestion["confirmed"],
+            "decision": decision, "by": by, "now": utc_now()}, write=True)
+        if not rows:
+            raise NotFound(f"no source {suggestion['source']}")
+        return rows[0]["id"]
+
+
+def record_selections_from_controls(tx: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Batch listener: a control without a selection record selects by its own lane."""
+    params = [
+        {"declaration": str(r["declaration"]), "lane": r.get("lane"),
+         "profiles": [str(p) for p in r.get("profiles")
+                      or (r.get("extra") or {}).get("profiles") or []],
+         "random": _flag(r.get("random"), (r.get("extra") or {}).get("random"))}
+        for r in rows if r.get("declaration")
+    ]
+    if params:
+        tx_run(tx, SELECTION_FROM_CONTROLS, rows=params, now=utc_now())
+
+
+def _flag(*values: Any) -> bool | None:
+    return next((v for v in values if isinstance(v, bool)), None)

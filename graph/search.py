@@ -1,0 +1,233 @@
+"""One search box over entities and reports: names (fuzzy), aliases, identifiers, report text.
+
+Identifiers are tried exactly first (a phone in any spelling becomes E.164, a container,
+plate or IMO number its normalised form, a register id its ``ref``), then names and
+aliases through the ``entity_names`` full-text index with fuzzy terms, then report text
+through ``report_text``. User text reaches Lucene only escaped; reports pass
+``REPORT_VISIBLE`` and entities ``ENTITY_VISIBLE`` before any limit, so a hidden record is
+neither listed nor counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+
+from graph.access import REPORT_VISIBLE
+from graph.connection import Graph
+from graph.network import ENTITY_VISIBLE
+
+MAX_RESULTS = 50
+LABELS = (
+    "ORG",
+    "AGENCY",
+    "PERSON",
+    "LOCATION",
+    "VESSEL",
+    "CONTAINER",
+    "VEHICLE",
+    "PHONE",
+    "EMAIL",
+    "ID_DOCUMENT",
+    "COMMODITY",
+)
+
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+_LUCENE_WORDS = {"AND", "OR", "NOT", "TO"}
+_CONTAINER = re.compile(r"^[A-Z]{3}[UJZ]\d{7}$")
+_IMO = re.compile(r"^(?:IMO)?(\d{7})$")
+_PLATE = re.compile(r"^[A-Z0-9]{4,10}$")
+
+
+def escape_lucene(term: str) -> str:
+    r"""Escape Lucene query syntax so user text is matched, never interpreted.
+
+    >>> escape_lucene('A+B (ltd) "x"')
+    'A\\+B \\(ltd\\) \\"x\\"'
+    >>> escape_lucene("OR")
+    'or'
+    """
+    if term in _LUCENE_WORDS:
+        return term.lower()
+    return _LUCENE_SPECIAL.sub(r"\\\1", term)
+
+
+def fuzzy_query(text: str) -> str:
+    """A Lucene query where every word must match, allowing typos in words of 4+ letters.
+
+    >>> fuzzy_query("Baltik Star")
+    '(baltik~1 OR baltik*) AND (star~1 OR star*)'
+    >>> fuzzy_query("a/b")
+    'a\\\\/b*'
+    >>> fuzzy_query("  ")
+    ''
+    """
+    words = [w for w in re.split(r"\s+", text.strip().lower()) if w][:8]
+    terms = []
+    for word in words:
+        escaped = escape_lucene(word)
+        if len(word) >= 4 and word.isalnum():
+            terms.append(f"({escaped}~1 OR {escaped}*)")  # a typo, or the start of a name
+        else:
+            terms.append(f"{escaped}*")
+    return " AND ".join(terms)
+
+
+def identifier_candidates(text: str) -> dict[str, list[str]]:
+    """Entity ids and register refs that ``text`` may denote exactly.
+
+    >>> identifier_candidates("+31 10 555 0101")["ids"]
+    ['phone:+31105550101']
+    >>> identifier_candidates("mscu 123456-5")["ids"]
+    ['container:MSCU1234565']
+    >>> identifier_candidates("CA 1234 KX")["ids"]
+    ['vehicle:CA1234KX']
+    >>> identifier_candidates("IMO 9703291")["ids"]
+    ['vessel:IMO9703291']
+    """
+    raw = text.strip()
+    compact = re.sub(r"[^A-Za-z0-9]", "", raw).upper()
+    ids: list[str] = []
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) >= 7 and re.fullmatch(r"[\d\s()+\-./]+", raw):
+        try:
+            number = phonenumbers.parse(raw if raw.startswith("+") else "+" + digits, None)
+            if phonenumbers.is_possible_number(number):
+                ids.append(
+                    "phone:"
+                    + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                )
+        except phonenumbers.NumberParseException:
+            pass
+        ids.append("phone:+" + digits)
+    if _CONTAINER.match(compact):
+        ids.append("container:" + compact)
+    imo = _IMO.match(compact)
+    if imo and (compact.startswith("IMO") or "imo" in raw.lower()):
+        ids.append("vessel:IMO" + imo.group(1))
+    elif _PLATE.match(compact) and any(c.isdigit() for c in compact):
+        ids.append("vehicle:" + compact)
+    if "@" in raw:
+        ids.append("email:" + raw.lower())
+    refs = list(dict.fromkeys([raw, raw.upper(), compact] if raw else []))
+    return {"ids": list(dict.fromkeys(ids)), "refs": refs}
+
+
+_ENTITY_FIELDS = (
+    """e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases,
+       coalesce([l IN labels(e) WHERE l <> 'Entity'][0], 'Entity') AS kind,
+       e.status AS status, e.ref AS ref,
+       COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS reports"""
+)
+
+SEARCH_IDENTIFIERS = (
+    """
+CALL () {
+  UNWIND $ids AS wanted
+  MATCH (e:Entity {id: wanted}) RETURN e
+  UNION
+  UNWIND $refs AS wanted
+  MATCH (e:Entity {ref: wanted}) RETURN e
+}
+WITH DISTINCT e
+WHERE ($label IS NULL OR e.label = $label) AND """
+    + ENTITY_VISIBLE
+    + """
+RETURN 2.0 AS score, 'identifier' AS matched, """
+    + _ENTITY_FIELDS
+    + """
+LIMIT $limit
+"""
+)
+
+SEARCH_NAMES = (
+    """
+CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $scan})
+YIELD node AS e, score
+WHERE ($label IS NULL OR e.label = $label) AND """
+    + ENTITY_VISIBLE
+    + """
+RETURN score, 'name' AS matched, """
+    + _ENTITY_FIELDS
+    + """
+ORDER BY score DESC
+LIMIT $limit
+"""
+)
+
+SEARCH_REPORTS = (
+    """
+CALL db.index.fulltext.queryNodes('report_text', $lucene, {limit: $scan})
+YIELD node AS r, score
+WHERE """
+    + REPORT_VISIBLE
+    + """
+RETURN r.id AS id, r.title AS title, r.channel AS channel, r.unit AS unit,
+       r.handling AS handling, left(toString(r.received), 10) AS received, score
+ORDER BY score DESC
+LIMIT $limit
+"""
+)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    entities: list[dict[str, Any]]
+    reports: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entities": self.entities, "reports": self.reports}
+
+
+def parse_label(label: str | None) -> str | None:
+    """The ``label`` filter, checked against the extraction labels (ValueError otherwise)."""
+    if not label:
+        return None
+    value = label.strip().upper()
+    if value not in LABELS:
+        raise ValueError(f"unknown label {label!r}; one of {', '.join(LABELS)}")
+    return value
+
+
+class SearchRepository:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def search(
+        self,
+        text: str,
+        viewer: dict[str, str],
+        *,
+        label: str | None = None,
+        reports: bool = True,
+        limit: int = 20,
+    ) -> SearchResult:
+        text = (text or "").strip()[:200]
+        if not text:
+            return SearchResult([], [])
+        limit = max(1, min(limit, MAX_RESULTS))
+        label = parse_label(label)
+        found: dict[str, dict[str, Any]] = {}
+        candidates = identifier_candidates(text)
+        params = {"label": label, "viewer": viewer, "limit": limit}
+        for row in self.graph.query(SEARCH_IDENTIFIERS, {**candidates, **params}):
+            found.setdefault(row["id"], row)
+        lucene = fuzzy_query(text)
+        if lucene:
+            for row in self.graph.query(
+                SEARCH_NAMES, {"lucene": lucene, "scan": limit * 5, **params}
+            ):
+                found.setdefault(row["id"], row)
+        entities = list(found.values())[:limit]
+        report_rows: list[dict[str, Any]] = []
+        if reports and lucene and label is None:
+            report_rows = self.graph.query(
+                SEARCH_REPORTS,
+                {"lucene": lucene, "scan": limit * 10, "viewer": viewer, "limit": limit},
+            )
+        return SearchResult(entities, report_rows)

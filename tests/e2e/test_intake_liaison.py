@@ -1,0 +1,50 @@
+"""A liaison officer at a border crossing logs a sighting on a phone (390×844)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def test_liaison_logs_a_sighting_on_a_phone(phone, live_server, make_unit, make_user, graph):
+    from nlp import get_nlp
+
+    get_nlp()  # the live server shares this process: load the spaCy model before the clock
+    make_unit("South", kind="regional")
+    make_unit("Kapitan Andreevo", kind="bcp", parent="South")
+    make_user("liaison@customs.example", role="liaison", unit="Kapitan Andreevo")
+    phone.goto(live_server + "/reports/log")
+    phone.get_by_label("E-mail").fill("liaison@customs.example")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone).to_have_url(live_server + "/reports/log")
+    expect(phone.get_by_label("Crossing point")).to_have_value("Kapitan Andreevo")
+
+    phone.get_by_label("Vehicle plate").fill("ca 1234 ab")
+    phone.get_by_label("Container").fill("MSCU1234565")
+    phone.get_by_label("What did you see?").fill("Driver nervous, seals look new.")
+    submit = phone.get_by_role("button", name="Log it")
+    box = submit.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 300  # a thumb-sized target
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > 390).map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    assert width <= 390, f"the quick log scrolls sideways on a phone ({width}px): {wide}"
+    submit.tap()
+
+    expect(phone.get_by_role("status")).to_contain_text("Logged R-", timeout=30_000)
+    expect(phone.get_by_label("Vehicle plate")).to_have_value("")  # ready for the next one
+    row = graph.query(
+        "MATCH (r:Report {channel: 'liaison'})-[:ORIGINATED_IN]->(u:Unit) "
+        "RETURN r.crossing AS crossing, r.status AS status, r.handling AS handling, "
+        "u.name AS unit, [(r)-[m:MENTIONS]->(e) | e.id] AS entities"
+    )
+    assert len(row) == 1
+    log = row[0]
+    assert (log["crossing"], log["unit"], log["status"], log["handling"]) == (
+        "Kapitan Andreevo", "Kapitan Andreevo", "submitted", "restricted")
+    assert {"vehicle:CA1234AB", "container:MSCU1234565"} <= set(log["entities"])

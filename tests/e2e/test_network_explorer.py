@@ -1,0 +1,71 @@
+"""An investigator goes from a phone number to a seized trader and saves the chart to a case,
+in a real browser, with every asset served by the app and no CSP violation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.network_seed import BALTIC, PHONE, seed_network
+
+pytestmark = pytest.mark.e2e
+
+
+def test_phone_to_seized_trader_and_save_the_chart_to_a_case(
+    page, live_server, make_user, make_unit, graph
+):
+    seed_network(graph, make_unit)
+    make_user("inv@customs.example", role="investigator", unit="HQ")
+    # The cases feature may not exist yet: a case is a node the explorer can attach to.
+    graph.query(
+        "MERGE (c:Case {id: 'CASE-7'}) SET c.title = 'Baltic Star ring', c.status = 'open',"
+        " c.unit = 'HQ'",
+        write=True,
+    )
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("inv@customs.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Search", exact=True).click()
+    page.get_by_label("Name, alias, phone").fill("+31 10 555 0101")
+    page.get_by_role("button", name="Search").click()
+    page.locator('[data-results="entities"]').get_by_role("link", name="+31 10 555 0101").click()
+    expect(page.get_by_role("heading", name="+31 10 555 0101")).to_be_visible()
+    expect(page.locator('[data-section="relations"]')).to_contain_text("Ahmed Yilmaz")
+
+    page.get_by_role("link", name="Open in network explorer").click()
+    status = page.locator("#explorer-status")
+    expect(status).to_contain_text("Expanded")
+    page.get_by_label("Depth").select_option("2")
+    page.locator("#node-list").get_by_role("button", name="+31 10 555 0101").click()
+    page.locator("#explorer-detail").get_by_role("button", name="Expand").click()
+    expect(page.locator("#node-list")).to_contain_text("Baltic Star Trading Ltd ⚑")
+    expect(page.locator("#node-list")).to_contain_text("Danube Logistics OOD")
+
+    page.get_by_label("From", exact=True).select_option(PHONE)
+    page.get_by_label("To", exact=True).select_option(BALTIC)
+    page.get_by_role("button", name="Shortest paths").click()
+    expect(status).to_contain_text("Path found (2 links)")
+    expect(status).to_contain_text("Baltic Star Trading Ltd ⚑ positive control")
+    expect(status).to_contain_text("Ahmed Yilmaz")
+
+    page.get_by_role("button", name="Communities & centrality").click()
+    expect(status).to_contain_text("communit")
+    with page.expect_download() as graphml:
+        page.get_by_role("button", name="GraphML").click()
+    assert graphml.value.suggested_filename == "network.graphml"
+
+    page.get_by_label("Title", exact=True).fill("Phone to Baltic Star")
+    page.get_by_label("Case", exact=True).select_option("CASE-7")
+    page.get_by_role("button", name="Save chart").click()
+    expect(status).to_contain_text("Chart saved to case CASE-7")
+    saved = graph.query(
+        "MATCH (:Case {id: 'CASE-7'})-[:HAS_CHART]->(c:Chart) RETURN c.title AS title,"
+        " c.node_count AS n"
+    )
+    assert saved and saved[0]["title"] == "Phone to Baltic Star" and saved[0]["n"] >= 5
+    assert problems == [], problems

@@ -1,0 +1,124 @@
+"""Entering a report through the pages and reviewing its entities: highlight, accept,
+reject, correct, add, link to a known entity and relate."""
+
+import re
+
+from graph.entities import EntityKind, EntityRepository, EntityRow
+from tests.conftest import csrf_from
+
+TEXT = (
+    "Ivan Petrov of Orion Freight Ltd called +359 888 123 456 about cigarettes in Varna; "
+    "his courier goes by tiger."
+)
+
+
+def mentions(graph, rid):
+    """Mentions by text; a span in the text wins over a structured field of the same text."""
+    rows = graph.query(
+            "MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity) "
+            "RETURN m.id AS id, m.text AS text, m.label AS label, m.review AS review, "
+            "m.provenance AS provenance, m.start AS start, e.id AS entity",
+            {"id": rid},
+    )
+    return {m["text"]: m for m in sorted(rows, key=lambda m: m["start"] is not None)}
+
+
+def test_register_entry_form_and_review(graph, make_user, auth, client):
+    make_user("ana@customs.example", role="analyst")
+    EntityRepository(graph).upsert([EntityRow(EntityKind.PERSON, "P-0001", "Ivan Petrov",
+                                              "IVAN PETROV", "confirmed")])
+    auth.login("ana@customs.example")
+    form = client.get("/reports/new?channel=register")
+    assert form.status_code == 200 and "Handling code" in form.text
+    token = csrf_from(form.text)
+    base = {"csrf_token": token, "channel": "register", "text": TEXT, "event_type": "seizure",
+            "event_date": "2025-03-12", "place": "Varna", "commodity": "cigarettes",
+            "quantity": "12000 pcs", "value": "30000", "currency": "EUR",
+            "persons": "", "vehicles": "CA1234AB", "containers": "", "submit": "Submit report"}
+    missing = client.post("/reports/new?channel=register", data={**base, "handling": ""})
+    assert missing.status_code == 400 and "handling code is required" in missing.text
+    assert graph.query("MATCH (r:Report) RETURN count(r) AS n")[0]["n"] == 0
+    saved = client.post("/reports/new?channel=register", data={**base, "handling": "open",
+                                                                "info_grade": "2"})
+    assert saved.status_code == 302
+    rid = saved.headers["Location"].rsplit("/", 1)[-1]
+    page = client.get(f"/reports/{rid}")
+    assert page.status_code == 200
+    assert re.search(r'<mark class="ent ent-person review-\w+"[^>]*>Ivan Petrov</mark>', page.text)
+    found = mentions(graph, rid)
+    assert found["Ivan Petrov"]["entity"] == "person:P-0001"  # the gazetteer knew him
+    assert found["CA1234AB"]["provenance"] == "person"  # from the structured field
+    token = csrf_from(page.text)
+
+    phone = found["+359 888 123 456"]
+    client.post(f"/reports/{rid}/mentions/{phone['id']}",
+                data={"csrf_token": token, "action": "accepted"})
+    varna = found["Varna"]
+    assert varna["start"] == TEXT.index("Varna")
+    client.post(f"/reports/{rid}/mentions/{varna['id']}",
+                data={"csrf_token": token, "action": "rejected"})
+    after = mentions(graph, rid)
+    assert after["+359 888 123 456"]["review"] == "accepted"
+    assert after["Varna"]["review"] == "rejected"
+
+    # an analyst adds what the model missed, by text and occurrence
+    added = client.post(f"/reports/{rid}/mentions", data={
+        "csrf_token": token, "label": "PERSON", "text": "tiger", "occurrence": "1"})
+    assert added.status_code == 302
+    tiger = mentions(graph, rid)["tiger"]
+    assert tiger["provenance"] == "person" and tiger["start"] == TEXT.index("tiger")
+    assert tiger["review"] == "accepted"
+    orion = mentions(graph, rid)["Orion Freight Ltd"]
+    bad = client.post(f"/reports/{rid}/mentions", data={
+        "csrf_token": token, "label": "ORG", "text": "Nowhere Ltd"}, follow_redirects=True)
+    assert "does not occur" in bad.text
+
+    # correct a span: the mention then names the entity of the shorter span
+    edit = client.post(f"/reports/{rid}/mentions/{orion['id']}", data={
+        "csrf_token": token, "action": "edit", "label": "ORG",
+        "start": str(TEXT.index("Orion")), "end": str(TEXT.index(" Freight"))})
+    assert edit.status_code == 302
+    assert "Orion" in mentions(graph, rid)
+
+    # link a mention to an existing entity found by name
+    search = client.get(f"/reports/{rid}?q=Ivan&link={found['Ivan Petrov']['id']}")
+    assert "person:P-0001" in search.text
+    EntityRepository(graph).upsert([EntityRow(EntityKind.TRADER, "BG200", "Orion Freight Ltd",
+                                              "ORION FREIGHT", "confirmed")])
+    linked = client.post(f"/reports/{rid}/mentions/{mentions(graph, rid)['Orion']['id']}",
+                         data={"csrf_token": token, "action": "link",
+                               "entity_id": "trader:BG200"})
+    assert linked.status_code == 302
+    assert mentions(graph, rid)["Orion"]["entity"] == "trader:BG200"
+
+    # relate two entities of the report
+    related = client.post(f"/reports/{rid}/relations", data={
+        "csrf_token": token, "from_id": "person:P-0001", "type": "director_of",
+        "to_id": "trader:BG200"})
+    assert related.status_code == 302
+    rel = graph.query("MATCH (:Person {id: 'person:P-0001'})-[r:DIRECTOR_OF]->"
+                      "(:Trader {id: 'trader:BG200'}) RETURN r.source AS source")
+    assert rel == [{"source": f"report:{rid}"}]
+    nonsense = client.post(f"/reports/{rid}/relations", data={
+        "csrf_token": token, "from_id": "person:P-0001", "type": "best_friend_of",
+        "to_id": "trader:BG200"}, follow_redirects=True)
+    assert "unknown relation type" in nonsense.text
+
+
+def test_liaison_may_not_review_or_evaluate_others_reports(graph, make_user, auth, client):
+    from app.accounts.service import issue_token
+
+    make_user("ana@customs.example", role="analyst")
+    make_user("liaison@customs.example", role="liaison")
+    rid = client.post("/api/v1/reports", json={"channel": "hotline", "handling": "open",
+                                               "text": TEXT},
+                      headers={"Authorization": "Bearer " + issue_token(
+                          graph, "ana@customs.example")}).json["id"]
+    auth.login("liaison@customs.example")
+    page = client.get(f"/reports/{rid}")
+    assert page.status_code == 200 and "Add a missed entity" not in page.text
+    mid = next(iter(mentions(graph, rid).values()))["id"]
+    refused = client.post(f"/reports/{rid}/mentions/{mid}",
+                          data={"csrf_token": csrf_from(page.text), "action": "rejected"})
+    assert refused.status_code == 403
+    assert all(m["review"] == "proposed" for m in mentions(graph, rid).values())

@@ -1,0 +1,153 @@
+"""The source register: a source's identity appears in no page and no API answer for anyone
+but its handler and controller, who see it only with a stated reason, audited."""
+
+import pytest
+
+from app.accounts.service import issue_token
+from tests.conftest import csrf_from
+
+SECRET_NAME = "Zlatka Secretova"
+SECRET_PHONE = "+359 88 999 0101"
+
+
+@pytest.fixture
+def register(graph, make_user, auth, client):
+    """A handler registers informant KX-17 through the page; returns the users."""
+    handler = make_user("handler@customs.example", role="handler")
+    controller = make_user("controller@customs.example", role="handler")
+    auth.login("handler@customs.example")
+    page = client.get("/sources/new")
+    assert page.status_code == 200
+    answer = client.post("/sources/new", data={
+        "csrf_token": csrf_from(page.text), "codename": "kx-17", "type": "informant",
+        "reliability": "B", "handler_id": handler.id, "controller_id": controller.id,
+        "name": SECRET_NAME, "contact": SECRET_PHONE, "address": "", "notes": "",
+    })
+    assert answer.status_code == 302, answer.text
+    auth.logout()
+    return handler, controller
+
+
+
+
+def test_identity_is_encrypted_at_rest(graph, register):
+    rows = graph.query("MATCH (n) RETURN properties(n) AS p")
+    dump = repr(rows)
+    assert SECRET_NAME not in dump and "999 0101" not in dump
+    source = graph.query(
+        "MATCH (s:Source {codename: 'KX-17'})-[:HANDLED_BY]->(h), (s)-[:CONTROLLED_BY]->(c) "
+        "RETURN s.identity_enc AS enc, h.email AS h, c.email AS c, s.reliability AS grade"
+    )[0]
+    assert source["enc"].startswith("gAAAA")  # a Fernet token
+    assert (source["h"], source["c"], source["grade"]) == (
+        "handler@customs.example", "controller@customs.example", "B")
+
+
+ROLES = ["admin", "analyst", "liaison", "investigator", "auditor", "committee", "handler"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_identity_in_no_page_or_api_answer_for_others(role, graph, register, make_user,
+                                                      client, auth):
+    handler_token = issue_token(graph, "handler@customs.example")
+    filed = client.post(
+        "/api/v1/reports",
+        json={"channel": "informant", "source": "KX-17", "handling": "open",
+              "text": "KX-17 says cigarettes move through Varna on Fridays."},
+        headers={"Authorization": "Bearer " + handler_token},
+    )
+    assert filed.status_code == 201, filed.json
+    rid = filed.json["id"]
+    email = f"other-{role}@customs.example"
+    make_user(email, role=role)
+    bodies = []
+    auth.login(email)
+    for path in ("/", "/sources/", "/sources/KX-17", f"/reports/{rid}", "/reports/",
+                 "/reports/?q=cigarettes"):
+        bodies.append(client.get(path).text)
+    page = client.get("/")
+    token = csrf_from(page.text)
+    reveal = client.post("/sources/KX-17/identity",
+                         data={"csrf_token": token, "reason": "curious about it"})
+    assert reveal.status_code in (403, 404)
+    bodies.append(reveal.text)
+    auth.logout()
+    headers = {"Authorization": "Bearer " + issue_token(graph, email)}
+    for path in ("/api/v1/sources", "/api/v1/sources/KX-17", f"/api/v1/reports/{rid}",
+                 "/api/v1/reports?q=cigarettes"):
+        bodies.append(client.get(path, headers=headers).text)
+    api_reveal = client.post("/api/v1/sources/KX-17/identity", json={"reason": "curious"},
+                             headers=headers)
+    assert api_reveal.status_code in (403, 404)
+    bodies.append(api_reveal.text)
+    for body in bodies:
+        assert SECRET_NAME not in body and "999 0101" not in body
+        assert "gAAAA" not in body  # not even the ciphertext
+    assert "KX-17" in bodies[3]  # the report shows the codename
+    assert graph.query("MATCH (a:AuditEvent {action: 'source.identity.view'}) "
+                       "RETURN count(a) AS n")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("email", ["handler@customs.example", "controller@customs.example"])
+def test_handler_and_controller_see_identity_with_a_reason(email, graph, register, client,
+                                                           auth):
+    auth.login(email)
+    detail = client.get("/sources/KX-17")
+    assert SECRET_NAME not in detail.text and "Show identity" in detail.text
+    token = csrf_from(detail.text)
+    no_reason = client.post("/sources/KX-17/identity", data={"csrf_token": token, "reason": ""},
+                            follow_redirects=True)
+    assert SECRET_NAME not in no_reason.text and "State why" in no_reason.text
+    shown = client.post("/sources/KX-17/identity",
+                        data={"csrf_token": token, "reason": "arrange a meeting"})
+    assert shown.status_code == 200 and SECRET_NAME in shown.text and SECRET_PHONE in shown.text
+    headers = {"Authorization": "Bearer " + issue_token(graph, email)}
+    api = client.post("/api/v1/sources/KX-17/identity", json={"reason": "payment record"},
+                      headers=headers)
+    assert api.status_code == 200 and api.json["identity"]["name"] == SECRET_NAME
+    assert client.post("/api/v1/sources/KX-17/identity", json={},
+                       headers=headers).status_code == 400
+    events = graph.query(
+        "MATCH (a:AuditEvent {action: 'source.identity.view'}) "
+        "RETURN a.actor AS actor, a.reason AS reason, a.target AS target ORDER BY a.seq"
+    )
+    source_id = graph.query("MATCH (s:Source {codename: 'KX-17'}) RETURN s.id AS id")[0]["id"]
+    assert [(e["actor"], e["reason"], e["target"]) for e in events] == [
+        (email, "arrange a meeting", source_id), (email, "payment record", source_id)]
+
+
+def test_register_rules_and_referenced_sources(graph, make_user, client, auth):
+    handler = make_user("handler@customs.example", role="handler")
+    analyst = make_user("ana@customs.example", role="analyst")
+    headers = {"Authorization": "Bearer " + issue_token(graph, "handler@customs.example")}
+    same = client.post("/api/v1/sources", headers=headers, json={
+        "codename": "QX-1", "type": "informant", "controller_id": handler.id})
+    assert same.status_code == 400 and same.json["detail"]["field"] == "controller_id"
+    bad_grade = client.post("/api/v1/sources", headers=headers, json={
+        "codename": "QX-1", "type": "informant", "controller_id": analyst.id,
+        "reliability": "Q"})
+    assert bad_grade.status_code == 400 and bad_grade.json["detail"]["field"] == "reliability"
+    # an import only referenced this codename: registering it completes the node
+    graph.query("CREATE (:Source {codename: 'QX-1', status: 'referenced'})", write=True)
+    listed = client.get("/api/v1/sources", headers=headers).json["sources"]
+    assert [s["codename"] for s in listed] == ["QX-1"] and listed[0]["status"] == "referenced"
+    done = client.post("/api/v1/sources", headers=headers, json={
+        "codename": "QX-1", "type": "partner_agency", "controller_id": analyst.id})
+    assert done.status_code == 201
+    again = client.post("/api/v1/sources", headers=headers, json={
+        "codename": "QX-1", "type": "informant", "controller_id": analyst.id})
+    assert again.status_code == 409
+    source = client.get("/api/v1/sources/QX-1", headers=headers).json
+    assert source["status"] == "active" and source["reliability"] == "F"  # not yet judged
+    assert graph.query("MATCH (s:Source) RETURN count(s) AS n")[0]["n"] == 1
+    liaison = make_user("liaison@customs.example", role="liaison")
+    assert client.get("/api/v1/sources", headers={
+        "Authorization": "Bearer " + issue_token(graph, liaison.email)}).status_code == 403
+    # an analyst regrades with a reason; the history keeps both grades
+    ana = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
+    assert client.post("/api/v1/sources/QX-1/grades", json={"grade": "C"},
+                       headers=ana).status_code == 400
+    assert client.post("/api/v1/sources/QX-1/grades", json={"grade": "C", "reason":
+                       "two reports confirmed"}, headers=ana).json["reliability"] == "C"
+    grades = client.get("/api/v1/sources/QX-1", headers=ana).json["grades"]
+    assert [g["grade"] for g in grades] == ["C", "F"]

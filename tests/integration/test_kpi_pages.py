@@ -1,0 +1,92 @@
+"""The KPI dashboard and the annual report show real figures from the graph."""
+
+import re
+
+SEED = """
+UNWIND range(1, 6) AS i
+CREATE (r:Report {id: 'R-' + i, channel: CASE WHEN i <= 4 THEN 'informant' ELSE 'hotline' END,
+                  received: '2025-0' + i + '-10T09:00:00Z', title: 't', text: 'x',
+                  source_grade: 'B', info_grade: CASE WHEN i <= 3 THEN '2' ELSE '3' END,
+                  handling: 'restricted', status: 'evaluated', unit: 'HQ', author_id: 'a',
+                  evaluated_at: '2025-0' + i + '-11T09:00:00Z'})
+WITH r, i WHERE i <= 2
+MATCH (u:Unit {name: 'HQ'})
+CREATE (r)-[:DISSEMINATED_TO {by: 'a', at: '2025-06-01'}]->(u)
+WITH r, i WHERE i = 1
+CREATE (:Feedback {id: 'F-1', useful: true})-[:ON]->(r)
+"""
+TRADE = """
+CREATE (d1:Declaration {id: 'DEC-1', date: '2025-03-12'}),
+       (d2:Declaration {id: 'DEC-2', date: '2025-04-12'}),
+       (d3:Declaration {id: 'DEC-3', date: '2025-05-12'})
+CREATE (:Control {id: 'DEC-1/2025-03-13', date: '2025-03-13', lane: 'red', result: 'positive',
+                  revenue: 4100.0,
+                  seized_json: '[{"hs": "240220", "description": "cigarettes", "value": 30000.0}]'})
+         -[:CONTROL_OF]->(d1)
+CREATE (:Control {id: 'DEC-2/2025-04-13', date: '2025-04-13', lane: 'red', result: 'negative',
+                  revenue: 0.0, seized_json: '[]'})-[:CONTROL_OF]->(d2)
+CREATE (:Control {id: 'DEC-3/2025-05-13', date: '2025-05-13', lane: 'yellow',
+                  result: 'negative', revenue: 0.0, seized_json: '[]'})-[:CONTROL_OF]->(d3)
+CREATE (p:RiskProfile {id: 'P-1', name: 'Laptops from CN'})
+CREATE (d1)-[:SELECTED_BY]->(p), (d2)-[:SELECTED_BY]->(p)
+"""
+
+
+def _cell(html: str, table_id: str, label: str) -> str:
+    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    match = re.search(rf"<td>{re.escape(label)}</td><td>([^<]*)</td>", table)
+    assert match, f"{label} not in {table_id}"
+    return match.group(1)
+
+
+def test_kpi_dashboard_shows_seeded_figures(graph, make_user, client, auth):
+    make_user("committee@customs.example", "committee", "HQ")
+    make_user("liaison@customs.example", "liaison", "HQ")
+    graph.query(SEED, write=True)
+    graph.query(TRADE, write=True)
+
+    auth.login("liaison@customs.example")
+    assert client.get("/kpi/?year=2025").status_code == 403
+    auth.logout()
+    auth.login("committee@customs.example")
+    page = client.get("/kpi/?year=2025")
+    assert page.status_code == 200
+    html = page.text
+    assert 'data-kpi="reports"><span class="tile-value">6<' in html
+    assert _cell(html, "kpi-flow", "Disseminated") == "2 (33.3 %)"
+    assert _cell(html, "kpi-flow", "Disseminated reports with feedback") == "1 (50.0 %)"
+    assert "24.0 h" in html  # one day from receipt to evaluation
+    assert _cell(html, "kpi-units", "HQ") == "6"
+    assert _cell(html, "kpi-grades", "B2") == "3" and _cell(html, "kpi-grades", "B3") == "3"
+    lanes = html.split('id="kpi-lanes"', 1)[1].split("</table>", 1)[0]
+    assert "<td>2</td><td>1</td><td>50.0 %</td>" in lanes  # red: 2 controls, 1 hit
+    profiles = html.split('id="kpi-profiles"', 1)[1].split("</table>", 1)[0]
+    assert "Laptops from CN</td><td>2</td><td>2</td><td>1</td><td>50.0 %" in profiles
+    assert "cigarettes" in html and "30,000" in html
+    assert 'src="/kpi/charts/reports-by-month.svg?year=2025"' in html
+    assert "style=" not in html and "<script" not in html
+
+    chart = client.get("/kpi/charts/reports-by-month.svg?year=2025")
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    assert b"<svg" in chart.data and b"informant" in chart.data
+    assert client.get("/kpi/charts/nope.svg").status_code == 404
+    empty = client.get("/kpi/?year=2019")
+    assert empty.status_code == 200 and "No risk profiles" not in empty.text
+    assert "No control results in 2019" in empty.text
+
+
+def test_annual_report_prints_the_year(graph, make_user, client, auth):
+    make_user("committee@customs.example", "committee", "HQ")
+    graph.query(SEED, write=True)
+    graph.query(TRADE, write=True)
+    auth.login("committee@customs.example")
+    page = client.get("/kpi/annual?year=2025")
+    assert page.status_code == 200
+    assert "Annual progress report 2025" in page.text
+    assert "6 intelligence reports received" in page.text
+    assert "3 controls with a hit rate of 33.3 %" in page.text
+    assert "1 seizures worth 30,000" in page.text
+    assert "css/workspace.css" in page.text
+    assert client.get("/kpi/annual?year=banana").status_code == 200
+    css = client.get("/static/css/workspace.css").text
+    assert "@media print" in css
