@@ -113,11 +113,25 @@ def extraction(bench: Bench) -> None:
 
     texts = report_texts(400)
     result = benchmark(texts, repeat=3)
-    bench.add(Figure("extraction words/s (1 process)", result["cordon_wps"], "words/s",
-                     "plain en_core_web_sm nlp.pipe", result["plain_wps"]))
+    bench.add(
+        Figure(
+            "extraction words/s (1 process)",
+            result["cordon_wps"],
+            "words/s",
+            "plain en_core_web_sm nlp.pipe",
+            result["plain_wps"],
+        )
+    )
     multi = multiprocess_extraction(texts * 3)
-    bench.add(Figure("extraction words/s (2 processes)", multi["two"], "words/s",
-                     "Cordon, 1 process", multi["one"]))
+    bench.add(
+        Figure(
+            "extraction words/s (2 processes)",
+            multi["two"],
+            "words/s",
+            "Cordon, 1 process",
+            multi["one"],
+        )
+    )
 
 
 def multiprocess_extraction(texts: list[str]) -> dict[str, float]:
@@ -141,10 +155,120 @@ def targeting_quality(bench: Bench, data_file: Path) -> None:
     result = evaluate(data_file, seeds=20)
     for rate in result["rates"]:
         pct = f"{rate['rate'] * 100:g}%"
-        bench.add(Figure(f"targeting precision @{pct}", rate["model_precision"], "share",
-                         "random selection", rate["random_precision"]))
-        bench.add(Figure(f"targeting revenue captured @{pct}", rate["model_revenue_share"], "share",
-                         "random selection", rate["random_revenue_share"]))
+        bench.add(
+            Figure(
+                f"targeting precision @{pct}",
+                rate["model_precision"],
+                "share",
+                "random selection",
+                rate["random_precision"],
+            )
+        )
+        bench.add(
+            Figure(
+                f"targeting revenue captured @{pct}",
+                rate["model_revenue_share"],
+                "share",
+                "random selection",
+                rate["random_revenue_share"],
+            )
+        )
+
+
+class BenchNeo4j:
+    """A throwaway Neo4j under bench/data/, emptied at start; never a user's data."""
+
+    def __init__(self, name: str, heap: str, pagecache: str) -> None:
+        import shutil
+
+        from graph.embedded import EmbeddedNeo4j
+
+        folder = DATA_DIR / name
+        EmbeddedNeo4j(folder).stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        self.server = EmbeddedNeo4j(folder, heap=heap, pagecache=pagecache)
+        self.endpoint = self.server.ensure_running()
+        from neo4j import GraphDatabase, NotificationMinimumSeverity
+
+        from graph.connection import Graph
+
+        self.driver = GraphDatabase.driver(
+            self.endpoint.uri,
+            auth=(self.endpoint.user, self.endpoint.password),
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
+        )
+        self.graph = Graph(self.driver)
+
+    def migrate(self) -> None:
+        from graph.migrations import upgrade
+
+        upgrade(self.graph)
+
+    def app(self):
+        from app import create_app
+        from config import Config
+
+        return create_app(
+            Config,
+            {
+                "NEO4J_URI": self.endpoint.uri,
+                "NEO4J_USER": self.endpoint.user,
+                "NEO4J_PASSWORD": self.endpoint.password,
+                "CORDON_DATA": str(DATA_DIR / "app"),
+                "RATELIMIT_LOGIN": "100000 per minute",
+                "RATELIMIT_API": "100000 per minute",
+            },
+        )
+
+    def close(self) -> None:
+        self.driver.close()
+        self.server.stop()
+
+
+def store_sections(bench: Bench, data_file: Path, scale: str, only: set[str] | None) -> None:
+    """Import, ingestion, scoring, pages and load on one Neo4j; graph queries on another."""
+    from bench import ingest, queries
+
+    wanted = lambda name: only is None or name in only  # noqa: E731
+    if any(wanted(n) for n in ("import", "ingestion", "scoring", "pages", "load")):
+        store = BenchNeo4j(f"neo4j-store-{scale}", heap="2g", pagecache="2g")
+        try:
+            store.migrate()
+            if wanted("import"):
+                bench.section(
+                    "import", lambda b: ingest.import_throughput(b, data_file, store.graph)
+                )
+            if wanted("ingestion"):
+                bench.section("ingestion", lambda b: ingest.report_ingestion(b, store.graph))
+            app = store.app()
+            if wanted("scoring"):
+                queries.prepare_scoring(app, data_file)
+                bench.section("scoring", lambda b: queries.scoring_latency(b, app, data_file))
+            if wanted("pages") or wanted("load"):
+                base_url, stop, credentials = queries.start_server(
+                    DATA_DIR / "server", store.endpoint
+                )
+                try:
+                    if wanted("pages"):
+                        bench.section(
+                            "pages", lambda b: queries.page_latency(b, base_url, credentials)
+                        )
+                    if wanted("load"):
+                        bench.section(
+                            "load", lambda b: queries.load_scenario(b, base_url, credentials)
+                        )
+                finally:
+                    stop()
+            app.extensions["neo4j"].close()
+        finally:
+            store.close()
+    if wanted("graph"):
+        network = BenchNeo4j(f"neo4j-graph-{scale}", heap="2g", pagecache="2g")
+        try:
+            queries.load_graph(network.graph, "100k" if scale == "10k" else scale)
+            bench.section("graph", lambda b: queries.neighbourhood_and_paths(b, network.graph))
+        finally:
+            network.close()
 
 
 def dataset(scale: str, seed: int = 7) -> Path:
@@ -163,7 +287,12 @@ def dataset(scale: str, seed: int = 7) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="10k", choices=["10k", "100k", "1m"])
-    parser.add_argument("--only", default=None, help="comma-separated section names")
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated sections: extraction, targeting, import, ingestion, "
+        "scoring, pages, load, graph",
+    )
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
 
@@ -177,6 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, measure in sections:
         if only is None or name in only:
             bench.section(name, measure)
+    try:
+        store_sections(bench, data_file, args.scale, only)
+    except Exception as exc:  # Neo4j could not start: say so, keep what was measured
+        bench.failures.append(f"store: {type(exc).__name__}: {exc}")
     bench.write(RESULTS, args.scale)
     if bench.failures:
         print("\nsections that failed:\n  " + "\n  ".join(bench.failures))

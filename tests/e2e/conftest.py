@@ -6,9 +6,13 @@ import os
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CORDON_CHROMIUM", "/usr/bin/chromium")
+
+# CI machines are small and shared: wait for what a person would wait for, not 5 s.
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",

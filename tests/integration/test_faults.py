@@ -11,8 +11,9 @@ from graph.embedded import EmbeddedNeo4j
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def embedded_app(tmp_path):
+@pytest.fixture(scope="module")
+def embedded_app(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("faults")
     app = create_app(
         TestConfig,
         {"CORDON_DATA": str(tmp_path), "NEO4J_URI": None, "NEO4J_HEAP": "512m",
