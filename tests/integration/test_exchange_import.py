@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from graph.exchange import Importer, register_batch_listener, unregister_batch_listener
@@ -391,12 +390,10 @@ def test_generator_file_imports_completely(runner, graph, tmp_path, make_unit):
         make_unit(unit)
     path = tmp_path / "g.jsonl"
     truth = write(path, scale=3000, seed=11)
-    started = time.perf_counter()
     result = runner.invoke(args=["import", str(path)])
-    seconds = time.perf_counter() - started
     assert result.exit_code == 0, result.output[-2000:]
     total = sum(truth["counts"].values())
     assert f"lines read {total}, created {total}" in result.output
     declarations = graph.query("MATCH (d:Declaration) RETURN count(d) AS n")[0]["n"]
     assert declarations == truth["counts"]["declaration"]
-    assert seconds < 60
+    # Speed is measured by `make bench` (bench/ingest.py), not asserted here.

@@ -1,0 +1,151 @@
+"""Ingestion figures for `make bench`: `flask import` and report ingestion against floors.
+
+Each figure is measured on a clean database beside its baseline, in the same run and
+through the same driver, so the ratio holds on a noisy machine:
+
+* ``import_throughput``: the importer (the code path of ``flask import``, risk listeners
+  included) against a bare batched ``UNWIND $rows AS row CREATE (n:X) SET n = row`` of the
+  same parsed rows, the least any import of those rows can cost;
+* ``report_ingestion``: reports written end to end (extract, resolve, write, link) against
+  extraction alone on the same texts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from graph.connection import Graph, tx_run
+
+FLOOR_CREATE = "UNWIND $rows AS row CREATE (n:BenchFloorRow) SET n = row"
+WIPE_BATCH = """
+MATCH (n) WHERE NOT n:Migration
+WITH n LIMIT 10000
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+ENSURE_UNITS = "UNWIND $names AS name MERGE (u:Unit {name: name}) ON CREATE SET u.kind = 'hq'"
+BENCH_UNIT = "Bench HQ"
+
+
+def import_throughput(bench: Any, data_file: Path, graph: Graph) -> None:
+    """Records/s of ``Importer.run`` on ``data_file`` versus the bare batched CREATE floor."""
+    from bench.run import Figure
+    from graph.exchange import DEFAULT_BATCH_SIZE, Importer, parse_line
+    from graph.exchange.records import Context
+
+    _register_app_listeners()
+    units = _report_units(data_file)
+    records = []
+    with data_file.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            record = parse_line(raw, number, Context(units=frozenset(units)))
+            if record is not None:
+                records.append(record)
+    rows = [_flat(record) for record in records]
+
+    _wipe(graph)
+    t0 = time.perf_counter()
+    for start in range(0, len(rows), DEFAULT_BATCH_SIZE):
+        graph.write(_create_rows, rows[start : start + DEFAULT_BATCH_SIZE])
+    floor = len(rows) / (time.perf_counter() - t0)
+
+    _wipe(graph)
+    graph.query(ENSURE_UNITS, {"names": sorted(units)}, write=True)
+    t0 = time.perf_counter()
+    summary = Importer(graph).run(data_file)
+    seconds = time.perf_counter() - t0
+    if summary.rejected:
+        raise RuntimeError(f"import rejected {summary.rejected} lines: {summary.first_errors[:3]}")
+    value = (summary.created + summary.updated) / seconds
+    _wipe(graph)
+    bench.add(Figure("flask import records/s", value, "records/s",
+                     "bare batched UNWIND CREATE", floor,
+                     note=f"{len(rows)} records from {data_file.name}"))  # fmt: skip
+
+
+def report_ingestion(bench: Any, graph: Graph, n: int = 200) -> None:
+    """Reports/s written end to end (the import's report path) versus extraction alone."""
+    import nlp
+    from bench.run import Figure
+    from bench.texts_corpus import report_texts
+    from graph.exchange import Importer, parse_line
+    from graph.exchange.records import Context
+
+    _register_app_listeners()
+    texts = report_texts(n)
+    nlp.extract_many(texts[:10])  # load the model outside both timings
+    t0 = time.perf_counter()
+    nlp.extract_many(texts)
+    extraction = len(texts) / (time.perf_counter() - t0)
+
+    _wipe(graph)
+    graph.query(ENSURE_UNITS, {"names": [BENCH_UNIT]}, write=True)
+    ctx = Context(units=frozenset({BENCH_UNIT}))
+    lines = [
+        {
+            "kind": "report",
+            "id": f"BENCH-R{i:05d}",
+            "channel": "informant",
+            "received": "2025-03-12",
+            "unit": BENCH_UNIT,
+            "text": text,
+            "source": f"BENCH-S{i % 17}",
+        }
+        for i, text in enumerate(texts, start=1)
+    ]
+    records = [parse_line(json.dumps(line), i, ctx) for i, line in enumerate(lines, start=1)]
+    t0 = time.perf_counter()
+    summary = Importer(graph).import_records([r for r in records if r is not None])
+    seconds = time.perf_counter() - t0
+    if summary.rejected:
+        raise RuntimeError(f"reports rejected {summary.rejected}: {summary.first_errors[:3]}")
+    value = (summary.created + summary.updated) / seconds
+    _wipe(graph)
+    bench.add(Figure("report ingestion reports/s", value, "reports/s", "extraction only",
+                     extraction, note=f"{len(texts)} report texts"))  # fmt: skip
+
+
+def _register_app_listeners() -> None:
+    """The CLI runs inside the app, whose risk engine listens to declaration and control
+    batches; the figure must include that cost."""
+    with contextlib.suppress(ImportError):
+        import app.risk  # noqa: F401
+
+
+def _report_units(data_file: Path) -> set[str]:
+    units = set()
+    with data_file.open("rb") as handle:
+        for raw in handle:
+            if b'"report"' in raw:
+                obj = json.loads(raw)
+                if obj.get("kind") == "report" and isinstance(obj.get("unit"), str):
+                    units.add(obj["unit"].strip())
+    return units
+
+
+def _flat(record: Any) -> dict[str, Any]:
+    """A record as node properties: scalars and lists of text as they are, the rest JSON."""
+    row: dict[str, Any] = {"kind": record.kind, "key": record.key}
+    for name, value in record.data.items():
+        if value is None or value == [] or value == {}:
+            continue
+        scalar = isinstance(value, str | int | float | bool)
+        if scalar or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            row[name] = value
+        else:
+            row[name] = json.dumps(value, separators=(",", ":"))
+    return row
+
+
+def _create_rows(tx: Any, rows: list[dict[str, Any]]) -> None:
+    tx_run(tx, FLOOR_CREATE, rows=rows)
+
+
+def _wipe(graph: Graph) -> None:
+    """Everything but the migration records: the benchmark database is throwaway."""
+    while graph.query(WIPE_BATCH, write=True)[0]["deleted"]:
+        pass
