@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
@@ -87,6 +87,77 @@ RETURN ref, s.n_positive AS positives, s.n_seized AS seizures,
 """
 
 SETTINGS = "MATCH (s:RiskSettings {id: 'current'}) RETURN s {.*} AS settings"
+
+# Everything scoring needs about the parties of a batch, in one round trip: settings,
+# register data, reports naming them or their containers, paths to other traders with
+# those traders' flags. Same reads as TRADERS, MENTIONS_*, NETWORK_PATHS and FLAGS.
+PARTY_CONTEXT = """
+OPTIONAL MATCH (st:RiskSettings {id: 'current'})
+CALL () {
+  UNWIND $refs AS ref
+  MATCH (t:Entity {id: 'trader:' + ref})
+  OPTIONAL MATCH (t)<--(c:Case) WHERE coalesce(c.status, 'open') <> 'closed'
+  WITH ref, t, count(DISTINCT c) AS cases
+  RETURN collect({ref: ref, name: t.name, aeo: coalesce(t.aeo, false),
+                  registered: t.registered, watchlist: coalesce(t.watchlist, false),
+                  cases: cases}) AS traders
+}
+CALL () {
+  UNWIND $refs AS ref
+  MATCH (t:Entity {id: 'trader:' + ref})
+  CALL (t) {
+    MATCH (r:Report)-[m:MENTIONS]->(t) RETURN r, m, 'id' AS via
+    UNION
+    MATCH (r:Report)-[m:MENTIONS]->(:Entity)-[:SAME_AS]-(t) RETURN r, m, 'alias' AS via
+    UNION
+    MATCH (r:Report)-[m:MENTIONS]->(o:Entity {label: 'ORG', key: t.key})
+    WHERE o <> t RETURN r, m, 'name' AS via
+    UNION
+    MATCH (r:Report)-[m:MENTIONS]->(p:Phone)<-[:USES_PHONE]-(t)
+    RETURN r, m, 'phone ' + coalesce(p.name, p.ref) AS via
+    UNION
+    MATCH (r:Report)-[m:MENTIONS]->(p:Person)
+          -[:DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|EMPLOYEE_OF]->(t)
+    RETURN r, m, 'person ' + coalesce(p.name, p.ref) AS via
+  }
+  WITH ref, r, m, via
+  WHERE coalesce(m.review, 'proposed') <> 'rejected'
+    AND coalesce(r.status, 'submitted') <> 'draft'
+  WITH ref, r, min(via) AS via
+  RETURN collect({ref: ref, report: r.id, received: r.received, source_grade: r.source_grade,
+                  info_grade: r.info_grade, via: via}) AS trader_mentions
+}
+CALL () {
+  UNWIND $containers AS ref
+  MATCH (r:Report)-[m:MENTIONS]->(:Entity {id: 'container:' + ref})
+  WHERE coalesce(m.review, 'proposed') <> 'rejected'
+    AND coalesce(r.status, 'submitted') <> 'draft'
+  WITH DISTINCT ref, r
+  RETURN collect({ref: ref, report: r.id, received: r.received, source_grade: r.source_grade,
+                  info_grade: r.info_grade, via: 'number'}) AS container_mentions
+}
+CALL () {
+  UNWIND $refs AS ref
+  MATCH (t:Entity {id: 'trader:' + ref})
+  CALL (t) {
+    MATCH p = (t)-[:USES_PHONE|USES_EMAIL|LOCATED_AT|DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|
+                   EMPLOYEE_OF|ASSOCIATE_OF|RELATIVE_OF|RELATED_TO*1..3]-(o:Trader)
+    WHERE o <> t AND none(n IN nodes(p)[1..-1] WHERE n:Trader OR n:Location OR n:Organisation)
+    RETURN o, p LIMIT $limit
+  }
+  WITH ref, p, coalesce(o.ref, substring(o.id, 7)) AS other
+  OPTIONAL MATCH (s:RiskStat {dimension: 'importer', key: other})
+  WHERE s.n_positive > 0 OR s.n_seized > 0
+  RETURN collect({ref: ref, other: other,
+                  via: [n IN nodes(p)[1..-1] | {kinds: labels(n),
+                                                 name: coalesce(n.name, n.ref, n.id)}],
+                  types: [r IN relationships(p) | type(r)]}) AS paths,
+         collect(DISTINCT CASE WHEN s IS NOT NULL THEN
+                   {ref: other, positives: s.n_positive, seizures: s.n_seized,
+                    last_positive: s.last_positive, last_seized: s.last_seized} END) AS flags
+}
+RETURN st {.*} AS settings, traders, trader_mentions, container_mentions, paths, flags
+"""
 
 UPDATE_SETTINGS = """
 MERGE (s:RiskSettings {id: 'current'})
@@ -225,6 +296,35 @@ MATCH (:Report)-[:MENTIONS]->(t:Trader)
 RETURN DISTINCT coalesce(t.ref, substring(t.id, 7)) AS ref LIMIT $limit
 """
 
+PARTIES_OF_DECLARATIONS = """
+UNWIND $ids AS id
+MATCH (d:Declaration {id: id})-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]->(t:Trader)
+RETURN DISTINCT coalesce(t.ref, substring(t.id, 7)) AS ref
+"""
+
+TRADER_HISTORY_STATS = """
+UNWIND $keys AS k
+MATCH (s:RiskStat {dimension: k[0], key: k[1]})
+RETURN s.dimension AS dimension, s.key AS key, s.n_controls AS n_controls,
+       s.n_positive AS n_positive, s.revenue AS revenue
+"""
+
+# Precomputed ranking (written at training and by the import/control listeners).
+STORE_TRADER_SCORES = """
+UNWIND $rows AS row
+MATCH (t:Entity {id: 'trader:' + row.ref})
+SET t.risk_score = row.score, t.risk_reasons_json = row.reasons,
+    t.risk_exposure = row.exposure, t.risk_model = $model, t.risk_scored_at = $now
+"""
+
+RANKED_TRADERS = """
+MATCH (t:Trader) WHERE t.risk_score IS NOT NULL
+WITH t ORDER BY t.risk_score DESC, t.id LIMIT $limit
+RETURN coalesce(t.ref, substring(t.id, 7)) AS ref, t.name AS name,
+       coalesce(t.aeo, false) AS aeo, t.risk_score AS score, t.risk_exposure AS exposure,
+       t.risk_reasons_json AS reasons
+"""
+
 AEO_TRADERS = """
 MATCH (t:Trader) WHERE t.aeo = true
 OPTIONAL MATCH (w:RiskAeoWatch {trader: t.ref})
@@ -318,6 +418,14 @@ def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
                    str(row["via"] or ""))
 
 
+class PartyContext(NamedTuple):
+    settings: dict[str, Any]
+    traders: dict[str, dict[str, Any]]
+    mentions: dict[tuple[str, str], list[Mention]]
+    links: dict[str, list[PathLink]]
+    flags: dict[str, TraderFlag]
+
+
 class RiskRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -345,6 +453,28 @@ class RiskRepository:
         for row in tx_run(tx, NETWORK_PATHS, refs=sorted(set(refs)), limit=PATHS_PER_TRADER):
             out[row["ref"]].append(path_link(row["other"], row["via"], row["types"]))
         return out
+
+    @staticmethod
+    def party_context(tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
+                      ) -> PartyContext:
+        """Settings and :meth:`traders`, :meth:`mentions`, :meth:`network_links` and
+        :meth:`flags` of a batch in one statement: one round trip per scoring request."""
+        row = tx_run(tx, PARTY_CONTEXT, refs=sorted(set(traders)),
+                     containers=sorted({c for c in containers if c}),
+                     limit=PATHS_PER_TRADER)[0]
+        mentions: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        for r in row["trader_mentions"]:
+            mentions[("trader", r["ref"])].append(_mention("trader", r))
+        for r in row["container_mentions"]:
+            mentions[("container", r["ref"])].append(_mention("container", r))
+        links: dict[str, list[PathLink]] = defaultdict(list)
+        for r in row["paths"]:
+            links[r["ref"]].append(path_link(r["other"], r["via"], r["types"]))
+        flags = {r["ref"]: TraderFlag(int(r["positives"] or 0), int(r["seizures"] or 0),
+                                      r["last_positive"], r["last_seized"])
+                 for r in row["flags"]}
+        return PartyContext(row["settings"] or {}, {r["ref"]: r for r in row["traders"]},
+                            mentions, links, flags)
 
     @staticmethod
     def flags(tx: Any, refs: Iterable[str]) -> dict[str, TraderFlag]:
@@ -459,6 +589,25 @@ class RiskRepository:
 
     def mentioned_traders(self, limit: int = 500) -> list[str]:
         return [r["ref"] for r in self.graph.query(MENTIONED_TRADERS, {"limit": limit})]
+
+    @staticmethod
+    def parties_of(tx: Any, declaration_ids: Iterable[str]) -> list[str]:
+        return [r["ref"] for r in tx_run(tx, PARTIES_OF_DECLARATIONS,
+                                         ids=sorted(set(declaration_ids))) if r["ref"]]
+
+    @staticmethod
+    def trader_history(tx: Any, keys: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+        return tx_run(tx, TRADER_HISTORY_STATS, keys=[list(k) for k in keys])
+
+    @staticmethod
+    def store_trader_scores(tx: Any, rows: Sequence[Mapping[str, Any]], model: str) -> None:
+        tx_run(tx, STORE_TRADER_SCORES, rows=list(rows), model=model, now=utc_now())
+
+    def ranked_traders(self, limit: int) -> list[dict[str, Any]]:
+        rows = self.graph.query(RANKED_TRADERS, {"limit": limit})
+        for r in rows:
+            r["reasons"] = json.loads(r["reasons"] or "[]")
+        return rows
 
     def aeo_traders(self, limit: int = 1000) -> list[dict[str, Any]]:
         return self.graph.query(AEO_TRADERS, {"limit": limit})

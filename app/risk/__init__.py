@@ -29,9 +29,21 @@ nav_item("risk.control", "Record a control result", roles=EXAMINERS, order=67)
 
 
 def on_control_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
-    """Selection record (lane, random) for controls without one, then the aggregates."""
+    """Selection record (lane, random) for controls without one, the aggregates, then the
+    stored scores of the controlled declarations' parties."""
+    from app.risk.service import rescore_traders
+
     record_selections_from_controls(tx, rows)
     record_controls(tx, rows)
+    rescore_traders(tx, declarations=[r.get("declaration") for r in rows])
+
+
+def on_declaration_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
+    """Aggregates, then the stored scores of the batch's parties (new traders get one)."""
+    from app.risk.service import PARTY_ROLES, rescore_traders
+
+    record_declarations(tx, rows)
+    rescore_traders(tx, refs=[r.get(role) for r in rows for role in PARTY_ROLES])
 
 
 def _register_listeners() -> None:
@@ -39,7 +51,7 @@ def _register_listeners() -> None:
         from graph.exchange.listeners import register_batch_listener
     except ImportError:  # the import is optional for the risk engine
         return
-    register_batch_listener("declaration", record_declarations)
+    register_batch_listener("declaration", on_declaration_batch)
     register_batch_listener("control", on_control_batch)
 
 

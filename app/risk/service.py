@@ -47,6 +47,7 @@ from risk.stats import InMemoryHistoryStats, dimension_keys, smoothed
 from risk.valuation import UnitValueStats
 
 PARTY_ROLES = ("importer", "declarant", "exporter")
+OVERALL_KEY = ("overall", "*")
 DEFAULT_SETTINGS = {"acceptable": 0.35, "unacceptable": 0.6, "audit": 0.25,
                     "random_rate": 0.01, "random_lane": "red", "retrain_after": 500}
 MAX_REASONS = 8
@@ -78,7 +79,8 @@ def prior_model() -> RiskModel:
 # -- process-wide caches: reload only when the stored version changes -----------------------
 _lock = threading.Lock()
 _models: dict[str, RiskModel] = {}
-_profiles: dict[str, Any] = {"version": None, "parsed": []}
+_UNLOADED = object()
+_profiles: dict[str, Any] = {"version": _UNLOADED, "parsed": []}
 
 
 def _model(repo: RiskRepository, version: str | None) -> RiskModel:
@@ -103,7 +105,8 @@ def profile_from_node(node: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _active_profiles(repo: RiskRepository, version: Any) -> list[Profile]:
-    if _profiles["version"] != version or version is None:
+    # profiles_version grows on every save; None (nothing saved yet) is a version too
+    if _profiles["version"] is _UNLOADED or _profiles["version"] != version:
         parsed = []
         for node in repo.active_profiles():
             try:
@@ -151,20 +154,13 @@ def _container(decl: Mapping[str, Any]) -> str | None:
 
 
 def _read_context(tx: Any, declarations: Sequence[Mapping[str, Any]]) -> BatchContext:
-    from graph.connection import tx_run
-    from graph.risk import SETTINGS
-
-    rows = tx_run(tx, SETTINGS)
-    settings = rows[0]["settings"] if rows else {}
+    """Two round trips for the whole batch: the aggregates, then the parties' context."""
     stats, values = load_snapshot(tx, declarations)
     parties = {str(d[r]) for d in declarations for r in PARTY_ROLES if d.get(r)}
     containers = {c for d in declarations if (c := _container(d))}
-    traders = RiskRepository.traders(tx, parties)
-    mentions = RiskRepository.mentions(tx, parties, containers)
-    links = RiskRepository.network_links(tx, parties)
-    others = {link.other for ls in links.values() for link in ls}
-    flags = RiskRepository.flags(tx, others) if others else {}
-    return BatchContext(stats, values, traders, mentions, links, flags, settings)
+    party = RiskRepository.party_context(tx, parties, containers)
+    return BatchContext(stats, values, party.traders, party.mentions, party.links, party.flags,
+                        party.settings)
 
 
 def party_mentions(decl: Mapping[str, Any], mentions: Mapping[tuple[str, str], list[Mention]]
@@ -395,6 +391,7 @@ def train_from_graph(graph: Graph, by: str = "system", holdout: float = 0.3,
     repo = RiskRepository(graph)
     version = repo.save_model(model.version, model.to_json(), model.trained, model.n_train,
                               model.n_positive, metrics, by, repo.count_controls())
+    rescore_all_traders(graph)
     return {"version": version, "metrics": metrics,
             "coefficients": dict(zip(model.features, model.coef, strict=True))}
 
@@ -519,7 +516,9 @@ def record_selection(graph: Graph, declaration_id: str, by: str) -> dict[str, An
 
 
 def record_control(graph: Graph, control: Mapping[str, Any], by: str) -> str:
-    return RiskRepository(graph).save_control(control, by)
+    control_id = RiskRepository(graph).save_control(control, by)
+    graph.write(rescore_traders, (), [control["declaration"]])
+    return control_id
 
 
 def _bucket() -> dict[str, Any]:
@@ -583,16 +582,39 @@ def _stats_snapshot(rows: list[dict[str, Any]]) -> tuple[StatsSnapshot, dict[str
     return StatsSnapshot(counts, {}), keys
 
 
-def high_risk_traders(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
-    """Traders ranked by the model's trader-level indicators (history, intelligence, network)."""
+def _model_in(tx: Any) -> RiskModel:
+    """The active model read inside a transaction (listeners have no other session)."""
+    from graph.connection import tx_run
+    from graph.risk import GET_MODEL, SETTINGS
+
+    rows = tx_run(tx, SETTINGS)
+    version = (rows[0]["settings"] if rows else {}).get("model_version")
+    if not version:
+        return prior_model()
+    model = _models.get(version)
+    if model is None:
+        found = tx_run(tx, GET_MODEL, version=version)
+        if not found:
+            return prior_model()
+        model = RiskModel.from_json(found[0]["json"])
+        with _lock:
+            _models.clear()
+            _models[version] = model
+    return model
+
+
+def rank_traders(tx: Any, model: RiskModel, refs: Iterable[str]) -> list[dict[str, Any]]:
+    """Trader-level score and reasons (history, intelligence, network, AEO) of ``refs``."""
     from risk.intel import describe
 
-    model = _active_model(graph)
-    repo = RiskRepository(graph)
-    stats, keys = _stats_snapshot(repo.trader_stats())
+    candidates = sorted({str(r) for r in refs if r})
+    if not candidates:
+        return []
+    keys = [list(OVERALL_KEY)] + [[role, ref] for ref in candidates for role in PARTY_ROLES]
+    stats, found = _stats_snapshot(RiskRepository.trader_history(tx, keys))
     history: dict[str, list[tuple[float, str, str]]] = {}
     for role in PARTY_ROLES:
-        for key in keys.get(role, []):
+        for key in found.get(role, []):
             sm = smoothed(stats, role, key)
             c = sm.counts
             detail = (f"As {role}: {c.n_positive} of {c.n_controls} controls positive "
@@ -605,29 +627,19 @@ def high_risk_traders(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
                                      "importer_revenue",
                                      f"Smoothed revenue {sm.revenue_per_control:,.0f} EUR "
                                      "per control"))
-    first = sorted(history, key=lambda k: -sum(c for c, _, _ in history[k]))[: limit * 3]
-    candidates = sorted(set(first) | set(repo.mentioned_traders()))
+    party = RiskRepository.party_context(tx, candidates)
     today = date.today().isoformat()
-
-    def work(tx: Any) -> tuple[dict, dict, dict, dict]:
-        links = RiskRepository.network_links(tx, candidates)
-        others = {link.other for ls in links.values() for link in ls}
-        return (RiskRepository.traders(tx, candidates),
-                RiskRepository.mentions(tx, candidates), links,
-                RiskRepository.flags(tx, others) if others else {})
-
-    info, mentions, links, flags = graph.read(work)
     ranked = []
     for ref in candidates:
         parts = list(history.get(ref, []))
-        weight, detail = describe(mentions.get(("trader", ref), []), today)
+        weight, detail = describe(party.mentions.get(("trader", ref), []), today)
         parts.append((_contribution(model, "intelligence", math.log1p(weight)), "intelligence",
                       detail))
         exposure, why = exposure_from_links(
-            [link for link in links.get(ref, []) if link.other != ref], flags)
+            [link for link in party.links.get(ref, []) if link.other != ref], party.flags)
         parts.append((_contribution(model, "network_exposure", exposure), "network_exposure",
                       why))
-        trader = info.get(ref, {})
+        trader = party.traders.get(ref, {})
         if trader.get("aeo"):
             parts.append((_contribution(model, "aeo", 1.0), "aeo",
                           "Authorised Economic Operator"))
@@ -640,7 +652,47 @@ def high_risk_traders(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
                        "reasons": reasons or [{"indicator": "history", "contribution": 0.0,
                                                "detail": "No indicator above average"}]})
     ranked.sort(key=lambda r: (-r["score"], r["id"]))
-    return ranked[:limit]
+    return ranked
+
+
+def store_trader_scores(tx: Any, model: RiskModel, refs: Iterable[str]) -> int:
+    """Rank ``refs`` and keep score and reasons on their trader nodes."""
+    ranked = rank_traders(tx, model, refs)
+    rows = [{"ref": r["id"], "score": r["score"], "exposure": r["network_exposure"],
+             "reasons": json.dumps(r["reasons"])} for r in ranked]
+    if rows:
+        RiskRepository.store_trader_scores(tx, rows, model.version)
+    return len(rows)
+
+
+def rescore_traders(tx: Any, refs: Iterable[str] = (), declarations: Iterable[str] = ()
+                    ) -> int:
+    """Batch listener step: refresh the stored scores of the parties a batch touched."""
+    parties = {str(r) for r in refs if r}
+    ids = [str(d) for d in declarations if d]
+    if ids:
+        parties.update(RiskRepository.parties_of(tx, ids))
+    if not parties:
+        return 0
+    model = _model_in(tx)
+    return sum(store_trader_scores(tx, model, chunk) for chunk in _chunked(sorted(parties)))
+
+
+def rescore_all_traders(graph: Graph) -> int:
+    """Score every trader with the active model (after training), 500 per transaction."""
+    refs = sorted(r["ref"] for r in graph.query(ALL_TRADERS) if r["ref"])
+    model = _active_model(graph)
+    return sum(graph.write(lambda tx, c=chunk: store_trader_scores(tx, model, c))
+               for chunk in _chunked(refs))
+
+
+def high_risk_traders(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
+    """Traders ranked by their stored scores (written at training and on each import batch
+    or control), highest first: a page read, not a ranking of every trader."""
+    return [{"id": r["ref"], "entity_id": f"trader:{r['ref']}", "name": r["name"],
+             "aeo": bool(r["aeo"]), "score": r["score"],
+             "network_exposure": r["exposure"] or 0.0, "reasons": r["reasons"]}
+            for r in RiskRepository(graph).ranked_traders(limit)]
 
 
 def high_risk_commodities(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
