@@ -11,16 +11,15 @@ pytestmark = pytest.mark.e2e
 
 
 def test_phone_to_seized_trader_and_save_the_chart_to_a_case(
-    page, live_server, make_user, make_unit, graph
+    page, live_server, make_user, make_unit, graph, app
 ):
+    from app.cases.service import open_case
+
     seed_network(graph, make_unit)
-    make_user("inv@customs.example", role="investigator", unit="HQ")
-    # The cases feature may not exist yet: a case is a node the explorer can attach to.
-    graph.query(
-        "MERGE (c:Case {id: 'CASE-7'}) SET c.title = 'Baltic Star ring', c.status = 'open',"
-        " c.unit = 'HQ'",
-        write=True,
-    )
+    investigator = make_user("inv@customs.example", role="investigator", unit="HQ")
+    make_user("officer@customs.example", role="analyst", unit="HQ")
+    with app.test_request_context():
+        case_id = open_case(graph, investigator, title="Baltic Star ring", kind="investigation")
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -60,12 +59,26 @@ def test_phone_to_seized_trader_and_save_the_chart_to_a_case(
     assert graphml.value.suggested_filename == "network.graphml"
 
     page.get_by_label("Title", exact=True).fill("Phone to Baltic Star")
-    page.get_by_label("Case", exact=True).select_option("CASE-7")
+    page.get_by_label("Case", exact=True).select_option(case_id)
     page.get_by_role("button", name="Save chart").click()
-    expect(status).to_contain_text("Chart saved to case CASE-7")
+    expect(status).to_contain_text(f"Chart saved to case {case_id}")
     saved = graph.query(
-        "MATCH (:Case {id: 'CASE-7'})-[:HAS_CHART]->(c:Chart) RETURN c.title AS title,"
-        " c.node_count AS n"
+        "MATCH (:Case {id: $case})-[:HAS_CHART]->(c:Chart) RETURN c.title AS title,"
+        " c.node_count AS n",
+        {"case": case_id},
     )
     assert saved and saved[0]["title"] == "Phone to Baltic Star" and saved[0]["n"] >= 5
     assert problems == [], problems
+
+    # Then the investigator tasks a colleague on the case.
+    page.goto(f"{live_server}/cases/{case_id}")
+    page.get_by_label("Task", exact=True).fill("Check the next Baltic Star container")
+    page.get_by_label("Officer", exact=True).select_option("officer@customs.example")
+    page.get_by_role("button", name="Assign task").click()
+    expect(page.locator("#case-tasks")).to_contain_text("Check the next Baltic Star container")
+    tasks = graph.query(
+        "MATCH (t:Task)--(:Case {id: $case}) MATCH (t)--(u:User {email: 'officer@customs.example'})"
+        " RETURN t.title AS title",
+        {"case": case_id},
+    )
+    assert [t["title"] for t in tasks] == ["Check the next Baltic Star container"]
