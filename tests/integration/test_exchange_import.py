@@ -123,6 +123,9 @@ def dump(graph, *, volatile: bool = False) -> list:
     )
 
     def clean(props: dict) -> dict:
+        # Trader scores are the risk engine's derived cache, refreshed by every import
+        # batch; they are not register data.
+        props = {k: v for k, v in props.items() if not k.startswith("risk_")}
         if volatile:
             return props
         return {k: v for k, v in props.items() if k not in ("created_at",)}
