@@ -75,7 +75,7 @@ class TestConfig(Config):
     """Tests point NEO4J_URI at the throwaway Neo4j that the test session starts."""
 
     TESTING = True
-    SECRET_KEY = "test-only-key"  # noqa: S105 - never used outside the test suite
+    SECRET_KEY = secrets.token_hex(32)  # a fresh key for each test process
     # Many sign-ins come from one address in a test run; limit tests set their own values.
     RATELIMIT_LOGIN = "10000 per minute"
     TOTP_REQUIRED_ROLES = ""  # the second-factor tests switch it on

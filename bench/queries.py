@@ -18,6 +18,7 @@ import json
 import os
 import random
 import re
+import secrets
 import socket
 import subprocess
 import threading
@@ -53,7 +54,8 @@ SHARES = {
 # The viewer of the graph benchmarks: an analyst at HQ (sees open reports, not the
 # restricted ones of the regional unit, so the need-to-know predicates do real work).
 VIEWER = {"id": "bench-viewer", "unit": "HQ", "role": "analyst"}
-PASSWORD = "Bench-load-correct-horse-2026!"  # noqa: S105 - throwaway accounts on loopback
+# Throwaway accounts on a loopback server: a new password every run.
+PASSWORD = "Bench-" + secrets.token_urlsafe(18)
 
 # -- Cypher: bulk load ---------------------------------------------------------------------
 
