@@ -55,7 +55,7 @@ SHARES = {
 # restricted ones of the regional unit, so the need-to-know predicates do real work).
 VIEWER = {"id": "bench-viewer", "unit": "HQ", "role": "analyst"}
 # Throwaway accounts on a loopback server: a new password every run.
-PASSWORD = "Bench-" + secrets.token_urlsafe(18)
+PASSWORD = secrets.token_urlsafe(24)
 
 # -- Cypher: bulk load ---------------------------------------------------------------------
 

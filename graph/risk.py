@@ -31,9 +31,9 @@ RETURN ref, t.name AS name, coalesce(t.aeo, false) AS aeo, t.registered AS regis
        coalesce(t.watchlist, false) AS watchlist, cases
 """
 
-MENTIONS_OF_TRADERS = """
-UNWIND $refs AS ref
-MATCH (t:Entity {id: 'trader:' + ref})
+# Reports that name a trader `t`: directly, through a merged alias, by its name key, or
+# through its phone or a person who runs it. Scoring and training share this one copy.
+REPORTS_NAMING_TRADER = """
 CALL (t) {
   MATCH (r:Report)-[m:MENTIONS]->(t) RETURN r, m, 'id' AS via
   UNION
@@ -48,12 +48,21 @@ CALL (t) {
   MATCH (r:Report)-[m:MENTIONS]->(p:Person)-[:DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|EMPLOYEE_OF]->(t)
   RETURN r, m, 'person ' + coalesce(p.name, p.ref) AS via
 }
-WITH ref, r, m, via
+"""
+
+MENTIONS_OF_TRADERS = (
+    """
+UNWIND $refs AS ref
+MATCH (t:Entity {id: 'trader:' + ref})
+"""
+    + REPORTS_NAMING_TRADER
+    + """WITH ref, r, m, via
 WHERE coalesce(m.review, 'proposed') <> 'rejected' AND coalesce(r.status, 'submitted') <> 'draft'
 WITH ref, r, min(via) AS via
 RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_grade,
        r.info_grade AS info_grade, via
 """
+)
 
 MENTIONS_OF_CONTAINERS = """
 UNWIND $refs AS ref
@@ -91,7 +100,8 @@ SETTINGS = "MATCH (s:RiskSettings {id: 'current'}) RETURN s {.*} AS settings"
 # Everything scoring needs about the parties of a batch, in one round trip: settings,
 # register data, reports naming them or their containers, paths to other traders with
 # those traders' flags. Same reads as TRADERS, MENTIONS_*, NETWORK_PATHS and FLAGS.
-PARTY_CONTEXT = """
+PARTY_CONTEXT = (
+    """
 OPTIONAL MATCH (st:RiskSettings {id: 'current'})
 CALL () {
   UNWIND $refs AS ref
@@ -105,22 +115,9 @@ CALL () {
 CALL () {
   UNWIND $refs AS ref
   MATCH (t:Entity {id: 'trader:' + ref})
-  CALL (t) {
-    MATCH (r:Report)-[m:MENTIONS]->(t) RETURN r, m, 'id' AS via
-    UNION
-    MATCH (r:Report)-[m:MENTIONS]->(:Entity)-[:SAME_AS]-(t) RETURN r, m, 'alias' AS via
-    UNION
-    MATCH (r:Report)-[m:MENTIONS]->(o:Entity {label: 'ORG', key: t.key})
-    WHERE o <> t RETURN r, m, 'name' AS via
-    UNION
-    MATCH (r:Report)-[m:MENTIONS]->(p:Phone)<-[:USES_PHONE]-(t)
-    RETURN r, m, 'phone ' + coalesce(p.name, p.ref) AS via
-    UNION
-    MATCH (r:Report)-[m:MENTIONS]->(p:Person)
-          -[:DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|EMPLOYEE_OF]->(t)
-    RETURN r, m, 'person ' + coalesce(p.name, p.ref) AS via
-  }
-  WITH ref, r, m, via
+"""
+    + REPORTS_NAMING_TRADER
+    + """  WITH ref, r, m, via
   WHERE coalesce(m.review, 'proposed') <> 'rejected'
     AND coalesce(r.status, 'submitted') <> 'draft'
   WITH ref, r, min(via) AS via
@@ -158,6 +155,7 @@ CALL () {
 }
 RETURN st {.*} AS settings, traders, trader_mentions, container_mentions, paths, flags
 """
+)
 
 UPDATE_SETTINGS = """
 MERGE (s:RiskSettings {id: 'current'})
@@ -387,11 +385,22 @@ RETURN g.id AS id
 """
 
 
-ROLE_OF_TYPE = {"DIRECTOR_OF": "director", "OWNER_OF": "shareholder",
-                "SHAREHOLDER_OF": "shareholder", "EMPLOYEE_OF": "employee",
-                "ASSOCIATE_OF": "relation", "RELATIVE_OF": "relation", "RELATED_TO": "relation"}
-KIND_OF_LABEL = {"Phone": "phone", "Email": "email", "Address": "address",
-                 "Document": "document", "Vehicle": "vehicle"}
+ROLE_OF_TYPE = {
+    "DIRECTOR_OF": "director",
+    "OWNER_OF": "shareholder",
+    "SHAREHOLDER_OF": "shareholder",
+    "EMPLOYEE_OF": "employee",
+    "ASSOCIATE_OF": "relation",
+    "RELATIVE_OF": "relation",
+    "RELATED_TO": "relation",
+}
+KIND_OF_LABEL = {
+    "Phone": "phone",
+    "Email": "email",
+    "Address": "address",
+    "Document": "document",
+    "Vehicle": "vehicle",
+}
 
 
 def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]) -> PathLink:
@@ -404,8 +413,10 @@ def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]
         name = str(node.get("name") or "?")
         kind = next((KIND_OF_LABEL[k] for k in kinds if k in KIND_OF_LABEL), None)
         if kind is None:  # a person: named by the role it plays
-            roles = [ROLE_OF_TYPE.get(types[i], "relation"), ROLE_OF_TYPE.get(types[i + 1],
-                                                                          "relation")]
+            roles = [
+                ROLE_OF_TYPE.get(types[i], "relation"),
+                ROLE_OF_TYPE.get(types[i + 1], "relation"),
+            ]
             kind = min(roles, key=lambda r: LINK_WEIGHT.get(r, 0.3))
         parts.append((kind, f"{kind} {name}"))
     weakest = min(parts, key=lambda p: LINK_WEIGHT.get(p[0], 0.3))[0]
@@ -413,9 +424,15 @@ def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]
 
 
 def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
-    return Mention(str(row["report"]), kind, str(row["ref"]), day(row["received"]),
-                   str(row["source_grade"] or "F"), str(row["info_grade"] or "6"),
-                   str(row["via"] or ""))
+    return Mention(
+        str(row["report"]),
+        kind,
+        str(row["ref"]),
+        day(row["received"]),
+        str(row["source_grade"] or "F"),
+        str(row["info_grade"] or "6"),
+        str(row["via"] or ""),
+    )
 
 
 class PartyContext(NamedTuple):
@@ -436,8 +453,9 @@ class RiskRepository:
         return {r["ref"]: r for r in tx_run(tx, TRADERS, refs=sorted(set(refs)))}
 
     @staticmethod
-    def mentions(tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
-                 ) -> dict[tuple[str, str], list[Mention]]:
+    def mentions(
+        tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
+    ) -> dict[tuple[str, str], list[Mention]]:
         out: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for row in tx_run(tx, MENTIONS_OF_TRADERS, refs=sorted(set(traders))):
             out[("trader", row["ref"])].append(_mention("trader", row))
@@ -455,13 +473,18 @@ class RiskRepository:
         return out
 
     @staticmethod
-    def party_context(tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
-                      ) -> PartyContext:
+    def party_context(
+        tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
+    ) -> PartyContext:
         """Settings and :meth:`traders`, :meth:`mentions`, :meth:`network_links` and
         :meth:`flags` of a batch in one statement: one round trip per scoring request."""
-        row = tx_run(tx, PARTY_CONTEXT, refs=sorted(set(traders)),
-                     containers=sorted({c for c in containers if c}),
-                     limit=PATHS_PER_TRADER)[0]
+        row = tx_run(
+            tx,
+            PARTY_CONTEXT,
+            refs=sorted(set(traders)),
+            containers=sorted({c for c in containers if c}),
+            limit=PATHS_PER_TRADER,
+        )[0]
         mentions: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for r in row["trader_mentions"]:
             mentions[("trader", r["ref"])].append(_mention("trader", r))
@@ -470,17 +493,28 @@ class RiskRepository:
         links: dict[str, list[PathLink]] = defaultdict(list)
         for r in row["paths"]:
             links[r["ref"]].append(path_link(r["other"], r["via"], r["types"]))
-        flags = {r["ref"]: TraderFlag(int(r["positives"] or 0), int(r["seizures"] or 0),
-                                      r["last_positive"], r["last_seized"])
-                 for r in row["flags"]}
-        return PartyContext(row["settings"] or {}, {r["ref"]: r for r in row["traders"]},
-                            mentions, links, flags)
+        flags = {
+            r["ref"]: TraderFlag(
+                int(r["positives"] or 0),
+                int(r["seizures"] or 0),
+                r["last_positive"],
+                r["last_seized"],
+            )
+            for r in row["flags"]
+        }
+        return PartyContext(
+            row["settings"] or {}, {r["ref"]: r for r in row["traders"]}, mentions, links, flags
+        )
 
     @staticmethod
     def flags(tx: Any, refs: Iterable[str]) -> dict[str, TraderFlag]:
         return {
-            r["ref"]: TraderFlag(int(r["positives"] or 0), int(r["seizures"] or 0),
-                                 r["last_positive"], r["last_seized"])
+            r["ref"]: TraderFlag(
+                int(r["positives"] or 0),
+                int(r["seizures"] or 0),
+                r["last_positive"],
+                r["last_seized"],
+            )
             for r in tx_run(tx, FLAGS, refs=sorted(set(refs)))
         }
 
@@ -493,16 +527,37 @@ class RiskRepository:
         return rows[0]["settings"] if rows else {}
 
     def update_settings(self, changes: Mapping[str, Any], by: str) -> dict[str, Any]:
-        rows = self.graph.query(UPDATE_SETTINGS, {"changes": dict(changes), "now": utc_now(),
-                                                  "by": by}, write=True)
+        rows = self.graph.query(
+            UPDATE_SETTINGS, {"changes": dict(changes), "now": utc_now(), "by": by}, write=True
+        )
         return rows[0]["settings"]
 
-    def save_model(self, version: str, model_json: str, trained: str, n_train: int,
-                   n_positive: int, metrics: Mapping[str, Any], by: str, controls: int) -> str:
-        rows = self.graph.query(SAVE_MODEL, {
-            "version": version, "json": model_json, "trained": trained, "n_train": n_train,
-            "n_positive": n_positive, "metrics": json.dumps(metrics), "by": by,
-            "now": utc_now(), "controls": controls}, write=True)
+    def save_model(
+        self,
+        version: str,
+        model_json: str,
+        trained: str,
+        n_train: int,
+        n_positive: int,
+        metrics: Mapping[str, Any],
+        by: str,
+        controls: int,
+    ) -> str:
+        rows = self.graph.query(
+            SAVE_MODEL,
+            {
+                "version": version,
+                "json": model_json,
+                "trained": trained,
+                "n_train": n_train,
+                "n_positive": n_positive,
+                "metrics": json.dumps(metrics),
+                "by": by,
+                "now": utc_now(),
+                "controls": controls,
+            },
+            write=True,
+        )
         return rows[0]["version"]
 
     def model_json(self, version: str) -> str:
@@ -534,13 +589,31 @@ class RiskRepository:
         found = {r["id"] for r in self.graph.query(EXISTING_REPORTS, {"ids": list(ids)})}
         return [i for i in ids if i not in found]
 
-    def save_profile(self, profile_id: str, props: Mapping[str, Any], reports: Sequence[str],
-                     change: str, by: str, expected: int | None = None) -> int | None:
+    def save_profile(
+        self,
+        profile_id: str,
+        props: Mapping[str, Any],
+        reports: Sequence[str],
+        change: str,
+        by: str,
+        expected: int | None = None,
+    ) -> int | None:
         """Write the profile and a history entry; None when ``expected`` version is stale."""
         snapshot = json.dumps({**props, "reports": list(reports)}, sort_keys=True, default=str)
-        rows = self.graph.query(SAVE_PROFILE, {
-            "id": profile_id, "props": dict(props), "reports": list(reports), "change": change,
-            "by": by, "now": utc_now(), "expected": expected, "snapshot": snapshot}, write=True)
+        rows = self.graph.query(
+            SAVE_PROFILE,
+            {
+                "id": profile_id,
+                "props": dict(props),
+                "reports": list(reports),
+                "change": change,
+                "by": by,
+                "now": utc_now(),
+                "expected": expected,
+                "snapshot": snapshot,
+            },
+            write=True,
+        )
         return rows[0]["version"] if rows else None
 
     # -- selections, controls, feedback ---------------------------------------------------------
@@ -551,24 +624,36 @@ class RiskRepository:
     def recent_declarations(self, limit: int) -> list[dict[str, Any]]:
         return self.graph.query(RECENT_DECLARATIONS, {"limit": limit})
 
-    def save_selection(self, declaration_id: str, props: Mapping[str, Any], by: str
-                       ) -> dict[str, Any]:
-        rows = self.graph.query(SAVE_SELECTION, {"declaration": declaration_id,
-                                                 "props": dict(props), "by": by,
-                                                 "now": utc_now()}, write=True)
+    def save_selection(
+        self, declaration_id: str, props: Mapping[str, Any], by: str
+    ) -> dict[str, Any]:
+        rows = self.graph.query(
+            SAVE_SELECTION,
+            {"declaration": declaration_id, "props": dict(props), "by": by, "now": utc_now()},
+            write=True,
+        )
         if not rows:
             raise NotFound(f"no declaration {declaration_id}")
         return rows[0]["selection"]
 
     def save_control(self, control: Mapping[str, Any], by: str) -> str:
         """Store one control, its selection record if none exists, and update aggregates."""
+
         def work(tx: Any) -> str:
-            rows = tx_run(tx, SAVE_CONTROL, declaration=control["declaration"],
-                          id=f"{control['declaration']}/{control['date']}",
-                          date=control["date"], lane=control["lane"], result=control["result"],
-                          finding=control.get("finding"), revenue=control["revenue"],
-                          seized_json=json.dumps(control.get("seized") or []), by=by,
-                          now=utc_now())
+            rows = tx_run(
+                tx,
+                SAVE_CONTROL,
+                declaration=control["declaration"],
+                id=f"{control['declaration']}/{control['date']}",
+                date=control["date"],
+                lane=control["lane"],
+                result=control["result"],
+                finding=control.get("finding"),
+                revenue=control["revenue"],
+                seized_json=json.dumps(control.get("seized") or []),
+                by=by,
+                now=utc_now(),
+            )
             if not rows:
                 raise NotFound(f"no declaration {control['declaration']}")
             record_selections_from_controls(tx, [control])
@@ -592,8 +677,11 @@ class RiskRepository:
 
     @staticmethod
     def parties_of(tx: Any, declaration_ids: Iterable[str]) -> list[str]:
-        return [r["ref"] for r in tx_run(tx, PARTIES_OF_DECLARATIONS,
-                                         ids=sorted(set(declaration_ids))) if r["ref"]]
+        return [
+            r["ref"]
+            for r in tx_run(tx, PARTIES_OF_DECLARATIONS, ids=sorted(set(declaration_ids)))
+            if r["ref"]
+        ]
 
     @staticmethod
     def trader_history(tx: Any, keys: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
@@ -613,18 +701,29 @@ class RiskRepository:
         return self.graph.query(AEO_TRADERS, {"limit": limit})
 
     def acknowledge_aeo(self, ref: str, exposure: float, by: str) -> None:
-        self.graph.query(ACK_AEO, {"ref": ref, "exposure": exposure, "by": by, "now": utc_now()},
-                         write=True)
+        self.graph.query(
+            ACK_AEO, {"ref": ref, "exposure": exposure, "by": by, "now": utc_now()}, write=True
+        )
 
     def source_outcomes(self) -> list[dict[str, Any]]:
         return self.graph.query(SOURCE_OUTCOMES)
 
     def save_regrade(self, suggestion: Mapping[str, Any], decision: str, by: str) -> str:
-        rows = self.graph.query(SAVE_REGRADE, {
-            "id": f"{suggestion['source']}/{utc_now()}", "source": suggestion["source"],
-            "current": suggestion.get("current"), "suggested": suggestion["suggested"],
-            "tested": suggestion["tested"], "confirmed": suggestion["confirmed"],
-            "decision": decision, "by": by, "now": utc_now()}, write=True)
+        rows = self.graph.query(
+            SAVE_REGRADE,
+            {
+                "id": f"{suggestion['source']}/{utc_now()}",
+                "source": suggestion["source"],
+                "current": suggestion.get("current"),
+                "suggested": suggestion["suggested"],
+                "tested": suggestion["tested"],
+                "confirmed": suggestion["confirmed"],
+                "decision": decision,
+                "by": by,
+                "now": utc_now(),
+            },
+            write=True,
+        )
         if not rows:
             raise NotFound(f"no source {suggestion['source']}")
         return rows[0]["id"]
@@ -633,11 +732,16 @@ class RiskRepository:
 def record_selections_from_controls(tx: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """Batch listener: a control without a selection record selects by its own lane."""
     params = [
-        {"declaration": str(r["declaration"]), "lane": r.get("lane"),
-         "profiles": [str(p) for p in r.get("profiles")
-                      or (r.get("extra") or {}).get("profiles") or []],
-         "random": _flag(r.get("random"), (r.get("extra") or {}).get("random"))}
-        for r in rows if r.get("declaration")
+        {
+            "declaration": str(r["declaration"]),
+            "lane": r.get("lane"),
+            "profiles": [
+                str(p) for p in r.get("profiles") or (r.get("extra") or {}).get("profiles") or []
+            ],
+            "random": _flag(r.get("random"), (r.get("extra") or {}).get("random")),
+        }
+        for r in rows
+        if r.get("declaration")
     ]
     if params:
         tx_run(tx, SELECTION_FROM_CONTROLS, rows=params, now=utc_now())

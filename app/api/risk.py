@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import jsonify, request
@@ -30,6 +32,23 @@ def _forbidden(exc: Exception):
     return error_response(403, "Forbidden", str(exc))
 
 
+def allowed(roles: frozenset[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Refuse with 403 unless the token's user has one of ``roles`` (checked in the service)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                service.authorize(api_user(), roles)
+            except service.RiskForbidden as exc:
+                return _forbidden(exc)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
 def _limit(default: int = 50) -> int | None:
     raw = request.args.get("limit", str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
@@ -42,15 +61,17 @@ def _limit(default: int = 50) -> int | None:
 def score_declarations():
     body = _json_body()
     if not isinstance(body, dict):
-        return error_response(400, "Bad request", "Send one declaration object or "
-                              '{"declarations": [...]} as JSON.')
+        return error_response(
+            400, "Bad request", 'Send one declaration object or {"declarations": [...]} as JSON.'
+        )
     batch = "declarations" in body and body.get("kind") is None
     raw = body["declarations"] if batch else [body]
     if not isinstance(raw, list) or not raw:
         return error_response(400, "Bad request", "declarations: a non-empty list")
     if len(raw) > MAX_BATCH:
-        return error_response(413, "Too many declarations",
-                              f"at most {MAX_BATCH} declarations per request")
+        return error_response(
+            413, "Too many declarations", f"at most {MAX_BATCH} declarations per request"
+        )
     cleaned, problems = [], []
     for index, item in enumerate(raw):
         decl, errors = validate_declaration(item)
@@ -75,18 +96,18 @@ def select_declaration(declaration_id: str):
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
-    audit("risk.select", declaration_id, {"lane": selection["lane"],
-                                          "profiles": selection["profiles"]})
+    audit(
+        "risk.select",
+        declaration_id,
+        {"lane": selection["lane"], "profiles": selection["profiles"]},
+    )
     return jsonify(selection), 201
 
 
 @bp.post("/controls")
 @token_required
+@allowed(service.EXAMINE_ROLES)
 def record_control():
-    try:
-        service.authorize(api_user(), service.EXAMINE_ROLES)
-    except service.RiskForbidden as exc:
-        return _forbidden(exc)
     control, errors = validate_control(_json_body())
     if errors:
         return error_response(422, "Invalid control", errors)
@@ -100,37 +121,28 @@ def record_control():
 
 @bp.get("/risk/traders")
 @token_required
+@allowed(service.READ_ROLES)
 def risk_traders():
     limit = _limit()
     if limit is None:
         return error_response(400, "Bad request", "limit: an integer from 1 to 1000")
-    try:
-        service.authorize(api_user(), service.READ_ROLES)
-    except service.RiskForbidden as exc:
-        return _forbidden(exc)
     return jsonify({"traders": service.high_risk_traders(get_graph(), limit)})
 
 
 @bp.get("/risk/commodities")
 @token_required
+@allowed(service.READ_ROLES)
 def risk_commodities():
     limit = _limit()
     if limit is None:
         return error_response(400, "Bad request", "limit: an integer from 1 to 1000")
-    try:
-        service.authorize(api_user(), service.READ_ROLES)
-    except service.RiskForbidden as exc:
-        return _forbidden(exc)
     return jsonify({"commodities": service.high_risk_commodities(get_graph(), limit)})
 
 
 @bp.get("/risk/profiles")
 @token_required
+@allowed(service.READ_ROLES)
 def list_profiles():
-    try:
-        service.authorize(api_user(), service.READ_ROLES)
-    except service.RiskForbidden as exc:
-        return _forbidden(exc)
     return jsonify({"profiles": service.list_profiles(get_graph())})
 
 
@@ -155,9 +167,13 @@ def save_profile():
     try:
         service.authorize(api_user(), service.EDIT_ROLES)
         expected = body.pop("expected_version", None)
-        saved = service.save_profile(get_graph(), body, api_user().email,
-                                     change=str(body.pop("change", "saved"))[:200],
-                                     expected=expected if isinstance(expected, int) else None)
+        saved = service.save_profile(
+            get_graph(),
+            body,
+            api_user().email,
+            change=str(body.pop("change", "saved"))[:200],
+            expected=expected if isinstance(expected, int) else None,
+        )
     except service.RiskForbidden as exc:
         return _forbidden(exc)
     except service.RiskError as exc:
@@ -197,13 +213,22 @@ def put_thresholds():
         graph = get_graph()
         current = service.current_settings(graph)
         if body.get("red_share") is not None:
-            t = service.thresholds_for_capacity(graph, _share(body, "red_share"),
-                                                _share(body, "yellow_share"),
-                                                _share(body, "audit_share"))
-            body = {**body, "acceptable": t.acceptable, "unacceptable": t.unacceptable,
-                    "audit": t.audit}
-        values = {k: body.get(k, current.get(k)) for k in
-                  ("acceptable", "unacceptable", "audit", "random_rate", "random_lane")}
+            t = service.thresholds_for_capacity(
+                graph,
+                _share(body, "red_share"),
+                _share(body, "yellow_share"),
+                _share(body, "audit_share"),
+            )
+            body = {
+                **body,
+                "acceptable": t.acceptable,
+                "unacceptable": t.unacceptable,
+                "audit": t.audit,
+            }
+        values = {
+            k: body.get(k, current.get(k))
+            for k in ("acceptable", "unacceptable", "audit", "random_rate", "random_lane")
+        }
         for key in ("acceptable", "unacceptable", "random_rate"):
             values[key] = _number(values[key], key)
         if values["audit"] is not None:
@@ -229,31 +254,22 @@ def _share(body: dict, name: str) -> float:
 
 @bp.get("/risk/effectiveness")
 @token_required
+@allowed(service.READ_ROLES)
 def get_effectiveness():
-    try:
-        service.authorize(api_user(), service.READ_ROLES)
-    except service.RiskForbidden as exc:
-        return _forbidden(exc)
     return jsonify(service.effectiveness(get_graph()))
 
 
 @bp.get("/risk/aeo")
 @token_required
+@allowed(service.READ_ROLES)
 def get_aeo():
-    try:
-        service.authorize(api_user(), service.READ_ROLES)
-    except service.RiskForbidden as exc:
-        return _forbidden(exc)
     return jsonify({"traders": service.aeo_monitoring(get_graph())})
 
 
 @bp.get("/risk/sources/regrade")
 @token_required
+@allowed(service.REGRADE_ROLES)
 def get_regrades():
-    try:
-        service.authorize(api_user(), service.REGRADE_ROLES)
-    except service.RiskForbidden as exc:
-        return _forbidden(exc)
     audit("risk.regrade.read", "sources")
     return jsonify({"suggestions": service.regrade_suggestions(get_graph())})
 
@@ -293,87 +309,183 @@ _RESULT = {
     "type": "object",
     "required": ["id", "score", "lane", "reasons"],
     "properties": {
-        "id": {"type": "string"}, "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "id": {"type": "string"},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
         "lane": {"enum": ["green", "yellow", "red", "blue"]},
         "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/RiskReason"}},
-        "model_version": {"type": "string"}, "random": {"type": "boolean"},
+        "model_version": {"type": "string"},
+        "random": {"type": "boolean"},
         "profiles": {"type": "array", "items": {"type": "string"}},
     },
 }
 _JSON = {"application/json": {"schema": {"type": "object"}}}
 
 
-def _op(summary: str, op_id: str, codes: tuple[int, ...], body: bool = False,
-        schema: dict | None = None) -> dict[str, Any]:
+def _op(
+    summary: str, op_id: str, codes: tuple[int, ...], body: bool = False, schema: dict | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "summary": summary, "operationId": op_id,
-        "responses": {"200": {"description": "OK", "content": {
-            "application/json": {"schema": schema or {"type": "object"}}}},
-            **error_responses(*codes)},
+        "summary": summary,
+        "operationId": op_id,
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {"application/json": {"schema": schema or {"type": "object"}}},
+            },
+            **error_responses(*codes),
+        },
     }
     if body:
         out["requestBody"] = {"required": True, "content": _JSON}
     return out
 
 
-_LIMIT = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                      "maximum": 1000}}]
+_LIMIT = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
+]
 register(
     {
-        "/declarations/score": {"post": _op(
-            "Score one declaration or {declarations: [...]} (stores nothing)",
-            "scoreDeclarations", (400, 401, 413, 422), True,
-            {"oneOf": [{"$ref": "#/components/schemas/RiskResult"},
-                       {"type": "object", "properties": {"results": {
-                           "type": "array",
-                           "items": {"$ref": "#/components/schemas/RiskResult"}}}}]})},
-        "/declarations/{declaration_id}/selection": {"post": {
-            **_op("Record the selection of a stored declaration", "selectDeclaration",
-                  (401, 403, 404)),
-            "parameters": [{"name": "declaration_id", "in": "path", "required": True,
-                            "schema": {"type": "string"}}]}},
-        "/controls": {"post": _op("Record a control or post-clearance audit result",
-                                  "recordControl", (401, 403, 404, 422), True)},
-        "/risk/traders": {"get": {**_op("High-risk traders with reasons", "riskTraders",
-                                        (400, 401, 403)), "parameters": _LIMIT}},
-        "/risk/commodities": {"get": {**_op("High-risk HS6 x origin lines with reasons",
-                                            "riskCommodities", (400, 401, 403)),
-                                      "parameters": _LIMIT}},
+        "/declarations/score": {
+            "post": _op(
+                "Score one declaration or {declarations: [...]} (stores nothing)",
+                "scoreDeclarations",
+                (400, 401, 413, 422),
+                True,
+                {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/RiskResult"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "results": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/RiskResult"},
+                                }
+                            },
+                        },
+                    ]
+                },
+            )
+        },
+        "/declarations/{declaration_id}/selection": {
+            "post": {
+                **_op(
+                    "Record the selection of a stored declaration",
+                    "selectDeclaration",
+                    (401, 403, 404),
+                ),
+                "parameters": [
+                    {
+                        "name": "declaration_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+            }
+        },
+        "/controls": {
+            "post": _op(
+                "Record a control or post-clearance audit result",
+                "recordControl",
+                (401, 403, 404, 422),
+                True,
+            )
+        },
+        "/risk/traders": {
+            "get": {
+                **_op("High-risk traders with reasons", "riskTraders", (400, 401, 403)),
+                "parameters": _LIMIT,
+            }
+        },
+        "/risk/commodities": {
+            "get": {
+                **_op(
+                    "High-risk HS6 x origin lines with reasons", "riskCommodities", (400, 401, 403)
+                ),
+                "parameters": _LIMIT,
+            }
+        },
         "/risk/profiles": {
             "get": _op("Committee risk profiles", "listProfiles", (401, 403)),
-            "post": _op("Create or change a profile (versioned)", "saveProfile",
-                        (400, 401, 403, 422), True)},
+            "post": _op(
+                "Create or change a profile (versioned)", "saveProfile", (400, 401, 403, 422), True
+            ),
+        },
         "/risk/profiles/{profile_id}": {
-            "get": {**_op("A profile with its history", "getProfile", (401, 403, 404)),
-                    "parameters": [{"name": "profile_id", "in": "path", "required": True,
-                                    "schema": {"type": "string"}}]},
-            "delete": {**_op("Retire a profile (kept in history)", "retireProfile",
-                             (401, 403, 404)),
-                       "parameters": [{"name": "profile_id", "in": "path", "required": True,
-                                       "schema": {"type": "string"}}]}},
+            "get": {
+                **_op("A profile with its history", "getProfile", (401, 403, 404)),
+                "parameters": [
+                    {
+                        "name": "profile_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+            },
+            "delete": {
+                **_op("Retire a profile (kept in history)", "retireProfile", (401, 403, 404)),
+                "parameters": [
+                    {
+                        "name": "profile_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+            },
+        },
         "/risk/thresholds": {
             "get": _op("Selectivity thresholds and random rate", "getThresholds", (401,)),
-            "put": _op("Set thresholds (or red_share for capacity)", "putThresholds",
-                       (400, 401, 403, 422), True)},
-        "/risk/effectiveness": {"get": _op("Hit rates per profile, indicator, lane, random",
-                                           "riskEffectiveness", (401, 403))},
-        "/risk/aeo": {"get": _op("AEO traders and network exposure alerts", "riskAeo",
-                                 (401, 403))},
-        "/risk/sources/regrade": {"get": _op("Source regrade suggestions (handlers)",
-                                             "regradeSuggestions", (401, 403))},
-        "/risk/sources/{source_id}/regrade": {"post": {
-            **_op("Accept or decline a regrade suggestion", "decideRegrade",
-                  (400, 401, 403, 404), True),
-            "parameters": [{"name": "source_id", "in": "path", "required": True,
-                            "schema": {"type": "string"}}]}},
-        "/risk/train": {"post": _op("Retrain the risk model from the controls", "trainRisk",
-                                    (401, 403, 409))},
+            "put": _op(
+                "Set thresholds (or red_share for capacity)",
+                "putThresholds",
+                (400, 401, 403, 422),
+                True,
+            ),
+        },
+        "/risk/effectiveness": {
+            "get": _op(
+                "Hit rates per profile, indicator, lane, random", "riskEffectiveness", (401, 403)
+            )
+        },
+        "/risk/aeo": {"get": _op("AEO traders and network exposure alerts", "riskAeo", (401, 403))},
+        "/risk/sources/regrade": {
+            "get": _op("Source regrade suggestions (handlers)", "regradeSuggestions", (401, 403))
+        },
+        "/risk/sources/{source_id}/regrade": {
+            "post": {
+                **_op(
+                    "Accept or decline a regrade suggestion",
+                    "decideRegrade",
+                    (400, 401, 403, 404),
+                    True,
+                ),
+                "parameters": [
+                    {
+                        "name": "source_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+            }
+        },
+        "/risk/train": {
+            "post": _op("Retrain the risk model from the controls", "trainRisk", (401, 403, 409))
+        },
     },
     {
         "RiskResult": _RESULT,
-        "RiskReason": {"type": "object", "required": ["indicator", "contribution", "detail"],
-                       "properties": {"indicator": {"type": "string"},
-                                      "contribution": {"type": "number"},
-                                      "detail": {"type": "string"}}},
+        "RiskReason": {
+            "type": "object",
+            "required": ["indicator", "contribution", "detail"],
+            "properties": {
+                "indicator": {"type": "string"},
+                "contribution": {"type": "number"},
+                "detail": {"type": "string"},
+            },
+        },
     },
 )
