@@ -62,6 +62,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute session limit, seconds
     SESSION_IDLE_SECONDS = int(os.environ.get("CORDON_SESSION_IDLE_SECONDS", 30 * 60))
     SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CORDON_SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+    # Five failed sign-ins in a row lock an account for this long (default 10 minutes).
+    LOCKOUT_SECONDS = int(os.environ.get("CORDON_LOCKOUT_SECONDS", 10 * 60))
 
     # Rate limits: memory per process by default; a shared store when several processes serve.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -32,6 +32,7 @@ FEATURES: list[tuple[str, str | None]] = [
     ("app.watch", None),
     ("app.kpi", "/kpi"),
     ("app.risk", "/risk"),
+    ("app.auditlog", "/audit"),
 ]
 
 # Endpoints a stranger may reach; everything else requires a signed-in officer, so a new

@@ -227,13 +227,15 @@ class BenchNeo4j:
 
 def store_sections(bench: Bench, data_file: Path, scale: str, only: set[str] | None) -> None:
     """Import, ingestion, scoring, pages and load on one Neo4j; graph queries on another."""
-    from bench import ingest, queries
+    from bench import codec, ingest, queries
 
     wanted = lambda name: only is None or name in only  # noqa: E731
-    if any(wanted(n) for n in ("import", "ingestion", "scoring", "pages", "load")):
+    if any(wanted(n) for n in ("driver", "import", "ingestion", "scoring", "pages", "load")):
         store = BenchNeo4j(f"neo4j-store-{scale}", heap="2g", pagecache="2g")
         try:
             store.migrate()
+            if wanted("driver"):
+                bench.section("driver", lambda b: codec.driver_codec(b, store.endpoint))
             if wanted("import"):
                 bench.section(
                     "import", lambda b: ingest.import_throughput(b, data_file, store.graph)
@@ -290,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default=None,
-        help="comma-separated sections: extraction, targeting, import, ingestion, "
+        help="comma-separated sections: extraction, targeting, driver, import, ingestion, "
         "scoring, pages, load, graph",
     )
     args = parser.parse_args(argv)

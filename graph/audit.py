@@ -35,16 +35,22 @@ CHAIN = """
 MATCH (a:AuditEvent) WHERE a.seq > $after
 RETURN a {.*} AS event ORDER BY a.seq LIMIT $limit
 """
+# Every filter is optional (NULL: no filter). ``$before`` is an exclusive upper bound, so a
+# whole day is ``since <= at < next day``; ``$actions`` narrows to a list (sensitive reads).
 SEARCH = """
 MATCH (a:AuditEvent)
 WHERE ($actor IS NULL OR a.actor = $actor)
   AND ($action IS NULL OR a.action = $action)
+  AND ($action_prefix IS NULL OR a.action STARTS WITH $action_prefix)
+  AND ($actions IS NULL OR a.action IN $actions)
   AND ($target IS NULL OR a.target CONTAINS $target)
   AND ($since IS NULL OR a.at >= $since)
   AND ($until IS NULL OR a.at <= $until)
+  AND ($before IS NULL OR a.at < $before)
 RETURN a {.*} AS event ORDER BY a.seq DESC SKIP $skip LIMIT $limit
 """
 HEAD = "MATCH (h:AuditHead {id: 'chain'}) RETURN h.seq AS seq, h.hash AS hash"
+ACTIONS = "MATCH (a:AuditEvent) RETURN DISTINCT a.action AS action ORDER BY action"
 
 _FIELDS = ("seq", "at", "actor", "action", "target", "detail", "reason", "origin", "prev")
 
@@ -102,22 +108,38 @@ class AuditRepository:
         target: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        before: str | None = None,
+        action_prefix: str | None = None,
+        actions: list[str] | None = None,
         skip: int = 0,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
+        """Newest first. Timestamps are ISO 8601 UTC strings, so bounds compare as text."""
         rows = self.graph.query(
             SEARCH,
             {
                 "actor": actor,
                 "action": action,
+                "action_prefix": action_prefix,
+                "actions": actions,
                 "target": target,
                 "since": since,
                 "until": until,
+                "before": before,
                 "skip": skip,
                 "limit": limit,
             },
         )
         return [r["event"] for r in rows]
+
+    def actions(self) -> list[str]:
+        """The distinct actions recorded so far (the action index answers it)."""
+        return [r["action"] for r in self.graph.query(ACTIONS) if r["action"]]
+
+    def head(self) -> dict[str, Any] | None:
+        """Length and newest hash of the chain: one node read, no verification."""
+        rows = self.graph.query(HEAD)
+        return rows[0] if rows else None
 
     def verify(self, batch: int = 5000) -> ChainCheck:
         """Walk the chain from the start; report the first entry that does not hold."""

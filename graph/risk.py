@@ -315,6 +315,33 @@ SET t.risk_score = row.score, t.risk_reasons_json = row.reasons,
     t.risk_exposure = row.exposure, t.risk_model = $model, t.risk_scored_at = $now
 """
 
+# Import batches only mark the traders they touched; their scores are refreshed once when
+# the import ends (a trader in every batch is ranked once, not once per batch). A mark
+# left by an interrupted import is picked up by the next import or training.
+MARK_TRADERS_STALE = """
+UNWIND $refs AS ref
+MATCH (t:Entity {id: 'trader:' + ref})
+SET t.risk_stale = true
+"""
+
+MARK_PARTIES_STALE = """
+UNWIND $ids AS id
+MATCH (:Declaration {id: id})-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]->(t:Trader)
+SET t.risk_stale = true
+"""
+
+STALE_TRADERS = """
+MATCH (t:Trader) WHERE t.risk_stale = true
+RETURN coalesce(t.ref, substring(t.id, 7)) AS ref
+LIMIT $limit
+"""
+
+CLEAR_STALE = """
+UNWIND $refs AS ref
+MATCH (t:Entity {id: 'trader:' + ref})
+REMOVE t.risk_stale
+"""
+
 RANKED_TRADERS = """
 MATCH (t:Trader) WHERE t.risk_score IS NOT NULL
 WITH t ORDER BY t.risk_score DESC, t.id LIMIT $limit
@@ -690,6 +717,22 @@ class RiskRepository:
     @staticmethod
     def store_trader_scores(tx: Any, rows: Sequence[Mapping[str, Any]], model: str) -> None:
         tx_run(tx, STORE_TRADER_SCORES, rows=list(rows), model=model, now=utc_now())
+
+    @staticmethod
+    def mark_stale(tx: Any, refs: Iterable[str] = (), declarations: Iterable[str] = ()) -> None:
+        """Flag the traders whose stored score an import batch made out of date."""
+        if refs := sorted({str(r) for r in refs if r}):
+            tx_run(tx, MARK_TRADERS_STALE, refs=refs)
+        if ids := sorted({str(d) for d in declarations if d}):
+            tx_run(tx, MARK_PARTIES_STALE, ids=ids)
+
+    @staticmethod
+    def stale_traders(tx: Any, limit: int) -> list[str]:
+        return [r["ref"] for r in tx_run(tx, STALE_TRADERS, limit=limit) if r["ref"]]
+
+    @staticmethod
+    def clear_stale(tx: Any, refs: Sequence[str]) -> None:
+        tx_run(tx, CLEAR_STALE, refs=list(refs))
 
     def ranked_traders(self, limit: int) -> list[dict[str, Any]]:
         rows = self.graph.query(RANKED_TRADERS, {"limit": limit})

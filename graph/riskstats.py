@@ -34,7 +34,7 @@ UNWIND $ids AS id
 MATCH (d:Declaration {id: id})
 WHERE d.risk_counted IS NULL
 SET d.risk_counted = true
-RETURN d.id AS id
+RETURN d.id AS id, EXISTS { (d)<-[:CONTROL_OF]-(:Control) } AS controlled
 """
 
 MARK_CONTROLS = """
@@ -338,7 +338,8 @@ def record_declarations(tx: Any, rows: Sequence[Mapping[str, Any]]) -> int:
     by_id = {str(r["id"]): r for r in rows if r.get("id")}
     if not by_id:
         return 0
-    new = [r["id"] for r in tx_run(tx, MARK_DECLARATIONS, ids=list(by_id))]
+    marked = tx_run(tx, MARK_DECLARATIONS, ids=list(by_id))
+    new = [r["id"] for r in marked]
     agg = Aggregates()
     for did in new:
         agg.add_declaration(by_id[did])
@@ -346,8 +347,9 @@ def record_declarations(tx: Any, rows: Sequence[Mapping[str, Any]]) -> int:
         tx_run(tx, INCREMENT_ACTIVITY, rows=chunk)
     for chunk in _chunks(agg.value_rows()):
         tx_run(tx, APPEND_UNIT_VALUES, rows=chunk, size=WINDOW)
-    if new:  # controls imported before their declaration count now
-        record_controls(tx, [{"declaration": did} for did in new])
+    controlled = [{"declaration": r["id"]} for r in marked if r["controlled"]]
+    if controlled:  # controls imported before their declaration count now
+        record_controls(tx, controlled)
     return len(new)
 
 

@@ -102,8 +102,14 @@ def update_user(
         raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
 
 
-def authenticate(graph: Graph, email: str, password: str) -> LoginResult:
-    """Check a login; five failures in a row lock the account for ten minutes."""
+def authenticate(
+    graph: Graph, email: str, password: str, *, lockout: timedelta = LOCKOUT
+) -> LoginResult:
+    """Check a login; five failures in a row lock the account for ``lockout``.
+
+    The duration comes from the caller (config ``LOCKOUT_SECONDS``), so this rule stays
+    free of the app and tests can watch a lockout end.
+    """
     repo = UserRepository(graph)
     try:
         row = repo.by_email(normalise_email(email))
@@ -118,7 +124,7 @@ def authenticate(graph: Graph, email: str, password: str) -> LoginResult:
     if not verify_password(row["password_hash"], password) or not row.get("active", True):
         failures = repo.record_login_failure(row["id"])
         if failures >= MAX_FAILED_LOGINS:
-            repo.lock(row["id"], (now + LOCKOUT).isoformat())
+            repo.lock(row["id"], (now + lockout).isoformat())
             return LoginResult(None, locked=True)
         return LoginResult(None)
     repo.record_login_success(row["id"])

@@ -42,7 +42,7 @@ def matching_step(
 ) -> int | None:
     """The step whose code is ``code`` (±1 step of clock drift), if it is newer than ``after``."""
     code = code.strip().replace(" ", "")
-    if len(code) != DIGITS or not code.isdigit():
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return None
     step = current_step(now)
     for candidate in (step - 1, step, step + 1):

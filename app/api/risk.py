@@ -51,7 +51,7 @@ def allowed(roles: frozenset[str]) -> Callable[[Callable[..., Any]], Callable[..
 
 def _limit(default: int = 50) -> int | None:
     raw = request.args.get("limit", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1000:
         return None
     return int(raw)
 

@@ -1,6 +1,7 @@
 """Sign in (with an optional second factor) and sign out."""
 
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -42,7 +43,10 @@ def login():
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = service.authenticate(get_graph(), form.email.data, form.password.data)
+        lockout = timedelta(seconds=current_app.config["LOCKOUT_SECONDS"])
+        result = service.authenticate(
+            get_graph(), form.email.data, form.password.data, lockout=lockout
+        )
         outcome = "success" if result.user else ("locked" if result.locked else "failure")
         audit(f"login.{outcome}", target=form.email.data.strip().lower()[:254], actor="anonymous")
         if result.user is not None:
@@ -57,11 +61,19 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         if result.locked:
             form.email.errors.append(
-                "This account is locked after too many failed sign-ins. Try again in 10 minutes."
+                "This account is locked after too many failed sign-ins. "
+                f"Try again in {_duration(lockout)}."
             )
         else:
             form.password.errors.append("Unknown e-mail or wrong password.")
     return render_template("auth/login.html", form=form)
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    if seconds % 60:
+        return f"{seconds} seconds"
+    return "1 minute" if seconds == 60 else f"{seconds // 60} minutes"
 
 
 def _sign_in(user) -> None:

@@ -165,12 +165,12 @@ def _datetime(value: Any, name: str) -> str:
         return utc_now()
     try:
         parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
         raise ReportError(f"{name} must be an ISO 8601 date or time (2025-03-12T08:30).",
                           name) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    parsed = parsed.astimezone(UTC)
     if parsed > datetime.now(UTC) + timedelta(days=1):
         raise ReportError(f"{name} lies in the future.", name)
     return parsed.isoformat(timespec="seconds")
@@ -620,7 +620,7 @@ def _label(label: Any) -> str:
 def _span(text: str, start: Any, end: Any) -> tuple[int, int]:
     try:
         s, e = int(start), int(end)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON 1e999 is infinity
         raise ReportError("Give start and end as character offsets.", "start") from None
     if not (0 <= s < e <= len(text)) or not text[s:e].strip():
         raise ReportError(f"Offsets must lie within the text (0–{len(text)}), start < end.",
@@ -631,7 +631,7 @@ def _span(text: str, start: Any, end: Any) -> tuple[int, int]:
 def _find(text: str, needle: str, occurrence: Any) -> tuple[int, int]:
     try:
         nth = max(1, int(occurrence or 1))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ReportError("Occurrence is a number (1 for the first).", "occurrence") from None
     if not needle:
         raise ReportError("Enter the text of the entity as it appears.", "text")

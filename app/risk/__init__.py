@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint
 
 from app.navigation import nav_item
-from graph.risk import record_selections_from_controls
+from graph.risk import RiskRepository, record_selections_from_controls
 from graph.riskstats import record_controls, record_declarations
 
 bp = Blueprint("risk", __name__, cli_group="risk")
@@ -29,30 +29,36 @@ nav_item("risk.control", "Record a control result", roles=EXAMINERS, order=67)
 
 
 def on_control_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
-    """Selection record (lane, random) for controls without one, the aggregates, then the
-    stored scores of the controlled declarations' parties."""
-    from app.risk.service import rescore_traders
-
+    """Selection record (lane, random) for controls without one, the aggregates; the
+    controlled declarations' parties are marked for rescoring when the import ends."""
     record_selections_from_controls(tx, rows)
     record_controls(tx, rows)
-    rescore_traders(tx, declarations=[r.get("declaration") for r in rows])
+    RiskRepository.mark_stale(tx, declarations=[r.get("declaration") for r in rows])
 
 
 def on_declaration_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
-    """Aggregates, then the stored scores of the batch's parties (new traders get one)."""
-    from app.risk.service import PARTY_ROLES, rescore_traders
+    """Aggregates; the batch's parties (new traders too) are marked for rescoring."""
+    from app.risk.service import PARTY_ROLES
 
     record_declarations(tx, rows)
-    rescore_traders(tx, refs=[r.get(role) for r in rows for role in PARTY_ROLES])
+    RiskRepository.mark_stale(tx, refs=[r.get(role) for r in rows for role in PARTY_ROLES])
+
+
+def on_import_finished(graph: Any) -> None:
+    """Stored trader scores follow the import: once per trader, not once per batch."""
+    from app.risk.service import rescore_stale_traders
+
+    rescore_stale_traders(graph)
 
 
 def _register_listeners() -> None:
     try:
-        from graph.exchange.listeners import register_batch_listener
+        from graph.exchange.listeners import register_batch_listener, register_finish_listener
     except ImportError:  # the import is optional for the risk engine
         return
     register_batch_listener("declaration", on_declaration_batch)
     register_batch_listener("control", on_control_batch)
+    register_finish_listener(on_import_finished)
 
 
 _register_listeners()

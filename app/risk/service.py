@@ -678,6 +678,21 @@ def rescore_traders(tx: Any, refs: Iterable[str] = (), declarations: Iterable[st
     return sum(store_trader_scores(tx, model, chunk) for chunk in _chunked(sorted(parties)))
 
 
+def rescore_stale_traders(graph: Graph, chunk: int = 500) -> int:
+    """After an import: rank the traders its batches marked, ``chunk`` per transaction."""
+    def work(tx: Any, model: RiskModel, refs: list[str]) -> int:
+        scored = store_trader_scores(tx, model, refs)
+        RiskRepository.clear_stale(tx, refs)
+        return scored
+
+    model = None
+    total = 0
+    while refs := graph.read(RiskRepository.stale_traders, chunk):
+        model = model or _active_model(graph)
+        total += graph.write(work, model, refs)
+    return total
+
+
 def rescore_all_traders(graph: Graph) -> int:
     """Score every trader with the active model (after training), 500 per transaction."""
     refs = sorted(r["ref"] for r in graph.query(ALL_TRADERS) if r["ref"])

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-COUNTRY = re.compile(r"^[A-Z]{2}$")
+from graph.exchange.records import is_country_code
+
 HS_STRIP = re.compile(r"[.\s]")
-HS_DIGITS = re.compile(r"^\d{6,10}$")
-ID = re.compile(r"^[\w./:-]{1,64}$")
+HS_DIGITS = re.compile(r"[0-9]{6,10}")  # ASCII digits only, as the import; fullmatch
+ID = re.compile(r"[\w./:-]{1,64}")  # fullmatch: "$" would let a trailing newline through
 ITEM_NUMBERS = ("quantity", "weight_kg", "value", "value_cif", "tax_rate", "taxes")
 LANES = ("green", "yellow", "red", "blue")
 RESULTS = ("positive", "negative")
@@ -39,9 +40,13 @@ def parse_date(value: Any) -> str | None:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if not math.isfinite(value) or value < 0:
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past 1e308
         return None
-    return float(value)
+    if not math.isfinite(number) or number < 0:
+        return None
+    return number
 
 
 def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
@@ -54,7 +59,7 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
     if kind is not None and kind != "declaration":
         errors.append(f"kind must be 'declaration', got {kind!r}")
     did = decl.get("id")
-    if not isinstance(did, str) or not ID.match(did):
+    if not isinstance(did, str) or not ID.fullmatch(did):
         errors.append("id: a declaration number of 1-64 letters, digits or ./:-_ is required")
     when = parse_date(decl.get("date"))
     if when is None:
@@ -67,13 +72,13 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
             if key == "origin":
                 errors.append("origin: the ISO 3166-1 alpha-2 country of origin is required")
             continue
-        if not isinstance(value, str) or not COUNTRY.match(value.strip().upper()):
+        if not isinstance(value, str) or not is_country_code(value.strip().upper()):
             errors.append(f"{key}: {value!r} is not an ISO 3166-1 alpha-2 country code")
         else:
             decl[key] = value.strip().upper()
     for key in ("importer", "exporter", "declarant", "office"):
         value = decl.get(key)
-        if value is not None and (not isinstance(value, str) or not ID.match(value)):
+        if value is not None and (not isinstance(value, str) or not ID.fullmatch(value)):
             errors.append(f"{key}: {value!r} is not a register identifier")
     if not decl.get("importer"):
         errors.append("importer: the importer's register id is required")
@@ -94,7 +99,7 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
             continue
         item = dict(item)
         hs = HS_STRIP.sub("", str(item.get("hs") or ""))
-        if not HS_DIGITS.match(hs):
+        if not HS_DIGITS.fullmatch(hs):
             errors.append(f"items[{pos}].hs: {item.get('hs')!r} is not an HS code of 6-10 digits")
         item["hs"] = hs
         for key in ITEM_NUMBERS:
@@ -113,7 +118,7 @@ def validate_control(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
         return None, ["a control must be a JSON object"]
     errors: list[str] = []
     ctrl = dict(raw)
-    if not isinstance(ctrl.get("declaration"), str) or not ID.match(ctrl["declaration"]):
+    if not isinstance(ctrl.get("declaration"), str) or not ID.fullmatch(ctrl["declaration"]):
         errors.append("declaration: the declaration number is required")
     when = parse_date(ctrl.get("date"))
     if when is None:

@@ -26,7 +26,7 @@ from graph import trade
 from graph.connection import Graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import reports
-from graph.exchange.listeners import listeners_for
+from graph.exchange.listeners import finish_listeners, listeners_for
 from graph.exchange.records import (
     ADMIRALTY,
     KINDS,
@@ -140,6 +140,7 @@ class Importer:
             self._flush()
         finally:
             self._close_pool()
+        self._finish()
         self._report_progress()
         return self.summary
 
@@ -152,7 +153,14 @@ class Importer:
             self._flush()
         finally:
             self._close_pool()
+        self._finish()
         return self.summary
+
+    def _finish(self) -> None:
+        """Once per run, after the last batch: see ``register_finish_listener``."""
+        if self.summary.created or self.summary.updated:
+            for listener in finish_listeners():
+                listener(self.graph)
 
     def _close_pool(self) -> None:
         if self._pool is not None:

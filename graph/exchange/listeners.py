@@ -17,8 +17,10 @@ from typing import Any
 from graph.exchange.records import KINDS
 
 BatchListener = Callable[[Any, list[dict[str, Any]]], None]
+FinishListener = Callable[[Any], None]
 
 _LISTENERS: dict[str, list[BatchListener]] = {kind: [] for kind in KINDS}
+_FINISH: list[FinishListener] = []
 
 
 def register_batch_listener(kind: str, fn: BatchListener) -> BatchListener:
@@ -46,3 +48,17 @@ def on_batch(kind: str) -> Callable[[BatchListener], BatchListener]:
 
 def listeners_for(kind: str) -> tuple[BatchListener, ...]:
     return tuple(_LISTENERS.get(kind, ()))
+
+
+def register_finish_listener(fn: FinishListener) -> FinishListener:
+    """Call ``fn(graph)`` once when an import has written all its batches: work that
+    would be repeated in every batch (ranking a trader present in each). It runs in its
+    own transactions; what it derives must be recoverable if it never runs (mark the
+    affected records in the batch listener, clear the marks here)."""
+    if fn not in _FINISH:
+        _FINISH.append(fn)
+    return fn
+
+
+def finish_listeners() -> tuple[FinishListener, ...]:
+    return tuple(_FINISH)

@@ -118,6 +118,11 @@ def _countries() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 
 
+def is_country_code(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 code (upper case) or XK; shared with the scoring API."""
+    return code in _countries()
+
+
 def country(obj: dict, name: str, *, required: bool = False) -> str | None:
     value = _text(obj, name, required=required)
     if value is None:
@@ -137,10 +142,12 @@ def iso_date(obj: dict, name: str, *, required: bool = False) -> str | None:
         if len(value) == 10:
             return date.fromisoformat(value).isoformat()
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is not None:
+            # isoformat, not strftime: "%Y" drops the leading zeros of years before 1000.
+            utc = moment.astimezone(UTC).replace(tzinfo=None)
+            return utc.isoformat(timespec="seconds") + "Z"
+    except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
         raise LineError(f"{name}: {value!r} is not an ISO 8601 date") from None
-    if moment.tzinfo is not None:
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.isoformat()
 
 
@@ -162,7 +169,7 @@ def number(obj: dict, name: str, *, required: bool = False, label: str = "") -> 
         raise LineError(f"{label}: {value!r} is not a number")
     try:
         result = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer past 1e308
         raise LineError(f"{label}: {value!r} is not a number") from None
     if not math.isfinite(result):
         raise LineError(f"{label}: {value!r} is not a finite number")

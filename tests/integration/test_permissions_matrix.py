@@ -30,6 +30,7 @@ PAGES = [
     "/merges/",
     "/dissemination/",
     "/admin/users",
+    "/audit/",
 ]
 
 EXPECTED = {
@@ -55,6 +56,7 @@ EXPECTED = {
         "/merges/": 200,
         "/dissemination/": 200,
         "/admin/users": 200,
+        "/audit/": 200,
     },
     "analyst": {
         "/": 200,
@@ -78,6 +80,7 @@ EXPECTED = {
         "/merges/": 200,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/audit/": 403,
     },
     "auditor": {
         "/": 200,
@@ -101,6 +104,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/audit/": 200,
     },
     "committee": {
         "/": 200,
@@ -124,6 +128,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/audit/": 403,
     },
     "handler": {
         "/": 200,
@@ -147,6 +152,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/audit/": 403,
     },
     "investigator": {
         "/": 200,
@@ -170,6 +176,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/audit/": 403,
     },
     "liaison": {
         "/": 200,
@@ -193,6 +200,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/audit/": 403,
     },
 }
 

@@ -1,0 +1,58 @@
+"""The audit log filters: a GET form, so a search is a shareable, bookmarkable URL."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, StringField
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+
+from app.auditlog.service import AuditQuery
+
+MAX_PAGE = 10_000
+
+
+class AuditFilterForm(FlaskForm):
+    # Read-only GET: a CSRF token in the URL would only leak into logs and history.
+    class Meta:
+        csrf = False
+
+    actor = StringField(
+        "Actor",
+        validators=[Optional(), Length(max=254)],
+        description="E-mail or user id; also 'anonymous' (sign-in attempts) or 'system'.",
+    )
+    action = StringField(
+        "Action",
+        validators=[
+            Optional(),
+            Length(max=100),
+            Regexp(r"^[A-Za-z0-9_.\-]+$", message="Letters, digits, '.', '_' and '-' only."),
+        ],
+        description="An action, or the start of one (e.g. 'login.' or 'report').",
+        render_kw={"list": "audit-actions", "autocomplete": "off", "spellcheck": "false"},
+    )
+    target = StringField(
+        "Target",
+        validators=[Optional(), Length(max=254)],
+        description="A record id, or part of one.",
+    )
+    date_from = DateField("From (UTC)", validators=[Optional()])
+    date_to = DateField("To (UTC, inclusive)", validators=[Optional()])
+    sensitive = BooleanField("Only sensitive reads and exports")
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and self.date_from.data > field.data:
+            raise ValidationError("The end date is before the start date.")
+
+    def query(self) -> AuditQuery:
+        """The validated filters as the service takes them."""
+        return AuditQuery(
+            actor=(self.actor.data or "").strip() or None,
+            action=(self.action.data or "").strip() or None,
+            target=(self.target.data or "").strip() or None,
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+            sensitive=bool(self.sensitive.data),
+            page=self.page.data or 1,
+        )

@@ -1,0 +1,140 @@
+"""Searching the audit log: who may, how filters map to the repository, and the audit of it.
+
+An audit log that can be read without a trace invites quiet browsing, so every search and
+export is itself appended to the chain, with its filters.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from app.audit import audit
+from graph.audit import AuditRepository
+from graph.connection import Graph
+from graph.users import UserRepository
+
+AUDIT_ROLES = frozenset({"auditor", "admin"})
+PER_PAGE = 50
+EXPORT_LIMIT = 10_000
+
+# Reads of protected records and exports of data: what an auditor reviews first. The
+# actions are fixed strings written by the services (app/*/service.py, routes).
+SENSITIVE_READS = (
+    "source.identity.view",
+    "report.read",
+    "case.read",
+    "entity.view",
+    "hotline.read",
+    "risk.regrade.read",
+    "kpi.annual_report",
+    "export.csv",
+    "export.graphml",
+    "exchange.export",
+    "risk.export.traders",
+    "audit.search",
+    "audit.export",
+)
+
+
+class AuditForbidden(PermissionError):
+    """The caller's role may not read the audit log."""
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str | None = None
+    action: str | None = None  # prefix: 'login.' finds every sign-in outcome
+    target: str | None = None  # substring of the target id
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    sensitive: bool = False
+    page: int = 1
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as recorded in the audit entry of the search (set ones only)."""
+        out = {k: v for k, v in asdict(self).items() if v not in (None, False)}
+        for key in ("date_from", "date_to"):
+            if key in out:
+                out[key] = out[key].isoformat()
+        return out
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[dict[str, Any]]
+    page: int
+    has_next: bool
+    actor: str | None  # the actor searched for, after resolving a user id to an e-mail
+
+
+def authorize(user: Any) -> None:
+    if str(getattr(user, "role", "")) not in AUDIT_ROLES:
+        raise AuditForbidden(f"role {getattr(user, 'role', '?')} may not read the audit log")
+
+
+def resolve_actor(graph: Graph, actor: str | None) -> str | None:
+    """Entries name actors by e-mail; a user id is looked up, anything else kept as typed."""
+    if not actor:
+        return None
+    if "@" in actor:
+        return actor.lower()
+    user = UserRepository(graph).get(actor)
+    return user["email"] if user else actor
+
+
+def _search(graph: Graph, query: AuditQuery, actor: str | None, skip: int, limit: int):
+    before = (query.date_to + timedelta(days=1)).isoformat() if query.date_to else None
+    return AuditRepository(graph).search(
+        actor=actor,
+        action_prefix=query.action,
+        actions=list(SENSITIVE_READS) if query.sensitive else None,
+        target=query.target,
+        since=query.date_from.isoformat() if query.date_from else None,
+        before=before,
+        skip=skip,
+        limit=limit,
+    )
+
+
+def search(graph: Graph, user: Any, query: AuditQuery) -> AuditPage:
+    """One page of entries, newest first; the search is audited after it is read."""
+    authorize(user)
+    actor = resolve_actor(graph, query.actor)
+    rows = _search(graph, query, actor, (query.page - 1) * PER_PAGE, PER_PAGE + 1)
+    entries = [_display(row) for row in rows[:PER_PAGE]]
+    audit("audit.search", "audit-log", {**query.filters(), "shown": len(entries)})
+    return AuditPage(entries, query.page, len(rows) > PER_PAGE, actor)
+
+
+def export(graph: Graph, user: Any, query: AuditQuery) -> list[dict[str, Any]]:
+    """Every matching entry up to EXPORT_LIMIT, newest first; audited as an export."""
+    authorize(user)
+    actor = resolve_actor(graph, query.actor)
+    rows = _search(graph, query, actor, 0, EXPORT_LIMIT)
+    filters = query.filters()
+    filters.pop("page", None)
+    audit("audit.export", "audit-log", {**filters, "rows": len(rows)})
+    return rows
+
+
+def known_actions(graph: Graph, user: Any) -> list[str]:
+    authorize(user)
+    return AuditRepository(graph).actions()
+
+
+def chain_head(graph: Graph, user: Any) -> dict[str, Any] | None:
+    """How long the chain is (cheap); verifying it is `flask audit verify`."""
+    authorize(user)
+    return AuditRepository(graph).head()
+
+
+def _display(event: dict[str, Any]) -> dict[str, Any]:
+    """The entry with its JSON detail unpacked for the table."""
+    try:
+        detail = json.loads(event.get("detail") or "{}")
+    except ValueError:
+        detail = {"raw": event.get("detail")}
+    return {**event, "detail": detail if isinstance(detail, dict) else {"value": detail}}
