@@ -12,7 +12,7 @@ from typing import Any
 from flask import g, has_request_context, request
 from flask_login import current_user
 
-from graph.audit import AuditRepository
+from graph.audit import AuditRepository, append_tx
 from graph.db import get_graph
 
 
@@ -36,14 +36,21 @@ def audit(
     anonymous: bool = False,
 ) -> int:
     """Append one event; returns its sequence number."""
+    return AuditRepository(get_graph()).append(
+        **_who(actor, anonymous), action=action, target=target, detail=detail, reason=reason
+    )
+
+
+def audit_tx(
+    tx: Any, action: str, target: str = "", detail: dict[str, Any] | None = None
+) -> int:
+    """``audit`` inside a write transaction of the caller (the event commits with it)."""
+    return append_tx(tx, **_who(None, False), action=action, target=target, detail=detail)
+
+
+def _who(actor: str | None, anonymous: bool) -> dict[str, str | None]:
     origin = None
     if has_request_context() and not anonymous:
         origin = request.remote_addr
-    return AuditRepository(get_graph()).append(
-        actor=actor or ("anonymous" if anonymous else current_actor()),
-        action=action,
-        target=target,
-        detail=detail,
-        reason=reason,
-        origin=origin,
-    )
+    return {"actor": actor or ("anonymous" if anonymous else current_actor()),
+            "origin": origin}

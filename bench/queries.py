@@ -330,8 +330,8 @@ def _walk(graph: Graph, start: str, steps: int, rng: random.Random) -> str | Non
     return current if current != start else None
 
 
-def neighbourhood_and_paths(bench: Bench, graph: Graph, samples: int = 200, seed: int = 11
-                            ) -> None:
+def neighbourhood_and_paths(bench: Bench, graph: Graph, scale: str, samples: int = 200,
+                            seed: int = 11) -> None:
     """Two-hop neighbourhood and shortest path p50/p95 through ``graph.network``.
 
     Cordon's and the bare queries alternate on the same start entities so that cache
@@ -350,7 +350,8 @@ def neighbourhood_and_paths(bench: Bench, graph: Graph, samples: int = 200, seed
             cordon.append(c)
             bare.append(b)
     for q in (50, 95):
-        bench.add(Figure(f"two-hop neighbourhood p{q}", percentile(cordon, q), "ms",
+        bench.add(Figure(f"two-hop neighbourhood p{q} at {scale} graph",
+                         percentile(cordon, q), "ms",
                          f"bare Cypher 2-hop p{q}", percentile(bare, q),
                          note=f"{len(cordon)} start entities, depth 2, 500-node cap"))
 
@@ -364,7 +365,7 @@ def neighbourhood_and_paths(bench: Bench, graph: Graph, samples: int = 200, seed
             cordon.append(c)
             bare.append(s)
     for q in (50, 95):
-        bench.add(Figure(f"shortest path p{q}", percentile(cordon, q), "ms",
+        bench.add(Figure(f"shortest path p{q} at {scale} graph", percentile(cordon, q), "ms",
                          f"bare shortestPath p{q}", percentile(bare, q),
                          note=f"{len(cordon)} pairs 1-4 hops apart, all shortest paths <= 6"))
 
@@ -419,7 +420,8 @@ def _declarations(data_file: Path, count: int) -> list[dict[str, Any]]:
 
 
 def scoring_latency(bench: Bench, app: Any, data_file: Path, samples: int = 200,
-                    batch: int = 1000) -> None:
+                    batch: int = 1000, decls: list[dict[str, Any]] | None = None,
+                    where: str = "") -> None:
     """One-declaration p50/p95 through the service vs the in-memory engine; batch rate.
 
     The baseline is the same declaration scored by :mod:`risk` alone (features and model)
@@ -430,7 +432,7 @@ def scoring_latency(bench: Bench, app: Any, data_file: Path, samples: int = 200,
     from graph.risk import RiskRepository
     from risk.features import extract
 
-    decls = _declarations(data_file, max(samples + 10, batch))
+    decls = decls or _declarations(data_file, max(samples + 10, batch))
     with app.app_context():
         graph = get_graph()
         single = []
@@ -446,7 +448,7 @@ def scoring_latency(bench: Bench, app: Any, data_file: Path, samples: int = 200,
             pure.append(_timed(lambda d=decl, c=ctx: model.score(
                 extract(d, c.stats, c.values, service.context_for(d, c)))))
         for q in (50, 95):
-            bench.add(Figure(f"one-declaration scoring p{q}", percentile(single, q), "ms",
+            bench.add(Figure(f"one-declaration scoring p{q}{where}", percentile(single, q), "ms",
                              f"in-memory engine p{q}", percentile(pure, q),
                              note="service.score_declarations; baseline without graph read"))
         chunk = decls[:batch]
@@ -454,8 +456,28 @@ def scoring_latency(bench: Bench, app: Any, data_file: Path, samples: int = 200,
         service.score_declarations(graph, chunk)
         rate = len(chunk) / (time.perf_counter() - t0)
         single_rate = 1000 * len(single) / sum(single)
-        bench.add(Figure(f"scoring throughput, batches of {len(chunk)}", rate, "decl/s",
+        bench.add(Figure(f"scoring throughput, batches of {len(chunk)}{where}", rate, "decl/s",
                          "one call per declaration", single_rate))
+
+
+def scoring_at_scale(bench: Bench, app: Any, data_file: Path, scale: str, seed: int = 5
+                     ) -> None:
+    """One-declaration scoring on the large synthetic graph of :func:`load_graph`.
+
+    The exchange file is imported on top (risk aggregates, controls) and the model trained
+    from it; the scored declarations are the file's last ones with their importer and
+    declarant replaced by traders of the large graph, drawn with the same skew as its
+    links (hubs with thousands of declarations and shared phones come up often), so each
+    call reads its parties' reports, cases and 3-hop network in the large graph.
+    """
+    prepare_scoring(app, data_file)
+    rng = random.Random(seed)
+    traders = _counts(SCALES[scale])["trader"]
+    decls = _declarations(data_file, 1010)
+    for decl in decls:
+        for party in ("importer", "declarant"):
+            decl[party] = _entity_id("trader", _skewed(rng, traders, 2.0)).split(":", 1)[1]
+    scoring_latency(bench, app, data_file, decls=decls, where=f" at {scale} graph")
 
 
 # -- 4 and 5: the live server -------------------------------------------------------------------

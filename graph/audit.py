@@ -68,6 +68,34 @@ class ChainCheck:
     problem: str = ""
 
 
+def append_tx(
+    tx: Any,
+    *,
+    actor: str,
+    action: str,
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+    reason: str | None = None,
+    origin: str | None = None,
+) -> int:
+    """Append one event inside the caller's transaction: a write and its audit event then
+    commit together or not at all."""
+    head = tx_run(tx, APPEND, genesis=GENESIS)[0]
+    event = {
+        "seq": head["seq"],
+        "at": utc_now(),
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "detail": json.dumps(detail or {}, sort_keys=True),
+        "reason": reason,
+        "origin": origin,
+        "prev": head["prev"],
+    }
+    tx_run(tx, STORE, **event, hash=event_hash(event))
+    return int(head["seq"])
+
+
 class AuditRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -82,23 +110,10 @@ class AuditRepository:
         reason: str | None = None,
         origin: str | None = None,
     ) -> int:
-        def work(tx: Any) -> int:
-            head = tx_run(tx, APPEND, genesis=GENESIS)[0]
-            event = {
-                "seq": head["seq"],
-                "at": utc_now(),
-                "actor": actor,
-                "action": action,
-                "target": target,
-                "detail": json.dumps(detail or {}, sort_keys=True),
-                "reason": reason,
-                "origin": origin,
-                "prev": head["prev"],
-            }
-            tx_run(tx, STORE, **event, hash=event_hash(event))
-            return int(head["seq"])
-
-        return self.graph.write(work)
+        return self.graph.write(
+            append_tx, actor=actor, action=action, target=target, detail=detail,
+            reason=reason, origin=origin,
+        )
 
     def search(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -241,8 +241,10 @@ class ReportRepository:
         props: dict[str, Any],
         mentions: Sequence[MentionInput],
         by: str,
+        also: Callable[[Any, str, list[dict[str, Any]]], Any] | None = None,
     ) -> tuple[str, list[dict[str, Any]]]:
-        """Store a report with its mentions in one transaction; return id and mentions."""
+        """Store a report with its mentions in one transaction; return id and mentions.
+        ``also(tx, id, mentions)`` runs in that transaction (the audit event)."""
         entity_rows, rows = _mention_rows(mentions, by)
 
         def work(tx: Any) -> str:
@@ -251,6 +253,8 @@ class ReportRepository:
             if not created:
                 raise NotFound(f"unit {unit!r} or source {source!r} does not exist")
             _link(tx, rid, entity_rows, rows)
+            if also is not None:
+                also(tx, rid, rows)
             return rid
 
         rid = self.graph.write(work)

@@ -17,7 +17,7 @@ from typing import Any
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.audit import audit
+from app.audit import audit, audit_tx
 from app.intake.extraction import extract_mentions
 from app.intake.grading import Grading, GradingError
 from graph.access import viewer_param
@@ -340,14 +340,15 @@ class ReportService:
             rid, rows = self.repo.create(
                 report_id=report.report_id, year=now[:4], unit=unit, source=report.source,
                 props=props, mentions=mentions, by=user.email,
+                also=lambda tx, rid, rows: audit_tx(tx, "report.create", rid, {
+                    "channel": report.channel.value, "status": status.value,
+                    "mentions": len(rows)}),
             )
         except Duplicate:
             raise ReportError(f"Report {report.report_id} exists already.", "id",
                               status=409) from None
         except NotFound:
             raise ReportError(f"Unit {unit!r} does not exist.", "unit") from None
-        audit("report.create", rid, {"channel": report.channel.value, "status": status.value,
-                                     "mentions": len(rows)})
         return rid, rows
 
     def update(self, user: User, report_id: str, data: dict[str, Any]) -> None:
