@@ -21,7 +21,7 @@ puts them back into the trader or person line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph.clock import utc_now
@@ -117,23 +117,19 @@ SET e:Person, e.label = 'PERSON', e.ref = row.ref, e.name = row.name, e.key = ro
 """ + _merge_links(tuple(RelationType))
 
 
-def _create_links(types: Sequence[RelationType]) -> str:
-    """Register identifiers and roles of a new trader or person (nothing to replace)."""
-    parts = ["\nWITH e, row"]
-    for rel in types:
-        parts.append(
-            f"""
-CALL (e, row) {{
-  UNWIND coalesce(row.links.{rel.value}, []) AS link
-  MATCH (x:Entity {{id: link.to}})
-  CREATE (e)-[r:{rel.value}]->(x)
-  SET r.created_at = $now, r.created_by = 'import', r.source = 'register',
-      r.via = row.via, r.role = link.role
-}}"""
-        )
-    parts.append("\nRETURN count(*) AS written\n")
-    return "".join(parts)
-
+# Register links of new traders and persons: one statement per relationship type that
+# the batch uses, over all its (from, to) pairs; nothing to compare or replace.
+CREATE_LINKS = {
+    rel: f"""
+UNWIND $links AS link
+MATCH (e:Entity {{id: link.from}})
+MATCH (x:Entity {{id: link.to}})
+CREATE (e)-[r:{rel.value}]->(x)
+SET r.created_at = $now, r.created_by = 'import', r.source = 'register',
+    r.via = link.via, r.role = link.role
+"""
+    for rel in RelationType
+}
 
 CREATE_TRADERS = """
 UNWIND $rows AS row
@@ -142,7 +138,7 @@ SET e.created_at = $now, e.aliases = [], e.aliases_text = '', e.label = 'ORG',
     e.ref = row.ref, e.name = row.name, e.key = row.key, e.status = 'confirmed',
     e.country = row.country, e.aeo = row.aeo, e.registered = row.registered,
     e.extra_json = row.extra_json
-""" + _create_links(_IDENTIFIER_TYPES)
+"""
 
 CREATE_PERSONS = """
 UNWIND $rows AS row
@@ -150,7 +146,7 @@ CREATE (e:Entity:Person {id: row.id})
 SET e.created_at = $now, e.aliases = [], e.aliases_text = '', e.label = 'PERSON',
     e.ref = row.ref, e.name = row.name, e.key = row.key, e.status = 'confirmed',
     e.nationality = row.nationality, e.dob = row.dob, e.extra_json = row.extra_json
-""" + _create_links(tuple(RelationType))
+"""
 
 _TRADE_TYPES = ("IMPORTED_BY", "EXPORTED_BY", "DECLARED_BY", "SHIPPED_IN", "CARRIED_BY",
                 "TRANSPORTED_BY")  # fmt: skip
@@ -197,8 +193,7 @@ MATCH (d:Declaration {id: id})
 RETURN d.id AS id, d.status AS status
 """
 
-CREATE_DECLARATIONS = (
-    """
+CREATE_DECLARATIONS = """
 UNWIND $rows AS row
 CREATE (d:Declaration {id: row.id})
 SET d.created_at = $now, d.status = 'confirmed', d.date = row.date, d.flow = row.flow,
@@ -206,21 +201,18 @@ SET d.created_at = $now, d.status = 'confirmed', d.date = row.date, d.flow = row
     d.destination = row.destination, d.mode = row.mode, d.value = row.value,
     d.value_cif = row.value_cif, d.weight_kg = row.weight_kg, d.taxes = row.taxes,
     d.hs = row.hs, d.items_json = row.items_json, d.extra_json = row.extra_json
-WITH d, row
 """
-    + "".join(
-        f"""
-CALL (d, row) {{
-  WITH d, row WHERE row.links.{rel} IS NOT NULL
-  MATCH (x:Entity {{id: row.links.{rel}}})
-  CREATE (d)-[:{rel}]->(x)
-}}"""
-        for rel in _TRADE_TYPES
-    )
-    + """
-RETURN count(*) AS written
+
+# Parties and transport of new declarations: one statement per link type over the batch.
+CREATE_DECLARATION_LINKS = {
+    rel: f"""
+UNWIND $links AS link
+MATCH (d:Declaration {{id: link.from}})
+MATCH (x:Entity {{id: link.to}})
+CREATE (d)-[:{rel}]->(x)
 """
-)
+    for rel in _TRADE_TYPES
+}
 
 # A control of a declaration no line described creates that declaration as a reference.
 UPSERT_CONTROLS = """
@@ -330,16 +322,44 @@ def _split_new(
 
 
 def _write_split(
-    tx: ManagedTransaction, find: Any, create: Any, upsert: Any, rows: list[dict[str, Any]]
+    tx: ManagedTransaction, find: Any, create: Any, upsert: Any, rows: list[dict[str, Any]],
+    *, links: Callable[[ManagedTransaction, list[dict[str, Any]], str], None] | None = None,
 ) -> set[str]:
     """CREATE what is new, upsert what exists; the keys created or confirmed from a reference."""
     new, old = _split_new(tx, find, rows)
     created = {row["id"] for row in new}
     if new:
-        tx_run(tx, create, rows=new, now=utc_now())
+        now = utc_now()
+        tx_run(tx, create, rows=new, now=now)
+        if links is not None:
+            links(tx, new, now)
     if old:
         created |= _created(tx, upsert, old)
     return created
+
+
+def _create_links(tx: ManagedTransaction, rows: list[dict[str, Any]], now: str) -> None:
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        for rel, links in row["links"].items():
+            by_type.setdefault(rel, []).extend(
+                {"from": row["id"], "to": link["to"], "role": link["role"], "via": row["via"]}
+                for link in links
+            )
+    for rel, links in sorted(by_type.items()):
+        tx_run(tx, CREATE_LINKS[RelationType(rel)], links=links, now=now)
+
+
+def _create_declaration_links(
+    tx: ManagedTransaction, rows: list[dict[str, Any]], now: str
+) -> None:
+    by_type: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        for rel, to in row["links"].items():
+            if to is not None:
+                by_type.setdefault(rel, []).append({"from": row["id"], "to": to})
+    for rel, links in sorted(by_type.items()):
+        tx_run(tx, CREATE_DECLARATION_LINKS[rel], links=links)
 
 
 def _link_rows(data: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
@@ -372,7 +392,8 @@ def write_traders(
                 "link_keys": keys,
             }
         )
-    return _write_split(tx, FIND_ENTITIES, CREATE_TRADERS, UPSERT_TRADERS, rows)
+    return _write_split(tx, FIND_ENTITIES, CREATE_TRADERS, UPSERT_TRADERS, rows,
+                        links=_create_links)
 
 
 def write_persons(
@@ -397,7 +418,8 @@ def write_persons(
                 "link_keys": keys,
             }
         )
-    return _write_split(tx, FIND_ENTITIES, CREATE_PERSONS, UPSERT_PERSONS, rows)
+    return _write_split(tx, FIND_ENTITIES, CREATE_PERSONS, UPSERT_PERSONS, rows,
+                        links=_create_links)
 
 
 _DECLARATION_FIELDS = ("date", "flow", "office", "origin", "departure", "destination", "mode",
@@ -420,7 +442,8 @@ def write_declarations(
             link_keys=[f"{t}|{to}" for t, to in data["links"]],
         )
         rows.append(row)
-    return _write_split(tx, FIND_DECLARATIONS, CREATE_DECLARATIONS, UPSERT_DECLARATIONS, rows)
+    return _write_split(tx, FIND_DECLARATIONS, CREATE_DECLARATIONS, UPSERT_DECLARATIONS, rows,
+                        links=_create_declaration_links)
 
 
 def write_controls(
