@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SCALE ?= 10k
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve stop test lint format bench setup system-packages neo4j frontend chromium
+.PHONY: run serve stop test lint format bench setup system-packages neo4j frontend chromium redis
 
 run: setup ## install what is missing, migrate, create the first admin, serve
 	$(FLASK) db upgrade
@@ -56,13 +56,16 @@ app/static/vendor/.installed: frontend/package.json frontend/package-lock.json f
 chromium: ## Debian's Chromium for the browser tests
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
+redis: ## Debian's Redis server: the tests share rate limits between two app processes
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q redis-server; }
+
 lint:
 	$(BIN)/ruff check .
 
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-test: setup chromium ## ruff, then unit, integration and browser tests on a throwaway Neo4j
+test: setup chromium redis ## ruff, then unit, integration and browser tests on a throwaway Neo4j
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
