@@ -624,6 +624,7 @@ def page_latency(bench: Bench, base_url: str, credentials: dict[str, Any], users
 
     pages = _pages(credentials.get("entity"))
     by_path: dict[str, list[float]] = {}
+    problems: list[str] = []
     accounts = credentials["users"]
     sessions = [_login(base_url, *accounts[i % len(accounts)]) for i in range(users)]
 
@@ -639,10 +640,14 @@ def page_latency(bench: Bench, base_url: str, credentials: dict[str, Any], users
                     t0 = time.perf_counter()
                     try:
                         status = session.get(base_url + path, timeout=60).status_code
-                    except requests.RequestException:
-                        status = 0
+                    except requests.RequestException as exc:
+                        status, problem = 0, type(exc).__name__
+                    else:
+                        problem = str(status)
                     hits.append(((time.perf_counter() - t0) * 1000, status))
                     by_path.setdefault(path, []).append(hits[-1][0])
+                    if status >= 400 or status == 0:
+                        problems.append(f"{path}: {problem}")
             return hits
         return work
 
@@ -661,7 +666,8 @@ def page_latency(bench: Bench, base_url: str, credentials: dict[str, Any], users
                      f"/healthz p50, {users} concurrent users",
                      percentile([t for t, _ in health_hits], 50)))
     if errors:
-        bench.failures.append(f"pages: {errors} of {len(page_hits)} requests failed")
+        bench.failures.append(f"pages: {errors} of {len(page_hits)} requests failed "
+                              f"({'; '.join(problems[:5])})")
 
 
 def load_scenario(bench: Bench, base_url: str, credentials: dict[str, Any], users: int = 50,
