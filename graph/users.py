@@ -48,7 +48,8 @@ MATCH (u:User {id: $id})
 SET u.failed_logins = coalesce(u.failed_logins, 0) + 1, u.last_failed_at = $now
 RETURN u.failed_logins AS failed_logins
 """
-LOCK_USER = "MATCH (u:User {id: $id}) SET u.locked_until = $until"
+# A lockout starts a fresh count: once it ends the officer has five tries again.
+LOCK_USER = "MATCH (u:User {id: $id}) SET u.locked_until = $until, u.failed_logins = 0"
 RECORD_LOGIN_SUCCESS = """
 MATCH (u:User {id: $id})
 SET u.failed_logins = 0, u.locked_until = null, u.last_login_at = $now

@@ -67,3 +67,15 @@ def test_right_password_during_lockout_does_not_extend_or_end_it(short_lockout_a
         time.sleep(0.3)
     time.sleep(max(0.0, LOCKOUT + 0.5 - (time.monotonic() - locked_at)))
     assert auth.login("officer@customs.example").status_code == 302
+
+
+def test_a_lockout_that_ended_gives_five_fresh_tries(short_lockout_app, make_user):
+    """One mistyped password after a lockout is a mistake, not a new lockout."""
+    make_user("officer@customs.example")
+    auth = AuthActions(short_lockout_app.test_client())
+    for _ in range(5):
+        auth.login("officer@customs.example", "wrong-password-123")
+    time.sleep(LOCKOUT + 0.5)
+    again = [auth.login("officer@customs.example", "wrong-password-123") for _ in range(5)]
+    assert all("locked" not in answer.text for answer in again[:4])
+    assert "locked" in again[4].text
