@@ -64,7 +64,6 @@ def create_app(
         blueprint = importlib.import_module(module_name).bp
         app.register_blueprint(blueprint, url_prefix=url_prefix)
     csrf.exempt(app.blueprints["api"])  # bearer tokens only, never cookies: no CSRF exposure
-    limiter.limit(app.config["RATELIMIT_API"])(app.blueprints["api"])
     errors.register(app)
     sessions.register(app)
     register_cli(app)

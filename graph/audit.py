@@ -37,9 +37,12 @@ RETURN a {.*} AS event ORDER BY a.seq LIMIT $limit
 """
 # Every filter is optional (NULL: no filter). ``$before`` is an exclusive upper bound, so a
 # whole day is ``since <= at < next day``; ``$actions`` narrows to a list (sensitive reads).
+# Newest first straight from the seq index (no sort of the whole log): the filters are
+# applied while walking it backwards, and the walk stops once a page is full.
 SEARCH = """
-MATCH (a:AuditEvent)
-WHERE ($actor IS NULL OR a.actor = $actor)
+MATCH (a:AuditEvent) USING INDEX a:AuditEvent(seq)
+WHERE a.seq IS NOT NULL
+  AND ($actor IS NULL OR a.actor = $actor)
   AND ($action IS NULL OR a.action = $action)
   AND ($action_prefix IS NULL OR a.action STARTS WITH $action_prefix)
   AND ($actions IS NULL OR a.action IN $actions)
@@ -50,7 +53,10 @@ WHERE ($actor IS NULL OR a.actor = $actor)
 RETURN a {.*} AS event ORDER BY a.seq DESC SKIP $skip LIMIT $limit
 """
 HEAD = "MATCH (h:AuditHead {id: 'chain'}) RETURN h.seq AS seq, h.hash AS hash"
-ACTIONS = "MATCH (a:AuditEvent) RETURN DISTINCT a.action AS action ORDER BY action"
+ACTIONS = """
+MATCH (a:AuditEvent) WHERE a.action IS NOT NULL
+RETURN DISTINCT a.action AS action ORDER BY action
+"""
 
 _FIELDS = ("seq", "at", "actor", "action", "target", "detail", "reason", "origin", "prev")
 
