@@ -11,6 +11,7 @@ limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
 
 # Importing the modules registers their routes and OpenAPI paths on ``bp``.
 from app.api import (  # noqa: E402
+    auditlog,  # noqa: F401
     cases,  # noqa: F401
     entities,  # noqa: F401
     merges,  # noqa: F401

@@ -158,3 +158,23 @@ def test_page_satisfies_the_content_security_policy(client, auditor):
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
     assert "<style" not in html and " style=" not in html
+
+
+def test_api_search_for_auditors_only_with_reasons_for_bad_filters(client, graph, activity):
+    auditor = {"Authorization": "Bearer " + issue_token(graph, AUDITOR)}
+    analyst = {"Authorization": "Bearer " + issue_token(graph, ANALYST)}
+
+    answer = client.get("/api/v1/audit", query_string={"actor": ANALYST}, headers=auditor)
+    assert answer.status_code == 200
+    assert {e["action"] for e in answer.json["entries"]} == {"report.create", "report.read"}
+    assert answer.json["page"] == 1 and answer.json["has_next"] is False
+
+    refused = client.get("/api/v1/audit", headers=analyst)
+    assert refused.status_code == 403 and refused.json["error"] == "Forbidden"
+    bad = client.get("/api/v1/audit", query_string={"date_from": "2025-13-01"}, headers=auditor)
+    assert bad.status_code == 400 and "date_from" in bad.json["detail"]
+    unknown = client.get("/api/v1/audit", query_string={"who": "x"}, headers=auditor)
+    assert unknown.status_code == 400 and "who" in unknown.json["detail"]
+
+    searches = AuditRepository(graph).search(action="audit.search", limit=10)
+    assert len(searches) == 1 and searches[0]["actor"] == AUDITOR
