@@ -702,8 +702,8 @@ def rescore_all_traders(graph: Graph) -> int:
 
 
 def high_risk_traders(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
-    """Traders ranked by their stored scores (written at training and on each import batch
-    or control), highest first: a page read, not a ranking of every trader."""
+    """Traders ranked by their stored scores (written at training, at the end of each import
+    and on each control), highest first: a page read, not a ranking of every trader."""
     return [{"id": r["ref"], "entity_id": f"trader:{r['ref']}", "name": r["name"],
              "aeo": bool(r["aeo"]), "score": r["score"],
              "network_exposure": r["exposure"] or 0.0, "reasons": r["reasons"]}

@@ -33,6 +33,7 @@ from graph.exchange.listeners import (
     listeners_for,
     on_batch,
     register_batch_listener,
+    register_finish_listener,
     unregister_batch_listener,
 )
 from graph.exchange.records import ADMIRALTY, Context, GradingScheme, LineError, parse_line
@@ -51,5 +52,6 @@ __all__ = [
     "on_batch",
     "parse_line",
     "register_batch_listener",
+    "register_finish_listener",
     "unregister_batch_listener",
 ]
