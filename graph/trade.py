@@ -369,29 +369,26 @@ def _link_rows(data: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], l
     return links, sorted({f"{t}|{to}" for t, to, _ in data["links"]})
 
 
-def write_traders(
-    tx: ManagedTransaction, records: Sequence[Record], known: dict[str, str] | None = None
-) -> set[str]:
-    ensure_entities(tx, records, known)
+def _party_rows(
+    records: Sequence[Record], via: str, name_key: Callable[[str], str], fields: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Trader or person lines as node rows with their register links grouped by type."""
     rows = []
     for record in records:
         data = record.data
         links, keys = _link_rows(data)
-        rows.append(
-            {
-                "id": record.key,
-                "ref": data["id"],
-                "name": data["name"],
-                "key": _org_key(data["name"]),
-                "country": data["country"],
-                "aeo": data["aeo"],
-                "registered": data["registered"],
-                "extra_json": _extra(data),
-                "via": "trader",
-                "links": links,
-                "link_keys": keys,
-            }
-        )
+        rows.append({"id": record.key, "ref": data["id"], "name": data["name"],
+                     "key": name_key(data["name"]), **{f: data[f] for f in fields},
+                     "extra_json": _extra(data), "via": via, "links": links,
+                     "link_keys": keys})  # fmt: skip
+    return rows
+
+
+def write_traders(
+    tx: ManagedTransaction, records: Sequence[Record], known: dict[str, str] | None = None
+) -> set[str]:
+    ensure_entities(tx, records, known)
+    rows = _party_rows(records, "trader", _org_key, ("country", "aeo", "registered"))
     return _write_split(tx, FIND_ENTITIES, CREATE_TRADERS, UPSERT_TRADERS, rows,
                         links=_create_links)
 
@@ -400,24 +397,7 @@ def write_persons(
     tx: ManagedTransaction, records: Sequence[Record], known: dict[str, str] | None = None
 ) -> set[str]:
     ensure_entities(tx, records, known)
-    rows = []
-    for record in records:
-        data = record.data
-        links, keys = _link_rows(data)
-        rows.append(
-            {
-                "id": record.key,
-                "ref": data["id"],
-                "name": data["name"],
-                "key": _person_key(data["name"]),
-                "nationality": data["nationality"],
-                "dob": data["dob"],
-                "extra_json": _extra(data),
-                "via": "person",
-                "links": links,
-                "link_keys": keys,
-            }
-        )
+    rows = _party_rows(records, "person", _person_key, ("nationality", "dob"))
     return _write_split(tx, FIND_ENTITIES, CREATE_PERSONS, UPSERT_PERSONS, rows,
                         links=_create_links)
 
