@@ -26,6 +26,7 @@ def test_liaison_logs_a_sighting_on_a_phone(phone, live_server, make_unit, make_
     phone.get_by_label("Container").fill("MSCU1234565")
     phone.get_by_label("What did you see?").fill("Driver nervous, seals look new.")
     submit = phone.get_by_role("button", name="Log it")
+    phone.wait_for_load_state("load")  # the stylesheet sizes the button: measure after it
     box = submit.bounding_box()
     assert box and box["height"] >= 44 and box["width"] >= 300  # a thumb-sized target
     width = phone.evaluate("document.documentElement.scrollWidth")
