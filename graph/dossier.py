@@ -1,8 +1,14 @@
 """Everything the entity page shows about one entity, within what the viewer may see.
 
-One read transaction gathers the entity, its identifiers, the reports that mention it
-(``REPORT_VISIBLE``), declarations and controls, and its relations to other visible
-entities with their sources; the timeline is merged from those in Python.
+One read transaction gathers the entity with the reports that mention it
+(``REPORT_VISIBLE``), one page of its declarations with their controls, and its relations
+to other visible entities with their sources; the timeline is merged from those in Python.
+
+A hub (a broker lodging thousands of declarations) must not cost thousands of rows per
+view: declarations come newest first one page at a time, with their total from a count
+that reads no declaration's properties. Each copy of the need-to-know predicate costs
+Neo4j hundreds of milliseconds to plan on a cold query cache, so the entity and its
+reports share one query and one copy of it.
 """
 
 from __future__ import annotations
@@ -15,43 +21,64 @@ from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
 
 LIST_LIMIT = 200
+DECLARATIONS_PER_PAGE = 50
 
-ENTITY = (
+# ENTITY_VISIBLE (graph/network.py) spelt with the visible reports already collected: "a
+# visible report mentions it" is "the collected list is not empty" (LIMIT keeps >= 1 row).
+ENTITY_WITH_REPORTS = (
     """
 MATCH (e:Entity {id: $id})
-WHERE """
-    + ENTITY_VISIBLE
-    + """
-RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity
-"""
-)
-
-REPORTS = (
-    """
-MATCH (r:Report)-[m:MENTIONS]->(e:Entity {id: $id})
-WHERE """
+WITH e, COLLECT {
+  MATCH (r:Report)-[m:MENTIONS]->(e)
+  WHERE """
     + REPORT_VISIBLE
     + """
-WITH r, collect(DISTINCT m.text) AS texts
-RETURN r.id AS id, r.title AS title, r.channel AS channel, r.unit AS unit,
-       r.handling AS handling, r.source_grade AS source_grade, r.info_grade AS info_grade,
-       left(toString(r.received), 10) AS received, texts
-ORDER BY received DESC
-LIMIT $limit
+  WITH r, collect(DISTINCT m.text) AS texts
+  RETURN r {.id, .title, .channel, .unit, .handling, .source_grade, .info_grade,
+            received: left(toString(r.received), 10), texts: texts} AS report
+  ORDER BY report.received DESC
+  LIMIT $limit
+} AS reports
+WHERE coalesce(e.status, 'confirmed') <> 'proposed'
+   OR size(reports) > 0
+   OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
+RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity, reports
 """
 )
 
+DECLARATION_TOTALS = """
+MATCH (e:Entity {id: $id})
+RETURN COUNT {
+         MATCH (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
+               (d:Declaration)
+         RETURN DISTINCT d
+       } AS total,
+       EXISTS {
+         (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
+         (:Declaration)<-[:CONTROL_OF]-(:Control {result: 'positive'})
+       } AS seized
+"""
+
+# Only the page's rows pay for roles and controls: Top keeps $skip + $limit rows while the
+# hub's declarations stream past, instead of projecting and sorting every one of them.
 DECLARATIONS = """
 MATCH (e:Entity {id: $id})
-      <-[link:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
+      <-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
       (d:Declaration)
-WITH d, collect(DISTINCT type(link)) AS roles
-RETURN d.id AS id, left(toString(d.date), 10) AS date, d.flow AS flow, d.office AS office,
-       d.origin AS origin, d.destination AS destination, d.value AS value, d.hs AS hs, roles,
+WITH DISTINCT e, d
+WITH e, d, left(toString(d.date), 10) AS date
+ORDER BY date DESC, d.id DESC
+SKIP $skip LIMIT $limit
+RETURN d.id AS id, date, d.flow AS flow, d.office AS office,
+       d.origin AS origin, d.destination AS destination, d.value AS value, d.hs AS hs,
+       COLLECT {
+         MATCH (e)<-[link:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|
+                         TRANSPORTED_BY]-(d)
+         RETURN DISTINCT type(link)
+       } AS roles,
        [(c:Control)-[:CONTROL_OF]->(d) | c {.id, .lane, .result, .finding, .revenue,
                                             date: left(toString(c.date), 10)}] AS controls
-ORDER BY date DESC
-LIMIT $limit
+ORDER BY date DESC, id DESC
 """
 
 RELATIONS = (
@@ -79,20 +106,30 @@ class DossierRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def dossier(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
-        """The entity page's content; NotFound when it does not exist or is hidden."""
-        return self.graph.read(_dossier, entity_id, viewer)
+    def dossier(
+        self, entity_id: str, viewer: dict[str, str], declarations_page: int = 1
+    ) -> dict[str, Any]:
+        """The entity page's content; NotFound when it does not exist or is hidden.
+
+        ``declarations_page`` (1-based) picks which ``DECLARATIONS_PER_PAGE`` declarations,
+        newest first, are listed; a page past the last one lists none.
+        """
+        return self.graph.read(_dossier, entity_id, viewer, max(1, declarations_page))
 
 
-def _dossier(tx: Any, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
-    rows = tx_run(tx, ENTITY, id=entity_id, viewer=viewer)
+def _dossier(
+    tx: Any, entity_id: str, viewer: dict[str, str], declarations_page: int
+) -> dict[str, Any]:
+    rows = tx_run(tx, ENTITY_WITH_REPORTS, id=entity_id, viewer=viewer, limit=LIST_LIMIT)
     if not rows:
         raise NotFound(f"no entity {entity_id}")
-    entity = rows[0]["entity"]
-    params = {"id": entity_id, "viewer": viewer, "limit": LIST_LIMIT}
-    reports = tx_run(tx, REPORTS, **params)
-    declarations = tx_run(tx, DECLARATIONS, id=entity_id, limit=LIST_LIMIT)
-    relations = tx_run(tx, RELATIONS, **params)
+    entity, reports = rows[0]["entity"], rows[0]["reports"]
+    totals = tx_run(tx, DECLARATION_TOTALS, id=entity_id)[0]
+    skip = (declarations_page - 1) * DECLARATIONS_PER_PAGE
+    declarations = tx_run(
+        tx, DECLARATIONS, id=entity_id, skip=skip, limit=DECLARATIONS_PER_PAGE
+    )
+    relations = tx_run(tx, RELATIONS, id=entity_id, viewer=viewer, limit=LIST_LIMIT)
     identifiers = [r for r in relations if r["other_kind"] in IDENTIFIER_KINDS]
     others = [r for r in relations if r["other_kind"] not in IDENTIFIER_KINDS]
     controls = [
@@ -103,6 +140,7 @@ def _dossier(tx: Any, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         for key, value in sorted(entity.items())
         if key not in _HIDDEN_PROPERTIES and value not in (None, "", [])
     }
+    total = int(totals["total"])
     return {
         "entity": entity,
         "kind": (entity.get("kinds") or ["Entity"])[0],
@@ -112,8 +150,12 @@ def _dossier(tx: Any, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         "relations": others,
         "reports": reports,
         "declarations": declarations,
+        "declarations_total": total,
+        "declarations_page": declarations_page,
+        "declarations_pages": max(1, -(-total // DECLARATIONS_PER_PAGE)),
+        "declarations_first": skip + 1 if declarations else 0,
         "controls": controls,
-        "seized": any(c.get("result") == "positive" for c in controls),
+        "seized": bool(totals["seized"]),
         "timeline": _timeline(reports, declarations, controls, relations),
     }
 

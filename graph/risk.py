@@ -317,16 +317,19 @@ SET t.risk_score = row.score, t.risk_reasons_json = row.reasons,
 
 # Import batches only mark the traders they touched; their scores are refreshed once when
 # the import ends (a trader in every batch is ranked once, not once per batch). A mark
-# left by an interrupted import is picked up by the next import or training.
+# left by an interrupted import is picked up by the next import or training. A trader
+# already marked is not written again (hub traders appear in every batch).
 MARK_TRADERS_STALE = """
 UNWIND $refs AS ref
 MATCH (t:Entity {id: 'trader:' + ref})
+WHERE t.risk_stale IS NULL
 SET t.risk_stale = true
 """
 
 MARK_PARTIES_STALE = """
 UNWIND $ids AS id
 MATCH (:Declaration {id: id})-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]->(t:Trader)
+WITH DISTINCT t WHERE t.risk_stale IS NULL
 SET t.risk_stale = true
 """
 

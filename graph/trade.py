@@ -185,15 +185,16 @@ RETURN collect(CASE WHEN created THEN row.id END) AS created
 )
 
 
-# New declarations (no node with their id yet): CREATE the node and its links, nothing to
-# compare or delete.
 FIND_DECLARATIONS = """
 UNWIND $ids AS id
 MATCH (d:Declaration {id: id})
 RETURN d.id AS id, d.status AS status
 """
 
-CREATE_DECLARATIONS = """
+# New declarations (no node with their id yet): CREATE the node and its links in one pass,
+# nothing to compare or delete; each link is one index seek for its party or transport.
+CREATE_DECLARATIONS = (
+    """
 UNWIND $rows AS row
 CREATE (d:Declaration {id: row.id})
 SET d.created_at = $now, d.status = 'confirmed', d.date = row.date, d.flow = row.flow,
@@ -201,18 +202,18 @@ SET d.created_at = $now, d.status = 'confirmed', d.date = row.date, d.flow = row
     d.destination = row.destination, d.mode = row.mode, d.value = row.value,
     d.value_cif = row.value_cif, d.weight_kg = row.weight_kg, d.taxes = row.taxes,
     d.hs = row.hs, d.items_json = row.items_json, d.extra_json = row.extra_json
+WITH d, row
 """
-
-# Parties and transport of new declarations: one statement per link type over the batch.
-CREATE_DECLARATION_LINKS = {
-    rel: f"""
-UNWIND $links AS link
-MATCH (d:Declaration {{id: link.from}})
-MATCH (x:Entity {{id: link.to}})
-CREATE (d)-[:{rel}]->(x)
-"""
-    for rel in _TRADE_TYPES
-}
+    + "".join(
+        f"""
+CALL (d, row) {{
+  WITH d, row WHERE row.links.{rel} IS NOT NULL
+  MATCH (x:Entity {{id: row.links.{rel}}})
+  CREATE (d)-[:{rel}]->(x)
+}}"""
+        for rel in _TRADE_TYPES
+    )
+)
 
 # A control of a declaration no line described creates that declaration as a reference.
 UPSERT_CONTROLS = """
@@ -350,18 +351,6 @@ def _create_links(tx: ManagedTransaction, rows: list[dict[str, Any]], now: str) 
         tx_run(tx, CREATE_LINKS[RelationType(rel)], links=links, now=now)
 
 
-def _create_declaration_links(
-    tx: ManagedTransaction, rows: list[dict[str, Any]], now: str
-) -> None:
-    by_type: dict[str, list[dict[str, str]]] = {}
-    for row in rows:
-        for rel, to in row["links"].items():
-            if to is not None:
-                by_type.setdefault(rel, []).append({"from": row["id"], "to": to})
-    for rel, links in sorted(by_type.items()):
-        tx_run(tx, CREATE_DECLARATION_LINKS[rel], links=links)
-
-
 def _link_rows(data: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     links: dict[str, list[dict[str, Any]]] = {}
     for rel, to, role in data["links"]:
@@ -422,8 +411,7 @@ def write_declarations(
             link_keys=[f"{t}|{to}" for t, to in data["links"]],
         )
         rows.append(row)
-    return _write_split(tx, FIND_DECLARATIONS, CREATE_DECLARATIONS, UPSERT_DECLARATIONS, rows,
-                        links=_create_declaration_links)
+    return _write_split(tx, FIND_DECLARATIONS, CREATE_DECLARATIONS, UPSERT_DECLARATIONS, rows)
 
 
 def write_controls(

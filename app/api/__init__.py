@@ -11,12 +11,16 @@ limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
 
 # Importing the modules registers their routes and OpenAPI paths on ``bp``.
 from app.api import (  # noqa: E402
+    aeo,  # noqa: F401
     auditlog,  # noqa: F401
     cases,  # noqa: F401
+    dissemination,  # noqa: F401
     entities,  # noqa: F401
+    hotline,  # noqa: F401
     merges,  # noqa: F401
     reports,  # noqa: F401
     risk,  # noqa: F401
     routes,  # noqa: F401
     sources,  # noqa: F401
+    watch,  # noqa: F401
 )

@@ -30,7 +30,12 @@ HANDLING_CODES = ("open", "restricted", "originator")
 MAX_TEXT = 50_000
 MAX_RESULT = 2_000
 
-__all__ = ["NotFound", "Refused"]
+__all__ = ["InvalidInput", "NotFound", "Refused"]
+
+
+class InvalidInput(Refused):
+    """The request itself is wrong (no or unknown recipient, empty or unedited text), as
+    opposed to a rule refusing a valid request; the API answers 422 instead of 403."""
 
 
 def _recipient_rows(units: Iterable[str], users: Iterable[str]) -> list[dict[str, str]]:
@@ -44,11 +49,11 @@ def _known_recipients(
 ) -> list[dict[str, Any]]:
     rows = _recipient_rows(units, users)
     if not rows:
-        raise Refused("Choose at least one unit or user to send the report to.")
+        raise InvalidInput("Choose at least one unit or user to send the report to.")
     found = repo.recipients(rows)
     missing = [f"{r['kind']} {r['id']}" for r in found if not r["exists"]]
     if missing:
-        raise Refused(f"Unknown recipient: {', '.join(missing)}.")
+        raise InvalidInput(f"Unknown recipient: {', '.join(missing)}.")
     return found
 
 
@@ -137,13 +142,13 @@ def sanitise(
     title = (title or "").strip()
     text = (text or "").strip()
     if handling not in HANDLING_CODES:
-        raise Refused(f"Choose a handling code: {', '.join(HANDLING_CODES)}.")
+        raise InvalidInput(f"Choose a handling code: {', '.join(HANDLING_CODES)}.")
     if not title:
-        raise Refused("The sanitised copy needs a title.")
+        raise InvalidInput("The sanitised copy needs a title.")
     if not text:
-        raise Refused("The sanitised copy needs a text.")
+        raise InvalidInput("The sanitised copy needs a text.")
     if len(text) > MAX_TEXT:
-        raise Refused(f"Keep the text under {MAX_TEXT} characters.")
+        raise InvalidInput(f"Keep the text under {MAX_TEXT} characters.")
 
     def check(report: dict[str, Any]) -> None:
         if str(user.role) not in SENDER_ROLES or (
@@ -156,13 +161,15 @@ def sanitise(
         if report.get("status") not in SENDABLE:
             raise Refused("Evaluate the report before making a sanitised copy.")
         if text == (report.get("text") or "").strip():
-            raise Refused("Edit the text: remove what could identify the source.")
+            raise InvalidInput("Edit the text: remove what could identify the source.")
         codename = report.get("source")
         if codename and codename.lower() in text.lower():
-            raise Refused("The text still names the source's codename.")
+            raise InvalidInput("The text still names the source's codename.")
 
     from app.intake.extraction import extract_mentions
 
+    # NotFound before the (costly) extraction when the report is not visible at all.
+    DisseminationRepository(graph).report(report_id, viewer_param(user))
     mentions = extract_mentions(graph, text)
     copy_id = DisseminationRepository(graph).sanitise(
         report_id,
@@ -182,7 +189,7 @@ def give_feedback(
 ) -> str:
     result = (result or "").strip()
     if len(result) > MAX_RESULT:
-        raise Refused(f"Keep the result under {MAX_RESULT} characters.")
+        raise InvalidInput(f"Keep the result under {MAX_RESULT} characters.")
     repo = DisseminationRepository(graph)
     repo.report(report_id, viewer_param(user))  # NotFound when not visible at all
     feedback_id = repo.add_feedback(

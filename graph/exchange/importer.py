@@ -1,7 +1,9 @@
 """Streaming import of an exchange file: validate line by line, write in batched transactions.
 
 Lines are read one at a time (memory does not grow with the file) and collected into a
-window of at most ``batch_size`` valid records. A full window is written kind by kind in
+window of at most ``batch_size`` valid records. Reading and validating runs one window
+ahead in a thread (``read_ahead``), so the next window is parsed while the database
+writes this one. A full window is written kind by kind in
 dependency order (traders, persons, declarations, controls, reports, relations), one
 write transaction per kind, so a line refers to what earlier lines (or earlier lines of
 its window) described, and each line's writes commit with its batch or not at all. A
@@ -16,8 +18,9 @@ batches already committed stay, and running the same file again completes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from graph.connection import Graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import reports
 from graph.exchange.listeners import finish_listeners, listeners_for
+from graph.exchange.readahead import read_ahead
 from graph.exchange.records import (
     ADMIRALTY,
     KINDS,
@@ -52,6 +56,25 @@ _WRITERS = {
 }
 
 ErrorHandler = Callable[[int, str], None]
+
+
+@dataclass
+class Window:
+    """At most ``batch_size`` records by kind, no kind and id twice, and the bytes of the
+    lines read for them (for the progress bar, reported once the window is written)."""
+
+    records: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in ORDER})
+    keys: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in ORDER})
+    size: int = 0
+    nbytes: int = 0
+
+    def holds(self, record: Record) -> bool:
+        return record.key in self.keys[record.kind]
+
+    def add(self, record: Record) -> None:
+        self.records[record.kind].append(record)
+        self.keys[record.kind].add(record.key)
+        self.size += 1
 
 
 @dataclass
@@ -111,10 +134,6 @@ class Importer:
         self.summary = ImportSummary()
         self._gazetteer: Any = None
         self._gazetteer_stale = True
-        self._window: dict[str, list[Record]] = {k: [] for k in ORDER}
-        self._keys: dict[str, set[str]] = {k: set() for k in ORDER}
-        self._pending = 0
-        self._unreported_bytes = 0
         # Entities this run saw committed (id -> status), so a batch does not re-merge the
         # same traders and vessels; bounded, since it only saves work.
         self._known: dict[str, str] = {}
@@ -128,33 +147,28 @@ class Importer:
         if strict:
             checked = ImportSummary(written=False)
             for number, raw in _lines(path):
-                self._parse(number, raw, ctx, checked, progress=False)
+                self._parse(number, raw, ctx, checked)
             if not checked.ok:
                 self.summary = checked
                 return checked
-        try:
-            for number, raw in _lines(path):
-                record = self._parse(number, raw, ctx, self.summary, progress=True)
-                if record is not None:
-                    self._add(record)
-            self._flush()
-        finally:
-            self._close_pool()
-        self._finish()
-        self._report_progress()
+        parsed = ((self._parse(n, raw, ctx, self.summary), len(raw)) for n, raw in _lines(path))
+        self._write_all(read_ahead(self._windows(parsed)))
         return self.summary
 
     def import_records(self, records: list[Record]) -> ImportSummary:
         """Write already validated records (the HTTP API path), batched the same way."""
+        self.summary.lines += len(records)
+        self._write_all(self._windows((record, 0) for record in records))
+        return self.summary
+
+    def _write_all(self, windows: Generator[Window]) -> None:
         try:
-            for record in records:
-                self.summary.lines += 1
-                self._add(record)
-            self._flush()
+            with closing(windows):  # a failed write stops the read-ahead at once
+                for window in windows:
+                    self._flush(window)
         finally:
             self._close_pool()
         self._finish()
-        return self.summary
 
     def _finish(self) -> None:
         """Once per run, after the last batch: see ``register_finish_listener``."""
@@ -169,11 +183,9 @@ class Importer:
 
     # -- reading --------------------------------------------------------------------------
     def _parse(
-        self, number: int, raw: bytes, ctx: Context, summary: ImportSummary, *, progress: bool
+        self, number: int, raw: bytes, ctx: Context, summary: ImportSummary
     ) -> Record | None:
         summary.lines += 1
-        if progress:
-            self._unreported_bytes += len(raw)
         try:
             record = parse_line(raw, number, ctx)
         except LineError as exc:
@@ -188,41 +200,43 @@ class Importer:
         if self.on_error:
             self.on_error(line, reason)
 
-    def _report_progress(self) -> None:
-        if self.on_progress and self._unreported_bytes:
-            self.on_progress(self._unreported_bytes)
-        self._unreported_bytes = 0
-
     # -- batching -------------------------------------------------------------------------
-    def _add(self, record: Record) -> None:
-        if record.key in self._keys[record.kind]:
-            self._flush()
-        self._window[record.kind].append(record)
-        self._keys[record.kind].add(record.key)
-        self._pending += 1
-        if self._pending >= self.batch_size:
-            self._flush()
+    def _windows(self, parsed: Iterable[tuple[Record | None, int]]) -> Generator[Window]:
+        """Windows of at most ``batch_size`` records; a record whose kind and id the window
+        already holds closes it first, so a batch never holds one record twice."""
+        window = Window()
+        for record, nbytes in parsed:
+            if record is not None:
+                if window.holds(record):
+                    yield window
+                    window = Window()
+                window.add(record)
+            window.nbytes += nbytes
+            if window.size >= self.batch_size:
+                yield window
+                window = Window()
+        if window.size or window.nbytes:
+            yield window
 
-    def _flush(self) -> None:
+    def _flush(self, window: Window) -> None:
         """Write the window kind by kind. Report extraction (CPU in this process) runs in a
         worker thread while declarations and controls are written (waiting on the
         server); it starts after traders and persons so their names are in the gazetteer."""
         extraction: Future[dict[str, list[Any]]] | None = None
+        report_records = window.records["report"]
         try:
             for kind in ORDER:
-                records = self._window[kind]
-                if kind == "declaration" and self._window["report"]:
-                    extraction = self._extractor().submit(self._extract, self._window["report"])
+                records = window.records[kind]
+                if kind == "declaration" and report_records:
+                    extraction = self._extractor().submit(self._extract, report_records)
                 if records:
                     mentions = extraction.result() if extraction and kind == "report" else None
                     self._write(kind, records, mentions)
-                self._window[kind] = []
-                self._keys[kind] = set()
         finally:
             if extraction is not None and not extraction.done():
                 extraction.cancel()
-        self._pending = 0
-        self._report_progress()
+        if self.on_progress and window.nbytes:
+            self.on_progress(window.nbytes)
 
     def _extractor(self) -> ThreadPoolExecutor:
         if self._pool is None:

@@ -1,0 +1,61 @@
+"""AEO monitoring over the API: acknowledging a trader's network exposure, like the page
+(the new exposure becomes the baseline, so the alert clears until it rises again)."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import error_responses, register
+from app.api.risk import allowed
+from app.audit import audit
+from app.errors import error_response
+from app.risk import service
+from graph.db import get_graph
+from graph.errors import NotFound
+
+
+@bp.post("/risk/aeo/<ref>/acknowledge")
+@token_required
+@allowed(service.READ_ROLES)
+def api_acknowledge_aeo(ref: str):
+    try:
+        service.acknowledge_aeo(get_graph(), ref, api_user().email)
+    except NotFound:
+        return error_response(404, "Not found", f"No AEO trader {ref}.")
+    audit("risk.aeo.acknowledge", ref)
+    return jsonify({"ref": ref, "acknowledged_by": api_user().email})
+
+
+register(
+    {
+        "/risk/aeo/{ref}/acknowledge": {
+            "post": {
+                "summary": "Acknowledge an AEO trader's network exposure (new baseline)",
+                "operationId": "acknowledgeAeo",
+                "parameters": [
+                    {"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Acknowledged",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["ref", "acknowledged_by"],
+                                    "properties": {
+                                        "ref": {"type": "string"},
+                                        "acknowledged_by": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **error_responses(401, 403, 404),
+                },
+            }
+        }
+    }
+)

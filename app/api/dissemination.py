@@ -1,0 +1,434 @@
+"""Dissemination over the API: the same rules and audit events as the pages
+(app/dissemination/service.py): send, originator consent, sanitised copies, feedback.
+
+A report the caller may not see answers 404, exactly like one that does not exist; a rule
+refusing a well-formed request answers 403 with the reason; a request naming unknown
+recipients or an unusable text answers 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import error_responses, register
+from app.dissemination import service
+from app.dissemination.service import HANDLING_CODES, MAX_RESULT, MAX_TEXT, InvalidInput, Refused
+from app.errors import error_response
+from graph.db import get_graph
+from graph.errors import NotFound
+
+MAX_RECIPIENTS = 100
+MAX_NAME = 300
+MAX_TITLE = 200
+
+
+class BadBody(ValueError):
+    """The JSON body has the wrong shape; the message says which field and why."""
+
+
+def _object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadBody("Send a JSON object.")
+    return body
+
+
+def _names(body: dict[str, Any], field: str) -> list[str]:
+    value = body.get(field, [])
+    if value is None:
+        return []
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_RECIPIENTS
+        or not all(isinstance(v, str) and 0 < len(v) <= MAX_NAME for v in value)
+    ):
+        raise BadBody(
+            f"{field}: a list of at most {MAX_RECIPIENTS} non-empty strings "
+            f"(up to {MAX_NAME} characters each)."
+        )
+    return value
+
+
+def _recipients(body: dict[str, Any]) -> tuple[list[str], list[str]]:
+    units, users = _names(body, "units"), _names(body, "users")
+    if not units and not users:
+        raise BadBody('Name at least one recipient: {"units": [NAME], "users": [USER_ID]}.')
+    return units, users
+
+
+def _text(body: dict[str, Any], field: str, limit: int, *, required: bool) -> str:
+    value = body.get(field)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
+        need = "a non-empty string" if required else "a string"
+        raise BadBody(f"{field}: {need} of at most {limit} characters.")
+    return value
+
+
+def _flag(body: dict[str, Any], field: str) -> bool:
+    value = body.get(field, False)
+    if not isinstance(value, bool):
+        raise BadBody(f"{field}: true or false.")
+    return value
+
+
+def _failure(exc: Exception, report_id: str):
+    """One mapping from the service's outcomes to HTTP, shared by every operation here."""
+    if isinstance(exc, BadBody):
+        return error_response(400, "Bad request", str(exc))
+    if isinstance(exc, NotFound):
+        return error_response(404, "Not found", f"No report {report_id} that you may see.")
+    if isinstance(exc, InvalidInput):
+        return error_response(422, "Unprocessable", str(exc))
+    return error_response(403, "Refused", str(exc))
+
+
+def _view_json(view: dict[str, Any]) -> dict[str, Any]:
+    """What the dissemination page shows: consents only to the originating unit's officers."""
+    report = {k: v for k, v in view["report"].items() if k not in ("author_id", "consents")}
+    if view["may_consent"]:
+        report["consents"] = view["report"]["consents"]
+    return {
+        "report": report,
+        "log": view["log"],
+        "feedback": view["feedback"],
+        "may_give_feedback": view["may_give_feedback"],
+        "may_consent": view["may_consent"],
+        "may_sanitise": view["may_sanitise"],
+    }
+
+
+@bp.get("/dissemination")
+@token_required
+def api_dissemination_log():
+    """The dissemination log the caller may see, with the feedback rate (the log page)."""
+    return jsonify(service.log(get_graph(), api_user()))
+
+
+@bp.get("/reports/<report_id>/dissemination")
+@token_required
+def api_report_dissemination(report_id: str):
+    try:
+        return jsonify(_view_json(service.report_view(get_graph(), api_user(), report_id)))
+    except NotFound as exc:
+        return _failure(exc, report_id)
+
+
+@bp.post("/reports/<report_id>/dissemination")
+@token_required
+def api_disseminate(report_id: str):
+    try:
+        units, users = _recipients(_object())
+        sent = service.disseminate(get_graph(), api_user(), report_id, units=units, users=users)
+    except (BadBody, NotFound, Refused) as exc:
+        return _failure(exc, report_id)
+    recipients = [{"kind": r["kind"], "id": r["id"], "name": r["name"]} for r in sent]
+    return jsonify({"report_id": report_id, "sent_to": recipients}), 201
+
+
+@bp.post("/reports/<report_id>/consents")
+@token_required
+def api_consent(report_id: str):
+    try:
+        units, users = _recipients(_object())
+        service.record_consent(get_graph(), api_user(), report_id, units=units, users=users)
+    except (BadBody, NotFound, Refused) as exc:
+        return _failure(exc, report_id)
+    return jsonify({"report_id": report_id, "units": units, "users": users}), 201
+
+
+@bp.post("/reports/<report_id>/sanitised")
+@token_required
+def api_sanitise(report_id: str):
+    try:
+        body = _object()
+        title = _text(body, "title", MAX_TITLE, required=True)
+        text = _text(body, "text", MAX_TEXT, required=True)
+        handling = body.get("handling", "open")
+        if handling not in HANDLING_CODES:
+            raise BadBody(f"handling: one of {', '.join(HANDLING_CODES)}.")
+        copy_id = service.sanitise(
+            get_graph(), api_user(), report_id, title=title, text=text, handling=handling
+        )
+    except (BadBody, NotFound, Refused) as exc:
+        return _failure(exc, report_id)
+    return jsonify({"id": copy_id, "sanitised_from": report_id, "handling": handling}), 201
+
+
+@bp.get("/reports/<report_id>/feedback")
+@token_required
+def api_feedback(report_id: str):
+    try:
+        return jsonify(service.feedback_summary(get_graph(), api_user(), report_id))
+    except NotFound as exc:
+        return _failure(exc, report_id)
+
+
+@bp.post("/reports/<report_id>/feedback")
+@token_required
+def api_give_feedback(report_id: str):
+    try:
+        body = _object()
+        feedback_id = service.give_feedback(
+            get_graph(),
+            api_user(),
+            report_id,
+            useful=_flag(body, "useful"),
+            actioned=_flag(body, "actioned"),
+            result=_text(body, "result", MAX_RESULT, required=False),
+        )
+    except (BadBody, NotFound, Refused) as exc:
+        return _failure(exc, report_id)
+    return jsonify({"id": feedback_id, "report_id": report_id}), 201
+
+
+# ---------------------------------------------------------------------------- OpenAPI
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_REPORT_ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_NAMES = {
+    "type": "array",
+    "maxItems": MAX_RECIPIENTS,
+    "items": {"type": "string", "minLength": 1, "maxLength": MAX_NAME},
+}
+_STRINGS = {"type": ["string", "null"]}
+
+_SCHEMAS = {
+    "Recipients": {
+        "type": "object",
+        "description": "At least one unit (by name) or user (by id).",
+        "properties": {"units": _NAMES, "users": _NAMES},
+    },
+    "DisseminationEntry": {
+        "type": "object",
+        "required": ["report_id", "at", "kind", "recipient"],
+        "properties": {
+            "report_id": {"type": "string"},
+            "title": _STRINGS,
+            "at": {"type": "string"},
+            "handling": _STRINGS,
+            "by": _STRINGS,
+            "kind": {"type": "string", "enum": ["unit", "user"]},
+            "recipient": _STRINGS,
+        },
+    },
+    "FeedbackSummary": {
+        "type": "object",
+        "required": ["items", "count", "recipients", "answered"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "by": _STRINGS,
+                        "unit": _STRINGS,
+                        "at": {"type": "string"},
+                        "useful": {"type": "boolean"},
+                        "actioned": {"type": "boolean"},
+                        "result": _STRINGS,
+                    },
+                },
+            },
+            "count": {"type": "integer"},
+            "useful": {"type": "integer"},
+            "actioned": {"type": "integer"},
+            "recipients": {"type": "integer"},
+            "answered": {"type": "integer"},
+            "rate": {"type": ["number", "null"]},
+        },
+    },
+    "ReportDissemination": {
+        "type": "object",
+        "required": ["report", "log", "feedback"],
+        "properties": {
+            "report": {
+                "type": "object",
+                "description": "The report as the dissemination page shows it; consents "
+                "only for officers of the originating unit.",
+                "properties": {
+                    "id": {"type": "string"},
+                    "status": _STRINGS,
+                    "handling": _STRINGS,
+                    "unit": _STRINGS,
+                    "sanitised_from": _STRINGS,
+                    "copies": {"type": "array", "items": {"type": "object"}},
+                    "consents": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+            "log": {"type": "array", "items": _ref("DisseminationEntry")},
+            "feedback": _ref("FeedbackSummary"),
+            "may_give_feedback": {"type": "boolean"},
+            "may_consent": {"type": "boolean"},
+            "may_sanitise": {"type": "boolean"},
+        },
+    },
+}
+
+register(
+    {
+        "/dissemination": {
+            "get": {
+                "summary": "The dissemination log the caller may see, with the feedback rate",
+                "operationId": "disseminationLog",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["entries", "rate"],
+                            "properties": {
+                                "entries": {
+                                    "type": "array",
+                                    "items": _ref("DisseminationEntry"),
+                                },
+                                "rate": {"type": "object"},
+                            },
+                        }
+                    ),
+                    **error_responses(401),
+                },
+            }
+        },
+        "/reports/{report_id}/dissemination": {
+            "get": {
+                "summary": "A report's dissemination record: sendings, feedback, what the "
+                "caller may do (audited as a report read)",
+                "operationId": "getReportDissemination",
+                "parameters": [_REPORT_ID],
+                "responses": {
+                    "200": _json(_ref("ReportDissemination")),
+                    **error_responses(401, 404),
+                },
+            },
+            "post": {
+                "summary": "Disseminate an evaluated report to units and users "
+                "(handling code checked at sending time)",
+                "operationId": "disseminateReport",
+                "parameters": [_REPORT_ID],
+                "requestBody": _body(_ref("Recipients")),
+                "responses": {
+                    "201": _json(
+                        {
+                            "type": "object",
+                            "required": ["report_id", "sent_to"],
+                            "properties": {
+                                "report_id": {"type": "string"},
+                                "sent_to": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                        "Sent",
+                    ),
+                    **error_responses(400, 401, 403, 404, 422),
+                },
+            },
+        },
+        "/reports/{report_id}/consents": {
+            "post": {
+                "summary": "The originating unit consents to sharing an 'originator' report",
+                "operationId": "consentToDissemination",
+                "parameters": [_REPORT_ID],
+                "requestBody": _body(_ref("Recipients")),
+                "responses": {
+                    "201": _json({"type": "object"}, "Recorded"),
+                    **error_responses(400, 401, 403, 404, 422),
+                },
+            }
+        },
+        "/reports/{report_id}/sanitised": {
+            "post": {
+                "summary": "Make a sanitised copy (no source link) for wider release",
+                "operationId": "sanitiseReport",
+                "parameters": [_REPORT_ID],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["title", "text"],
+                        "properties": {
+                            "title": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
+                            "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
+                            "handling": {
+                                "type": "string",
+                                "enum": list(HANDLING_CODES),
+                                "default": "open",
+                            },
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": _json(
+                        {
+                            "type": "object",
+                            "required": ["id", "sanitised_from"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "sanitised_from": {"type": "string"},
+                                "handling": {"type": "string"},
+                            },
+                        },
+                        "Created",
+                    ),
+                    **error_responses(400, 401, 403, 404, 422),
+                },
+            }
+        },
+        "/reports/{report_id}/feedback": {
+            "get": {
+                "summary": "Recipients' feedback on a report",
+                "operationId": "getReportFeedback",
+                "parameters": [_REPORT_ID],
+                "responses": {
+                    "200": _json(_ref("FeedbackSummary")),
+                    **error_responses(401, 404),
+                },
+            },
+            "post": {
+                "summary": "Feedback from a recipient of a disseminated report",
+                "operationId": "giveReportFeedback",
+                "parameters": [_REPORT_ID],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "useful": {"type": "boolean"},
+                            "actioned": {"type": "boolean"},
+                            "result": {"type": "string", "maxLength": MAX_RESULT},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": _json(
+                        {
+                            "type": "object",
+                            "required": ["id", "report_id"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "report_id": {"type": "string"},
+                            },
+                        },
+                        "Recorded",
+                    ),
+                    **error_responses(400, 401, 403, 404, 422),
+                },
+            },
+        },
+    },
+    _SCHEMAS,
+)
