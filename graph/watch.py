@@ -22,6 +22,7 @@ from graph.access import REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
+from graph.network import ENTITY_VISIBLE
 
 EVENT_KINDS = ("report", "declaration", "control")
 MAX_QUERY = 200
@@ -31,9 +32,15 @@ MAX_QUERY = 200
 # request value goes into the text.
 _REPORT_VISIBLE_TO_WATCHER: LiteralString = REPORT_VISIBLE.replace("$viewer", "viewer")
 
-ADD_ENTITY_WATCH = """
+# Only an entity the watcher may see (ENTITY_VISIBLE): watching must not reveal that an
+# entity known only from reports hidden from them exists.
+ADD_ENTITY_WATCH = (
+    """
 MATCH (u:User {id: $user_id})
 MATCH (e:Entity {id: $entity_id})
+WHERE """
+    + ENTITY_VISIBLE
+    + """
 OPTIONAL MATCH (u)-[:HAS_WATCH]->(existing:Watch {kind: 'entity', entity_id: e.id})
 WITH u, e, existing
 CALL (u, e, existing) {
@@ -47,6 +54,7 @@ CALL (u, e, existing) {
 }
 RETURN w.id AS id
 """
+)
 
 ADD_SEARCH_WATCH = """
 MATCH (u:User {id: $user_id})
@@ -186,13 +194,17 @@ class WatchRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def watch_entity(self, user_id: str, watch_id: str, entity_id: str) -> str:
+    def watch_entity(
+        self, user_id: str, watch_id: str, entity_id: str, viewer: dict[str, str]
+    ) -> str:
+        """NotFound when the entity does not exist or the viewer may not see it."""
         rows = self.graph.write(
             tx_run,
             ADD_ENTITY_WATCH,
             user_id=user_id,
             id=watch_id,
             entity_id=entity_id,
+            viewer=viewer,
             now=utc_now(),
         )
         if not rows:

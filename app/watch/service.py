@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from app.audit import audit
+from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.watch import MAX_QUERY, NotificationRepository, WatchRepository
@@ -21,7 +22,7 @@ def watch_entity(user: Any, entity_id: Any) -> str:
         raise WatchError("Give the id of the entity to watch.")
     try:
         watch_id = WatchRepository(get_graph()).watch_entity(
-            user.id, "W-" + uuid.uuid4().hex[:12].upper(), target
+            user.id, "W-" + uuid.uuid4().hex[:12].upper(), target, viewer_param(user)
         )
     except NotFound:
         raise WatchError(f"No entity {target}.") from None

@@ -1,7 +1,11 @@
 """Watch lists raise notifications on new reports, declarations and controls, and never
 about a report the watcher may not read."""
 
-from graph.watch import NotificationRepository, notify_watchers
+import pytest
+
+from graph.access import viewer_param
+from graph.errors import NotFound
+from graph.watch import NotificationRepository, WatchRepository, notify_watchers
 from tests.conftest import csrf_from
 
 ENTITY = "CREATE (:Entity:Trader {id: 'trader:NL1', name: 'Baltic Star Trading', label: 'ORG'})"
@@ -71,14 +75,12 @@ def test_watch_entity_then_report_and_declaration_notify(graph, make_unit, make_
 
 
 def test_restricted_report_notifies_only_who_may_read_it(graph, make_unit, make_user):
-    from graph.watch import WatchRepository
-
     make_unit("South", "regional", "HQ")
     hq = make_user("hq@customs.example", "analyst", "HQ")
     south = make_user("south@customs.example", "analyst", "South")
     graph.query(ENTITY, write=True)
     for index, user in enumerate((hq, south)):
-        WatchRepository(graph).watch_entity(user.id, f"W-{index}", "trader:NL1")
+        WatchRepository(graph).watch_entity(user.id, f"W-{index}", "trader:NL1", viewer_param(user))
         WatchRepository(graph).watch_search(user.id, f"W-S{index}", "cigarettes")
     graph.query(REPORT, {"id": "R-RESTRICTED", "handling": "restricted"}, write=True)
 
@@ -102,3 +104,34 @@ def test_restricted_report_notifies_only_who_may_read_it(graph, make_unit, make_
     assert notify_watchers(graph, ["trader:NL1"], {"kind": "report", "id": "R-RESTRICTED"}) == [
         south.id
     ]
+
+
+def test_an_entity_known_only_from_a_hidden_report_cannot_be_watched(
+    graph, make_unit, make_user, client, auth
+):
+    """Watching must not reveal that an entity exists: a proposed entity mentioned only in
+    an HQ restricted report answers like an unknown one for South, and is watchable by HQ."""
+    make_unit("South", "regional", "HQ")
+    hq = make_user("hq@customs.example", "analyst", "HQ")
+    south = make_user("south@customs.example", "analyst", "South")
+    graph.query(ENTITY.replace("label: 'ORG'", "label: 'ORG', status: 'proposed'"), write=True)
+    graph.query(REPORT, {"id": "R-RESTRICTED", "handling": "restricted"}, write=True)
+
+    repo = WatchRepository(graph)
+    with pytest.raises(NotFound):
+        repo.watch_entity(south.id, "W-S", "trader:NL1", viewer_param(south))
+    assert repo.watch_entity(hq.id, "W-H", "trader:NL1", viewer_param(hq)) == "W-H"
+
+    auth.login("south@customs.example")
+    page = client.get("/watch/")
+    answer = client.post(
+        "/watch/entity", data={"entity_id": "trader:NL1", "csrf_token": csrf_from(page.text)},
+        follow_redirects=True,
+    )
+    assert "No entity trader:NL1" in answer.text
+    unknown = client.post(
+        "/watch/entity", data={"entity_id": "trader:XX9", "csrf_token": csrf_from(page.text)},
+        follow_redirects=True,
+    )
+    assert "No entity trader:XX9" in unknown.text  # the same answer as for a hidden one
+    assert repo.list(south.id) == []
