@@ -42,22 +42,18 @@ WITH e, COLLECT {
 WHERE coalesce(e.status, 'confirmed') <> 'proposed'
    OR size(reports) > 0
    OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
-RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity, reports
-"""
-)
-
-DECLARATION_TOTALS = """
-MATCH (e:Entity {id: $id})
-RETURN COUNT {
+RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity, reports,
+       COUNT {
          MATCH (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
                (d:Declaration)
          RETURN DISTINCT d
-       } AS total,
+       } AS declarations_total,
        EXISTS {
          (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
          (:Declaration)<-[:CONTROL_OF]-(:Control {result: 'positive'})
        } AS seized
 """
+)
 
 # Only the page's rows pay for roles and controls: Top keeps $skip + $limit rows while the
 # hub's declarations stream past, instead of projecting and sorting every one of them.
@@ -124,11 +120,8 @@ def _dossier(
     if not rows:
         raise NotFound(f"no entity {entity_id}")
     entity, reports = rows[0]["entity"], rows[0]["reports"]
-    totals = tx_run(tx, DECLARATION_TOTALS, id=entity_id)[0]
     skip = (declarations_page - 1) * DECLARATIONS_PER_PAGE
-    declarations = tx_run(
-        tx, DECLARATIONS, id=entity_id, skip=skip, limit=DECLARATIONS_PER_PAGE
-    )
+    declarations = tx_run(tx, DECLARATIONS, id=entity_id, skip=skip, limit=DECLARATIONS_PER_PAGE)
     relations = tx_run(tx, RELATIONS, id=entity_id, viewer=viewer, limit=LIST_LIMIT)
     identifiers = [r for r in relations if r["other_kind"] in IDENTIFIER_KINDS]
     others = [r for r in relations if r["other_kind"] not in IDENTIFIER_KINDS]
@@ -140,7 +133,7 @@ def _dossier(
         for key, value in sorted(entity.items())
         if key not in _HIDDEN_PROPERTIES and value not in (None, "", [])
     }
-    total = int(totals["total"])
+    total = int(rows[0]["declarations_total"])
     return {
         "entity": entity,
         "kind": (entity.get("kinds") or ["Entity"])[0],
@@ -155,7 +148,7 @@ def _dossier(
         "declarations_pages": max(1, -(-total // DECLARATIONS_PER_PAGE)),
         "declarations_first": skip + 1 if declarations else 0,
         "controls": controls,
-        "seized": bool(totals["seized"]),
+        "seized": bool(rows[0]["seized"]),
         "timeline": _timeline(reports, declarations, controls, relations),
     }
 

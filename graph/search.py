@@ -18,7 +18,6 @@ import phonenumbers
 
 from graph.access import REPORT_VISIBLE
 from graph.connection import Graph
-from graph.network import ENTITY_VISIBLE
 
 MAX_RESULTS = 50
 LABELS = (
@@ -116,46 +115,38 @@ def identifier_candidates(text: str) -> dict[str, list[str]]:
     return {"ids": list(dict.fromkeys(ids)), "refs": refs}
 
 
-_ENTITY_FIELDS = (
-    """e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases,
-       coalesce([l IN labels(e) WHERE l <> 'Entity'][0], 'Entity') AS kind,
-       e.status AS status, e.ref AS ref,
-       COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
-    + REPORT_VISIBLE
-    + """ } AS reports"""
-)
-
-SEARCH_IDENTIFIERS = (
+# Identifiers and names in one query, so the need-to-know predicate is planned once per
+# search: each copy costs Neo4j hundreds of milliseconds to plan on a cold query cache.
+# An identifier hit ranks before any name hit and keeps its score of 2.0. The visibility
+# test is ENTITY_VISIBLE (graph/network.py) spelt with the visible mentions already
+# counted: "a visible report mentions it" is "reports > 0".
+SEARCH_ENTITIES = (
     """
 CALL () {
   UNWIND $ids AS wanted
-  MATCH (e:Entity {id: wanted}) RETURN e
+  MATCH (e:Entity {id: wanted}) RETURN e, 0 AS rank, 2.0 AS score
   UNION
   UNWIND $refs AS wanted
-  MATCH (e:Entity {ref: wanted}) RETURN e
+  MATCH (e:Entity {ref: wanted}) RETURN e, 0 AS rank, 2.0 AS score
+  UNION
+  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $scan})
+  YIELD node AS e, score
+  RETURN e, 1 AS rank, score
 }
-WITH DISTINCT e
-WHERE ($label IS NULL OR e.label = $label) AND """
-    + ENTITY_VISIBLE
-    + """
-RETURN 2.0 AS score, 'identifier' AS matched, """
-    + _ENTITY_FIELDS
-    + """
-LIMIT $limit
-"""
-)
-
-SEARCH_NAMES = (
-    """
-CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $scan})
-YIELD node AS e, score
-WHERE ($label IS NULL OR e.label = $label) AND """
-    + ENTITY_VISIBLE
-    + """
-RETURN score, 'name' AS matched, """
-    + _ENTITY_FIELDS
-    + """
-ORDER BY score DESC
+WITH e, min(rank) AS rank, max(score) AS best
+WHERE $label IS NULL OR e.label = $label
+WITH e, rank, CASE rank WHEN 0 THEN 2.0 ELSE best END AS score,
+     COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS reports
+WHERE coalesce(e.status, 'confirmed') <> 'proposed'
+   OR reports > 0
+   OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
+RETURN score, CASE rank WHEN 0 THEN 'identifier' ELSE 'name' END AS matched,
+       e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases,
+       coalesce([l IN labels(e) WHERE l <> 'Entity'][0], 'Entity') AS kind,
+       e.status AS status, e.ref AS ref, reports
+ORDER BY rank, score DESC, id
 LIMIT $limit
 """
 )
@@ -212,18 +203,18 @@ class SearchRepository:
             return SearchResult([], [])
         limit = max(1, min(limit, MAX_RESULTS))
         label = parse_label(label)
-        found: dict[str, dict[str, Any]] = {}
-        candidates = identifier_candidates(text)
-        params = {"label": label, "viewer": viewer, "limit": limit}
-        for row in self.graph.query(SEARCH_IDENTIFIERS, {**candidates, **params}):
-            found.setdefault(row["id"], row)
         lucene = fuzzy_query(text)
-        if lucene:
-            for row in self.graph.query(
-                SEARCH_NAMES, {"lucene": lucene, "scan": limit * 5, **params}
-            ):
-                found.setdefault(row["id"], row)
-        entities = list(found.values())[:limit]
+        entities = self.graph.query(
+            SEARCH_ENTITIES,
+            {
+                **identifier_candidates(text),
+                "lucene": lucene,  # never empty: text holds a word here
+                "scan": limit * 5,
+                "label": label,
+                "viewer": viewer,
+                "limit": limit,
+            },
+        )
         report_rows: list[dict[str, Any]] = []
         if reports and lucene and label is None:
             report_rows = self.graph.query(

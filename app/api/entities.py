@@ -85,7 +85,7 @@ def entity_i2(entity_id: str):
 @token_required
 def entity_get(entity_id: str):
     try:
-        dossier = service.dossier(api_user(), entity_id)
+        dossier = service.dossier(api_user(), entity_id, request.args.get("declarations_page"))
     except ValueError as exc:
         return _bad(exc)
     except NotFound as exc:
@@ -100,6 +100,9 @@ def entity_get(entity_id: str):
             "relations": dossier["relations"],
             "reports": dossier["reports"],
             "declarations": dossier["declarations"],
+            "declarations_total": dossier["declarations_total"],
+            "declarations_page": dossier["declarations_page"],
+            "declarations_pages": dossier["declarations_pages"],
             "controls": dossier["controls"],
             "timeline": dossier["timeline"],
         }
@@ -270,13 +273,21 @@ register(
             "get": {
                 "summary": "One entity: identifiers, relations, visible reports, trade, timeline",
                 "operationId": "getEntity",
-                "parameters": [_ID],
+                "parameters": [
+                    _ID,
+                    {
+                        "name": "declarations_page",
+                        "in": "query",
+                        "description": "1-based page of the declarations, 50 a page, newest first",
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
+                ],
                 "responses": {
                     "200": {
                         "description": "The entity",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
-                    **error_responses(401, 404),
+                    **error_responses(400, 401, 404),
                 },
             }
         },

@@ -82,7 +82,11 @@ def search():
 @bp.get("/entities/<path:entity_id>")
 def entity(entity_id: str):
     try:
-        dossier = service.dossier(current_user, entity_id)
+        page = service.check_page(request.args.get("declarations_page"), "declarations_page")
+    except ValueError as exc:
+        abort(400, str(exc))
+    try:
+        dossier = service.dossier(current_user, entity_id, page)
     except (NotFound, ValueError):
         abort(404, "No such entity, or you may not see it.")
     return render_template("entities/entity.html", d=dossier)

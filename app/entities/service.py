@@ -21,6 +21,7 @@ from graph.network import MAX_NODES, Network, NetworkRepository, parse_query
 from graph.search import SearchRepository, SearchResult
 
 MAX_ID_LENGTH = 300
+MAX_PAGE = 100_000
 
 
 def check_id(value: Any, name: str = "id") -> str:
@@ -45,9 +46,29 @@ def search(user: Any, text: str, label: str | None = None, limit: int = 20) -> S
     return SearchRepository(get_graph()).search(text, viewer_param(user), label=label, limit=limit)
 
 
-def dossier(user: Any, entity_id: str) -> dict[str, Any]:
-    """The entity page's content (NotFound if hidden); the read is audited."""
-    result = DossierRepository(get_graph()).dossier(check_id(entity_id), viewer_param(user))
+def check_page(value: Any, name: str = "page") -> int:
+    """A 1-based page number from a request; absent means 1 (ValueError when not one)."""
+    if value is None or value == "":
+        return 1
+    try:
+        page = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number") from None
+    if not 1 <= page <= MAX_PAGE:
+        raise ValueError(f"{name} must be between 1 and {MAX_PAGE}")
+    return page
+
+
+def dossier(user: Any, entity_id: str, declarations_page: Any = None) -> dict[str, Any]:
+    """The entity page's content (NotFound if hidden); the read is audited.
+
+    Declarations come one page at a time (``declarations_page``, 1-based), newest first,
+    with their total, so a hub's page stays as cheap as anyone else's.
+    """
+    page = check_page(declarations_page, "declarations_page")
+    result = DossierRepository(get_graph()).dossier(
+        check_id(entity_id), viewer_param(user), declarations_page=page
+    )
     audit("entity.view", entity_id, {"reports": len(result["reports"])})
     return result
 

@@ -1,0 +1,86 @@
+"""A hub's entity page lists its declarations a page at a time, newest first, with the true
+total, and keeps the positive-control badge of a seizure that is not on the shown page;
+the API pages the same way. Search keeps identifiers before names after the merge of both
+into one query."""
+
+from app.accounts.service import issue_token
+from graph.dossier import DECLARATIONS_PER_PAGE
+from tests.network_seed import BALTIC, PHONE, seed_network
+
+EXTRA = 2 * DECLARATIONS_PER_PAGE + 7  # three pages on top of the seeded declaration
+
+ADD_DECLARATIONS = """
+MATCH (t:Entity {id: $trader})
+UNWIND range(1, $n) AS i
+CREATE (d:Declaration {id: 'DEC-2026-' + right('00000' + toString(i), 6),
+                       date: date('2026-01-01') + duration({days: i}), flow: 'import'})
+CREATE (d)-[:IMPORTED_BY]->(t)
+FOREACH (_ IN CASE WHEN i % 2 = 0 THEN [1] ELSE [] END | CREATE (d)-[:DECLARED_BY]->(t))
+"""
+
+
+def _hub(graph, make_unit):
+    seed_network(graph, make_unit)
+    graph.query(ADD_DECLARATIONS, {"trader": BALTIC, "n": EXTRA}, write=True)
+
+
+def _declaration_ids(html):
+    return [part.split("<", 1)[0] for part in html.split("<tr><td>DEC-")[1:]]
+
+
+def test_hub_page_shows_latest_declarations_and_pages_further(
+    client, auth, graph, make_user, make_unit
+):
+    _hub(graph, make_unit)
+    make_user("inv@customs.example", role="investigator", unit="HQ")
+    auth.login("inv@customs.example")
+    total = EXTRA + 1
+
+    first = client.get(f"/entities/{BALTIC}")
+    assert first.status_code == 200
+    shown = _declaration_ids(first.text)
+    assert shown == [f"2026-{EXTRA - i:06d}" for i in range(DECLARATIONS_PER_PAGE)]
+    assert f"Declarations ({total})" in first.text
+    assert f"1–{DECLARATIONS_PER_PAGE} of {total}" in first.text
+    assert "declarations_page=2" in first.text and 'rel="prev"' not in first.text
+    # The seizure is on the oldest declaration, far off this page: the badge still shows.
+    assert "positive control" in first.text
+    # A declaration in two roles is listed once, with both roles.
+    assert "declared by, imported by" in first.text or "imported by, declared by" in first.text
+
+    last = client.get(f"/entities/{BALTIC}", query_string={"declarations_page": 3}).text
+    assert _declaration_ids(last) == [f"2026-{i:06d}" for i in range(7, 0, -1)] + ["2025-000001"]
+    assert "undervaluation" in last and 'rel="next"' not in last
+    assert client.get(f"/entities/{BALTIC}?declarations_page=0").status_code == 400
+    assert client.get(f"/entities/{BALTIC}?declarations_page=x").status_code == 400
+
+
+def test_api_pages_a_hubs_declarations(client, graph, make_user, make_unit):
+    _hub(graph, make_unit)
+    make_user("inv@customs.example", role="investigator", unit="HQ")
+    headers = {"Authorization": f"Bearer {issue_token(graph, 'inv@customs.example')}"}
+
+    one = client.get(f"/api/v1/entities/{BALTIC}", headers=headers).json
+    assert len(one["declarations"]) == DECLARATIONS_PER_PAGE
+    assert one["declarations_total"] == EXTRA + 1 and one["declarations_pages"] == 3
+    two = client.get(
+        f"/api/v1/entities/{BALTIC}", query_string={"declarations_page": 2}, headers=headers
+    ).json
+    assert two["declarations_page"] == 2
+    assert not {d["id"] for d in one["declarations"]} & {d["id"] for d in two["declarations"]}
+    assert one["declarations"][-1]["date"] > two["declarations"][0]["date"]
+    bad = client.get(
+        f"/api/v1/entities/{BALTIC}", query_string={"declarations_page": "-1"}, headers=headers
+    )
+    assert bad.status_code == 400 and bad.json["error"]
+
+
+def test_search_lists_identifier_hits_before_name_hits(client, graph, make_user, make_unit):
+    seed_network(graph, make_unit)
+    make_user("inv@customs.example", role="investigator", unit="HQ")
+    headers = {"Authorization": f"Bearer {issue_token(graph, 'inv@customs.example')}"}
+    found = client.get(
+        "/api/v1/entities", query_string={"q": "+31 10 555 0101"}, headers=headers
+    ).json["entities"]
+    assert found[0]["id"] == PHONE and found[0]["matched"] == "identifier"
+    assert len({e["id"] for e in found}) == len(found)
