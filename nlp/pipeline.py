@@ -13,6 +13,7 @@ Why this shape:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -245,9 +246,18 @@ def _load_base() -> Language:
     raise OSError(f"none of {MODEL_NAMES} is installed") from last_error
 
 
-@lru_cache(maxsize=4)
+_loading = threading.Lock()
+
+
 def get_nlp(default_region: str | None = None) -> Language:
-    """The shared pipeline (NER + domain component), loaded once per process."""
+    """The shared pipeline (NER + domain component), loaded once per process: the threads
+    of a server that all ask at once wait for one load instead of each loading a copy."""
+    with _loading:
+        return _build(default_region)
+
+
+@lru_cache(maxsize=4)
+def _build(default_region: str | None) -> Language:
     nlp = _load_base()
     for pipe in UNUSED_PIPES:
         if pipe in nlp.pipe_names:

@@ -2,7 +2,8 @@
 
 Building the gazetteer reads every confirmed trader, person and vessel, so it is cached
 per process and per graph, and rebuilt when a cheap signature (count and name lengths of
-the confirmed entities) changes; the signature is checked at most every few seconds.
+the confirmed entities) changes; the signature is checked at most every few seconds, by
+one thread at a time (a busy server's threads do not each build the same gazetteer).
 Code that confirms or renames entities in bulk may call :func:`invalidate_gazetteer`.
 """
 
@@ -19,6 +20,7 @@ from graph.reports import ReportRepository
 CHECK_INTERVAL = 5.0  # seconds between signature checks
 
 _lock = threading.Lock()
+_building = threading.Lock()
 _cache: dict[str, Any] = {"graph": None, "signature": None, "checked": 0.0, "gazetteer": None}
 
 
@@ -36,16 +38,21 @@ def gazetteer_for(graph: Graph) -> Any:
         same_graph = _cache["graph"] is graph
         if same_graph and now - _cache["checked"] < CHECK_INTERVAL:
             return _cache["gazetteer"]
-    signature = ReportRepository(graph).gazetteer_signature()
-    with _lock:
-        if _cache["graph"] is graph and _cache["signature"] == signature:
-            _cache["checked"] = now
-            return _cache["gazetteer"]
-    entries = EntityRepository(graph).gazetteer_entries() if signature[0] else []
-    gazetteer = Gazetteer(entries) if entries else None
-    with _lock:
-        _cache.update(graph=graph, signature=signature, checked=now, gazetteer=gazetteer)
-    return gazetteer
+    with _building:  # one thread checks and builds; the others wait and share its result
+        with _lock:
+            if _cache["graph"] is graph and time.monotonic() - _cache["checked"] < CHECK_INTERVAL:
+                return _cache["gazetteer"]
+        signature = ReportRepository(graph).gazetteer_signature()
+        with _lock:
+            if _cache["graph"] is graph and _cache["signature"] == signature:
+                _cache["checked"] = time.monotonic()
+                return _cache["gazetteer"]
+        entries = EntityRepository(graph).gazetteer_entries() if signature[0] else []
+        gazetteer = Gazetteer(entries) if entries else None
+        with _lock:
+            _cache.update(graph=graph, signature=signature, checked=time.monotonic(),
+                          gazetteer=gazetteer)
+        return gazetteer
 
 
 def extract_mentions(graph: Graph, text: str) -> list[Any]:
