@@ -19,6 +19,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES, resolve_mentions
 from graph.errors import NotFound
+from graph.network import ENTITY_VISIBLE
 
 NEXT_NUMBER = """
 MERGE (c:ReportCounter {year: $year})
@@ -192,17 +193,29 @@ RETURN old.id AS old_id
 """
 )
 
-ENTITY_SEARCH = """
+# Entities a reviewer may link a mention to: only those the reviewer may see
+# (ENTITY_VISIBLE), so linking reveals nothing known only from hidden reports.
+ENTITY_SEARCH = (
+    """
 CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node AS e, score
+WHERE """
+    + ENTITY_VISIBLE
+    + """
 RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
        [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
 ORDER BY score DESC LIMIT $limit
 """
-ENTITY_BY_ID = """
+)
+ENTITY_BY_ID = (
+    """
 MATCH (e:Entity {id: $id})
+WHERE """
+    + ENTITY_VISIBLE
+    + """
 RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
        [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
 """
+)
 
 GAZETTEER_SIGNATURE = """
 MATCH (e:Entity)
@@ -442,18 +455,22 @@ class ReportRepository:
             return self.graph.query(SEARCH_REPORTS, {**params, "q": terms})
         return self.graph.query(LIST_REPORTS_BY_SOURCE if source else LIST_REPORTS, params)
 
-    def search_entities(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        out = self.graph.query(ENTITY_BY_ID, {"id": text.strip()})
+    def search_entities(
+        self, text: str, viewer: dict[str, str], limit: int = 10
+    ) -> list[dict[str, Any]]:
+        out = self.graph.query(ENTITY_BY_ID, {"id": text.strip(), "viewer": viewer})
         terms = lucene_terms(text)
         if terms:
             seen = {r["id"] for r in out}
-            for row in self.graph.query(ENTITY_SEARCH, {"q": terms, "limit": limit}):
+            params = {"q": terms, "limit": limit, "viewer": viewer}
+            for row in self.graph.query(ENTITY_SEARCH, params):
                 if row["id"] not in seen:
                     out.append(row)
         return out[:limit]
 
-    def entity(self, entity_id: str) -> dict[str, Any] | None:
-        rows = self.graph.query(ENTITY_BY_ID, {"id": entity_id})
+    def entity(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any] | None:
+        """The entity, or None when it does not exist or the viewer may not see it."""
+        rows = self.graph.query(ENTITY_BY_ID, {"id": entity_id, "viewer": viewer})
         return rows[0] if rows else None
 
     def gazetteer_signature(self) -> tuple[int, int]:

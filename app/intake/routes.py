@@ -201,7 +201,7 @@ def detail(report_id: str):
         relation=relation,
         q=q,
         link_for=request.args.get("link", ""),
-        found=service.search_entities(q) if (q and reviewer) else [],
+        found=service.search_entities(current_user, q) if (q and reviewer) else [],
     )
 
 

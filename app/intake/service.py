@@ -549,7 +549,7 @@ class ReportService:
 
     def link_mention(self, user: User, report_id: str, mention_id: str, entity_id: str) -> None:
         self._reviewable(user, report_id)
-        if not entity_id or self.repo.entity(entity_id) is None:
+        if not entity_id or self.repo.entity(entity_id, viewer_param(user)) is None:
             raise ReportError("Choose an existing entity.", "entity_id")
         changes = {"review": "accepted", "linked_by": user.email, "reviewed_by": user.email,
                    "reviewed_at": utc_now()}
@@ -597,9 +597,10 @@ class ReportService:
         audit("report.relation.add", report_id, {"from": from_id, "to": to_id,
                                                  "type": kind.value})
 
-    def search_entities(self, text: str) -> list[dict[str, Any]]:
+    def search_entities(self, user: User, text: str) -> list[dict[str, Any]]:
+        """Entities to link a mention to, among those the user may see."""
         text = (text or "").strip()[:200]
-        return self.repo.search_entities(text) if text else []
+        return self.repo.search_entities(text, viewer_param(user)) if text else []
 
 
 def _enum(kind: type[StrEnum], value: Any, field: str) -> str:

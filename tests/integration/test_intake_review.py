@@ -122,3 +122,48 @@ def test_liaison_may_not_review_or_evaluate_others_reports(graph, make_user, aut
                           data={"csrf_token": csrf_from(page.text), "action": "rejected"})
     assert refused.status_code == 403
     assert all(m["review"] == "proposed" for m in mentions(graph, rid).values())
+
+
+HIDDEN = """
+CREATE (e:Entity:Trader {id: 'trader:XX77', name: 'Orion Shadow Holdings', label: 'ORG',
+                         status: 'proposed', key: 'ORION SHADOW HOLDINGS'})
+CREATE (r:Report {id: 'R-SOUTH', channel: 'informant', status: 'submitted', unit: 'South',
+                  handling: 'restricted', author_id: 'someone', text: 'Orion Shadow Holdings',
+                  received: '2025-03-10T09:00:00Z'})
+CREATE (r)-[:MENTIONS {start: 0, end: 21, text: 'Orion Shadow Holdings', label: 'ORG'}]->(e)
+"""
+
+
+def test_link_search_and_link_only_reach_entities_the_reviewer_may_see(
+    graph, make_unit, make_user, auth, client
+):
+    """An entity known only from another unit's restricted report is neither offered nor
+    linkable: the reviewer learns nothing of it."""
+    make_unit("South", "regional", "HQ")
+    make_user("ana@customs.example", role="analyst")
+    graph.query(HIDDEN, write=True)
+    EntityRepository(graph).upsert([EntityRow(EntityKind.TRADER, "BG200", "Orion Freight Ltd",
+                                              "ORION FREIGHT", "confirmed")])
+    auth.login("ana@customs.example")
+    form = client.get("/reports/new?channel=register")
+    saved = client.post("/reports/new?channel=register", data={
+        "csrf_token": csrf_from(form.text), "channel": "register", "text": TEXT,
+        "event_type": "seizure", "event_date": "2025-03-12", "place": "Varna",
+        "commodity": "cigarettes", "quantity": "", "value": "", "currency": "EUR",
+        "persons": "", "vehicles": "", "containers": "", "handling": "open",
+        "info_grade": "2", "submit": "Submit report"})
+    assert saved.status_code == 302
+    rid = saved.headers["Location"].rsplit("/", 1)[-1]
+    orion = next(m for m in mentions(graph, rid).values() if m["text"].startswith("Orion"))
+
+    search = client.get(f"/reports/{rid}?q=Orion&link={orion['id']}")
+    assert "trader:BG200" in search.text
+    assert "trader:XX77" not in search.text and "Orion Shadow" not in search.text
+    by_id = client.get(f"/reports/{rid}?q=trader:XX77&link={orion['id']}")
+    assert "Orion Shadow" not in by_id.text  # nor found by its id
+
+    refused = client.post(f"/reports/{rid}/mentions/{orion['id']}", data={
+        "csrf_token": csrf_from(search.text), "action": "link", "entity_id": "trader:XX77"},
+        follow_redirects=True)
+    assert "Choose an existing entity." in refused.text
+    assert mentions(graph, rid)[orion["text"]]["entity"] != "trader:XX77"
