@@ -11,7 +11,7 @@ from flask import jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import error_responses, json_request, json_response, register, schema_ref
 from app.cases import service
 from app.cases.service import CaseError
 from app.errors import error_response
@@ -223,20 +223,11 @@ def api_update_task(task_id: str):
         return _case_error(exc)
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _path_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
-
-def _body_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 _SCHEMAS = {
@@ -262,7 +253,7 @@ _SCHEMAS = {
             "entities": {"type": "array", "items": {"type": "object"}},
             "charts": {"type": "array", "items": {"type": "object"}},
             "notes": {"type": "array", "items": {"type": "object"}},
-            "tasks": {"type": "array", "items": _ref("Task")},
+            "tasks": {"type": "array", "items": schema_ref("Task")},
         },
     },
     "NewCase": {
@@ -324,7 +315,7 @@ register(
                     }
                 ],
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "properties": {"cases": {"type": "array", "items": {"type": "object"}}},
@@ -336,9 +327,9 @@ register(
             "post": {
                 "summary": "Open a case (an RFI by default)",
                 "operationId": "createCase",
-                "requestBody": _body_schema(_ref("NewCase")),
+                "requestBody": json_request(schema_ref("NewCase")),
                 "responses": {
-                    "201": _json(_ref("Case"), "Created"),
+                    "201": json_response(schema_ref("Case"), "Created"),
                     **error_responses(400, 401, 403),
                 },
             },
@@ -348,13 +339,16 @@ register(
                 "summary": "One case with what the caller may see of it (audited)",
                 "operationId": "getCase",
                 "parameters": [_CASE_ID],
-                "responses": {"200": _json(_ref("Case")), **error_responses(401, 404)},
+                "responses": {
+                    "200": json_response(schema_ref("Case")),
+                    **error_responses(401, 404),
+                },
             },
             "patch": {
                 "summary": "Set the status, or turn an RFI into an investigation",
                 "operationId": "updateCase",
                 "parameters": [_CASE_ID],
-                "requestBody": _body_schema(
+                "requestBody": json_request(
                     {
                         "type": "object",
                         "properties": {
@@ -364,7 +358,7 @@ register(
                     }
                 ),
                 "responses": {
-                    "200": _json(_ref("Case")),
+                    "200": json_response(schema_ref("Case")),
                     **error_responses(400, 401, 403, 404, 409),
                 },
             },
@@ -374,7 +368,7 @@ register(
                 "summary": "Assign an officer to the case",
                 "operationId": "addCaseMember",
                 "parameters": [_CASE_ID],
-                "requestBody": _body_schema(
+                "requestBody": json_request(
                     {
                         "type": "object",
                         "required": ["email"],
@@ -385,7 +379,7 @@ register(
                     }
                 ),
                 "responses": {
-                    "201": _json(_ref("Case"), "Assigned"),
+                    "201": json_response(schema_ref("Case"), "Assigned"),
                     **error_responses(400, 401, 403, 404),
                 },
             },
@@ -396,7 +390,7 @@ register(
                     "summary": f"Attach a {what} the caller may see",
                     "operationId": f"attachCase{what.capitalize()}",
                     "parameters": [_CASE_ID],
-                    "requestBody": _body_schema(
+                    "requestBody": json_request(
                         {
                             "type": "object",
                             "required": [field],
@@ -404,7 +398,7 @@ register(
                         }
                     ),
                     "responses": {
-                        "201": _json(_ref("Case"), "Attached"),
+                        "201": json_response(schema_ref("Case"), "Attached"),
                         **error_responses(400, 401, 404, 409),
                     },
                 }
@@ -416,7 +410,7 @@ register(
                 "summary": "Add a note",
                 "operationId": "addCaseNote",
                 "parameters": [_CASE_ID],
-                "requestBody": _body_schema(
+                "requestBody": json_request(
                     {
                         "type": "object",
                         "required": ["text"],
@@ -424,7 +418,7 @@ register(
                     }
                 ),
                 "responses": {
-                    "201": _json(
+                    "201": json_response(
                         {"type": "object", "properties": {"id": {"type": "string"}}}, "Added"
                     ),
                     **error_responses(400, 401, 404, 409),
@@ -436,9 +430,9 @@ register(
                 "summary": "Task an officer or a unit (own unit or below it)",
                 "operationId": "createTask",
                 "parameters": [_CASE_ID],
-                "requestBody": _body_schema(_ref("NewTask")),
+                "requestBody": json_request(schema_ref("NewTask")),
                 "responses": {
-                    "201": _json(_ref("Task"), "Created"),
+                    "201": json_response(schema_ref("Task"), "Created"),
                     **error_responses(400, 401, 403, 404, 409),
                 },
             },
@@ -456,12 +450,12 @@ register(
                     }
                 ],
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "properties": {
-                                "assigned": {"type": "array", "items": _ref("Task")},
-                                "issued": {"type": "array", "items": _ref("Task")},
+                                "assigned": {"type": "array", "items": schema_ref("Task")},
+                                "issued": {"type": "array", "items": schema_ref("Task")},
                             },
                         }
                     ),
@@ -474,13 +468,16 @@ register(
                 "summary": "One task",
                 "operationId": "getTask",
                 "parameters": [_TASK_ID],
-                "responses": {"200": _json(_ref("Task")), **error_responses(401, 404)},
+                "responses": {
+                    "200": json_response(schema_ref("Task")),
+                    **error_responses(401, 404),
+                },
             },
             "patch": {
                 "summary": "Update the status or reassign",
                 "operationId": "updateTask",
                 "parameters": [_TASK_ID],
-                "requestBody": _body_schema(
+                "requestBody": json_request(
                     {
                         "type": "object",
                         "properties": {
@@ -494,7 +491,7 @@ register(
                     }
                 ),
                 "responses": {
-                    "200": _json(_ref("Task")),
+                    "200": json_response(schema_ref("Task")),
                     **error_responses(400, 401, 403, 404, 409),
                 },
             },

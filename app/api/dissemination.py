@@ -14,7 +14,14 @@ from flask import jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import (
+    error_responses,
+    json_request,
+    json_response,
+    path_parameter,
+    register,
+    schema_ref,
+)
 from app.dissemination import service
 from app.dissemination.service import HANDLING_CODES, MAX_RESULT, MAX_TEXT, InvalidInput, Refused
 from app.errors import error_response
@@ -190,19 +197,10 @@ def api_give_feedback(report_id: str):
 # ---------------------------------------------------------------------------- OpenAPI
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-_REPORT_ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_REPORT_ID = path_parameter("report_id")
 _NAMES = {
     "type": "array",
     "maxItems": MAX_RECIPIENTS,
@@ -274,8 +272,8 @@ _SCHEMAS = {
                     "consents": {"type": "array", "items": {"type": "object"}},
                 },
             },
-            "log": {"type": "array", "items": _ref("DisseminationEntry")},
-            "feedback": _ref("FeedbackSummary"),
+            "log": {"type": "array", "items": schema_ref("DisseminationEntry")},
+            "feedback": schema_ref("FeedbackSummary"),
             "may_give_feedback": {"type": "boolean"},
             "may_consent": {"type": "boolean"},
             "may_sanitise": {"type": "boolean"},
@@ -290,14 +288,14 @@ register(
                 "summary": "The dissemination log the caller may see, with the feedback rate",
                 "operationId": "disseminationLog",
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "required": ["entries", "rate"],
                             "properties": {
                                 "entries": {
                                     "type": "array",
-                                    "items": _ref("DisseminationEntry"),
+                                    "items": schema_ref("DisseminationEntry"),
                                 },
                                 "rate": {"type": "object"},
                             },
@@ -314,7 +312,7 @@ register(
                 "operationId": "getReportDissemination",
                 "parameters": [_REPORT_ID],
                 "responses": {
-                    "200": _json(_ref("ReportDissemination")),
+                    "200": json_response(schema_ref("ReportDissemination")),
                     **error_responses(401, 404),
                 },
             },
@@ -323,9 +321,9 @@ register(
                 "(handling code checked at sending time)",
                 "operationId": "disseminateReport",
                 "parameters": [_REPORT_ID],
-                "requestBody": _body(_ref("Recipients")),
+                "requestBody": json_request(schema_ref("Recipients")),
                 "responses": {
-                    "201": _json(
+                    "201": json_response(
                         {
                             "type": "object",
                             "required": ["report_id", "sent_to"],
@@ -345,9 +343,9 @@ register(
                 "summary": "The originating unit consents to sharing an 'originator' report",
                 "operationId": "consentToDissemination",
                 "parameters": [_REPORT_ID],
-                "requestBody": _body(_ref("Recipients")),
+                "requestBody": json_request(schema_ref("Recipients")),
                 "responses": {
-                    "201": _json({"type": "object"}, "Recorded"),
+                    "201": json_response({"type": "object"}, "Recorded"),
                     **error_responses(400, 401, 403, 404, 422),
                 },
             }
@@ -357,7 +355,7 @@ register(
                 "summary": "Make a sanitised copy (no source link) for wider release",
                 "operationId": "sanitiseReport",
                 "parameters": [_REPORT_ID],
-                "requestBody": _body(
+                "requestBody": json_request(
                     {
                         "type": "object",
                         "required": ["title", "text"],
@@ -373,7 +371,7 @@ register(
                     }
                 ),
                 "responses": {
-                    "201": _json(
+                    "201": json_response(
                         {
                             "type": "object",
                             "required": ["id", "sanitised_from"],
@@ -395,7 +393,7 @@ register(
                 "operationId": "getReportFeedback",
                 "parameters": [_REPORT_ID],
                 "responses": {
-                    "200": _json(_ref("FeedbackSummary")),
+                    "200": json_response(schema_ref("FeedbackSummary")),
                     **error_responses(401, 404),
                 },
             },
@@ -403,7 +401,7 @@ register(
                 "summary": "Feedback from a recipient of a disseminated report",
                 "operationId": "giveReportFeedback",
                 "parameters": [_REPORT_ID],
-                "requestBody": _body(
+                "requestBody": json_request(
                     {
                         "type": "object",
                         "properties": {
@@ -414,7 +412,7 @@ register(
                     }
                 ),
                 "responses": {
-                    "201": _json(
+                    "201": json_response(
                         {
                             "type": "object",
                             "required": ["id", "report_id"],

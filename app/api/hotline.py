@@ -6,13 +6,11 @@ Tipsters themselves use the public pages only: the API needs an officer's token.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import error_responses, json_response, path_parameter, register
 from app.errors import error_response
 from app.hotline import service
 from app.hotline.service import MAX_TEXT, TipError
@@ -59,11 +57,8 @@ def api_reply(report_id: str):
     return jsonify({"report_id": report_id, "replied": True}), 201
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
-
-_REPORT_ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_REPORT_ID = path_parameter("report_id")
 
 register(
     {
@@ -72,7 +67,7 @@ register(
                 "summary": "Hotline tips the caller may see, latest activity first",
                 "operationId": "listTips",
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "required": ["tips"],
@@ -89,7 +84,7 @@ register(
                 "operationId": "getTip",
                 "parameters": [_REPORT_ID],
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "required": ["id", "thread"],
@@ -128,7 +123,7 @@ register(
                     },
                 },
                 "responses": {
-                    "201": _json(
+                    "201": json_response(
                         {
                             "type": "object",
                             "required": ["report_id", "replied"],

@@ -11,7 +11,14 @@ from flask import current_app, jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import (
+    error_responses,
+    json_request,
+    json_response,
+    path_parameter,
+    register,
+    schema_ref,
+)
 from app.errors import error_response
 from app.intake.service import ReportError, ReportService
 from graph.db import get_graph
@@ -233,19 +240,10 @@ def api_extract():
 # --------------------------------------------------------------------------- OpenAPI
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
-
-def _request(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-_REPORT_ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_REPORT_ID = path_parameter("report_id")
 _MENTION_ID = {"name": "mention_id", "in": "path", "required": True,
                "schema": {"type": "string"}}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -317,7 +315,7 @@ _SCHEMAS = {
             "info_grade": {"type": ["string", "null"]},
             "handling": {"type": "string"}, "unit": {"type": "string"},
             "received": {"type": "string"}, "author": {"type": "string"},
-            "entities": {"type": "array", "items": _ref("ReportMention")},
+            "entities": {"type": "array", "items": schema_ref("ReportMention")},
         },
     },
 }
@@ -334,7 +332,7 @@ register(
                               "skip")
                 ],
                 "responses": {
-                    "200": _json({"type": "object", "properties": {
+                    "200": json_response({"type": "object", "properties": {
                         "reports": {"type": "array", "items": {"type": "object"}}}}),
                     **error_responses(400, 401),
                 },
@@ -342,11 +340,11 @@ register(
             "post": {
                 "summary": "Store a report: graded, extracted and resolved",
                 "operationId": "createReport",
-                "requestBody": _request(_ref("NewReport")),
+                "requestBody": json_request(schema_ref("NewReport")),
                 "responses": {
-                    "201": _json({"type": "object", "required": ["id", "entities"],
+                    "201": json_response({"type": "object", "required": ["id", "entities"],
                                   "properties": {"id": {"type": "string"}, "entities": {
-                                      "type": "array", "items": _ref("ReportMention")}}},
+                                      "type": "array", "items": schema_ref("ReportMention")}}},
                                  "Created"),
                     **error_responses(400, 401, 403, 409),
                 },
@@ -357,14 +355,17 @@ register(
                 "summary": "One report with its entities (audited); 404 when not visible",
                 "operationId": "getReport",
                 "parameters": [_REPORT_ID],
-                "responses": {"200": _json(_ref("Report")), **error_responses(401, 404)},
+                "responses": {
+                    "200": json_response(schema_ref("Report")),
+                    **error_responses(401, 404),
+                },
             },
             "patch": {
                 "summary": "Change a draft or submitted report; new text is re-extracted",
                 "operationId": "updateReport",
                 "parameters": [_REPORT_ID],
-                "requestBody": _request({"type": "object"}),
-                "responses": {"200": _json(_ref("Report")),
+                "requestBody": json_request({"type": "object"}),
+                "responses": {"200": json_response(schema_ref("Report")),
                               **error_responses(400, 401, 403, 404, 409)},
             },
         },
@@ -373,12 +374,12 @@ register(
                 "summary": "Move a report on: submit, evaluate (info_grade), archive",
                 "operationId": "transitionReport",
                 "parameters": [_REPORT_ID],
-                "requestBody": _request({"type": "object", "required": ["action"],
+                "requestBody": json_request({"type": "object", "required": ["action"],
                                          "properties": {
                     "action": {"type": "string", "enum": ["submit", "evaluate", "archive"]},
                     "info_grade": {"type": "string"}, "source_grade": {"type": "string"},
                     "evaluation": {"type": "string"}}}),
-                "responses": {"200": _json({"type": "object", "properties": {
+                "responses": {"200": json_response({"type": "object", "properties": {
                     "id": {"type": "string"}, "status": {"type": "string"}}}),
                     **error_responses(400, 401, 403, 404, 409)},
             },
@@ -388,12 +389,12 @@ register(
                 "summary": "Add a missed entity by offsets or by text and occurrence",
                 "operationId": "addReportMention",
                 "parameters": [_REPORT_ID],
-                "requestBody": _request({"type": "object", "required": ["label"],
+                "requestBody": json_request({"type": "object", "required": ["label"],
                                          "properties": {
                     "label": {"type": "string"}, "start": {"type": "integer"},
                     "end": {"type": "integer"}, "text": {"type": "string"},
                     "occurrence": {"type": "integer"}}}),
-                "responses": {"201": _json(_ref("ReportMention"), "Created"),
+                "responses": {"201": json_response(schema_ref("ReportMention"), "Created"),
                               **error_responses(400, 401, 403, 404)},
             },
         },
@@ -402,11 +403,11 @@ register(
                 "summary": "Review a mention: accept/reject, relabel or re-span, or link it",
                 "operationId": "changeReportMention",
                 "parameters": [_REPORT_ID, _MENTION_ID],
-                "requestBody": _request({"type": "object", "properties": {
+                "requestBody": json_request({"type": "object", "properties": {
                     "review": {"type": "string", "enum": ["accepted", "rejected"]},
                     "entity_id": {"type": "string"}, "label": {"type": "string"},
                     "start": {"type": "integer"}, "end": {"type": "integer"}}}),
-                "responses": {"200": _json({"type": "object"}),
+                "responses": {"200": json_response({"type": "object"}),
                               **error_responses(400, 401, 403, 404)},
             },
         },
@@ -415,12 +416,12 @@ register(
                 "summary": "Relate two entities mentioned in the report",
                 "operationId": "addReportRelation",
                 "parameters": [_REPORT_ID],
-                "requestBody": _request({"type": "object", "required": ["from", "type", "to"],
+                "requestBody": json_request({"type": "object", "required": ["from", "type", "to"],
                                          "properties": {
                     "from": {"type": "string"}, "to": {"type": "string"},
                     "type": {"type": "string", "description": "director_of, associate_of, "
                              "uses_phone, ..."}}}),
-                "responses": {"201": _json({"type": "object"}, "Created"),
+                "responses": {"201": json_response({"type": "object"}, "Created"),
                               **error_responses(400, 401, 403, 404)},
             },
         },
@@ -428,11 +429,13 @@ register(
             "post": {
                 "summary": "Entity extraction without storing anything",
                 "operationId": "extract",
-                "requestBody": _request({"type": "object", "required": ["text"],
+                "requestBody": json_request({"type": "object", "required": ["text"],
                                          "properties": {"text": {"type": "string"}}}),
                 "responses": {
-                    "200": _json({"type": "object", "required": ["entities"], "properties": {
-                        "entities": {"type": "array", "items": _ref("ExtractedEntity")}}}),
+                    "200": json_response({
+                        "type": "object", "required": ["entities"], "properties": {
+                            "entities": {"type": "array",
+                                         "items": schema_ref("ExtractedEntity")}}}),
                     **error_responses(400, 401, 413),
                 },
             },

@@ -9,7 +9,7 @@ from flask import current_app, jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import error_responses, json_request, json_response, register
 from app.audit import audit
 from app.errors import error_response
 from app.sources.service import SourceError, SourceService
@@ -122,12 +122,6 @@ def api_source_identity(codename: str):
     return jsonify({"codename": source["codename"], "identity": identity})
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _request(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 _CODENAME = {"name": "codename", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -151,7 +145,7 @@ register(
                 "operationId": "listSources",
                 "parameters": [{"name": n, "in": "query", "required": False,
                                 "schema": {"type": "string"}} for n in ("type", "status")],
-                "responses": {"200": _json({"type": "object", "properties": {
+                "responses": {"200": json_response({"type": "object", "properties": {
                     "sources": {"type": "array",
                                 "items": {"$ref": "#/components/schemas/Source"}}}}),
                     **error_responses(401, 403)},
@@ -159,7 +153,7 @@ register(
             "post": {
                 "summary": "Register a source (handlers and admins)",
                 "operationId": "registerSource",
-                "requestBody": _request({"type": "object",
+                "requestBody": json_request({"type": "object",
                                          "required": ["codename", "type", "controller_id"],
                                          "properties": {
                     "codename": {"type": "string"}, "type": {"type": "string"},
@@ -168,7 +162,7 @@ register(
                     "identity": {"type": "object", "properties": {
                         "name": {"type": "string"}, "contact": {"type": "string"},
                         "address": {"type": "string"}, "notes": {"type": "string"}}}}}),
-                "responses": {"201": _json({"type": "object", "properties": {
+                "responses": {"201": json_response({"type": "object", "properties": {
                     "codename": {"type": "string"}}}, "Created"),
                     **error_responses(400, 401, 403, 409)},
             },
@@ -178,7 +172,7 @@ register(
                 "summary": "One source with its reliability history (never its identity)",
                 "operationId": "getSource",
                 "parameters": [_CODENAME],
-                "responses": {"200": _json({"$ref": "#/components/schemas/Source"}),
+                "responses": {"200": json_response({"$ref": "#/components/schemas/Source"}),
                               **error_responses(401, 403, 404)},
             },
         },
@@ -187,10 +181,10 @@ register(
                 "summary": "Regrade a source's reliability, with a reason",
                 "operationId": "regradeSource",
                 "parameters": [_CODENAME],
-                "requestBody": _request({"type": "object", "required": ["grade", "reason"],
+                "requestBody": json_request({"type": "object", "required": ["grade", "reason"],
                                          "properties": {"grade": {"type": "string"},
                                                         "reason": {"type": "string"}}}),
-                "responses": {"200": _json({"type": "object"}),
+                "responses": {"200": json_response({"type": "object"}),
                               **error_responses(400, 401, 403, 404)},
             },
         },
@@ -200,9 +194,9 @@ register(
                 "with a reason (audited); 404 for everyone else",
                 "operationId": "revealSourceIdentity",
                 "parameters": [_CODENAME],
-                "requestBody": _request({"type": "object", "required": ["reason"],
+                "requestBody": json_request({"type": "object", "required": ["reason"],
                                          "properties": {"reason": {"type": "string"}}}),
-                "responses": {"200": _json({"type": "object", "properties": {
+                "responses": {"200": json_response({"type": "object", "properties": {
                     "codename": {"type": "string"}, "identity": {"type": "object"}}}),
                     **error_responses(400, 401, 403, 404)},
             },

@@ -9,7 +9,7 @@ from flask import jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import error_responses, json_response, register
 from app.errors import error_response
 from app.watch import service
 from app.watch.service import WatchError
@@ -88,9 +88,6 @@ def api_mark_read():
     return jsonify({"marked": service.mark_read(api_user(), notification_id)})
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
     return {"type": "object", "required": required or [], "properties": properties}
@@ -118,7 +115,7 @@ register(
                 "summary": "The caller's watched entities and saved searches",
                 "operationId": "listWatches",
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         _object({"watches": {"type": "array", "items": _WATCH}}, ["watches"])
                     ),
                     **error_responses(401),
@@ -149,7 +146,7 @@ register(
                     },
                 },
                 "responses": {
-                    "201": _json(_WATCH, "Watching"),
+                    "201": json_response(_WATCH, "Watching"),
                     **error_responses(400, 401, 422),
                 },
             },
@@ -182,7 +179,7 @@ register(
                     }
                 ],
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         _object(
                             {
                                 "notifications": {"type": "array", "items": {"type": "object"}},
@@ -208,7 +205,7 @@ register(
                     },
                 },
                 "responses": {
-                    "200": _json(_object({"marked": {"type": "integer"}}, ["marked"])),
+                    "200": json_response(_object({"marked": {"type": "integer"}}, ["marked"])),
                     **error_responses(400, 401),
                 },
             }
