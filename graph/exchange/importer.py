@@ -114,8 +114,9 @@ class ImportSummary:
 
 
 class Importer:
-    """One import run against ``graph``; ``on_error(line, reason)`` hears every bad line,
-    ``on_progress(nbytes)`` hears how far the reader got (for a progress bar)."""
+    """One import run against ``graph``; ``on_error(line, reason)`` hears every bad line
+    (from the reading thread, as the line is read), ``on_progress(nbytes)`` hears how much
+    of the file is written (for a progress bar, in the caller's thread)."""
 
     def __init__(
         self,
