@@ -265,16 +265,17 @@ ON CREATE SET s.declaration = row.declaration, s.at = $now, s.by = 'control',
 MERGE (s)-[:SELECTION_OF]->(d)
 """
 
+# Selections grouped by what the committee tallies (profiles, indicators, lane, random),
+# summed in the database: a few hundred groups cross the wire, not every selection.
 EFFECTIVENESS = """
 MATCH (s:Selection)
 OPTIONAL MATCH (s)-[:SELECTION_OF]->(:Declaration)<-[:CONTROL_OF]-(c:Control)
-WITH s, collect(c) AS controls
-RETURN s.declaration AS declaration, coalesce(s.profiles, []) AS profiles,
-       coalesce(s.indicators, []) AS indicators, coalesce(s.random, false) AS random,
-       s.lane AS lane, size(controls) > 0 AS controlled,
-       any(c IN controls WHERE c.result = 'positive') AS hit,
-       reduce(t = 0.0, c IN controls | t + coalesce(c.revenue, 0.0)) AS revenue,
-       [c IN controls | c.lane] AS control_lanes
+WITH s, count(c) > 0 AS controlled, sum(CASE WHEN c.result = 'positive' THEN 1 ELSE 0 END) > 0
+     AS hit, sum(coalesce(c.revenue, 0.0)) AS revenue
+RETURN coalesce(s.profiles, []) AS profiles, coalesce(s.indicators, []) AS indicators,
+       coalesce(s.random, false) AS random, s.lane AS lane, count(*) AS selections,
+       sum(CASE WHEN controlled THEN 1 ELSE 0 END) AS controlled,
+       sum(CASE WHEN hit THEN 1 ELSE 0 END) AS hits, sum(revenue) AS revenue
 """
 
 TRADER_STATS = """
@@ -692,7 +693,8 @@ class RiskRepository:
 
         return self.graph.write(work)
 
-    def effectiveness_rows(self) -> list[dict[str, Any]]:
+    def effectiveness_groups(self) -> list[dict[str, Any]]:
+        """Selections counted per (profiles, indicators, lane, random) with their controls."""
         return self.graph.query(EFFECTIVENESS)
 
     # -- rankings and monitoring ---------------------------------------------------------------

@@ -531,16 +531,15 @@ def effectiveness(graph: Graph) -> dict[str, Any]:
     by_indicator: dict[str, dict[str, Any]] = {}
     by_lane: dict[str, dict[str, Any]] = {}
     random_sel, targeted = _bucket(), _bucket()
-    for row in RiskRepository(graph).effectiveness_rows():
-        buckets = [by_profile.setdefault(p, _bucket()) for p in row["profiles"]]
-        buckets += [by_indicator.setdefault(i, _bucket()) for i in row["indicators"]]
-        buckets.append(by_lane.setdefault(row["lane"] or "unknown", _bucket()))
-        buckets.append(random_sel if row["random"] else targeted)
+    for group in RiskRepository(graph).effectiveness_groups():
+        buckets = [by_profile.setdefault(p, _bucket()) for p in group["profiles"]]
+        buckets += [by_indicator.setdefault(i, _bucket()) for i in group["indicators"]]
+        buckets.append(by_lane.setdefault(group["lane"] or "unknown", _bucket()))
+        buckets.append(random_sel if group["random"] else targeted)
         for b in buckets:
-            b["selections"] += 1
-            b["controlled"] += 1 if row["controlled"] else 0
-            b["hits"] += 1 if row["hit"] else 0
-            b["revenue"] += float(row["revenue"] or 0.0)
+            for key in ("selections", "controlled", "hits"):
+                b[key] += int(group[key])
+            b["revenue"] += float(group["revenue"] or 0.0)
 
     def rate(table: dict[str, Any]) -> dict[str, Any]:
         table["hit_rate"] = table["hits"] / table["controlled"] if table["controlled"] else None
