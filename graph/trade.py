@@ -151,6 +151,21 @@ SET e.created_at = $now, e.aliases = [], e.aliases_text = '', e.label = 'PERSON'
 _TRADE_TYPES = ("IMPORTED_BY", "EXPORTED_BY", "DECLARED_BY", "SHIPPED_IN", "CARRIED_BY",
                 "TRANSPORTED_BY")  # fmt: skip
 
+
+def _declaration_links(verb: str) -> str:
+    """One subquery per link type linking ``d`` to the entity ``row.links`` names for it
+    (``MERGE`` for the upsert, ``CREATE`` for new declarations); types come from the
+    fixed tuple above, never from input."""
+    return "".join(
+        f"""
+CALL (d, row) {{
+  WITH d, row WHERE row.links.{rel} IS NOT NULL
+  MATCH (x:Entity {{id: row.links.{rel}}})
+  {verb} (d)-[:{rel}]->(x)
+}}"""
+        for rel in _TRADE_TYPES
+    )
+
 UPSERT_DECLARATIONS = (
     """
 UNWIND $rows AS row
@@ -170,15 +185,7 @@ CALL (d, row) {
   DELETE old
 }
 """
-    + "".join(
-        f"""
-CALL (d, row) {{
-  WITH d, row WHERE row.links.{rel} IS NOT NULL
-  MATCH (x:Entity {{id: row.links.{rel}}})
-  MERGE (d)-[:{rel}]->(x)
-}}"""
-        for rel in _TRADE_TYPES
-    )
+    + _declaration_links("MERGE")
     + """
 RETURN collect(CASE WHEN created THEN row.id END) AS created
 """
@@ -204,15 +211,7 @@ SET d.created_at = $now, d.status = 'confirmed', d.date = row.date, d.flow = row
     d.hs = row.hs, d.items_json = row.items_json, d.extra_json = row.extra_json
 WITH d, row
 """
-    + "".join(
-        f"""
-CALL (d, row) {{
-  WITH d, row WHERE row.links.{rel} IS NOT NULL
-  MATCH (x:Entity {{id: row.links.{rel}}})
-  CREATE (d)-[:{rel}]->(x)
-}}"""
-        for rel in _TRADE_TYPES
-    )
+    + _declaration_links("CREATE")
 )
 
 # A control of a declaration no line described creates that declaration as a reference.

@@ -4,16 +4,7 @@ feedback; need-to-know answers 404, rules 403 with the reason, bad bodies 400/42
 
 import pytest
 
-REPORT = """
-MATCH (u:Unit {name: $unit})
-CREATE (r:Report {id: $id, channel: 'informant', title: $title, text: $text,
-                  handling: $handling, status: $status, unit: $unit, author_id: 'someone',
-                  source_grade: 'B', info_grade: '2', received: '2025-01-01T00:00:00+00:00'})
-CREATE (r)-[:ORIGINATED_IN]->(u)
-MERGE (s:Source {id: 'src-1', codename: 'NIGHTJAR'})
-CREATE (r)-[:FROM_SOURCE]->(s)
-"""
-TEXT = "NIGHTJAR met the driver of lorry CA1234KX near Varna; Baltic Star Trading Ltd pays."
+from tests.dissemination_seed import REPORT, TEXT
 
 
 @pytest.fixture
