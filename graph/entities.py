@@ -8,7 +8,7 @@ ever comes from request text. See docs/graph-model.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -340,7 +340,7 @@ def link_report_tx(
 
 # Batch form of ``link_report`` for bulk imports: a report's proposed machine mentions are
 # replaced, not added to, so extracting a report again never duplicates them; mentions an
-# analyst accepted, rejected or added stay.
+# analyst accepted, rejected or added stay (see ``carry_decisions`` when the text changed).
 RELINK_REPORTS = """
 UNWIND $reports AS rep
 MATCH (r:Report {id: rep.id})
@@ -353,26 +353,83 @@ CALL (r, rep) {
   UNWIND rep.mentions AS row
   MATCH (e:Entity {id: row.entity_id})
   CREATE (r)-[m:MENTIONS]->(e)
-  SET m.start = row.start, m.end = row.end, m.text = row.text, m.label = row.label,
-      m.provenance = row.provenance, m.confidence = row.confidence, m.review = 'proposed',
-      m.created_at = $now
+  SET m.id = randomUUID(), m.start = row.start, m.end = row.end, m.text = row.text,
+      m.label = row.label, m.provenance = row.provenance, m.confidence = row.confidence,
+      m.review = 'proposed', m.created_at = $now, m.created_by = 'import'
 }
 RETURN count(r) AS linked
 """
 
+# The analysts' decisions on reports whose text an import changed, with the new text.
+DECISIONS = """
+UNWIND $ids AS id
+MATCH (r:Report {id: id})-[m:MENTIONS]->(:Entity)
+WHERE NOT (m.review = 'proposed' AND m.provenance <> 'person')
+RETURN id, r.text AS text,
+       collect(m {.id, .start, .end, .text, .review, .provenance, .field}) AS mentions
+"""
 
-def link_reports_tx(tx: Any, reports: Sequence[tuple[str, Iterable[Any]]]) -> int:
+DROP_DECISIONS = """
+UNWIND $ids AS id
+MATCH (:Report)-[m:MENTIONS {id: id}]->(:Entity)
+DELETE m
+"""
+
+MOVE_DECISIONS = """
+UNWIND $rows AS row
+MATCH (:Report)-[m:MENTIONS {id: row.id}]->(:Entity)
+SET m.start = row.start, m.end = row.end
+"""
+
+
+def link_reports_tx(
+    tx: Any,
+    reports: Sequence[tuple[str, Iterable[Any]]],
+    previous: Mapping[str, str] | None = None,
+) -> int:
     """Inside a write transaction: store the extracted mentions of many reports at once
-    (entities ``proposed``, one MENTIONS edge per mention); returns the reports linked."""
+    (entities ``proposed``, one MENTIONS edge per mention); returns the reports linked.
+    ``previous`` holds the former text of reports whose text changed, so that the
+    analysts' decisions on them follow their words (``carry_decisions``)."""
+    fresh: dict[str, list[dict[str, Any]]] = {}
     entities: dict[str, dict[str, Any]] = {}
-    payload = []
     for report_id, mentions in reports:
         rows, resolved = resolve_mentions(mentions)
         for row in rows:
             entities.setdefault(row.id, row.to_param())
-        payload.append({"id": report_id, "mentions": [m.to_param() for m in resolved]})
-    if not payload:
+        fresh[report_id] = [m.to_param() for m in resolved]
+    if not fresh:
         return 0
+    if previous:
+        carry_decisions(tx, previous, fresh)
+        wanted = {m["entity_id"] for rows in fresh.values() for m in rows}
+        entities = {k: v for k, v in entities.items() if k in wanted}
     if entities:
         _upsert(tx, list(entities.values()))
+    payload = [{"id": report_id, "mentions": rows} for report_id, rows in fresh.items()]
     return tx_run(tx, RELINK_REPORTS, reports=payload, now=utc_now())[0]["linked"]
+
+
+def carry_decisions(
+    tx: Any, previous: Mapping[str, str], fresh: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Decisions on re-imported reports move with their words (``nlp.spans``); those
+    whose words are gone are dropped, and fresh mentions they cover are not added.
+    Mentions of structured fields (no offsets) are not the import's to change."""
+    from nlp.spans import carry_reviews
+
+    ids = [report_id for report_id in fresh if report_id in previous]
+    moves, drops = [], []
+    for row in tx_run(tx, DECISIONS, ids=ids) if ids else ():
+        report_id = row["id"]
+        spans = [m for m in row["mentions"] if m["start"] is not None]
+        kept, fresh[report_id], _ = carry_reviews(
+            previous[report_id], row["text"] or "", spans, fresh[report_id]
+        )
+        moves += kept
+        keep = {k["id"] for k in kept}
+        drops += [m["id"] for m in spans if m["id"] not in keep]
+    if drops:
+        tx_run(tx, DROP_DECISIONS, ids=drops)
+    if moves:
+        tx_run(tx, MOVE_DECISIONS, rows=moves)

@@ -20,6 +20,7 @@ from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES, resolve_mentions
 from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
+from nlp.spans import carry_reviews
 
 NEXT_NUMBER = """
 MERGE (c:ReportCounter {year: $year})
@@ -60,8 +61,21 @@ DELETE e
 
 CLEAR_MENTIONS = """
 MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity)
+WHERE NOT m.id IN $keep
 DELETE m
 RETURN collect(DISTINCT e.id) AS ids
+"""
+
+MENTION_SPANS = """
+MATCH (:Report {id: $id})-[m:MENTIONS]->(:Entity)
+RETURN m.id AS id, m.start AS start, m.end AS end, m.text AS text, m.review AS review,
+       m.field AS field, m.provenance AS provenance
+"""
+
+MOVE_MENTIONS = """
+UNWIND $rows AS row
+MATCH (:Report {id: $id})-[m:MENTIONS {id: row.id}]->(:Entity)
+SET m.start = row.start, m.end = row.end
 """
 
 _SUMMARY = """
@@ -160,8 +174,9 @@ MATCH (r:Report {id: $id})
 WHERE r.status IN $editable AND """
     + REPORT_VISIBLE
     + """
+WITH r, r.text AS before
 SET r += $props, r.updated_at = $now
-RETURN r.id AS id
+RETURN r.id AS id, before
 """
 )
 
@@ -292,11 +307,14 @@ class ReportRepository:
         editable: Sequence[str],
         mentions: Sequence[MentionInput] | None,
         by: str,
-    ) -> list[dict[str, Any]]:
-        """Change a report; new text replaces its mentions with fresh ones, atomically."""
+    ) -> int:
+        """Change a report, atomically. New text replaces the proposed mentions with fresh
+        ones; reviewed mentions (accepted, rejected, added by hand) follow their words into
+        the new text and outrank a fresh proposal of the same words. Returns how many
+        reviewed mentions were dropped because their words are no longer in the text."""
         entity_rows, rows = _mention_rows(mentions or (), by)
 
-        def work(tx: Any) -> None:
+        def work(tx: Any) -> int:
             done = tx_run(
                 tx,
                 UPDATE_REPORT,
@@ -308,13 +326,21 @@ class ReportRepository:
             )
             if not done:
                 raise NotFound(f"no editable report {report_id}")
-            if mentions is not None:
-                dropped = tx_run(tx, CLEAR_MENTIONS, id=report_id)[0]["ids"]
-                tx_run(tx, DROP_ORPHANS, ids=dropped)
-                _link(tx, report_id, entity_rows, rows)
+            if mentions is None:
+                return 0
+            before = tx_run(tx, MENTION_SPANS, id=report_id)
+            kept, fresh, gone = carry_reviews(done[0]["before"] or "", props.get("text") or "",
+                                               before, rows)
+            dropped = tx_run(tx, CLEAR_MENTIONS, id=report_id,
+                             keep=[m["id"] for m in kept])[0]["ids"]
+            tx_run(tx, DROP_ORPHANS, ids=dropped)
+            if kept:
+                tx_run(tx, MOVE_MENTIONS, id=report_id, rows=kept)
+            wanted = {row["entity_id"] for row in fresh}
+            _link(tx, report_id, [e for e in entity_rows if e["id"] in wanted], fresh)
+            return gone
 
-        self.graph.write(work)
-        return rows
+        return self.graph.write(work)
 
     def transition(
         self,

@@ -223,13 +223,16 @@ def edit(report_id: str):
         changes = {k: v for k, v in form.data.items()
                    if k not in ("csrf_token", "submit", "save_draft", "channel", "source")}
         try:
-            service.update(current_user, report_id, changes)
+            gone = service.update(current_user, report_id, changes)
         except ReportError as exc:
             if exc.status == 403:
                 abort(403)
             _form_error(form, exc)
         else:
             flash(f"Report {report_id} saved.", "success")
+            if gone:
+                flash(f"{gone} reviewed mention(s) no longer in the text were removed.",
+                      "info")
             return redirect(url_for("intake.detail", report_id=report_id))
     return render_template("intake/new.html", form=form, channel=channel, channels=[],
                            scheme=service.grading.scheme, report=report), (

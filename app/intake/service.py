@@ -351,8 +351,9 @@ class ReportService:
             raise ReportError(f"Unit {unit!r} does not exist.", "unit") from None
         return rid, rows
 
-    def update(self, user: User, report_id: str, data: dict[str, Any]) -> None:
-        """Change an unevaluated report; new text is extracted afresh."""
+    def update(self, user: User, report_id: str, data: dict[str, Any]) -> int:
+        """Change an unevaluated report; new text is extracted afresh, reviewed mentions
+        kept where their words still are. Returns the reviewed mentions whose words went."""
         current = self.get(user, report_id, audited=False)
         if not self._may_edit(user, current):
             raise ReportError("Only the author changes a draft; analysts a submitted report.",
@@ -369,11 +370,13 @@ class ReportService:
         )
         mentions = (self._mentions(props["text"]) + report.structured) if text_changed else None
         try:
-            self.repo.update(report_id, viewer_param(user), props=props, editable=EDITABLE,
-                             mentions=mentions, by=user.email)
+            gone = self.repo.update(report_id, viewer_param(user), props=props,
+                                    editable=EDITABLE, mentions=mentions, by=user.email)
         except NotFound:
             raise ReportError("This report can no longer be changed.", status=409) from None
-        audit("report.update", report_id, {"fields": sorted(data), "reextracted": text_changed})
+        audit("report.update", report_id, {"fields": sorted(data), "reextracted": text_changed,
+                                           "reviews_dropped": gone})
+        return gone
 
     def _mentions(self, text: str) -> list[MentionInput]:
         return [

@@ -78,6 +78,15 @@ class Window:
 
 
 @dataclass
+class Extracted:
+    """Mentions of a batch's reports whose text is new or changed, and the former text of
+    the changed ones (the analysts' decisions on them follow their words)."""
+
+    mentions: dict[str, list[Any]] = field(default_factory=dict)
+    previous: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class ImportSummary:
     """Counts of one run; ``created + updated + rejected`` is the number of non-blank lines."""
 
@@ -223,7 +232,7 @@ class Importer:
         """Write the window kind by kind. Report extraction (CPU in this process) runs in a
         worker thread while declarations and controls are written (waiting on the
         server); it starts after traders and persons so their names are in the gazetteer."""
-        extraction: Future[dict[str, list[Any]]] | None = None
+        extraction: Future[Extracted] | None = None
         report_records = window.records["report"]
         try:
             for kind in ORDER:
@@ -231,8 +240,8 @@ class Importer:
                 if kind == "declaration" and report_records:
                     extraction = self._extractor().submit(self._extract, report_records)
                 if records:
-                    mentions = extraction.result() if extraction and kind == "report" else None
-                    self._write(kind, records, mentions)
+                    extracted = extraction.result() if extraction and kind == "report" else None
+                    self._write(kind, records, extracted)
         finally:
             if extraction is not None and not extraction.done():
                 extraction.cancel()
@@ -244,11 +253,11 @@ class Importer:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
         return self._pool
 
-    def _write(self, kind: str, records: list[Record], mentions: dict | None = None) -> None:
-        if mentions is None:
-            mentions = self._extract(records) if kind == "report" else {}
+    def _write(self, kind: str, records: list[Record], extracted: Extracted | None = None) -> None:
+        if extracted is None:
+            extracted = self._extract(records) if kind == "report" else Extracted()
         try:
-            created = self.graph.write(self._work, kind, records, mentions, self._known)
+            created = self.graph.write(self._work, kind, records, extracted, self._known)
         except DatabaseUnavailable:
             raise
         except Exception as exc:  # the database refused the batch: isolate the bad lines
@@ -256,20 +265,22 @@ class Importer:
                 self._reject(self.summary, records[0].line, f"not written: {_reason(exc)}")
                 return
             middle = len(records) // 2
-            self._write(kind, records[:middle], mentions)
-            self._write(kind, records[middle:], mentions)
+            self._write(kind, records[:middle], extracted)
+            self._write(kind, records[middle:], extracted)
             return
         self._count(kind, records, created)
 
     @staticmethod
     def _work(
-        tx: Any, kind: str, records: list[Record], mentions: dict, known: dict[str, str]
+        tx: Any, kind: str, records: list[Record], extracted: Extracted, known: dict[str, str]
     ) -> set[str]:
         created = _WRITERS[kind](tx, records, known)
-        if mentions:
+        if extracted.mentions:
             from graph.entities import link_reports_tx
 
-            link_reports_tx(tx, [(r.key, mentions[r.key]) for r in records if r.key in mentions])
+            found = extracted.mentions
+            link_reports_tx(tx, [(r.key, found[r.key]) for r in records if r.key in found],
+                            extracted.previous)
         listeners = listeners_for(kind)
         if listeners:
             rows = [{**r.data, "created": r.key in created} for r in records]
@@ -295,7 +306,7 @@ class Importer:
             self._gazetteer_stale = True
 
     # -- extraction -----------------------------------------------------------------------
-    def _extract(self, records: list[Record]) -> dict[str, list[Any]]:
+    def _extract(self, records: list[Record]) -> Extracted:
         """Mentions of reports that are new or whose text changed; an unchanged report
         keeps the mentions (and the analysts' reviews) it already has."""
         import nlp
@@ -304,12 +315,15 @@ class Importer:
         known = self.graph.read(reports.existing_texts, [r.key for r in records])
         todo = [r for r in records if known.get(r.key) != r.data["text"]]
         if not todo:
-            return {}
+            return Extracted()
         if self._gazetteer is None or self._gazetteer_stale:
             self._gazetteer = nlp.Gazetteer(EntityRepository(self.graph).gazetteer_entries())
             self._gazetteer_stale = False
         found = nlp.extract_many([r.data["text"] for r in todo], gazetteer=self._gazetteer)
-        return {r.key: mentions for r, mentions in zip(todo, found, strict=True)}
+        return Extracted(
+            mentions={r.key: mentions for r, mentions in zip(todo, found, strict=True)},
+            previous={r.key: known[r.key] for r in todo if known.get(r.key) is not None},
+        )
 
 
 def _reason(exc: Exception) -> str:

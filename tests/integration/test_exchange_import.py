@@ -111,7 +111,7 @@ def dump(graph, *, volatile: bool = False) -> list:
     """Canonical dump: every node (labels, properties) and relationship, sorted.
 
     ``volatile=False`` drops what legitimately differs after a restore: creation
-    timestamps and the random ids of sources."""
+    timestamps and the random ids of sources and mentions."""
     nodes = graph.query(
         f"MATCH (n) WHERE {register('n')} RETURN labels(n) AS labels, properties(n) AS props"
     )
@@ -138,7 +138,10 @@ def dump(graph, *, volatile: bool = False) -> list:
         out.append(("node", sorted(n["labels"]), json.dumps(props, sort_keys=True)))
     for r in rels:
         a = r["ac"] or r["a"]
-        out.append(("rel", r["type"], a, r["b"], json.dumps(clean(r["props"]), sort_keys=True)))
+        props = clean(r["props"])
+        if r["type"] == "MENTIONS" and not volatile:
+            props.pop("id", None)
+        out.append(("rel", r["type"], a, r["b"], json.dumps(props, sort_keys=True)))
     return sorted(out, key=repr)
 
 
@@ -316,6 +319,42 @@ def test_report_text_is_linked_to_a_known_trader(runner, graph, tmp_path):
     changed = write_jsonl(tmp_path / "changed.jsonl", [{**REPORT, "text": "Nothing here."}])
     assert runner.invoke(args=["import", str(changed)]).exit_code == 0
     assert graph.query(query) == []  # the old proposed mentions went with the old text
+
+
+def test_reviews_of_an_imported_report_follow_its_words_into_a_new_text(
+    runner, graph, tmp_path
+):
+    report = write_jsonl(tmp_path / "report.jsonl", [REPORT])
+    assert runner.invoke(args=["import", str(report)]).exit_code == 0
+    spans = (
+        "MATCH (:Report {id: 'R-2025-0042'})-[m:MENTIONS]->(e:Entity) "
+        "RETURN m.id AS id, m.text AS text, m.start AS start, m.end AS end, m.review AS review"
+    )
+    first = {m["text"]: m for m in graph.query(spans)}
+    assert all(m["id"] for m in first.values())  # the review pages address mentions by id
+    decide = "MATCH ()-[m:MENTIONS {id: $id}]->() SET m.review = $review"
+    phone, ningbo = first["+359 88 123 4567"], first["Ningbo"]
+    graph.query(decide, {"id": phone["id"], "review": "accepted"}, write=True)
+    graph.query(decide, {"id": ningbo["id"], "review": "rejected"}, write=True)
+
+    text = "Second call. " + REPORT["text"].replace("from Ningbo", "from Ningbo port")
+    changed = write_jsonl(tmp_path / "changed.jsonl", [{**REPORT, "text": text}])
+    assert runner.invoke(args=["import", str(changed)]).exit_code == 0
+    after: dict[str, list] = {}
+    for m in graph.query(spans):
+        after.setdefault(m["text"], []).append(m)
+    [kept_phone] = after["+359 88 123 4567"]
+    assert (kept_phone["id"], kept_phone["review"]) == (phone["id"], "accepted")
+    assert text[kept_phone["start"] : kept_phone["end"]] == "+359 88 123 4567"
+    [kept_ningbo] = [m for m in graph.query(spans) if m["start"] <= text.index("Ningbo") < m["end"]]
+    assert (kept_ningbo["id"], kept_ningbo["review"]) == (ningbo["id"], "rejected")
+    ivan = after["Ivan Petrov"]
+    assert [m["review"] for m in ivan] == ["proposed"] and ivan[0]["id"] != first["Ivan Petrov"]["id"]
+    assert ivan[0]["start"] == text.index("Ivan Petrov")
+
+    gone = write_jsonl(tmp_path / "gone.jsonl", [{**REPORT, "text": "Nothing here."}])
+    assert runner.invoke(args=["import", str(gone)]).exit_code == 0
+    assert graph.query(spans) == []  # decisions on words that are gone go with them
 
 
 def test_export_then_import_restores_the_same_graph(runner, graph, tmp_path, make_unit):

@@ -167,3 +167,48 @@ def test_link_search_and_link_only_reach_entities_the_reviewer_may_see(
         follow_redirects=True)
     assert "Choose an existing entity." in refused.text
     assert mentions(graph, rid)[orion["text"]]["entity"] != "trader:XX77"
+
+
+def test_editing_the_text_keeps_the_reviews_whose_words_remain(graph, make_user, auth, client):
+    make_user("ana@customs.example", role="analyst")
+    auth.login("ana@customs.example")
+    token = csrf_from(client.get("/reports/new?channel=register").text)
+    fields = {"csrf_token": token, "channel": "register", "event_type": "seizure",
+              "event_date": "2025-03-12", "place": "Varna", "commodity": "cigarettes",
+              "quantity": "12000 pcs", "value": "30000", "currency": "EUR", "persons": "",
+              "vehicles": "CA1234AB", "containers": "", "handling": "open",
+              "info_grade": "2", "submit": "Submit report"}
+    saved = client.post("/reports/new?channel=register", data={**fields, "text": TEXT})
+    rid = saved.headers["Location"].rsplit("/", 1)[-1]
+    before = mentions(graph, rid)
+    phone, varna = before["+359 888 123 456"], before["Varna"]
+    client.post(f"/reports/{rid}/mentions/{phone['id']}",
+                data={"csrf_token": token, "action": "accepted"})
+    client.post(f"/reports/{rid}/mentions/{varna['id']}",
+                data={"csrf_token": token, "action": "rejected"})
+    client.post(f"/reports/{rid}/mentions", data={
+        "csrf_token": token, "label": "PERSON", "text": "tiger", "occurrence": "1"})
+
+    new_text = "Update after the second call. " + TEXT.replace(
+        "his courier goes by tiger.", "no courier is known.")
+    edited = client.post(f"/reports/{rid}/edit", data={**fields, "text": new_text},
+                         follow_redirects=True)
+    assert edited.status_code == 200
+    assert "1 reviewed mention(s) no longer in the text were removed" in edited.text
+
+    rows = graph.query(
+        "MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity) RETURN m.id AS id, m.text AS text,"
+        " m.review AS review, m.start AS start, m.end AS end", {"id": rid})
+    by_text: dict[str, list] = {}
+    for row in rows:
+        by_text.setdefault(row["text"], []).append(row)
+    kept_phone = by_text["+359 888 123 456"]
+    assert [(m["id"], m["review"]) for m in kept_phone] == [(phone["id"], "accepted")]
+    assert new_text[kept_phone[0]["start"]:kept_phone[0]["end"]] == "+359 888 123 456"
+    text_varna = [m for m in by_text["Varna"] if m["start"] is not None]
+    assert [(m["id"], m["review"]) for m in text_varna] == [(varna["id"], "rejected")]
+    assert text_varna[0]["start"] == new_text.index("Varna")  # no fresh proposal beside it
+    assert "tiger" not in by_text
+    assert len(by_text["CA1234AB"]) == 1  # the structured field's mention, not a copy
+    fresh = by_text["Ivan Petrov"]
+    assert len(fresh) == 1 and fresh[0]["start"] == new_text.index("Ivan Petrov")
