@@ -137,9 +137,7 @@ def replay(path: str | Path, keep_features: bool = False) -> tuple[list[Row], Ri
                             float(control.get("revenue") or 0.0),
                             bool(decl.get("random_selection")),
                             feats if keep_features else None))
-            slim = {k: decl.get(k) for k in ("importer", "declarant", "exporter", "origin",
-                                             "office", "items")}
-            heapq.heappush(pending, (control.get("date") or day, seq, slim, control))
+            heapq.heappush(pending, (control.get("date") or day, seq, decl, control))
         state.observe_declaration(decl)
     return rows, state
 

@@ -10,9 +10,10 @@ each import and control, with :class:`InMemoryHistoryStats` for tests and replay
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 DIMENSIONS = ("importer", "declarant", "exporter", "hs2", "hs4", "hs6", "origin", "hs6_origin",
               "office")
@@ -51,7 +52,8 @@ def is_positive(control: Mapping) -> bool:
 
 
 def dimension_keys(declaration: Mapping) -> dict[str, list[str]]:
-    """Keys of a declaration per dimension; HS dimensions get one key per distinct item code."""
+    """Keys of a declaration per dimension; HS dimensions get one key per distinct item code,
+    and each categorical field of the source system its own dimension (``declared_fields``)."""
     keys: dict[str, list[str]] = {}
     for dim in ("importer", "declarant", "exporter", "origin", "office"):
         value = declaration.get(dim)
@@ -67,7 +69,82 @@ def dimension_keys(declaration: Mapping) -> dict[str, list[str]]:
             if key not in hs_keys[dim]:
                 hs_keys[dim].append(key)
     keys.update(hs_keys)
+    keys.update(declared_fields(declaration))
     return keys
+
+
+# Source-system fields: a declaration may carry categories of the system it came from
+# (procedure, payment type, courier, tax type...). Each becomes a history dimension
+# ``field:<name>`` (``item:<name>`` for item fields) with its own hit rate, so that what
+# an administration records is learnt without naming it in code. Fields that are
+# parties, places, goods or amounts have indicators of their own; fields that describe a
+# selection or its outcome (lane, random selection, fraud, result...) would leak the
+# answer into the score and are never used.
+FIELD = "field:"
+ITEM_FIELD = "item:"
+MAX_FIELDS = 24  # per declaration: bounds the aggregates a declaration can create
+MAX_KEY = 40  # longer values are free text, not categories
+_NAMED = frozenset({
+    "kind", "id", "date", "office", "importer", "exporter", "declarant", "origin",
+    "destination", "transport", "items", "container", "vessel", "imo", "vehicle", "hs",
+    "value", "value_cif", "weight_kg", "taxes", "links", "extra", "created", "status",
+    "risk_counted", "created_at", "items_json", "extra_json",
+})  # fmt: skip
+_ITEM_NAMED = frozenset({"hs", "description", "quantity", "weight_kg", "value", "value_cif",
+                         "taxes"})  # fmt: skip
+_OUTCOME = re.compile(r"lane|random|select|fraud|result|revenue|finding|seiz|inspect|control|"
+                      r"label|target|positive|negative|^hit|_hit")  # fmt: skip
+
+
+def declared_fields(declaration: Mapping) -> dict[str, list[str]]:
+    """``{"field:payment_type": ["11"], "item:tax_type": ["A", "C"], ...}`` of one
+    declaration, in any of its shapes (exchange object, validated record with ``extra``,
+    stored node rebuilt by ``declaration_from_node``)."""
+    found: dict[str, list[str]] = {}
+    transport = declaration.get("transport")
+    mode = declaration.get("mode") or (transport.get("mode") if isinstance(transport, Mapping)
+                                       else None)  # fmt: skip
+    fields: dict[str, Any] = {"flow": declaration.get("flow"),
+                              "departure": declaration.get("departure"), "mode": mode}
+    extra = declaration.get("extra")
+    for source in (declaration, extra if isinstance(extra, Mapping) else {}):
+        for name, value in source.items():
+            if name not in _NAMED and name not in fields:
+                fields[name] = value
+    for name, value in fields.items():
+        key = _category(name, value)
+        if key is not None and len(found) < MAX_FIELDS:
+            found[FIELD + name] = [key]
+    for item in declaration.get("items") or ():
+        for name, value in item.items():
+            if name in _ITEM_NAMED:
+                continue
+            key = _category(name, value)
+            if key is None:
+                continue
+            keys = found.get(ITEM_FIELD + name)
+            if keys is None and len(found) < MAX_FIELDS:
+                found[ITEM_FIELD + name] = [key]
+            elif keys is not None and key not in keys:
+                keys.append(key)
+    return found
+
+
+def _category(name: Any, value: Any) -> str | None:
+    """The value as a category key, or None: free text, measures, nested data and outcome
+    fields are not categories."""
+    if not isinstance(name, str) or _OUTCOME.search(name.lower()):
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e9 else None
+    if isinstance(value, str):
+        text = value.strip()
+        return text if 0 < len(text) <= MAX_KEY else None
+    return None
 
 
 def parent_key(dimension: str, key: str) -> tuple[str, str] | None:
