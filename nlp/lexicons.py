@@ -308,12 +308,21 @@ def is_public_body(name: str) -> bool:
         _LEGAL_TOKEN_RE = re.compile(r"(?:^|\s|,)(?:" + alt + r")(?:$|\s|\.|,)")
     if _LEGAL_TOKEN_RE.search(name):
         return False
+    from .rules import COMPANY_WORDS
+
+    if set(name.split()) & COMPANY_WORDS:
+        return False
     if _AGENCY_PHRASES.search(name):
         return True
     words = re.findall(r"[\wüçşğöıé']+", name.lower())
     if any(w in _AGENCY_WORDS for w in words):
         return True
     return name.strip() in _agency_names()
+
+
+def known_agency(name: str) -> bool:
+    """A name (or alias) of a public body in the hand-written list."""
+    return name in _agency_names()
 
 
 @lru_cache(maxsize=1)

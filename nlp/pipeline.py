@@ -224,6 +224,8 @@ class DomainRecognizer:
             rules.find_dates,
             rules.find_titled_persons,
             rules.find_companies,
+            rules.find_public_bodies,
+            rules.find_crossings,
         ):
             cands.extend(finder(text))
         cands.extend(rules.find_phones(text, regions[:3]))
@@ -362,9 +364,26 @@ def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
     return out
 
 
+def _known_names(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """A public body named by its shape ("Brazilian Federal Police") starts where the list
+    of known bodies says its name does ("Federal Police"): a leading nationality is not
+    part of the name unless the listed name has it ("Australian Federal Police")."""
+    known = {(c.start, c.end) for c in cands if c.label == "AGENCY" and c.source != "rule"}
+    out = []
+    for c in cands:
+        if c.label == "AGENCY" and c.source == "rule":
+            first = text[c.start : c.end].split(" ", 1)
+            cut = c.start + len(first[0]) + 1
+            if len(first) == 2 and _DEMONYM.match(first[0]) and (cut, c.end) in known:
+                continue
+        out.append(c)
+    return out
+
+
 def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
     # rebuild tuples: they come back as lists when docs cross process boundaries
     cands = [Candidate(*c) for c in doc._.cordon_candidates or ()]
+    cands = _known_names(doc.text, cands)
     cands.extend(_model_candidates(doc))
     if gazetteer is not None:
         cands.extend(gazetteer.match(doc))

@@ -691,6 +691,142 @@ def find_companies(text: str) -> Iterator[Candidate]:
         yield Candidate(s, e, "ORG", text[s:e], 0.85, "rule", PRIO_NAME)
 
 
+# Public bodies by the shape of their names: a run of capitalised words ending in what a
+# body is ("Customs", "Directorate", "Border Police"), with an "of <place or domain>"
+# tail: "Customs Administration of Montenegro", "State Customs Committee of Azerbaijan",
+# "Philippine Drug Enforcement Agency". Words a shipping agency or a customer service
+# also end in need a word of the trade before them (drug, revenue, border, ...).
+_BODY_RUN = re.compile(
+    r"(?<![\w&'’.-])(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)"
+    r"(?:[ ](?:(?:of|and|for|&)[ ](?:the[ ])?)?(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*))*"
+)
+_STRONG_HEADS = frozenset({
+    "Customs", "Police", "Directorate", "Administration", "Authority", "Ministry", "Bureau",
+    "Inspectorate", "Guard", "Gendarmerie", "Commissioners", "Force", "Forces", "Prosecutor",
+    "Prosecution", "Constabulary",
+})  # fmt: skip
+_WEAK_HEADS = frozenset({
+    "Agency", "Service", "Department", "Committee", "Board", "Office", "Unit", "Division",
+    "Team", "Section", "Centre", "Center", "Command", "Squad", "Commission", "Council",
+    "Organization", "Organisation",
+})  # fmt: skip
+_TRADE_WORDS = frozenset({
+    "Customs", "Police", "Revenue", "Tax", "Taxes", "Excise", "Border", "Borders", "Fiscal",
+    "Narcotics", "Drug", "Drugs", "Enforcement", "Investigation", "Investigations",
+    "Intelligence", "Immigration", "Security", "Homeland", "Crime", "Fraud", "Smuggling",
+    "Anti-Smuggling", "Anti-Narcotics", "Anti-Fraud", "Coast", "Guard", "Prosecutor's",
+    "General", "Protection",
+    "Public", "Federal", "State", "National", "Royal", "Surveillance", "Checkpoints",
+    "Finance", "Interior", "Justice", "Trade", "Treasury", "Veterinary", "Phytosanitary",
+    "Health", "Wildlife", "Forestry", "Environment", "Maritime", "Port", "Counter-Terrorism",
+})  # fmt: skip
+# Words of a company's name, never of a public body's ("Orion Shipping Agency").
+COMPANY_WORDS = frozenset({
+    "Trading", "Logistics", "Shipping", "Freight", "Forwarding", "Transport", "Travel",
+    "Holdings", "Group", "Import", "Export", "Broker", "Brokers", "Brokerage", "Consulting",
+    "Solutions", "Services", "Lines", "Line", "Express", "Cargo", "Marine", "Bank",
+})  # fmt: skip
+_BODY_LEAD_STOP = frozenset({
+    "The", "A", "An", "In", "On", "At", "By", "From", "To", "For", "Of", "And", "With", "Via",
+    "Yesterday", "Today", "Officers", "Officials", "Agents", "Staff", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Liaise", "Fwd", "Re", "Ref",
+    "Subj", "Contact", "Source", "Note", "Update", "Report",
+})  # fmt: skip
+_HEADS = _STRONG_HEADS | _WEAK_HEADS
+_JOINS = ("of", "and", "for", "&", "the")
+
+
+def find_public_bodies(text: str) -> Iterator[Candidate]:
+    for m in _BODY_RUN.finditer(text):
+        yield from _bodies(text, m.start(), m.group(0).split(" "))
+
+
+def _bodies(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
+    """The public bodies named in one run of capitalised words, left to right: the words
+    up to the first head ("Nigeria Customs"), further heads and words of the trade
+    ("Service", "Anti-Smuggling Directorate"), then an "of ..." tail ("of Montenegro",
+    "of Customs and Excise") or an "and <trade word> ..." one ("and Border Protection")."""
+    from nlp.lexicons import known_agency
+
+    while words:
+        # a body the lexicon knows stands alone: "HMRC Border Force" is two of them
+        while words and (words[0] in _BODY_LEAD_STOP or words[0] in _JOINS
+                         or (len(words) > 2 and known_agency(words[0]))):
+            start += len(words[0]) + 1
+            words = words[1:]
+        first = next((i for i, w in enumerate(words) if w in _HEADS), None)
+        if first is None:
+            return
+        end = first
+        while end + 1 < len(words) and (words[end + 1] in _HEADS or words[end + 1] in _TRADE_WORDS):
+            end += 1
+        end = _tail(words, end)
+        name = words[: end + 1]
+        last_head = max(i for i, w in enumerate(name) if w in _HEADS)
+        plausible = (
+            len(name) >= 2
+            and not set(name) & COMPANY_WORDS
+            and (name[last_head] in _STRONG_HEADS or set(name) & _TRADE_WORDS - _HEADS
+                 or any(w in _STRONG_HEADS for w in name))
+        )  # fmt: skip
+        length = len(" ".join(name))
+        if plausible:
+            yield Candidate(start, start + length, "AGENCY", text[start : start + length],
+                            0.8, "rule", PRIO_LEXICON + 5)  # fmt: skip
+        start += length + 1
+        words = words[end + 1 :]
+
+
+def _tail(words: list[str], end: int) -> int:
+    """Index of the last word of the name once its tail is added."""
+    n = len(words)
+    if end + 1 < n and words[end + 1] in ("of", "for"):
+        k = end + 2
+        if k < n and words[k] == "the":
+            k += 1
+        if k >= n or not words[k][:1].isupper():
+            return end
+        while k < n and words[k][:1].isupper():
+            k += 1
+        while k + 1 < n and words[k] in ("and", "&") and words[k + 1] in _TRADE_WORDS:
+            k += 2
+            while k < n and words[k][:1].isupper():
+                k += 1
+        return k - 1
+    if end + 2 < n and words[end + 1] in ("and", "&") and words[end + 2] in _TRADE_WORDS:
+        k = end + 2
+        while k < n and words[k][:1].isupper():
+            k += 1
+        return k - 1
+    return end
+
+
+# Border crossing points by what follows or precedes their name: "Kapitan Andreevo
+# border crossing", "Svilengrad BCP", "BCP Kulata". The model often takes the name for a
+# company; the words around it say it is a place.
+_CROSSING_WORDS = (
+    r"(?:border[ ]crossing(?:[ ]point)?|crossing[ ]point|border[ ]post|BCP|checkpoint)"
+)
+_PLACE_NAME = r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*(?:[ ][A-Z][\w'’]*(?:-[A-Z][\w'’]*)*){0,2}"
+_CROSSING_AFTER = re.compile(r"\b(" + _PLACE_NAME + r")[ ]" + _CROSSING_WORDS + r"\b")
+_CROSSING_BEFORE = re.compile(r"\b" + _CROSSING_WORDS + r"[ ](" + _PLACE_NAME + r")\b")
+
+
+def find_crossings(text: str) -> Iterator[Candidate]:
+    for pattern in (_CROSSING_AFTER, _CROSSING_BEFORE):
+        for m in pattern.finditer(text):
+            words = m.group(1).split(" ")
+            start = m.start(1)
+            while words and words[0] in _BODY_LEAD_STOP:
+                start += len(words[0]) + 1
+                words = words[1:]
+            if words:
+                name = " ".join(words)
+                # below the lexicon, whose crossings carry a normalised id
+                yield Candidate(start, start + len(name), "LOCATION", name, 0.8, "rule",
+                                PRIO_LEXICON - 2)
+
+
 _PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\()\d[\d ()./-]{6,}\d")
 
 

@@ -167,3 +167,47 @@ def test_rule_beats_model_for_specific_labels():
 def test_extract_many_matches_extract():
     texts = ["Europol helped.", "Cocaine in TGHU8765436 at Antwerp."]
     assert extract_many(texts) == [extract(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Officers of the Customs Administration of Montenegro seized heroin.",
+         "Customs Administration of Montenegro"),
+        ("The Customs Anti-Smuggling Directorate led the raid.",
+         "Customs Anti-Smuggling Directorate"),
+        ("Philippine Drug Enforcement Agency officers found shabu.",
+         "Philippine Drug Enforcement Agency"),
+        ("It was seized by the Directorate General of Customs and Excise on Monday.",
+         "Directorate General of Customs and Excise"),
+        ("The State Customs Committee of Azerbaijan reported the case.",
+         "State Customs Committee of Azerbaijan"),
+    ],
+)
+def test_public_bodies_by_the_shape_of_their_names(text, body):
+    assert ("AGENCY", body) in [(m.label, m.text) for m in extract(text)]
+
+
+def test_shape_of_a_body_name_keeps_companies_and_neighbours_apart():
+    found = [(m.label, m.text) for m in extract(
+        "Singapore Customs and the Immigration and Checkpoints Authority raided Orion Shipping "
+        "Agency; HMRC Border Force officers assisted.")]
+    assert ("AGENCY", "Singapore Customs") in found
+    assert ("AGENCY", "Immigration and Checkpoints Authority") in found
+    assert ("AGENCY", "HMRC") in found and ("AGENCY", "Border Force") in found
+    assert not any(label == "AGENCY" and "Shipping" in text for label, text in found)
+    # a listed body's own name wins over a leading nationality
+    assert ("AGENCY", "Federal Police") in [(m.label, m.text) for m in extract(
+        "Brazilian Federal Police seized cocaine.")]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("A truck was stopped at the Sukobin-Muriqan border crossing.", "Sukobin-Muriqan"),
+        ("Liaison log: Svilengrad BCP, lorry refused entry.", "Svilengrad"),
+        ("Cars queued at border crossing point Medyka overnight.", "Medyka"),
+    ],
+)
+def test_border_crossings_are_places(text, place):
+    assert ("LOCATION", place) in [(m.label, m.text) for m in extract(text)]
