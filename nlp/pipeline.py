@@ -226,6 +226,7 @@ class DomainRecognizer:
             rules.find_companies,
             rules.find_public_bodies,
             rules.find_crossings,
+            rules.find_trade_names,
         ):
             cands.extend(finder(text))
         cands.extend(rules.find_phones(text, regions[:3]))

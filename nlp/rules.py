@@ -96,7 +96,9 @@ _VESSEL_NAME = r"((?:[A-Z][\w'-]*|\d{1,3})(?:[ ](?:[A-Z][\w'-]*|[IVX]+|\d{1,3}|o
 _VESSEL_RE = re.compile(
     r"(?<![\d.,] )(?<!\d)\b(?:"
     + _VESSEL_PREFIX
-    + r"\.?[ ]+|(?i:vessel|vsl|ship|boat|yacht|tanker|trawler|dhow|barge)(?:[ ]+(?:named|called))?"
+    + r"\.?[ ]+|(?i:vessel|vsl|ship|boat|yacht|tanker|trawler|dhow|barge|freighter|reefer|coaster|"
+    r"ferry|tug|tugboat|speedboat|catamaran|schooner|containership|(?:bulk|car|LNG|LPG)[ ]carrier)"
+    r"(?:[ ]+(?:named|called))?"
     r"[ ]+|(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?)"
     r"[\"'“‘]?" + _VESSEL_NAME,
 )
@@ -757,6 +759,10 @@ def _bodies(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
         first = next((i for i, w in enumerate(words) if w in _HEADS), None)
         if first is None:
             return
+        cut = _prefix_start(words, first)
+        if cut:
+            start += len(" ".join(words[:cut])) + 1
+            words, first = words[cut:], first - cut
         end = first
         while end + 1 < len(words) and (words[end + 1] in _HEADS or words[end + 1] in _TRADE_WORDS):
             end += 1
@@ -775,6 +781,20 @@ def _bodies(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
                             0.8, "rule", PRIO_LEXICON + 5)  # fmt: skip
         start += length + 1
         words = words[end + 1 :]
+
+
+def _prefix_start(words: list[str], first: int) -> int:
+    """Where the name begins before its first head: after the last "of"/"for"/"the" ("Maria
+    Schmidt of the Hamburg Port Authority"); "and" joins words of one name ("Tax and
+    Customs Board")."""
+    start = 0
+    for j in range(first - 1, -1, -1):
+        if words[j] in ("of", "for", "the"):
+            start = j + 1
+            break
+    while start < first and words[start] in _JOINS:
+        start += 1
+    return start
 
 
 def _tail(words: list[str], end: int) -> int:
@@ -799,6 +819,42 @@ def _tail(words: list[str], end: int) -> int:
             k += 1
         return k - 1
     return end
+
+
+# Companies named without a legal form, by the word their name ends in: "Fresh Fields
+# Imports", "Baltic Star Trading". Two such names joined by "and" are two companies.
+_TRADE_NAME_ENDS = COMPANY_WORDS | frozenset({
+    "Imports", "Exports", "Enterprises", "Industries", "Distribution", "Traders", "Company",
+    "Forwarders", "Carriers", "Agencies", "Wholesale",
+}) - {"Bank", "Marine", "Line"}  # fmt: skip
+
+
+def find_trade_names(text: str) -> Iterator[Candidate]:
+    for m in _BODY_RUN.finditer(text):
+        words, start = m.group(0).split(" "), m.start()
+        while words:
+            cut = next((i for i, w in enumerate(words)
+                        if w == "and" and i > 0 and words[i - 1] in _TRADE_NAME_ENDS),
+                       len(words))  # fmt: skip
+            part, rest = words[:cut], words[cut + 1 :]
+            yield from _trade_name(text, start, part)
+            start += len(" ".join(words[: cut + 1])) + 1
+            words = rest
+
+
+def _trade_name(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
+    ends = [i for i, w in enumerate(words) if w in _TRADE_NAME_ENDS]
+    if not ends or set(words) & _STRONG_HEADS:
+        return
+    words = words[: ends[-1] + 1]
+    begin = _prefix_start(words, ends[-1])
+    while begin < len(words) and words[begin] in _COMPANY_LEAD_STOP:
+        begin += 1
+    if len(words) - begin < 2:
+        return
+    start += len(" ".join(words[:begin])) + (1 if begin else 0)
+    name = " ".join(words[begin:])
+    yield Candidate(start, start + len(name), "ORG", name, 0.75, "rule", PRIO_LEXICON + 5)
 
 
 # Border crossing points by what follows or precedes their name: "Kapitan Andreevo
@@ -834,8 +890,13 @@ def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
     """Phone numbers via libphonenumber; ``regions`` are tried in order for local numbers."""
     if not _PHONE_HINT.search(text):
         return
+    # a local number is most likely from the country of the text's international ones
+    spoken = [
+        phonenumbers.region_code_for_number(m.number)
+        for m in phonenumbers.PhoneNumberMatcher(text, "ZZ", leniency=phonenumbers.Leniency.VALID)
+    ]
     seen: set[tuple[int, int]] = set()
-    for region in dict.fromkeys([*regions, "ZZ"]):
+    for region in dict.fromkeys([*[r for r in spoken if r], *regions, "ZZ"]):
         leniency = phonenumbers.Leniency.VALID
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
             key = (match.start, match.end)

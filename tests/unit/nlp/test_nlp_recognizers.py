@@ -211,3 +211,29 @@ def test_shape_of_a_body_name_keeps_companies_and_neighbours_apart():
 )
 def test_border_crossings_are_places(text, place):
     assert ("LOCATION", place) in [(m.label, m.text) for m in extract(text)]
+
+
+def test_a_person_of_a_body_stays_a_person():
+    found = [(m.label, m.text) for m in extract(
+        "According to Dr. Maria Schmidt of the Hamburg Port Authority, the goods were fake.")]
+    assert ("PERSON", "Maria Schmidt") in found
+    assert ("AGENCY", "Hamburg Port Authority") in found
+
+
+def test_companies_named_without_a_legal_form():
+    found = [(m.label, m.text) for m in extract(
+        "Fresh Fields Imports and Baltic Star Trading shipped shoes; Nordic Fish Imports paid.")]
+    for name in ("Fresh Fields Imports", "Baltic Star Trading", "Nordic Fish Imports"):
+        assert ("ORG", name) in found
+
+
+def test_ship_types_introduce_vessel_names():
+    found = [(m.label, m.text) for m in extract(
+        "The bulk carrier Ocean Glory and the reefer Polar Dawn were searched.")]
+    assert ("VESSEL", "Ocean Glory") in found and ("VESSEL", "Polar Dawn") in found
+
+
+def test_local_numbers_take_the_country_of_the_texts_international_ones():
+    found = {m.text: m for m in extract("Call +359 2 988 1234 or 0888 123 456 after six.")}
+    assert found["0888 123 456"].label == "PHONE"
+    assert found["0888 123 456"].normalized == "+359888123456"
