@@ -349,7 +349,8 @@ def test_reviews_of_an_imported_report_follow_its_words_into_a_new_text(
     [kept_ningbo] = [m for m in graph.query(spans) if m["start"] <= text.index("Ningbo") < m["end"]]
     assert (kept_ningbo["id"], kept_ningbo["review"]) == (ningbo["id"], "rejected")
     ivan = after["Ivan Petrov"]
-    assert [m["review"] for m in ivan] == ["proposed"] and ivan[0]["id"] != first["Ivan Petrov"]["id"]
+    assert [m["review"] for m in ivan] == ["proposed"]
+    assert ivan[0]["id"] != first["Ivan Petrov"]["id"]
     assert ivan[0]["start"] == text.index("Ivan Petrov")
 
     gone = write_jsonl(tmp_path / "gone.jsonl", [{**REPORT, "text": "Nothing here."}])

@@ -51,7 +51,7 @@ def test_a_field_with_a_high_hit_rate_raises_the_indicator_and_names_itself():
     stats = InMemoryHistoryStats()
     for i in range(200):
         payment = "deferred" if i % 4 == 0 else "cash"
-        hit = payment == "deferred" and i % 8 == 0 or i % 20 == 1
+        hit = (payment == "deferred" and i % 8 == 0) or i % 20 == 1
         stats.record_control({**BASE, "payment_type": payment},
                              {"result": "positive" if hit else "negative"})
     values = UnitValueStats()
