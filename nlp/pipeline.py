@@ -131,6 +131,9 @@ _GENERIC_BODIES = frozenset(
     ["Customs", "Police", "Border", "Ministry", "Coast", "Guard", "Gendarmerie"]
 )
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
+# Digit groups the model calls dates ("0532", "22 33", a register number): a date has a
+# month, separators or is a year.
+_BARE_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d[\d ]*")
 _AGE = re.compile(r"\d+-year-old|\d+ years? old", re.I)
 _DAY_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2})(?:st|nd|rd|th)?[ ]$")
 
@@ -302,7 +305,7 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
         if label == "LOCATION" and len(span) > 6 and _DEMONYM.match(span):
             continue
         if label == "DATE":
-            if _AGE.search(span):
+            if _AGE.search(span) or _BARE_DIGITS.fullmatch(span):
                 continue
             day = _DAY_BEFORE.search(text, max(0, s - 6), s)
             if day and not span[:1].isdigit():

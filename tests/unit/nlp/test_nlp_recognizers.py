@@ -237,3 +237,9 @@ def test_local_numbers_take_the_country_of_the_texts_international_ones():
     found = {m.text: m for m in extract("Call +359 2 988 1234 or 0888 123 456 after six.")}
     assert found["0888 123 456"].label == "PHONE"
     assert found["0888 123 456"].normalized == "+359888123456"
+
+
+def test_digit_groups_are_not_dates():
+    found = [(m.label, m.text) for m in extract(
+        "Consignee Varna Trade OOD (EIK 203456789), tel. 0532 111 22 33, seen on 12.03.2025.")]
+    assert [text for label, text in found if label == "DATE"] == ["12.03.2025"]
