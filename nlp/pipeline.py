@@ -130,6 +130,12 @@ _JARGON = frozenset(
 _GENERIC_BODIES = frozenset(
     ["Customs", "Police", "Border", "Ministry", "Coast", "Guard", "Gendarmerie"]
 )
+_CODE2 = re.compile(r"[A-Z]{2}")  # "UA passport", "(TR)": a country code, not a company
+# Customs documents, procedures and systems the model takes for organisations.
+_CUSTOMS_TERMS = frozenset(
+    ["TIR", "CMR", "EORI", "AEO", "SAD", "MRN", "AWB", "B/L", "TARIC", "VAT", "NCTS", "ICS",
+     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR"]
+)
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
 # Digit groups the model calls dates ("0532", "22 33", a register number): a date has a
 # month, separators or is a year.
@@ -300,7 +306,8 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
                 continue
             s += len(first[0]) + 1
         span = text[s:e]
-        if not span or _CURRENCY_ONLY.match(span) or span in _GENERIC_BODIES:
+        if (not span or _CURRENCY_ONLY.match(span) or span in _GENERIC_BODIES
+                or span in _CUSTOMS_TERMS or (label == "ORG" and _CODE2.fullmatch(span))):
             continue
         if label == "LOCATION" and len(span) > 6 and _DEMONYM.match(span):
             continue

@@ -243,3 +243,11 @@ def test_digit_groups_are_not_dates():
     found = [(m.label, m.text) for m in extract(
         "Consignee Varna Trade OOD (EIK 203456789), tel. 0532 111 22 33, seen on 12.03.2025.")]
     assert [text for label, text in found if label == "DATE"] == ["12.03.2025"]
+
+
+def test_customs_terms_and_country_codes_are_not_companies():
+    found = [(m.label, m.text) for m in extract(
+        "LO log: TIR truck 34 ABC 123 (TR), pax Olga KOVALENKO, UA passport FH123456, "
+        "works for TRANS EXPRESS EOOD.")]
+    orgs = [text for label, text in found if label == "ORG"]
+    assert orgs == ["TRANS EXPRESS EOOD"]
