@@ -92,6 +92,8 @@ _NAMED = frozenset({
 })  # fmt: skip
 _ITEM_NAMED = frozenset({"hs", "description", "quantity", "weight_kg", "value", "value_cif",
                          "taxes"})  # fmt: skip
+# Dates and decimal amounts written as text are measures, not categories ("4000" is a code).
+_MEASURE_OR_DATE = re.compile(r"\d{4}-\d\d-\d\d.*|[-+]?\d*[.,]\d+")
 _OUTCOME = re.compile(r"lane|random|select|fraud|result|revenue|finding|seiz|inspect|control|"
                       r"label|target|positive|negative|^hit|_hit")  # fmt: skip
 
@@ -143,7 +145,9 @@ def _category(name: Any, value: Any) -> str | None:
         return str(int(value)) if value.is_integer() and abs(value) < 1e9 else None
     if isinstance(value, str):
         text = value.strip()
-        return text if 0 < len(text) <= MAX_KEY else None
+        if not 0 < len(text) <= MAX_KEY or _MEASURE_OR_DATE.fullmatch(text):
+            return None
+        return text
     return None
 
 

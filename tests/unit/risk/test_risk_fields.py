@@ -43,8 +43,11 @@ def test_selection_and_outcome_fields_never_become_dimensions():
 
 def test_free_text_measures_and_nested_data_are_not_categories():
     keys = declared_fields({**BASE, "remarks": "x" * 80, "net_mass": 1234.5,
-                            "packages": [1, 2], "seller": {"id": "S1"}})
-    assert not {"field:remarks", "field:net_mass", "field:packages", "field:seller"} & set(keys)
+                            "packages": [1, 2], "seller": {"id": "S1"}, "gross": "1234.50",
+                            "arrival": "2025-01-03T10:00:00Z", "procedure": "4000"})
+    assert not {"field:remarks", "field:net_mass", "field:packages", "field:seller",
+                "field:gross", "field:arrival"} & set(keys)
+    assert keys["field:procedure"] == ["4000"]
 
 
 def test_a_field_with_a_high_hit_rate_raises_the_indicator_and_names_itself():
