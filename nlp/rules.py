@@ -721,6 +721,7 @@ _TRADE_WORDS = frozenset({
     "Public", "Federal", "State", "National", "Royal", "Surveillance", "Checkpoints",
     "Finance", "Interior", "Justice", "Trade", "Treasury", "Veterinary", "Phytosanitary",
     "Health", "Wildlife", "Forestry", "Environment", "Maritime", "Port", "Counter-Terrorism",
+    "Naval", "Navy", "Military", "Defence", "Defense", "Armed",
 })  # fmt: skip
 # Words of a company's name, never of a public body's ("Orion Shipping Agency").
 COMPANY_WORDS = frozenset({
@@ -825,7 +826,9 @@ def _tail(words: list[str], end: int) -> int:
 # Imports", "Baltic Star Trading". Two such names joined by "and" are two companies.
 _TRADE_NAME_ENDS = COMPANY_WORDS | frozenset({
     "Imports", "Exports", "Enterprises", "Industries", "Distribution", "Traders", "Company",
-    "Forwarders", "Carriers", "Agencies", "Wholesale",
+    "Forwarders", "Carriers", "Agencies", "Wholesale", "Electronics", "Textiles", "Foods",
+    "Fuels", "Pharmaceuticals", "Pharma", "Motors", "Storage", "Warehousing", "Maritime",
+    "Petroleum", "Distributors", "Suppliers", "Investments", "Ventures",
 }) - {"Bank", "Marine", "Line"}  # fmt: skip
 
 
@@ -868,7 +871,21 @@ _CROSSING_AFTER = re.compile(r"\b(" + _PLACE_NAME + r")[ ]" + _CROSSING_WORDS + 
 _CROSSING_BEFORE = re.compile(r"\b" + _CROSSING_WORDS + r"[ ](" + _PLACE_NAME + r")\b")
 
 
+# Airports, harbours, terminals and free zones by their names: the whole name is the place.
+_FACILITY = re.compile(
+    r"\b((?:[A-Z][\w'’-]*[ ]){1,4}(?:International[ ])?(?:Airport|Harbour|Harbor|Seaport|"
+    r"Container[ ]Terminal|Free[ ](?:Trade[ ])?Zone))\b"
+)
+
+
 def find_crossings(text: str) -> Iterator[Candidate]:
+    for m in _FACILITY.finditer(text):
+        words, start = m.group(1).split(" "), m.start(1)
+        while len(words) > 2 and words[0] in _BODY_LEAD_STOP:
+            start += len(words[0]) + 1
+            words = words[1:]
+        name = " ".join(words)
+        yield Candidate(start, start + len(name), "LOCATION", name, 0.8, "rule", PRIO_LEXICON - 2)
     for pattern in (_CROSSING_AFTER, _CROSSING_BEFORE):
         for m in pattern.finditer(text):
             words = m.group(1).split(" ")

@@ -251,3 +251,13 @@ def test_customs_terms_and_country_codes_are_not_companies():
         "works for TRANS EXPRESS EOOD.")]
     orgs = [text for label, text in found if label == "ORG"]
     assert orgs == ["TRANS EXPRESS EOOD"]
+
+
+def test_facilities_and_more_trade_names():
+    found = [(m.label, m.text) for m in extract(
+        "Li Wei of Shenzhen Bright Star Electronics flew out of Queen Alia International "
+        "Airport; Aegean Blue Maritime and Poseidon Fuel Trading paid the Irish Naval Service.")]
+    assert ("ORG", "Shenzhen Bright Star Electronics") in found
+    assert ("LOCATION", "Queen Alia International Airport") in found
+    assert ("ORG", "Aegean Blue Maritime") in found and ("ORG", "Poseidon Fuel Trading") in found
+    assert ("AGENCY", "Irish Naval Service") in found
