@@ -49,6 +49,9 @@ class Config:
     CORDON_ADMIN_PASSWORD = os.environ.get("CORDON_ADMIN_PASSWORD") or None
 
     GRADING_SCHEME = os.environ.get("CORDON_GRADING_SCHEME", "admiralty")
+    # The administration's country (ISO 3166-1 alpha-2): local phone numbers in reports
+    # are read as its numbers when a text names no other country.
+    CORDON_COUNTRY = os.environ.get("CORDON_COUNTRY") or None
 
     # Second factor: roles that must enrol a TOTP app; the key encrypting TOTP secrets
     # (defaults to one derived from SECRET_KEY).

@@ -41,6 +41,15 @@ PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.second_factor", "main.healthz"
 PUBLIC_BLUEPRINTS = {"api", "hotline"}  # the API checks bearer tokens itself
 
 
+def _home_country(code: str | None) -> None:
+    from graph.exchange.records import is_country_code
+    from nlp import set_home_region
+
+    if code and not is_country_code(code.strip().upper()):
+        raise ValueError(f"CORDON_COUNTRY={code!r} is not an ISO 3166-1 alpha-2 country code")
+    set_home_region(code)
+
+
 def create_app(
     config: type[Config] | None = None, overrides: dict[str, Any] | None = None
 ) -> Flask:
@@ -51,6 +60,7 @@ def create_app(
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(data_dir)
 
+    _home_country(app.config.get("CORDON_COUNTRY"))
     Neo4jExtension(app)
     login_manager.init_app(app)
     csrf.init_app(app)

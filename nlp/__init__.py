@@ -1,7 +1,7 @@
 """Entity extraction and resolution for customs intelligence texts (pure Python + spaCy)."""
 
 from .gazetteer import Gazetteer
-from .pipeline import LABELS, Mention, extract, extract_many, get_nlp
+from .pipeline import LABELS, Mention, extract, extract_many, get_nlp, set_home_region
 from .resolution import candidates, resolution_key, similarity
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "extract_many",
     "get_nlp",
     "resolution_key",
+    "set_home_region",
     "similarity",
 ]

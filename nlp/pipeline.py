@@ -220,6 +220,9 @@ class DomainRecognizer:
                         )
         if self.default_region:
             regions.insert(0, self.default_region)
+        regions = regions[:3]
+        if _home_region and _home_region not in regions:
+            regions.append(_home_region)
         for finder in (
             rules.find_containers,
             rules.find_imo,
@@ -238,7 +241,7 @@ class DomainRecognizer:
             rules.find_trade_names,
         ):
             cands.extend(finder(text))
-        cands.extend(rules.find_phones(text, regions[:3]))
+        cands.extend(rules.find_phones(text, regions))
         doc._.cordon_candidates = cands
         return doc
 
@@ -259,6 +262,14 @@ def _load_base() -> Language:
 
 
 _loading = threading.Lock()
+_home_region: str | None = None
+
+
+def set_home_region(code: str | None) -> None:
+    """The administration's own country (``CORDON_COUNTRY``): its local phone numbers
+    ("0888 123 456") are read as such when the text points to no other country."""
+    global _home_region
+    _home_region = code.strip().upper() if code and code.strip() else None
 
 
 def get_nlp(default_region: str | None = None) -> Language:

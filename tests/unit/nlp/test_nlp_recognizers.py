@@ -261,3 +261,17 @@ def test_facilities_and_more_trade_names():
     assert ("LOCATION", "Queen Alia International Airport") in found
     assert ("ORG", "Aegean Blue Maritime") in found and ("ORG", "Poseidon Fuel Trading") in found
     assert ("AGENCY", "Irish Naval Service") in found
+
+
+def test_local_numbers_of_the_home_country_when_the_text_names_none():
+    from nlp import set_home_region
+
+    text = "Informant called from 0888 123 456 about the lorry."
+    assert "PHONE" not in [m.label for m in extract(text)]
+    set_home_region("BG")
+    try:
+        found = {m.text: m for m in extract(text)}
+        assert found["0888 123 456"].label == "PHONE"
+        assert found["0888 123 456"].normalized == "+359888123456"
+    finally:
+        set_home_region(None)
