@@ -237,7 +237,7 @@ class DomainRecognizer:
             rules.find_titled_persons,
             rules.find_companies,
             rules.find_public_bodies,
-            rules.find_crossings,
+            rules.find_places,
             rules.find_trade_names,
         ):
             cands.extend(finder(text))

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import phonenumbers
 
+from .lexicons import known_agency
+
 # Priorities used by overlap resolution: higher wins, then longer span.
 PRIO_SUPPRESS = 100
 PRIO_ID = 90  # check-digit identifiers, e-mail
@@ -749,8 +751,6 @@ def _bodies(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
     up to the first head ("Nigeria Customs"), further heads and words of the trade
     ("Service", "Anti-Smuggling Directorate"), then an "of ..." tail ("of Montenegro",
     "of Customs and Excise") or an "and <trade word> ..." one ("and Border Protection")."""
-    from nlp.lexicons import known_agency
-
     while words:
         # a body the lexicon knows stands alone: "HMRC Border Force" is two of them
         while words and (words[0] in _BODY_LEAD_STOP or words[0] in _JOINS
@@ -769,13 +769,9 @@ def _bodies(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
             end += 1
         end = _tail(words, end)
         name = words[: end + 1]
-        last_head = max(i for i, w in enumerate(name) if w in _HEADS)
-        plausible = (
-            len(name) >= 2
-            and not set(name) & COMPANY_WORDS
-            and (name[last_head] in _STRONG_HEADS or set(name) & _TRADE_WORDS - _HEADS
-                 or any(w in _STRONG_HEADS for w in name))
-        )  # fmt: skip
+        # a strong head ("Customs", "Directorate") or a word of the trade before a weak one
+        plausible = (len(name) >= 2 and not set(name) & COMPANY_WORDS
+                     and bool(set(name) & (_STRONG_HEADS | (_TRADE_WORDS - _HEADS))))
         length = len(" ".join(name))
         if plausible:
             yield Candidate(start, start + length, "AGENCY", text[start : start + length],
@@ -878,7 +874,9 @@ _FACILITY = re.compile(
 )
 
 
-def find_crossings(text: str) -> Iterator[Candidate]:
+def find_places(text: str) -> Iterator[Candidate]:
+    """Airports, harbours and free zones by their names; border crossings by the words
+    around theirs."""
     for m in _FACILITY.finditer(text):
         words, start = m.group(1).split(" "), m.start(1)
         while len(words) > 2 and words[0] in _BODY_LEAD_STOP:
