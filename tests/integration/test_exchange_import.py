@@ -187,6 +187,8 @@ def test_good_lines_are_imported_and_bad_lines_named(runner, graph, tmp_path):
     ]:
         assert f"mixed.jsonl:{number}: {reason}" in out, out
     assert "lines read 16, created 7, updated 0, rejected 8" in out
+    # the pages' reads ran once after the import (every step, none skipped)
+    assert "page queries re-planned in" in out and "skipped" not in out, out
 
     trader = graph.query("MATCH (t:Trader {id: 'trader:NL123456789'}) RETURN t {.*} AS t")[0]["t"]
     assert trader["status"] == "confirmed" and trader["label"] == "ORG"
