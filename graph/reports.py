@@ -20,7 +20,6 @@ from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES, resolve_mentions
 from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
-from nlp.spans import carry_reviews
 
 NEXT_NUMBER = """
 MERGE (c:ReportCounter {year: $year})
@@ -328,6 +327,8 @@ class ReportRepository:
                 raise NotFound(f"no editable report {report_id}")
             if mentions is None:
                 return 0
+            from nlp.spans import carry_reviews  # nlp loads spaCy: only when text changed
+
             before = tx_run(tx, MENTION_SPANS, id=report_id)
             kept, fresh, gone = carry_reviews(done[0]["before"] or "", props.get("text") or "",
                                                before, rows)
