@@ -236,9 +236,8 @@ class DomainRecognizer:
             rules.find_dates,
             rules.find_titled_persons,
             rules.find_companies,
-            rules.find_public_bodies,
+            rules.find_names_by_shape,
             rules.find_places,
-            rules.find_trade_names,
         ):
             cands.extend(finder(text))
         cands.extend(rules.find_phones(text, regions))

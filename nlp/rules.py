@@ -741,9 +741,13 @@ _HEADS = _STRONG_HEADS | _WEAK_HEADS
 _JOINS = ("of", "and", "for", "&", "the")
 
 
-def find_public_bodies(text: str) -> Iterator[Candidate]:
+def find_names_by_shape(text: str) -> Iterator[Candidate]:
+    """Public bodies and companies without a legal form, from one pass over the runs of
+    capitalised words (see ``_bodies`` and ``_trade_names``)."""
     for m in _BODY_RUN.finditer(text):
-        yield from _bodies(text, m.start(), m.group(0).split(" "))
+        words = m.group(0).split(" ")
+        yield from _bodies(text, m.start(), words)
+        yield from _trade_names(text, m.start(), words)
 
 
 def _bodies(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
@@ -828,17 +832,14 @@ _TRADE_NAME_ENDS = COMPANY_WORDS | frozenset({
 }) - {"Bank", "Marine", "Line"}  # fmt: skip
 
 
-def find_trade_names(text: str) -> Iterator[Candidate]:
-    for m in _BODY_RUN.finditer(text):
-        words, start = m.group(0).split(" "), m.start()
-        while words:
-            cut = next((i for i, w in enumerate(words)
-                        if w == "and" and i > 0 and words[i - 1] in _TRADE_NAME_ENDS),
-                       len(words))  # fmt: skip
-            part, rest = words[:cut], words[cut + 1 :]
-            yield from _trade_name(text, start, part)
-            start += len(" ".join(words[: cut + 1])) + 1
-            words = rest
+def _trade_names(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
+    while words:
+        cut = next((i for i, w in enumerate(words)
+                    if w == "and" and i > 0 and words[i - 1] in _TRADE_NAME_ENDS),
+                   len(words))  # fmt: skip
+        yield from _trade_name(text, start, words[:cut])
+        start += len(" ".join(words[: cut + 1])) + 1
+        words = words[cut + 1 :]
 
 
 def _trade_name(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
