@@ -169,6 +169,11 @@ def test_extract_many_matches_extract():
     assert extract_many(texts) == [extract(t) for t in texts]
 
 
+def _pairs(text):
+    """(label, text) of every mention, in order."""
+    return [(m.label, m.text) for m in extract(text)]
+
+
 @pytest.mark.parametrize(
     ("text", "body"),
     [
@@ -185,20 +190,20 @@ def test_extract_many_matches_extract():
     ],
 )
 def test_public_bodies_by_the_shape_of_their_names(text, body):
-    assert ("AGENCY", body) in [(m.label, m.text) for m in extract(text)]
+    assert ("AGENCY", body) in _pairs(text)
 
 
 def test_shape_of_a_body_name_keeps_companies_and_neighbours_apart():
-    found = [(m.label, m.text) for m in extract(
+    found = _pairs(
         "Singapore Customs and the Immigration and Checkpoints Authority raided Orion Shipping "
-        "Agency; HMRC Border Force officers assisted.")]
+        "Agency; HMRC Border Force officers assisted.")
     assert ("AGENCY", "Singapore Customs") in found
     assert ("AGENCY", "Immigration and Checkpoints Authority") in found
     assert ("AGENCY", "HMRC") in found and ("AGENCY", "Border Force") in found
     assert not any(label == "AGENCY" and "Shipping" in text for label, text in found)
     # a listed body's own name wins over a leading nationality
-    assert ("AGENCY", "Federal Police") in [(m.label, m.text) for m in extract(
-        "Brazilian Federal Police seized cocaine.")]
+    assert ("AGENCY", "Federal Police") in _pairs(
+        "Brazilian Federal Police seized cocaine.")
 
 
 @pytest.mark.parametrize(
@@ -210,26 +215,26 @@ def test_shape_of_a_body_name_keeps_companies_and_neighbours_apart():
     ],
 )
 def test_border_crossings_are_places(text, place):
-    assert ("LOCATION", place) in [(m.label, m.text) for m in extract(text)]
+    assert ("LOCATION", place) in _pairs(text)
 
 
 def test_a_person_of_a_body_stays_a_person():
-    found = [(m.label, m.text) for m in extract(
-        "According to Dr. Maria Schmidt of the Hamburg Port Authority, the goods were fake.")]
+    found = _pairs(
+        "According to Dr. Maria Schmidt of the Hamburg Port Authority, the goods were fake.")
     assert ("PERSON", "Maria Schmidt") in found
     assert ("AGENCY", "Hamburg Port Authority") in found
 
 
 def test_companies_named_without_a_legal_form():
-    found = [(m.label, m.text) for m in extract(
-        "Fresh Fields Imports and Baltic Star Trading shipped shoes; Nordic Fish Imports paid.")]
+    found = _pairs(
+        "Fresh Fields Imports and Baltic Star Trading shipped shoes; Nordic Fish Imports paid.")
     for name in ("Fresh Fields Imports", "Baltic Star Trading", "Nordic Fish Imports"):
         assert ("ORG", name) in found
 
 
 def test_ship_types_introduce_vessel_names():
-    found = [(m.label, m.text) for m in extract(
-        "The bulk carrier Ocean Glory and the reefer Polar Dawn were searched.")]
+    found = _pairs(
+        "The bulk carrier Ocean Glory and the reefer Polar Dawn were searched.")
     assert ("VESSEL", "Ocean Glory") in found and ("VESSEL", "Polar Dawn") in found
 
 
@@ -240,23 +245,23 @@ def test_local_numbers_take_the_country_of_the_texts_international_ones():
 
 
 def test_digit_groups_are_not_dates():
-    found = [(m.label, m.text) for m in extract(
-        "Consignee Varna Trade OOD (EIK 203456789), tel. 0532 111 22 33, seen on 12.03.2025.")]
+    found = _pairs(
+        "Consignee Varna Trade OOD (EIK 203456789), tel. 0532 111 22 33, seen on 12.03.2025.")
     assert [text for label, text in found if label == "DATE"] == ["12.03.2025"]
 
 
 def test_customs_terms_and_country_codes_are_not_companies():
-    found = [(m.label, m.text) for m in extract(
+    found = _pairs(
         "LO log: TIR truck 34 ABC 123 (TR), pax Olga KOVALENKO, UA passport FH123456, "
-        "works for TRANS EXPRESS EOOD.")]
+        "works for TRANS EXPRESS EOOD.")
     orgs = [text for label, text in found if label == "ORG"]
     assert orgs == ["TRANS EXPRESS EOOD"]
 
 
 def test_facilities_and_more_trade_names():
-    found = [(m.label, m.text) for m in extract(
+    found = _pairs(
         "Li Wei of Shenzhen Bright Star Electronics flew out of Queen Alia International "
-        "Airport; Aegean Blue Maritime and Poseidon Fuel Trading paid the Irish Naval Service.")]
+        "Airport; Aegean Blue Maritime and Poseidon Fuel Trading paid the Irish Naval Service.")
     assert ("ORG", "Shenzhen Bright Star Electronics") in found
     assert ("LOCATION", "Queen Alia International Airport") in found
     assert ("ORG", "Aegean Blue Maritime") in found and ("ORG", "Poseidon Fuel Trading") in found
