@@ -11,6 +11,7 @@ from flask import current_app
 
 from app.audit import audit
 from app.exchange import bp
+from graph.connection import Graph
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import DEFAULT_BATCH_SIZE, Importer, export_graph
@@ -25,7 +26,9 @@ from graph.exchange import DEFAULT_BATCH_SIZE, Importer, export_graph
 )
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True,
               type=click.IntRange(1, 50_000), help="Records per write transaction.")  # fmt: skip
-def import_command(file: Path, strict: bool, batch_size: int) -> None:
+@click.option("--no-train", is_flag=True,
+              help="Do not retrain the risk model, even when enough new controls arrived.")
+def import_command(file: Path, strict: bool, batch_size: int, no_train: bool) -> None:
     """Import a register exchange file (JSON Lines; see docs/exchange-format.md)."""
     graph = get_graph()
 
@@ -53,10 +56,31 @@ def import_command(file: Path, strict: bool, batch_size: int) -> None:
         f"lines read {summary.lines}, created {summary.created}, updated {summary.updated}, "
         f"rejected {summary.rejected} ({records / seconds if seconds else 0:.0f} records/s)"
     )
+    if summary.by_kind["control"]["created"] and not no_train:
+        _retrain_if_due(graph)
     if records:
         _refresh_plans()
     if not summary.ok:
         sys.exit(1)
+
+
+def _retrain_if_due(graph: Graph) -> None:
+    """Controls are what the risk engine learns from: when this file brought enough of
+    them (``retrain_after``, or any at all before the first model), the model is retrained
+    now, as ``flask risk train --if-due`` would, so the next score uses them. A failed
+    training leaves the active model in place and does not fail the import."""
+    from app.risk import service
+    from app.risk.cli import report_training
+
+    if not service.retrain_due(graph):
+        return
+    try:
+        result = service.train_from_graph(graph, by="import")
+    except service.RiskError as exc:
+        click.echo(f"risk model not retrained: {exc}")
+        return
+    audit("risk.train", result["version"], {"metrics": result["metrics"], "by": "import"})
+    report_training(result)
 
 
 def _refresh_plans() -> None:

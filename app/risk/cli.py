@@ -31,7 +31,13 @@ def train(if_due: bool, l2: float) -> None:
     except service.RiskError as exc:
         raise click.ClickException(str(exc)) from None
     audit("risk.train", result["version"], {"metrics": result["metrics"]})
-    click.echo(f"trained {result['version']} on {result['metrics']['controls']} controls")
+    report_training(result)
+
+
+def report_training(result: dict) -> None:
+    """The new model and how it did on the controls held out from its check fit."""
+    click.echo(f"risk model {result['version']} trained on "
+               f"{result['metrics']['controls']} controls and activated")
     for row in result["metrics"].get("holdout", []):
         click.echo(f"  holdout precision@{row['rate']:.0%}: {row['precision']:.1%} "
                    f"(random {row['random_precision']:.1%})")

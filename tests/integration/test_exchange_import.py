@@ -442,3 +442,46 @@ def test_generator_file_imports_completely(runner, graph, tmp_path, make_unit):
     declarations = graph.query("MATCH (d:Declaration) RETURN count(d) AS n")[0]["n"]
     assert declarations == truth["counts"]["declaration"]
     # Speed is measured by `make bench` (bench/ingest.py), not asserted here.
+
+
+def _controlled(n: int, start: int = 0) -> list[dict]:
+    """``n`` declarations of two importers, each controlled; one importer's are positive."""
+    lines: list[dict] = []
+    for i in range(start, start + n):
+        importer = "BG-RISKY" if i % 3 == 0 else "BG-CLEAN"
+        did = f"DEC-T-{i:04d}"
+        lines.append({**DECLARATION, "id": did, "importer": importer,
+                      "date": f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}"})
+        lines.append({**CONTROL, "declaration": did, "date": f"2025-{1 + i % 12:02d}-28",
+                      "result": "positive" if importer == "BG-RISKY" else "negative"})
+    return lines
+
+
+def test_import_retrains_the_risk_model_when_enough_controls_arrive(runner, graph, tmp_path):
+    active = "MATCH (s:RiskSettings {id: 'current'}) RETURN s.model_version AS v"
+    few = runner.invoke(args=["import", str(write_jsonl(tmp_path / "few.jsonl",
+                                                        [DECLARATION, CONTROL]))])
+    assert few.exit_code == 0, few.output  # a training that cannot run fails nothing
+    assert "risk model not retrained: training needs at least 20 controls" in few.output
+
+    skipped = runner.invoke(args=["import", str(write_jsonl(tmp_path / "a.jsonl",
+                                                            _controlled(30))), "--no-train"])
+    assert skipped.exit_code == 0, skipped.output
+    assert "risk model" not in skipped.output
+    assert graph.query(active) in ([], [{"v": None}])
+
+    result = runner.invoke(args=["import", str(write_jsonl(tmp_path / "b.jsonl",
+                                                           _controlled(30, start=30)))])
+    assert result.exit_code == 0, result.output
+    version = graph.query(active)[0]["v"]
+    assert version, result.output
+    assert f"risk model {version} trained on 61 controls and activated" in result.output
+    events = graph.query("MATCH (e:AuditEvent {action: 'risk.train', target: $v}) RETURN e",
+                         {"v": version})
+    assert len(events) == 1
+
+    # fewer new controls than `retrain_after` (500): the model stays
+    again = runner.invoke(args=["import", str(write_jsonl(tmp_path / "c.jsonl",
+                                                          _controlled(5, start=60)))])
+    assert again.exit_code == 0 and "risk model" not in again.output, again.output
+    assert graph.query(active) == [{"v": version}]
