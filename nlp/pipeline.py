@@ -292,6 +292,8 @@ def _build(default_region: str | None) -> Language:
 
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_JUNK = re.compile(r"(?:'s|’s|[\s,.;:)(\"'])+$")
+# "in Crete", "off Crete": one word after a place preposition is a place, not a company.
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|off|via|through|across|around)[ ]$")
 _DOTTED_END = re.compile(r"\b\w\.\w\.$")
 _CURRENCY_ONLY = re.compile(r"^(?:EUR|USD|GBP|BGN|TRY|AED|CHF|RON|PLN)$")
 
@@ -328,8 +330,13 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             if day and not span[:1].isdigit():
                 s = day.start(1)
                 span = text[s:e]
+        if label == "ORG" and span.islower() and len(span) <= 4:
+            continue  # "tel", "fax": the model's organisations that are abbreviations
         if label == "ORG" and is_public_body(span):
             label = "AGENCY"
+        elif (label == "ORG" and " " not in span and not span.isupper()
+              and _PLACE_BEFORE.search(text, max(0, s - 8), s)):
+            label = "LOCATION"
         if label == "PERSON" and (
             (span.isupper() and len(span) <= 4) or any(c.isdigit() for c in span)
         ):
@@ -338,6 +345,8 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             norm = rules.normalize_money(span)
         elif label == "QUANTITY":
             norm = rules.normalize_quantity(span)
+        elif label == "DATE":
+            norm = rules.normalize_date(span)
         else:
             norm = " ".join(span.split())
         yield Candidate(s, e, label, norm, _MODEL_CONFIDENCE, "model", PRIO_MODEL)

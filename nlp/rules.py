@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import NamedTuple
 
 import phonenumbers
@@ -222,7 +223,7 @@ _DATE_RE = re.compile(
 _TITLE_PERSON_RE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Capt|Captain|Master|Sgt|Insp|Inspector|Officer|Agent|Judge|"
     r"(?i:suspect|informant|driver|courier|named|called|national|citizen|subject|subj|owner|"
-    r"director|manager|shipper|passenger|CEO|comptroller))\.?[ ]+"
+    r"director|manager|shipper|passenger|CEO|comptroller|contact))[.,]?[ ]+"
     r"((?:[A-Z][a-zà-ÿ'-]+|[A-Z]{2,}[A-Z'-]*)(?:[ ](?:[A-Z][a-zà-ÿ'-]+|[A-Z]{2,}[A-Z'-]*)){1,3})"
 )
 _PERSON_STOP = frozenset(
@@ -663,6 +664,45 @@ def find_dates(text: str) -> Iterator[Candidate]:
         )
 
 
+_MONTHS = {name: number for number, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1)
+    for name in names}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+# One calendar date written with the month's name, in the orders reports use; a range
+# ("3 and 5 February 2025") or a relative date ("last week") matches none of them.
+_NAMED_DATES = [
+    re.compile(rf"(?:the )?{_DAY}(?: of)? {_MONTH},? {_YEAR}", re.I),
+    re.compile(rf"{_MONTH} (?:the )?{_DAY},? {_YEAR}", re.I),
+    re.compile(rf"{_MONTH},? {_YEAR}", re.I),
+    re.compile(_YEAR),
+]
+
+
+def normalize_date(text: str) -> str:
+    """ISO 8601 for a single date in words ("3 Jan 2025" -> 2025-01-03, "March 2025" ->
+    2025-03, "2025"); anything else (ranges, relative dates) keeps its words."""
+    words = " ".join(text.split())
+    for pattern in _NAMED_DATES:
+        m = pattern.fullmatch(words)
+        if not m:
+            continue
+        fields = m.groupdict()
+        month = _MONTHS.get(fields["month"].lower()) if fields.get("month") else None
+        if fields.get("month") and month is None:
+            return words
+        if fields.get("day"):
+            try:
+                return date(int(fields["year"]), month or 0, int(fields["day"])).isoformat()
+            except ValueError:
+                return words  # 31 February
+        return f"{fields['year']}-{month:02d}" if month else fields["year"]
+    return words
+
+
 def find_titled_persons(text: str) -> Iterator[Candidate]:
     for m in _TITLE_PERSON_RE.finditer(text):
         words = m.group(1).split(" ")
@@ -900,6 +940,11 @@ def find_places(text: str) -> Iterator[Candidate]:
 
 
 _PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\()\d[\d ()./-]{6,}\d")
+_PHONE_CUE = re.compile(
+    r"\b(?:tel|phone|mob|mobile|gsm|cell|fax|whatsapp|viber|telegram)\b\.?:?[ ]?(?:no\.?[ ]?)?"
+    r"(?P<number>\(?0\d[\d ()/-]{5,14}\d)(?![\d.,]\d)",
+    re.I,
+)
 
 
 def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
@@ -923,3 +968,10 @@ def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
             intl = match.raw_string.lstrip().startswith(("+", "00"))
             conf = 0.95 if intl else 0.8
             yield Candidate(match.start, match.end, "PHONE", e164, conf, "rule", PRIO_PHONE)
+    # A local number no country explains, after "tel.", "mobile"...: still an identifier
+    # officers search for, kept with its digits as written.
+    for m in _PHONE_CUE.finditer(text):
+        start, end = m.span("number")
+        if not any(start < e and s < end for s, e in seen):
+            digits = re.sub(r"\D", "", m.group("number"))
+            yield Candidate(start, end, "PHONE", digits, 0.6, "rule", PRIO_PHONE)

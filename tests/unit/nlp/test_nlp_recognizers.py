@@ -280,3 +280,42 @@ def test_local_numbers_of_the_home_country_when_the_text_names_none():
         assert found["0888 123 456"].normalized == "+359888123456"
     finally:
         set_home_region(None)
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("The truck crossed on 3 Jan 2025 at Kapitan Andreevo.", "2025-01-03"),
+    ("On March 3rd, 2025 officers found 40 kg of cocaine.", "2025-03-03"),
+    ("The vessel left Varna on the 14th of February 2024.", "2024-02-14"),
+    ("Seized on 12.03.2025 in Burgas.", "2025-03-12"),
+])
+def test_dates_in_words_are_normalised_to_iso(text, iso):
+    dates = [m for m in extract(text) if m.label == "DATE"]
+    assert [m.normalized for m in dates] == [iso], dates
+
+
+def test_date_normalisation_keeps_what_is_not_one_date():
+    from nlp.rules import normalize_date
+
+    assert normalize_date("March 2025") == "2025-03"
+    assert normalize_date("31 February 2025") == "31 February 2025"
+    assert normalize_date("between 3 and 5 February 2025") == "between 3 and 5 February 2025"
+    assert normalize_date("last  week") == "last week"
+
+
+def test_a_local_number_after_a_phone_word_is_kept_without_a_country():
+    found = {m.text: m for m in extract("Contact Ana María García López, tel. 0888 123 456.")}
+    assert found["0888 123 456"].label == "PHONE"
+    assert found["0888 123 456"].normalized == "0888123456"
+    assert found["Ana María García López"].label == "PERSON"
+    assert "tel" not in found  # not an organisation
+
+
+def test_a_name_in_apposition_to_a_role_is_a_person():
+    found = _pairs("The driver, Luis Fernández Ruiz, was arrested at the terminal.")
+    assert ("PERSON", "Luis Fernández Ruiz") in found
+
+
+@pytest.mark.parametrize("text", ["Officers in Crete seized 40 kg of heroin.",
+                                  "The yacht was boarded off Crete."])
+def test_one_word_after_a_place_preposition_is_a_place(text):
+    assert ("LOCATION", "Crete") in _pairs(text)
