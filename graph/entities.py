@@ -388,9 +388,10 @@ def link_reports_tx(
     previous: Mapping[str, str] | None = None,
 ) -> int:
     """Inside a write transaction: store the extracted mentions of many reports at once
-    (entities ``proposed``, one MENTIONS edge per mention); returns the reports linked.
-    ``previous`` holds the former text of reports whose text changed, so that the
-    analysts' decisions on them follow their words (``carry_decisions``)."""
+    (entities ``proposed``, one MENTIONS edge per mention). ``previous`` holds the former
+    text of reports whose text changed, so that the analysts' decisions on them follow
+    their words (``carry_decisions``); returns how many decisions were dropped because
+    their words are gone."""
     fresh: dict[str, list[dict[str, Any]]] = {}
     entities: dict[str, dict[str, Any]] = {}
     for report_id, mentions in reports:
@@ -400,22 +401,25 @@ def link_reports_tx(
         fresh[report_id] = [m.to_param() for m in resolved]
     if not fresh:
         return 0
+    dropped = 0
     if previous:
-        carry_decisions(tx, previous, fresh)
+        dropped = carry_decisions(tx, previous, fresh)
         wanted = {m["entity_id"] for rows in fresh.values() for m in rows}
         entities = {k: v for k, v in entities.items() if k in wanted}
     if entities:
         _upsert(tx, list(entities.values()))
     payload = [{"id": report_id, "mentions": rows} for report_id, rows in fresh.items()]
-    return tx_run(tx, RELINK_REPORTS, reports=payload, now=utc_now())[0]["linked"]
+    tx_run(tx, RELINK_REPORTS, reports=payload, now=utc_now())
+    return dropped
 
 
 def carry_decisions(
     tx: Any, previous: Mapping[str, str], fresh: dict[str, list[dict[str, Any]]]
-) -> None:
+) -> int:
     """Decisions on re-imported reports move with their words (``nlp.spans``); those
-    whose words are gone are dropped, and fresh mentions they cover are not added.
-    Mentions of structured fields (no offsets) are not the import's to change."""
+    whose words are gone are dropped (their number is returned), and fresh mentions they
+    cover are not added. Mentions of structured fields (no offsets) are not the import's
+    to change."""
     from nlp.spans import carry_reviews
 
     ids = [report_id for report_id in fresh if report_id in previous]
@@ -433,3 +437,4 @@ def carry_decisions(
         tx_run(tx, DROP_DECISIONS, ids=drops)
     if moves:
         tx_run(tx, MOVE_DECISIONS, rows=moves)
+    return len(drops)

@@ -56,6 +56,9 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool) ->
         f"lines read {summary.lines}, created {summary.created}, updated {summary.updated}, "
         f"rejected {summary.rejected} ({records / seconds if seconds else 0:.0f} records/s)"
     )
+    if summary.reviews_dropped:
+        click.echo(f"{summary.reviews_dropped} reviewed mention(s) whose words are no longer "
+                   "in their report's new text were removed")
     if summary.by_kind["control"]["created"] and not no_train:
         _retrain_if_due(graph)
     if records:

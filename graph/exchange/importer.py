@@ -95,6 +95,8 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     rejected: int = 0
+    # analysts' decisions on re-imported reports dropped because their words left the text
+    reviews_dropped: int = 0
     written: bool = True  # False when --strict refused the file
     by_kind: dict[str, dict[str, int]] = field(
         default_factory=lambda: {k: {"created": 0, "updated": 0} for k in KINDS}
@@ -117,6 +119,7 @@ class ImportSummary:
             "created": self.created,
             "updated": self.updated,
             "rejected": self.rejected,
+            "reviews_dropped": self.reviews_dropped,
             "written": self.written,
             "by_kind": self.by_kind,
         }
@@ -257,7 +260,7 @@ class Importer:
         if extracted is None:
             extracted = self._extract(records) if kind == "report" else Extracted()
         try:
-            created = self.graph.write(self._work, kind, records, extracted, self._known)
+            created, dropped = self.graph.write(self._work, kind, records, extracted, self._known)
         except DatabaseUnavailable:
             raise
         except Exception as exc:  # the database refused the batch: isolate the bad lines
@@ -268,25 +271,28 @@ class Importer:
             self._write(kind, records[:middle], extracted)
             self._write(kind, records[middle:], extracted)
             return
+        self.summary.reviews_dropped += dropped
         self._count(kind, records, created)
 
     @staticmethod
     def _work(
         tx: Any, kind: str, records: list[Record], extracted: Extracted, known: dict[str, str]
-    ) -> set[str]:
+    ) -> tuple[set[str], int]:
         created = _WRITERS[kind](tx, records, known)
+        dropped = 0
         if extracted.mentions:
             from graph.entities import link_reports_tx
 
             found = extracted.mentions
-            link_reports_tx(tx, [(r.key, found[r.key]) for r in records if r.key in found],
-                            extracted.previous)
+            dropped = link_reports_tx(
+                tx, [(r.key, found[r.key]) for r in records if r.key in found],
+                extracted.previous)
         listeners = listeners_for(kind)
         if listeners:
             rows = [{**r.data, "created": r.key in created} for r in records]
             for listener in listeners:
                 listener(tx, rows)
-        return created
+        return created, dropped
 
     def _count(self, kind: str, records: list[Record], created: set[str]) -> None:
         if len(self._known) > KNOWN_LIMIT:

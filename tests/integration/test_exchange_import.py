@@ -341,7 +341,8 @@ def test_reviews_of_an_imported_report_follow_its_words_into_a_new_text(
 
     text = "Second call. " + REPORT["text"].replace("from Ningbo", "from Ningbo port")
     changed = write_jsonl(tmp_path / "changed.jsonl", [{**REPORT, "text": text}])
-    assert runner.invoke(args=["import", str(changed)]).exit_code == 0
+    moved = runner.invoke(args=["import", str(changed)])
+    assert moved.exit_code == 0 and "reviewed mention" not in moved.output, moved.output
     after: dict[str, list] = {}
     for m in graph.query(spans):
         after.setdefault(m["text"], []).append(m)
@@ -356,8 +357,11 @@ def test_reviews_of_an_imported_report_follow_its_words_into_a_new_text(
     assert ivan[0]["start"] == text.index("Ivan Petrov")
 
     gone = write_jsonl(tmp_path / "gone.jsonl", [{**REPORT, "text": "Nothing here."}])
-    assert runner.invoke(args=["import", str(gone)]).exit_code == 0
+    dropped = runner.invoke(args=["import", str(gone)])
+    assert dropped.exit_code == 0, dropped.output
     assert graph.query(spans) == []  # decisions on words that are gone go with them
+    assert ("2 reviewed mention(s) whose words are no longer in their report's new text "
+            "were removed") in dropped.output  # and the summary says so
 
 
 def test_export_then_import_restores_the_same_graph(runner, graph, tmp_path, make_unit):
