@@ -137,6 +137,14 @@ _CUSTOMS_TERMS = frozenset(
      "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR"]
 )
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
+# Nationality words the suffixes above miss, which the model takes for a name ("Kazakh
+# plates", "a Czech driver").
+_NATIONALITIES = frozenset(
+    ["Kazakh", "Uzbek", "Tajik", "Turkmen", "Kyrgyz", "Thai", "Czech", "Dutch", "French",
+     "Greek", "Swiss", "Slovak", "Serb", "Croat", "Turk", "Pole", "Dane", "Swede", "Finn",
+     "Filipino", "Lao", "Mexican", "Moroccan", "American", "African", "Korean", "Cuban",
+     "Dominican", "Tunisian", "Libyan", "Afghan", "Arab", "Chechen", "Kurd", "Uyghur"]
+)
 # Digit groups the model calls dates ("0532", "22 33", a register number): a date has a
 # month, separators or is a year.
 _BARE_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d[\d ]*")
@@ -322,6 +330,8 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
                 or span in _CUSTOMS_TERMS or (label == "ORG" and _CODE2.fullmatch(span))):
             continue
         if label == "LOCATION" and len(span) > 6 and _DEMONYM.match(span):
+            continue
+        if label in ("PERSON", "ORG") and span in _NATIONALITIES:
             continue
         if label == "DATE":
             if _AGE.search(span) or _BARE_DIGITS.fullmatch(span):

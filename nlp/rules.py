@@ -220,11 +220,17 @@ _DATE_RE = re.compile(
     r"\b(?:(?P<d>[0-3]?\d)[./-](?P<m>[01]?\d)[./-](?P<y>(?:19|20)\d\d)"
     r"|(?P<y2>(?:19|20)\d\d)-(?P<m2>[01]\d)-(?P<d2>[0-3]\d))\b"
 )
+# Capital and small letters of names in Latin scripts ("Öztürk", "Łukasz", "Gıda"): `re`
+# has no \p{Lu}, so Latin Extended-A, where the two alternate, is spelled out.
+_EXTENDED_A = [chr(c) for c in range(0x100, 0x180)]
+_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXTENDED_A if c.isupper())
+_LOWER = "a-zß-öø-ÿ" + "".join(c for c in _EXTENDED_A if c.islower())
+_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}'-]+|[{_UPPER}]{{2,}}[{_UPPER}'-]*)"
 _TITLE_PERSON_RE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Capt|Captain|Master|Sgt|Insp|Inspector|Officer|Agent|Judge|"
     r"(?i:suspect|informant|driver|courier|named|called|national|citizen|subject|subj|owner|"
     r"director|manager|shipper|passenger|CEO|comptroller|contact))[.,]?[ ]+"
-    r"((?:[A-Z][a-zà-ÿ'-]+|[A-Z]{2,}[A-Z'-]*)(?:[ ](?:[A-Z][a-zà-ÿ'-]+|[A-Z]{2,}[A-Z'-]*)){1,3})"
+    rf"({_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,3}})"
 )
 _PERSON_STOP = frozenset(
     [

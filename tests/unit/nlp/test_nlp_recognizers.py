@@ -319,3 +319,14 @@ def test_a_name_in_apposition_to_a_role_is_a_person():
                                   "The yacht was boarded off Crete."])
 def test_one_word_after_a_place_preposition_is_a_place(text):
     assert ("LOCATION", "Crete") in _pairs(text)
+
+
+def test_names_with_letters_beyond_ascii_after_a_title():
+    found = _pairs("Driver Mehmet Öztürk told officers the load was for Anatolia Gıda A.Ş.; "
+                   "the courier Łukasz Żółkiewski was detained.")
+    assert ("PERSON", "Mehmet Öztürk") in found and ("PERSON", "Łukasz Żółkiewski") in found
+
+
+def test_nationality_words_are_not_names():
+    found = _pairs("A truck with Kazakh plates and a Czech driver crossed at Troitsk.")
+    assert not [text for label, text in found if label in ("PERSON", "ORG")], found
