@@ -365,13 +365,16 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
 def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
     """Greedy one-span-per-range selection: priority, then length, then confidence."""
     suppress = [(c.start, c.end) for c in cands if c.priority == PRIO_SUPPRESS]
+    # A city inside a longer name the model calls a person ("Preston Adams") is part of
+    # that name; a city the model alone calls a person ("..., Plovdiv;") stays a city.
     persons = [(c.start, c.end) for c in cands if c.source == "model" and c.label == "PERSON"]
     real = [
         c
         for c in cands
         if c.priority != PRIO_SUPPRESS
         and c.end > c.start
-        and not (c.priority == PRIO_CITY and any(c.start < e and s < c.end for s, e in persons))
+        and not (c.priority == PRIO_CITY and any(
+            c.start < e and s < c.end and e - s > c.end - c.start for s, e in persons))
     ]
     real.sort(key=lambda c: (-c.priority, -(c.end - c.start), -c.confidence, c.start))
     taken: list[tuple[int, int]] = []

@@ -97,12 +97,12 @@ _EMAIL_RE = re.compile(r"\b[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b")
 _VESSEL_PREFIX = r"(?:M/[VTSY]|MV|M\.V\.|MT|M\.T\.|MS|MY|FV|F/V|SS|RoRo|tanker|freighter|reefer)"
 _VESSEL_NAME = r"((?:[A-Z][\w'-]*|\d{1,3})(?:[ ](?:[A-Z][\w'-]*|[IVX]+|\d{1,3}|of|del?|la)){0,3})"
 _VESSEL_RE = re.compile(
-    r"(?<![\d.,] )(?<!\d)\b(?:"
+    r"(?:(?<![\d.,] )(?<!\d)\b(?:"  # not "40 ft reefer": a number before a ship type is a size
     + _VESSEL_PREFIX
     + r"\.?[ ]+|(?i:vessel|vsl|ship|boat|yacht|tanker|trawler|dhow|barge|freighter|reefer|coaster|"
     r"ferry|tug|tugboat|speedboat|catamaran|schooner|containership|(?:bulk|car|LNG|LPG)[ ]carrier)"
-    r"(?:[ ]+(?:named|called))?"
-    r"[ ]+|(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?)"
+    r"(?:[ ]+(?:named|called))?[ ]+)"
+    r"|\b(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?)"
     r"[\"'“‘]?" + _VESSEL_NAME,
 )
 _VESSEL_STOP = frozenset(
@@ -947,7 +947,8 @@ def find_places(text: str) -> Iterator[Candidate]:
 
 _PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\()\d[\d ()./-]{6,}\d")
 _PHONE_CUE = re.compile(
-    r"\b(?:tel|phone|mob|mobile|gsm|cell|fax|whatsapp|viber|telegram)\b\.?:?[ ]?(?:no\.?[ ]?)?"
+    r"\b(?:tel|phone|mob|mobile|gsm|cell|fax|whatsapp|viber|telegram)\b\.?"
+    r"(?:[ ]?(?:no\.?|nr\.?|number|is|:|-))*[ ]?"
     r"(?P<number>\(?0\d[\d ()/-]{5,14}\d)(?![\d.,]\d)",
     re.I,
 )

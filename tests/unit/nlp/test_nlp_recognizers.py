@@ -330,3 +330,16 @@ def test_names_with_letters_beyond_ascii_after_a_title():
 def test_nationality_words_are_not_names():
     found = _pairs("A truck with Kazakh plates and a Czech driver crossed at Troitsk.")
     assert not [text for label, text in found if label in ("PERSON", "ORG")], found
+
+
+def test_vessel_on_board_after_a_container_number():
+    found = _pairs("Container CMAU 765432 1 on board MSC Gulsun, ETA Koper 14/03/2025.")
+    assert ("VESSEL", "MSC Gulsun") in found and ("CONTAINER", "CMAU 765432 1") in found
+
+
+def test_a_city_the_model_alone_calls_a_person_stays_a_city():
+    found = {m.text: m for m in extract(
+        "Hotline tip: untaxed alcohol sold from 15 Industrialna Str., Plovdiv; "
+        "his phone is 0887 654 321.")}
+    assert (found["Plovdiv"].label, found["Plovdiv"].normalized) == ("LOCATION", "BG:Plovdiv")
+    assert found["0887 654 321"].label == "PHONE"
