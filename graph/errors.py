@@ -15,3 +15,12 @@ class Duplicate(GraphError):
 
 class NotFound(GraphError):
     """The record does not exist, or the caller may not know that it does."""
+
+
+class Resubmitted(GraphError):
+    """A submission stored before arrived again (a retry after a lost answer); nothing new
+    was written. ``record_id`` is what the first one stored."""
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__(record_id)
+        self.record_id = record_id

@@ -18,7 +18,7 @@ from graph.access import REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES, resolve_mentions
-from graph.errors import NotFound
+from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.network import ENTITY_VISIBLE
 
 NEXT_NUMBER = """
@@ -39,6 +39,8 @@ CREATE (r)-[:ORIGINATED_IN]->(u)
 FOREACH (x IN CASE WHEN s IS NULL THEN [] ELSE [s] END | CREATE (r)-[:FROM_SOURCE]->(x))
 RETURN r.id AS id
 """
+
+FIND_SUBMISSION = "MATCH (r:Report {submission: $key}) RETURN r.id AS id"
 
 LINK_MENTIONS = """
 UNWIND $rows AS row
@@ -281,10 +283,14 @@ class ReportRepository:
         also: Callable[[Any, str, list[dict[str, Any]]], Any] | None = None,
     ) -> tuple[str, list[dict[str, Any]]]:
         """Store a report with its mentions in one transaction; return id and mentions.
-        ``also(tx, id, mentions)`` runs in that transaction (the audit event)."""
+        ``also(tx, id, mentions)`` runs in that transaction (the audit event). A report
+        whose ``props["submission"]`` key was stored before raises ``Resubmitted``."""
         entity_rows, rows = _mention_rows(mentions, by)
+        key = props.get("submission")
 
         def work(tx: Any) -> str:
+            if key and (first := tx_run(tx, FIND_SUBMISSION, key=key)):
+                raise Resubmitted(first[0]["id"])
             rid = report_id or _next_id(tx, year)
             created = tx_run(tx, CREATE_REPORT, id=rid, unit=unit, source=source, props=props)
             if not created:
@@ -294,7 +300,13 @@ class ReportRepository:
                 also(tx, rid, rows)
             return rid
 
-        rid = self.graph.write(work)
+        try:
+            rid = self.graph.write(work)
+        except Duplicate:
+            # the same submission arriving twice at once: the constraint kept one
+            if key and (first := self.graph.query(FIND_SUBMISSION, {"key": key})):
+                raise Resubmitted(first[0]["id"]) from None
+            raise
         return rid, rows
 
     def update(
@@ -439,7 +451,9 @@ class ReportRepository:
         rows = self.graph.query(GET_REPORT, {"id": report_id, "viewer": viewer})
         if not rows:
             raise NotFound(f"no report {report_id}")
-        return {**rows[0]["report"], "source": rows[0]["source"]}
+        report = {**rows[0]["report"], "source": rows[0]["source"]}
+        report.pop("submission", None)  # the client's retry key, nobody's business
+        return report
 
     def mentions(self, report_id: str, viewer: dict[str, str]) -> list[dict[str, Any]]:
         rows = self.graph.query(REPORT_MENTIONS, {"id": report_id, "viewer": viewer})

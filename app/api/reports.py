@@ -20,7 +20,7 @@ from app.api.openapi import (
     schema_ref,
 )
 from app.errors import error_response
-from app.intake.service import ReportError, ReportService
+from app.intake.service import AlreadyStored, ReportError, ReportService
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -78,8 +78,13 @@ def api_create_report():
     if body is None:
         return _bad_body()
     draft = str(body.get("status") or "").lower() == "draft"
+    service = _service()
     try:
-        rid, rows = _service().create(api_user(), body, submit=not draft)
+        rid, rows = service.create(api_user(), body, submit=not draft,
+                                   submission=request.headers.get("Idempotency-Key"))
+    except AlreadyStored as again:  # a retry of a call that was stored: answer as then
+        stored = service.mentions(api_user(), again.report_id)
+        return jsonify({"id": again.report_id, "entities": [mention_json(r) for r in stored]})
     except ReportError as exc:
         return _report_error(exc)
     return jsonify({"id": rid, "entities": [mention_json(r) for r in rows]}), 201
@@ -320,6 +325,10 @@ _SCHEMAS = {
     },
 }
 
+_CREATED = {"type": "object", "required": ["id", "entities"],
+            "properties": {"id": {"type": "string"},
+                           "entities": {"type": "array", "items": schema_ref("ReportMention")}}}
+
 register(
     {
         "/reports": {
@@ -340,12 +349,16 @@ register(
             "post": {
                 "summary": "Store a report: graded, extracted and resolved",
                 "operationId": "createReport",
+                "parameters": [{
+                    "name": "Idempotency-Key", "in": "header", "required": False,
+                    "description": "The client's key for this one report (8-100 letters, "
+                                   "digits, - or _): a retry with the same key stores "
+                                   "nothing new and answers 200 with the first report.",
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$"}}],
                 "requestBody": json_request(schema_ref("NewReport")),
                 "responses": {
-                    "201": json_response({"type": "object", "required": ["id", "entities"],
-                                  "properties": {"id": {"type": "string"}, "entities": {
-                                      "type": "array", "items": schema_ref("ReportMention")}}},
-                                 "Created"),
+                    "201": json_response(_CREATED, "Created"),
+                    "200": json_response(_CREATED, "Stored before under this Idempotency-Key"),
                     **error_responses(400, 401, 403, 409),
                 },
             },

@@ -1,5 +1,7 @@
 """Forms of the intake pages. They parse and protect (CSRF); the rules live in service.py."""
 
+import uuid
+
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -54,6 +56,7 @@ class ReportForm(FlaskForm):
     source_grade = SelectField("Source reliability", choices=[], validate_choice=False)
     info_grade = SelectField("Information credibility", choices=[], validate_choice=False)
     scheme_handling = SelectField("Dissemination code", choices=[], validate_choice=False)
+    submission = HiddenField(default=lambda: uuid.uuid4().hex)  # see LiaisonLogForm
     save_draft = SubmitField("Save draft")
     submit = SubmitField("Submit report")
 
@@ -71,6 +74,8 @@ class LiaisonLogForm(FlaskForm):
     text = TextAreaField("What did you see?", validators=[Optional(), Length(max=5000)],
                          render_kw={"rows": 4})
     handling = RadioField("Handling", choices=[], default="restricted", validate_choice=False)
+    # One key per log written: sent again after a lost answer, it stores nothing new.
+    submission = HiddenField(default=lambda: uuid.uuid4().hex)
     submit = SubmitField("Log it")
 
 

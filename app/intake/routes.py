@@ -20,6 +20,7 @@ from app.intake.forms import (
 )
 from app.intake.highlight import segments
 from app.intake.service import (
+    AlreadyStored,
     Channel,
     ReportError,
     ReportService,
@@ -46,6 +47,8 @@ def _form_error(form: Any, exc: ReportError) -> None:
     if isinstance(field.errors, tuple):
         field.errors = list(field.errors)
     field.errors.append(str(exc))
+    if field.type == "HiddenField":  # nowhere on the page to show it
+        flash(str(exc), "error")
 
 
 def _grading_choices(form: Any, service: ReportService) -> None:
@@ -113,10 +116,14 @@ def new():
     ]
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit",
-                                                                  "save_draft")}
+                                                                  "save_draft", "submission")}
         data["channel"] = channel.value
         try:
-            rid, rows = service.create(current_user, data, submit=not form.save_draft.data)
+            rid, rows = service.create(current_user, data, submit=not form.save_draft.data,
+                                       submission=form.submission.data or None)
+        except AlreadyStored as again:  # sent twice: the first one arrived
+            flash(f"Report {again.report_id} was saved already.", "info")
+            return redirect(url_for("intake.detail", report_id=again.report_id))
         except ReportError as exc:
             if exc.status == 403:
                 abort(403)
@@ -151,7 +158,9 @@ def quick_log():
             "handling": form.handling.data,
         }
         try:
-            rid, _ = service.create(current_user, data)
+            rid, _ = service.create(current_user, data, submission=form.submission.data or None)
+        except AlreadyStored as again:  # sent twice: the first one arrived
+            return redirect(url_for("intake.quick_log", logged=again.report_id))
         except ReportError as exc:
             field = {"vehicles": "vehicle", "containers": "container"}.get(exc.field, exc.field)
             _form_error(form, ReportError(str(exc), field))
@@ -221,7 +230,8 @@ def edit(report_id: str):
     form.source.choices = [(report.get("source") or "", report.get("source") or "—")]
     if form.validate_on_submit():
         changes = {k: v for k, v in form.data.items()
-                   if k not in ("csrf_token", "submit", "save_draft", "channel", "source")}
+                   if k not in ("csrf_token", "submit", "save_draft", "channel", "source",
+                                "submission")}
         try:
             gone = service.update(current_user, report_id, changes)
         except ReportError as exc:

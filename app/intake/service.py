@@ -24,7 +24,7 @@ from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph
 from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType
-from graph.errors import Duplicate, NotFound
+from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
 
@@ -117,6 +117,19 @@ class ReportError(ValueError):
         super().__init__(message)
         self.field = field
         self.status = status
+
+
+class AlreadyStored(Exception):
+    """The submission was stored before (a retry after a lost answer): ``report_id`` is
+    the report it made; nothing new was written."""
+
+    def __init__(self, report_id: str) -> None:
+        super().__init__(report_id)
+        self.report_id = report_id
+
+
+# A client's key for one submission (a form's hidden field, an API Idempotency-Key).
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{8,100}")
 
 
 def creatable_channels(user: User) -> list[Channel]:
@@ -314,9 +327,15 @@ class ReportService:
     # ----------------------------------------------------------------- create / edit
 
     def create(
-        self, user: User, data: dict[str, Any], *, submit: bool = True
+        self, user: User, data: dict[str, Any], *, submit: bool = True,
+        submission: str | None = None,
     ) -> tuple[str, list[dict[str, Any]]]:
-        """Validate, extract and store a report with its mentions in one transaction."""
+        """Validate, extract and store a report with its mentions in one transaction.
+        ``submission`` is the client's key for this one submission: sent again (a retry
+        on a poor network), it raises ``AlreadyStored`` instead of storing a copy."""
+        if submission is not None and not SUBMISSION_KEY.fullmatch(submission):
+            raise ReportError("The submission key must be 8 to 100 letters, digits, - or _.",
+                              "submission")
         report = validate_report(data, self.grading)
         if user.role not in CREATE_ROLES[report.channel]:
             raise ReportError(
@@ -335,6 +354,8 @@ class ReportService:
             status=status.value, unit=unit, author_id=user.id, author=user.name,
             created_at=now, updated_at=now, submitted_at=now if submit else None,
         )
+        if submission:
+            props["submission"] = f"{user.id}:{submission}"  # one author's keys, not all
         mentions = self._mentions(props["text"]) + report.structured
         try:
             rid, rows = self.repo.create(
@@ -344,6 +365,8 @@ class ReportService:
                     "channel": report.channel.value, "status": status.value,
                     "mentions": len(rows)}),
             )
+        except Resubmitted as again:
+            raise AlreadyStored(again.record_id) from None
         except Duplicate:
             raise ReportError(f"Report {report.report_id} exists already.", "id",
                               status=409) from None

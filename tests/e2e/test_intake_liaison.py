@@ -49,3 +49,66 @@ def test_liaison_logs_a_sighting_on_a_phone(phone, live_server, make_unit, make_
     assert (log["crossing"], log["unit"], log["status"], log["handling"]) == (
         "Kapitan Andreevo", "Kapitan Andreevo", "submitted", "restricted")
     assert {"vehicle:CA1234AB", "container:MSCU1234565"} <= set(log["entities"])
+
+
+def _sign_in_at_the_crossing(phone, live_server, make_unit, make_user):
+    from nlp import get_nlp
+
+    get_nlp()
+    make_unit("Kapitan Andreevo", kind="bcp")
+    make_user("liaison@customs.example", role="liaison", unit="Kapitan Andreevo")
+    phone.goto(live_server + "/reports/log")
+    phone.get_by_label("E-mail").fill("liaison@customs.example")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone).to_have_url(live_server + "/reports/log")
+
+
+LOGS = "MATCH (r:Report {channel: 'liaison'}) RETURN r.id AS id ORDER BY id"
+
+
+def test_a_log_whose_answer_was_lost_is_sent_again_and_stored_once(
+        phone, live_server, make_unit, make_user, graph):
+    _sign_in_at_the_crossing(phone, live_server, make_unit, make_user)
+    phone.get_by_label("Vehicle plate").fill("CA 1234 AB")
+    phone.get_by_label("What did you see?").fill("Seals look new.")
+
+    def lose_the_answer(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        route.fetch()  # the log reaches the server and is stored...
+        route.abort("connectionreset")  # ...but the answer never reaches the phone
+
+    phone.route("**/reports/log*", lose_the_answer)
+    phone.get_by_role("button", name="Log it").tap(no_wait_after=True)
+    for _ in range(100):
+        if graph.query(LOGS):
+            break
+        phone.wait_for_timeout(200)
+    stored = graph.query(LOGS)
+    assert len(stored) == 1
+    phone.unroute("**/reports/log*")
+
+    # the officer opens the quick log again: the unconfirmed log is back, and sending it
+    # again stores nothing new
+    phone.goto(live_server + "/reports/log")
+    expect(phone.locator(".network-note")).to_contain_text("was not confirmed")
+    expect(phone.get_by_label("Vehicle plate")).to_have_value("CA 1234 AB")
+    expect(phone.get_by_label("What did you see?")).to_have_value("Seals look new.")
+    phone.get_by_role("button", name="Log it").tap()
+    expect(phone.locator(".logged")).to_contain_text(stored[0]["id"])
+    assert graph.query(LOGS) == stored
+    expect(phone.get_by_label("Vehicle plate")).to_have_value("")
+
+    # without any network the log stays on the page until the network is back
+    phone.get_by_label("Vehicle plate").fill("CB 9999 XX")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Log it").tap()
+    expect(phone.get_by_role("alert")).to_contain_text("No network")
+    expect(phone.get_by_label("Vehicle plate")).to_have_value("CB 9999 XX")
+    phone.context.set_offline(False)
+    expect(phone.locator(".network-note")).to_contain_text("network is back")
+    phone.get_by_role("button", name="Log it").tap()
+    expect(phone.locator(".logged")).to_contain_text("Logged R-")
+    assert len(graph.query(LOGS)) == 2
