@@ -211,6 +211,8 @@ class DomainRecognizer:
         for matcher in (self.ci_matcher, self.cs_matcher):
             for match_id, start, end in matcher(doc):
                 label, norm = self.info[match_id]
+                if label == "COMMODITY" and _inside_a_name(doc, start):
+                    continue  # "Marlboro Gold" is a brand, not gold
                 s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
                 conf = 0.8 if label != "AGENCY" else 0.9
                 prio = PRIO_LEXICON + (5 if label == "AGENCY" else 0)
@@ -251,6 +253,15 @@ class DomainRecognizer:
         cands.extend(rules.find_phones(text, regions))
         doc._.cordon_candidates = cands
         return doc
+
+
+def _inside_a_name(doc: Doc, start: int) -> bool:
+    """A capitalised word right after another capitalised word, mid-sentence."""
+    word = doc[start]
+    if start == 0 or word.is_sent_start or not word.text[:1].isupper():
+        return False
+    before = doc[start - 1]
+    return before.is_alpha and before.text[:1].isupper() and not before.is_sent_start
 
 
 @Language.factory("cordon_domain", default_config={"default_region": None})
@@ -300,6 +311,8 @@ def _build(default_region: str | None) -> Language:
 
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_JUNK = re.compile(r"(?:'s|’s|[\s,.;:)(\"'])+$")
+# "analysis project SOYA", "operation Lionfish": a code name is no organisation or person.
+_CODE_NAME_BEFORE = re.compile(r"\b(?i:project|operation|op\.|code[ -]?name[d]?)[ ]$")
 # "in Crete", "off Crete": one word after a place preposition is a place, not a company.
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|via|through|across|around)[ ]$")
 _DOTTED_END = re.compile(r"\b\w\.\w\.$")
@@ -340,6 +353,8 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             if day and not span[:1].isdigit():
                 s = day.start(1)
                 span = text[s:e]
+        if label in ("ORG", "PERSON") and _CODE_NAME_BEFORE.search(text, max(0, s - 12), s):
+            continue
         if label == "ORG" and span.islower() and len(span) <= 4:
             continue  # "tel", "fax": the model's organisations that are abbreviations
         if label == "ORG" and is_public_body(span):
@@ -423,6 +438,40 @@ def _known_names(text: str, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+_DEFINED_SHORT = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
+_MINOR_WORDS = frozenset(["of", "and", "the", "for", "on", "de", "du", "des", "la", "le", "&"])
+
+
+def _initials(name: str) -> str:
+    """ "National Revenue Agency" -> NRA, "HM Revenue and Customs" -> HMRC."""
+    return "".join(w if w.isupper() else w[0] for w in name.split()
+                   if w not in _MINOR_WORDS and w[:1].isalpha())
+
+
+def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A name followed by its initials in brackets ("National Revenue Agency (NRA)")
+    defines them: the initials, there and wherever else they stand alone in the text, are
+    that name, whatever the model made of them."""
+    defined = {}
+    for m in mentions:
+        short = _DEFINED_SHORT.match(text, m.end)
+        if (short and m.label in ("ORG", "AGENCY", "LOCATION") and " " in m.text
+                and _initials(m.text) == short.group(1).replace("&", "")):
+            defined.setdefault(short.group(1), m)
+    if not defined:
+        return mentions
+    out = list(mentions)
+    for short, name in defined.items():
+        for found in re.finditer(rf"(?<![\w&]){re.escape(short)}(?![\w&])", text):
+            s, e = found.span()
+            if any(x.start < e and s < x.end and (x.start < s or x.end > e) for x in out):
+                continue  # part of a longer mention
+            out = [x for x in out if not (s <= x.start and x.end <= e)]
+            out.append(Mention(s, e, name.label, short, name.normalized, name.confidence,
+                               "abbreviation", name.entity_id))
+    return sorted(out, key=lambda m: m.start)
+
+
 def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
     # rebuild tuples: they come back as lists when docs cross process boundaries
     cands = [Candidate(*c) for c in doc._.cordon_candidates or ()]
@@ -430,7 +479,7 @@ def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Ment
     cands.extend(_model_candidates(doc))
     if gazetteer is not None:
         cands.extend(gazetteer.match(doc))
-    return _resolve(doc.text, cands)
+    return _abbreviations(doc.text, _resolve(doc.text, cands))
 
 
 def extract(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:

@@ -159,7 +159,7 @@ _VEHICLE_RE = re.compile(
     r"[ ]*[:#(]?[ ]*" + _PLATE,
     re.I,
 )
-_PLATE_OK = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9 -]{4,12}")
+_PLATE_OK = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9 -]{4,14}")  # "TR 34 AB 1234"
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
 
 _ID_DOC_RE = re.compile(
@@ -185,7 +185,7 @@ _CURRENCY_WORD = (
 _SCALE = r"(?:[ ]?(?:million|billion|thousand|mln|bn|m|k)\b)?"
 _NUMBER = r"\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _MONEY_RE = re.compile(
-    r"(?:(?P<cur1>"
+    r"(?:(?<![A-Za-z])(?P<cur1>"  # not the R of "TR 34 AB 1234"
     + _CURRENCY
     + r"|€|\$|£|¥|₦|US\$|Rs\.?|R\$|R(?=[ ]?\d)|N(?=\d))[ ]?(?P<num1>"
     + _NUMBER

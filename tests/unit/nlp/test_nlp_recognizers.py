@@ -343,3 +343,24 @@ def test_a_city_the_model_alone_calls_a_person_stays_a_city():
         "his phone is 0887 654 321.")}
     assert (found["Plovdiv"].label, found["Plovdiv"].normalized) == ("LOCATION", "BG:Plovdiv")
     assert found["0887 654 321"].label == "PHONE"
+
+
+def test_initials_defined_in_brackets_are_the_name_they_follow():
+    found = [(m.label, m.text, m.normalized) for m in extract(
+        "The National Revenue Agency (NRA) inspected Golden Star Trading Company (GSTC) "
+        "in Ruse. The NRA fined GSTC twice.")]
+    assert found.count(("AGENCY", "NRA", "National Revenue Agency")) == 2
+    assert found.count(("ORG", "GSTC", "Golden Star Trading Company")) == 2
+
+
+def test_country_prefixed_plate_and_no_currency_inside_it():
+    found = _pairs("TIR truck TR 34 AB 1234 / trailer 34 ZZ 987 was sent to the red lane.")
+    assert ("VEHICLE", "TR 34 AB 1234") in found and ("VEHICLE", "34 ZZ 987") in found
+    assert not [text for label, text in found if label == "MONEY"]
+
+
+def test_brand_words_and_code_names_are_not_goods_or_organisations():
+    found = _pairs("Europol analysis project SOYA links the vessel to 2,000 cartons of "
+                   "Marlboro Gold; gold bars were found too.")
+    assert ("COMMODITY", "Gold") not in found and ("COMMODITY", "gold bars") in found
+    assert not [text for label, text in found if text == "SOYA"]
