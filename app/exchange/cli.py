@@ -77,6 +77,7 @@ def _retrain_if_due(graph: Graph) -> None:
 
     if not service.retrain_due(graph):
         return
+    click.echo("retraining the risk model on the controls in the graph (--no-train skips)")
     try:
         result = service.train_from_graph(graph, by="import")
     except service.RiskError as exc:
