@@ -8,6 +8,7 @@ exceptions that mean "the database is not there" become :class:`DatabaseUnavaila
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Query, RoutingControl
@@ -18,6 +19,9 @@ from graph.errors import DatabaseUnavailable, Duplicate
 T = TypeVar("T")
 
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, OSError)
+
+# The transaction of the ``Graph.atomically`` call running in this thread, with its graph.
+_unit: ContextVar[tuple[Graph, ManagedTransaction] | None] = ContextVar("unit", default=None)
 
 
 class Graph:
@@ -35,18 +39,46 @@ class Graph:
 
     def read(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``work(tx, ...)`` in a managed read transaction."""
+        if (tx := self._unit_tx()) is not None:
+            return work(tx, *args, **kwargs)
         with self._translate(), self.driver.session(database=self.database) as session:
             return session.execute_read(work, *args, **kwargs)
 
     def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``work(tx, ...)`` in a managed write transaction (retried by the driver)."""
+        if (tx := self._unit_tx()) is not None:
+            return work(tx, *args, **kwargs)
         with self._translate(), self.driver.session(database=self.database) as session:
             return session.execute_write(work, *args, **kwargs)
+
+    def atomically(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``work(...)`` so that every read and write it makes through this graph is
+        one transaction: a repository's write and the audit event recording it commit
+        together or not at all. Retried whole on transient errors, so ``work`` must have
+        no effects outside the graph. Nested calls join the outer transaction."""
+        if self._unit_tx() is not None:
+            return work(*args, **kwargs)
+
+        def unit(tx: ManagedTransaction) -> T:
+            token = _unit.set((self, tx))
+            try:
+                return work(*args, **kwargs)
+            finally:
+                _unit.reset(token)
+
+        with self._translate(), self.driver.session(database=self.database) as session:
+            return session.execute_write(unit)
+
+    def _unit_tx(self) -> ManagedTransaction | None:
+        current = _unit.get()
+        return current[1] if current is not None and current[0] is self else None
 
     def query(
         self, cypher: LiteralString, params: dict[str, Any] | None = None, *, write: bool = False
     ) -> list[dict[str, Any]]:
         """Run one parameterised statement and return its records as plain dicts."""
+        if (tx := self._unit_tx()) is not None:
+            return tx_run(tx, cypher, **(params or {}))
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         with self._translate():
             records, _, _ = self.driver.execute_query(

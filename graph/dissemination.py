@@ -217,6 +217,9 @@ class Refused(Exception):
 
 
 Check = Callable[[dict[str, Any]], None]
+# Runs last in the write's own transaction (the audit events), so that what was sent and
+# the record of it commit together or not at all.
+Also = Callable[[Any, Any], Any]
 
 
 class DisseminationRepository:
@@ -318,8 +321,10 @@ class DisseminationRepository:
         viewer: dict[str, str],
         recipients: Sequence[dict[str, str]],
         check: Check,
+        also: Also | None = None,
     ) -> dict[str, Any]:
-        """Send to ``recipients`` after ``check(report)`` passes under the report's lock."""
+        """Send to ``recipients`` after ``check(report)`` passes under the report's lock;
+        ``also(tx, report)`` then runs in the same transaction."""
 
         def work(tx: Any) -> dict[str, Any]:
             report = self._locked(tx, report_id, viewer)
@@ -328,6 +333,8 @@ class DisseminationRepository:
             sent = tx_run(tx, DISSEMINATE, id=report_id, rows=rows, by=viewer["id"], now=utc_now())
             if not sent or sent[0]["sent"] != len(rows):
                 raise Refused("A recipient no longer exists; nothing was sent.")
+            if also is not None:
+                also(tx, report)
             return report
 
         return self.graph.write(work)
@@ -338,6 +345,7 @@ class DisseminationRepository:
         viewer: dict[str, str],
         recipients: Sequence[dict[str, str]],
         check: Check,
+        also: Also | None = None,
     ) -> None:
         def work(tx: Any) -> None:
             report = self._locked(tx, report_id, viewer)
@@ -352,6 +360,8 @@ class DisseminationRepository:
                 unit=viewer["unit"],
                 now=utc_now(),
             )
+            if also is not None:
+                also(tx, report)
 
         self.graph.write(work)
 
@@ -365,8 +375,10 @@ class DisseminationRepository:
         handling: str,
         mentions: Sequence[Any],
         check: Check,
+        also: Also | None = None,
     ) -> str:
-        """Create the sanitised copy (no source link), its mentions, linked to the original."""
+        """Create the sanitised copy (no source link), its mentions, linked to the original;
+        ``also(tx, copy_id)`` then runs in the same transaction."""
 
         def work(tx: Any) -> str:
             report = self._locked(tx, report_id, viewer)
@@ -387,6 +399,8 @@ class DisseminationRepository:
             if not rows:
                 raise NotFound(f"report {report_id} has no originating unit")
             link_report_tx(tx, copy_id, mentions, by=viewer["id"])
+            if also is not None:
+                also(tx, copy_id)
             return copy_id
 
         return self.graph.write(work)

@@ -10,7 +10,6 @@ from flask import current_app, jsonify, request
 from app.api import bp
 from app.api.auth import api_user, token_required
 from app.api.openapi import error_responses, json_request, json_response, register
-from app.audit import audit
 from app.errors import error_response
 from app.sources.service import SourceError, SourceService
 from graph.db import get_graph
@@ -68,7 +67,6 @@ def api_register_source():
         codename = _service().register(api_user(), body)
     except SourceError as exc:
         return _error(exc)
-    audit("source.create", codename, {"type": body.get("type")})
     return jsonify({"codename": codename}), 201
 
 
@@ -99,7 +97,6 @@ def api_regrade_source(codename: str):
         return _error(exc)
     except NotFound:
         return _not_found(codename)
-    audit("source.regrade", codename, {"grade": code}, reason=str(body.get("reason") or ""))
     return jsonify({"codename": codename, "reliability": code})
 
 
@@ -113,12 +110,11 @@ def api_source_identity(codename: str):
     reason = str(body.get("reason") or "")
     try:
         source = service.get(api_user(), codename)
-        identity = service.reveal_identity(api_user(), source["codename"], reason)
+        identity = service.reveal_identity(api_user(), source, reason)
     except SourceError as exc:
         return _error(exc)
     except NotFound:
         return _not_found(codename)
-    audit("source.identity.view", source["id"] or source["codename"], reason=reason)
     return jsonify({"codename": source["codename"], "identity": identity})
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from app.audit import audit
+from app.audit import audit, audit_tx
 from graph.access import viewer_param
 from graph.connection import Graph
 from graph.dissemination import DisseminationRepository, Refused
@@ -102,17 +102,16 @@ def disseminate(
         if reasons:
             raise Refused(" ".join(dict.fromkeys(reasons)))
 
+    def record(tx: Any, report: dict[str, Any]) -> None:
+        for rec in recipients:
+            audit_tx(tx, "report.disseminate", report_id, {
+                "to": rec["kind"], "recipient": rec["name"], "handling": report.get("handling")})
+
     try:
-        report = repo.disseminate(report_id, viewer_param(user), recipients, check)
+        repo.disseminate(report_id, viewer_param(user), recipients, check, also=record)
     except Refused as exc:
         audit("report.disseminate.refused", report_id, {"reason": str(exc)})
         raise
-    for rec in recipients:
-        audit(
-            "report.disseminate",
-            report_id,
-            {"to": rec["kind"], "recipient": rec["name"], "handling": report.get("handling")},
-        )
     return recipients
 
 
@@ -130,9 +129,12 @@ def record_consent(
                 "gives consent."
             )
 
-    repo.consent(report_id, viewer_param(user), recipients, check)
-    for rec in recipients:
-        audit("report.consent", report_id, {"to": rec["kind"], "recipient": rec["name"]})
+    def record(tx: Any, _report: dict[str, Any]) -> None:
+        for rec in recipients:
+            audit_tx(tx, "report.consent", report_id,
+                     {"to": rec["kind"], "recipient": rec["name"]})
+
+    repo.consent(report_id, viewer_param(user), recipients, check, also=record)
 
 
 def sanitise(
@@ -179,8 +181,9 @@ def sanitise(
         handling=handling,
         mentions=mentions,
         check=check,
+        also=lambda tx, copy_id: audit_tx(tx, "report.sanitise", copy_id,
+                                          {"original": report_id, "handling": handling}),
     )
-    audit("report.sanitise", copy_id, {"original": report_id, "handling": handling})
     return copy_id
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.audit import audit
 from app.intake.service import ReportService
 from app.sources import bp
 from app.sources.forms import IdentityForm, RegradeForm, RevealForm, SourceForm
@@ -76,7 +75,6 @@ def new():
         except SourceError as exc:
             _error(form, exc)
         else:
-            audit("source.create", codename, {"type": data.get("type")})
             flash(f"Source {codename} registered.", "success")
             return redirect(url_for("sources.detail", codename=codename))
     return render_template("sources/new.html", form=form), 400 if form.errors else 200
@@ -115,8 +113,6 @@ def grade(codename: str):
                 abort(403)
             flash(str(exc), "error")
         else:
-            audit("source.regrade", source["codename"], {"grade": code},
-                  reason=form.reason.data)
             flash(f"{source['codename']} is now graded {code}.", "success")
     return redirect(url_for("sources.detail", codename=source["codename"]))
 
@@ -130,13 +126,12 @@ def identity(codename: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        identity = service.reveal_identity(current_user, source["codename"], form.reason.data)
+        identity = service.reveal_identity(current_user, source, form.reason.data)
     except SourceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("sources.detail", codename=source["codename"]))
     except NotFound:
         abort(404)
-    audit("source.identity.view", source["id"] or source["codename"], reason=form.reason.data)
     edit = IdentityForm(data=identity)
     return render_template("sources/identity.html", source=source, identity=identity,
                            form=edit)
@@ -149,12 +144,11 @@ def identity_edit(codename: str):
     form = IdentityForm()
     if form.validate_on_submit():
         try:
-            service.set_identity(current_user, source["codename"], dict(form.data))
+            service.set_identity(current_user, source, dict(form.data))
         except SourceError as exc:
             flash(str(exc), "error")
         except NotFound:
             abort(404)
         else:
-            audit("source.identity.update", source["id"] or source["codename"])
             flash("Identity saved (encrypted).", "success")
     return redirect(url_for("sources.detail", codename=source["codename"]))

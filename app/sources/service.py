@@ -18,6 +18,7 @@ from typing import Any
 
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.audit import audit
 from app.intake.grading import Grading, GradingError
 from app.sources.crypto import IdentityCipher, load_key
 from graph.connection import Graph
@@ -98,13 +99,21 @@ class SourceService:
     def held_by(self, user: User) -> list[dict[str, Any]]:
         return self.repo.held_by(user.id)
 
-    def reveal_identity(self, user: User, codename: str, reason: str) -> dict[str, Any]:
-        """Decrypt the identity for the handler or controller; the caller audits it."""
+    def reveal_identity(self, user: User, source: dict[str, Any], reason: str) -> dict[str, Any]:
+        """Decrypt the identity for the handler or controller. The view is audited in the
+        transaction that reads it: no record, no identity."""
         reason = (reason or "").strip()
         if len(reason) < MIN_REASON:
             raise SourceError("State why you need the identity (a few words).", "reason")
-        try:
+        codename = source["codename"]
+
+        def read_and_record() -> str | None:
             token = self.repo.identity_ciphertext(codename, user.id)
+            audit("source.identity.view", source.get("id") or codename, reason=reason)
+            return token
+
+        try:
+            token = self.graph.atomically(read_and_record)
         except NotFound:
             # same answer whether the source is missing or held by someone else
             raise NotFound(f"no source {codename}") from None
@@ -143,18 +152,19 @@ class SourceService:
             raise SourceError("The controller must be a handler, analyst or administrator.",
                               "controller_id")
         identity = clean_identity(data.get("identity") or {})
-        try:
-            return self.repo.register(
-                id=str(uuid.uuid4()),
-                codename=codename,
-                type=kind.value,
-                reliability=reliability,
-                handler_id=handler.id,
-                controller_id=controller.id,
-                identity_enc=self.cipher.seal(identity) if identity else None,
-                by=user.email,
-                reason="initial grading",
+        sealed = self.cipher.seal(identity) if identity else None
+
+        def register_and_record() -> str:
+            stored = self.repo.register(
+                id=str(uuid.uuid4()), codename=codename, type=kind.value,
+                reliability=reliability, handler_id=handler.id, controller_id=controller.id,
+                identity_enc=sealed, by=user.email, reason="initial grading",
             )
+            audit("source.create", stored, {"type": kind.value})
+            return stored
+
+        try:
+            return self.graph.atomically(register_and_record)
         except Duplicate:
             raise SourceError(f"A source with codename {codename} exists already.",
                               status=409) from None
@@ -171,15 +181,25 @@ class SourceService:
         reason = (reason or "").strip()
         if len(reason) < MIN_REASON:
             raise SourceError("Give the reason for the new grade.", "reason")
-        self.repo.regrade(source["codename"], str(code), by=user.email, reason=reason[:500])
+        def regrade_and_record() -> None:
+            self.repo.regrade(source["codename"], str(code), by=user.email, reason=reason[:500])
+            audit("source.regrade", source["codename"], {"grade": str(code)}, reason=reason)
+
+        self.graph.atomically(regrade_and_record)
         return str(code)
 
-    def set_identity(self, user: User, codename: str, identity: dict[str, Any]) -> None:
+    def set_identity(self, user: User, source: dict[str, Any], identity: dict[str, Any]) -> None:
         cleaned = clean_identity(identity)
         if not cleaned:
             raise SourceError("Enter at least the name.", "name")
+        codename, sealed = source["codename"], self.cipher.seal(cleaned)
+
+        def store_and_record() -> None:
+            self.repo.set_identity(codename, user.id, sealed)
+            audit("source.identity.update", source.get("id") or codename)
+
         try:
-            self.repo.set_identity(codename, user.id, self.cipher.seal(cleaned))
+            self.graph.atomically(store_and_record)
         except NotFound:
             raise NotFound(f"no source {codename}") from None
 

@@ -73,22 +73,26 @@ def test_a_log_whose_answer_was_lost_is_sent_again_and_stored_once(
     phone.get_by_label("Vehicle plate").fill("CA 1234 AB")
     phone.get_by_label("What did you see?").fill("Seals look new.")
 
+    lost: list[int] = []
+
     def lose_the_answer(route):
         if route.request.method != "POST":
             route.continue_()
             return
-        route.fetch()  # the log reaches the server and is stored...
+        answer = route.fetch(max_redirects=0)  # the log reaches the server, is stored...
         route.abort("connectionreset")  # ...but the answer never reaches the phone
+        lost.append(answer.status)
 
     phone.route("**/reports/log*", lose_the_answer)
     phone.get_by_role("button", name="Log it").tap(no_wait_after=True)
-    for _ in range(100):
-        if graph.query(LOGS):
+    for _ in range(150):  # the handler runs while the page is waited on
+        if lost:
             break
         phone.wait_for_timeout(200)
+    assert lost == [302]
+    phone.unroute("**/reports/log*")
     stored = graph.query(LOGS)
     assert len(stored) == 1
-    phone.unroute("**/reports/log*")
 
     # the officer opens the quick log again: the unconfirmed log is back, and sending it
     # again stores nothing new

@@ -54,3 +54,32 @@ def test_concurrent_appends_keep_one_chain(graph):
         list(pool.map(lambda i: repo.append(actor="a", action="x", target=str(i)), range(30)))
     check = repo.verify()
     assert check.ok and check.checked == 30
+
+
+def test_a_write_and_its_audit_event_commit_together_or_not_at_all(graph):
+    """``Graph.atomically``: every read and write inside is one transaction."""
+    import pytest
+
+    repo = AuditRepository(graph)
+    mark = "MATCH (m:AtomicMark) RETURN m.n AS n ORDER BY n"
+
+    def write_then_fail():
+        graph.query("CREATE (:AtomicMark {n: 1})", write=True)
+        repo.append(actor="a@customs.example", action="mark.create", target="1")
+        assert graph.query(mark) == [{"n": 1}]  # reads inside see the unit's own writes
+        raise RuntimeError("crash after the write")
+
+    with pytest.raises(RuntimeError):
+        graph.atomically(write_then_fail)
+    assert graph.query(mark) == [] and repo.search(action="mark.create") == []
+
+    def write_both():
+        graph.query("CREATE (:AtomicMark {n: 2})", write=True)
+        graph.atomically(repo.append, actor="a@customs.example", action="mark.create",
+                         target="2")  # a nested unit joins the outer one
+        return "done"
+
+    assert graph.atomically(write_both) == "done"
+    assert graph.query(mark) == [{"n": 2}]
+    assert [e["target"] for e in repo.search(action="mark.create")] == ["2"]
+    assert repo.verify().ok

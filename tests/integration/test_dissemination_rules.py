@@ -139,6 +139,28 @@ def test_handling_is_checked_again_at_sending_time(app, graph, world):
     assert sent_to(graph, rid) == set()
 
 
+def test_a_sending_and_its_audit_event_commit_together(app, graph, world, monkeypatch):
+    from app.dissemination import service
+
+    users, report = world
+    rid = report("R-audit", handling="open", unit="South Region")
+    events = "MATCH (e:AuditEvent {action: 'report.disseminate', target: $id}) RETURN e.seq"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(service, "audit_tx", broken)
+    with app.test_request_context(), pytest.raises(RuntimeError):
+        service.disseminate(graph, users["south"], rid, units=["North Region"])
+    assert sent_to(graph, rid) == set()  # not sent without its record
+
+    monkeypatch.undo()
+    with app.test_request_context():
+        service.disseminate(graph, users["south"], rid, units=["North Region"])
+    assert sent_to(graph, rid) == {"North Region"}
+    assert len(graph.query(events, {"id": rid})) == 1
+
+
 def test_bad_recipients_give_form_errors(client, auth, graph, world):
     _users, report = world
     rid = report("R-2", handling="open")

@@ -151,3 +151,31 @@ def test_register_rules_and_referenced_sources(graph, make_user, client, auth):
                        "two reports confirmed"}, headers=ana).json["reliability"] == "C"
     grades = client.get("/api/v1/sources/QX-1", headers=ana).json["grades"]
     assert [g["grade"] for g in grades] == ["C", "F"]
+
+
+def test_source_writes_and_identity_views_are_recorded_with_them(graph, register, client,
+                                                                 monkeypatch):
+    from app.sources import service
+    from graph.errors import DatabaseUnavailable
+
+    headers = {"Authorization": "Bearer " + issue_token(graph, "handler@customs.example")}
+    graded = client.post("/api/v1/sources/KX-17/grades", headers=headers,
+                         json={"grade": "C", "reason": "two reports not confirmed"})
+    assert graded.status_code == 200, graded.json
+    events = graph.query("MATCH (a:AuditEvent) WHERE a.action STARTS WITH 'source.' "
+                         "RETURN a.action AS action, a.reason AS reason ORDER BY a.seq")
+    assert events == [{"action": "source.create", "reason": None},
+                      {"action": "source.regrade", "reason": "two reports not confirmed"}]
+
+    def audit_log_down(*args, **kwargs):
+        raise DatabaseUnavailable("The graph database is unavailable")
+
+    monkeypatch.setattr(service, "audit", audit_log_down)
+    refused = client.post("/api/v1/sources/KX-17/identity", json={"reason": "meeting"},
+                          headers=headers)
+    assert refused.status_code == 503 and SECRET_NAME not in refused.text  # no record, no view
+    regraded = client.post("/api/v1/sources/KX-17/grades", headers=headers,
+                           json={"grade": "A", "reason": "confirmed by a seizure"})
+    assert regraded.status_code == 503
+    assert graph.query("MATCH (s:Source {codename: 'KX-17'}) RETURN s.reliability AS r") == [
+        {"r": "C"}]  # the grade did not change without its record
