@@ -9,7 +9,6 @@ from app.api import bp
 from app.api.auth import api_user, token_required
 from app.api.openapi import error_responses, register
 from app.api.risk import allowed
-from app.audit import audit
 from app.errors import error_response
 from app.risk import service
 from graph.db import get_graph
@@ -24,7 +23,6 @@ def api_acknowledge_aeo(ref: str):
         service.acknowledge_aeo(get_graph(), ref, api_user().email)
     except NotFound:
         return error_response(404, "Not found", f"No AEO trader {ref}.")
-    audit("risk.aeo.acknowledge", ref)
     return jsonify({"ref": ref, "acknowledged_by": api_user().email})
 
 

@@ -96,11 +96,6 @@ def select_declaration(declaration_id: str):
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
-    audit(
-        "risk.select",
-        declaration_id,
-        {"lane": selection["lane"], "profiles": selection["profiles"]},
-    )
     return jsonify(selection), 201
 
 
@@ -115,7 +110,6 @@ def record_control():
         control_id = service.record_control(get_graph(), control, api_user().email)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
-    audit("risk.control", control_id, {"result": control["result"], "lane": control["lane"]})
     return jsonify({"id": control_id}), 201
 
 
@@ -178,7 +172,6 @@ def save_profile():
         return _forbidden(exc)
     except service.RiskError as exc:
         return error_response(422, "Invalid profile", str(exc))
-    audit("risk.profile.save", saved["id"], {"version": saved["version"]})
     return jsonify(saved), 201
 
 
@@ -192,7 +185,6 @@ def retire_profile(profile_id: str):
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
-    audit("risk.profile.retire", profile_id, {"version": saved["version"]})
     return jsonify(saved)
 
 
@@ -238,7 +230,6 @@ def put_thresholds():
         return _forbidden(exc)
     except service.RiskError as exc:
         return error_response(422, "Invalid thresholds", str(exc))
-    audit("risk.thresholds", "settings", values)
     return jsonify(saved)
 
 
@@ -287,7 +278,6 @@ def decide_regrade(source_id: str):
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
-    audit("risk.regrade", source_id, result)
     return jsonify(result)
 
 

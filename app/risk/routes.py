@@ -139,7 +139,6 @@ def profile(profile_id: str | None):
             except service.RiskError as exc:
                 form.conditions.errors.append(str(exc))
             else:
-                audit("risk.profile.save", saved["id"], {"version": saved["version"]})
                 flash(f"Profile {saved['id']} saved (version {saved['version']}).", "success")
                 return redirect(url_for("risk.profile", profile_id=saved["id"]))
     return render_template("risk/profile.html", form=form, profile=current,
@@ -161,7 +160,6 @@ def thresholds():
                       "unacceptable": form.unacceptable.data, "audit": form.audit.data,
                       "random_rate": form.random_rate.data, "random_lane": form.random_lane.data}
             service.update_thresholds(graph, current_user.email, **values)
-            audit("risk.thresholds", "settings", values)
             flash("Thresholds saved.", "success")
             return redirect(url_for("risk.thresholds"))
         if capacity.submit.data and capacity.validate_on_submit():
@@ -173,8 +171,8 @@ def thresholds():
                       "random_lane": settings["random_lane"]}
             if values["audit"] is not None and values["audit"] > values["acceptable"]:
                 values["audit"] = None
-            service.update_thresholds(graph, current_user.email, **values)
-            audit("risk.thresholds", "settings", {**values, "red_share": capacity.red_share.data})
+            service.update_thresholds(graph, current_user.email, **values,
+                                      note={"red_share": capacity.red_share.data})
             flash("Thresholds set from inspection capacity.", "success")
             return redirect(url_for("risk.thresholds"))
     except service.RiskError as exc:
@@ -206,7 +204,6 @@ def aeo_acknowledge(ref: str):
         service.acknowledge_aeo(get_graph(), ref, current_user.email)
     except NotFound:
         abort(404)
-    audit("risk.aeo.acknowledge", ref)
     flash(f"Exposure of {ref} acknowledged.", "success")
     return redirect(url_for("risk.aeo"))
 
@@ -229,7 +226,6 @@ def control():
             except NotFound as exc:
                 form.declaration.errors.append(str(exc))
             else:
-                audit("risk.control", cid, {"result": ctrl["result"], "lane": ctrl["lane"]})
                 flash(f"Control {cid} recorded.", "success")
                 return redirect(url_for("risk.control"))
     return render_template("risk/control.html", form=form)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from app.audit import audit as audit_event
 from graph.connection import Graph
 from graph.errors import NotFound
 from graph.risk import RiskRepository
@@ -408,8 +409,9 @@ def current_settings(graph: Graph) -> dict[str, Any]:
 
 
 def update_thresholds(graph: Graph, by: str, acceptable: float, unacceptable: float,
-                      audit: float | None, random_rate: float, random_lane: str = "red"
-                      ) -> dict[str, Any]:
+                      audit: float | None, random_rate: float, random_lane: str = "red",
+                      note: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The committee's lanes; recorded (with ``note``) in the change's own transaction."""
     try:
         Thresholds(acceptable, unacceptable, audit)
         Selectivity(Thresholds(acceptable, unacceptable, audit), [], random_rate, random_lane)
@@ -418,7 +420,15 @@ def update_thresholds(graph: Graph, by: str, acceptable: float, unacceptable: fl
     changes = {"acceptable": acceptable, "unacceptable": unacceptable,
                "audit": -1.0 if audit is None else audit,
                "random_rate": random_rate, "random_lane": random_lane}
-    return settings_of(RiskRepository(graph).update_settings(changes, by))
+
+    def update_and_record() -> dict[str, Any]:
+        stored = RiskRepository(graph).update_settings(changes, by)
+        audit_event("risk.thresholds", "settings", {
+            "acceptable": acceptable, "unacceptable": unacceptable, "audit": audit,
+            "random_rate": random_rate, "random_lane": random_lane, **(note or {})})
+        return stored
+
+    return settings_of(graph.atomically(update_and_record))
 
 
 def thresholds_for_capacity(graph: Graph, red_share: float, yellow_share: float = 0.0,
@@ -440,8 +450,10 @@ def thresholds_for_capacity(graph: Graph, red_share: float, yellow_share: float 
 
 # -- profiles ------------------------------------------------------------------------------------
 def save_profile(graph: Graph, raw: Mapping[str, Any], by: str, change: str = "updated",
-                 expected: int | None = None) -> dict[str, Any]:
-    """Validate and store a committee profile; every change adds a history version."""
+                 expected: int | None = None, action: str = "risk.profile.save"
+                 ) -> dict[str, Any]:
+    """Validate and store a committee profile; every change adds a history version,
+    recorded as ``action`` in its transaction."""
     reports = raw.get("reports") or []
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         raise RiskError("reports: a list of report ids")
@@ -463,9 +475,15 @@ def save_profile(graph: Graph, raw: Mapping[str, Any], by: str, change: str = "u
         "valid_to": profile.valid_to.isoformat() if profile.valid_to else None,
         "active": bool(active), "name": str(raw.get("name") or profile.id)[:120],
     }
-    version = repo.save_profile(profile.id, props, reports, change, by, expected)
-    if version is None:
-        raise RiskError("the profile was changed by someone else meanwhile; reload and retry")
+    def save_and_record() -> int:
+        version = repo.save_profile(profile.id, props, reports, change, by, expected)
+        if version is None:
+            raise RiskError("the profile was changed by someone else meanwhile; reload and "
+                            "retry")
+        audit_event(action, profile.id, {"version": version})
+        return version
+
+    version = graph.atomically(save_and_record)
     return {"id": profile.id, "version": version, **props, "reports": reports}
 
 
@@ -492,7 +510,7 @@ def retire_profile(graph: Graph, profile_id: str, by: str) -> dict[str, Any]:
                                    "valid_from", "valid_to", "name")}
     raw["reports"] = [r["id"] for r in current["reports"]]
     raw["active"] = False
-    return save_profile(graph, raw, by, change="retired")
+    return save_profile(graph, raw, by, change="retired", action="risk.profile.retire")
 
 
 # -- feedback --------------------------------------------------------------------------------------
@@ -511,14 +529,25 @@ def record_selection(graph: Graph, declaration_id: str, by: str) -> dict[str, An
     props = {"lane": result["lane"], "score": result["score"], "random": result["random"],
              "targeted": result["targeted"], "profiles": result["profiles"],
              "indicators": indicators, "model_version": result["model_version"]}
-    repo.save_selection(declaration_id, props, by)
+    def save_and_record() -> None:
+        repo.save_selection(declaration_id, props, by)
+        audit_event("risk.select", declaration_id,
+                    {"lane": props["lane"], "profiles": props["profiles"]})
+
+    graph.atomically(save_and_record)
     return {"declaration": declaration_id, **props, "reasons": result["reasons"]}
 
 
 def record_control(graph: Graph, control: Mapping[str, Any], by: str) -> str:
-    control_id = RiskRepository(graph).save_control(control, by)
-    graph.write(rescore_traders, (), [control["declaration"]])
-    return control_id
+    """Store a control result, rescore its traders and record it: one transaction."""
+    def save_and_record() -> str:
+        control_id = RiskRepository(graph).save_control(control, by)
+        graph.write(rescore_traders, (), [control["declaration"]])
+        audit_event("risk.control", control_id,
+                    {"result": control["result"], "lane": control["lane"]})
+        return control_id
+
+    return graph.atomically(save_and_record)
 
 
 def _bucket() -> dict[str, Any]:
@@ -765,11 +794,15 @@ def aeo_monitoring(graph: Graph) -> list[dict[str, Any]]:
 
 
 def acknowledge_aeo(graph: Graph, ref: str, by: str) -> None:
-    for row in aeo_monitoring(graph):
-        if row["ref"] == ref:
-            RiskRepository(graph).acknowledge_aeo(ref, row["exposure"], by)
-            return
-    raise NotFound(f"no AEO trader {ref}")
+    row = next((r for r in aeo_monitoring(graph) if r["ref"] == ref), None)
+    if row is None:
+        raise NotFound(f"no AEO trader {ref}")
+
+    def acknowledge_and_record() -> None:
+        RiskRepository(graph).acknowledge_aeo(ref, row["exposure"], by)
+        audit_event("risk.aeo.acknowledge", ref)
+
+    graph.atomically(acknowledge_and_record)
 
 
 # -- source regrade -------------------------------------------------------------------------------
@@ -799,12 +832,18 @@ def regrade_suggestions(graph: Graph) -> list[dict[str, Any]]:
 
 
 def decide_regrade(graph: Graph, source_id: str, accept: bool, by: str) -> dict[str, Any]:
-    for s in regrade_suggestions(graph):
-        if s["source"] == source_id:
-            decision = "accepted" if accept and s["suggested"] != s["current"] else "declined"
-            RiskRepository(graph).save_regrade(s, decision, by)
-            return {**s, "decision": decision}
-    raise NotFound(f"no regrade suggestion for source {source_id}")
+    found = next((s for s in regrade_suggestions(graph) if s["source"] == source_id), None)
+    if found is None:
+        raise NotFound(f"no regrade suggestion for source {source_id}")
+    decision = "accepted" if accept and found["suggested"] != found["current"] else "declined"
+    result = {**found, "decision": decision}
+
+    def decide_and_record() -> None:
+        RiskRepository(graph).save_regrade(found, decision, by)
+        audit_event("risk.regrade", source_id, result)
+
+    graph.atomically(decide_and_record)
+    return result
 
 
 __all__ = ["LANES", "RiskError", "score_declarations", "train_from_graph"]

@@ -259,3 +259,35 @@ def test_pages_render_for_readers_and_scoring_form_works(client, seeded, auth, m
     denied = client.post("/risk/thresholds", data={"csrf_token": csrf_from(page.text),
                                                     "t-acceptable": "0.1"})
     assert denied.status_code == 403
+
+
+def test_committee_decisions_and_controls_commit_with_their_audit_events(
+        client, seeded, tokens, graph, monkeypatch):
+    from app.risk import service
+    from graph.errors import DatabaseUnavailable
+
+    events = ("MATCH (a:AuditEvent) WHERE a.action STARTS WITH 'risk.' "
+              "RETURN a.action AS action ORDER BY a.seq")
+    assert client.put("/api/v1/risk/thresholds", headers=tokens["committee"],
+                      json={"acceptable": 0.3, "unacceptable": 0.7}).status_code == 200
+    assert client.post("/api/v1/controls", headers=tokens["liaison"],
+                       json={"declaration": "DEC-OLD-2", "date": "2025-04-02", "lane": "red",
+                             "result": "positive", "revenue": 50.0}).status_code == 201
+    assert [e["action"] for e in graph.query(events)] == ["risk.thresholds", "risk.control"]
+
+    def audit_log_down(*args, **kwargs):
+        raise DatabaseUnavailable("The graph database is unavailable")
+
+    monkeypatch.setattr(service, "audit_event", audit_log_down)
+    refused = client.put("/api/v1/risk/thresholds", headers=tokens["committee"],
+                         json={"acceptable": 0.4, "unacceptable": 0.8})
+    assert refused.status_code == 503
+    lost = client.post("/api/v1/controls", headers=tokens["liaison"],
+                       json={"declaration": "DEC-OLD-2", "date": "2025-04-09", "lane": "red",
+                             "result": "negative"})
+    assert lost.status_code == 503
+    monkeypatch.undo()
+    settings = client.get("/api/v1/risk/thresholds", headers=tokens["committee"]).get_json()
+    assert (settings["acceptable"], settings["unacceptable"]) == (0.3, 0.7)  # unchanged
+    assert graph.query("MATCH (c:Control {date: '2025-04-09'}) RETURN c") == []
+    assert len(graph.query(events)) == 2
