@@ -7,6 +7,7 @@ exceptions that mean "the database is not there" become :class:`DatabaseUnavaila
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, LiteralString, TypeVar
@@ -40,14 +41,16 @@ class Graph:
     def read(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``work(tx, ...)`` in a managed read transaction."""
         if (tx := self._unit_tx()) is not None:
-            return work(tx, *args, **kwargs)
+            with self._translate(inside_unit=True):
+                return work(tx, *args, **kwargs)
         with self._translate(), self.driver.session(database=self.database) as session:
             return session.execute_read(work, *args, **kwargs)
 
     def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``work(tx, ...)`` in a managed write transaction (retried by the driver)."""
         if (tx := self._unit_tx()) is not None:
-            return work(tx, *args, **kwargs)
+            with self._translate(inside_unit=True):
+                return work(tx, *args, **kwargs)
         with self._translate(), self.driver.session(database=self.database) as session:
             return session.execute_write(work, *args, **kwargs)
 
@@ -78,7 +81,8 @@ class Graph:
     ) -> list[dict[str, Any]]:
         """Run one parameterised statement and return its records as plain dicts."""
         if (tx := self._unit_tx()) is not None:
-            return tx_run(tx, cypher, **(params or {}))
+            with self._translate(inside_unit=True):
+                return tx_run(tx, cypher, **(params or {}))
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         with self._translate():
             records, _, _ = self.driver.execute_query(
@@ -102,15 +106,32 @@ class Graph:
             info = self.driver.get_server_info()
         return {"agent": info.agent, "address": str(info.address)}
 
-    def _translate(self) -> _Translate:
-        return _Translate(self._on_unavailable)
+    def _translate(self, *, inside_unit: bool = False) -> _Translate:
+        # inside a unit, a lost connection is left to the unit, which the driver retries
+        return _Translate(None if inside_unit else self._on_unavailable, inside_unit)
+
+
+def atomic(service: Callable[..., T]) -> Callable[..., T]:
+    """For a service function taking the ``Graph`` first (or a method of a service that
+    has a ``graph``): the whole call is one transaction (``Graph.atomically``), so its
+    writes and the audit events recording them commit together or not at all."""
+
+    @functools.wraps(service)
+    def run(owner: Any, *args: Any, **kwargs: Any) -> T:
+        graph = owner if isinstance(owner, Graph) else owner.graph
+        return graph.atomically(service, owner, *args, **kwargs)
+
+    return run
 
 
 class _Translate:
     """Context manager mapping driver errors to domain errors at the repository edge."""
 
-    def __init__(self, on_unavailable: Callable[[], None] | None) -> None:
+    def __init__(
+        self, on_unavailable: Callable[[], None] | None, constraints_only: bool = False
+    ) -> None:
         self._on_unavailable = on_unavailable
+        self._constraints_only = constraints_only
 
     def __enter__(self) -> None:
         return None
@@ -122,6 +143,8 @@ class _Translate:
             return False
         if isinstance(exc, ConstraintError):
             raise Duplicate(str(exc.message)) from exc
+        if self._constraints_only:
+            return False
         if isinstance(exc, _UNAVAILABLE) or (
             isinstance(exc, DriverError) and "defunct" in str(exc).lower()
         ):

@@ -14,7 +14,7 @@ from typing import Any
 from app.audit import audit
 from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
-from graph.connection import Graph
+from graph.connection import Graph, atomic
 from graph.errors import NotFound
 from graph.tasks import TaskPriority, TaskRepository, TaskStatus
 from graph.users import UserRepository
@@ -53,6 +53,7 @@ def _choice(enum: Any, value: Any, field: str) -> str:
 # Cases -----------------------------------------------------------------------------------
 
 
+@atomic
 def open_case(graph: Graph, user: Any, *, title: Any, kind: Any, description: Any = "") -> str:
     if str(user.role) not in CASE_OPENER_ROLES:
         raise CaseError("Your role does not open cases.", "title", 403)
@@ -96,6 +97,7 @@ def _open_for_work(graph: Graph, user: Any, case_id: str) -> None:
         raise CaseError("The case is closed; reopen it first.", "status", 409)
 
 
+@atomic
 def set_case_status(graph: Graph, user: Any, case_id: str, status: Any) -> None:
     chosen = _choice(CaseStatus, status, "status")
     _managed(graph, user, case_id)
@@ -104,6 +106,7 @@ def set_case_status(graph: Graph, user: Any, case_id: str, status: Any) -> None:
     audit("case.status", case_id, {"status": chosen})
 
 
+@atomic
 def convert_to_investigation(graph: Graph, user: Any, case_id: str) -> None:
     """An RFI becomes an investigation on the same node: it keeps everything it holds."""
     access = _managed(graph, user, case_id)
@@ -122,6 +125,7 @@ def _user_by_email(graph: Graph, email: Any, field: str) -> dict[str, Any]:
     return row
 
 
+@atomic
 def add_member(graph: Graph, user: Any, case_id: str, *, email: Any, role: Any = "member") -> None:
     chosen = _choice(MemberRole, role or "member", "role")
     _managed(graph, user, case_id)
@@ -131,6 +135,7 @@ def add_member(graph: Graph, user: Any, case_id: str, *, email: Any, role: Any =
     audit("case.member.add", case_id, {"member": member["email"], "role": chosen})
 
 
+@atomic
 def remove_member(graph: Graph, user: Any, case_id: str, *, email: Any) -> None:
     _managed(graph, user, case_id)
     member = _user_by_email(graph, email, "email")
@@ -139,6 +144,7 @@ def remove_member(graph: Graph, user: Any, case_id: str, *, email: Any) -> None:
     audit("case.member.remove", case_id, {"member": member["email"]})
 
 
+@atomic
 def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> None:
     """Attach a report, entity or chart the user can see to a case they can see."""
     field = {"report": "report_id", "entity": "entity_id", "chart": "chart_id"}[what]
@@ -156,6 +162,7 @@ def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> Non
     audit(f"case.{what}.attach", case_id, {what: target_id})
 
 
+@atomic
 def add_note(graph: Graph, user: Any, case_id: str, text: Any) -> str:
     body = _text(text, "text", required=True, limit=MAX_TEXT)
     _open_for_work(graph, user, case_id)
@@ -205,6 +212,7 @@ def _assignment(graph: Graph, user: Any, assignee: Any, unit: Any) -> tuple[str 
     return None, unit_name
 
 
+@atomic
 def create_task(
     graph: Graph,
     user: Any,
@@ -253,6 +261,7 @@ def read_task(graph: Graph, user: Any, task_id: str) -> dict[str, Any]:
     return TaskRepository(graph).get(viewer_param(user), task_id)
 
 
+@atomic
 def set_task_status(graph: Graph, user: Any, task_id: str, status: Any) -> None:
     chosen = _choice(TaskStatus, status, "status")
     if not TaskRepository(graph).set_status(viewer_param(user), task_id, chosen):
@@ -260,6 +269,7 @@ def set_task_status(graph: Graph, user: Any, task_id: str, status: Any) -> None:
     audit("task.status", task_id, {"status": chosen})
 
 
+@atomic
 def reassign_task(
     graph: Graph, user: Any, task_id: str, *, assignee: Any = None, unit: Any = None
 ) -> None:

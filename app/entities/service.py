@@ -118,9 +118,12 @@ def save_chart(user: Any, document: Any, case_id: Any = None) -> dict[str, Any]:
     """Validate and store a chart, optionally attached to a case the user may see."""
     clean = validate_chart(document)
     case = str(case_id).strip() if case_id else None
-    chart = ChartRepository(get_graph()).create(clean, viewer_param(user), case)
-    audit("chart.create", chart["id"], {"case": case, "nodes": len(clean["nodes"])})
-    return chart
+    def store_and_record() -> dict[str, Any]:
+        chart = ChartRepository(get_graph()).create(clean, viewer_param(user), case)
+        audit("chart.create", chart["id"], {"case": case, "nodes": len(clean["nodes"])})
+        return chart
+
+    return get_graph().atomically(store_and_record)
 
 
 def get_chart(user: Any, chart_id: str) -> dict[str, Any]:

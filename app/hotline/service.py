@@ -18,7 +18,7 @@ from typing import Any
 from app.audit import audit
 from graph.access import viewer_param
 from graph.clock import utc_now
-from graph.connection import Graph
+from graph.connection import Graph, atomic
 from graph.errors import Duplicate, NotFound
 from graph.hotline import TipRepository
 
@@ -124,23 +124,26 @@ def submit_tip(
     title, text = compose_tip(what, where, when, who, details)
     mentions = _mentions(graph, text)
     code = new_code()
+
+    def store_and_record(report_id: str, reference: str) -> None:
+        TipRepository(graph).create(
+            report_id=report_id,
+            reference=reference,
+            code_hash=code_hash(code),
+            title=title,
+            text=text,
+            contact=contact.strip() or None,
+            message_id=str(uuid.uuid4()),
+            mentions=mentions,
+        )
+        audit("hotline.tip", report_id, {"reference": reference}, anonymous=True)
+
     for _attempt in range(5):  # a reference collision (2^-40 per pair) just draws again
         reference = new_reference()
-        report_id = str(uuid.uuid4())
         try:
-            TipRepository(graph).create(
-                report_id=report_id,
-                reference=reference,
-                code_hash=code_hash(code),
-                title=title,
-                text=text,
-                contact=contact.strip() or None,
-                message_id=str(uuid.uuid4()),
-                mentions=mentions,
-            )
+            graph.atomically(store_and_record, str(uuid.uuid4()), reference)
         except Duplicate:
             continue
-        audit("hotline.tip", report_id, {"reference": reference}, anonymous=True)
         return TipReceipt(reference, code)
     raise RuntimeError("could not allocate a tip reference")
 
@@ -168,6 +171,7 @@ def thread(graph: Graph, reference: str, code: str) -> list[dict[str, Any]]:
 FOLLOWUP_SEPARATOR = "\n\n--- Further information from the tipster, {at} ---\n"
 
 
+@atomic
 def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
     """Append the tipster's new information to the tip, extracted and linked."""
     report_id = open_tip(graph, reference, code)
@@ -195,6 +199,7 @@ def tip_for(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:
     return tip
 
 
+@atomic
 def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
     """An analyst's answer to the tipster (who reads it with reference and code)."""
     if str(user.role) not in REPLY_ROLES:

@@ -22,7 +22,7 @@ from app.intake.extraction import extract_mentions
 from app.intake.grading import Grading, GradingError
 from graph.access import viewer_param
 from graph.clock import utc_now
-from graph.connection import Graph
+from graph.connection import Graph, atomic
 from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.reports import MentionInput, ReportRepository
@@ -374,6 +374,7 @@ class ReportService:
             raise ReportError(f"Unit {unit!r} does not exist.", "unit") from None
         return rid, rows
 
+    @atomic
     def update(self, user: User, report_id: str, data: dict[str, Any]) -> int:
         """Change an unevaluated report; new text is extracted afresh, reviewed mentions
         kept where their words still are. Returns the reviewed mentions whose words went."""
@@ -454,6 +455,7 @@ class ReportService:
             out.append(action)
         return out
 
+    @atomic
     def transition(
         self, user: User, report_id: str, action: str, data: dict[str, Any] | None = None
     ) -> str:
@@ -538,12 +540,14 @@ class ReportService:
             raise ReportError("You cannot review the entities of this report.", status=403)
         return report
 
+    @atomic
     def review_mention(self, user: User, report_id: str, mention_id: str, review: str) -> None:
         self._reviewable(user, report_id)
         value = _enum(Review, review, "review")
         self.repo.set_review(report_id, viewer_param(user), mention_id, value, user.email)
         audit("report.mention.review", report_id, {"mention": mention_id, "review": value})
 
+    @atomic
     def edit_mention(
         self, user: User, report_id: str, mention_id: str, *, label: str,
         start: Any = None, end: Any = None,
@@ -573,6 +577,7 @@ class ReportService:
         audit("report.mention.edit", report_id, {"mention": mention_id, "entity": target})
         return target
 
+    @atomic
     def link_mention(self, user: User, report_id: str, mention_id: str, entity_id: str) -> None:
         self._reviewable(user, report_id)
         if not entity_id or self.repo.entity(entity_id, viewer_param(user)) is None:
@@ -583,6 +588,7 @@ class ReportService:
                                   entity_id=entity_id, changes=changes)
         audit("report.mention.link", report_id, {"mention": mention_id, "entity": entity_id})
 
+    @atomic
     def add_mention(
         self, user: User, report_id: str, *, label: str, start: Any = None, end: Any = None,
         text: str | None = None, occurrence: Any = 1,
@@ -604,6 +610,7 @@ class ReportService:
         audit("report.mention.add", report_id, {"label": label, "start": s, "end": e})
         return rows[0]
 
+    @atomic
     def relate(
         self, user: User, report_id: str, from_id: str, relation: str, to_id: str
     ) -> None:

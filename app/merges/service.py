@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.audit import audit
-from graph.connection import Graph
+from graph.connection import Graph, atomic
 from graph.errors import NotFound
 from graph.merges import MergeRefused, MergeRepository, canonical_id
 
@@ -72,6 +72,7 @@ def merged(graph: Graph) -> list[dict[str, Any]]:
     return MergeRepository(graph).merged()
 
 
+@atomic
 def merge(graph: Graph, user: Any, from_id: str, into_id: str, reason: str) -> dict[str, Any]:
     _require_role(user)
     reason = (reason or "").strip()
@@ -86,6 +87,7 @@ def merge(graph: Graph, user: Any, from_id: str, into_id: str, reason: str) -> d
     return result
 
 
+@atomic
 def split(graph: Graph, user: Any, entity_id: str, reason: str = "") -> dict[str, Any]:
     _require_role(user)
     reason = (reason or "").strip()

@@ -20,31 +20,40 @@ def watch_entity(user: Any, entity_id: Any) -> str:
     target = str(entity_id or "").strip()
     if not target or len(target) > 300:
         raise WatchError("Give the id of the entity to watch.")
-    try:
+    def watch_and_record() -> str:
         watch_id = WatchRepository(get_graph()).watch_entity(
             user.id, "W-" + uuid.uuid4().hex[:12].upper(), target, viewer_param(user)
         )
+        audit("watch.add", watch_id, {"entity": target})
+        return watch_id
+
+    try:
+        return get_graph().atomically(watch_and_record)
     except NotFound:
         raise WatchError(f"No entity {target}.") from None
-    audit("watch.add", watch_id, {"entity": target})
-    return watch_id
 
 
 def watch_search(user: Any, query: Any) -> str:
     text = " ".join(str(query or "").split())
     if len(text) < 3 or len(text) > MAX_QUERY:
         raise WatchError(f"A saved search needs 3 to {MAX_QUERY} characters.")
-    watch_id = WatchRepository(get_graph()).watch_search(
-        user.id, "W-" + uuid.uuid4().hex[:12].upper(), text
-    )
-    audit("watch.add", watch_id, {"search": text})
-    return watch_id
+    def watch_and_record() -> str:
+        watch_id = WatchRepository(get_graph()).watch_search(
+            user.id, "W-" + uuid.uuid4().hex[:12].upper(), text
+        )
+        audit("watch.add", watch_id, {"search": text})
+        return watch_id
+
+    return get_graph().atomically(watch_and_record)
 
 
 def unwatch(user: Any, watch_id: str) -> None:
-    if not WatchRepository(get_graph()).remove(user.id, watch_id):
-        raise NotFound(f"watch {watch_id} does not exist")
-    audit("watch.remove", watch_id)
+    def remove_and_record() -> None:
+        if not WatchRepository(get_graph()).remove(user.id, watch_id):
+            raise NotFound(f"watch {watch_id} does not exist")
+        audit("watch.remove", watch_id)
+
+    get_graph().atomically(remove_and_record)
 
 
 def watches(user: Any) -> list[dict[str, Any]]:
