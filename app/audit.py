@@ -13,6 +13,7 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 
 from graph.audit import AuditRepository, append_tx
+from graph.connection import Graph
 from graph.db import get_graph
 
 
@@ -34,9 +35,11 @@ def audit(
     reason: str | None = None,
     actor: str | None = None,
     anonymous: bool = False,
+    graph: Graph | None = None,
 ) -> int:
-    """Append one event; returns its sequence number."""
-    return AuditRepository(get_graph()).append(
+    """Append one event; returns its sequence number. Inside ``Graph.atomically`` it joins
+    that transaction (``graph`` names the graph where there is no app to ask)."""
+    return AuditRepository(graph or get_graph()).append(
         **_who(actor, anonymous), action=action, target=target, detail=detail, reason=reason
     )
 

@@ -145,7 +145,8 @@ class _Translate:
             raise Duplicate(str(exc.message)) from exc
         if self._constraints_only:
             return False
-        if isinstance(exc, _UNAVAILABLE) or (
+        # PermissionError is an OSError too, and the services' "not for your role"
+        if (isinstance(exc, _UNAVAILABLE) and not isinstance(exc, PermissionError)) or (
             isinstance(exc, DriverError) and "defunct" in str(exc).lower()
         ):
             if self._on_unavailable:

@@ -13,7 +13,8 @@ from app.accounts import totp
 from app.accounts.models import User
 from app.accounts.passwords import DUMMY_HASH, hash_password, policy_problems, verify_password
 from app.accounts.roles import Role, UnitKind
-from graph.connection import Graph
+from app.audit import audit
+from graph.connection import Graph, atomic
 from graph.errors import Duplicate, NotFound
 from graph.units import UnitRepository
 from graph.users import UserRepository
@@ -49,6 +50,7 @@ def normalise_email(email: str) -> str:
     return email
 
 
+@atomic
 def create_user(
     graph: Graph,
     email: str,
@@ -79,9 +81,11 @@ def create_user(
         raise AccountError(f"A user with e-mail {email} exists already.") from None
     except NotFound:
         raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
+    audit("user.create", email, {"role": role_value.value, "unit": unit}, graph=graph)
     return User.from_row(row)
 
 
+@atomic
 def update_user(
     graph: Graph, user_id: str, *, name: str, role: str, unit: str, active: bool
 ) -> None:
@@ -100,6 +104,11 @@ def update_user(
         repo.update(user_id, name=name.strip()[:120], role=role, unit=unit, active=active)
     except NotFound:
         raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
+    before = {"role": current.get("role"), "unit": current.get("unit"),
+              "active": current.get("active", True)}
+    after = {"role": str(role), "unit": unit, "active": active}
+    audit("user.update", current["email"],
+          {k: [before[k], after[k]] for k in after if before[k] != after[k]}, graph=graph)
 
 
 def authenticate(
@@ -131,6 +140,7 @@ def authenticate(
     return LoginResult(User.from_row(row))
 
 
+@atomic
 def enable_totp(graph: Graph, user_id: str, secret: str, code: str, box: totp.SecretBox) -> None:
     """Store a TOTP secret once the officer proved their app produces its codes."""
     step = totp.matching_step(secret, code)
@@ -139,6 +149,8 @@ def enable_totp(graph: Graph, user_id: str, secret: str, code: str, box: totp.Se
             "That code does not match. Check the time on your phone and retry.", "code"
         )
     UserRepository(graph).set_totp(user_id, box.seal(secret), step)
+    row = UserRepository(graph).get(user_id) or {}
+    audit("account.second_factor.enabled", row.get("email", user_id), graph=graph)
 
 
 def check_totp(graph: Graph, user_id: str, code: str, box: totp.SecretBox) -> bool:
@@ -159,6 +171,7 @@ def load_user(graph: Graph, user_id: str) -> User | None:
     return User.from_row(row) if row and row.get("active", True) else None
 
 
+@atomic
 def issue_token(graph: Graph, email: str) -> str:
     """Create an API token for a user; only its SHA-256 is stored, so it is shown once."""
     row = UserRepository(graph).by_email(normalise_email(email))
@@ -166,6 +179,7 @@ def issue_token(graph: Graph, email: str) -> str:
         raise AccountError(f"No user with e-mail {email}.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     UserRepository(graph).add_token(row["id"], _token_hash(token), token[:10])
+    audit("token.issue", row["email"], {"prefix": token[:10]}, graph=graph)
     return token
 
 
@@ -181,6 +195,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@atomic
 def create_unit(graph: Graph, name: str, *, kind: str, parent: str | None = None) -> dict:
     name = (name or "").strip()
     if not UNIT_NAME.match(name):
@@ -194,11 +209,14 @@ def create_unit(graph: Graph, name: str, *, kind: str, parent: str | None = None
             "A regional unit or border crossing point needs a parent unit.", "parent"
         )
     try:
-        return UnitRepository(graph).create(name, kind_value.value, parent or None)
+        unit = UnitRepository(graph).create(name, kind_value.value, parent or None)
     except Duplicate:
         raise AccountError(f"Unit {name} exists already.", "name") from None
     except NotFound:
         raise AccountError(f"Parent unit {parent!r} does not exist.", "parent") from None
+    audit("unit.create", name, {"kind": kind_value.value, "parent": parent or None},
+          graph=graph)
+    return unit
 
 
 def ensure_first_admin(graph: Graph, email: str, password: str | None) -> tuple[bool, str | None]:

@@ -122,7 +122,6 @@ def totp_setup():
             form.code.errors.append(str(exc))
         else:
             session.pop("totp_candidate", None)
-            audit("account.second_factor.enabled", target=current_user.email)
             flash("Two-step sign-in is on for your account.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template(

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.audit import audit, audit_tx
 from graph.access import viewer_param
-from graph.connection import Graph
+from graph.connection import Graph, atomic
 from graph.dissemination import DisseminationRepository, Refused
 from graph.errors import NotFound
 
@@ -187,6 +187,7 @@ def sanitise(
     return copy_id
 
 
+@atomic
 def give_feedback(
     graph: Graph, user: Any, report_id: str, *, useful: bool, actioned: bool, result: str
 ) -> str:

@@ -97,6 +97,30 @@ def test_last_admin_cannot_demote_itself(client, auth, make_user):
     assert response.status_code == 200 and "last active administrator" in response.text
 
 
+def test_account_administration_is_audited(client, auth, make_user, graph):
+    from app.accounts.service import issue_token
+
+    make_user("admin@customs.example", role="admin")
+    officer = make_user("officer@customs.example", role="analyst")
+    auth.login("admin@customs.example")
+    page = client.get(f"/admin/users/{officer.id}")
+    changed = client.post(f"/admin/users/{officer.id}", data={
+        "name": "Officer", "role": "committee", "unit": "HQ", "active": "y",
+        "csrf_token": csrf_from(page.text)})
+    assert changed.status_code == 302
+    token = issue_token(graph, "officer@customs.example")
+    events = graph.query(
+        "MATCH (a:AuditEvent) WHERE a.action IN ['user.create', 'user.update', 'token.issue'] "
+        "RETURN a.action AS action, a.actor AS actor, a.target AS target, a.detail AS detail "
+        "ORDER BY a.seq")
+    assert [(e["action"], e["target"]) for e in events] == [
+        ("user.create", "admin@customs.example"), ("user.create", "officer@customs.example"),
+        ("user.update", "officer@customs.example"), ("token.issue", "officer@customs.example")]
+    assert events[2]["actor"] == "admin@customs.example"
+    assert '"role": ["analyst", "committee"]' in events[2]["detail"]
+    assert token not in events[3]["detail"]  # the token itself is shown once, never stored
+
+
 def test_non_admin_gets_403(client, auth, make_user):
     make_user("analyst@customs.example", role="analyst")
     auth.login("analyst@customs.example")

@@ -14,7 +14,8 @@ def test_logins_are_audited(auth, make_user, graph):
     make_user("officer@customs.example")
     auth.login("officer@customs.example", "wrong-password-xx")
     auth.login("officer@customs.example")
-    actions = [e["action"] for e in AuditRepository(graph).search(target="officer@customs.example")]
+    events = AuditRepository(graph).search(target="officer@customs.example")
+    actions = [e["action"] for e in events if e["action"].startswith("login.")]
     assert actions == ["login.success", "login.failure"]
 
 
