@@ -8,7 +8,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def test_liaison_logs_a_sighting_on_a_phone(phone, live_server, make_unit, make_user, graph):
+def _sign_in_at_the_crossing(phone, live_server, make_unit, make_user):
     from nlp import get_nlp
 
     get_nlp()  # the live server shares this process: load the spaCy model before the clock
@@ -20,6 +20,10 @@ def test_liaison_logs_a_sighting_on_a_phone(phone, live_server, make_unit, make_
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Sign in").click()
     expect(phone).to_have_url(live_server + "/reports/log")
+
+
+def test_liaison_logs_a_sighting_on_a_phone(phone, live_server, make_unit, make_user, graph):
+    _sign_in_at_the_crossing(phone, live_server, make_unit, make_user)
     expect(phone.get_by_label("Crossing point")).to_have_value("Kapitan Andreevo")
 
     phone.get_by_label("Vehicle plate").fill("ca 1234 ab")
@@ -49,19 +53,6 @@ def test_liaison_logs_a_sighting_on_a_phone(phone, live_server, make_unit, make_
     assert (log["crossing"], log["unit"], log["status"], log["handling"]) == (
         "Kapitan Andreevo", "Kapitan Andreevo", "submitted", "restricted")
     assert {"vehicle:CA1234AB", "container:MSCU1234565"} <= set(log["entities"])
-
-
-def _sign_in_at_the_crossing(phone, live_server, make_unit, make_user):
-    from nlp import get_nlp
-
-    get_nlp()
-    make_unit("Kapitan Andreevo", kind="bcp")
-    make_user("liaison@customs.example", role="liaison", unit="Kapitan Andreevo")
-    phone.goto(live_server + "/reports/log")
-    phone.get_by_label("E-mail").fill("liaison@customs.example")
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
-    expect(phone).to_have_url(live_server + "/reports/log")
 
 
 LOGS = "MATCH (r:Report {channel: 'liaison'}) RETURN r.id AS id ORDER BY id"
