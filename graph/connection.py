@@ -3,6 +3,8 @@
 Reads and writes go through managed transactions, so a cluster (``neo4j://`` routing) or
 Aura gets reads routed to followers and writes retried on leader changes. Driver
 exceptions that mean "the database is not there" become :class:`DatabaseUnavailable`.
+``Graph.atomically`` (``@atomic`` on a service call) makes everything a call does through
+the graph one transaction: a write and the audit event that records it commit together.
 """
 
 from __future__ import annotations
