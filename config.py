@@ -72,6 +72,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")
     RATELIMIT_API = os.environ.get("CORDON_RATELIMIT_API", "600 per minute")
+    # A limiter that fails (its store unreachable, a race in the in-memory store under
+    # threads) lets the request through and logs why, rather than answering 500; the
+    # account lockout still guards sign-in.
+    RATELIMIT_SWALLOW_ERRORS = True
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 12 * 3600
 

@@ -57,3 +57,19 @@ def test_api_burst_gets_429_json(app_config, _migrated):
     response = client.get("/api/v1/me")
     assert response.is_json and response.get_json()["error"] == "Too Many Requests"
     app.extensions["neo4j"].close()
+
+
+def test_a_failing_limiter_does_not_fail_the_request(app_config, _migrated, monkeypatch):
+    from app.limits import limiter
+
+    app = create_app(TestConfig, {**app_config, "RATELIMIT_API": "50 per minute"})
+    client = app.test_client()
+    assert client.get("/api/v1/me").status_code == 401
+
+    def racing_store(*args, **kwargs):  # what the in-memory store raised under load
+        raise RuntimeError("threads can only be started once")
+
+    monkeypatch.setattr(limiter.storage, "incr", racing_store)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401 and response.is_json  # answered, not a 500
+    app.extensions["neo4j"].close()
