@@ -171,7 +171,6 @@ def thread(graph: Graph, reference: str, code: str) -> list[dict[str, Any]]:
 FOLLOWUP_SEPARATOR = "\n\n--- Further information from the tipster, {at} ---\n"
 
 
-@atomic
 def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
     """Append the tipster's new information to the tip, extracted and linked."""
     report_id = open_tip(graph, reference, code)
@@ -180,15 +179,19 @@ def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
         raise TipError("Please write the new information.", "text")
     if len(text) > MAX_TEXT:
         raise TipError(f"Please keep it under {MAX_TEXT} characters.", "text")
-    mentions = _mentions(graph, text)
-    TipRepository(graph).append_information(
-        report_id,
-        text=text,
-        separator=FOLLOWUP_SEPARATOR.format(at=utc_now()),
-        message_id=str(uuid.uuid4()),
-        mentions=mentions,
-    )
-    audit("hotline.followup", report_id, {"chars": len(text)}, anonymous=True)
+    mentions = _mentions(graph, text)  # extraction (CPU) before the transaction
+
+    def append_and_record() -> None:
+        TipRepository(graph).append_information(
+            report_id,
+            text=text,
+            separator=FOLLOWUP_SEPARATOR.format(at=utc_now()),
+            message_id=str(uuid.uuid4()),
+            mentions=mentions,
+        )
+        audit("hotline.followup", report_id, {"chars": len(text)}, anonymous=True)
+
+    graph.atomically(append_and_record)
 
 
 def tip_for(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:

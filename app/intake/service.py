@@ -374,7 +374,6 @@ class ReportService:
             raise ReportError(f"Unit {unit!r} does not exist.", "unit") from None
         return rid, rows
 
-    @atomic
     def update(self, user: User, report_id: str, data: dict[str, Any]) -> int:
         """Change an unevaluated report; new text is extracted afresh, reviewed mentions
         kept where their words still are. Returns the reviewed mentions whose words went."""
@@ -392,15 +391,21 @@ class ReportService:
             props.get(f) != current.get(f)
             for f in ("place", "commodity", "persons", "vehicles", "containers")
         )
+        # extraction (CPU) before the transaction; the write and its record in one
         mentions = (self._mentions(props["text"]) + report.structured) if text_changed else None
-        try:
+
+        def update_and_record() -> int:
             gone = self.repo.update(report_id, viewer_param(user), props=props,
                                     editable=EDITABLE, mentions=mentions, by=user.email)
+            audit("report.update", report_id, {"fields": sorted(data),
+                                               "reextracted": text_changed,
+                                               "reviews_dropped": gone})
+            return gone
+
+        try:
+            return self.graph.atomically(update_and_record)
         except NotFound:
             raise ReportError("This report can no longer be changed.", status=409) from None
-        audit("report.update", report_id, {"fields": sorted(data), "reextracted": text_changed,
-                                           "reviews_dropped": gone})
-        return gone
 
     def _mentions(self, text: str) -> list[MentionInput]:
         return [
