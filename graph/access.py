@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.connection import Graph
+from graph.errors import Hidden, NotFound
+
 REPORT_VISIBLE = """(
   r.author_id = $viewer.id
   OR (coalesce(r.status, 'submitted') <> 'draft' AND (
@@ -30,3 +33,22 @@ REPORT_VISIBLE = """(
 def viewer_param(user: Any) -> dict[str, str]:
     """The ``$viewer`` parameter for a signed-in user (anything with id, unit and role)."""
     return {"id": str(user.id), "unit": str(user.unit), "role": str(user.role)}
+
+
+REPORT_EXISTS = """
+MATCH (r:Report {id: $id})
+WHERE $channel IS NULL OR r.channel = $channel
+RETURN count(r) > 0 AS found
+"""
+
+
+def refusal(
+    graph: Graph, report_id: str, channel: str | None = None, what: str = "report"
+) -> NotFound:
+    """What a read raises when ``REPORT_VISIBLE`` let no row through: :class:`Hidden` when
+    the report exists (a refused read, for the audit log), else :class:`NotFound`. Both
+    carry the same message, answer 404 and cost the same lookup, so neither the answer
+    nor its time tells them apart."""
+    rows = graph.query(REPORT_EXISTS, {"id": report_id, "channel": channel})
+    message = f"no {what} {report_id}"
+    return Hidden(message) if rows and rows[0]["found"] else NotFound(message)

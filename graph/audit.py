@@ -3,6 +3,10 @@
 Each event stores the SHA-256 of its own content and of its predecessor. Appends go
 through one ``:AuditHead`` node, which serialises writers, so the chain has no forks.
 ``verify`` recomputes every hash: a changed, deleted or inserted entry breaks the chain.
+
+Reads of records carry an ``outcome`` (``read``, ``refused``: the record exists but the
+reader may not see it, ``missing``: no such record). Writes have none; an entry without an
+outcome hashes exactly as before the field existed, so older chains still verify.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ RETURN seq, prev
 STORE = """
 MATCH (h:AuditHead {id: 'chain'})
 CREATE (a:AuditEvent {seq: $seq, at: $at, actor: $actor, action: $action, target: $target,
-                      detail: $detail, reason: $reason, origin: $origin, prev: $prev, hash: $hash})
+                      detail: $detail, reason: $reason, origin: $origin, outcome: $outcome,
+                      prev: $prev, hash: $hash})
 SET h.hash = $hash
 """
 CHAIN = """
@@ -46,6 +51,7 @@ WHERE a.seq IS NOT NULL
   AND ($action IS NULL OR a.action = $action)
   AND ($action_prefix IS NULL OR a.action STARTS WITH $action_prefix)
   AND ($actions IS NULL OR a.action IN $actions)
+  AND ($outcome IS NULL OR a.outcome = $outcome)
   AND ($target IS NULL OR a.target CONTAINS $target)
   AND ($since IS NULL OR a.at >= $since)
   AND ($until IS NULL OR a.at <= $until)
@@ -59,10 +65,14 @@ RETURN DISTINCT a.action AS action ORDER BY action
 """
 
 _FIELDS = ("seq", "at", "actor", "action", "target", "detail", "reason", "origin", "prev")
+OUTCOMES = ("read", "refused", "missing")
 
 
 def event_hash(event: dict[str, Any]) -> str:
-    canonical = json.dumps({k: event.get(k) for k in _FIELDS}, sort_keys=True, ensure_ascii=True)
+    fields = {k: event.get(k) for k in _FIELDS}
+    if event.get("outcome") is not None:  # reads only: writes hash as they always did
+        fields["outcome"] = event["outcome"]
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -83,9 +93,12 @@ def append_tx(
     detail: dict[str, Any] | None = None,
     reason: str | None = None,
     origin: str | None = None,
+    outcome: str | None = None,
 ) -> int:
     """Append one event inside the caller's transaction: a write and its audit event then
-    commit together or not at all."""
+    commit together or not at all. ``outcome`` is for reads (one of ``OUTCOMES``)."""
+    if outcome is not None and outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
     head = tx_run(tx, APPEND, genesis=GENESIS)[0]
     event = {
         "seq": head["seq"],
@@ -96,6 +109,7 @@ def append_tx(
         "detail": json.dumps(detail or {}, sort_keys=True),
         "reason": reason,
         "origin": origin,
+        "outcome": outcome,
         "prev": head["prev"],
     }
     tx_run(tx, STORE, **event, hash=event_hash(event))
@@ -115,10 +129,11 @@ class AuditRepository:
         detail: dict[str, Any] | None = None,
         reason: str | None = None,
         origin: str | None = None,
+        outcome: str | None = None,
     ) -> int:
         return self.graph.write(
             append_tx, actor=actor, action=action, target=target, detail=detail,
-            reason=reason, origin=origin,
+            reason=reason, origin=origin, outcome=outcome,
         )
 
     def search(
@@ -132,6 +147,7 @@ class AuditRepository:
         before: str | None = None,
         action_prefix: str | None = None,
         actions: list[str] | None = None,
+        outcome: str | None = None,
         skip: int = 0,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
@@ -143,6 +159,7 @@ class AuditRepository:
                 "action": action,
                 "action_prefix": action_prefix,
                 "actions": actions,
+                "outcome": outcome,
                 "target": target,
                 "since": since,
                 "until": until,

@@ -30,7 +30,7 @@ from typing import Any
 from graph.access import REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
-from graph.errors import NotFound
+from graph.errors import Hidden, NotFound
 
 
 class CaseKind(StrEnum):
@@ -92,6 +92,8 @@ ORDER BY c.updated_at DESC
 LIMIT $limit
 """
 )
+
+CASE_EXISTS = "MATCH (c:Case {id: $id}) RETURN count(c) > 0 AS found"
 
 GET_CASE = (
     """
@@ -280,8 +282,11 @@ class CaseRepository:
     def get(self, viewer: dict[str, str], case_id: str) -> dict[str, Any]:
         """The case with what the viewer may see of it; NotFound when they may not see it."""
         rows = self.graph.query(GET_CASE, {"viewer": viewer, "id": case_id})
-        if not rows:
-            raise NotFound(f"case {case_id} does not exist")
+        if not rows:  # Hidden when it exists (a refused read): the same words, the same 404
+            message = f"case {case_id} does not exist"
+            if self.graph.query(CASE_EXISTS, {"id": case_id})[0]["found"]:
+                raise Hidden(message)
+            raise NotFound(message)
         row = rows[0]
         case = dict(row["case"])
         case["can_manage"] = bool(row["can_manage"])

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from graph.access import REPORT_VISIBLE
+from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.entities import link_report_tx
@@ -231,7 +231,7 @@ class DisseminationRepository:
     def report(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         rows = self.graph.query(VISIBLE_REPORT, {"id": report_id, "viewer": viewer})
         if not rows:
-            raise NotFound(f"no report {report_id}")
+            raise refusal(self.graph, report_id)
         row = rows[0]
         return {
             **row["report"],

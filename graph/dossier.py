@@ -17,7 +17,7 @@ from typing import Any
 
 from graph.access import REPORT_VISIBLE
 from graph.connection import Graph, tx_run
-from graph.errors import NotFound
+from graph.errors import Hidden, NotFound
 from graph.network import ENTITY_VISIBLE
 
 LIST_LIMIT = 200
@@ -54,6 +54,8 @@ RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity, reports,
        } AS seized
 """
 )
+
+ENTITY_EXISTS = "MATCH (e:Entity {id: $id}) RETURN count(e) > 0 AS found"
 
 # Only the page's rows pay for roles and controls: Top keeps $skip + $limit rows while the
 # hub's declarations stream past, instead of projecting and sorting every one of them.
@@ -105,7 +107,8 @@ class DossierRepository:
     def dossier(
         self, entity_id: str, viewer: dict[str, str], declarations_page: int = 1
     ) -> dict[str, Any]:
-        """The entity page's content; NotFound when it does not exist or is hidden.
+        """The entity page's content; NotFound when it does not exist, Hidden (a NotFound)
+        when it exists but the viewer may not see it.
 
         ``declarations_page`` (1-based) picks which ``DECLARATIONS_PER_PAGE`` declarations,
         newest first, are listed; a page past the last one lists none.
@@ -117,7 +120,9 @@ def _dossier(
     tx: Any, entity_id: str, viewer: dict[str, str], declarations_page: int
 ) -> dict[str, Any]:
     rows = tx_run(tx, ENTITY_WITH_REPORTS, id=entity_id, viewer=viewer, limit=LIST_LIMIT)
-    if not rows:
+    if not rows:  # hidden (known only from reports the viewer may not see) or missing
+        if tx_run(tx, ENTITY_EXISTS, id=entity_id)[0]["found"]:
+            raise Hidden(f"no entity {entity_id}")  # the same words: the answer is the same
         raise NotFound(f"no entity {entity_id}")
     entity, reports = rows[0]["entity"], rows[0]["reports"]
     skip = (declarations_page - 1) * DECLARATIONS_PER_PAGE

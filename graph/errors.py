@@ -17,6 +17,11 @@ class NotFound(GraphError):
     """The record does not exist, or the caller may not know that it does."""
 
 
+class Hidden(NotFound):
+    """The record exists but the caller may not see it. Callers answer exactly as for
+    :class:`NotFound` (404); only the audit log tells the two apart (a refused read)."""
+
+
 class Resubmitted(GraphError):
     """A submission stored before arrived again (a retry after a lost answer); nothing new
     was written. ``record_id`` is what the first one stored."""

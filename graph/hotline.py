@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from graph.access import REPORT_VISIBLE
+from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.entities import link_report_tx
@@ -193,7 +193,7 @@ class TipRepository:
     def get_visible(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         rows = self.graph.query(VISIBLE_TIP, {"report_id": report_id, "viewer": viewer})
         if not rows:
-            raise NotFound(f"no tip {report_id}")
+            raise refusal(self.graph, report_id, channel="hotline", what="tip")
         row = rows[0]
         return {**row["report"], "contact": row["contact"], "entities": row["entities"]}
 

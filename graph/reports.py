@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.access import REPORT_VISIBLE
+from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES, resolve_mentions
@@ -448,9 +448,11 @@ class ReportRepository:
     # ------------------------------------------------------------------ reads
 
     def get(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
+        """The report for this viewer; ``Hidden`` when it exists beyond need-to-know,
+        ``NotFound`` when it does not (both a 404 to the viewer)."""
         rows = self.graph.query(GET_REPORT, {"id": report_id, "viewer": viewer})
         if not rows:
-            raise NotFound(f"no report {report_id}")
+            raise refusal(self.graph, report_id)
         report = {**rows[0]["report"], "source": rows[0]["source"]}
         report.pop("submission", None)  # the client's retry key, nobody's business
         return report

@@ -14,7 +14,7 @@ from app.auditlog.forms import AuditFilterForm
 from app.errors import error_response
 from graph.db import get_graph
 
-_FILTERS = {"actor", "action", "target", "date_from", "date_to", "sensitive", "page"}
+_FILTERS = {"actor", "action", "target", "date_from", "date_to", "outcome", "sensitive", "page"}
 
 
 @bp.get("/audit")
@@ -56,6 +56,10 @@ register(
                     _query("date_from", {"type": "string", "format": "date"}, "UTC day"),
                     _query("date_to", {"type": "string", "format": "date"},
                            "UTC day, inclusive"),
+                    _query("outcome", {"type": "string",
+                                       "enum": ["read", "refused", "missing"]},
+                           "reads only: read, refused (the record exists, hidden from the "
+                           "reader) or missing (no such record)"),
                     _query("sensitive", {"type": "string", "enum": ["true", "false"]},
                            "only reads of protected records and exports"),
                     _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, ""),

@@ -121,7 +121,8 @@ def api_dissemination_log():
 @token_required
 def api_report_dissemination(report_id: str):
     try:
-        return jsonify(_view_json(service.report_view(get_graph(), api_user(), report_id)))
+        view = service.report_view(get_graph(), api_user(), report_id, via="api")
+        return jsonify(_view_json(view))
     except NotFound as exc:
         return _failure(exc, report_id)
 

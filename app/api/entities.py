@@ -85,7 +85,8 @@ def entity_i2(entity_id: str):
 @token_required
 def entity_get(entity_id: str):
     try:
-        dossier = service.dossier(api_user(), entity_id, request.args.get("declarations_page"))
+        dossier = service.dossier(api_user(), entity_id, request.args.get("declarations_page"),
+                                  via="api")
     except ValueError as exc:
         return _bad(exc)
     except NotFound as exc:

@@ -32,7 +32,7 @@ def api_tips():
 @token_required
 def api_tip(report_id: str):
     try:
-        return jsonify(service.tip_for(get_graph(), api_user(), report_id))
+        return jsonify(service.tip_for(get_graph(), api_user(), report_id, via="api"))
     except NotFound:
         return _not_found(report_id)
 

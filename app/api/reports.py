@@ -124,7 +124,7 @@ def _int(value: Any, default: int) -> int:
 def api_get_report(report_id: str):
     service = _service()
     try:
-        report = service.get(api_user(), report_id)
+        report = service.get(api_user(), report_id, via="api")
     except NotFound:
         return _not_found(report_id)
     mentions = service.mentions(api_user(), report_id)

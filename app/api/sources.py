@@ -75,7 +75,7 @@ def api_register_source():
 def api_get_source(codename: str):
     service = _service()
     try:
-        source = service.get(api_user(), codename)
+        source = service.get(api_user(), codename, via="api")
         history = service.history(api_user(), source["codename"])
     except SourceError as exc:
         return _error(exc)
@@ -109,7 +109,7 @@ def api_source_identity(codename: str):
     service = _service()
     reason = str(body.get("reason") or "")
     try:
-        source = service.get(api_user(), codename)
+        source = service.get(api_user(), codename, audited=False)  # the view is audited
         identity = service.reveal_identity(api_user(), source, reason)
     except SourceError as exc:
         return _error(exc)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.auditlog.service import AuditQuery
@@ -38,6 +39,14 @@ class AuditFilterForm(FlaskForm):
     )
     date_from = DateField("From (UTC)", validators=[Optional()])
     date_to = DateField("To (UTC, inclusive)", validators=[Optional()])
+    outcome = SelectField(
+        "Outcome of reads",
+        choices=[SelectChoice("", "any"), SelectChoice("read", "read"),
+                 SelectChoice("refused", "refused (record hidden)"),
+                 SelectChoice("missing", "missing (no such record)")],
+        default="",
+        validate_choice=True,
+    )
     sensitive = BooleanField("Only sensitive reads and exports")
     page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
@@ -53,6 +62,7 @@ class AuditFilterForm(FlaskForm):
             target=(self.target.data or "").strip() or None,
             date_from=self.date_from.data,
             date_to=self.date_to.data,
+            outcome=self.outcome.data or None,
             sensitive=bool(self.sensitive.data),
             page=self.page.data or 1,
         )

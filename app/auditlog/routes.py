@@ -12,7 +12,8 @@ from app.auditlog import bp, service
 from app.auditlog.forms import AuditFilterForm
 from graph.db import get_graph
 
-CSV_COLUMNS = ("seq", "at", "actor", "action", "target", "reason", "origin", "detail", "hash")
+CSV_COLUMNS = ("seq", "at", "actor", "action", "target", "outcome", "reason", "origin", "detail",
+               "hash")
 
 
 def _form() -> AuditFilterForm:

@@ -24,6 +24,7 @@ EXPORT_LIMIT = 10_000
 # actions are fixed strings written by the services (app/*/service.py, routes).
 SENSITIVE_READS = (
     "source.identity.view",
+    "source.read",
     "report.read",
     "case.read",
     "entity.view",
@@ -50,6 +51,7 @@ class AuditQuery:
     target: str | None = None  # substring of the target id
     date_from: date | None = None
     date_to: date | None = None  # inclusive
+    outcome: str | None = None  # of reads: read, refused, missing (graph.audit.OUTCOMES)
     sensitive: bool = False
     page: int = 1
 
@@ -91,6 +93,7 @@ def _search(graph: Graph, query: AuditQuery, actor: str | None, skip: int, limit
         actor=actor,
         action_prefix=query.action,
         actions=list(SENSITIVE_READS) if query.sensitive else None,
+        outcome=query.outcome,
         target=query.target,
         since=query.date_from.isoformat() if query.date_from else None,
         before=before,

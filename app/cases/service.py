@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from app.audit import audit
+from app.audit import audit, recorded_read
 from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
@@ -76,10 +76,14 @@ def list_cases(graph: Graph, user: Any, *, status: Any = None) -> list[dict[str,
 def read_case(graph: Graph, user: Any, case_id: str) -> dict[str, Any]:
     """The case with its tasks; NotFound when the user may not see it. Audited."""
     viewer = viewer_param(user)
-    case = CaseRepository(graph).get(viewer, case_id)
-    case["tasks"] = TaskRepository(graph).for_case(viewer, case_id)
-    audit("case.read", case_id, {"reports": [r["id"] for r in case["reports"]]})
-    return case
+
+    def fetch() -> dict[str, Any]:
+        case = CaseRepository(graph).get(viewer, case_id)
+        case["tasks"] = TaskRepository(graph).for_case(viewer, case_id)
+        return case
+
+    return recorded_read("case.read", case_id, fetch,
+                         summary=lambda case: {"reports": [r["id"] for r in case["reports"]]})
 
 
 def _managed(graph: Graph, user: Any, case_id: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from app.audit import audit, audit_tx
+from app.audit import audit, audit_tx, recorded_read
 from graph.access import viewer_param
 from graph.connection import Graph, atomic
 from graph.dissemination import DisseminationRepository, Refused
@@ -203,12 +203,15 @@ def give_feedback(
     return feedback_id
 
 
-def report_view(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:
-    """What the dissemination page shows about a report (NotFound when not visible)."""
+def report_view(
+    graph: Graph, user: Any, report_id: str, via: str = "dissemination"
+) -> dict[str, Any]:
+    """What the dissemination page shows about a report (NotFound when not visible); the
+    read, or the refused attempt, is audited as a report read."""
     repo = DisseminationRepository(graph)
     viewer = viewer_param(user)
-    report = repo.report(report_id, viewer)
-    audit("report.read", report_id, {"page": "dissemination"})
+    report = recorded_read("report.read", report_id, lambda: repo.report(report_id, viewer),
+                           {"via": via})
     return {
         "report": report,
         "log": repo.log(viewer, report_id=report_id),

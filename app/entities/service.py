@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.audit import audit
+from app.audit import audit, recorded_read
 from app.entities import exports
 from graph.access import viewer_param
 from graph.analytics import annotate
@@ -59,18 +59,26 @@ def check_page(value: Any, name: str = "page") -> int:
     return page
 
 
-def dossier(user: Any, entity_id: str, declarations_page: Any = None) -> dict[str, Any]:
-    """The entity page's content (NotFound if hidden); the read is audited.
+def dossier(
+    user: Any, entity_id: str, declarations_page: Any = None, via: str = "page"
+) -> dict[str, Any]:
+    """The entity page's content (NotFound if hidden); the read, or the refused attempt,
+    is audited (``via``: page or api).
 
     Declarations come one page at a time (``declarations_page``, 1-based), newest first,
     with their total, so a hub's page stays as cheap as anyone else's.
     """
     page = check_page(declarations_page, "declarations_page")
-    result = DossierRepository(get_graph()).dossier(
-        check_id(entity_id), viewer_param(user), declarations_page=page
+    entity_id = check_id(entity_id)
+    return recorded_read(
+        "entity.view",
+        entity_id,
+        lambda: DossierRepository(get_graph()).dossier(
+            entity_id, viewer_param(user), declarations_page=page
+        ),
+        {"via": via},
+        lambda result: {"reports": len(result["reports"])},
     )
-    audit("entity.view", entity_id, {"reports": len(result["reports"])})
-    return result
 
 
 def _analysed(network: Network) -> Network:

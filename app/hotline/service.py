@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from app.audit import audit
+from app.audit import audit, recorded_read
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
@@ -194,12 +194,15 @@ def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
     graph.atomically(append_and_record)
 
 
-def tip_for(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:
-    """A tip with its thread as a signed-in officer may see it (NotFound otherwise)."""
-    tip = TipRepository(graph).get_visible(report_id, viewer_param(user))
-    tip["thread"] = TipRepository(graph).thread(report_id)
-    audit("hotline.read", report_id)
-    return tip
+def tip_for(graph: Graph, user: Any, report_id: str, via: str = "page") -> dict[str, Any]:
+    """A tip with its thread as a signed-in officer may see it (NotFound otherwise); the
+    read, or the refused attempt, is audited."""
+    def fetch() -> dict[str, Any]:
+        tip = TipRepository(graph).get_visible(report_id, viewer_param(user))
+        tip["thread"] = TipRepository(graph).thread(report_id)
+        return tip
+
+    return recorded_read("hotline.read", report_id, fetch, {"via": via})
 
 
 @atomic

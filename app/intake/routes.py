@@ -170,9 +170,10 @@ def quick_log():
                            logged=request.args.get("logged")), 200 if not form.errors else 400
 
 
-def _load(service: ReportService, report_id: str, *, audited: bool = True) -> dict[str, Any]:
+def _load(service: ReportService, report_id: str, *, audited: bool = True,
+          via: str = "page") -> dict[str, Any]:
     try:
-        return service.get(current_user, report_id, audited=audited)
+        return service.get(current_user, report_id, audited=audited, via=via)
     except NotFound:
         abort(404)
 
@@ -217,7 +218,8 @@ def detail(report_id: str):
 @bp.route("/<report_id>/edit", methods=["GET", "POST"])
 def edit(report_id: str):
     service = _service()
-    report = _load(service, report_id, audited=False)
+    # the form shows the whole text: opening it is a read (a POST shows what was sent)
+    report = _load(service, report_id, audited=request.method == "GET", via="edit")
     if not service.may_edit(current_user, report):
         abort(403)
     channel = Channel(report["channel"])

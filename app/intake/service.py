@@ -17,7 +17,7 @@ from typing import Any
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.audit import audit, audit_tx
+from app.audit import audit, audit_tx, recorded_read
 from app.intake.extraction import extract_mentions
 from app.intake.grading import Grading, GradingError
 from graph.access import viewer_param
@@ -424,12 +424,17 @@ class ReportService:
 
     # ----------------------------------------------------------------- read
 
-    def get(self, user: User, report_id: str, *, audited: bool = True) -> dict[str, Any]:
-        """One report within need-to-know; NotFound (404) when the user may not see it."""
-        report = self.repo.get(report_id, viewer_param(user))
-        if audited:
-            audit("report.read", report_id)
-        return report
+    def get(
+        self, user: User, report_id: str, *, audited: bool = True, via: str = "page"
+    ) -> dict[str, Any]:
+        """One report within need-to-know; NotFound (404) when the user may not see it.
+        Audited: the read, or the refused attempt, is recorded (``via``: page, edit, api)."""
+        def fetch() -> dict[str, Any]:
+            return self.repo.get(report_id, viewer_param(user))
+
+        if not audited:
+            return fetch()
+        return recorded_read("report.read", report_id, fetch, {"via": via})
 
     def mentions(self, user: User, report_id: str) -> list[dict[str, Any]]:
         return self.repo.mentions(report_id, viewer_param(user))

@@ -31,9 +31,10 @@ def _error(form: Any, exc: SourceError) -> None:
     field.errors = [*field.errors, str(exc)]
 
 
-def _source(service: SourceService, codename: str) -> dict[str, Any]:
+def _source(service: SourceService, codename: str, *, audited: bool = False) -> dict[str, Any]:
+    """The source for the page (``audited``: the detail page's read) or for a POST."""
     try:
-        return service.get(current_user, codename)
+        return service.get(current_user, codename, audited=audited)
     except SourceError:
         abort(403)
     except NotFound:
@@ -83,7 +84,7 @@ def new():
 @bp.get("/<codename>")
 def detail(codename: str):
     service = _service()
-    source = _source(service, codename)
+    source = _source(service, codename, audited=True)
     regrade = RegradeForm()
     regrade.grade.choices = service.grading.choices(service.grading.scheme.source,
                                                     blank="— choose —")

@@ -18,11 +18,11 @@ from typing import Any
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.audit import audit
+from app.audit import audit, recorded_read
 from app.intake.grading import Grading, GradingError
 from app.sources.crypto import IdentityCipher, load_key
 from graph.connection import Graph
-from graph.errors import Duplicate, NotFound
+from graph.errors import Duplicate, Hidden, NotFound
 from graph.sources import SourceRepository
 from graph.users import UserRepository
 
@@ -82,12 +82,29 @@ class SourceService:
         self._require_read(user)
         return self.repo.list(**filters)
 
-    def get(self, user: User, codename: str) -> dict[str, Any]:
-        """The public record (never the identity) with the caller's relation to it."""
-        self._require_read(user)
-        source = self.repo.get(normalise_codename(codename, strict=False))
-        if source is None:
-            raise NotFound(f"no source {codename}")
+    def get(self, user: User, codename: str, *, audited: bool = True,
+            via: str = "page") -> dict[str, Any]:
+        """The public record (never the identity) with the caller's relation to it.
+        Audited: the read, or the attempt of a role without the register (403 whether or
+        not the source exists), is recorded (``via``: page or api)."""
+        codename = normalise_codename(codename, strict=False)
+
+        def fetch() -> dict[str, Any]:
+            source = self.repo.get(codename)
+            if source is None:
+                raise NotFound(f"no source {codename}")
+            if not self.can_read(user):
+                raise Hidden(f"no source {codename}")
+            return source
+
+        try:
+            if audited:
+                source = recorded_read("source.read", codename, fetch, {"via": via})
+            else:
+                source = fetch()
+        except NotFound:
+            self._require_read(user)  # a role without the register: 403, found or not
+            raise
         holding = self.repo.holding(source["codename"], user.id)
         return {**source, **{"is_handler": holding["handler"],
                              "is_controller": holding["controller"]}}
@@ -170,7 +187,7 @@ class SourceService:
                               status=409) from None
 
     def regrade(self, user: User, codename: str, grade: Any, reason: str) -> str:
-        source = self.get(user, codename)
+        source = self.get(user, codename, audited=False)
         if not (source["is_handler"] or source["is_controller"] or user.role in GRADE_ROLES):
             raise SourceError("Only the handler, the controller or an analyst regrades a source.",
                               "grade", status=403)

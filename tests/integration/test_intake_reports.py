@@ -116,8 +116,10 @@ def test_need_to_know_per_unit_list_detail_search_and_api(graph, make_unit, make
     insider = api("east@customs.example")
     assert {r["id"] for r in insider.get("/reports?q=zebrafish").json["reports"]} == {secret,
                                                                                      public}
-    events = graph.query("MATCH (a:AuditEvent {action: 'report.read'}) RETURN a.target AS t")
-    assert {e["t"] for e in events} == {public}  # refused reads reveal nothing, log nothing
+    events = graph.query("MATCH (a:AuditEvent {action: 'report.read'}) "
+                         "RETURN a.target AS t, a.outcome AS outcome")
+    # refused reads reveal nothing to the reader; only the audit log tells them apart
+    assert {(e["t"], e["outcome"]) for e in events} == {(public, "read"), (secret, "refused")}
 
 
 def test_drafts_are_private_to_their_author(graph, make_user, api):
