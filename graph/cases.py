@@ -16,6 +16,11 @@ not on the need-to-know list of an investigation. A case shows only the attached
 the viewer may read (``REPORT_VISIBLE``); membership itself lets members read attached
 reports except those with the ``originator`` handling code (see graph/access.py), so
 attaching a report is in effect a dissemination to the members and is audited as such.
+A case never widens who may read: ``AUDIENCE_OF_ATTACH`` and ``AUDIENCE_OF_JOIN`` name
+whom an attachment or a new member would give reports they do not otherwise have
+(``REPORT_RELEASED``), and the service refuses unless the dissemination rules let the
+officer release each such report to each such member. Both lock the case first, so
+membership and attachments cannot change between the check and the write.
 
 Who manages a case (``CASE_MANAGER``: status, RFI → investigation, membership): its leads
 and the owning unit's analysts and investigators. Any viewer may add notes, reports,
@@ -27,7 +32,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from graph.access import REPORT_VISIBLE
+from graph.access import REPORT_RELEASED, REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import Hidden, NotFound
@@ -204,6 +209,66 @@ RETURN r.id AS id
 """
 )
 
+# Reports a case gives its members: submitted, not ``originator`` (see graph/access.py).
+_CASE_GRANTS = """coalesce(r.status, 'submitted') <> 'draft'
+  AND coalesce(r.handling, '') <> 'originator'"""
+
+# Before attaching: the report (visible to the viewer) and the members who would read it
+# only through this case. SET first: the case's write lock holds membership still.
+AUDIENCE_OF_ATTACH = (
+    """
+MATCH (c:Case {id: $id})
+WHERE c.status <> 'closed' AND """
+    + CASE_VISIBLE
+    + """
+SET c.updated_at = $now
+WITH c
+MATCH (r:Report {id: $target})
+WHERE """
+    + REPORT_VISIBLE
+    + """
+RETURN r {.id, .title, .status, .handling, .unit} AS report,
+       CASE WHEN """
+    + _CASE_GRANTS
+    + """ THEN COLLECT {
+         MATCH (u:User)-[:MEMBER_OF_CASE]->(c)
+         MATCH (u)-[:MEMBER_OF]->(home:Unit)
+         WITH r, {id: u.id, unit: home.name, email: u.email} AS member
+         WHERE NOT """
+    + REPORT_RELEASED
+    + """
+         RETURN member ORDER BY member.email
+       } ELSE [] END AS members
+"""
+)
+
+# Before adding a member: the attached reports they would read only through this case,
+# each with whether the viewer may read it (only those are named back to the viewer).
+AUDIENCE_OF_JOIN = (
+    """
+MATCH (c:Case {id: $id})
+WHERE """
+    + CASE_MANAGER
+    + """
+SET c.updated_at = $now
+WITH c
+MATCH (u:User {id: $user_id})-[:MEMBER_OF]->(home:Unit)
+WITH c, u, {id: u.id, unit: home.name, email: u.email} AS member
+RETURN EXISTS { (u)-[:MEMBER_OF_CASE]->(c) } AS already,
+       COLLECT {
+         MATCH (c)-[:HAS_REPORT]->(r:Report)
+         WHERE """
+    + _CASE_GRANTS
+    + """ AND NOT """
+    + REPORT_RELEASED
+    + """
+         RETURN r {.id, .title, .status, .handling, .unit, visible: """
+    + REPORT_VISIBLE
+    + """} AS report ORDER BY report.id
+       } AS reports
+"""
+)
+
 ATTACH_ENTITY = (
     """
 MATCH (c:Case {id: $id})
@@ -317,6 +382,28 @@ class CaseRepository:
 
     def remove_member(self, viewer: dict[str, str], case_id: str, user_id: str) -> bool:
         return self._write(REMOVE_MEMBER, viewer, case_id, user_id=user_id)
+
+    def audience_of_attach(
+        self, viewer: dict[str, str], case_id: str, report_id: str
+    ) -> dict[str, Any] | None:
+        """The report and the members who would read it only through this case; None
+        when the case (open) or the report is not the viewer's to see. Locks the case."""
+        rows = self.graph.write(
+            tx_run, AUDIENCE_OF_ATTACH, viewer=viewer, id=case_id, target=report_id,
+            now=utc_now(),
+        )
+        return rows[0] if rows else None
+
+    def audience_of_join(
+        self, viewer: dict[str, str], case_id: str, user_id: str
+    ) -> dict[str, Any] | None:
+        """``already`` (a member now) and the attached reports the officer would read only
+        through this case, each marked ``visible`` to the viewer; None when the viewer does
+        not manage the case. Locks the case."""
+        rows = self.graph.write(
+            tx_run, AUDIENCE_OF_JOIN, viewer=viewer, id=case_id, user_id=user_id, now=utc_now()
+        )
+        return rows[0] if rows else None
 
     def attach_report(self, viewer: dict[str, str], case_id: str, report_id: str) -> bool:
         return self._write(ATTACH_REPORT, viewer, case_id, target=report_id)

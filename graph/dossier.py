@@ -2,7 +2,9 @@
 
 One read transaction gathers the entity with the reports that mention it
 (``REPORT_VISIBLE``), one page of its declarations with their controls, and its relations
-to other visible entities with their sources; the timeline is merged from those in Python.
+to other visible entities with their sources (those an analyst added from a report only
+when that report is visible, ``RELATION_VISIBLE``); the timeline is merged from those in
+Python.
 
 A hub (a broker lodging thousands of declarations) must not cost thousands of rows per
 view: declarations come newest first one page at a time, with their total from a count
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.access import REPORT_VISIBLE
+from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.connection import Graph, tx_run
 from graph.errors import Hidden, NotFound
 from graph.network import ENTITY_VISIBLE
@@ -87,6 +89,9 @@ MATCH (e0:Entity {id: $id})
       (e:Entity)
 WHERE """
     + ENTITY_VISIBLE
+    + """
+  AND """
+    + RELATION_VISIBLE
     + """
 RETURN type(rel) AS type, startNode(rel) = e0 AS outgoing, e.id AS other_id,
        e.name AS other_name, [l IN labels(e) WHERE l <> 'Entity'][0] AS other_kind,

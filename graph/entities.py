@@ -157,12 +157,15 @@ SET e.aliases_text = reduce(s = '', a IN e.aliases | s + ' ' + a)
 RETURN count(e) AS upserted
 """
 
+# One relationship per (from, type, to, source): a relation stated by a restricted report
+# stays apart from the same relation in a register or an open report, so each is seen
+# exactly by those who may see its source (graph/access.py RELATION_VISIBLE).
 RELATE_ENTITIES = """
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
-MERGE (a)-[r:$(row.type)]->(b)
+MERGE (a)-[r:$(row.type) {source: coalesce(row.source, 'analyst')}]->(b)
 ON CREATE SET r.created_at = $now
-SET r.source = coalesce(row.source, r.source), r.date = coalesce(row.date, r.date),
+SET r.date = coalesce(row.date, r.date),
     r.created_by = coalesce(row.created_by, r.created_by)
 RETURN count(r) AS related
 """

@@ -4,7 +4,8 @@ Every query starts at an indexed node (``(:Entity {id})``, ``(:Report {id})``,
 ``(:Declaration {id})``), walks only whitelisted relationship types, stops at depth 3
 and at a node cap, and lets through only what the viewer may see:
 
-- reports only when ``REPORT_VISIBLE`` allows (``graph/access.py``);
+- reports only when ``REPORT_VISIBLE`` allows (``graph/access.py``), and relations an
+  analyst added from a report only when that report is visible (``RELATION_VISIBLE``);
 - entities only when ``ENTITY_VISIBLE`` allows: an entity that extraction *proposed* from
   reports the viewer cannot read would otherwise reveal what those reports say;
 - ``Source``, ``Unit``, ``User``, ``Case`` and every other label never: the walk accepts
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.access import REPORT_VISIBLE
+from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.connection import Graph, tx_run
 from graph.entities import RelationType
 from graph.errors import NotFound
@@ -129,6 +130,9 @@ CALL (a) {
     + _PATTERN_TYPES
     + """]-(n)
   WHERE type(rel) IN $types
+    AND """
+    + RELATION_VISIBLE
+    + """
     AND ($kinds IS NULL OR any(k IN labels(n) WHERE k IN $kinds))
   WITH a, rel, n, left(toString(coalesce(rel.date,
          CASE WHEN n:Report THEN n.received WHEN n:Declaration THEN n.date END,
@@ -210,7 +214,9 @@ MATCH (b) WHERE elementId(b) = y
 MATCH (a)-[rel:"""
     + _PATTERN_TYPES
     + """]->(b)
-WHERE type(rel) IN $types
+WHERE type(rel) IN $types AND """
+    + RELATION_VISIBLE
+    + """
 RETURN elementId(a) AS a, elementId(b) AS b, type(rel) AS type, true AS outgoing,
        rel.source AS evidence,
        left(toString(coalesce(rel.date, CASE WHEN a:Report THEN a.received END,
@@ -227,7 +233,9 @@ MATCH (t) WHERE elementId(t) = $b
 MATCH p = allShortestPaths((s)-[:"""
     + _PATTERN_TYPES
     + """*..6]-(t))
-WHERE all(rel IN relationships(p) WHERE type(rel) IN $types)
+WHERE all(rel IN relationships(p) WHERE type(rel) IN $types AND """
+    + RELATION_VISIBLE
+    + """)
   AND all(n IN nodes(p) WHERE """
     + NODE_LABEL_OK
     + """)
@@ -460,7 +468,10 @@ def _paths(
 def _subgraph(tx: Any, ids: list[str], query: NetworkQuery, viewer: dict[str, str]) -> Network:
     eids = [row["eid"] for row in tx_run(tx, RESOLVE_IDS, ids=ids, viewer=viewer)]
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in tx_run(tx, INDUCED_EDGES, eids=eids, types=list(query.types), limit=MAX_NODES * 10):
+    for row in tx_run(
+        tx, INDUCED_EDGES, eids=eids, types=list(query.types), limit=MAX_NODES * 10,
+        viewer=viewer,
+    ):
         _add_edge(edges, row)
     return _materialise(tx, eids, edges, False)
 

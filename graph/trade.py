@@ -85,8 +85,8 @@ CALL (e, row) {
 CALL (e, row) {{
   UNWIND coalesce(row.links.{rel.value}, []) AS link
   MATCH (x:Entity {{id: link.to}})
-  MERGE (e)-[r:{rel.value}]->(x)
-  ON CREATE SET r.created_at = $now, r.created_by = 'import', r.source = 'register'
+  MERGE (e)-[r:{rel.value} {{source: 'register'}}]->(x)
+  ON CREATE SET r.created_at = $now, r.created_by = 'import'
   SET r.via = row.via, r.role = link.role
 }}"""
         )

@@ -375,9 +375,14 @@ register(
             },
             "patch": {
                 "summary": "Change a draft or submitted report; new text is re-extracted",
+                "description": "The author changes a draft; the author and the originating "
+                               "unit's analysts a submitted report. A new handling code on a "
+                               "submitted report needs `reason` (audited) and the "
+                               "originating unit.",
                 "operationId": "updateReport",
                 "parameters": [_REPORT_ID],
-                "requestBody": json_request({"type": "object"}),
+                "requestBody": json_request({"type": "object", "properties": {
+                    "reason": {"type": "string", "maxLength": 500}}}),
                 "responses": {"200": json_response(schema_ref("Report")),
                               **error_responses(400, 401, 403, 404, 409)},
             },

@@ -3,6 +3,12 @@
 Visibility is enforced by the repositories' Cypher (graph/cases.py, graph/tasks.py); this
 layer validates input, turns "not allowed" into clear errors, and audits every write and
 every case read.
+
+A case never widens who may read a report. Attaching a report gives it to the members who
+cannot otherwise read it, and adding a member gives them the attached reports they cannot
+otherwise read: either is refused (403, with the reason) unless the dissemination rules
+(``release_refusal`` in app/dissemination/service.py) let the officer doing it release
+each such report to each such member. What it releases is recorded in the audit event.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from app.audit import audit, recorded_read
+from app.dissemination.service import release_refusal
 from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
@@ -134,9 +141,67 @@ def add_member(graph: Graph, user: Any, case_id: str, *, email: Any, role: Any =
     chosen = _choice(MemberRole, role or "member", "role")
     _managed(graph, user, case_id)
     member = _user_by_email(graph, email, "email")
-    if not CaseRepository(graph).add_member(viewer_param(user), case_id, member["id"], chosen):
+    repo = CaseRepository(graph)
+    audience = repo.audience_of_join(viewer_param(user), case_id, member["id"])
+    if audience is None:
         raise NotFound(f"case {case_id} does not exist")
-    audit("case.member.add", case_id, {"member": member["email"], "role": chosen})
+    released = [] if audience["already"] else _release_on_join(user, member, audience["reports"])
+    if not repo.add_member(viewer_param(user), case_id, member["id"], chosen):
+        raise NotFound(f"case {case_id} does not exist")
+    detail: dict[str, Any] = {"member": member["email"], "role": chosen}
+    if released:
+        detail["released"] = released
+    audit("case.member.add", case_id, detail)
+
+
+def _recipient(member: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": "user", "id": member["id"], "name": member["email"]}
+
+
+def _release_on_join(user: Any, member: dict[str, Any], reports: list[dict[str, Any]]) -> list:
+    """The ids of the reports joining gives ``member``, or CaseError (403) naming why not.
+    Reports the user may not read are never named, only said to exist beyond them."""
+    reasons: list[str] = []
+    hidden = False
+    for report in reports:
+        why = release_refusal(report, user, _recipient(member))
+        if why and not report["visible"]:
+            hidden = True
+        elif why:
+            reasons.append(f"{report['id']}: {why}")
+    if hidden:
+        reasons.append("the case holds reports of other units that are not yours to release; "
+                       "their originating unit may add this officer")
+    if reasons:
+        raise CaseError(
+            f"Adding {member['email']} would give them reports they may not otherwise read. "
+            + " ".join(reasons),
+            "email",
+            403,
+        )
+    return [r["id"] for r in reports]
+
+
+def _release_on_attach(user: Any, audience: dict[str, Any]) -> list[str]:
+    """The e-mails of the members attaching gives the report, or CaseError (403) naming
+    why the dissemination rules do not let ``user`` release it to them."""
+    report, members = audience["report"], audience["members"]
+    refused = {}
+    for member in members:
+        why = release_refusal(report, user, _recipient(member))
+        if why:
+            refused.setdefault(why, []).append(member["email"])
+    if refused:
+        raise CaseError(
+            " ".join(
+                f"Attaching {report['id']} would give it to {', '.join(emails)}, who may not "
+                f"otherwise read it. {why}"
+                for why, emails in refused.items()
+            ),
+            "report_id",
+            403,
+        )
+    return [m["email"] for m in members]
 
 
 @atomic
@@ -155,6 +220,14 @@ def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> Non
     target_id = _text(target, field, required=True, limit=300)
     _open_for_work(graph, user, case_id)
     repo = CaseRepository(graph)
+    detail: dict[str, Any] = {what: target_id}
+    if what == "report":
+        audience = repo.audience_of_attach(viewer_param(user), case_id, target_id)
+        if audience is None:
+            raise CaseError(f"No report {target_id} that you may attach.", field, 404)
+        released = _release_on_attach(user, audience)
+        if released:
+            detail["released_to"] = released
     method = {
         "report": repo.attach_report,
         "entity": repo.attach_entity,
@@ -163,7 +236,7 @@ def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> Non
     if not method(viewer_param(user), case_id, target_id):
         # the same answer for "missing" and "not yours to see": nothing leaks
         raise CaseError(f"No {what} {target_id} that you may attach.", field, 404)
-    audit(f"case.{what}.attach", case_id, {what: target_id})
+    audit(f"case.{what}.attach", case_id, detail)
 
 
 @atomic

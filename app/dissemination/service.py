@@ -62,6 +62,13 @@ def refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]) -> str
     status = report.get("status")
     if status not in SENDABLE:
         return f"Only evaluated reports are disseminated; this one is {status}."
+    return release_refusal(report, user, recipient)
+
+
+def release_refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]) -> str | None:
+    """Why ``user`` may not release ``report`` to ``recipient`` under its handling code
+    (None: allowed). Dissemination adds that only evaluated reports are sent; a case
+    (app/cases/service.py) applies this alone when it would give a member a report."""
     if str(user.role) not in SENDER_ROLES:
         return "Only intelligence officers disseminate reports."
     handling = report.get("handling")

@@ -56,6 +56,10 @@ class ReportForm(FlaskForm):
     source_grade = SelectField("Source reliability", choices=[], validate_choice=False)
     info_grade = SelectField("Information credibility", choices=[], validate_choice=False)
     scheme_handling = SelectField("Dissemination code", choices=[], validate_choice=False)
+    reason = StringField("Reason for changing the handling code",
+                         validators=[Optional(), Length(max=500)],
+                         description="Required when a submitted report's handling code "
+                                     "changes; kept in the audit log.")
     submission = HiddenField(default=lambda: uuid.uuid4().hex)  # see LiaisonLogForm
     save_draft = SubmitField("Save draft")
     submit = SubmitField("Submit report")

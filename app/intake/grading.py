@@ -154,6 +154,24 @@ DEFAULT_HANDLING = (
 )
 
 
+# Channels whose reports are never opened to every unit by an edit: an informant report
+# reaches a wider audience as a sanitised copy (app/dissemination), not by recoding it.
+NEVER_OPEN_CHANNELS = ("informant",)
+
+
+def handling_change_refusal(channel: str | None, old: str | None, new: str) -> str | None:
+    """Why a submitted report's handling code may not go from ``old`` to ``new`` (None:
+    allowed). Who may change it at all is the intake service's rule."""
+    if new == old:
+        return None
+    if new == "open" and channel in NEVER_OPEN_CHANNELS:
+        return (
+            "An informant report is never opened to every unit; make a sanitised copy "
+            "for wider release."
+        )
+    return None
+
+
 class GradingError(ValueError):
     """A grade or handling code that the configured scheme does not know."""
 

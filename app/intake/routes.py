@@ -237,7 +237,7 @@ def edit(report_id: str):
         try:
             gone = service.update(current_user, report_id, changes)
         except ReportError as exc:
-            if exc.status == 403:
+            if exc.status == 403 and exc.field != "handling":
                 abort(403)
             _form_error(form, exc)
         else:

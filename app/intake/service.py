@@ -19,7 +19,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
 from app.intake.extraction import extract_mentions
-from app.intake.grading import Grading, GradingError
+from app.intake.grading import Grading, GradingError, handling_change_refusal
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
@@ -32,6 +32,7 @@ MAX_TEXT = 50_000
 MAX_TITLE = 200
 MAX_FIELD = 200
 MAX_LIST = 50
+MAX_REASON = 500
 REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -379,11 +380,12 @@ class ReportService:
         kept where their words still are. Returns the reviewed mentions whose words went."""
         current = self.get(user, report_id, audited=False)
         if not self._may_edit(user, current):
-            raise ReportError("Only the author changes a draft; analysts a submitted report.",
-                              status=403)
+            raise ReportError("Only the author changes a draft; the author and the originating "
+                              "unit's analysts a submitted report.", status=403)
         merged = {**current, **data, "channel": current["channel"], "id": None, "kind": None}
         report = validate_report(merged, self.grading)
         props = {k: v for k, v in report.props.items() if k not in ("channel", "kind")}
+        handling = self._handling_change(user, current, props["handling"], data.get("reason"))
         if current.get("source"):
             props["source_grade"] = report.props.get("source_grade") or current.get(
                 "source_grade")
@@ -397,15 +399,42 @@ class ReportService:
         def update_and_record() -> int:
             gone = self.repo.update(report_id, viewer_param(user), props=props,
                                     editable=EDITABLE, mentions=mentions, by=user.email)
-            audit("report.update", report_id, {"fields": sorted(data),
-                                               "reextracted": text_changed,
-                                               "reviews_dropped": gone})
+            detail = {"fields": sorted(k for k in data if k != "reason"),
+                      "reextracted": text_changed, "reviews_dropped": gone}
+            if handling:
+                detail["handling"] = handling
+                audit("report.update", report_id, detail, reason=str(data["reason"]).strip())
+            else:
+                audit("report.update", report_id, detail)
             return gone
 
         try:
             return self.graph.atomically(update_and_record)
         except NotFound:
             raise ReportError("This report can no longer be changed.", status=409) from None
+
+    def _handling_change(
+        self, user: User, current: dict[str, Any], new: str, reason: Any
+    ) -> dict[str, str] | None:
+        """``{"from", "to"}`` when a submitted report's handling code changes, once the
+        rules allow it: only its originating unit recodes it, with a reason, and only
+        where the grading rules allow (``handling_change_refusal``). A draft is its
+        author's alone: no rule beyond the codes themselves."""
+        old = current.get("handling")
+        if new == old or current.get("status") == Status.DRAFT:
+            return None
+        if user.unit != current.get("unit"):
+            raise ReportError(f"Only the originating unit ({current.get('unit')}) changes the "
+                              "handling code of this report.", "handling", status=403)
+        why = handling_change_refusal(current.get("channel"), old, new)
+        if why:
+            raise ReportError(why, "handling", status=403)
+        text = reason.strip() if isinstance(reason, str) else ""
+        if not text:
+            raise ReportError("State why the handling code changes (reason).", "reason")
+        if len(text) > MAX_REASON:
+            raise ReportError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+        return {"from": str(old), "to": new}
 
     def _mentions(self, text: str) -> list[MentionInput]:
         return [
@@ -527,7 +556,9 @@ class ReportService:
         if report.get("status") == Status.DRAFT:
             return report.get("author_id") == user.id
         if report.get("status") == Status.SUBMITTED:
-            return report.get("author_id") == user.id or user.role in REVIEW_ROLES
+            # others who may read it (a case member, a recipient) read it, not edit it
+            return report.get("author_id") == user.id or (
+                user.role in REVIEW_ROLES and user.unit == report.get("unit"))
         return False
 
     def may_edit(self, user: User, report: dict[str, Any]) -> bool:
@@ -624,7 +655,8 @@ class ReportService:
     def relate(
         self, user: User, report_id: str, from_id: str, relation: str, to_id: str
     ) -> None:
-        """A relation between two entities of this report, with the report as its source."""
+        """A relation between two entities of this report, with the report as its source:
+        it is seen exactly by those who may see the report (graph/access.py)."""
         self._reviewable(user, report_id)
         try:
             kind = RelationType.parse(relation or "")
