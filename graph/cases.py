@@ -36,6 +36,7 @@ from graph.access import REPORT_RELEASED, REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import Hidden, NotFound
+from graph.network import ENTITY_VISIBLE
 
 
 class CaseKind(StrEnum):
@@ -275,7 +276,9 @@ MATCH (c:Case {id: $id})
 WHERE c.status <> 'closed' AND """
     + CASE_VISIBLE
     + """
-MATCH (e:Entity {id: $target})
+MATCH (e:Entity {id: $target}) WHERE """
+    + ENTITY_VISIBLE
+    + """
 MERGE (c)-[h:HAS_ENTITY]->(e)
 ON CREATE SET h.by = $viewer.id, h.at = $now
 SET c.updated_at = $now

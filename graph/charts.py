@@ -16,6 +16,7 @@ from graph.cases import CASE_VISIBLE  # one rule for who sees a case, owned by c
 from graph.clock import utc_now
 from graph.connection import Graph
 from graph.errors import NotFound
+from graph.network import NetworkRepository
 
 MAX_CHART_BYTES = 512_000
 MAX_CHART_NODES = 500
@@ -168,7 +169,16 @@ class ChartRepository:
         if not rows:
             raise NotFound(f"no chart {chart_id}")
         chart = rows[0]["chart"]
-        chart["document"] = json.loads(chart.pop("json"))
+        document = json.loads(chart.pop("json"))
+        # the stored ids go through the reader's visibility: what they may not see drops out
+        ids = [node["id"] for node in document.get("nodes") or ()]
+        seen = NetworkRepository(self.graph).visible_ids(ids, viewer) if ids else set()
+        document["nodes"] = [node for node in document.get("nodes") or () if node["id"] in seen]
+        document["edges"] = [
+            edge for edge in document.get("edges") or ()
+            if edge["source"] in seen and edge["target"] in seen
+        ]
+        chart["document"] = document
         return chart
 
     def list(self, viewer: dict[str, str], limit: int = 50) -> list[dict[str, Any]]:

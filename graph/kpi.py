@@ -1,7 +1,9 @@
 """The figures that show whether the intelligence system works, per calendar year.
 
-Aggregates only: counts, rates and durations, never report text, titles or sources, so the
-page can be shown to the risk management committee without lifting need-to-know. Dates are
+Aggregates only: counts, rates and durations, never report text, titles or sources; and the
+reports and cases counted are only those the reader may see (``REPORT_VISIBLE``,
+``CASE_VISIBLE``), so a count never reveals a report or case beyond need-to-know. Controls
+and profiles are not need-to-know records and count in full. Dates are
 compared as ISO 8601 text (``toString``), which works whether an importer stored a string
 or a temporal value.
 
@@ -23,13 +25,20 @@ import contextlib
 import json
 from typing import Any
 
+from graph.access import REPORT_VISIBLE
+from graph.cases import CASE_VISIBLE
 from graph.connection import Graph
 
-_REPORTS_IN_YEAR = """
+_REPORTS_IN_YEAR = (
+    """
 MATCH (r:Report)
 WITH r, toString(r.received) AS received
 WHERE received >= $start AND received < $end AND coalesce(r.status, 'submitted') <> 'draft'
+  AND """
+    + REPORT_VISIBLE
+    + """
 """
+)
 
 REPORTS_BY_MONTH_CHANNEL = (
     _REPORTS_IN_YEAR
@@ -128,8 +137,11 @@ ORDER BY hits DESC, name
 LIMIT 200
 """
 
-CASES_IN_YEAR = """
-OPTIONAL MATCH (c:Case)
+CASES_IN_YEAR = (
+    """
+OPTIONAL MATCH (c:Case) WHERE """
+    + CASE_VISIBLE
+    + """
 WITH c, toString(c.created_at) AS created, toString(c.closed_at) AS closed
 RETURN sum(CASE WHEN created >= $start AND created < $end THEN 1 ELSE 0 END) AS opened,
        sum(CASE WHEN created >= $start AND created < $end AND c.kind = 'rfi' THEN 1 ELSE 0 END)
@@ -139,6 +151,7 @@ RETURN sum(CASE WHEN created >= $start AND created < $end THEN 1 ELSE 0 END) AS 
        COUNT { MATCH (t:Task) WHERE toString(t.done_at) >= $start AND toString(t.done_at) < $end }
          AS tasks_done
 """
+)
 
 
 def _rate(part: int | float, whole: int | float) -> float | None:
@@ -149,9 +162,11 @@ class KpiRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def year(self, year: int) -> dict[str, Any]:
-        """Every KPI for one calendar year as plain data (tables and charts share it)."""
-        params = {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01"}
+    def year(self, year: int, viewer: dict[str, str]) -> dict[str, Any]:
+        """Every KPI for one calendar year as plain data (tables and charts share it).
+        Reports and cases count only when ``viewer`` may see them (need-to-know)."""
+        params = {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01",
+                  "viewer": viewer}
         by_month_channel = self.graph.query(REPORTS_BY_MONTH_CHANNEL, params)
         flow = self.graph.query(REPORT_FLOW, params)[0]
         lanes = self.graph.query(CONTROLS_BY_LANE, params)

@@ -24,6 +24,7 @@ from typing import Any
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
+from graph.network import ENTITY_VISIBLE
 
 MAX_CHAIN = 50  # a bound for variable-length matches; real chains are one or two hops
 
@@ -35,13 +36,21 @@ RETURN c.id AS id ORDER BY length(p) DESC LIMIT 1
 
 # SET + REMOVE of a scratch property takes the write lock of the merged entity, so two
 # concurrent merges of one entity serialise and the second sees the first's SAME_AS.
-LOCK_PAIR = """
+LOCK_PAIR = (
+    """
 MATCH (a:Entity {id: $from}), (b:Entity {id: $into})
+WITH a, b, a AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
+WITH a, b, b AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
 SET a.merge_lock = true
 REMOVE a.merge_lock
 RETURN a.label AS from_label, b.label AS into_label,
        [(a)-[:SAME_AS]->(x) | x.id][0] AS already_into
 """
+)
 
 CREATE_SAME_AS = """
 MATCH (a:Entity {id: $from}), (b:Entity {id: $into})
@@ -49,45 +58,71 @@ CREATE (a)-[s:SAME_AS {by: $by, at: $now, reason: $reason}]->(b)
 RETURN b.id AS into
 """
 
-SPLIT = """
+SPLIT = (
+    """
 MATCH (a:Entity {id: $id})-[s:SAME_AS]->(b:Entity)
+WITH a, b, s, a AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
 WITH a, b, s, s {.*} AS was
 DELETE s
 RETURN b.id AS into, was
 """
+)
 
-ENTITY = """
-MATCH (e:Entity {id: $id})
+ENTITY = (
+    """
+MATCH (e:Entity {id: $id}) WHERE """
+    + ENTITY_VISIBLE
+    + """
 RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS status,
        coalesce(e.aliases, []) AS aliases, [(e)-[:SAME_AS]->(x) | x.id][0] AS merged_into,
        [(x)-[:SAME_AS]->(e) | x.id] AS merged_from
 """
+)
 
 # Full-text pre-selection; the fuzzy score is computed in Python (nlp.candidates).
-FULLTEXT = """
+FULLTEXT = (
+    """
 CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node AS c, score
 WHERE c.id <> $id AND c.label = $label AND NOT (c)-[:SAME_AS]->()
   AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
+WITH c, c AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
 RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
        COUNT { (c)<-[:MENTIONS]-() } AS mentions
 """
+)
 
-RECENT = """
+RECENT = (
+    """
 MATCH (e:Entity)
-WHERE e.label IN $labels AND NOT (e)-[:SAME_AS]->() AND e.name IS NOT NULL
+WHERE e.label IN $labels AND NOT (e)-[:SAME_AS]->() AND e.name IS NOT NULL AND """
+    + ENTITY_VISIBLE
+    + """
 RETURN e.id AS id, e.label AS label, e.name AS name
 ORDER BY e.created_at DESC, e.id
 LIMIT $limit
 """
+)
 
-MERGED = """
+MERGED = (
+    """
 MATCH (a:Entity)-[s:SAME_AS]->(b:Entity)
+WITH a, b, s, a AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
+WITH a, b, s, b AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
 OPTIONAL MATCH (u:User {id: s.by})
 RETURN a.id AS from_id, a.name AS from_name, b.id AS into_id, b.name AS into_name,
        coalesce(u.email, s.by) AS by, s.at AS at, s.reason AS reason
 ORDER BY s.at DESC
 LIMIT $limit
 """
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -122,33 +157,40 @@ class MergeRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def entity(self, entity_id: str) -> dict[str, Any]:
-        rows = self.graph.query(ENTITY, {"id": entity_id})
+    def entity(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
+        rows = self.graph.query(ENTITY, {"id": entity_id, "viewer": viewer})
         if not rows:
             raise NotFound(f"no entity {entity_id}")
         return rows[0]
 
-    def fulltext_candidates(self, entity: dict[str, Any], limit: int = 50) -> list[dict[str, Any]]:
+    def fulltext_candidates(
+        self, entity: dict[str, Any], viewer: dict[str, str], limit: int = 50
+    ) -> list[dict[str, Any]]:
         query = fulltext_query(entity["name"] or entity.get("key") or "")
         if not query:
             return []
         return self.graph.query(
-            FULLTEXT, {"q": query, "id": entity["id"], "label": entity["label"], "limit": limit}
+            FULLTEXT,
+            {"q": query, "id": entity["id"], "label": entity["label"], "limit": limit,
+             "viewer": viewer},
         )
 
-    def recent(self, labels: list[str], limit: int) -> list[dict[str, Any]]:
-        return self.graph.query(RECENT, {"labels": labels, "limit": limit})
+    def recent(self, labels: list[str], limit: int, viewer: dict[str, str]) -> list[dict[str, Any]]:
+        return self.graph.query(RECENT, {"labels": labels, "limit": limit, "viewer": viewer})
 
-    def merged(self, limit: int = 200) -> list[dict[str, Any]]:
-        return self.graph.query(MERGED, {"limit": limit})
+    def merged(self, viewer: dict[str, str], limit: int = 200) -> list[dict[str, Any]]:
+        return self.graph.query(MERGED, {"limit": limit, "viewer": viewer})
 
-    def merge(self, from_id: str, into_id: str, *, by: str, reason: str) -> dict[str, Any]:
-        """``SAME_AS`` from ``from_id`` to the survivor of ``into_id``; refuses cycles."""
+    def merge(
+        self, from_id: str, into_id: str, *, by: str, reason: str, viewer: dict[str, str]
+    ) -> dict[str, Any]:
+        """``SAME_AS`` from ``from_id`` to the survivor of ``into_id``; refuses cycles.
+        An entity ``viewer`` may not see is not found, like a missing one."""
         if from_id == into_id:
             raise MergeRefused("An entity cannot be merged into itself.")
 
         def work(tx: Any) -> dict[str, Any]:
-            rows = tx_run(tx, LOCK_PAIR, **{"from": from_id, "into": into_id})
+            rows = tx_run(tx, LOCK_PAIR, **{"from": from_id, "into": into_id}, viewer=viewer)
             if not rows:
                 raise NotFound(f"no entity {from_id} or {into_id}")
             row = rows[0]
@@ -177,13 +219,13 @@ class MergeRepository:
 
         return self.graph.write(work)
 
-    def split(self, entity_id: str) -> dict[str, Any]:
+    def split(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         """Remove the ``SAME_AS`` of ``entity_id``; returns what was removed."""
 
         def work(tx: Any) -> dict[str, Any]:
-            rows = tx_run(tx, SPLIT, id=entity_id)
+            rows = tx_run(tx, SPLIT, id=entity_id, viewer=viewer)
             if not rows:
-                if not tx_run(tx, ENTITY, id=entity_id):
+                if not tx_run(tx, ENTITY, id=entity_id, viewer=viewer):
                     raise NotFound(f"no entity {entity_id}")
                 raise MergeRefused(f"{entity_id} is not merged into another entity.", 409)
             return {"from": entity_id, "into": rows[0]["into"], "was": rows[0]["was"]}

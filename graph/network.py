@@ -82,6 +82,17 @@ ENTITY_VISIBLE = (
 )"""
 )
 
+# A relation recorded from a report (``rel.source = 'report:ID'``) is what that report says:
+# hidden with it. Register and analyst relations carry no report source. Variable ``rel``.
+RELATION_VISIBLE = (
+    """(
+  NOT coalesce(rel.source, '') STARTS WITH 'report:'
+  OR EXISTS { MATCH (r:Report {id: substring(rel.source, 7)}) WHERE """
+    + REPORT_VISIBLE
+    + """ }
+)"""
+)
+
 # The two halves of "may the viewer see node n": Cypher needs the node under the names
 # the predicates use (``e`` for entities, ``r`` for reports), and ``r`` must not be bound
 # while ENTITY_VISIBLE runs (its subquery matches its own ``r``), hence two WITH steps.
@@ -200,7 +211,9 @@ WITH n, n AS e WHERE """
 WITH n, n AS r WHERE """
     + REPORT_OK
     + """
-RETURN elementId(n) AS eid
+RETURN elementId(n) AS eid, """
+    + _PUBLIC_ID
+    + """ AS id
 """
 )
 
@@ -385,6 +398,11 @@ class NetworkRepository:
         if not 2 <= len(ids) <= MAX_CONNECT:
             raise ValueError(f"choose from 2 to {MAX_CONNECT} entities to connect")
         return self.graph.read(_paths, ids, query, viewer, 3)
+
+    def visible_ids(self, ids: Sequence[str], viewer: dict[str, str]) -> set[str]:
+        """The public ids among ``ids`` that ``viewer`` may see (saved charts, node lists)."""
+        rows = self.graph.query(RESOLVE_IDS, {"ids": list(ids), "viewer": viewer})
+        return {row["id"] for row in rows}
 
     def subgraph(
         self, node_ids: Iterable[str], query: NetworkQuery, viewer: dict[str, str]

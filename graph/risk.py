@@ -13,12 +13,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from graph.access import REPORT_VISIBLE
+from graph.cases import CASE_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
+from graph.network import ENTITY_VISIBLE, RELATION_VISIBLE
 from graph.riskstats import day, record_controls
 from risk.intel import Mention
 from risk.network import LINK_WEIGHT, PathLink, TraderFlag
+
+# The viewer of reasons nobody in particular reads (stored trader rankings): sees only what
+# everyone may see, so a stored reason never names restricted intelligence.
+NO_VIEWER: Mapping[str, str] = {"id": "", "unit": "", "role": ""}
 
 PATHS_PER_TRADER = 200  # bound on the paths read per party: hubs cannot blow up a request
 
@@ -99,7 +106,9 @@ SETTINGS = "MATCH (s:RiskSettings {id: 'current'}) RETURN s {.*} AS settings"
 
 # Everything scoring needs about the parties of a batch, in one round trip: settings,
 # register data, reports naming them or their containers, paths to other traders with
-# those traders' flags. Same reads as TRADERS, MENTIONS_*, NETWORK_PATHS and FLAGS.
+# those traders' flags. Same reads as TRADERS, MENTIONS_*, NETWORK_PATHS and FLAGS, plus
+# what ``$viewer`` may not see (reports, cases, entities and relations on a path): it counts
+# in the score all the same, and the reasons name it only as restricted intelligence.
 PARTY_CONTEXT = (
     """
 OPTIONAL MATCH (st:RiskSettings {id: 'current'})
@@ -107,10 +116,13 @@ CALL () {
   UNWIND $refs AS ref
   MATCH (t:Entity {id: 'trader:' + ref})
   OPTIONAL MATCH (t)<--(c:Case) WHERE coalesce(c.status, 'open') <> 'closed'
-  WITH ref, t, count(DISTINCT c) AS cases
+  WITH ref, t, collect(DISTINCT c) AS open_cases
+  WITH ref, t, open_cases, size([c IN open_cases WHERE """
+    + CASE_VISIBLE
+    + """]) AS cases
   RETURN collect({ref: ref, name: t.name, aeo: coalesce(t.aeo, false),
                   registered: t.registered, watchlist: coalesce(t.watchlist, false),
-                  cases: cases}) AS traders
+                  cases: cases, hidden_cases: size(open_cases) - cases}) AS traders
 }
 CALL () {
   UNWIND $refs AS ref
@@ -121,8 +133,11 @@ CALL () {
   WHERE coalesce(m.review, 'proposed') <> 'rejected'
     AND coalesce(r.status, 'submitted') <> 'draft'
   WITH ref, r, min(via) AS via
+  WITH ref, r, via, NOT """
+    + REPORT_VISIBLE
+    + """ AS restricted
   RETURN collect({ref: ref, report: r.id, received: r.received, source_grade: r.source_grade,
-                  info_grade: r.info_grade, via: via}) AS trader_mentions
+                  info_grade: r.info_grade, via: via, restricted: restricted}) AS trader_mentions
 }
 CALL () {
   UNWIND $containers AS ref
@@ -130,8 +145,12 @@ CALL () {
   WHERE coalesce(m.review, 'proposed') <> 'rejected'
     AND coalesce(r.status, 'submitted') <> 'draft'
   WITH DISTINCT ref, r
+  WITH ref, r, NOT """
+    + REPORT_VISIBLE
+    + """ AS restricted
   RETURN collect({ref: ref, report: r.id, received: r.received, source_grade: r.source_grade,
-                  info_grade: r.info_grade, via: 'number'}) AS container_mentions
+                  info_grade: r.info_grade, via: 'number', restricted: restricted})
+         AS container_mentions
 }
 CALL () {
   UNWIND $refs AS ref
@@ -143,12 +162,19 @@ CALL () {
     RETURN o, p LIMIT $limit
   }
   WITH ref, p, coalesce(o.ref, substring(o.id, 7)) AS other
+  WITH ref, p, other,
+       any(e IN nodes(p)[1..] WHERE NOT """
+    + ENTITY_VISIBLE
+    + """)
+       OR any(rel IN relationships(p) WHERE NOT """
+    + RELATION_VISIBLE
+    + """) AS restricted
   OPTIONAL MATCH (s:RiskStat {dimension: 'importer', key: other})
   WHERE s.n_positive > 0 OR s.n_seized > 0
-  RETURN collect({ref: ref, other: other,
+  RETURN collect({ref: ref, other: other, restricted: restricted,
                   via: [n IN nodes(p)[1..-1] | {kinds: labels(n),
                                                  name: coalesce(n.name, n.ref, n.id)}],
-                  types: [r IN relationships(p) | type(r)]}) AS paths,
+                  types: [x IN relationships(p) | type(x)]}) AS paths,
          collect(DISTINCT CASE WHEN s IS NOT NULL THEN
                    {ref: other, positives: s.n_positive, seizures: s.n_seized,
                     last_positive: s.last_positive, last_seized: s.last_seized} END) AS flags
@@ -434,10 +460,12 @@ KIND_OF_LABEL = {
 }
 
 
-def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]) -> PathLink:
+def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str],
+              restricted: bool = False) -> PathLink:
     """A stored path as a :class:`PathLink` whose ``via`` names what the traders share."""
     if not via:
-        return PathLink(other, "relation", f"{types[0].lower().replace('_', ' ')} relation", 1)
+        return PathLink(other, "relation", f"{types[0].lower().replace('_', ' ')} relation", 1,
+                        restricted)
     parts: list[tuple[str, str]] = []
     for i, node in enumerate(via):
         kinds = [k for k in node.get("kinds") or () if k != "Entity"]
@@ -451,7 +479,7 @@ def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]
             kind = min(roles, key=lambda r: LINK_WEIGHT.get(r, 0.3))
         parts.append((kind, f"{kind} {name}"))
     weakest = min(parts, key=lambda p: LINK_WEIGHT.get(p[0], 0.3))[0]
-    return PathLink(other, weakest, " of ".join(p[1] for p in parts), len(types))
+    return PathLink(other, weakest, " of ".join(p[1] for p in parts), len(types), restricted)
 
 
 def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
@@ -463,6 +491,7 @@ def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
         str(row["source_grade"] or "F"),
         str(row["info_grade"] or "6"),
         str(row["via"] or ""),
+        bool(row.get("restricted")),
     )
 
 
@@ -505,16 +534,19 @@ class RiskRepository:
 
     @staticmethod
     def party_context(
-        tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
+        tx: Any, traders: Iterable[str], containers: Iterable[str] = (),
+        viewer: Mapping[str, str] = NO_VIEWER,
     ) -> PartyContext:
         """Settings and :meth:`traders`, :meth:`mentions`, :meth:`network_links` and
-        :meth:`flags` of a batch in one statement: one round trip per scoring request."""
+        :meth:`flags` of a batch in one statement: one round trip per scoring request.
+        What ``viewer`` may not see comes back marked ``restricted``."""
         row = tx_run(
             tx,
             PARTY_CONTEXT,
             refs=sorted(set(traders)),
             containers=sorted({c for c in containers if c}),
             limit=PATHS_PER_TRADER,
+            viewer=dict(viewer),
         )[0]
         mentions: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for r in row["trader_mentions"]:
@@ -523,7 +555,7 @@ class RiskRepository:
             mentions[("container", r["ref"])].append(_mention("container", r))
         links: dict[str, list[PathLink]] = defaultdict(list)
         for r in row["paths"]:
-            links[r["ref"]].append(path_link(r["other"], r["via"], r["types"]))
+            links[r["ref"]].append(path_link(r["other"], r["via"], r["types"], r["restricted"]))
         flags = {
             r["ref"]: TraderFlag(
                 int(r["positives"] or 0),

@@ -17,6 +17,9 @@ from datetime import date, datetime
 SOURCE_WEIGHT = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.25, "E": 0.1, "F": 0.2}  # F: unknown
 INFO_WEIGHT = {"1": 1.0, "2": 0.8, "3": 0.5, "4": 0.25, "5": 0.05, "6": 0.2}  # 6: untested
 HALF_LIFE_DAYS = 90.0
+# What a reason says in place of intelligence the viewer may not see (need-to-know): it still
+# counts in the score, so the lane does not depend on who asks.
+RESTRICTED_REASON = "restricted intelligence (ask HQ analysis)"
 
 TRADER_ID = re.compile(r"\b[A-Z]{2}\d{4,15}\b")
 CONTAINER = re.compile(r"\b[A-Z]{3}U\d{7}\b")
@@ -48,6 +51,7 @@ class Mention:
     source_grade: str = "F"
     info_grade: str = "6"
     via: str = ""  # how it was linked: "id", "name", "phone", "director P-1", ...
+    restricted: bool = False  # the viewer may not see the report: counted, never named
 
     @property
     def grade(self) -> str:
@@ -64,20 +68,25 @@ def mention_weight(m: Mention, as_of: date | str, half_life_days: float = HALF_L
 
 
 def describe(mentions: Iterable[Mention], as_of: date | str, limit: int = 3) -> tuple[float, str]:
-    """Total weight and a short explanation naming the strongest reports."""
+    """Total weight and a short explanation naming the strongest reports the viewer may see;
+    restricted ones count in the weight and appear only as :data:`RESTRICTED_REASON`."""
     weighted = sorted(((mention_weight(m, as_of), m) for m in mentions),
                       key=lambda wm: -wm[0])
     weighted = [(w, m) for w, m in weighted if w > 0]
     if not weighted:
         return 0.0, "No intelligence reports on the parties or transport"
     total = sum(w for w, _ in weighted)
+    shown = [m for _w, m in weighted if not m.restricted]
     parts = []
-    for _w, m in weighted[:limit]:
+    for m in shown[:limit]:
         age = (to_date(as_of) - to_date(m.received)).days
         parts.append(f"{m.report_id} ({m.grade}, {age} d ago, {m.entity_kind} {m.entity_id}"
                      f"{' via ' + m.via if m.via else ''})")
-    more = f" and {len(weighted) - limit} more" if len(weighted) > limit else ""
-    return total, f"{len(weighted)} report(s): " + "; ".join(parts) + more
+    more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+    detail = f"{len(shown)} report(s): " + "; ".join(parts) + more if shown else ""
+    if len(shown) < len(weighted):
+        detail = f"{detail}; and {RESTRICTED_REASON}" if detail else RESTRICTED_REASON
+    return total, detail
 
 
 class MentionIndex:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from risk.intel import phone_key
+from risk.intel import RESTRICTED_REASON, phone_key
 
 LINK_WEIGHT = {"director": 1.0, "shareholder": 0.8, "manager": 0.6, "employee": 0.3,
                "phone": 0.7, "email": 0.7, "address": 0.5, "relation": 0.4}
@@ -104,6 +104,7 @@ class PathLink:
     kind: str  # key of LINK_WEIGHT: "phone", "director", "address", ...
     via: str  # what an officer can check: "phone +359 2 614 1050", "director Ivan Petrov"
     hops: int = 2
+    restricted: bool = False  # runs through something the viewer may not see: counted, not named
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,11 @@ def exposure_from_links(links: Iterable[PathLink], flags: Mapping[str, TraderFla
     scored = []
     for other, paths in by_other.items():
         best: dict[str, PathLink] = {}
+        hidden: dict[str, bool] = {}  # a via is named when any path through it may be seen
         for p in paths:
             if p.via not in best or link_weight(p) > link_weight(best[p.via]):
                 best[p.via] = p
+            hidden[p.via] = hidden.get(p.via, True) and p.restricted
         miss = 1.0
         for p in best.values():
             miss *= 1.0 - min(1.0, link_weight(p))
@@ -158,13 +161,23 @@ def exposure_from_links(links: Iterable[PathLink], flags: Mapping[str, TraderFla
         flag = flags[other]
         strength = min(3.0, 1.0 + 0.5 * flag.positives + (1.0 if flag.seizures else 0.0))
         vias = sorted(best.values(), key=lambda p: -link_weight(p))
-        scored.append((weight * strength, other, [p.via for p in vias], flag))
+        scored.append((weight * strength, other, [p.via for p in vias if not hidden[p.via]],
+                       flag, any(hidden.values())))
     scored.sort(key=lambda s: (-s[0], s[1]))
     parts = []
-    for _score, other, vias, flag in scored[:limit]:
+    restricted = False
+    for _score, other, vias, flag, some_hidden in scored[:limit]:
+        restricted = restricted or some_hidden
+        if not vias:
+            continue
         record = f"{flag.positives} positive control{'s' if flag.positives != 1 else ''}"
         if flag.seizures:
             record += f", seized {flag.last_seized}" if flag.last_seized else ", seizures"
         parts.append(f"Shares {' and '.join(vias[:3])} with {other} ({record})")
-    more = f"; and {len(scored) - limit} more" if len(scored) > limit else ""
-    return min(10.0, sum(s[0] for s in scored)), "; ".join(parts) + more
+    restricted = restricted or any(s[4] for s in scored[limit:])
+    more = sum(1 for s in scored[limit:] if s[2])
+    if more:
+        parts.append(f"and {more} more")
+    if restricted:
+        parts.append(RESTRICTED_REASON)
+    return min(10.0, sum(s[0] for s in scored)), "; ".join(parts)

@@ -15,6 +15,7 @@ from app.audit import audit
 from app.errors import error_response
 from app.risk import service
 from app.risk.validation import validate_control, validate_declaration
+from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -82,7 +83,7 @@ def score_declarations():
     if problems:
         detail = {"declarations": problems} if batch else problems[0]
         return error_response(422, "Invalid declaration", detail)
-    results = service.score_declarations(get_graph(), cleaned)
+    results = service.score_declarations(get_graph(), cleaned, viewer_param(api_user()))
     return jsonify({"results": results} if batch else results[0])
 
 
@@ -91,7 +92,8 @@ def score_declarations():
 def select_declaration(declaration_id: str):
     try:
         service.authorize(api_user(), service.EXAMINE_ROLES)
-        selection = service.record_selection(get_graph(), declaration_id, api_user().email)
+        selection = service.record_selection(get_graph(), declaration_id, api_user().email,
+                                             viewer_param(api_user()))
     except service.RiskForbidden as exc:
         return _forbidden(exc)
     except NotFound as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
+from flask_login import current_user
 
 from app.audit import audit
 from app.kpi import bp, service
@@ -17,7 +18,9 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 @bp.get("/")
 def dashboard():
     year = service.parse_year(request.args.get("year"))
-    return render_template("kpi/dashboard.html", kpi=service.figures(year), charts=CHARTS)
+    return render_template(
+        "kpi/dashboard.html", kpi=service.figures(year, current_user), charts=CHARTS
+    )
 
 
 @bp.get("/annual")
@@ -25,7 +28,10 @@ def annual():
     year = service.parse_year(request.args.get("year"))
     audit("kpi.annual_report", str(year))
     return render_template(
-        "kpi/annual.html", kpi=service.figures(year), charts=CHARTS, generated_at=utc_now()
+        "kpi/annual.html",
+        kpi=service.figures(year, current_user),
+        charts=CHARTS,
+        generated_at=utc_now(),
     )
 
 
@@ -34,7 +40,7 @@ def chart(name: str):
     if name not in CHARTS:
         abort(404)
     year = service.parse_year(request.args.get("year"))
-    svg = CHARTS[name][1](service.figures(year))
+    svg = CHARTS[name][1](service.figures(year, current_user))
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     return response

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app
 
+from graph.access import viewer_param
 from graph.db import get_graph
 from graph.kpi import KpiRepository
 
@@ -27,16 +28,19 @@ def parse_year(value: Any) -> int:
     return year if FIRST_YEAR <= year <= this_year + 1 else this_year
 
 
-def figures(year: int) -> dict[str, Any]:
-    cache: dict[int, tuple[float, dict[str, Any]]] = current_app.extensions.setdefault(
+def figures(year: int, user: Any) -> dict[str, Any]:
+    """The figures of ``year`` as ``user`` may count them (cached per reader)."""
+    viewer = viewer_param(user)
+    key = (year, viewer["id"], viewer["unit"], viewer["role"])
+    cache: dict[tuple, tuple[float, dict[str, Any]]] = current_app.extensions.setdefault(
         "kpi_cache", {}
     )
     now = time.monotonic()
     with _lock:
-        hit = cache.get(year)
+        hit = cache.get(key)
         if hit and now - hit[0] < CACHE_SECONDS:
             return hit[1]
-    data = KpiRepository(get_graph()).year(year)
+    data = KpiRepository(get_graph()).year(year, viewer)
     with _lock:
-        cache[year] = (now, data)
+        cache[key] = (now, data)
     return data

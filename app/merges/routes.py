@@ -18,8 +18,8 @@ def index():
         abort(403)
     return render_template(
         "merges/index.html",
-        proposals=service.proposals(graph),
-        merged=service.merged(graph),
+        proposals=service.proposals(graph, current_user),
+        merged=service.merged(graph, current_user),
         form=MergeForm(formdata=None),
         split_form=SplitForm(formdata=None),
     )
@@ -30,7 +30,7 @@ def entity(entity_id: str):
     if str(current_user.role) not in service.MERGE_ROLES:
         abort(403)
     try:
-        subject, found = service.candidates_for(get_graph(), entity_id)
+        subject, found = service.candidates_for(get_graph(), current_user, entity_id)
     except NotFound:
         abort(404)
     return render_template(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.audit import audit
+from graph.access import viewer_param
 from graph.connection import Graph, atomic
 from graph.errors import NotFound
 from graph.merges import MergeRefused, MergeRepository, canonical_id
@@ -28,14 +29,16 @@ def _require_role(user: Any) -> None:
 
 
 def candidates_for(
-    graph: Graph, entity_id: str, threshold: float = THRESHOLD
+    graph: Graph, user: Any, entity_id: str, threshold: float = THRESHOLD
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The entity and its fuzzy duplicates above ``threshold``, best first."""
+    """The entity and its fuzzy duplicates above ``threshold``, best first, among the
+    entities ``user`` may see (``ENTITY_VISIBLE``)."""
     from nlp import candidates
 
     repo = MergeRepository(graph)
-    entity = repo.entity(entity_id)
-    rows = repo.fulltext_candidates(entity)
+    viewer = viewer_param(user)
+    entity = repo.entity(entity_id, viewer)
+    rows = repo.fulltext_candidates(entity, viewer)
     if not rows or not entity["name"]:
         return entity, []
     best: dict[str, float] = {}
@@ -53,12 +56,12 @@ def candidates_for(
     return entity, [{**by_id[cid], "score": score} for cid, score in ranked]
 
 
-def proposals(graph: Graph, limit: int = 30) -> list[dict[str, Any]]:
-    """Candidate pairs among the most recent entities, each pair once."""
+def proposals(graph: Graph, user: Any, limit: int = 30) -> list[dict[str, Any]]:
+    """Candidate pairs among the most recent entities ``user`` may see, each pair once."""
     seen: set[frozenset[str]] = set()
     out = []
-    for entity in MergeRepository(graph).recent(PROPOSAL_LABELS, limit):
-        _entity, found = candidates_for(graph, entity["id"])
+    for entity in MergeRepository(graph).recent(PROPOSAL_LABELS, limit, viewer_param(user)):
+        _entity, found = candidates_for(graph, user, entity["id"])
         for cand in found:
             pair = frozenset((entity["id"], cand["id"]))
             if pair in seen:
@@ -68,8 +71,8 @@ def proposals(graph: Graph, limit: int = 30) -> list[dict[str, Any]]:
     return out
 
 
-def merged(graph: Graph) -> list[dict[str, Any]]:
-    return MergeRepository(graph).merged()
+def merged(graph: Graph, user: Any) -> list[dict[str, Any]]:
+    return MergeRepository(graph).merged(viewer_param(user))
 
 
 @atomic
@@ -82,7 +85,9 @@ def merge(graph: Graph, user: Any, from_id: str, into_id: str, reason: str) -> d
         raise MergeRefused("Give a reason for the merge.")
     if len(reason) > MAX_REASON:
         raise MergeRefused(f"Keep the reason under {MAX_REASON} characters.")
-    result = MergeRepository(graph).merge(from_id, into_id, by=str(user.id), reason=reason)
+    result = MergeRepository(graph).merge(
+        from_id, into_id, by=str(user.id), reason=reason, viewer=viewer_param(user)
+    )
     audit("entity.merge", from_id, {"into": result["into"]}, reason=reason)
     return result
 
@@ -93,7 +98,7 @@ def split(graph: Graph, user: Any, entity_id: str, reason: str = "") -> dict[str
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
         raise MergeRefused(f"Keep the reason under {MAX_REASON} characters.")
-    result = MergeRepository(graph).split(entity_id)
+    result = MergeRepository(graph).split(entity_id, viewer_param(user))
     audit(
         "entity.split",
         entity_id,

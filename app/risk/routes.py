@@ -20,6 +20,7 @@ from app.risk.forms import (
     ThresholdsForm,
 )
 from app.risk.validation import validate_control, validate_declaration
+from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -49,7 +50,8 @@ def score():
             if errors:
                 form.declaration.errors.extend(errors)
             else:
-                result = service.score_declarations(get_graph(), [decl])[0]
+                result = service.score_declarations(get_graph(), [decl],
+                                                    viewer_param(current_user))[0]
     return render_template("risk/score.html", form=form, result=result)
 
 

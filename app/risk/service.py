@@ -23,7 +23,7 @@ import numpy as np
 from app.audit import audit as audit_event
 from graph.connection import Graph
 from graph.errors import NotFound
-from graph.risk import RiskRepository
+from graph.risk import NO_VIEWER, RiskRepository
 from graph.riskstats import (
     StatsSnapshot,
     UnitValueSnapshot,
@@ -33,7 +33,7 @@ from graph.riskstats import (
     stream_history,
 )
 from risk.features import EXPECTED_SIGN, FEATURE_NAMES, Context, Feature, as_mapping, extract
-from risk.intel import Mention
+from risk.intel import RESTRICTED_REASON, Mention
 from risk.model import RiskModel, train
 from risk.network import PathLink, TraderFlag, exposure_from_links
 from risk.selectivity import (
@@ -154,12 +154,14 @@ def _container(decl: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _read_context(tx: Any, declarations: Sequence[Mapping[str, Any]]) -> BatchContext:
-    """Two round trips for the whole batch: the aggregates, then the parties' context."""
+def _read_context(tx: Any, declarations: Sequence[Mapping[str, Any]],
+                  viewer: Mapping[str, str]) -> BatchContext:
+    """Two round trips for the whole batch: the aggregates, then the parties' context as
+    ``viewer`` may read it (what they may not see is marked restricted)."""
     stats, values = load_snapshot(tx, declarations)
     parties = {str(d[r]) for d in declarations for r in PARTY_ROLES if d.get(r)}
     containers = {c for d in declarations if (c := _container(d))}
-    party = RiskRepository.party_context(tx, parties, containers)
+    party = RiskRepository.party_context(tx, parties, containers, viewer)
     return BatchContext(stats, values, party.traders, party.mentions, party.links, party.flags,
                         party.settings)
 
@@ -201,6 +203,8 @@ def context_for(decl: Mapping[str, Any], ctx: BatchContext) -> Context:
             cases = int(info.get("cases") or 0)
             watch.append(f"{role} {decl[role]}" + (f" (on {cases} open case(s))" if cases
                                                    else " (watch list)"))
+        elif info and info.get("hidden_cases"):  # another unit's case: counts, not named
+            watch.append(f"{role} {decl[role]} ({RESTRICTED_REASON})")
     return Context(mentions=party_mentions(decl, ctx.mentions), network_exposure=exposure,
                    network_detail=detail, watchlist_hit=bool(watch),
                    watchlist_detail=("Watch list / open case: " + "; ".join(watch)) if watch
@@ -218,11 +222,15 @@ def _reasons(reasons: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
              "detail": r["detail"]} for r in kept[:MAX_REASONS]]
 
 
-def score_declarations(graph: Graph, declarations: Sequence[Mapping[str, Any]]
-                       ) -> list[dict[str, Any]]:
-    """Score validated declarations (stores nothing); results in the same order."""
+def score_declarations(graph: Graph, declarations: Sequence[Mapping[str, Any]],
+                       viewer: Mapping[str, str] = NO_VIEWER) -> list[dict[str, Any]]:
+    """Score validated declarations (stores nothing); results in the same order.
+
+    Every role may score (the lane is the same whoever asks); the reasons are written for
+    ``viewer`` (``graph.access.viewer_param``): a report, case, person or relation they
+    may not see still counts, and is named only as restricted intelligence."""
     repo = RiskRepository(graph)
-    ctx: BatchContext = graph.read(_read_context, list(declarations))
+    ctx: BatchContext = graph.read(_read_context, list(declarations), viewer)
     settings = settings_of(ctx.settings)
     model = _model(repo, ctx.settings.get("model_version"))
     select = selectivity_of(settings, _active_profiles(repo, ctx.settings.get("profiles_version")))
@@ -514,15 +522,17 @@ def retire_profile(graph: Graph, profile_id: str, by: str) -> dict[str, Any]:
 
 
 # -- feedback --------------------------------------------------------------------------------------
-def record_selection(graph: Graph, declaration_id: str, by: str) -> dict[str, Any]:
-    """Score a stored declaration and keep why it was selected (profiles, lane, random)."""
+def record_selection(graph: Graph, declaration_id: str, by: str,
+                     viewer: Mapping[str, str] = NO_VIEWER) -> dict[str, Any]:
+    """Score a stored declaration and keep why it was selected (profiles, lane, random);
+    the reasons returned are written for ``viewer``."""
     repo = RiskRepository(graph)
     row = repo.declaration(declaration_id)
     if row is None:
         raise NotFound(f"no declaration {declaration_id}")
     decl = declaration_from_node(row["declaration"], {k: row[k] for k in PARTY_ROLES},
                                  row["container"])
-    result = score_declarations(graph, [decl])[0]
+    result = score_declarations(graph, [decl], viewer)[0]
     indicators = [r["indicator"] for r in result["reasons"]
                   if r["contribution"] > 0 and not r["indicator"].startswith(("profile:",
                                                                              "random"))][:3]
