@@ -10,6 +10,7 @@ from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import csrf, login_manager
+from app.jsonprovider import StrictJSONProvider
 from app.limits import limiter
 from config import Config, config_for_environment, instance_secret
 from graph.db import Neo4jExtension
@@ -54,6 +55,7 @@ def create_app(
     config: type[Config] | None = None, overrides: dict[str, Any] | None = None
 ) -> Flask:
     app = Flask(__name__, instance_path=None)
+    app.json = StrictJSONProvider(app)
     app.config.from_object(config or config_for_environment())
     app.config.update(overrides or {})
     data_dir = Path(app.config["CORDON_DATA"])

@@ -117,6 +117,21 @@ def convert_to_investigation(graph: Graph, user: Any, case_id: str) -> None:
     audit("case.convert", case_id, {"kind": CaseKind.INVESTIGATION.value})
 
 
+@atomic
+def update_case(graph: Graph, user: Any, case_id: str, *, kind: Any = None,
+                status: Any = None) -> None:
+    """The API's PATCH: every value is checked before anything is written, and the
+    conversion and the status change commit together or not at all."""
+    if kind is not None and kind != CaseKind.INVESTIGATION.value:
+        raise CaseError("A case can only become an investigation.", "kind")
+    if status is not None:
+        _choice(CaseStatus, status, "status")
+    if kind is not None:
+        convert_to_investigation(graph, user, case_id)
+    if status is not None:
+        set_case_status(graph, user, case_id, status)
+
+
 def _user_by_email(graph: Graph, email: Any, field: str) -> dict[str, Any]:
     text = _text(email, field, required=True, limit=254).lower()
     row = UserRepository(graph).by_email(text)
@@ -284,6 +299,19 @@ def reassign_task(
             "Only the task's author or the case's officers may reassign it.", "assignee", 403
         )
     audit("task.assign", task_id, {"assignee": assignee or None, "unit": unit_name})
+
+
+@atomic
+def update_task(graph: Graph, user: Any, task_id: str, *, status: Any = None,
+                assignee: Any = None, unit: Any = None) -> None:
+    """The API's PATCH: the status is checked before the reassignment writes, and both
+    commit together or not at all."""
+    if status is not None:
+        _choice(TaskStatus, status, "status")
+    if assignee or unit:
+        reassign_task(graph, user, task_id, assignee=assignee, unit=unit)
+    if status is not None:
+        set_task_status(graph, user, task_id, status)
 
 
 def my_tasks(graph: Graph, user: Any, *, include_closed: bool = False) -> dict[str, Any]:

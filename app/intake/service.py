@@ -110,6 +110,9 @@ STAMP = {Status.SUBMITTED: "submitted", Status.EVALUATED: "evaluated",
          Status.DISSEMINATED: "disseminated", Status.ARCHIVED: "archived"}
 
 
+MAX_SKIP = 1_000_000  # a page past this is no page a person reads; Neo4j needs < 2**63
+
+
 class ReportError(ValueError):
     """Input or an action that breaks a rule; ``field`` names the form field."""
 
@@ -442,6 +445,8 @@ class ReportService:
         clean = {k: (v or None) for k, v in filters.items() if k not in ("skip", "limit")}
         limit = max(1, min(int(filters.get("limit") or 50), 500))
         skip = max(0, int(filters.get("skip") or 0))
+        if skip > MAX_SKIP:
+            raise ReportError(f"skip must be at most {MAX_SKIP}", "skip")
         return self.repo.list(viewer_param(user), skip=skip, limit=limit, **clean)
 
     def extract(self, text: str) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any
 import phonenumbers
 import pycountry
 
+from graph import safejson
 from graph.entities import EntityKind, RelationType, entity_id
 
 KINDS = ("trader", "person", "declaration", "control", "report", "relation")
@@ -586,9 +587,11 @@ def parse_line(raw: bytes | str, line: int, ctx: Context | None = None) -> Recor
     if not raw.strip():
         return None
     try:
-        obj = json.loads(raw)
+        obj = safejson.loads(raw)
     except json.JSONDecodeError as exc:
         raise LineError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    except safejson.JSONRefused as exc:
+        raise LineError(f"refused: {exc}") from None
     if not isinstance(obj, dict):
         raise LineError("not a JSON object")
     kind = obj.get("kind")
