@@ -16,6 +16,7 @@ from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
 from graph.errors import NotFound
+from graph.exchange.records import text_problem
 from graph.tasks import TaskPriority, TaskRepository, TaskStatus
 from graph.users import UserRepository
 
@@ -39,6 +40,8 @@ def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
         raise CaseError("This field is required.", field)
     if len(text) > limit:
         raise CaseError(f"At most {limit} characters.", field)
+    if problem := text_problem(text):
+        raise CaseError(f"This field {problem}.", field)
     return text
 
 

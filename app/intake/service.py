@@ -25,6 +25,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType
 from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.exchange.records import text_problem
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
 
@@ -151,6 +152,8 @@ def _text(data: dict[str, Any], name: str, limit: int = MAX_FIELD) -> str | None
     text = str(value).strip()
     if len(text) > limit:
         raise ReportError(f"{name} is longer than {limit} characters.", name)
+    if problem := text_problem(text, multiline=name == "text"):
+        raise ReportError(f"{name} {problem}.", name)
     return text or None
 
 
