@@ -18,7 +18,7 @@ def instance_secret(data_dir: Path, name: str = "secret_key") -> str:
     """Read a secret kept in the data folder, creating it (mode 0600) on first use."""
     path = data_dir / name
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -3,10 +3,39 @@
 Each worker loads the spaCy pipeline before it takes requests (the first reports after a
 start are not queued behind a model load), then plans the hot read queries in the
 background (app/warmup.py) while it already serves.
+
+The access log never holds a hotline tipster's address, browser or referrer: requests to
+the hotline's public side and to static assets, and any request whose Referer names the
+hotline, are logged with "-" in their place (the app already strips them from the environ;
+this also covers header and environ atoms a custom access_log_format might use).
 """
 
 import threading
 import time
+
+from gunicorn.glogging import Logger
+
+
+def _anonymous(path: str, referer: str) -> bool:
+    if path == "/hotline/tips" or path.startswith("/hotline/tips/"):
+        return False  # the analysts' pages: signed-in officers
+    return (path.startswith(("/hotline", "/static/")) or path == "/favicon.ico"
+            or "/hotline" in referer)
+
+
+class AnonymisingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        headers = dict((name.lower(), value) for name, value in getattr(req, "headers", []))
+        if _anonymous(environ.get("PATH_INFO") or "", headers.get("referer", "")):
+            for key in atoms:
+                if key.endswith(("}i", "}e")):
+                    atoms[key] = "-"
+            atoms.update(h="-", a="-", f="-", u="-")
+        return atoms
+
+
+logger_class = AnonymisingLogger
 
 
 def post_worker_init(worker):  # gunicorn passes the worker, its app already loaded

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import csrf, login_manager
+from app.hotline import anonymise
+from app.jsonprovider import StrictJSONProvider
 from app.limits import limiter
 from config import Config, config_for_environment, instance_secret
 from graph.db import Neo4jExtension
+from graph.private import private_folder
 
 # Feature packages (each exposes ``bp``) and where they mount. API modules of features
 # import into app.api, so "app.api" mounts them all under /api/v1.
@@ -54,15 +56,18 @@ def create_app(
     config: type[Config] | None = None, overrides: dict[str, Any] | None = None
 ) -> Flask:
     app = Flask(__name__, instance_path=None)
+    app.json = StrictJSONProvider(app)
     app.config.from_object(config or config_for_environment())
     app.config.update(overrides or {})
-    data_dir = Path(app.config["CORDON_DATA"])
+    data_dir = private_folder(app.config["CORDON_DATA"])  # 0700: the register's files
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(data_dir)
 
     _home_country(app.config.get("CORDON_COUNTRY"))
     Neo4jExtension(app)
     login_manager.init_app(app)
+    # First of all request hooks, ahead of CSRF: a tipster's address never reaches a log.
+    app.before_request(anonymise)
     csrf.init_app(app)
     limiter.init_app(app)
 

@@ -17,6 +17,7 @@ from graph import backup, migrations
 from graph.audit import AuditRepository
 from graph.clock import utc_now
 from graph.db import get_graph
+from graph.private import private_folder
 from graph.units import UnitRepository
 from graph.users import UserRepository
 
@@ -168,7 +169,9 @@ def backup_command(path: Path | None) -> None:
     if path is None:
         stamp = utc_now().replace(":", "").replace("-", "")
         path = Path(current_app.config["CORDON_DATA"]) / "backups" / f"cordon-{stamp}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
+    elif not path.parent.exists():
+        private_folder(path.parent)
     manifest = backup.dump(get_graph(), path)
     audit("backup.create", target=str(path), detail={"nodes": manifest.nodes})
     click.echo(f"backup {path}: {manifest.nodes} nodes, {manifest.relationships} relationships")

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import DatabaseUnavailable
+from graph.safejson import JSONRefused
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return error_response(400, "The form expired or was tampered with", exc.description)
+
+    @app.errorhandler(JSONRefused)
+    def json_refused(exc: JSONRefused):
+        return error_response(400, "Bad request", f"The JSON body was refused: {exc}.")
 
     @app.errorhandler(DatabaseUnavailable)
     def database_unavailable(exc: DatabaseUnavailable):

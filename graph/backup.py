@@ -24,6 +24,7 @@ from neo4j import time as neo4j_time
 
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
+from graph.private import open_private
 
 FORMAT = "cordon-backup/1"
 BATCH = 2000
@@ -106,7 +107,7 @@ def dump(graph: Graph, path: Path) -> Manifest:
     counts = {"nodes": 0, "relationships": 0}
 
     def work(tx: Any) -> None:
-        with tmp.open("w", encoding="utf-8") as out:
+        with open_private(tmp) as out:
             for record in tx.run(ALL_NODES):
                 line = _line(
                     {
@@ -145,7 +146,8 @@ def dump(graph: Graph, path: Path) -> Manifest:
         digest.hexdigest(),
     )
     tmp.replace(path)
-    manifest_path(path).write_text(json.dumps(manifest.__dict__, indent=2, sort_keys=True))
+    with open_private(manifest_path(path)) as out:
+        out.write(json.dumps(manifest.__dict__, indent=2, sort_keys=True))
     return manifest
 
 

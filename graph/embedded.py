@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.private import UMASK, open_private, private_folder, tighten
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAUNCHER = REPO_ROOT / "graph" / "embedded" / "Launcher.java"
 DEFAULT_LIB = REPO_ROOT / ".neo4j" / "lib"
@@ -153,8 +155,8 @@ class EmbeddedNeo4j:
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.data_dir / ".lock", "w") as handle:
+        private_folder(self.data_dir)
+        with open_private(self.data_dir / ".lock", "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -179,7 +181,8 @@ class EmbeddedNeo4j:
 
     def _write_state(self, state: dict) -> None:
         tmp = self._state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state))
+        with open_private(tmp) as handle:
+            handle.write(json.dumps(state))
         tmp.replace(self._state_file)
 
     def _spawn(self, port: int) -> subprocess.Popen[bytes]:
@@ -189,7 +192,8 @@ class EmbeddedNeo4j:
                 f"No Neo4j jars in {self.lib_dir}: run `make neo4j` (fetches them with Maven)"
             )
         self._password()
-        self._home.mkdir(parents=True, exist_ok=True)
+        private_folder(self._home)
+        tighten(self.data_dir)  # a store from before files were private
         self._ready_file.unlink(missing_ok=True)
         command = [
             self.java,
@@ -206,9 +210,10 @@ class EmbeddedNeo4j:
             str(parse_size(self.pagecache)),
             str(self._ready_file),
         ]
-        with open(self.log_file, "ab") as log:
+        with open_private(self.log_file, "ab") as log:
             process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 command,
+                umask=UMASK,  # the store, transaction logs and Neo4j's logs: owner only
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -278,6 +278,9 @@ class Selectivity:
                             + (f"; minimum lane {p.lane}" if p.lane else "")})
             if p.lane and SEVERITY[p.lane] > SEVERITY[lane_floor]:
                 lane_floor = p.lane
+        if not math.isfinite(logit):
+            # Fail closed: a score that cannot be computed sends the declaration to a person.
+            return self._unscorable(declaration, score, fired)
         reasons.sort(key=lambda r: -r["contribution"])
         adjusted = 1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0
         lane = self.thresholds.lane(adjusted)
@@ -289,3 +292,10 @@ class Selectivity:
             lane = self.random_lane
         return Decision(lane, adjusted, score.probability, is_random, targeted, reasons, fired,
                         score.model_version)
+
+    def _unscorable(self, declaration: Mapping, score: Score, fired: list[str]) -> Decision:
+        reason = {"indicator": "unscorable", "contribution": 0.0, "value": 0.0,
+                  "detail": "The score could not be computed from these values (an overflow); "
+                            "red lane so that an officer checks the declaration"}
+        is_random = random_draw(str(declaration.get("id")), self.seed) < self.random_rate
+        return Decision("red", 1.0, 1.0, is_random, True, [reason], fired, score.model_version)

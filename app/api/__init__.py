@@ -1,6 +1,6 @@
 """The JSON API under /api/v1: each feature's operations live in their own module."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 
 from app.limits import limiter
 
@@ -8,6 +8,15 @@ bp = Blueprint("api", __name__)
 # One limit for the whole API, read from the serving app's configuration on each request
 # (the limiter outlives any one app: tests create several in one process).
 limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
+
+
+@bp.before_request
+def parse_json_body() -> None:
+    """Read a JSON body once, before any view: one that parses but cannot be taken (too
+    deep, lone surrogates, NaN; see graph.safejson) answers 400 with its reason from every
+    operation alike (app.errors). Broken syntax is left to each view's own message."""
+    if request.is_json and request.content_length != 0:
+        request.get_json(silent=True)
 
 # Importing the modules registers their routes and OpenAPI paths on ``bp``.
 from app.api import (  # noqa: E402

@@ -89,12 +89,8 @@ def api_update_case(case_id: str):
     if body is None or not ({"status", "kind"} & body.keys()):
         return error_response(400, "Bad request", 'Send {"status": ...} or {"kind": ...}.')
     try:
-        if body.get("kind") is not None:
-            if body["kind"] != "investigation":
-                raise CaseError("A case can only become an investigation.", "kind")
-            service.convert_to_investigation(get_graph(), api_user(), case_id)
-        if body.get("status") is not None:
-            service.set_case_status(get_graph(), api_user(), case_id, body["status"])
+        service.update_case(get_graph(), api_user(), case_id, kind=body.get("kind"),
+                            status=body.get("status"))
         return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id)))
     except NotFound:
         return _not_found("case", case_id)
@@ -206,16 +202,8 @@ def api_update_task(task_id: str):
     if body is None or not ({"status", "assignee", "unit"} & body.keys()):
         return error_response(400, "Bad request", "Send status, assignee or unit.")
     try:
-        if body.get("assignee") or body.get("unit"):
-            service.reassign_task(
-                get_graph(),
-                api_user(),
-                task_id,
-                assignee=body.get("assignee"),
-                unit=body.get("unit"),
-            )
-        if body.get("status") is not None:
-            service.set_task_status(get_graph(), api_user(), task_id, body["status"])
+        service.update_task(get_graph(), api_user(), task_id, status=body.get("status"),
+                            assignee=body.get("assignee"), unit=body.get("unit"))
         return jsonify(service.read_task(get_graph(), api_user(), task_id))
     except NotFound:
         return _not_found("task", task_id)

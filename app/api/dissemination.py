@@ -27,6 +27,7 @@ from app.dissemination.service import HANDLING_CODES, MAX_RESULT, MAX_TEXT, Inva
 from app.errors import error_response
 from graph.db import get_graph
 from graph.errors import NotFound
+from graph.exchange.records import text_problem
 
 MAX_RECIPIENTS = 100
 MAX_NAME = 300
@@ -74,6 +75,8 @@ def _text(body: dict[str, Any], field: str, limit: int, *, required: bool) -> st
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
         need = "a non-empty string" if required else "a string"
         raise BadBody(f"{field}: {need} of at most {limit} characters.")
+    if problem := text_problem(value):
+        raise BadBody(f"{field}: {problem}.")
     return value
 
 

@@ -23,6 +23,7 @@ from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
 from graph.errors import NotFound
+from graph.exchange.records import text_problem
 from graph.tasks import TaskPriority, TaskRepository, TaskStatus
 from graph.users import UserRepository
 
@@ -46,6 +47,8 @@ def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
         raise CaseError("This field is required.", field)
     if len(text) > limit:
         raise CaseError(f"At most {limit} characters.", field)
+    if problem := text_problem(text):
+        raise CaseError(f"This field {problem}.", field)
     return text
 
 
@@ -126,6 +129,21 @@ def convert_to_investigation(graph: Graph, user: Any, case_id: str) -> None:
     if not CaseRepository(graph).convert_to_investigation(viewer_param(user), case_id):
         raise NotFound(f"case {case_id} does not exist")
     audit("case.convert", case_id, {"kind": CaseKind.INVESTIGATION.value})
+
+
+@atomic
+def update_case(graph: Graph, user: Any, case_id: str, *, kind: Any = None,
+                status: Any = None) -> None:
+    """The API's PATCH: every value is checked before anything is written, and the
+    conversion and the status change commit together or not at all."""
+    if kind is not None and kind != CaseKind.INVESTIGATION.value:
+        raise CaseError("A case can only become an investigation.", "kind")
+    if status is not None:
+        _choice(CaseStatus, status, "status")
+    if kind is not None:
+        convert_to_investigation(graph, user, case_id)
+    if status is not None:
+        set_case_status(graph, user, case_id, status)
 
 
 def _user_by_email(graph: Graph, email: Any, field: str) -> dict[str, Any]:
@@ -361,6 +379,19 @@ def reassign_task(
             "Only the task's author or the case's officers may reassign it.", "assignee", 403
         )
     audit("task.assign", task_id, {"assignee": assignee or None, "unit": unit_name})
+
+
+@atomic
+def update_task(graph: Graph, user: Any, task_id: str, *, status: Any = None,
+                assignee: Any = None, unit: Any = None) -> None:
+    """The API's PATCH: the status is checked before the reassignment writes, and both
+    commit together or not at all."""
+    if status is not None:
+        _choice(TaskStatus, status, "status")
+    if assignee or unit:
+        reassign_task(graph, user, task_id, assignee=assignee, unit=unit)
+    if status is not None:
+        set_task_status(graph, user, task_id, status)
 
 
 def my_tasks(graph: Graph, user: Any, *, include_closed: bool = False) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.exchange.records import FORBIDDEN_CHARACTERS
 from graph.network import Network
 
 _NODE_ATTRS = (
@@ -30,13 +31,21 @@ _NODE_ATTRS = (
 _EDGE_ATTRS = ("type", "date", "evidence", "count")
 
 
+def _printable(text: str) -> str:
+    """Characters no field may hold (records.FORBIDDEN_CHARACTERS: not XML, or reordering
+    what a reader sees) as U+FFFD, for data stored before input refused them."""
+    return FORBIDDEN_CHARACTERS.sub("\ufffd", text)
+
+
 def _clean(value: Any) -> Any:
     """GraphML takes str, int, float and bool only; None is left out."""
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        return _printable(value)
+    if isinstance(value, bool | int | float):
         return value
     if value is None:
         return None
-    return str(value)
+    return _printable(str(value))
 
 
 def to_networkx(network: Network) -> nx.MultiDiGraph:
@@ -44,13 +53,13 @@ def to_networkx(network: Network) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     for node in network.nodes:
         attrs = {k: _clean(node.get(k)) for k in _NODE_ATTRS}
-        graph.add_node(node["id"], **{k: v for k, v in attrs.items() if v is not None})
+        graph.add_node(_clean(node["id"]), **{k: v for k, v in attrs.items() if v is not None})
     for edge in network.edges:
         attrs = {k: _clean(edge.get(k)) for k in _EDGE_ATTRS}
         graph.add_edge(
-            edge["source"],
-            edge["target"],
-            key=edge["type"],
+            _clean(edge["source"]),
+            _clean(edge["target"]),
+            key=_clean(edge["type"]),
             **{k: v for k, v in attrs.items() if v is not None},
         )
     return graph
@@ -89,7 +98,7 @@ LINK_COLUMNS = [
 
 def _safe_cell(value: Any) -> str:
     """Spreadsheet-safe text: a leading =, +, - or @ would run as a formula in Excel/i2."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else _printable(str(value))
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 

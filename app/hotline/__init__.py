@@ -3,11 +3,16 @@
 The blueprint is in ``PUBLIC_BLUEPRINTS``: the tip and follow-up pages are open to
 strangers, the analyst pages use ``login_required`` themselves.
 
-What is never stored: on the public pages the client address, user agent, referrer and
-forwarding headers are removed from the WSGI environ before the view runs (after the
-rate limiter has turned the address into an HMAC under a salt that only lives in memory).
-So neither the graph, the audit log (``anonymous=True``), the app's logs nor the WSGI
-server's access log (gunicorn and werkzeug read the same environ) can hold them.
+What is never stored: for every request to the public pages (``/hotline`` and everything
+under it but the analysts' ``/hotline/tips``: pages, follow-ups, 404s, CSRF failures) and
+for every static asset (``/static/``, ``/favicon.ico``, whoever asks), the client address,
+user agent, referrer and forwarding headers are removed from the WSGI environ before
+anything else in the app runs (``anonymise`` is the app's first ``before_request``, ahead of
+CSRF; the address first becomes an HMAC under a salt that only lives in memory, for the
+rate limiter). So neither the graph, the audit log (``anonymous=True``), the app's logs nor
+the WSGI server's access log (gunicorn and werkzeug read the same environ) can hold them;
+gunicorn.conf.py's logger blanks them again for those paths and for any request whose
+Referer names the hotline. The hotline pages send ``Referrer-Policy: no-referrer``.
 """
 
 from __future__ import annotations
@@ -21,8 +26,6 @@ from app.navigation import nav_item
 bp = Blueprint("hotline", __name__)
 nav_item("hotline.tips", "Hotline tips", roles={"analyst", "admin"}, order=25)
 
-# Public endpoints whose requests are anonymised; the analyst pages keep normal auditing.
-PUBLIC = {"hotline.tip", "hotline.follow_up", "hotline.add_information"}
 _IDENTIFYING = (
     "HTTP_USER_AGENT",
     "HTTP_REFERER",
@@ -53,19 +56,37 @@ def _limiters(state) -> None:
     }
 
 
-@bp.before_request
+def is_anonymous_path(path: str) -> bool:
+    """The tipster's side of the hotline, and assets any page loads (they would carry the
+    tipster's address and browser right after a tip)."""
+    if path == "/hotline/tips" or path.startswith("/hotline/tips/"):
+        return False  # the analysts' pages: signed-in officers, audited as usual
+    return path.startswith(("/hotline", "/static/")) or path == "/favicon.ico"
+
+
 def anonymise() -> None:
-    if request.endpoint not in PUBLIC:
+    """The app's first ``before_request`` (create_app registers it ahead of CSRF)."""
+    path = request.path
+    if not is_anonymous_path(path):
         return
-    # Flask-Login checks the session against address + user agent: let it do so with
-    # the real values before they go, so a signed-in officer is not signed out here.
-    current_user._get_current_object()
-    limiters = current_app.extensions["hotline_limits"]
-    g.hotline_client = limiters["tip"].key_for(request.remote_addr)
     environ = request.environ
+    if path.startswith("/hotline"):
+        # Flask-Login checks the session against address + user agent: let it do so with
+        # the real values before they go, so a signed-in officer is not signed out here.
+        current_user._get_current_object()
+        limiters = current_app.extensions["hotline_limits"]
+        g.hotline_client = limiters["tip"].key_for(request.remote_addr)
     environ["REMOTE_ADDR"] = ANONYMOUS_ADDRESS
+    request.remote_addr = ANONYMOUS_ADDRESS  # werkzeug copied it from the environ
     for name in _IDENTIFYING:
         environ.pop(name, None)
+
+
+@bp.after_app_request
+def no_referrer(response):
+    if is_anonymous_path(request.path):
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 from app.hotline import routes  # noqa: E402, F401

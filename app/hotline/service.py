@@ -20,6 +20,7 @@ from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.errors import Duplicate, NotFound
+from graph.exchange.records import text_problem
 from graph.hotline import TipRepository
 
 # Crockford base32: no I, L, O, U, so codes survive being read aloud or written by hand.
@@ -96,6 +97,9 @@ def compose_tip(what: str, where: str, when: str, who: str, details: str) -> tup
         body = f"{body}\n\n{details.strip()}" if body else details.strip()
     if not body:
         raise TipError("Please tell us what happened.", "what")
+    for name, value in (*parts, ("details", details)):
+        if value and (problem := text_problem(value)):
+            raise TipError(f"This answer {problem}.", name.lower())
     if len(body) > MAX_TEXT:
         raise TipError(f"Please keep the tip under {MAX_TEXT} characters.", "details")
     first = ((what or "").strip() or body).splitlines()[0]
@@ -179,6 +183,8 @@ def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
         raise TipError("Please write the new information.", "text")
     if len(text) > MAX_TEXT:
         raise TipError(f"Please keep it under {MAX_TEXT} characters.", "text")
+    if problem := text_problem(text):
+        raise TipError(f"This text {problem}.", "text")
     mentions = _mentions(graph, text)  # extraction (CPU) before the transaction
 
     def append_and_record() -> None:
@@ -215,6 +221,8 @@ def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
         raise TipError("Please write a reply.", "text")
     if len(text) > MAX_TEXT:
         raise TipError(f"Please keep the reply under {MAX_TEXT} characters.", "text")
+    if problem := text_problem(text):
+        raise TipError(f"The reply {problem}.", "text")
     TipRepository(graph).reply(report_id, viewer_param(user), text, str(uuid.uuid4()))
     audit("hotline.reply", report_id, {"chars": len(text)})
 

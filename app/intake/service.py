@@ -25,6 +25,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType
 from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.exchange.records import text_problem
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
 
@@ -111,6 +112,9 @@ STAMP = {Status.SUBMITTED: "submitted", Status.EVALUATED: "evaluated",
          Status.DISSEMINATED: "disseminated", Status.ARCHIVED: "archived"}
 
 
+MAX_SKIP = 1_000_000  # a page past this is no page a person reads; Neo4j needs < 2**63
+
+
 class ReportError(ValueError):
     """Input or an action that breaks a rule; ``field`` names the form field."""
 
@@ -149,6 +153,8 @@ def _text(data: dict[str, Any], name: str, limit: int = MAX_FIELD) -> str | None
     text = str(value).strip()
     if len(text) > limit:
         raise ReportError(f"{name} is longer than {limit} characters.", name)
+    if problem := text_problem(text, multiline=name == "text"):
+        raise ReportError(f"{name} {problem}.", name)
     return text or None
 
 
@@ -476,6 +482,8 @@ class ReportService:
         clean = {k: (v or None) for k, v in filters.items() if k not in ("skip", "limit")}
         limit = max(1, min(int(filters.get("limit") or 50), 500))
         skip = max(0, int(filters.get("skip") or 0))
+        if skip > MAX_SKIP:
+            raise ReportError(f"skip must be at most {MAX_SKIP}", "skip")
         return self.repo.list(viewer_param(user), skip=skip, limit=limit, **clean)
 
     def extract(self, text: str) -> list[dict[str, Any]]:

@@ -22,6 +22,9 @@ ITEM_NUMBERS = ("quantity", "weight_kg", "value", "value_cif", "tax_rate", "taxe
 LANES = ("green", "yellow", "red", "blue")
 RESULTS = ("positive", "negative")
 MAX_ITEMS = 999
+# Past this no quantity, weight or amount is real; sums and ratios of larger ones overflow
+# to inf/NaN in the scoring features.
+MAX_NUMBER = 1e15
 
 
 def parse_date(value: Any) -> str | None:
@@ -44,7 +47,7 @@ def _number(value: Any) -> float | None:
         number = float(value)
     except OverflowError:  # an integer past 1e308
         return None
-    if not math.isfinite(number) or number < 0:
+    if not math.isfinite(number) or not 0 <= number <= MAX_NUMBER:
         return None
     return number
 
@@ -104,7 +107,10 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
         item["hs"] = hs
         for key in ITEM_NUMBERS:
             if item.get(key) is not None and _number(item[key]) is None:
-                errors.append(f"items[{pos}].{key}: {item[key]!r} must be a number >= 0")
+                errors.append(
+                    f"items[{pos}].{key}: {item[key]!r} must be a number >= 0 and at most "
+                    f"{MAX_NUMBER:.0e}"
+                )
         if item.get("value") is None and item.get("value_cif") is None:
             errors.append(f"items[{pos}]: a value or value_cif is required")
         cleaned.append(item)

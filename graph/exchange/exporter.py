@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from graph.connection import Graph
 from graph.entities import RelationType
+from graph.private import open_private
 
 EXPORT_TRADERS = """
 MATCH (t:Trader) WHERE t.status = 'confirmed'
@@ -229,7 +230,7 @@ def export_graph(graph: Graph, path: str | Path) -> dict[str, int]:
     """Write the whole register to ``path``; returns the number of lines per kind."""
     counts: dict[str, int] = {}
     params = {"types": [t.value for t in RelationType]}
-    with Path(path).open("w", encoding="utf-8") as handle:
+    with open_private(path) as handle:
         for kind, cypher, to_line in _KINDS:
             counts[kind] = graph.read(_dump, handle, handle.tell(), cypher, params, to_line)
     return counts

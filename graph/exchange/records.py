@@ -20,6 +20,7 @@ from typing import Any
 import phonenumbers
 import pycountry
 
+from graph import safejson
 from graph.entities import EntityKind, RelationType, entity_id
 
 KINDS = ("trader", "person", "declaration", "control", "report", "relation")
@@ -176,6 +177,31 @@ def number(obj: dict, name: str, *, required: bool = False, label: str = "") -> 
     return result
 
 
+# What no text field takes, from the import, the API or a form: C0 controls but tab, line
+# feed and carriage return (NUL and friends are not XML, so GraphML exports would break),
+# DEL and the C1 controls, the bidirectional embeddings, overrides and isolates (U+202A-E,
+# U+2066-9: they reorder what a reader sees, "Trojan Source" names), the noncharacters
+# U+FFFE/U+FFFF and lone surrogates. Single-line fields (names, titles) refuse line breaks too.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\ufffe\uffff\ud800-\udfff]"
+)
+_LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")
+
+
+def text_problem(text: str, *, multiline: bool = True) -> str | None:
+    """Why ``text`` cannot be stored (a sentence without the field's name), or None.
+
+    The one rule for control characters: the import (``_text``), the API and the forms (the
+    services' own text checks call it) and the hotline."""
+    found = FORBIDDEN_CHARACTERS.search(text) or (
+        None if multiline else _LINE_BREAKS.search(text)
+    )
+    if found is None:
+        return None
+    return f"holds the control character U+{ord(found.group()):04X}; remove it"
+
+
 def _text(obj: dict, name: str, *, required: bool = False, label: str = "") -> str | None:
     value = obj.get(name)
     label = label or name
@@ -185,7 +211,10 @@ def _text(obj: dict, name: str, *, required: bool = False, label: str = "") -> s
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise LineError(f"{label}: expected text, got {type(value).__name__}")
-    return str(value).strip()
+    text = str(value).strip()
+    if problem := text_problem(text):
+        raise LineError(f"{label}: {problem}")
+    return text
 
 
 def _flag(obj: dict, name: str) -> bool | None:
@@ -586,9 +615,11 @@ def parse_line(raw: bytes | str, line: int, ctx: Context | None = None) -> Recor
     if not raw.strip():
         return None
     try:
-        obj = json.loads(raw)
+        obj = safejson.loads(raw)
     except json.JSONDecodeError as exc:
         raise LineError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    except safejson.JSONRefused as exc:
+        raise LineError(f"refused: {exc}") from None
     if not isinstance(obj, dict):
         raise LineError("not a JSON object")
     kind = obj.get("kind")

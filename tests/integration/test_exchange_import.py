@@ -489,3 +489,23 @@ def test_import_retrains_the_risk_model_when_enough_controls_arrive(runner, grap
                                                           _controlled(5, start=60)))])
     assert again.exit_code == 0 and "risk model" not in again.output, again.output
     assert graph.query(active) == [{"v": version}]
+
+
+def test_lines_that_parse_but_cannot_be_taken_are_named_and_the_import_goes_on(runner, graph,
+                                                                                  tmp_path):
+    lines = [
+        "[" * 100_000,
+        '{"kind": "trader", "id": "NL1", "name": "\\ud800"}',
+        '{"kind": "trader", "id": "NL2", "name": "X", "turnover": NaN}',
+        TRADER,
+    ]
+    path = write_jsonl(tmp_path / "hostile.jsonl", lines)
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert "hostile.jsonl:1: refused: nested deeper than 64 levels" in out, out
+    assert "hostile.jsonl:2: refused: text holds a lone UTF-16 surrogate" in out, out
+    assert "hostile.jsonl:3: refused: NaN is not a JSON number" in out, out
+    assert "Traceback" not in out
+    assert graph.query("MATCH (t:Trader {ref: 'NL123456789'}) RETURN count(t) AS n")[0]["n"] == 1

@@ -23,7 +23,17 @@ from app.hotline.service import ALPHABET, code_hash, new_code, new_reference, no
 from app.intake.grading import SCHEMES, Grading, GradingError, handling_codes
 from app.intake.service import ReportError, _find, _span, validate_report
 from app.risk.validation import parse_date, validate_control, validate_declaration
-from graph.exchange.records import LineError, country, hs_code, iso_date, number, phone_ref
+from graph.exchange.records import (
+    FORBIDDEN_CHARACTERS,
+    LineError,
+    country,
+    hs_code,
+    iso_date,
+    number,
+    phone_ref,
+    text_problem,
+)
+from graph.exchange.records import _text as import_text
 
 FAST = settings(max_examples=100, deadline=None)
 ISO_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
@@ -439,3 +449,52 @@ def test_offset_tz_strategy_sanity():
     moment = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1)))
     with pytest.raises(OverflowError):
         moment.astimezone(UTC)
+
+
+# --------------------------------------------------------------------------- control characters
+
+
+CONTROLS = st.sampled_from(["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u202e", "\u2066", "\ufffe"])
+
+
+@FAST
+@given(before=st.text(max_size=20), control=CONTROLS, after=st.text(max_size=20))
+def test_every_text_check_refuses_control_characters(before, control, after):
+    from app.cases.service import CaseError, _text
+
+    text = f"Baltic{before}{control}{after}Star"
+    assert "control character U+" in (text_problem(text) or "")
+    with pytest.raises(LineError, match="control character"):
+        import_text({"name": text}, "name")
+    with pytest.raises(CaseError, match="control character"):
+        _text(text, "title", required=True, limit=1000)
+    with pytest.raises(ReportError, match="control character"):
+        validate_report({"channel": "open_source", "text": text}, SCHEMES["admiralty"])
+
+
+@FAST
+@given(st.text(alphabet=st.characters(exclude_categories=("Cc", "Cs")), max_size=40))
+def test_printable_text_newlines_and_tabs_in_free_text_pass(text):
+    assume(not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                   "\ufffe\uffff"))
+    assert text_problem(f"{text}\n\twith a tab") is None
+    assert text_problem("one line\nanother", multiline=False) is not None
+
+
+@FAST
+@given(name=st.text(max_size=30))
+def test_graphml_and_i2_exports_are_valid_whatever_the_names(name):
+    import xml.etree.ElementTree as ET
+
+    from app.entities.exports import to_graphml, to_i2_tables
+    from graph.network import Network
+
+    network = Network(
+        nodes=[{"id": "trader:1", "kind": "trader", "name": name, "label": name},
+               {"id": "person:2", "kind": "person", "name": "P\x00\u202e"}],
+        edges=[{"id": "e1", "source": "trader:1", "target": "person:2", "type": "DIRECTS",
+                "evidence": name}],
+    )
+    ET.fromstring(to_graphml(network))  # well-formed XML
+    entities, links = to_i2_tables(network)
+    assert not FORBIDDEN_CHARACTERS.search(entities + links)

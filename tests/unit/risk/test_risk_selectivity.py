@@ -139,3 +139,15 @@ def test_type_mismatch_does_not_match_or_crash():
     p = Profile.parse({"id": "N", "conditions": [{"field": "origin", "op": ">", "value": 3}],
                        "weight": 1, "rationale": "r"})
     assert not p.matches(DECL, {})
+
+
+@pytest.mark.parametrize("logit", [float("nan"), float("inf"), float("-inf")])
+def test_a_score_that_cannot_be_computed_goes_red_with_its_reason(logit):
+    import json
+
+    broken = Score(float("nan"), logit, 0.0, [{"indicator": "x", "contribution": float("nan"),
+                                               "detail": "-"}], "lr-test")
+    decision = Selectivity(Thresholds(0.2, 0.6)).decide(DECL, broken, {})
+    assert decision.lane == "red" and decision.targeted
+    assert [r["indicator"] for r in decision.reasons] == ["unscorable"]
+    json.dumps(decision.__dict__, allow_nan=False)  # nothing that is not JSON
