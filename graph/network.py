@@ -82,17 +82,6 @@ ENTITY_VISIBLE = (
 )"""
 )
 
-# A relation recorded from a report (``rel.source = 'report:ID'``) is what that report says:
-# hidden with it. Register and analyst relations carry no report source. Variable ``rel``.
-RELATION_VISIBLE = (
-    """(
-  NOT coalesce(rel.source, '') STARTS WITH 'report:'
-  OR EXISTS { MATCH (r:Report {id: substring(rel.source, 7)}) WHERE """
-    + REPORT_VISIBLE
-    + """ }
-)"""
-)
-
 # The two halves of "may the viewer see node n": Cypher needs the node under the names
 # the predicates use (``e`` for entities, ``r`` for reports), and ``r`` must not be bound
 # while ENTITY_VISIBLE runs (its subquery matches its own ``r``), hence two WITH steps.

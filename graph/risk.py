@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from graph.access import REPORT_VISIBLE
+from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.cases import CASE_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
-from graph.network import ENTITY_VISIBLE, RELATION_VISIBLE
+from graph.network import ENTITY_VISIBLE
 from graph.riskstats import day, record_controls
 from risk.intel import Mention
 from risk.network import LINK_WEIGHT, PathLink, TraderFlag
