@@ -65,6 +65,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute session limit, seconds
     SESSION_IDLE_SECONDS = int(os.environ.get("CORDON_SESSION_IDLE_SECONDS", 30 * 60))
     SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CORDON_SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+    # API tokens expire this many days after they are issued.
+    TOKEN_DAYS = int(os.environ.get("CORDON_TOKEN_DAYS", 90))
     # Five failed sign-ins in a row lock an account for this long (default 10 minutes).
     LOCKOUT_SECONDS = int(os.environ.get("CORDON_LOCKOUT_SECONDS", 10 * 60))
 

@@ -17,6 +17,7 @@ from graph import backup, migrations
 from graph.audit import AuditRepository
 from graph.clock import utc_now
 from graph.db import get_graph
+from graph.errors import NotFound
 from graph.private import private_folder
 from graph.units import UnitRepository
 from graph.users import UserRepository
@@ -114,12 +115,49 @@ def users_bootstrap_admin() -> None:
 
 @tokens_cli.command("create")
 @click.argument("email")
-def tokens_create(email: str) -> None:
+@click.option("--days", type=int, default=None, help="Days until it expires (CORDON_TOKEN_DAYS).")
+def tokens_create(email: str, days: int | None) -> None:
     """Print a new API token for EMAIL; only its hash is stored."""
+    roles = service.roles_requiring_second_factor(current_app.config.get("TOTP_REQUIRED_ROLES"))
     try:
-        click.echo(service.issue_token(get_graph(), email))
+        click.echo(service.issue_token(
+            get_graph(), email, days=days or int(current_app.config["TOKEN_DAYS"]),
+            second_factor_roles=roles,
+        ))
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@tokens_cli.command("list")
+@click.option("--user", "email", default=None, help="Only the tokens of this e-mail.")
+def tokens_list(email: str | None) -> None:
+    """List tokens by id with owner, dates and state (the secrets are not stored)."""
+    user_id = None
+    if email:
+        try:
+            row = UserRepository(get_graph()).by_email(service.normalise_email(email))
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        if row is None:
+            raise click.ClickException(f"No user with e-mail {email}.")
+        user_id = row["id"]
+    for token in service.list_tokens(get_graph(), user_id):
+        click.echo(
+            f"{token['id']:<13} {token['email']:<36} issued {token['created_at'][:10]}  "
+            f"expires {(token['expires_at'] or '-')[:10]}  "
+            f"used {(token['last_used_at'] or 'never')[:10]:<10}  {token['state']}"
+        )
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id")
+def tokens_revoke(token_id: str) -> None:
+    """Revoke the token with this id (from `flask tokens list`)."""
+    try:
+        row = service.revoke_token(get_graph(), token_id)
+    except NotFound:
+        raise click.ClickException(f"No token with id {token_id}.") from None
+    click.echo(f"revoked token {row['id']} of {row['email']}")
 
 
 def _embedded():

@@ -70,14 +70,40 @@ RETURN u.id AS id
 
 CREATE_TOKEN = """
 MATCH (u:User {id: $user_id})
-CREATE (t:ApiToken {hash: $hash, prefix: $prefix, created_at: $now})-[:AUTHENTICATES]->(u)
+CREATE (t:ApiToken {id: $token_id, hash: $hash, created_at: $now, expires_at: $expires_at})
+       -[:AUTHENTICATES]->(u)
 """
+# A token works while it is neither revoked nor expired; its user's state (active, role,
+# second factor) is judged by the service from the returned fields.
 USER_BY_TOKEN = (
     """
 MATCH (t:ApiToken {hash: $hash})-[:AUTHENTICATES]->(u:User)-[:MEMBER_OF]->(unit:Unit)
+WHERE t.revoked_at IS NULL AND t.expires_at > $now
 SET t.last_used_at = $now
 RETURN """
     + _USER_FIELDS
+)
+_TOKEN_FIELDS = """
+t.id AS id, u.email AS email, u.id AS user_id, t.created_at AS created_at,
+t.expires_at AS expires_at, t.last_used_at AS last_used_at, t.revoked_at AS revoked_at,
+u.active AS user_active
+"""
+LIST_TOKENS = (
+    """
+MATCH (t:ApiToken)-[:AUTHENTICATES]->(u:User)
+WHERE $user_id IS NULL OR u.id = $user_id
+RETURN """
+    + _TOKEN_FIELDS
+    + " ORDER BY t.created_at DESC, t.id"
+)
+# Revoking twice keeps the first time; $user_id (when set) limits it to the owner's tokens.
+REVOKE_TOKEN = (
+    """
+MATCH (t:ApiToken {id: $token_id})-[:AUTHENTICATES]->(u:User)
+WHERE $user_id IS NULL OR u.id = $user_id
+SET t.revoked_at = coalesce(t.revoked_at, $now)
+RETURN """
+    + _TOKEN_FIELDS
 )
 
 
@@ -154,13 +180,23 @@ class UserRepository:
     def use_totp_step(self, user_id: str, step: int) -> bool:
         return bool(self.graph.query(USE_TOTP_STEP, {"id": user_id, "step": step}, write=True))
 
-    def add_token(self, user_id: str, token_hash: str, prefix: str) -> None:
+    def add_token(self, user_id: str, token_id: str, token_hash: str, expires_at: str) -> None:
         self.graph.query(
             CREATE_TOKEN,
-            {"user_id": user_id, "hash": token_hash, "prefix": prefix, "now": utc_now()},
+            {"user_id": user_id, "token_id": token_id, "hash": token_hash,
+             "expires_at": expires_at, "now": utc_now()},
             write=True,
         )
 
     def by_token(self, token_hash: str) -> dict[str, Any] | None:
         rows = self.graph.query(USER_BY_TOKEN, {"hash": token_hash, "now": utc_now()}, write=True)
+        return rows[0] if rows else None
+
+    def tokens(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        return self.graph.query(LIST_TOKENS, {"user_id": user_id})
+
+    def revoke_token(self, token_id: str, user_id: str | None = None) -> dict[str, Any] | None:
+        rows = self.graph.query(
+            REVOKE_TOKEN, {"token_id": token_id, "user_id": user_id, "now": utc_now()}, write=True
+        )
         return rows[0] if rows else None

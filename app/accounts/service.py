@@ -16,6 +16,7 @@ from app.accounts.roles import Role, UnitKind
 from app.audit import audit
 from graph.connection import Graph, atomic
 from graph.errors import Duplicate, NotFound
+from graph.sessions import SessionRepository
 from graph.units import UnitRepository
 from graph.users import UserRepository
 
@@ -24,6 +25,7 @@ UNIT_NAME = re.compile(r"^[\w][\w .\-/]{0,63}$")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=10)
 TOKEN_PREFIX = "cdn_"  # noqa: S105 - marks Cordon tokens, not a secret
+TOKEN_DAYS = 90
 
 
 class AccountError(ValueError):
@@ -104,6 +106,8 @@ def update_user(
         repo.update(user_id, name=name.strip()[:120], role=role, unit=unit, active=active)
     except NotFound:
         raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
+    if not active:
+        SessionRepository(graph).end_all(user_id)  # signed out everywhere, at once
     before = {"role": current.get("role"), "unit": current.get("unit"),
               "active": current.get("active", True)}
     after = {"role": str(role), "unit": unit, "active": active}
@@ -111,11 +115,20 @@ def update_user(
           {k: [before[k], after[k]] for k in after if before[k] != after[k]}, graph=graph)
 
 
+def roles_requiring_second_factor(setting: str | None) -> frozenset[str]:
+    """The roles named in ``CORDON_TOTP_REQUIRED_ROLES`` (comma-separated)."""
+    return frozenset(r.strip() for r in (setting or "").split(",") if r.strip())
+
+
 def authenticate(
     graph: Graph, email: str, password: str, *, lockout: timedelta = LOCKOUT
 ) -> LoginResult:
     """Check a login; five failures in a row lock the account for ``lockout``.
 
+    Every answer costs one password hash, for unknown, locked and real accounts alike,
+    so neither the answer nor its time tells whether an account exists (the caller shows
+    one message for every failure). A right password of an officer with a second factor
+    does not clear the failure count: the code still has to be right (``check_second_factor``).
     The duration comes from the caller (config ``LOCKOUT_SECONDS``), so this rule stays
     free of the app and tests can watch a lockout end.
     """
@@ -127,30 +140,80 @@ def authenticate(
     if row is None:
         verify_password(DUMMY_HASH, password)
         return LoginResult(None)
-    now = datetime.now(UTC)
-    if row.get("locked_until") and datetime.fromisoformat(row["locked_until"]) > now:
+    right = verify_password(row["password_hash"], password)
+    if _locked(row):
         return LoginResult(None, locked=True)
-    if not verify_password(row["password_hash"], password) or not row.get("active", True):
-        failures = repo.record_login_failure(row["id"])
-        if failures >= MAX_FAILED_LOGINS:
-            repo.lock(row["id"], (now + lockout).isoformat())
-            return LoginResult(None, locked=True)
-        return LoginResult(None)
-    repo.record_login_success(row["id"])
-    return LoginResult(User.from_row(row))
+    if not right or not row.get("active", True):
+        return LoginResult(None, locked=_record_failure(repo, row["id"], lockout))
+    user = User.from_row(row)
+    if not user.totp_enabled:
+        repo.record_login_success(row["id"])
+    return LoginResult(user)
+
+
+def _locked(row: dict) -> bool:
+    until = row.get("locked_until")
+    return bool(until) and datetime.fromisoformat(until) > datetime.now(UTC)
+
+
+def _record_failure(repo: UserRepository, user_id: str, lockout: timedelta) -> bool:
+    """Count one wrong password or code; True when it locked the account."""
+    if repo.record_login_failure(user_id) >= MAX_FAILED_LOGINS:
+        repo.lock(user_id, (datetime.now(UTC) + lockout).isoformat())
+        return True
+    return False
 
 
 @atomic
 def enable_totp(graph: Graph, user_id: str, secret: str, code: str, box: totp.SecretBox) -> None:
-    """Store a TOTP secret once the officer proved their app produces its codes."""
+    """Store a TOTP secret once the officer proved their app produces its codes.
+
+    Replacing an enrolled authenticator goes through ``reenrol_totp`` (password and
+    current code first).
+    """
     step = totp.matching_step(secret, code)
     if step is None:
         raise AccountError(
             "That code does not match. Check the time on your phone and retry.", "code"
         )
+    repo = UserRepository(graph)
+    row = repo.get(user_id) or {}
     UserRepository(graph).set_totp(user_id, box.seal(secret), step)
-    row = UserRepository(graph).get(user_id) or {}
-    audit("account.second_factor.enabled", row.get("email", user_id), graph=graph)
+    action = "account.second_factor.replaced" if row.get("totp_enc") else (
+        "account.second_factor.enabled")
+    audit(action, row.get("email", user_id), graph=graph)
+
+
+def reenrol_totp(
+    graph: Graph,
+    user_id: str,
+    *,
+    password: str,
+    current_code: str,
+    secret: str,
+    code: str,
+    box: totp.SecretBox,
+    lockout: timedelta = LOCKOUT,
+) -> None:
+    """Replace an enrolled authenticator: the password and a code of the current app
+    prove it is the officer, not someone at an unlocked screen. Wrong ones count toward
+    the lockout like wrong sign-ins."""
+    repo = UserRepository(graph)
+    row = repo.get(user_id)
+    if row is None:
+        raise AccountError("No such user.", "password")
+    if _locked(row):
+        raise AccountError(
+            "Your account is locked after too many wrong passwords or codes. Try again later.",
+            "password",
+        )
+    if not verify_password(row["password_hash"], password):
+        _record_failure(repo, user_id, lockout)
+        raise AccountError("That is not your password.", "password")
+    if not check_totp(graph, user_id, current_code, box):
+        _record_failure(repo, user_id, lockout)
+        raise AccountError("That code is not valid for your current app.", "current_code")
+    enable_totp(graph, user_id, secret, code, box)
 
 
 def check_totp(graph: Graph, user_id: str, code: str, box: totp.SecretBox) -> bool:
@@ -166,28 +229,122 @@ def check_totp(graph: Graph, user_id: str, code: str, box: totp.SecretBox) -> bo
     return step is not None and repo.use_totp_step(user_id, step)
 
 
+def check_second_factor(
+    graph: Graph, user_id: str, code: str, box: totp.SecretBox, *, lockout: timedelta = LOCKOUT
+) -> LoginResult:
+    """The second step of a sign-in: a wrong code counts like a wrong password, five in a
+    row lock the account (the same lockout), a locked account is refused."""
+    repo = UserRepository(graph)
+    row = repo.get(user_id)
+    if row is None or not row.get("active", True):
+        return LoginResult(None)
+    if _locked(row):
+        return LoginResult(None, locked=True)
+    if not check_totp(graph, user_id, code, box):
+        return LoginResult(None, locked=_record_failure(repo, user_id, lockout))
+    repo.record_login_success(user_id)
+    return LoginResult(User.from_row(row))
+
+
+@atomic
+def change_password(
+    graph: Graph, user_id: str, current: str, new: str, *, lockout: timedelta = LOCKOUT
+) -> None:
+    """Set a new password after the current one was given; the caller ends the sessions."""
+    repo = UserRepository(graph)
+    row = repo.get(user_id)
+    if row is None:
+        raise AccountError("No such user.", "current")
+    if not verify_password(row["password_hash"], current):
+        raise AccountError("That is not your current password.", "current")
+    if new == current:
+        raise AccountError("Choose a password different from the current one.", "new")
+    problems = policy_problems(new, row["email"])
+    if problems:
+        raise AccountError("Password " + "; ".join(problems) + ".", "new")
+    repo.set_password(user_id, hash_password(new))
+    SessionRepository(graph).end_all(user_id)  # every browser signs in again with it
+    audit("account.password.change", row["email"], graph=graph)
+
+
 def load_user(graph: Graph, user_id: str) -> User | None:
     row = UserRepository(graph).get(user_id)
     return User.from_row(row) if row and row.get("active", True) else None
 
 
 @atomic
-def issue_token(graph: Graph, email: str) -> str:
-    """Create an API token for a user; only its SHA-256 is stored, so it is shown once."""
+def issue_token(
+    graph: Graph,
+    email: str,
+    *,
+    days: int = TOKEN_DAYS,
+    second_factor_roles: frozenset[str] = frozenset(),
+) -> str:
+    """Create an API token for a user; only its SHA-256 is stored, so it is shown once.
+
+    A token is a second way in: a user whose role must use a second factor gets one only
+    after enrolling it, and the API refuses it again if they have not (``user_for_token``).
+    """
     row = UserRepository(graph).by_email(normalise_email(email))
     if row is None:
         raise AccountError(f"No user with e-mail {email}.")
+    if not row.get("active", True):
+        raise AccountError(f"User {row['email']} is disabled.")
+    if row["role"] in second_factor_roles and not row.get("totp_enc"):
+        raise AccountError(
+            f"A {row['role']} must set up two-step sign-in before an API token can be issued."
+        )
+    if days < 1:
+        raise AccountError("A token lasts at least one day.", "days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    UserRepository(graph).add_token(row["id"], _token_hash(token), token[:10])
-    audit("token.issue", row["email"], {"prefix": token[:10]}, graph=graph)
+    token_id = secrets.token_hex(6)
+    expires_at = (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
+    UserRepository(graph).add_token(row["id"], token_id, _token_hash(token), expires_at)
+    audit("token.issue", row["email"], {"id": token_id, "expires_at": expires_at}, graph=graph)
     return token
 
 
-def user_for_token(graph: Graph, token: str) -> User | None:
+def user_for_token(
+    graph: Graph, token: str, *, second_factor_roles: frozenset[str] = frozenset()
+) -> User | None:
+    """The user of a live token: not revoked, not expired, user active, and enrolled in
+    a second factor when their role requires one (the role may have changed since)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = UserRepository(graph).by_token(_token_hash(token))
-    return User.from_row(row) if row and row.get("active", True) else None
+    if not row or not row.get("active", True):
+        return None
+    if row["role"] in second_factor_roles and not row.get("totp_enc"):
+        return None
+    return User.from_row(row)
+
+
+def list_tokens(graph: Graph, user_id: str | None = None) -> list[dict]:
+    """Tokens with their short id and state (``live``, ``expired``, ``revoked``, ``user
+    disabled``); never the secret, which is not stored."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = UserRepository(graph).tokens(user_id)
+    for row in rows:
+        if row.get("revoked_at"):
+            row["state"] = "revoked"
+        elif not row.get("user_active", True):
+            row["state"] = "user disabled"
+        elif (row.get("expires_at") or "") <= now:
+            row["state"] = "expired"
+        else:
+            row["state"] = "live"
+    return rows
+
+
+@atomic
+def revoke_token(graph: Graph, token_id: str, *, owner_id: str | None = None) -> dict:
+    """Revoke a token by its short id; ``owner_id`` limits it to that user's tokens (an
+    officer's own page), so another's token is as unknown as a missing one."""
+    row = UserRepository(graph).revoke_token((token_id or "").strip(), owner_id)
+    if row is None:
+        raise NotFound("no such token")
+    audit("token.revoke", row["email"], {"id": row["id"]}, graph=graph)
+    return row
 
 
 def _token_hash(token: str) -> str:

@@ -6,6 +6,7 @@ from app.navigation import nav_item
 bp = Blueprint("admin", __name__)
 nav_item("admin.users", "Users", roles={"admin"}, order=90)
 nav_item("admin.units", "Units", roles={"admin"}, order=91)
+nav_item("admin.tokens", "Tokens", roles={"admin"}, order=92)
 
 
 @bp.before_request

@@ -6,7 +6,9 @@ from app.accounts import service
 from app.accounts.service import AccountError
 from app.admin import bp
 from app.admin.forms import UnitCreateForm, UserCreateForm, UserEditForm, unit_choices
+from app.auth.forms import RevokeForm
 from graph.db import get_graph
+from graph.errors import NotFound
 from graph.units import UnitRepository
 from graph.users import UserRepository
 
@@ -89,3 +91,22 @@ def units():
             flash(f"Unit {unit['name']} created.", "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/units.html", units=UnitRepository(get_graph()).list(), form=form)
+
+
+@bp.get("/tokens")
+def tokens():
+    return render_template(
+        "admin/tokens.html", tokens=service.list_tokens(get_graph()), revoke_form=RevokeForm()
+    )
+
+
+@bp.post("/tokens/<token_id>/revoke")
+def revoke_token(token_id: str):
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            row = service.revoke_token(get_graph(), token_id)
+        except NotFound:
+            abort(404)
+        flash(f"Token {row['id']} of {row['email']} is revoked.", "success")
+    return redirect(url_for("admin.tokens"))

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, request
+from flask import current_app, g, request
 
 from app.accounts.models import User
-from app.accounts.service import user_for_token
+from app.accounts.service import roles_requiring_second_factor, user_for_token
 from app.errors import error_response
 from graph.db import get_graph
 
@@ -21,9 +21,13 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _unauthorized("Send an API token as 'Authorization: Bearer TOKEN'.")
-        user = user_for_token(get_graph(), token.strip())
+        roles = roles_requiring_second_factor(current_app.config.get("TOTP_REQUIRED_ROLES"))
+        user = user_for_token(get_graph(), token.strip(), second_factor_roles=roles)
         if user is None:
-            return _unauthorized("The API token is unknown, revoked or its user is disabled.")
+            return _unauthorized(
+                "The API token is unknown, expired or revoked, its user is disabled, or "
+                "the user's role requires two-step sign-in they have not set up."
+            )
         g.api_user = user
         return view(*args, **kwargs)
 

@@ -1,26 +1,45 @@
-"""Sign in (with an optional second factor) and sign out."""
+"""Sign in (with an optional second factor), sign out, and the officer's own account."""
 
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
 
 from app.accounts import service, totp
 from app.audit import audit
 from app.auth import bp
-from app.auth.forms import LoginForm, LogoutForm, TotpForm
+from app.auth.forms import (
+    LoginForm,
+    LogoutForm,
+    PasswordChangeForm,
+    RevokeForm,
+    TotpForm,
+    TotpReenrolForm,
+)
 from app.extensions import login_manager
 from app.limits import limiter
-from app.sessions import start_session
+from app.sessions import end_session, load_session_user, start_session
 from graph.db import get_graph
+from graph.errors import NotFound
+
+# One answer for every failed sign-in, whether the account is unknown, the password
+# wrong or the account locked: the page never tells which accounts exist.
+LOGIN_FAILED = (
+    "Unknown e-mail or wrong password. After five failed tries an account is locked "
+    "for {lockout}."
+)
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return service.load_user(get_graph(), user_id)
+    return load_session_user(user_id)
 
+
+def _lockout() -> timedelta:
+    return timedelta(seconds=current_app.config["LOCKOUT_SECONDS"])
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths; anything else goes to the dashboard."""
@@ -43,9 +62,8 @@ def login():
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        lockout = timedelta(seconds=current_app.config["LOCKOUT_SECONDS"])
         result = service.authenticate(
-            get_graph(), form.email.data, form.password.data, lockout=lockout
+            get_graph(), form.email.data, form.password.data, lockout=_lockout()
         )
         outcome = "success" if result.user else ("locked" if result.locked else "failure")
         audit(f"login.{outcome}", target=form.email.data.strip().lower()[:254], actor="anonymous")
@@ -59,13 +77,7 @@ def login():
                 return redirect(url_for("auth.second_factor"))
             _sign_in(result.user)
             return redirect(_safe_next(request.args.get("next")))
-        if result.locked:
-            form.email.errors.append(
-                "This account is locked after too many failed sign-ins. "
-                f"Try again in {_duration(lockout)}."
-            )
-        else:
-            form.password.errors.append("Unknown e-mail or wrong password.")
+        form.password.errors.append(LOGIN_FAILED.format(lockout=_duration(_lockout())))
     return render_template("auth/login.html", form=form)
 
 
@@ -77,9 +89,8 @@ def _duration(span: timedelta) -> str:
 
 
 def _sign_in(user) -> None:
-    login_user(user)
-    session.permanent = True
-    start_session()
+    session.clear()
+    start_session(user)
 
 
 def totp_box() -> totp.SecretBox:
@@ -95,60 +106,82 @@ def second_factor():
         return redirect(url_for("auth.login"))
     form = TotpForm()
     if form.validate_on_submit():
-        if service.check_totp(get_graph(), user_id, form.code.data, totp_box()):
-            user = service.load_user(get_graph(), user_id)
+        result = service.check_second_factor(
+            get_graph(), user_id, form.code.data, totp_box(), lockout=_lockout()
+        )
+        if result.user is not None:
             target = session.get("pending_next") or url_for("main.dashboard")
-            session.clear()
-            if user is not None:
-                audit("login.second_factor.success", target=user.email, actor=user.email)
-                _sign_in(user)
-                return redirect(target)
+            audit("login.second_factor.success", target=result.user.email,
+                  actor=result.user.email)
+            _sign_in(result.user)
+            return redirect(target)
         audit("login.second_factor.failure", target=user_id, actor="anonymous")
+        if result.locked:
+            # The password was right, so saying "locked" tells nothing new to the person.
+            session.clear()
+            flash("Too many wrong codes: the account is locked for "
+                  f"{_duration(_lockout())}. Sign in again then.", "error")
+            return redirect(url_for("auth.login"))
         form.code.errors.append("That code is not valid. Enter the current code from your app.")
     return render_template("auth/second_factor.html", form=form)
 
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def totp_setup():
-    """Enrol an authenticator app: the secret waits in the session until a code proves it."""
+    """Enrol an authenticator app: the secret waits in the session until a code proves it.
+
+    Replacing an enrolled app asks for the password and a code of the current app.
+    """
     secret = session.get("totp_candidate") or totp.new_secret()
     session["totp_candidate"] = secret
-    form = TotpForm()
+    replacing = current_user.totp_enabled
+    form = TotpReenrolForm() if replacing else TotpForm()
     if form.validate_on_submit():
         try:
-            service.enable_totp(get_graph(), current_user.id, secret, form.code.data, totp_box())
+            if replacing:
+                service.reenrol_totp(
+                    get_graph(), current_user.id, password=form.password.data,
+                    current_code=form.current_code.data, secret=secret, code=form.code.data,
+                    box=totp_box(), lockout=_lockout(),
+                )
+            else:
+                service.enable_totp(
+                    get_graph(), current_user.id, secret, form.code.data, totp_box()
+                )
         except service.AccountError as exc:
-            form.code.errors.append(str(exc))
+            getattr(form, exc.field, form.code).errors.append(str(exc))
         else:
             session.pop("totp_candidate", None)
             flash("Two-step sign-in is on for your account.", "success")
             return redirect(url_for("main.dashboard"))
+    uri = totp.provisioning_uri(secret, current_user.email)
     return render_template(
         "auth/totp_setup.html",
         form=form,
         secret=secret,
-        uri=totp.provisioning_uri(secret, current_user.email),
+        uri=uri,
+        qr_svg=segno.make(uri, error="m").svg_inline(scale=4, border=2),
+        replacing=replacing,
         required=current_user.role.value in required_roles(),
     )
 
 
-def required_roles() -> set[str]:
-    roles = current_app.config.get("TOTP_REQUIRED_ROLES") or ""
-    return {r.strip() for r in roles.split(",") if r.strip()}
+def required_roles() -> frozenset[str]:
+    return service.roles_requiring_second_factor(current_app.config.get("TOTP_REQUIRED_ROLES"))
 
 
 @bp.before_app_request
 def require_second_factor_enrolment():
     """Roles that must use a second factor (handlers by default) enrol before anything else."""
+    if request.blueprint == "api" or request.endpoint == "static":
+        return None
     if not current_user.is_authenticated or current_user.totp_enabled:
         return None
     if current_user.role.value not in required_roles():
         return None
-    if (
-        request.endpoint in {"auth.totp_setup", "auth.logout", "static"}
-        or request.blueprint == "api"
-    ):
+    if request.endpoint in {"auth.totp_setup", "auth.logout"}:
         return None
     return redirect(url_for("auth.totp_setup"))
 
@@ -159,7 +192,55 @@ def logout():
     form = LogoutForm()
     if form.validate_on_submit():
         audit("logout", target=current_user.email)
+        end_session()
         logout_user()
         session.clear()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The officer's own account: password, second factor, their API tokens."""
+    return render_template(
+        "auth/account.html",
+        tokens=service.list_tokens(get_graph(), current_user.id),
+        revoke_form=RevokeForm(),
+        token_days=current_app.config["TOKEN_DAYS"],
+    )
+
+
+@bp.post("/account/tokens/<token_id>/revoke")
+@login_required
+def revoke_own_token(token_id: str):
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            service.revoke_token(get_graph(), token_id, owner_id=current_user.id)
+        except NotFound:
+            abort(404)  # another's token is as unknown as a missing one
+        flash(f"Token {token_id} is revoked.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                get_graph(), current_user.id, form.current.data, form.new.data
+            )
+        except service.AccountError as exc:
+            getattr(form, exc.field, form.new).errors.append(str(exc))
+        else:
+            # Every session of the account ended with the change; this browser gets a new one.
+            user = current_user._get_current_object()
+            _sign_in(user)
+            flash("Your password is changed. Other browsers and devices are signed out.",
+                  "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/password.html", form=form)

@@ -135,3 +135,17 @@ def test_dashboard_shows_real_counts(client, auth, make_user, make_unit):
     text = client.get("/").text
     assert '<div class="tile" data-count="users">\n    <span class="tile-value">1</span>' in text
     assert '<div class="tile" data-count="units">\n    <span class="tile-value">2</span>' in text
+
+
+def test_a_common_password_is_refused_with_a_clear_message(client, auth, make_user, graph):
+    from graph.users import UserRepository
+
+    make_user("admin@customs.example", role="admin")
+    auth.login("admin@customs.example")
+    page = client.get("/admin/users")
+    response = client.post("/admin/users", data={
+        "email": "new@customs.example", "role": "analyst", "unit": "HQ",
+        "password": "qwerty123456", "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 200
+    assert "one of the 10,000 most common passwords" in response.text
+    assert UserRepository(graph).by_email("new@customs.example") is None

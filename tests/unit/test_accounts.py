@@ -20,11 +20,36 @@ def test_password_hash_is_argon2_and_verifies():
         ("short", "at least 12"),
         ("aaaaaaaaaaaaaaaa", "5 different"),
         ("jsmith-2026-password", "e-mail"),
+        ("qwerty123456", "most common"),
+        ("1q2w3e4r5t6y", "most common"),
     ],
 )
 def test_password_policy_refuses_weak_passwords(password, fragment):
     problems = policy_problems(password, "jsmith@customs.example")
     assert any(fragment in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("bob@customs.example", "bob-winter-coat-7"),  # three letters: refused too now
+        ("jo@customs.example", "jojojojo-2027"),  # two letters that make up the password
+        ("j.smith@customs.example", "Smith-rocks-the-house"),  # a part of the name
+    ],
+)
+def test_password_policy_refuses_the_email_name_of_any_length(email, password):
+    assert any("e-mail name" in p for p in policy_problems(password, email))
+
+
+def test_a_short_email_name_does_not_forbid_its_letters():
+    assert policy_problems("a long quiet harbour", "a@customs.example") == []
+    assert policy_problems("jo-a-long-passphrase", "jo@customs.example") == []
+
+
+def test_the_common_password_list_ships_ten_thousand():
+    from app.accounts.passwords import common_passwords
+
+    assert len(common_passwords()) == 10_000 and "password" in common_passwords()
 
 
 def test_password_policy_accepts_a_passphrase():
