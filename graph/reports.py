@@ -61,21 +61,21 @@ DELETE e
 """
 
 CLEAR_MENTIONS = """
-MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity)
+MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
 WHERE NOT m.id IN $keep
 DELETE m
 RETURN collect(DISTINCT e.id) AS ids
 """
 
 MENTION_SPANS = """
-MATCH (:Report {id: $id})-[m:MENTIONS]->(:Entity)
+MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(:Entity)
 RETURN m.id AS id, m.start AS start, m.end AS end, m.text AS text, m.review AS review,
        m.field AS field, m.provenance AS provenance
 """
 
 MOVE_MENTIONS = """
 UNWIND $rows AS row
-MATCH (:Report {id: $id})-[m:MENTIONS {id: row.id}]->(:Entity)
+MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: row.id}]->(:Entity)
 SET m.start = row.start, m.end = row.end
 """
 
@@ -99,7 +99,7 @@ RETURN r {.*} AS report, s.codename AS source
 
 REPORT_MENTIONS = (
     """
-MATCH (r:Report {id: $id})-[m:MENTIONS]->(e:Entity)
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
 WHERE """
     + REPORT_VISIBLE
     + """
@@ -183,7 +183,7 @@ RETURN r.id AS id, before
 
 SET_REVIEW = (
     """
-MATCH (r:Report {id: $id})-[m:MENTIONS {id: $mention_id}]->(:Entity)
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: $mention_id}]->(:Entity)
 WHERE """
     + REPORT_VISIBLE
     + """
@@ -192,11 +192,26 @@ RETURN m.id AS id
 """
 )
 
+# A rejected mention is not a mention: it is filed as REJECTED_MENTION, which no reader of
+# the graph walks (explorer, entity pages, paths, exports, risk), so an analyst's "no" takes
+# the link out everywhere at once; the review pages and the carrying of decisions across a
+# text change read both types. Run after a review changes, in the same transaction.
+FILE_REVIEWED_MENTIONS = """
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
+WHERE (m.review = 'rejected') <> (type(m) = 'REJECTED_MENTION')
+WITH r, m, e, properties(m) AS props, m.review = 'rejected' AS rejected
+FOREACH (_ IN CASE WHEN rejected THEN [1] ELSE [] END |
+  CREATE (r)-[n:REJECTED_MENTION]->(e) SET n = props)
+FOREACH (_ IN CASE WHEN rejected THEN [] ELSE [1] END |
+  CREATE (r)-[n:MENTIONS]->(e) SET n = props)
+DELETE m
+"""
+
 # Point a mention at another entity: a relationship cannot change its end node, so the
 # mention is recreated with its properties (and id) and the changes applied.
 REPOINT_MENTION = (
     """
-MATCH (r:Report {id: $id})-[m:MENTIONS {id: $mention_id}]->(old:Entity)
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: $mention_id}]->(old:Entity)
 WHERE """
     + REPORT_VISIBLE
     + """
@@ -380,18 +395,14 @@ class ReportRepository:
     def set_review(
         self, report_id: str, viewer: dict[str, str], mention_id: str, review: str, by: str
     ) -> None:
-        rows = self.graph.write(
-            tx_run,
-            SET_REVIEW,
-            id=report_id,
-            viewer=viewer,
-            mention_id=mention_id,
-            review=review,
-            by=by,
-            now=utc_now(),
-        )
-        if not rows:
-            raise NotFound(f"no mention {mention_id} on report {report_id}")
+        def work(tx: Any) -> None:
+            rows = tx_run(tx, SET_REVIEW, id=report_id, viewer=viewer, mention_id=mention_id,
+                          review=review, by=by, now=utc_now())
+            if not rows:
+                raise NotFound(f"no mention {mention_id} on report {report_id}")
+            tx_run(tx, FILE_REVIEWED_MENTIONS, id=report_id)
+
+        self.graph.write(work)
 
     def repoint_mention(
         self,
@@ -424,6 +435,7 @@ class ReportRepository:
             )
             if not rows:
                 raise NotFound(f"no mention {mention_id} or entity {target}")
+            tx_run(tx, FILE_REVIEWED_MENTIONS, id=report_id)
             if rows[0]["old_id"] != target:
                 tx_run(tx, DROP_ORPHANS, ids=[rows[0]["old_id"]])
             return str(target)

@@ -141,7 +141,7 @@ WITH e, rank, CASE rank WHEN 0 THEN 2.0 ELSE best END AS score,
     + """ } AS reports
 WHERE coalesce(e.status, 'confirmed') <> 'proposed'
    OR reports > 0
-   OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
+   OR NOT EXISTS { (:Report)-[:MENTIONS|REJECTED_MENTION]->(e) }
 RETURN score, CASE rank WHEN 0 THEN 'identifier' ELSE 'name' END AS matched,
        e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases,
        coalesce([l IN labels(e) WHERE l <> 'Entity'][0], 'Entity') AS kind,
