@@ -226,25 +226,53 @@ RETURN old.id AS old_id
 
 # Entities a reviewer may link a mention to: only those the reviewer may see
 # (ENTITY_VISIBLE), so linking reveals nothing known only from hidden reports.
+# What tells ten "Dimitrov"s apart when an analyst links a mention: the register's id,
+# country or nationality, date of birth, the register's phones, e-mails and documents, and
+# how many reports (that the reviewer may read) and declarations name each one.
+_CANDIDATE = (
+    """
+RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind,
+       e.ref AS ref, coalesce(e.country, e.nationality) AS country, e.dob AS dob,
+       [(e)-[x:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT]->(i:Entity)
+          WHERE x.source = 'register' | i.name][..3] AS identifiers,
+       COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS reports,
+       COUNT { (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]-(:Declaration) } AS declarations
+"""
+)
 ENTITY_SEARCH = (
     """
 CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node AS e, score
 WHERE """
     + ENTITY_VISIBLE
     + """
-RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
-       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
-ORDER BY score DESC LIMIT $limit
-"""
+WITH e, score ORDER BY score DESC LIMIT $limit"""
+    + _CANDIDATE
 )
 ENTITY_BY_ID = (
     """
 MATCH (e:Entity {id: $id})
 WHERE """
     + ENTITY_VISIBLE
+    + _CANDIDATE
+)
+
+# Is a plate, container or phone already known to this officer? Only what they may read
+# counts: an identifier known solely from hidden reports answers like an unknown one.
+KNOWN_TO_VIEWER = (
+    """
+MATCH (e:Entity {id: $id})
+WHERE """
+    + ENTITY_VISIBLE
     + """
-RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
-       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
+RETURN COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS reports,
+       COUNT { (e)-[:SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-(:Declaration) } AS declarations,
+       EXISTS { (:User {id: $viewer.id})-[:HAS_WATCH]->(:Watch {kind: 'entity', entity_id: e.id}) }
+         AS watched
 """
 )
 
@@ -520,6 +548,12 @@ class ReportRepository:
                 if row["id"] not in seen:
                     out.append(row)
         return out[:limit]
+
+    def known(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
+        """What the viewer may know of an identifier: reports they may read naming it,
+        declarations carrying it, and whether they watch it (all zero when unknown)."""
+        rows = self.graph.query(KNOWN_TO_VIEWER, {"id": entity_id, "viewer": viewer})
+        return rows[0] if rows else {"reports": 0, "declarations": 0, "watched": False}
 
     def entity(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any] | None:
         """The entity, or None when it does not exist or the viewer may not see it."""

@@ -273,3 +273,38 @@ def test_rejecting_a_mention_of_a_known_entity_unlinks_only_that_report(
     assert rid not in [r["id"] for r in dossier.json["reports"]]
     paths = client.get(f"/api/v1/paths?from=person:P-0001&to=report:{rid}", headers=bearer)
     assert paths.status_code == 200 and paths.json["edges"] == []  # no path left
+
+
+def test_link_candidates_show_what_tells_namesakes_apart(graph, make_user, auth, client, runner,
+                                                        tmp_path):
+    import json
+
+    people = [
+        {"kind": "person", "id": "P-0101", "name": "Georgi Dimitrov", "nationality": "BG",
+         "dob": "1971-04-02", "phones": ["+359 888 111 222"]},
+        {"kind": "person", "id": "P-0102", "name": "Georgi Dimitrov", "nationality": "MK",
+         "dob": "1985-11-30", "phones": []},
+    ]
+    register = tmp_path / "people.jsonl"
+    register.write_text("".join(json.dumps(p) + "\n" for p in people), encoding="utf-8")
+    assert runner.invoke(args=["import", str(register)]).exit_code == 0
+    make_user("ana@customs.example", role="analyst")
+    auth.login("ana@customs.example")
+    form = client.get("/reports/new?channel=register")
+    saved = client.post("/reports/new?channel=register", data={
+        "csrf_token": csrf_from(form.text), "channel": "register", "text": TEXT,
+        "event_type": "seizure", "event_date": "2025-03-12", "place": "Varna",
+        "commodity": "cigarettes", "quantity": "", "value": "", "currency": "EUR",
+        "persons": "", "vehicles": "", "containers": "", "handling": "open",
+        "info_grade": "2", "submit": "Submit report"})
+    rid = saved.headers["Location"].rsplit("/", 1)[-1]
+    ivan = mentions(graph, rid)["Ivan Petrov"]
+
+    page = client.get(f"/reports/{rid}?q=Georgi Dimitrov&link={ivan['id']}")
+    facts = re.findall(r'<span class="candidate-facts muted">(.*?)</span>', page.text, re.S)
+    flat = [" ".join(f.split()) for f in facts]
+    assert any("register id <bdi>P-0101</bdi>" in f and "BG" in f and "born 1971-04-02" in f
+               and "+359888111222" in f.replace(" ", "") for f in flat), flat
+    assert any("register id <bdi>P-0102</bdi>" in f and "MK" in f and "born 1985-11-30" in f
+               for f in flat), flat
+    assert all("0 reports" in f for f in flat)
