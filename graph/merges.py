@@ -59,17 +59,21 @@ RETURN b.id AS into, was
 ENTITY = """
 MATCH (e:Entity {id: $id})
 RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS status,
-       coalesce(e.aliases, []) AS aliases, [(e)-[:SAME_AS]->(x) | x.id][0] AS merged_into,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind, coalesce(e.aliases, []) AS aliases,
+       [(e)-[:SAME_AS]->(x) | x.id][0] AS merged_into,
        [(x)-[:SAME_AS]->(e) | x.id] AS merged_from
 """
 
 # Full-text pre-selection; the fuzzy score is computed in Python (nlp.candidates).
 FULLTEXT = """
 CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node AS c, score
-WHERE c.id <> $id AND c.label = $label AND NOT (c)-[:SAME_AS]->()
+WHERE c.id <> $id AND c.label = $label AND $kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
   AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
 RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
-       COUNT { (c)<-[:MENTIONS]-() } AS mentions
+       COUNT { (c)<-[:MENTIONS]-() } AS mentions,
+       [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
+          <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
+          (:Entity {id: $id}) | i.name] AS shared
 """
 
 RECENT = """
@@ -133,7 +137,9 @@ class MergeRepository:
         if not query:
             return []
         return self.graph.query(
-            FULLTEXT, {"q": query, "id": entity["id"], "label": entity["label"], "limit": limit}
+            FULLTEXT,
+            {"q": query, "id": entity["id"], "label": entity["label"],
+             "kind": entity["kind"] or "Entity", "limit": limit},
         )
 
     def recent(self, labels: list[str], limit: int) -> list[dict[str, Any]]:
