@@ -17,6 +17,12 @@ class NavItem:
     roles: frozenset[str] | None  # None: every signed-in role
     order: int
     badge: Callable[[], int] | None = None  # a count shown beside the title, e.g. unread
+    # roles for whom the item stays on the bar when a phone folds the rest into "Menu"
+    # (the liaison officer's quick log, everyone's alerts and tasks); None: every role
+    pinned: frozenset[str] | None = frozenset()
+
+    def pinned_for(self, role: str) -> bool:
+        return self.pinned is None or role in self.pinned
 
 
 NAV_ITEMS: list[NavItem] = []
@@ -29,10 +35,13 @@ def nav_item(
     roles: set[str] | None = None,
     order: int = 50,
     badge: Callable[[], int] | None = None,
+    pinned: set[str] | None = frozenset(),
 ) -> None:
+    """``pinned``: the roles for whom the item stays visible on a phone (None: all)."""
     if any(item.endpoint == endpoint for item in NAV_ITEMS):
         return
-    NAV_ITEMS.append(NavItem(endpoint, title, frozenset(roles) if roles else None, order, badge))
+    NAV_ITEMS.append(NavItem(endpoint, title, frozenset(roles) if roles else None, order, badge,
+                             None if pinned is None else frozenset(pinned)))
     NAV_ITEMS.sort(key=lambda item: (item.order, item.title))
 
 

@@ -43,7 +43,7 @@ WITH e, COLLECT {
 } AS reports
 WHERE coalesce(e.status, 'confirmed') <> 'proposed'
    OR size(reports) > 0
-   OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
+   OR NOT EXISTS { (:Report)-[:MENTIONS|REJECTED_MENTION]->(e) }
 RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity, reports,
        COUNT {
          MATCH (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-

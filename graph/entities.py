@@ -366,7 +366,7 @@ RETURN count(r) AS linked
 # The analysts' decisions on reports whose text an import changed, with the new text.
 DECISIONS = """
 UNWIND $ids AS id
-MATCH (r:Report {id: id})-[m:MENTIONS]->(:Entity)
+MATCH (r:Report {id: id})-[m:MENTIONS|REJECTED_MENTION]->(:Entity)
 WHERE NOT (m.review = 'proposed' AND m.provenance <> 'person')
 RETURN id, r.text AS text,
        collect(m {.id, .start, .end, .text, .review, .provenance, .field}) AS mentions
@@ -374,13 +374,13 @@ RETURN id, r.text AS text,
 
 DROP_DECISIONS = """
 UNWIND $ids AS id
-MATCH (:Report)-[m:MENTIONS {id: id}]->(:Entity)
+MATCH (:Report)-[m:MENTIONS|REJECTED_MENTION {id: id}]->(:Entity)
 DELETE m
 """
 
 MOVE_DECISIONS = """
 UNWIND $rows AS row
-MATCH (:Report)-[m:MENTIONS {id: row.id}]->(:Entity)
+MATCH (:Report)-[m:MENTIONS|REJECTED_MENTION {id: row.id}]->(:Entity)
 SET m.start = row.start, m.end = row.end
 """
 

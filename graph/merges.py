@@ -76,7 +76,8 @@ MATCH (e:Entity {id: $id}) WHERE """
     + ENTITY_VISIBLE
     + """
 RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS status,
-       coalesce(e.aliases, []) AS aliases, [(e)-[:SAME_AS]->(x) | x.id][0] AS merged_into,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind, coalesce(e.aliases, []) AS aliases,
+       [(e)-[:SAME_AS]->(x) | x.id][0] AS merged_into,
        [(x)-[:SAME_AS]->(e) | x.id] AS merged_from
 """
 )
@@ -85,13 +86,16 @@ RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS s
 FULLTEXT = (
     """
 CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node AS c, score
-WHERE c.id <> $id AND c.label = $label AND NOT (c)-[:SAME_AS]->()
+WHERE c.id <> $id AND c.label = $label AND $kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
   AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
 WITH c, c AS e WHERE """
     + ENTITY_VISIBLE
     + """
 RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
-       COUNT { (c)<-[:MENTIONS]-() } AS mentions
+       COUNT { (c)<-[:MENTIONS]-() } AS mentions,
+       [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
+          <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
+          (:Entity {id: $id}) | i.name] AS shared
 """
 )
 
@@ -171,8 +175,8 @@ class MergeRepository:
             return []
         return self.graph.query(
             FULLTEXT,
-            {"q": query, "id": entity["id"], "label": entity["label"], "limit": limit,
-             "viewer": viewer},
+            {"q": query, "id": entity["id"], "label": entity["label"],
+             "kind": entity["kind"] or "Entity", "limit": limit, "viewer": viewer},
         )
 
     def recent(self, labels: list[str], limit: int, viewer: dict[str, str]) -> list[dict[str, Any]]:

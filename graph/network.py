@@ -75,7 +75,7 @@ _PATTERN_TYPES = (
 ENTITY_VISIBLE = (
     """(
   coalesce(e.status, 'confirmed') <> 'proposed'
-  OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
+  OR NOT EXISTS { (:Report)-[:MENTIONS|REJECTED_MENTION]->(e) }
   OR EXISTS { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
     + REPORT_VISIBLE
     + """ }

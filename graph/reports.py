@@ -61,21 +61,21 @@ DELETE e
 """
 
 CLEAR_MENTIONS = """
-MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity)
+MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
 WHERE NOT m.id IN $keep
 DELETE m
 RETURN collect(DISTINCT e.id) AS ids
 """
 
 MENTION_SPANS = """
-MATCH (:Report {id: $id})-[m:MENTIONS]->(:Entity)
+MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(:Entity)
 RETURN m.id AS id, m.start AS start, m.end AS end, m.text AS text, m.review AS review,
        m.field AS field, m.provenance AS provenance
 """
 
 MOVE_MENTIONS = """
 UNWIND $rows AS row
-MATCH (:Report {id: $id})-[m:MENTIONS {id: row.id}]->(:Entity)
+MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: row.id}]->(:Entity)
 SET m.start = row.start, m.end = row.end
 """
 
@@ -99,7 +99,7 @@ RETURN r {.*} AS report, s.codename AS source
 
 REPORT_MENTIONS = (
     """
-MATCH (r:Report {id: $id})-[m:MENTIONS]->(e:Entity)
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
 WHERE """
     + REPORT_VISIBLE
     + """
@@ -183,7 +183,7 @@ RETURN r.id AS id, before
 
 SET_REVIEW = (
     """
-MATCH (r:Report {id: $id})-[m:MENTIONS {id: $mention_id}]->(:Entity)
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: $mention_id}]->(:Entity)
 WHERE """
     + REPORT_VISIBLE
     + """
@@ -192,11 +192,26 @@ RETURN m.id AS id
 """
 )
 
+# A rejected mention is not a mention: it is filed as REJECTED_MENTION, which no reader of
+# the graph walks (explorer, entity pages, paths, exports, risk), so an analyst's "no" takes
+# the link out everywhere at once; the review pages and the carrying of decisions across a
+# text change read both types. Run after a review changes, in the same transaction.
+FILE_REVIEWED_MENTIONS = """
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
+WHERE (m.review = 'rejected') <> (type(m) = 'REJECTED_MENTION')
+WITH r, m, e, properties(m) AS props, m.review = 'rejected' AS rejected
+FOREACH (_ IN CASE WHEN rejected THEN [1] ELSE [] END |
+  CREATE (r)-[n:REJECTED_MENTION]->(e) SET n = props)
+FOREACH (_ IN CASE WHEN rejected THEN [] ELSE [1] END |
+  CREATE (r)-[n:MENTIONS]->(e) SET n = props)
+DELETE m
+"""
+
 # Point a mention at another entity: a relationship cannot change its end node, so the
 # mention is recreated with its properties (and id) and the changes applied.
 REPOINT_MENTION = (
     """
-MATCH (r:Report {id: $id})-[m:MENTIONS {id: $mention_id}]->(old:Entity)
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: $mention_id}]->(old:Entity)
 WHERE """
     + REPORT_VISIBLE
     + """
@@ -211,25 +226,53 @@ RETURN old.id AS old_id
 
 # Entities a reviewer may link a mention to: only those the reviewer may see
 # (ENTITY_VISIBLE), so linking reveals nothing known only from hidden reports.
+# What tells ten "Dimitrov"s apart when an analyst links a mention: the register's id,
+# country or nationality, date of birth, the register's phones, e-mails and documents, and
+# how many reports (that the reviewer may read) and declarations name each one.
+_CANDIDATE = (
+    """
+RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind,
+       e.ref AS ref, coalesce(e.country, e.nationality) AS country, e.dob AS dob,
+       [(e)-[x:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT]->(i:Entity)
+          WHERE x.source = 'register' | i.name][..3] AS identifiers,
+       COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS reports,
+       COUNT { (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]-(:Declaration) } AS declarations
+"""
+)
 ENTITY_SEARCH = (
     """
 CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node AS e, score
 WHERE """
     + ENTITY_VISIBLE
     + """
-RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
-       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
-ORDER BY score DESC LIMIT $limit
-"""
+WITH e, score ORDER BY score DESC LIMIT $limit"""
+    + _CANDIDATE
 )
 ENTITY_BY_ID = (
     """
 MATCH (e:Entity {id: $id})
 WHERE """
     + ENTITY_VISIBLE
+    + _CANDIDATE
+)
+
+# Is a plate, container or phone already known to this officer? Only what they may read
+# counts: an identifier known solely from hidden reports answers like an unknown one.
+KNOWN_TO_VIEWER = (
+    """
+MATCH (e:Entity {id: $id})
+WHERE """
+    + ENTITY_VISIBLE
     + """
-RETURN e.id AS id, e.name AS name, e.label AS label, e.status AS status,
-       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind
+RETURN COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS reports,
+       COUNT { (e)-[:SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-(:Declaration) } AS declarations,
+       EXISTS { (:User {id: $viewer.id})-[:HAS_WATCH]->(:Watch {kind: 'entity', entity_id: e.id}) }
+         AS watched
 """
 )
 
@@ -380,18 +423,14 @@ class ReportRepository:
     def set_review(
         self, report_id: str, viewer: dict[str, str], mention_id: str, review: str, by: str
     ) -> None:
-        rows = self.graph.write(
-            tx_run,
-            SET_REVIEW,
-            id=report_id,
-            viewer=viewer,
-            mention_id=mention_id,
-            review=review,
-            by=by,
-            now=utc_now(),
-        )
-        if not rows:
-            raise NotFound(f"no mention {mention_id} on report {report_id}")
+        def work(tx: Any) -> None:
+            rows = tx_run(tx, SET_REVIEW, id=report_id, viewer=viewer, mention_id=mention_id,
+                          review=review, by=by, now=utc_now())
+            if not rows:
+                raise NotFound(f"no mention {mention_id} on report {report_id}")
+            tx_run(tx, FILE_REVIEWED_MENTIONS, id=report_id)
+
+        self.graph.write(work)
 
     def repoint_mention(
         self,
@@ -424,6 +463,7 @@ class ReportRepository:
             )
             if not rows:
                 raise NotFound(f"no mention {mention_id} or entity {target}")
+            tx_run(tx, FILE_REVIEWED_MENTIONS, id=report_id)
             if rows[0]["old_id"] != target:
                 tx_run(tx, DROP_ORPHANS, ids=[rows[0]["old_id"]])
             return str(target)
@@ -510,6 +550,12 @@ class ReportRepository:
                 if row["id"] not in seen:
                     out.append(row)
         return out[:limit]
+
+    def known(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any]:
+        """What the viewer may know of an identifier: reports they may read naming it,
+        declarations carrying it, and whether they watch it (all zero when unknown)."""
+        rows = self.graph.query(KNOWN_TO_VIEWER, {"id": entity_id, "viewer": viewer})
+        return rows[0] if rows else {"reports": 0, "declarations": 0, "watched": False}
 
     def entity(self, entity_id: str, viewer: dict[str, str]) -> dict[str, Any] | None:
         """The entity, or None when it does not exist or the viewer may not see it."""

@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-
 from graph.access import REPORT_VISIBLE
 from graph.connection import Graph
+from nlp.resolution import phone_e164
 
 MAX_RESULTS = 50
 LABELS = (
@@ -92,15 +91,11 @@ def identifier_candidates(text: str) -> dict[str, list[str]]:
     ids: list[str] = []
     digits = re.sub(r"\D", "", raw)
     if len(digits) >= 7 and re.fullmatch(r"[\d\s()+\-./]+", raw):
-        try:
-            number = phonenumbers.parse(raw if raw.startswith("+") else "+" + digits, None)
-            if phonenumbers.is_possible_number(number):
-                ids.append(
-                    "phone:"
-                    + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-                )
-        except phonenumbers.NumberParseException:
-            pass
+        # as written (a local number in the administration's country), then as an
+        # international number typed without its plus, then the bare digits
+        for spelling in (raw, "+" + digits):
+            if e164 := phone_e164(spelling):
+                ids.append("phone:" + e164)
         ids.append("phone:+" + digits)
     if _CONTAINER.match(compact):
         ids.append("container:" + compact)
@@ -141,7 +136,7 @@ WITH e, rank, CASE rank WHEN 0 THEN 2.0 ELSE best END AS score,
     + """ } AS reports
 WHERE coalesce(e.status, 'confirmed') <> 'proposed'
    OR reports > 0
-   OR NOT EXISTS { (:Report)-[:MENTIONS]->(e) }
+   OR NOT EXISTS { (:Report)-[:MENTIONS|REJECTED_MENTION]->(e) }
 RETURN score, CASE rank WHEN 0 THEN 'identifier' ELSE 'name' END AS matched,
        e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases,
        coalesce([l IN labels(e) WHERE l <> 'Entity'][0], 'Entity') AS kind,

@@ -1,8 +1,8 @@
 """Entity extraction and resolution for customs intelligence texts (pure Python + spaCy)."""
 
 from .gazetteer import Gazetteer
-from .pipeline import LABELS, Mention, extract, extract_many, get_nlp, set_home_region
-from .resolution import candidates, resolution_key, similarity
+from .pipeline import LABELS, Mention, extract, extract_many, get_nlp
+from .resolution import candidates, phone_e164, resolution_key, set_home_region, similarity
 
 __all__ = [
     "LABELS",
@@ -12,6 +12,7 @@ __all__ = [
     "extract",
     "extract_many",
     "get_nlp",
+    "phone_e164",
     "resolution_key",
     "set_home_region",
     "similarity",

@@ -33,6 +33,7 @@ from .lexicons import (
     is_public_body,
     location_entries,
 )
+from .resolution import home_region
 from .rules import PRIO_AMOUNT, PRIO_LEXICON, PRIO_MODEL, PRIO_SUPPRESS, Candidate
 
 if TYPE_CHECKING:
@@ -231,8 +232,9 @@ class DomainRecognizer:
         if self.default_region:
             regions.insert(0, self.default_region)
         regions = regions[:3]
-        if _home_region and _home_region not in regions:
-            regions.append(_home_region)
+        home = home_region()
+        if home and home not in regions:
+            regions.append(home)
         for finder in (
             rules.find_containers,
             rules.find_imo,
@@ -280,15 +282,6 @@ def _load_base() -> Language:
 
 
 _loading = threading.Lock()
-_home_region: str | None = None
-
-
-def set_home_region(code: str | None) -> None:
-    """The administration's own country (``CORDON_COUNTRY``): its local phone numbers
-    ("0888 123 456") are read as such when the text points to no other country."""
-    global _home_region
-    _home_region = code.strip().upper() if code and code.strip() else None
-
 
 def get_nlp(default_region: str | None = None) -> Language:
     """The shared pipeline (NER + domain component), loaded once per process: the threads

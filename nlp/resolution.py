@@ -67,6 +67,38 @@ def _alnum(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", fold(text).upper())
 
 
+_home_region: str | None = None
+
+
+def set_home_region(code: str | None) -> None:
+    """The administration's own country (``CORDON_COUNTRY``): its local phone numbers
+    ("0888 123 456") are read as such when the text points to no other country."""
+    global _home_region
+    _home_region = code.strip().upper() if code and code.strip() else None
+
+
+def home_region() -> str | None:
+    return _home_region
+
+
+def phone_e164(text: str, region: str | None = None) -> str | None:
+    """A phone number in E.164, or None when it is not one: international numbers as
+    written, national ones ("0888 123 456") in ``region`` (the holder's country) or else
+    the administration's own. Every place that stores or looks up a phone asks here, so a
+    number is one entity however it was typed."""
+    raw = text.strip()
+    try:
+        if raw.startswith("+") or raw.startswith("00"):
+            number = phonenumbers.parse("+" + raw.lstrip("+0") if raw.startswith("00") else raw)
+        else:
+            number = phonenumbers.parse(raw, region or _home_region or "ZZ")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def resolution_key(label: str, text: str) -> str:
     """Deterministic merge key for a mention of type ``label``."""
     label = label.upper()
@@ -76,15 +108,11 @@ def resolution_key(label: str, text: str) -> str:
         words = _plain(re.sub(r"\b(?:mr|mrs|ms|dr|capt)\b\.?", " ", text, flags=re.I)).split()
         return " ".join(words)
     if label == "PHONE":
-        try:
-            num = phonenumbers.parse(text, None if text.strip().startswith("+") else "ZZ")
-            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-        except phonenumbers.NumberParseException:
-            return (
-                "+" + re.sub(r"\D", "", text)
-                if text.strip().startswith("+")
-                else re.sub(r"\D", "", text)
-            )
+        e164 = phone_e164(text)
+        if e164:
+            return e164
+        digits = re.sub(r"\D", "", text)
+        return "+" + digits if text.strip().startswith("+") else digits
     if label == "VESSEL":
         m = re.search(r"\bIMO\D{0,12}(\d{7})\b", text, re.I)
         if m:
@@ -107,6 +135,18 @@ def similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(pa, pb) / 100.0
 
 
+def plausible_ratio(a: str, b: str, **kwargs: object) -> float:
+    """Like token-set similarity, but one name must carry most of the other's words: "Ivan
+    Petrov" and "Ivan Georgiev Petrov" stay alike, while "Varna" is not every street in
+    Varna (token-set similarity alone calls a name inside a longer one identical)."""
+    wa, wb = set(a.split()), set(b.split())
+    if not wa or not wb:
+        return 0.0
+    if min(len(wa), len(wb)) / max(len(wa), len(wb)) >= 0.6:
+        return fuzz.token_set_ratio(a, b, **kwargs)
+    return fuzz.token_sort_ratio(a, b, **kwargs)
+
+
 def candidates(
     name: str,
     known: Iterable[str] | dict[str, str],
@@ -125,7 +165,7 @@ def candidates(
     hits = process.extract(
         query,
         choices,
-        scorer=fuzz.token_set_ratio,
+        scorer=plausible_ratio,
         processor=utils.default_process,
         score_cutoff=threshold * 100,
         limit=limit,

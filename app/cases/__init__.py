@@ -4,6 +4,6 @@ from app.navigation import nav_item
 
 bp = Blueprint("cases", __name__)
 nav_item("cases.index", "Cases", order=40)
-nav_item("cases.my_tasks", "My tasks", order=41)
+nav_item("cases.my_tasks", "My tasks", order=41, pinned=None)
 
 from app.cases import routes  # noqa: E402, F401

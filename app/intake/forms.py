@@ -75,6 +75,9 @@ class LiaisonLogForm(FlaskForm):
     container = StringField("Container", validators=[Optional(), Length(max=20)],
                             render_kw={"autocapitalize": "characters", "autocomplete": "off",
                                        "spellcheck": "false", "enterkeyhint": "next"})
+    phone = StringField("Driver's phone", validators=[Optional(), Length(max=30)],
+                        render_kw={"type": "tel", "autocomplete": "off", "inputmode": "tel",
+                                   "enterkeyhint": "next"})
     text = TextAreaField("What did you see?", validators=[Optional(), Length(max=5000)],
                          render_kw={"rows": 4})
     handling = RadioField("Handling", choices=[], default="restricted", validate_choice=False)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.intake import bp
@@ -20,6 +29,7 @@ from app.intake.forms import (
 )
 from app.intake.highlight import segments
 from app.intake.service import (
+    KNOWN_LABELS,
     AlreadyStored,
     Channel,
     ReportError,
@@ -135,6 +145,19 @@ def new():
                            scheme=service.grading.scheme), 200 if not form.errors else 400
 
 
+@bp.get("/log/known")
+def quick_log_known():
+    """While the officer types: is this plate, container or phone already known to them?"""
+    if Channel.LIAISON not in creatable_channels(current_user):
+        abort(403)
+    label = request.args.get("label", "").upper()
+    value = request.args.get("value", "")[:40]
+    if label not in KNOWN_LABELS:
+        return jsonify({"error": "label is VEHICLE, CONTAINER or PHONE"}), 400
+    message = _service().known(current_user, label, value)
+    return jsonify({"known": message is not None, "message": message})
+
+
 @bp.route("/log", methods=["GET", "POST"])
 def quick_log():
     service = _service()
@@ -154,6 +177,7 @@ def quick_log():
             "crossing": form.crossing.data,
             "vehicles": [form.vehicle.data] if form.vehicle.data else [],
             "containers": [form.container.data] if form.container.data else [],
+            "phones": [form.phone.data] if form.phone.data else [],
             "text": form.text.data or "",
             "handling": form.handling.data,
         }
@@ -162,7 +186,8 @@ def quick_log():
         except AlreadyStored as again:  # sent twice: the first one arrived
             return redirect(url_for("intake.quick_log", logged=again.report_id))
         except ReportError as exc:
-            field = {"vehicles": "vehicle", "containers": "container"}.get(exc.field, exc.field)
+            field = {"vehicles": "vehicle", "containers": "container",
+                     "phones": "phone"}.get(exc.field, exc.field)
             _form_error(form, ReportError(str(exc), field))
         else:
             return redirect(url_for("intake.quick_log", logged=rid))

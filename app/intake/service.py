@@ -23,7 +23,7 @@ from app.intake.grading import Grading, GradingError, handling_change_refusal
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
-from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType
+from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType, entity_id
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.exchange.records import text_problem
 from graph.reports import MentionInput, ReportRepository
@@ -293,8 +293,13 @@ def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
         structured += _field_mentions("containers", "CONTAINER", props["containers"])
     if channel is Channel.LIAISON:
         props["crossing"] = _text(data, "crossing", 64)
-        if not (text or props["vehicles"] or props["containers"]):
-            raise ReportError("Log a vehicle, a container or a few words.", "text")
+        props["phones"] = _list(data, "phones")
+        for phone in props["phones"]:
+            if len(re.sub(r"\D", "", phone)) < 6:
+                raise ReportError(f"{phone!r} is not a phone number.", "phones")
+        structured += _field_mentions("phones", "PHONE", props["phones"])
+        if not (text or props["vehicles"] or props["containers"] or props["phones"]):
+            raise ReportError("Log a vehicle, a container, a phone or a few words.", "text")
     elif not text:
         raise ReportError("The report needs its text.", "text")
     props["title"] = title or _default_title(channel, props)
@@ -305,6 +310,10 @@ def _default_title(channel: Channel, props: dict[str, Any]) -> str:
     bits = [props.get("crossing") or "", *props.get("vehicles", []), *props.get("containers", [])]
     summary = " ".join(b for b in bits if b) or " ".join(props["text"].split())[:80]
     return f"{channel.title}: {summary}"[:MAX_TITLE]
+
+
+# What the quick log checks while the officer types.
+KNOWN_LABELS = ("VEHICLE", "CONTAINER", "PHONE")
 
 
 def _field_mentions(field: str, label: str, values: list[str | None]) -> list[MentionInput]:
@@ -470,6 +479,26 @@ class ReportService:
         if not audited:
             return fetch()
         return recorded_read("report.read", report_id, fetch, {"via": via})
+
+    def known(self, user: User, label: str, value: str) -> str | None:
+        """A sentence for a liaison officer typing a plate, container or phone at the
+        crossing: what they may already know of it, or None when nothing (also when it is
+        known only from records they may not read)."""
+        from nlp import resolution_key
+
+        kind = KIND_OF_LABEL.get(label) if label in KNOWN_LABELS else None
+        key = resolution_key(label, value) if kind and value.strip() else ""
+        if not kind or len(key.strip("+")) < 4:
+            return None
+        known = self.repo.known(entity_id(kind, key), viewer_param(user))
+        said = []
+        if known["watched"]:
+            said.append("on your watch list")
+        if known["reports"]:
+            said.append(f"named in {known['reports']} report(s) you may read")
+        if known["declarations"]:
+            said.append(f"on {known['declarations']} declaration(s)")
+        return ("Already known: " + "; ".join(said) + ".") if said else None
 
     def mentions(self, user: User, report_id: str) -> list[dict[str, Any]]:
         return self.repo.mentions(report_id, viewer_param(user))

@@ -41,7 +41,7 @@ def candidates_for(
     rows = repo.fulltext_candidates(entity, viewer)
     if not rows or not entity["name"]:
         return entity, []
-    best: dict[str, float] = {}
+    best: dict[str, tuple[float, str, str]] = {}  # candidate id: (score, name, its name)
     names = [entity["name"], *entity["aliases"]]
     for row in rows:
         known = {
@@ -50,10 +50,24 @@ def candidates_for(
         for name in names:
             for key, score in candidates(name, known, threshold, entity["label"] or "ORG"):
                 cid = key.split("\x1f", 1)[0]
-                best[cid] = max(best.get(cid, 0.0), score)
+                if score > best.get(cid, (0.0, "", ""))[0]:
+                    best[cid] = (score, name, known[key])
     by_id = {row["id"]: row for row in rows}
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    return entity, [{**by_id[cid], "score": score} for cid, score in ranked]
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return entity, [
+        {**by_id[cid], "score": score, "why": _why(score, ours, theirs, by_id[cid]["shared"])}
+        for cid, (score, ours, theirs) in ranked
+    ]
+
+
+def _why(score: float, ours: str, theirs: str, shared: list[str]) -> str:
+    """Why a pair is proposed, in an analyst's words."""
+    said = (f"names {round(score * 100)} % alike" if ours.casefold() != theirs.casefold()
+            else "same name")
+    said += f" (“{ours}” / “{theirs}”)"
+    if shared:
+        said += "; both registered with " + ", ".join(shared[:3])
+    return said
 
 
 def proposals(graph: Graph, user: Any, limit: int = 30) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ def unread_notifications() -> int:
     return unread_count(current_user) if current_user.is_authenticated else 0
 
 
-nav_item("watch.notifications", "Notifications", order=43, badge=unread_notifications)
+nav_item("watch.notifications", "Notifications", order=43, badge=unread_notifications,
+         pinned=None)
 
 from app.watch import routes  # noqa: E402, F401

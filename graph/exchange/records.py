@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-import phonenumbers
 import pycountry
 
 from graph import safejson
@@ -269,15 +268,12 @@ def _key(label: str, text: str) -> str:
 
 
 def phone_ref(text: str, region: str | None) -> str:
-    """E.164 when the number parses (national numbers in the holder's country), else the
-    same key extraction uses, so register phones and phones in reports meet on one node."""
-    try:
-        parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
-        if phonenumbers.is_possible_number(parsed):
-            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        pass
-    return _key("PHONE", text)
+    """E.164 when the number parses (national numbers in the holder's country, else the
+    administration's), else the same key extraction uses, so register phones and phones
+    in reports meet on one node."""
+    from nlp.resolution import phone_e164
+
+    return phone_e164(text, region) or _key("PHONE", text)
 
 
 def _identifiers(obj: dict, region: str | None) -> list[tuple[RelationType, EntityRef]]:

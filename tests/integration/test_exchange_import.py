@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.accounts.service import issue_token
 from graph.exchange import Importer, register_batch_listener, unregister_batch_listener
 
 TRADER = {
@@ -324,20 +325,24 @@ def test_report_text_is_linked_to_a_known_trader(runner, graph, tmp_path):
 
 
 def test_reviews_of_an_imported_report_follow_its_words_into_a_new_text(
-    runner, graph, tmp_path
+    runner, graph, tmp_path, client, make_user
 ):
     report = write_jsonl(tmp_path / "report.jsonl", [REPORT])
     assert runner.invoke(args=["import", str(report)]).exit_code == 0
+    # rejected mentions are filed apart from live ones; the decisions are read from both
     spans = (
-        "MATCH (:Report {id: 'R-2025-0042'})-[m:MENTIONS]->(e:Entity) "
+        "MATCH (:Report {id: 'R-2025-0042'})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity) "
         "RETURN m.id AS id, m.text AS text, m.start AS start, m.end AS end, m.review AS review"
     )
     first = {m["text"]: m for m in graph.query(spans)}
     assert all(m["id"] for m in first.values())  # the review pages address mentions by id
-    decide = "MATCH ()-[m:MENTIONS {id: $id}]->() SET m.review = $review"
+    make_user("reviewer@customs.example", role="analyst", unit=REPORT["unit"])
+    bearer = {"Authorization": "Bearer " + issue_token(graph, "reviewer@customs.example")}
     phone, ningbo = first["+359 88 123 4567"], first["Ningbo"]
-    graph.query(decide, {"id": phone["id"], "review": "accepted"}, write=True)
-    graph.query(decide, {"id": ningbo["id"], "review": "rejected"}, write=True)
+    for mention, review in ((phone, "accepted"), (ningbo, "rejected")):
+        decided = client.patch(f"/api/v1/reports/R-2025-0042/mentions/{mention['id']}",
+                               json={"review": review}, headers=bearer)
+        assert decided.status_code == 200, decided.text
 
     text = "Second call. " + REPORT["text"].replace("from Ningbo", "from Ningbo port")
     changed = write_jsonl(tmp_path / "changed.jsonl", [{**REPORT, "text": text}])

@@ -3,6 +3,7 @@ reject, correct, add, link to a known entity and relate."""
 
 import re
 
+from app.accounts.service import issue_token
 from graph.entities import EntityKind, EntityRepository, EntityRow
 from tests.conftest import csrf_from
 
@@ -15,7 +16,7 @@ TEXT = (
 def mentions(graph, rid):
     """Mentions by text; a span in the text wins over a structured field of the same text."""
     rows = graph.query(
-            "MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity) "
+            "MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity) "
             "RETURN m.id AS id, m.text AS text, m.label AS label, m.review AS review, "
             "m.provenance AS provenance, m.start AS start, e.id AS entity",
             {"id": rid},
@@ -106,7 +107,6 @@ def test_register_entry_form_and_review(graph, make_user, auth, client):
 
 
 def test_liaison_may_not_review_or_evaluate_others_reports(graph, make_user, auth, client):
-    from app.accounts.service import issue_token
 
     make_user("ana@customs.example", role="analyst")
     make_user("liaison@customs.example", role="liaison")
@@ -197,7 +197,8 @@ def test_editing_the_text_keeps_the_reviews_whose_words_remain(graph, make_user,
     assert "1 reviewed mention(s) no longer in the text were removed" in edited.text
 
     rows = graph.query(
-        "MATCH (:Report {id: $id})-[m:MENTIONS]->(e:Entity) RETURN m.id AS id, m.text AS text,"
+        "MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity) "
+        "RETURN m.id AS id, m.text AS text,"
         " m.review AS review, m.start AS start, m.end AS end", {"id": rid})
     by_text: dict[str, list] = {}
     for row in rows:
@@ -212,3 +213,98 @@ def test_editing_the_text_keeps_the_reviews_whose_words_remain(graph, make_user,
     assert len(by_text["CA1234AB"]) == 1  # the structured field's mention, not a copy
     fresh = by_text["Ivan Petrov"]
     assert len(fresh) == 1 and fresh[0]["start"] == new_text.index("Ivan Petrov")
+
+
+def test_a_rejected_mention_leaves_the_graph_everywhere(graph, make_user, auth, client):
+    """An analyst's "no" reaches every reader: the entity page, the explorer's neighbours
+    and the GraphML export no longer link the report to the entity; accepting brings it
+    back."""
+    make_user("ana@customs.example", role="analyst")
+    bearer = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
+    rid = client.post("/api/v1/reports", json={"channel": "hotline", "handling": "open",
+                                               "text": TEXT}, headers=bearer).json["id"]
+    orion = next(m for m in mentions(graph, rid).values() if m["text"].startswith("Orion"))
+    entity = orion["entity"]
+
+    def linked() -> dict[str, bool]:
+        dossier = client.get(f"/api/v1/entities/{entity}", headers=bearer)
+        around = client.get(f"/api/v1/entities/{entity}/neighbours", headers=bearer)
+        graphml = client.get(f"/api/v1/entities/{entity}/network.graphml", headers=bearer)
+        return {
+            "visible": dossier.status_code == 200,
+            "dossier": dossier.status_code == 200
+            and rid in [r["id"] for r in dossier.json["reports"]],
+            "explorer": around.status_code == 200
+            and f"report:{rid}" in [n["id"] for n in around.json["nodes"]],
+            "graphml": graphml.status_code == 200 and f"report:{rid}" in graphml.text,
+        }
+
+    assert linked() == {"visible": True, "dossier": True, "explorer": True, "graphml": True}
+    rejected = client.patch(f"/api/v1/reports/{rid}/mentions/{orion['id']}",
+                            json={"review": "rejected"}, headers=bearer)
+    assert rejected.status_code == 200
+    # a proposed entity only a rejected mention named is gone for everyone
+    assert linked() == {"visible": False, "dossier": False, "explorer": False,
+                        "graphml": False}
+    review = client.get(f"/api/v1/reports/{rid}", headers=bearer)
+    assert {m["id"]: m["review"] for m in review.json["entities"]}[orion["id"]] == "rejected"
+
+    accepted = client.patch(f"/api/v1/reports/{rid}/mentions/{orion['id']}",
+                            json={"review": "accepted"}, headers=bearer)
+    assert accepted.status_code == 200
+    assert linked() == {"visible": True, "dossier": True, "explorer": True, "graphml": True}
+
+
+def test_rejecting_a_mention_of_a_known_entity_unlinks_only_that_report(
+    graph, make_user, auth, client
+):
+    make_user("ana@customs.example", role="analyst")
+    EntityRepository(graph).upsert([EntityRow(EntityKind.PERSON, "P-0001", "Ivan Petrov",
+                                              "IVAN PETROV", "confirmed")])
+    bearer = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
+    rid = client.post("/api/v1/reports", json={"channel": "hotline", "handling": "open",
+                                               "text": TEXT}, headers=bearer).json["id"]
+    ivan = mentions(graph, rid)["Ivan Petrov"]
+    assert ivan["entity"] == "person:P-0001"
+    client.patch(f"/api/v1/reports/{rid}/mentions/{ivan['id']}", json={"review": "rejected"},
+                 headers=bearer)
+    dossier = client.get("/api/v1/entities/person:P-0001", headers=bearer)
+    assert dossier.status_code == 200  # a register entity stays
+    assert rid not in [r["id"] for r in dossier.json["reports"]]
+    paths = client.get(f"/api/v1/paths?from=person:P-0001&to=report:{rid}", headers=bearer)
+    assert paths.status_code == 200 and paths.json["edges"] == []  # no path left
+
+
+def test_link_candidates_show_what_tells_namesakes_apart(graph, make_user, auth, client, runner,
+                                                        tmp_path):
+    import json
+
+    people = [
+        {"kind": "person", "id": "P-0101", "name": "Georgi Dimitrov", "nationality": "BG",
+         "dob": "1971-04-02", "phones": ["+359 888 111 222"]},
+        {"kind": "person", "id": "P-0102", "name": "Georgi Dimitrov", "nationality": "MK",
+         "dob": "1985-11-30", "phones": []},
+    ]
+    register = tmp_path / "people.jsonl"
+    register.write_text("".join(json.dumps(p) + "\n" for p in people), encoding="utf-8")
+    assert runner.invoke(args=["import", str(register)]).exit_code == 0
+    make_user("ana@customs.example", role="analyst")
+    auth.login("ana@customs.example")
+    form = client.get("/reports/new?channel=register")
+    saved = client.post("/reports/new?channel=register", data={
+        "csrf_token": csrf_from(form.text), "channel": "register", "text": TEXT,
+        "event_type": "seizure", "event_date": "2025-03-12", "place": "Varna",
+        "commodity": "cigarettes", "quantity": "", "value": "", "currency": "EUR",
+        "persons": "", "vehicles": "", "containers": "", "handling": "open",
+        "info_grade": "2", "submit": "Submit report"})
+    rid = saved.headers["Location"].rsplit("/", 1)[-1]
+    ivan = mentions(graph, rid)["Ivan Petrov"]
+
+    page = client.get(f"/reports/{rid}?q=Georgi Dimitrov&link={ivan['id']}")
+    facts = re.findall(r'<span class="candidate-facts muted">(.*?)</span>', page.text, re.S)
+    flat = [" ".join(f.split()) for f in facts]
+    assert any("register id <bdi>P-0101</bdi>" in f and "BG" in f and "born 1971-04-02" in f
+               and "+359888111222" in f.replace(" ", "") for f in flat), flat
+    assert any("register id <bdi>P-0102</bdi>" in f and "MK" in f and "born 1985-11-30" in f
+               for f in flat), flat
+    assert all("0 reports" in f for f in flat)

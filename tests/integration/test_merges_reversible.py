@@ -1,6 +1,8 @@
 """Fuzzy duplicates are proposed (never merged silently); a merge keeps both nodes behind a
 SAME_AS link, and a split restores the graph exactly; bad API input is a JSON 4xx."""
 
+import re
+
 import pytest
 
 from tests.conftest import csrf_from
@@ -148,3 +150,40 @@ def test_api_merge_and_bad_input(client, graph, make_user, entities):
     assert merged.status_code == 201 and merged.json["into"] == survivor
     paths = client.get("/api/v1/openapi.json", headers=headers).json["paths"]
     assert "/entities/{entity_id}/merge" in paths and "/entities/{entity_id}/split" in paths
+
+
+def test_duplicates_are_same_kind_plausible_pairs_with_why(client, graph, make_user, auth,
+                                                          runner, tmp_path):
+    """A city is not proposed against each street in it, nor a place against a company;
+    namesakes registered with the same phone are, with the reason said."""
+    import json
+
+    lines = [
+        {"kind": "trader", "id": "BG1", "name": "Varna Freight OOD", "country": "BG",
+         "addresses": ["1 Quay St, Varna", "2 Port Rd, Varna"], "phones": [], "emails": []},
+        {"kind": "person", "id": "P-1", "name": "Georgi Dimitrov", "nationality": "BG",
+         "phones": ["+359 888 111 222"]},
+        {"kind": "person", "id": "P-2", "name": "Georgi Dimitrov Ivanov", "nationality": "BG",
+         "phones": ["+359 888 111 222"]},
+    ]
+    register = tmp_path / "register.jsonl"
+    register.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert runner.invoke(args=["import", str(register)]).exit_code == 0
+    make_user("ana@customs.example", role="analyst")
+    auth.login("ana@customs.example")
+    page = client.get("/reports/new?channel=register")
+    client.post("/reports/new?channel=register", data={
+        "csrf_token": csrf_from(page.text), "channel": "register",
+        "text": "Lorries left Varna for the port with Varna Freight OOD papers.",
+        "event_type": "seizure", "event_date": "2025-03-12", "place": "Varna",
+        "commodity": "", "quantity": "", "value": "", "currency": "EUR", "persons": "",
+        "vehicles": "", "containers": "", "handling": "open", "info_grade": "2",
+        "submit": "Submit report"})
+
+    listing = client.get("/merges/")
+    assert listing.status_code == 200
+    rows = re.findall(r"<tr>(.*?)</tr>", listing.text, re.S)
+    assert not any("Quay St" in row or "Port Rd" in row for row in rows), rows
+    pair = [row for row in rows if "person:P-1" in row and "person:P-2" in row]
+    assert pair, rows
+    assert "both registered with" in pair[0] and "111" in pair[0]

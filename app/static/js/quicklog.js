@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var STORE = "cordon.quicklog";
-  var FIELDS = ["submission", "crossing", "vehicle", "container", "text"];
+  var FIELDS = ["submission", "crossing", "vehicle", "container", "phone", "text"];
 
   function load(owner) {
     try {
@@ -18,7 +18,7 @@
     FIELDS.forEach(function (name) { draft[name] = form.elements[name].value; });
     var handling = form.querySelector("[name=handling]:checked");
     draft.handling = handling ? handling.value : null;
-    if (!draft.vehicle && !draft.container && !draft.text) {
+    if (!draft.vehicle && !draft.container && !draft.phone && !draft.text) {
       window.sessionStorage.removeItem(STORE);
       return;
     }
@@ -78,5 +78,44 @@
         window.sessionStorage.removeItem(STORE);
       });
     }
+  });
+
+  // While the officer types a plate, container or phone, say at once whether they may
+  // already know it (their watch list, reports they may read, declarations). The server
+  // answers the same for "unknown" and "known only from what you may not read".
+  var KNOWN = { vehicle: "VEHICLE", container: "CONTAINER", phone: "PHONE" };
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form.quick-log-form");
+    var url = form && form.getAttribute("data-known-url");
+    if (!url || !window.fetch) { return; }
+    Object.keys(KNOWN).forEach(function (name) {
+      var input = form.elements[name];
+      if (!input) { return; }
+      var note = document.createElement("p");
+      note.className = "known-note";
+      note.id = "known-" + name;
+      note.setAttribute("aria-live", "polite");
+      note.hidden = true;
+      input.closest(".field").appendChild(note);
+      var timer = null;
+      var asked = 0;
+      input.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          var value = input.value.trim();
+          var mine = ++asked;
+          if (value.length < 4) { note.hidden = true; return; }
+          window.fetch(url + "?label=" + KNOWN[name] + "&value=" + encodeURIComponent(value),
+                       { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function (response) { return response.ok ? response.json() : null; })
+            .then(function (answer) {
+              if (mine !== asked) { return; }  // a later keystroke asked again
+              note.textContent = answer && answer.known ? answer.message : "";
+              note.hidden = !(answer && answer.known);
+            })
+            .catch(function () { /* no network: the log itself is what matters */ });
+        }, 350);
+      });
+    });
   });
 }());
