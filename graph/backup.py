@@ -27,7 +27,6 @@ from graph.connection import Graph, tx_run
 
 FORMAT = "cordon-backup/1"
 BATCH = 2000
-RESTORE_LABEL = "CordonRestore"  # temporary, indexed while relationships are restored
 
 ALL_NODES = "MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props"
 ALL_RELATIONSHIPS = """

@@ -25,7 +25,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 
-MAX_CHAIN = 50  # a bound for variable-length matches; real chains are one or two hops
+# Variable-length matches below are bounded at 50 hops; real chains are one or two.
 
 CANONICAL = """
 MATCH p = (e:Entity {id: $id})-[:SAME_AS*0..50]->(c:Entity)
