@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.cases import bp, service
 from app.cases.forms import (
@@ -30,10 +31,13 @@ ATTACHABLE = ("report", "entity", "chart")
 
 
 def _fill_assignment_choices(form, choices) -> None:
-    form.assignee.choices = [("", "—")] + [
-        (u["email"], f"{u['name'] or u['email']} ({u['unit']})") for u in choices["users"]
+    form.assignee.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u["email"], f"{u['name'] or u['email']} ({u['unit']})")
+        for u in choices["users"]
     ]
-    form.unit.choices = [("", "—")] + [(u["name"], u["name"]) for u in choices["units"]]
+    form.unit.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u["name"], u["name"]) for u in choices["units"]
+    ]
 
 
 def _task_form() -> TaskForm:
