@@ -59,14 +59,15 @@ chromium: ## Debian's Chromium for the browser tests
 redis: ## Debian's Redis server: the tests share rate limits between two app processes
 	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q redis-server; }
 
-lint:
+lint: ## ruff, then vulture for dead code (a function only tests call); options in pyproject.toml
 	$(BIN)/ruff check .
+	$(BIN)/vulture app graph nlp risk bench vulture_whitelist.py
 
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-test: setup chromium redis ## ruff, then unit, integration and browser tests on a throwaway Neo4j
-	$(BIN)/ruff check .
+test: setup chromium redis ## lint, then unit, integration and browser tests on a throwaway Neo4j
+	$(MAKE) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup ## benchmarks; SCALE=10k (default), 100k or 1m

@@ -61,6 +61,30 @@ def units_create(name: str, kind: str, parent: str | None) -> None:
     click.echo(f"created unit {unit['name']} ({unit['kind']})")
 
 
+@units_cli.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+def units_rename(name: str, new_name: str) -> None:
+    """Rename a unit; its reports, cases and tasks follow."""
+    try:
+        unit = service.rename_unit(get_graph(), name, new_name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"renamed unit {name} to {unit['name']}")
+
+
+@units_cli.command("move")
+@click.argument("name")
+@click.option("--parent", required=True, help="Name of the new parent unit.")
+def units_move(name: str, parent: str) -> None:
+    """Put a unit under another parent (same tree rule as create)."""
+    try:
+        unit = service.move_unit(get_graph(), name, parent)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"moved unit {unit['name']} under {unit['parent']}")
+
+
 @units_cli.command("list")
 def units_list() -> None:
     for unit in UnitRepository(get_graph()).list():

@@ -95,7 +95,6 @@ CREATE_RELATIONS: dict[str, LiteralString] = {
 }
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(600)"
-COUNT_NODES: LiteralString = "MATCH (n) RETURN count(n) AS n"
 ENTITY_IDS: LiteralString = "MATCH (e:Entity) RETURN e.id AS id"
 ENTITY_STEP: LiteralString = "MATCH (:Entity {id: $id})--(b:Entity) RETURN b.id AS id LIMIT 50"
 

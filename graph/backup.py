@@ -28,7 +28,6 @@ from graph.private import open_private
 
 FORMAT = "cordon-backup/1"
 BATCH = 2000
-RESTORE_LABEL = "CordonRestore"  # temporary, indexed while relationships are restored
 
 ALL_NODES = "MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props"
 ALL_RELATIONSHIPS = """

@@ -59,8 +59,6 @@ class MemberRole(StrEnum):
     MEMBER = "member"
 
 
-# Roles that work the cases of their own unit without being named on them.
-UNIT_CASE_ROLES = ("analyst", "investigator")
 # Roles that may open a case (an RFI from a border crossing point included).
 CASE_OPENER_ROLES = ("analyst", "investigator", "liaison")
 

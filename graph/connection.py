@@ -139,7 +139,7 @@ class _Translate:
         return None
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
+        self, _exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> bool:
         if exc is None:
             return False

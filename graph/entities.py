@@ -170,16 +170,6 @@ SET r.date = coalesce(row.date, r.date),
 RETURN count(r) AS related
 """
 
-LINK_MENTIONS = """
-UNWIND $rows AS row
-MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})
-CREATE (r)-[m:MENTIONS]->(e)
-SET m.start = row.start, m.end = row.end, m.text = row.text, m.label = row.label,
-    m.provenance = row.provenance, m.confidence = row.confidence, m.review = 'proposed',
-    m.created_at = $now
-RETURN count(m) AS linked
-"""
-
 GAZETTEER = """
 MATCH (e:Entity)
 WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
@@ -270,23 +260,6 @@ class EntityRepository:
         rows = [{**r, "type": RelationType(r["type"]).value} for r in relations]
         return self.graph.write(_relate, rows)
 
-    def link_report(self, report_id: str, mentions: Iterable[Any]) -> list[ResolvedMention]:
-        """Store extracted mentions of a report: entities (proposed) and MENTIONS edges."""
-        rows, resolved = resolve_mentions(mentions)
-
-        def work(tx: Any) -> None:
-            _upsert(tx, [r.to_param() for r in rows])
-            tx_run(
-                tx,
-                LINK_MENTIONS,
-                rows=[m.to_param() for m in resolved],
-                report_id=report_id,
-                now=utc_now(),
-            )
-
-        self.graph.write(work)
-        return resolved
-
     def get(self, entity_id: str) -> dict[str, Any]:
         rows = self.graph.query(GET_ENTITY, {"id": entity_id})
         if not rows:
@@ -309,7 +282,7 @@ def _relate(tx: Any, rows: list[dict[str, Any]]) -> int:
     return tx_run(tx, RELATE_ENTITIES, rows=rows, now=utc_now())[0]["related"]
 
 
-# Like LINK_MENTIONS, plus a mention id and its author, which the review pages address.
+# Mentions of a report with a mention id and its author, which the review pages address.
 LINK_MENTIONS_TX = """
 UNWIND $rows AS row
 MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})

@@ -26,7 +26,7 @@ from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
 
-MAX_CHAIN = 50  # a bound for variable-length matches; real chains are one or two hops
+# Variable-length matches below are bounded at 50 hops; real chains are one or two.
 
 CANONICAL = """
 MATCH p = (e:Entity {id: $id})-[:SAME_AS*0..50]->(c:Entity)

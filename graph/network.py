@@ -30,7 +30,7 @@ from graph.errors import NotFound
 MAX_DEPTH = 3
 MAX_NODES = 500
 PER_NODE = 150  # neighbours taken from one node per step: a hub cannot fill the chart alone
-MAX_PATH_LENGTH = 6  # literal in the shortest-path constants below
+# Shortest paths are at most 6 hops: a literal in the shortest-path constants below.
 MAX_CONNECT = 10  # entities in one "connecting network" request
 
 # The whitelist. Cypher cannot take relationship types as parameters in a pattern, so the

@@ -257,8 +257,6 @@ SET s.profiles_version = coalesce(s.profiles_version, 0) + 1
 RETURN p.version AS version
 """
 
-DECLARATION_EXISTS = "MATCH (d:Declaration {id: $id}) RETURN d.id AS id"
-
 SAVE_SELECTION = """
 MATCH (d:Declaration {id: $declaration})
 MERGE (s:Selection {id: $declaration})
@@ -304,21 +302,10 @@ RETURN coalesce(s.profiles, []) AS profiles, coalesce(s.indicators, []) AS indic
        sum(CASE WHEN hit THEN 1 ELSE 0 END) AS hits, sum(revenue) AS revenue
 """
 
-TRADER_STATS = """
-MATCH (s:RiskStat) WHERE s.dimension IN ['importer', 'declarant', 'exporter', 'overall']
-RETURN s.dimension AS dimension, s.key AS key, s.n_controls AS n_controls,
-       s.n_positive AS n_positive, s.revenue AS revenue
-"""
-
 COMMODITY_STATS = """
 MATCH (s:RiskStat) WHERE s.dimension IN ['hs2', 'hs4', 'hs6', 'hs6_origin', 'overall']
 RETURN s.dimension AS dimension, s.key AS key, s.n_controls AS n_controls,
        s.n_positive AS n_positive, s.revenue AS revenue
-"""
-
-MENTIONED_TRADERS = """
-MATCH (:Report)-[:MENTIONS]->(t:Trader)
-RETURN DISTINCT coalesce(t.ref, substring(t.id, 7)) AS ref LIMIT $limit
 """
 
 PARTIES_OF_DECLARATIONS = """
@@ -730,14 +717,8 @@ class RiskRepository:
         return self.graph.query(EFFECTIVENESS)
 
     # -- rankings and monitoring ---------------------------------------------------------------
-    def trader_stats(self) -> list[dict[str, Any]]:
-        return self.graph.query(TRADER_STATS)
-
     def commodity_stats(self) -> list[dict[str, Any]]:
         return self.graph.query(COMMODITY_STATS)
-
-    def mentioned_traders(self, limit: int = 500) -> list[str]:
-        return [r["ref"] for r in self.graph.query(MENTIONED_TRADERS, {"limit": limit})]
 
     @staticmethod
     def parties_of(tx: Any, declaration_ids: Iterable[str]) -> list[str]:

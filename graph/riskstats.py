@@ -89,26 +89,7 @@ ON CREATE SET s.controls_since_model = 0
 SET s.controls_since_model = coalesce(s.controls_since_model, 0) + $n
 """
 
-READ_STATS = """
-UNWIND $keys AS k
-MATCH (s:RiskStat {dimension: k[0], key: k[1]})
-RETURN s.dimension AS dimension, s.key AS key, s.n_controls AS n_controls,
-       s.n_positive AS n_positive, s.revenue AS revenue
-"""
-
-READ_ACTIVITY = """
-UNWIND $traders AS t
-MATCH (a:RiskActivity {trader: t})
-RETURN a.trader AS trader, a.first_declaration AS first, a.n_declarations AS n
-"""
-
-READ_WINDOWS = """
-UNWIND $keys AS k
-MATCH (w:UnitValueWindow {key: k})
-RETURN w.key AS key, w.values AS values
-"""
-
-# The three reads above in one round trip (each an index seek per key); one row back.
+# Stats, activity and unit-value windows in one round trip (an index seek per key); one row.
 READ_SNAPSHOT = """
 CALL () {
   UNWIND $keys AS k

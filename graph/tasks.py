@@ -10,9 +10,16 @@ headquarters tasks everybody, a regional unit tasks itself and its border crossi
 points, and a crossing point tasks only itself. A task assigned to an officer follows the
 officer's unit.
 
-Who sees a task (``TASK_VISIBLE``): its assignee, the officers of the assigned unit, its
-author, and whoever sees the case. Someone who sees the task but not the case gets the
-case id without its title.
+A task needs no case: a standing task (no ``PART_OF_CASE``) is the everyday tasking of a
+unit or an officer, e.g. "watch lane 3 for refrigerated trucks this week".
+
+Who sees a task (``TASK_VISIBLE``): its assignee and the officers of the assigned unit;
+for a standing task also its author; for a case task whoever sees the case (its author
+included only while they do). Someone who is tasked but does not see the case gets
+neither the case's id nor its title (``on_case`` only says there is one).
+
+Status moves freely between open, in progress, done and cancelled (reopening is setting
+it back to open); overdue is an open or in-progress task whose due date has passed.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ TASK_VISIBLE = (
     """(
   EXISTS { (t)-[:ASSIGNED_TO]->(:User {id: $viewer.id}) }
   OR EXISTS { (t)-[:ASSIGNED_TO_UNIT]->(:Unit {name: $viewer.unit}) }
-  OR t.created_by = $viewer.id
+  OR (t.created_by = $viewer.id AND NOT EXISTS { (t)-[:PART_OF_CASE]->(:Case) })
   OR EXISTS { MATCH (t)-[:PART_OF_CASE]->(c:Case) WHERE """
     + CASE_VISIBLE
     + """ }
@@ -60,14 +67,21 @@ TASK_VISIBLE = (
 # ``target`` is the unit being tasked: the viewer's own unit or one below it.
 TASKABLE = "EXISTS { (target)-[:PART_OF*0..]->(:Unit {name: $viewer.unit}) }"
 
+# ``c`` is the task's case or null (a standing task); the case's id and title are given
+# only to those who see the case.
 _TASK_FIELDS = (
     """
 t {.id, .title, .description, .due, .priority, .status, .created_by, .created_by_unit,
-   .created_at, .updated_at} AS task,
+   .created_at, .updated_at, .done_at} AS task,
 [(t)-[:ASSIGNED_TO]->(a:User) | {id: a.id, email: a.email, name: a.name}][0] AS assignee,
 [(t)-[:ASSIGNED_TO_UNIT]->(au:Unit) | au.name][0] AS unit,
-c.id AS case_id,
-CASE WHEN """
+COLLECT { MATCH (author:User {id: t.created_by})
+          RETURN coalesce(author.name, author.email) }[0] AS author,
+c IS NOT NULL AS on_case,
+CASE WHEN c IS NOT NULL AND """
+    + CASE_VISIBLE
+    + """ THEN c.id END AS case_id,
+CASE WHEN c IS NOT NULL AND """
     + CASE_VISIBLE
     + """ THEN c.title END AS case_title
 """
@@ -79,12 +93,14 @@ ORDER BY CASE t.status WHEN 'in_progress' THEN 0 WHEN 'open' THEN 1 ELSE 2 END,
          coalesce(t.due, '9999'), t.created_at
 """
 
+# ``$case_id`` null makes a standing task (everyday tasking of a unit or an officer).
 CREATE_TASK = (
     """
-MATCH (c:Case {id: $case_id})
-WHERE c.status <> 'closed' AND """
+OPTIONAL MATCH (c:Case {id: $case_id})
+WITH c
+WHERE $case_id IS NULL OR (c IS NOT NULL AND c.status <> 'closed' AND """
     + CASE_VISIBLE
-    + """
+    + """)
 OPTIONAL MATCH (assignee:User {id: $assignee_id})-[:MEMBER_OF]->(assignee_unit:Unit)
 OPTIONAL MATCH (unit:Unit {name: $unit})
 WITH c, assignee, unit, coalesce(unit, assignee_unit) AS target
@@ -94,22 +110,23 @@ WHERE target IS NOT NULL AND """
 CREATE (t:Task {id: $id, title: $title, description: $description, due: $due,
                 priority: $priority, status: 'open', created_by: $viewer.id,
                 created_by_unit: $viewer.unit, created_at: $now, updated_at: $now})
-CREATE (t)-[:PART_OF_CASE]->(c)
+FOREACH (x IN CASE WHEN c IS NULL THEN [] ELSE [c] END |
+  CREATE (t)-[:PART_OF_CASE]->(x)
+  SET x.updated_at = $now)
 FOREACH (a IN CASE WHEN $unit IS NULL THEN [assignee] ELSE [] END |
   CREATE (t)-[:ASSIGNED_TO]->(a))
 FOREACH (u IN CASE WHEN $unit IS NULL THEN [] ELSE [unit] END |
   CREATE (t)-[:ASSIGNED_TO_UNIT]->(u))
-SET c.updated_at = $now
 RETURN t.id AS id
 """
 )
 
 REASSIGN_TASK = (
     """
-MATCH (t:Task {id: $id})-[:PART_OF_CASE]->(c:Case)
-WHERE t.status IN ['open', 'in_progress'] AND (t.created_by = $viewer.id OR """
-    + CASE_VISIBLE
-    + """)
+MATCH (t:Task {id: $id})
+WHERE t.status IN ['open', 'in_progress'] AND """
+    + TASK_VISIBLE
+    + """
 OPTIONAL MATCH (assignee:User {id: $assignee_id})-[:MEMBER_OF]->(assignee_unit:Unit)
 OPTIONAL MATCH (unit:Unit {name: $unit})
 WITH t, assignee, unit, coalesce(unit, assignee_unit) AS target
@@ -141,12 +158,24 @@ RETURN t.id AS id
 """
 )
 
-GET_TASK = (
+SET_TASK_DUE = (
     """
-MATCH (t:Task {id: $id})-[:PART_OF_CASE]->(c:Case)
+MATCH (t:Task {id: $id})
 WHERE """
     + TASK_VISIBLE
     + """
+SET t.due = $due, t.updated_at = $now
+RETURN t.id AS id
+"""
+)
+
+GET_TASK = (
+    """
+MATCH (t:Task {id: $id})
+WHERE """
+    + TASK_VISIBLE
+    + """
+OPTIONAL MATCH (t)-[:PART_OF_CASE]->(c:Case)
 RETURN """
     + _TASK_FIELDS
 )
@@ -161,7 +190,7 @@ CALL (me, my_unit) {
 }
 WITH t
 WHERE $all OR t.status IN ['open', 'in_progress']
-MATCH (t)-[:PART_OF_CASE]->(c:Case)
+OPTIONAL MATCH (t)-[:PART_OF_CASE]->(c:Case)
 RETURN """
     + _TASK_FIELDS
     + _ORDER
@@ -170,8 +199,11 @@ RETURN """
 
 ISSUED_TASKS = (
     """
-MATCH (t:Task {created_by: $viewer.id})-[:PART_OF_CASE]->(c:Case)
-WHERE $all OR t.status IN ['open', 'in_progress']
+MATCH (t:Task {created_by: $viewer.id})
+WHERE ($all OR t.status IN ['open', 'in_progress']) AND """
+    + TASK_VISIBLE
+    + """
+OPTIONAL MATCH (t)-[:PART_OF_CASE]->(c:Case)
 RETURN """
     + _TASK_FIELDS
     + _ORDER
@@ -223,7 +255,7 @@ class TaskRepository:
         viewer: dict[str, str],
         *,
         task_id: str,
-        case_id: str,
+        case_id: str | None,
         title: str,
         description: str,
         due: str | None,
@@ -272,6 +304,12 @@ class TaskRepository:
         )
         return bool(rows)
 
+    def set_due(self, viewer: dict[str, str], task_id: str, due: str | None) -> bool:
+        rows = self.graph.write(
+            tx_run, SET_TASK_DUE, viewer=viewer, id=task_id, due=due, now=utc_now()
+        )
+        return bool(rows)
+
     def get(self, viewer: dict[str, str], task_id: str) -> dict[str, Any]:
         rows = self.graph.query(GET_TASK, {"viewer": viewer, "id": task_id})
         if not rows:
@@ -307,10 +345,17 @@ class TaskRepository:
 
 
 def _task(row: dict[str, Any]) -> dict[str, Any]:
+    task = row["task"]
+    today = utc_now()[:10]
     return {
-        **row["task"],
+        **task,
+        "overdue": bool(task["due"])
+        and task["status"] in ACTIVE_STATUSES
+        and task["due"] < today,
         "assignee": row["assignee"],
         "unit": row["unit"],
+        "author": row["author"],
+        "on_case": row["on_case"],
         "case_id": row["case_id"],
         "case_title": row["case_title"],
     }

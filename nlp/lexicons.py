@@ -22,7 +22,6 @@ class LexEntry:
     label: str
     normalized: str
     surfaces: tuple[str, ...]
-    case_sensitive: bool
 
 
 def fold(text: str) -> str:
@@ -45,7 +44,7 @@ def commodity_entries() -> tuple[LexEntry, ...]:
     out = []
     for canonical, chapter, surfaces in _rows("commodities.tsv"):
         norm = f"{canonical} (HS {chapter})" if chapter else canonical
-        out.append(LexEntry("COMMODITY", norm, tuple(surfaces.split("|")), False))
+        out.append(LexEntry("COMMODITY", norm, tuple(surfaces.split("|"))))
     return tuple(out)
 
 
@@ -106,16 +105,16 @@ def location_entries() -> tuple[LexEntry, ...]:
                 names.add(val)
         names.update(_COUNTRY_ALIASES.get(c.alpha_2, []))
         names = {n for n in names if "," not in n}
-        out.append(LexEntry("LOCATION", c.alpha_2, tuple(sorted(names)), True))
+        out.append(LexEntry("LOCATION", c.alpha_2, tuple(sorted(names))))
     if "XK" not in {c.alpha_2 for c in pycountry.countries}:
-        out.append(LexEntry("LOCATION", "XK", tuple(_COUNTRY_ALIASES["XK"]), True))
+        out.append(LexEntry("LOCATION", "XK", tuple(_COUNTRY_ALIASES["XK"])))
     for row in _rows("ports.tsv"):
         name, aliases, kind, country, locode = (row + [""] * 5)[:5]
         surfaces = [name] + [a for a in aliases.split("|") if a]
         if kind == "seaport":
             surfaces += [f"Port of {name}", f"port of {name}"]
         norm = locode or f"XB:{country}:{fold(name)}"
-        out.append(LexEntry("LOCATION", norm, tuple(dict.fromkeys(surfaces)), True))
+        out.append(LexEntry("LOCATION", norm, tuple(dict.fromkeys(surfaces))))
     return tuple(out)
 
 
@@ -202,7 +201,7 @@ def city_entries() -> tuple[LexEntry, ...]:
         if len(name) <= 3 and city["population"] < 1_000_000:
             continue
         surfaces = tuple(dict.fromkeys([name, fold(name)]))
-        out.append(LexEntry("LOCATION", f"{city['countrycode']}:{fold(name)}", surfaces, True))
+        out.append(LexEntry("LOCATION", f"{city['countrycode']}:{fold(name)}", surfaces))
     return tuple(out)
 
 
@@ -213,7 +212,7 @@ def agency_entries() -> tuple[LexEntry, ...]:
         if not line.strip() or line.startswith("#"):
             continue
         names = line.split("|")
-        out.append(LexEntry("AGENCY", names[0], tuple(names), True))
+        out.append(LexEntry("AGENCY", names[0], tuple(names)))
     return tuple(out)
 
 

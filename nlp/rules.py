@@ -403,7 +403,7 @@ def find_containers(text: str) -> Iterator[Candidate]:
         if _NOT_CONTAINER_CTX.search(text, max(0, m.start() - 16), m.start()):
             continue  # bill-of-lading / booking numbers share the owner-code shape
         code = "".join(m.groups())
-        valid = iso6346_check_digit(code[:10]) == int(code[10])
+        valid = is_valid_container(code)
         yield Candidate(
             m.start(), m.end(), "CONTAINER", code, 0.99 if valid else 0.4, "rule", PRIO_ID
         )

@@ -14,7 +14,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 
@@ -91,12 +90,6 @@ class RiskModel:
             raise ValueError(f"model file altered: says {stated}, content is {model.version}")
         return model
 
-    def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_json(), encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: str | Path) -> RiskModel:
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
 
 def _sigmoid(x: float) -> float:

@@ -28,7 +28,6 @@ class TraderNetwork:
     def __init__(self) -> None:
         self._ident: dict[tuple[str, str], set[str]] = defaultdict(set)  # (kind, value) -> traders
         self._of_trader: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self._roles: dict[str, dict[str, str]] = {}  # person -> {trader: role}
         self.flags: dict[str, list[float]] = {}  # trader -> [positives, seizures]
 
     def _link(self, trader: str, kind: str, value: str) -> None:

@@ -226,15 +226,6 @@ class Profile:
                                            for c in self.conditions)
 
 
-def parse_profiles(raw: Sequence[Mapping]) -> list[Profile]:
-    profiles = [Profile.parse(r) for r in raw]
-    ids = [p.id for p in profiles]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ProfileError(f"duplicate profile ids: {dupes}")
-    return profiles
-
-
 @dataclass(frozen=True)
 class Decision:
     lane: str

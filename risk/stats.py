@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-DIMENSIONS = ("importer", "declarant", "exporter", "hs2", "hs4", "hs6", "origin", "hs6_origin",
-              "office")
 HS_DIMENSIONS = ("hs2", "hs4", "hs6", "hs6_origin")
 DEFAULT_STRENGTH = 20.0  # pseudo-controls of prior evidence
 
@@ -174,27 +172,6 @@ def smoothed_mean(total: float, n: float, prior_mean: float,
     return (total + strength * prior_mean) / (n + strength)
 
 
-def fit_prior_strength(counts: Iterable[Counts], prior_rate: float,
-                       lo: float = 1.0, hi: float = 1000.0) -> float:
-    """Empirical-Bayes (method of moments) prior strength for one dimension.
-
-    Between-key variance of true rates is observed variance minus binomial noise;
-    a beta prior with that variance around ``prior_rate`` has strength
-    p(1-p)/var - 1. Little spread between keys -> strong shrinkage.
-    """
-    rows = [(c.n_positive / c.n_controls, c.n_controls) for c in counts if c.n_controls > 0]
-    p = min(max(prior_rate, 1e-6), 1 - 1e-6)
-    if len(rows) < 3:
-        return DEFAULT_STRENGTH
-    total = sum(n for _, n in rows)
-    observed = sum(n * (r - p) ** 2 for r, n in rows) / total
-    noise = p * (1 - p) * len(rows) / total
-    between = observed - noise
-    if between <= 0:
-        return hi
-    return min(hi, max(lo, p * (1 - p) / between - 1))
-
-
 @dataclass(frozen=True)
 class Smoothed:
     dimension: str
@@ -248,11 +225,6 @@ class InMemoryHistoryStats:
     def activity(self, trader_id: str) -> TraderActivity:
         row = self._activity.get(trader_id)
         return TraderActivity(row[0], row[1]) if row else TraderActivity()
-
-    def iter_counts(self, dimension: str) -> Iterator[tuple[str, Counts]]:
-        for (dim, key), row in self._counts.items():
-            if dim == dimension:
-                yield key, Counts(int(row[0]), int(row[1]), row[2])
 
     def record_declaration(self, declaration: Mapping) -> None:
         for role in ("importer", "declarant", "exporter"):

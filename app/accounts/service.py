@@ -352,21 +352,56 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@atomic
-def create_unit(graph: Graph, name: str, *, kind: str, parent: str | None = None) -> dict:
+# The unit tree, decided here for the CLI, the admin pages and any API: headquarters has
+# no parent; a regional unit sits under headquarters; a border crossing point under a
+# regional unit or directly under headquarters.
+PARENT_KINDS: dict[UnitKind, tuple[UnitKind, ...]] = {
+    UnitKind.HQ: (),
+    UnitKind.REGIONAL: (UnitKind.HQ,),
+    UnitKind.BCP: (UnitKind.REGIONAL, UnitKind.HQ),
+}
+
+
+def _unit_name(name: str | None, field: str = "name") -> str:
     name = (name or "").strip()
     if not UNIT_NAME.match(name):
-        raise AccountError("A unit name has 1–64 letters, digits, spaces, dots or dashes.", "name")
+        raise AccountError("A unit name has 1–64 letters, digits, spaces, dots or dashes.", field)
+    return name
+
+
+def _check_place(graph: Graph, kind: UnitKind, parent: str | None) -> list[str]:
+    """Refuse a parent that breaks the tree; return the allowed parent kinds."""
+    allowed = PARENT_KINDS[kind]
+    if not allowed:
+        if parent:
+            raise AccountError("Headquarters is the top of the tree: it has no parent.", "parent")
+        return []
+    wanted = " or ".join(k.title.lower() for k in allowed)
+    if not parent:
+        raise AccountError(f"A {kind.title.lower()} needs a parent unit: {wanted}.", "parent")
+    try:
+        row = UnitRepository(graph).get(parent)
+    except NotFound:
+        raise AccountError(f"Parent unit {parent!r} does not exist.", "parent") from None
+    if row["kind"] not in allowed:
+        raise AccountError(
+            f"A {kind.title.lower()} sits under a {wanted}, not under {parent} "
+            f"({UnitKind(row['kind']).title.lower()}).",
+            "parent",
+        )
+    return [k.value for k in allowed]
+
+
+@atomic
+def create_unit(graph: Graph, name: str, *, kind: str, parent: str | None = None) -> dict:
+    name = _unit_name(name)
     try:
         kind_value = UnitKind(kind)
     except ValueError:
         raise AccountError(f"Unknown unit kind {kind!r}.", "kind") from None
-    if kind_value is not UnitKind.HQ and not parent:
-        raise AccountError(
-            "A regional unit or border crossing point needs a parent unit.", "parent"
-        )
+    parent_kinds = _check_place(graph, kind_value, parent or None)
     try:
-        unit = UnitRepository(graph).create(name, kind_value.value, parent or None)
+        unit = UnitRepository(graph).create(name, kind_value.value, parent or None, parent_kinds)
     except Duplicate:
         raise AccountError(f"Unit {name} exists already.", "name") from None
     except NotFound:
@@ -374,6 +409,61 @@ def create_unit(graph: Graph, name: str, *, kind: str, parent: str | None = None
     audit("unit.create", name, {"kind": kind_value.value, "parent": parent or None},
           graph=graph)
     return unit
+
+
+def _existing_unit(graph: Graph, name: str | None) -> dict:
+    try:
+        return UnitRepository(graph).get((name or "").strip())
+    except NotFound:
+        raise AccountError(f"Unit {name!r} does not exist.", "unit") from None
+
+
+@atomic
+def rename_unit(graph: Graph, name: str, new_name: str) -> dict:
+    """Rename a unit; what it owns follows (graph/units.py). Audited as ``unit.update``."""
+    unit = _existing_unit(graph, name)
+    new_name = _unit_name(new_name)
+    if unit["kind"] == UnitKind.HQ:
+        raise AccountError(
+            "Headquarters keeps its name HQ: setup, the hotline queue and backups use it.",
+            "name",
+        )
+    if new_name == unit["name"]:
+        return unit
+    try:
+        UnitRepository(graph).rename(unit["name"], new_name)
+    except Duplicate:
+        raise AccountError(f"Unit {new_name} exists already.", "name") from None
+    audit("unit.update", new_name, {"name": [unit["name"], new_name]}, graph=graph)
+    return UnitRepository(graph).get(new_name)
+
+
+@atomic
+def move_unit(graph: Graph, name: str, parent: str | None) -> dict:
+    """Put a unit under another parent, by the same tree rule as creating it. Its own
+    units move with it. Audited as ``unit.update``."""
+    unit = _existing_unit(graph, name)
+    kind = UnitKind(unit["kind"])
+    parent = (parent or "").strip() or None
+    parent_kinds = _check_place(graph, kind, parent)
+    if parent == unit["parent"]:
+        return unit
+    assert parent is not None  # noqa: S101 - _check_place refused a missing parent
+    try:
+        UnitRepository(graph).move(unit["name"], kind.value, parent, parent_kinds)
+    except NotFound:
+        raise AccountError(f"{unit['name']} cannot move under {parent}.", "parent") from None
+    audit("unit.update", unit["name"], {"parent": [unit["parent"], parent]}, graph=graph)
+    return UnitRepository(graph).get(unit["name"])
+
+
+@atomic
+def update_unit(graph: Graph, name: str, *, new_name: str, parent: str | None) -> dict:
+    """The admin page's edit: move, then rename, all or nothing."""
+    unit = _existing_unit(graph, name)
+    if unit["kind"] != UnitKind.HQ or parent:
+        move_unit(graph, unit["name"], parent)
+    return rename_unit(graph, unit["name"], new_name)
 
 
 def ensure_first_admin(graph: Graph, email: str, password: str | None) -> tuple[bool, str | None]:

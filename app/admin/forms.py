@@ -13,6 +13,15 @@ def unit_choices(names: list[str], *, blank: bool = False) -> list[SelectChoice]
     return [SelectChoice("", "—")] * blank + [SelectChoice(n, n) for n in names]
 
 
+def parent_choices(units: list[dict], *, exclude: str | None = None) -> list[SelectChoice]:
+    """Blank, then each unit with its kind, so the admin sees where a unit may go."""
+    return [SelectChoice("", "— none (headquarters only)")] + [
+        SelectChoice(u["name"], f"{u['name']} ({UnitKind(u['kind']).title.lower()})")
+        for u in units
+        if u["name"] != exclude
+    ]
+
+
 class UserCreateForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     name = StringField("Full name", validators=[Optional(), Length(max=120)])
@@ -39,3 +48,9 @@ class UnitCreateForm(FlaskForm):
     kind = SelectField("Kind", choices=KIND_CHOICES, default="regional")
     parent = SelectField("Part of", choices=[])
     submit = SubmitField("Create unit")
+
+
+class UnitEditForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=64)])
+    parent = SelectField("Part of", choices=[])
+    submit = SubmitField("Save")

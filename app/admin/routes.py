@@ -3,14 +3,24 @@
 from flask import abort, flash, redirect, render_template, url_for
 
 from app.accounts import service
+from app.accounts.roles import UnitKind
 from app.accounts.service import AccountError
 from app.admin import bp
-from app.admin.forms import UnitCreateForm, UserCreateForm, UserEditForm, unit_choices
+from app.admin.forms import (
+    UnitCreateForm,
+    UnitEditForm,
+    UserCreateForm,
+    UserEditForm,
+    parent_choices,
+    unit_choices,
+)
 from app.auth.forms import RevokeForm
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.units import UnitRepository
 from graph.users import UserRepository
+
+KIND_TITLES = {k.value: k.title for k in UnitKind}
 
 
 def _field_error(form, exc: AccountError) -> None:
@@ -79,7 +89,7 @@ def edit_user(user_id: str):
 @bp.route("/units", methods=["GET", "POST"])
 def units():
     form = UnitCreateForm()
-    form.parent.choices = unit_choices(_unit_names(), blank=True)
+    form.parent.choices = parent_choices(UnitRepository(get_graph()).list())
     if form.validate_on_submit():
         try:
             unit = service.create_unit(
@@ -90,7 +100,33 @@ def units():
         else:
             flash(f"Unit {unit['name']} created.", "success")
             return redirect(url_for("admin.units"))
-    return render_template("admin/units.html", units=UnitRepository(get_graph()).list(), form=form)
+    return render_template(
+        "admin/units.html", units=UnitRepository(get_graph()).list(), form=form, kinds=KIND_TITLES
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/units/<path:name>", methods=["GET", "POST"])
+def edit_unit(name: str):
+    """Rename a unit or move it in the tree (HQ → regional → crossing point)."""
+    try:
+        unit = UnitRepository(get_graph()).get(name)
+    except NotFound:
+        abort(404)
+    form = UnitEditForm(data={"name": unit["name"], "parent": unit["parent"] or ""})
+    form.parent.choices = parent_choices(UnitRepository(get_graph()).list(), exclude=unit["name"])
+    if form.validate_on_submit():
+        try:
+            saved = service.update_unit(
+                get_graph(), unit["name"], new_name=form.name.data, parent=form.parent.data or None
+            )
+        except AccountError as exc:
+            _field_error(form, exc)
+        else:
+            flash(f"Unit {saved['name']} saved.", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_edit.html", unit=unit, form=form, kinds=KIND_TITLES), (
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/tokens")

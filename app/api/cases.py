@@ -185,6 +185,30 @@ def api_my_tasks():
     return jsonify(service.my_tasks(get_graph(), api_user(), include_closed=include_closed))
 
 
+@bp.post("/tasks")
+@token_required
+def api_create_standing_task():
+    """A task with no case: everyday tasking of a unit or an officer."""
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        task_id = service.create_task(
+            get_graph(),
+            api_user(),
+            None,
+            title=body.get("title"),
+            description=body.get("description"),
+            due=body.get("due"),
+            priority=body.get("priority"),
+            assignee=body.get("assignee"),
+            unit=body.get("unit"),
+        )
+    except CaseError as exc:
+        return _case_error(exc)
+    return jsonify(service.read_task(get_graph(), api_user(), task_id)), 201
+
+
 @bp.get("/tasks/<task_id>")
 @token_required
 def api_get_task(task_id: str):
@@ -197,20 +221,26 @@ def api_get_task(task_id: str):
 @bp.patch("/tasks/<task_id>")
 @token_required
 def api_update_task(task_id: str):
-    """``{"status": ...}`` and/or a new ``{"assignee": EMAIL}`` or ``{"unit": NAME}``."""
+    """Any of ``{"status"}``, ``{"due"}`` (null clears it) and a new ``{"assignee": EMAIL}``
+    or ``{"unit": NAME}``, in one transaction: a bad value writes nothing."""
     body = _body()
-    if body is None or not ({"status", "assignee", "unit"} & body.keys()):
-        return error_response(400, "Bad request", "Send status, assignee or unit.")
+    if body is None or not ({"status", "due", "assignee", "unit"} & body.keys()):
+        return error_response(400, "Bad request", "Send status, due, assignee or unit.")
+    changes = {k: body[k] for k in ("status", "due") if k in body}
     try:
-        service.update_task(get_graph(), api_user(), task_id, status=body.get("status"),
-                            assignee=body.get("assignee"), unit=body.get("unit"))
+        service.update_task(
+            get_graph(),
+            api_user(),
+            task_id,
+            assignee=body.get("assignee"),
+            unit=body.get("unit"),
+            **changes,
+        )
         return jsonify(service.read_task(get_graph(), api_user(), task_id))
     except NotFound:
         return _not_found("task", task_id)
     except CaseError as exc:
         return _case_error(exc)
-
-
 
 
 def _path_param(name: str) -> dict[str, Any]:
@@ -255,7 +285,7 @@ _SCHEMAS = {
     },
     "Task": {
         "type": "object",
-        "required": ["id", "title", "status", "priority", "case_id"],
+        "required": ["id", "title", "status", "priority", "overdue"],
         "properties": {
             "id": {"type": "string"},
             "title": {"type": "string"},
@@ -265,7 +295,14 @@ _SCHEMAS = {
             "status": {"type": "string", "enum": ["open", "in_progress", "done", "cancelled"]},
             "assignee": {"type": ["object", "null"]},
             "unit": {"type": ["string", "null"]},
-            "case_id": {"type": "string"},
+            "overdue": {"type": "boolean"},
+            "author": {"type": ["string", "null"]},
+            "on_case": {
+                "type": "boolean",
+                "description": "False for a standing task. case_id and case_title are null "
+                "when the caller does not see the case.",
+            },
+            "case_id": {"type": ["string", "null"]},
             "case_title": {"type": ["string", "null"]},
         },
     },
@@ -450,6 +487,15 @@ register(
                     **error_responses(401),
                 },
             },
+            "post": {
+                "summary": "A standing task (no case) for an officer or a unit",
+                "operationId": "createStandingTask",
+                "requestBody": json_request(schema_ref("NewTask")),
+                "responses": {
+                    "201": json_response(schema_ref("Task"), "Created"),
+                    **error_responses(400, 401, 403),
+                },
+            },
         },
         "/tasks/{task_id}": {
             "get": {
@@ -462,7 +508,7 @@ register(
                 },
             },
             "patch": {
-                "summary": "Update the status or reassign",
+                "summary": "Change the status or due date, or reassign (all or nothing)",
                 "operationId": "updateTask",
                 "parameters": [_TASK_ID],
                 "requestBody": json_request(
@@ -473,6 +519,7 @@ register(
                                 "type": "string",
                                 "enum": ["open", "in_progress", "done", "cancelled"],
                             },
+                            "due": {"type": ["string", "null"], "format": "date"},
                             "assignee": {"type": "string"},
                             "unit": {"type": "string"},
                         },

@@ -58,3 +58,14 @@ class TaskForm(FlaskForm):
 class TaskStatusForm(FlaskForm):
     status = SelectField("Status", choices=TASK_STATUS_CHOICES)
     submit = SubmitField("Update")
+
+
+class TaskAssignForm(FlaskForm):
+    assignee = SelectField("Officer", choices=[], validate_choice=False)
+    unit = SelectField("or unit", choices=[], validate_choice=False)
+    submit = SubmitField("Reassign")
+
+
+class TaskDueForm(FlaskForm):
+    due = DateField("Due", validators=[Optional()])
+    submit = SubmitField("Save due date")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.cases import bp, service
 from app.cases.forms import (
@@ -13,6 +16,8 @@ from app.cases.forms import (
     ConvertForm,
     MemberForm,
     NoteForm,
+    TaskAssignForm,
+    TaskDueForm,
     TaskForm,
     TaskStatusForm,
 )
@@ -20,17 +25,24 @@ from app.cases.service import CaseError
 from graph.cases import CASE_OPENER_ROLES
 from graph.db import get_graph
 from graph.errors import NotFound
+from graph.tasks import TaskStatus
 
 ATTACHABLE = ("report", "entity", "chart")
 
 
+def _fill_assignment_choices(form, choices) -> None:
+    form.assignee.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u["email"], f"{u['name'] or u['email']} ({u['unit']})")
+        for u in choices["users"]
+    ]
+    form.unit.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u["name"], u["name"]) for u in choices["units"]
+    ]
+
+
 def _task_form() -> TaskForm:
     form = TaskForm()
-    choices = service.tasking_choices(get_graph(), current_user)
-    form.assignee.choices = [("", "—")] + [
-        (u["email"], f"{u['name'] or u['email']} ({u['unit']})") for u in choices["users"]
-    ]
-    form.unit.choices = [("", "—")] + [(u["name"], u["name"]) for u in choices["units"]]
+    _fill_assignment_choices(form, service.tasking_choices(get_graph(), current_user))
     return form
 
 
@@ -174,10 +186,7 @@ def add_note(case_id: str):
 def add_task(case_id: str):
     form = _task_form()
     if not form.validate_on_submit():
-        errors = "; ".join(
-            f"{form[name].label.text}: {', '.join(msgs)}" for name, msgs in form.errors.items()
-        )
-        flash(errors or "Check the task form.", "error")
+        flash(_form_errors(form) or "Check the task form.", "error")
         return _back(case_id)
     return _run(
         case_id,
@@ -196,30 +205,137 @@ def add_task(case_id: str):
     )
 
 
-@bp.get("/tasks/")
-def my_tasks():
-    include_closed = request.args.get("all") == "1"
-    tasks = service.my_tasks(get_graph(), current_user, include_closed=include_closed)
-    return render_template(
-        "cases/tasks.html", tasks=tasks, include_closed=include_closed, status_form=TaskStatusForm()
+def _form_errors(form) -> str:
+    return "; ".join(
+        f"{form[name].label.text}: {', '.join(msgs)}" for name, msgs in form.errors.items()
     )
 
 
-@bp.post("/tasks/<task_id>/status")
-def task_status(task_id: str):
-    form = TaskStatusForm()
-    target = request.form.get("next") == "case"
+@bp.route("/tasks/", methods=["GET", "POST"])
+def my_tasks():
+    """My tasks, the tasks I issued, and a form for a standing task (no case needed)."""
+    form = _task_form()
+    if form.validate_on_submit():
+        try:
+            task_id = service.create_task(
+                get_graph(),
+                current_user,
+                None,
+                title=form.title.data,
+                description=form.description.data,
+                due=form.due.data.isoformat() if form.due.data else None,
+                priority=form.priority.data,
+                assignee=form.assignee.data or None,
+                unit=form.unit.data or None,
+            )
+        except CaseError as exc:
+            getattr(form, exc.field, form.title).errors.append(str(exc))
+        else:
+            flash("Task assigned.", "success")
+            return redirect(url_for("cases.task_detail", task_id=task_id))
+    include_closed = request.args.get("all") == "1"
+    tasks = service.my_tasks(get_graph(), current_user, include_closed=include_closed)
+    return render_template(
+        "cases/tasks.html",
+        tasks=tasks,
+        include_closed=include_closed,
+        status_form=TaskStatusForm(),
+        task_form=form,
+    ), (400 if form.errors else 200)
+
+
+@bp.get("/tasks/<task_id>")
+def task_detail(task_id: str):
+    try:
+        task = service.read_task(get_graph(), current_user, task_id)
+    except NotFound:
+        abort(404)
+    assign_form = TaskAssignForm()
+    choices = service.tasking_choices(get_graph(), current_user)
+    _fill_assignment_choices(assign_form, choices)
+    return render_template(
+        "cases/task.html",
+        task=task,
+        status_form=TaskStatusForm(data={"status": task["status"]}),
+        assign_form=assign_form,
+        due_form=TaskDueForm(data={"due": _date_or_none(task["due"])}),
+    )
+
+
+def _date_or_none(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _after_task(task_id: str, task: dict):
+    """Back where the form was: the case, the dashboard, the task or my tasks."""
+    target = request.form.get("next")
+    if target == "case" and task.get("case_id"):
+        return _back(task["case_id"])
+    if target == "dashboard":
+        return redirect(url_for("main.dashboard"))
+    if target == "task":
+        return redirect(url_for("cases.task_detail", task_id=task_id))
+    return redirect(url_for("cases.my_tasks"))
+
+
+def _task_action(task_id: str, form, action, success):
     try:
         task = service.read_task(get_graph(), current_user, task_id)
         if not form.validate_on_submit():
-            raise CaseError("Choose a status.", "status")
-        service.set_task_status(get_graph(), current_user, task_id, form.status.data)
+            raise CaseError(_form_errors(form) or "Check the form.", "status")
+        action()
     except NotFound:
         abort(404)
     except CaseError as exc:
         _flash_error(exc)
     else:
-        flash(f"Task {task_id} is now {form.status.data.replace('_', ' ')}.", "success")
-    if target:
-        return _back(task["case_id"])
-    return redirect(url_for("cases.my_tasks"))
+        flash(success(task), "success")
+    return _after_task(task_id, task)
+
+
+@bp.post("/tasks/<task_id>/status")
+def task_status(task_id: str):
+    form = TaskStatusForm()
+    return _task_action(
+        task_id,
+        form,
+        lambda: service.set_task_status(get_graph(), current_user, task_id, form.status.data),
+        lambda task: f"“{task['title']}” is now {TaskStatus(form.status.data).title.lower()}.",
+    )
+
+
+@bp.post("/tasks/<task_id>/assign")
+def task_assign(task_id: str):
+    form = TaskAssignForm()
+    _fill_assignment_choices(form, service.tasking_choices(get_graph(), current_user))
+    return _task_action(
+        task_id,
+        form,
+        lambda: service.reassign_task(
+            get_graph(),
+            current_user,
+            task_id,
+            assignee=form.assignee.data or None,
+            unit=form.unit.data or None,
+        ),
+        lambda task: f"“{task['title']}” reassigned.",
+    )
+
+
+@bp.post("/tasks/<task_id>/due")
+def task_due(task_id: str):
+    form = TaskDueForm()
+    return _task_action(
+        task_id,
+        form,
+        lambda: service.set_task_due(
+            get_graph(),
+            current_user,
+            task_id,
+            form.due.data.isoformat() if form.due.data else None,
+        ),
+        lambda task: f"Due date of “{task['title']}” saved.",
+    )

@@ -311,7 +311,7 @@ def _assignment(graph: Graph, user: Any, assignee: Any, unit: Any) -> tuple[str 
 def create_task(
     graph: Graph,
     user: Any,
-    case_id: str,
+    case_id: str | None,
     *,
     title: Any,
     description: Any = "",
@@ -320,13 +320,15 @@ def create_task(
     assignee: Any = None,
     unit: Any = None,
 ) -> str:
+    """Task an officer or a unit, on a case or (``case_id`` None) as a standing task."""
     values = {
         "title": _text(title, "title", required=True, limit=MAX_TITLE),
         "description": _text(description, "description", required=False, limit=MAX_TEXT),
         "due": _due(due),
         "priority": _choice(TaskPriority, priority or "normal", "priority"),
     }
-    _open_for_work(graph, user, case_id)
+    if case_id is not None:
+        _open_for_work(graph, user, case_id)
     assignee_id, unit_name = _assignment(graph, user, assignee, unit)
     task_id = "T-" + uuid.uuid4().hex[:12].upper()
     created = TaskRepository(graph).create(
@@ -347,6 +349,7 @@ def create_task(
             "assignee": assignee or None,
             "unit": unit_name,
             "priority": values["priority"],
+            "due": values["due"],
         },
     )
     return task_id
@@ -365,32 +368,55 @@ def set_task_status(graph: Graph, user: Any, task_id: str, status: Any) -> None:
 
 
 @atomic
+def set_task_due(graph: Graph, user: Any, task_id: str, due: Any) -> None:
+    """A new due date, or none (empty)."""
+    chosen = _due(due)
+    if not TaskRepository(graph).set_due(viewer_param(user), task_id, chosen):
+        raise NotFound(f"task {task_id} does not exist")
+    audit("task.due", task_id, {"due": chosen})
+
+
+@atomic
 def reassign_task(
     graph: Graph, user: Any, task_id: str, *, assignee: Any = None, unit: Any = None
 ) -> None:
     task = TaskRepository(graph).get(viewer_param(user), task_id)  # NotFound when invisible
     if task["status"] not in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS):
-        raise CaseError("Only open tasks can be reassigned.", "status", 409)
+        raise CaseError("Only open tasks can be reassigned; reopen it first.", "status", 409)
     assignee_id, unit_name = _assignment(graph, user, assignee, unit)
     if not TaskRepository(graph).reassign(
         viewer_param(user), task_id, assignee_id=assignee_id, unit=unit_name
     ):
-        raise CaseError(
-            "Only the task's author or the case's officers may reassign it.", "assignee", 403
-        )
+        raise NotFound(f"task {task_id} does not exist")
     audit("task.assign", task_id, {"assignee": assignee or None, "unit": unit_name})
 
 
+UNSET = object()
+
+
 @atomic
-def update_task(graph: Graph, user: Any, task_id: str, *, status: Any = None,
-                assignee: Any = None, unit: Any = None) -> None:
-    """The API's PATCH: the status is checked before the reassignment writes, and both
-    commit together or not at all."""
-    if status is not None:
+def update_task(
+    graph: Graph,
+    user: Any,
+    task_id: str,
+    *,
+    status: Any = UNSET,
+    due: Any = UNSET,
+    assignee: Any = None,
+    unit: Any = None,
+) -> None:
+    """Any of a new status, due date and assignee in one transaction: a bad value anywhere
+    writes nothing. Status is set last, so "reassign and close" works on an open task."""
+    if status is not UNSET:
         _choice(TaskStatus, status, "status")
+    if due is not UNSET:
+        _due(due)
+    read_task(graph, user, task_id)  # NotFound when invisible
     if assignee or unit:
         reassign_task(graph, user, task_id, assignee=assignee, unit=unit)
-    if status is not None:
+    if due is not UNSET:
+        set_task_due(graph, user, task_id, due)
+    if status is not UNSET:
         set_task_status(graph, user, task_id, status)
 
 

@@ -4,7 +4,6 @@ Building the gazetteer reads every confirmed trader, person and vessel, so it is
 per process and per graph, and rebuilt when a cheap signature (count and name lengths of
 the confirmed entities) changes; the signature is checked at most every few seconds, by
 one thread at a time (a busy server's threads do not each build the same gazetteer).
-Code that confirms or renames entities in bulk may call :func:`invalidate_gazetteer`.
 """
 
 from __future__ import annotations
@@ -22,11 +21,6 @@ CHECK_INTERVAL = 5.0  # seconds between signature checks
 _lock = threading.Lock()
 _building = threading.Lock()
 _cache: dict[str, Any] = {"graph": None, "signature": None, "checked": 0.0, "gazetteer": None}
-
-
-def invalidate_gazetteer() -> None:
-    with _lock:
-        _cache.update(graph=None, signature=None, checked=0.0, gazetteer=None)
 
 
 def gazetteer_for(graph: Graph) -> Any:

@@ -30,12 +30,6 @@ class GradingScheme:
     handling: tuple[Grade, ...] = ()
     unknown_source: str = ""  # the grade for a source nobody can judge yet
 
-    def source_codes(self) -> list[str]:
-        return [g.code for g in self.source]
-
-    def information_codes(self) -> list[str]:
-        return [g.code for g in self.information]
-
     def handling_codes(self) -> list[str]:
         return [g.code for g in self.handling]
 

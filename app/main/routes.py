@@ -1,17 +1,30 @@
 """The dashboard and the health check."""
 
 from flask import jsonify, render_template
+from flask_login import current_user
 
+from app.cases import service as tasks
+from app.cases.forms import TaskStatusForm
 from app.main import bp
 from graph.dashboard import DashboardRepository
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 
+DASHBOARD_TASKS = 10
+
 
 @bp.get("/")
 def dashboard():
     counts = DashboardRepository(get_graph()).counts()
-    return render_template("main/dashboard.html", counts=counts)
+    mine = tasks.my_tasks(get_graph(), current_user)["assigned"]
+    return render_template(
+        "main/dashboard.html",
+        counts=counts,
+        my_tasks=mine[:DASHBOARD_TASKS],
+        more_tasks=max(0, len(mine) - DASHBOARD_TASKS),
+        overdue=sum(1 for t in mine if t["overdue"]),
+        status_form=TaskStatusForm(),
+    )
 
 
 @bp.get("/healthz")

@@ -15,7 +15,6 @@ from graph.riskstats import record_controls, record_declarations
 bp = Blueprint("risk", __name__, cli_group="risk")
 
 READERS = {"admin", "analyst", "investigator", "auditor", "committee"}
-EDITORS = {"admin", "committee"}
 EXAMINERS = {"admin", "analyst", "investigator", "auditor", "committee", "liaison"}
 
 nav_item("risk.score", "Score a declaration", order=60)

@@ -75,9 +75,6 @@ class SourceService:
 
     # ----------------------------------------------------------------- reading
 
-    def can_read(self, user: User) -> bool:
-        return user.role in READ_ROLES
-
     def list(self, user: User, **filters: Any) -> list[dict[str, Any]]:
         self._require_read(user)
         return self.repo.list(**filters)

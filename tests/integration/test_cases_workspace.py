@@ -253,8 +253,9 @@ def test_tasking_goes_down_the_unit_tree_and_my_tasks(app, graph, tree, client, 
         f"/tasks/{to_bcp}/status",
         data={"status": "done", "next": "mine", "csrf_token": csrf_from(page.text)},
     )
-    assert "Watch lane 3" not in client.get("/tasks/").text
-    assert "Watch lane 3" in client.get("/tasks/?all=1").text
+    after = client.get("/tasks/").text
+    assert "“Watch lane 3” is now done." in after and f'data-task="{to_bcp}"' not in after
+    assert f'data-task="{to_bcp}"' in client.get("/tasks/?all=1").text
     outsider = client.post(
         f"/tasks/{to_officer}/status", data={"status": "done", "csrf_token": csrf_from(page.text)}
     )

@@ -11,7 +11,6 @@ from risk.selectivity import (
     Selectivity,
     Thresholds,
     field_values,
-    parse_profiles,
     random_draw,
     thresholds_from_capacity,
 )
@@ -79,7 +78,7 @@ PROFILES = [
 
 
 def test_profile_rules_adjust_score_and_give_reasons():
-    sel = Selectivity(Thresholds(0.3, 0.6), parse_profiles(PROFILES))
+    sel = Selectivity(Thresholds(0.3, 0.6), [Profile.parse(p) for p in PROFILES])
     d = sel.decide(DECL, _score(0.2), {"undervaluation": 3.1})
     assert d.profiles == ["P-TEXTILE-CN", "P-SEA-DOC"]  # P-OLD expired
     assert d.lane == "yellow"
@@ -128,11 +127,6 @@ def test_profile_rules_adjust_score_and_give_reasons():
 def test_bad_rules_rejected_with_clear_error(rule, message):
     with pytest.raises(ProfileError, match=message):
         Profile.parse(rule)
-
-
-def test_duplicate_ids_rejected():
-    with pytest.raises(ProfileError, match="duplicate"):
-        parse_profiles([PROFILES[2], PROFILES[2]])
 
 
 def test_type_mismatch_does_not_match_or_crash():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from risk.stats import (
@@ -10,7 +9,6 @@ from risk.stats import (
     HistoryStats,
     InMemoryHistoryStats,
     dimension_keys,
-    fit_prior_strength,
     smoothed,
     smoothed_mean,
     smoothed_rate,
@@ -67,13 +65,3 @@ def test_hierarchical_smoothing_borrows_from_parent():
     assert smoothed(s, "importer", "unseen").lift == pytest.approx(0.0)
 
 
-def test_empirical_bayes_strength_recovers_prior():
-    rng = np.random.default_rng(0)
-    true_strength, p = 30.0, 0.15
-    rates = rng.beta(p * true_strength, (1 - p) * true_strength, size=3000)
-    counts = [Counts(50, int(rng.binomial(50, r)), 0.0) for r in rates]
-    est = fit_prior_strength(counts, p)
-    assert 20 < est < 45
-    # keys that do not differ at all: shrink hard
-    same = [Counts(50, int(rng.binomial(50, p)), 0.0) for _ in range(3000)]
-    assert fit_prior_strength(same, p) > 200
