@@ -6,7 +6,7 @@ by their decorators (pyproject.toml ``ignore_decorators``), not listed here. Nev
 function here only because tests call it: that is the dead code the check is for.
 """
 
-from flask import session
+from flask import g, session
 
 from app.accounts.models import User
 from app.auditlog.forms import AuditFilterForm
@@ -14,6 +14,7 @@ from app.extensions import login_manager
 from app.intake.forms import EvaluateForm, ReportForm
 from app.intake.grading import GradingScheme
 from app.intake.service import EventType, Review
+from app.navigation import NavItem
 from app.sources.forms import IdentityForm, SourceForm
 from app.sources.service import SourceType
 from graph.backup import Manifest
@@ -73,3 +74,9 @@ StatRow.n_seized
 # Only tests call it today: wired by the alerts work (another branch) into the writes that
 # raise watch notifications. Remove this line when that lands.
 notify_watchers
+
+# Read by templates: base.html asks each menu item whether it stays on a phone's bar.
+NavItem.pinned_for
+
+# Set on flask.g for the sign-in page (read with g.get("session_expired")).
+g.session_expired

@@ -20,12 +20,6 @@ def private_folder(path: str | os.PathLike[str]) -> Path:
     return folder
 
 
-def private_file(path: str | os.PathLike[str]) -> Path:
-    """Make an existing file 0600."""
-    Path(path).chmod(FILE)
-    return Path(path)
-
-
 def open_private(path: str | os.PathLike[str], mode: str = "w") -> IO:
     """``open(path, mode)`` for writing, the file 0600 before a byte is written."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)

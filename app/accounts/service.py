@@ -267,11 +267,6 @@ def change_password(
     audit("account.password.change", row["email"], graph=graph)
 
 
-def load_user(graph: Graph, user_id: str) -> User | None:
-    row = UserRepository(graph).get(user_id)
-    return User.from_row(row) if row and row.get("active", True) else None
-
-
 @atomic
 def issue_token(
     graph: Graph,
