@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from app.audit import audit
+from app.watch import notify
 from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
@@ -254,6 +255,7 @@ def create_task(
             "priority": values["priority"],
         },
     )
+    notify.task_assigned(graph, task_id, user.id)
     return task_id
 
 
@@ -267,6 +269,7 @@ def set_task_status(graph: Graph, user: Any, task_id: str, status: Any) -> None:
     if not TaskRepository(graph).set_status(viewer_param(user), task_id, chosen):
         raise NotFound(f"task {task_id} does not exist")
     audit("task.status", task_id, {"status": chosen})
+    notify.task_changed(graph, task_id, user.id)
 
 
 @atomic
@@ -284,6 +287,7 @@ def reassign_task(
             "Only the task's author or the case's officers may reassign it.", "assignee", 403
         )
     audit("task.assign", task_id, {"assignee": assignee or None, "unit": unit_name})
+    notify.task_assigned(graph, task_id, user.id)
 
 
 def my_tasks(graph: Graph, user: Any, *, include_closed: bool = False) -> dict[str, Any]:

@@ -17,3 +17,6 @@ def unread_notifications() -> int:
 nav_item("watch.notifications", "Notifications", order=43, badge=unread_notifications)
 
 from app.watch import routes  # noqa: E402, F401
+from app.watch.notify import register_import_listeners  # noqa: E402
+
+register_import_listeners()
