@@ -99,20 +99,35 @@ def send_pending(config: Any, limit: int = 50) -> dict[str, int]:
     if not messages:
         return done
     smtp: smtplib.SMTP | None = None
-    for message in messages:
+    for index, message in enumerate(messages):
         try:
-            smtp = smtp or _connect(settings)
+            if smtp is None:
+                smtp = _connect(settings)
+        except (OSError, smtplib.SMTPException) as exc:
+            # the server is away: every message of this round waits for its next attempt
+            for waiting in messages[index:]:
+                _failed(outbox, waiting, claim, exc, config)
+            done["failed"] += len(messages) - index
+            break
+        try:
             smtp.send_message(compose(message, config["MAIL_FROM"], config["BASE_URL"]))
         except (OSError, smtplib.SMTPException) as exc:
-            outbox.failed(message["id"], claim, int(message["attempts"] or 0),
-                          f"{type(exc).__name__}: {exc}", config["MAIL_RETRY_SECONDS"])
+            _failed(outbox, message, claim, exc, config)
             done["failed"] += 1
-            smtp = _close(smtp)
+            _close(smtp)  # start afresh for the next message
+            smtp = None
             continue
         outbox.sent(message["id"], claim)
         done["sent"] += 1
     _close(smtp)
     return done
+
+
+def _failed(
+    outbox: OutboxRepository, message: dict[str, Any], claim: str, exc: Exception, config: Any
+) -> None:
+    outbox.failed(message["id"], claim, int(message["attempts"] or 0),
+                  f"{type(exc).__name__}: {exc}", config["MAIL_RETRY_SECONDS"])
 
 
 def _close(smtp: smtplib.SMTP | None) -> None:

@@ -358,15 +358,17 @@ class ReportService:
         if submission:
             props["submission"] = f"{user.id}:{submission}"  # one author's keys, not all
         mentions = self._mentions(props["text"]) + report.structured
+
+        def record(tx: Any, rid: str, rows: list[dict[str, Any]]) -> None:
+            audit_tx(tx, "report.create", rid, {
+                "channel": report.channel.value, "status": status.value, "mentions": len(rows)})
+            notify.report_changed_tx(tx, rid, user.id)
+
         try:
             rid, rows = self.repo.create(
                 report_id=report.report_id, year=now[:4], unit=unit, source=report.source,
                 props=props, mentions=mentions, by=user.email,
-                also=lambda tx, rid, rows: (
-                    audit_tx(tx, "report.create", rid, {
-                        "channel": report.channel.value, "status": status.value,
-                        "mentions": len(rows)}),
-                    notify.report_changed_tx(tx, rid, user.id)),
+                also=record,
             )
         except Resubmitted as again:
             raise AlreadyStored(again.record_id) from None
