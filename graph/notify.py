@@ -63,6 +63,7 @@ WITH *, {id: u.id, unit: home.name, role: u.role} AS viewer
 REPORT_WATCHERS: LiteralString = (
     """
 UNWIND $report_ids AS report_id
+WITH report_id WHERE EXISTS { (:Watch) }  // nobody watches anything: a bulk import costs nothing
 MATCH (r:Report {id: report_id})
 WHERE coalesce(r.status, 'submitted') <> 'draft'
 OPTIONAL MATCH (r)-[m:MENTIONS]->(e:Entity) WHERE coalesce(m.review, '') <> 'rejected'
@@ -203,6 +204,7 @@ CALL (traders) {
 CONTROL_WATCHERS: LiteralString = (
     """
 UNWIND $control_ids AS control_id
+WITH control_id WHERE EXISTS { (:Watch) }
 MATCH (c:Control {id: control_id})-[:CONTROL_OF]->(d:Declaration)
 OPTIONAL MATCH (d)-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]->(t:Entity)
 WITH c, d, collect(DISTINCT t) AS traders
@@ -223,6 +225,7 @@ WITH u, u.id + '|control|' + c.id + '|' + w.id AS key, 'control' AS kind,
 DECLARATION_WATCHERS: LiteralString = (
     """
 UNWIND $declaration_ids AS declaration_id
+WITH declaration_id WHERE EXISTS { (:Watch) }
 MATCH (d:Declaration {id: declaration_id})
 OPTIONAL MATCH (d)-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]->(t:Entity)
 WITH d, collect(DISTINCT t) AS traders
