@@ -71,6 +71,15 @@ class Config:
     LOCKOUT_SECONDS = int(os.environ.get("CORDON_LOCKOUT_SECONDS", 10 * 60))
 
     # Rate limits: memory per process by default; a shared store when several processes serve.
+    # Mail for notifications (off unless set): smtp://[user:password@]host[:port],
+    # smtps:// for TLS from the start, ?starttls=1 to upgrade a plain connection.
+    SMTP_URL = os.environ.get("CORDON_SMTP_URL") or None
+    MAIL_FROM = os.environ.get("CORDON_MAIL_FROM", "cordon@localhost")
+    # Where mail links point (the address officers open Cordon at).
+    BASE_URL = os.environ.get("CORDON_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_POLL_SECONDS = float(os.environ.get("CORDON_MAIL_POLL_SECONDS", "30"))
+    MAIL_RETRY_SECONDS = float(os.environ.get("CORDON_MAIL_RETRY_SECONDS", "60"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")
     RATELIMIT_API = os.environ.get("CORDON_RATELIMIT_API", "600 per minute")

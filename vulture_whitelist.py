@@ -14,6 +14,7 @@ from app.extensions import login_manager
 from app.intake.forms import EvaluateForm, ReportForm
 from app.intake.grading import GradingScheme
 from app.intake.service import EventType, Review
+from app.mail import start_worker
 from app.navigation import NavItem
 from app.sources.forms import IdentityForm, SourceForm
 from app.sources.service import SourceType
@@ -22,7 +23,6 @@ from graph.cases import CaseStatus, MemberRole
 from graph.entities import RelationType
 from graph.riskstats import StatRow
 from graph.tasks import TaskPriority, TaskStatus
-from graph.watch import notify_watchers
 
 # Flask-Login reads these.
 User.is_active
@@ -71,12 +71,11 @@ TaskPriority.URGENT
 Manifest.created_at
 StatRow.n_seized
 
-# Only tests call it today: wired by the alerts work (another branch) into the writes that
-# raise watch notifications. Remove this line when that lands.
-notify_watchers
-
 # Read by templates: base.html asks each menu item whether it stays on a phone's bar.
 NavItem.pinned_for
 
 # Set on flask.g for the sign-in page (read with g.get("session_expired")).
 g.session_expired
+
+# Called by gunicorn.conf.py (post_worker_init), which the check does not read.
+start_worker

@@ -1,36 +1,22 @@
-"""Watch lists and in-app notifications.
+"""Watch lists, and reading the in-app notifications.
 
 An officer watches an entity or a saved search:
 ``(:User)-[:HAS_WATCH]->(:Watch {id, kind: 'entity' | 'search', entity_id, query, needle,
-created_at})``. When a report, declaration or control touching watched entities is
-written, the writing module calls :func:`notify_watchers`, which leaves one
-``(:Notification {id, key, text, link, created_at, read})-[:FOR]->(:User)`` per watcher
-and event (``key`` makes the call idempotent: an import run twice notifies once).
-
-Need-to-know: for a report event a watcher is notified only if ``REPORT_VISIBLE`` lets
-them read that report, so a restricted report neither reaches nor reveals itself to
-anybody else. Notification texts name the event and the watched entity or search, never
-report text.
+created_at})``. The notifications those watches (and disseminations, tasks, tips) raise
+are written by graph/notify.py in the transaction of the write that causes them:
+``(:Notification {id, key, kind, text, link, created_at, read})-[:FOR]->(:User)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, LiteralString
+from typing import Any
 
-from graph.access import REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
 
-EVENT_KINDS = ("report", "declaration", "control")
 MAX_QUERY = 200
-
-# The same predicate as everywhere else, evaluated per watcher: ``$viewer`` becomes a map
-# built in the query from each watcher's node. A constant derived from a constant, no
-# request value goes into the text.
-_REPORT_VISIBLE_TO_WATCHER: LiteralString = REPORT_VISIBLE.replace("$viewer", "viewer")
 
 # Only an entity the watcher may see (ENTITY_VISIBLE): watching must not reveal that an
 # entity known only from reports hidden from them exists.
@@ -90,49 +76,6 @@ DETACH DELETE w
 RETURN $id AS id
 """
 
-# Watchers of the touched entities (and of entities merged with them through SAME_AS), and
-# of saved searches matching a touched entity's name, alias or id, or the report's title or
-# text; for a report, only the watchers who may read it.
-NOTIFY = (
-    """
-OPTIONAL MATCH (r:Report {id: $event_id}) WHERE $kind = 'report'
-OPTIONAL MATCH (touched:Entity) WHERE touched.id IN $entity_ids
-OPTIONAL MATCH (touched)-[:SAME_AS]-(same:Entity)
-WITH r, collect(DISTINCT touched) + collect(DISTINCT same) AS entities
-WITH r, entities,
-     [e IN entities | e.id] AS ids,
-     [e IN entities | toLower(coalesce(e.name, ''))]
-       + [e IN entities | toLower(e.id)]
-       + [e IN entities | toLower(coalesce(e.aliases_text, ''))]
-       + [toLower(coalesce(r.title, '')), toLower(coalesce(r.text, ''))] AS haystack
-CALL (entities, ids, haystack) {
-  MATCH (u:User)-[:HAS_WATCH]->(w:Watch {kind: 'entity'})
-  WHERE w.entity_id IN ids
-  RETURN u, coalesce([e IN entities WHERE e.id = w.entity_id | e.name][0], w.label) AS what
-  UNION
-  MATCH (u:User)-[:HAS_WATCH]->(w:Watch {kind: 'search'})
-  WHERE any(h IN haystack WHERE h CONTAINS w.needle)
-  RETURN u, 'search "' + w.query + '"' AS what
-}
-WITH r, u, collect(DISTINCT what) AS whats
-WHERE coalesce(u.active, true) AND ($actor_id IS NULL OR u.id <> $actor_id)
-MATCH (u)-[:MEMBER_OF]->(unit:Unit)
-WITH r, u, whats, {id: u.id, unit: unit.name, role: u.role} AS viewer
-WHERE $kind <> 'report' OR (r IS NOT NULL AND """
-    + _REPORT_VISIBLE_TO_WATCHER
-    + """)
-WITH u, whats, u.id + '|' + $kind + '|' + $event_id AS key
-WHERE NOT EXISTS { (:Notification {key: key}) }
-MERGE (n:Notification {key: key})
-ON CREATE SET n.id = randomUUID(), n.created_at = $now, n.read = false, n.link = $link,
-              n.text = $headline + ' touches ' +
-                reduce(s = '', w IN whats | s + CASE WHEN s = '' THEN '' ELSE ', ' END + w),
-              n.kind = $kind, n.event_id = $event_id
-MERGE (n)-[:FOR]->(u)
-RETURN u.id AS user_id
-"""
-)
-
 LIST_NOTIFICATIONS = """
 MATCH (n:Notification)-[:FOR]->(:User {id: $user_id})
 WHERE $all OR n.read = false
@@ -141,9 +84,17 @@ ORDER BY n.created_at DESC
 LIMIT $limit
 """
 
+# The menu badge on every page: anchored on the user, so it costs their own
+# notifications, never a scan of everyone's unread ones.
 UNREAD_COUNT = """
-MATCH (n:Notification {read: false})-[:FOR]->(:User {id: $user_id})
-RETURN count(n) AS unread
+MATCH (u:User {id: $user_id})
+RETURN COUNT { (u)<-[:FOR]-(n:Notification) WHERE n.read = false } AS unread
+"""
+
+OPEN_NOTIFICATION = """
+MATCH (n:Notification {id: $id})-[:FOR]->(:User {id: $user_id})
+SET n.read = true, n.read_at = coalesce(n.read_at, $now)
+RETURN n.link AS link
 """
 
 MARK_READ = """
@@ -152,42 +103,6 @@ WHERE $all OR n.id = $id
 SET n.read = true, n.read_at = $now
 RETURN count(n) AS marked
 """
-
-
-def _headline(event: dict[str, Any]) -> str:
-    kind = event["kind"]
-    if kind == "control":
-        declaration = event.get("declaration") or str(event["id"]).split("/")[0]
-        return f"New control result for declaration {declaration}"
-    return f"New {kind} {event['id']}"
-
-
-def notify_watchers(graph: Graph, entity_ids: Iterable[str], event: dict[str, Any]) -> list[str]:
-    """Notify the watchers of ``entity_ids`` about ``event``; return the users notified now.
-
-    ``event``: ``{"kind": "report" | "declaration" | "control", "id": ..., "link": ...,
-    "actor_id": ... (optional, not notified), "declaration": ... (controls, optional)}``.
-    Call it after the write that created the record has committed (the report's
-    visibility is read from the graph). Idempotent per user and event.
-    """
-    kind = event.get("kind")
-    if kind not in EVENT_KINDS:
-        raise ValueError(f"event kind must be one of {', '.join(EVENT_KINDS)}")
-    if not event.get("id"):
-        raise ValueError("event needs an id")
-    ids = sorted({str(e) for e in entity_ids if e})
-    rows = graph.write(
-        tx_run,
-        NOTIFY,
-        entity_ids=ids,
-        kind=kind,
-        event_id=str(event["id"]),
-        headline=_headline(event),
-        link=event.get("link") or "",
-        actor_id=event.get("actor_id"),
-        now=utc_now(),
-    )
-    return sorted({row["user_id"] for row in rows})
 
 
 class WatchRepository:
@@ -248,7 +163,17 @@ class NotificationRepository:
         return [row["notification"] for row in self.graph.query(LIST_NOTIFICATIONS, params)]
 
     def unread_count(self, user_id: str) -> int:
-        return int(self.graph.query(UNREAD_COUNT, {"user_id": user_id})[0]["unread"])
+        rows = self.graph.query(UNREAD_COUNT, {"user_id": user_id})
+        return int(rows[0]["unread"]) if rows else 0
+
+    def open(self, user_id: str, notification_id: str) -> str:
+        """Mark one of the user's notifications read and return its link (NotFound for
+        anybody else's)."""
+        rows = self.graph.write(tx_run, OPEN_NOTIFICATION, user_id=user_id, id=notification_id,
+                                now=utc_now())
+        if not rows:
+            raise NotFound(f"notification {notification_id} does not exist")
+        return rows[0]["link"] or ""
 
     def mark_read(self, user_id: str, notification_id: str | None = None) -> int:
         rows = self.graph.write(

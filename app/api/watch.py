@@ -105,8 +105,24 @@ _SCHEMAS = {
         },
         ["id"],
     ),
+    "Notification": _object(
+        {
+            "id": {"type": "string"},
+            "kind": {
+                "type": ["string", "null"],
+                "enum": ["report", "dissemination", "task", "tip", "control", "declaration",
+                         None],
+            },
+            "text": {"type": ["string", "null"]},
+            "link": {"type": ["string", "null"], "description": "the page of the record"},
+            "created_at": {"type": ["string", "null"]},
+            "read": {"type": ["boolean", "null"]},
+        },
+        ["id"],
+    ),
 }
 _WATCH = {"$ref": "#/components/schemas/Watch"}
+_NOTIFICATION = {"$ref": "#/components/schemas/Notification"}
 
 register(
     {
@@ -182,7 +198,7 @@ register(
                     "200": json_response(
                         _object(
                             {
-                                "notifications": {"type": "array", "items": {"type": "object"}},
+                                "notifications": {"type": "array", "items": _NOTIFICATION},
                                 "unread": {"type": "integer"},
                             },
                             ["notifications", "unread"],

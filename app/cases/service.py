@@ -19,6 +19,7 @@ from typing import Any
 
 from app.audit import audit, recorded_read
 from app.dissemination.service import release_refusal
+from app.watch import notify
 from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
@@ -352,6 +353,7 @@ def create_task(
             "due": values["due"],
         },
     )
+    notify.task_assigned(graph, task_id, user.id)
     return task_id
 
 
@@ -365,6 +367,7 @@ def set_task_status(graph: Graph, user: Any, task_id: str, status: Any) -> None:
     if not TaskRepository(graph).set_status(viewer_param(user), task_id, chosen):
         raise NotFound(f"task {task_id} does not exist")
     audit("task.status", task_id, {"status": chosen})
+    notify.task_changed(graph, task_id, user.id)
 
 
 @atomic
@@ -389,6 +392,7 @@ def reassign_task(
     ):
         raise NotFound(f"task {task_id} does not exist")
     audit("task.assign", task_id, {"assignee": assignee or None, "unit": unit_name})
+    notify.task_assigned(graph, task_id, user.id)
 
 
 UNSET = object()

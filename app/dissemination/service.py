@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.audit import audit, audit_tx, recorded_read
+from app.watch import notify
 from graph.access import viewer_param
 from graph.connection import Graph, atomic
 from graph.dissemination import DisseminationRepository, Refused
@@ -113,6 +114,7 @@ def disseminate(
         for rec in recipients:
             audit_tx(tx, "report.disseminate", report_id, {
                 "to": rec["kind"], "recipient": rec["name"], "handling": report.get("handling")})
+        notify.disseminated_tx(tx, report_id, recipients, user.id)
 
     try:
         repo.disseminate(report_id, viewer_param(user), recipients, check, also=record)

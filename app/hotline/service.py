@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.audit import audit, recorded_read
+from app.watch import notify
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
@@ -141,6 +142,7 @@ def submit_tip(
             mentions=mentions,
         )
         audit("hotline.tip", report_id, {"reference": reference}, anonymous=True)
+        notify.report_changed(graph, report_id)
 
     for _attempt in range(5):  # a reference collision (2^-40 per pair) just draws again
         reference = new_reference()
@@ -188,14 +190,16 @@ def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
     mentions = _mentions(graph, text)  # extraction (CPU) before the transaction
 
     def append_and_record() -> None:
+        message_id = str(uuid.uuid4())
         TipRepository(graph).append_information(
             report_id,
             text=text,
             separator=FOLLOWUP_SEPARATOR.format(at=utc_now()),
-            message_id=str(uuid.uuid4()),
+            message_id=message_id,
             mentions=mentions,
         )
         audit("hotline.followup", report_id, {"chars": len(text)}, anonymous=True)
+        notify.tip_followup(graph, report_id, message_id)
 
     graph.atomically(append_and_record)
 

@@ -20,6 +20,7 @@ from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
 from app.intake.extraction import extract_mentions
 from app.intake.grading import Grading, GradingError, handling_change_refusal
+from app.watch import notify
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
@@ -373,13 +374,17 @@ class ReportService:
         if submission:
             props["submission"] = f"{user.id}:{submission}"  # one author's keys, not all
         mentions = self._mentions(props["text"]) + report.structured
+
+        def record(tx: Any, rid: str, rows: list[dict[str, Any]]) -> None:
+            audit_tx(tx, "report.create", rid, {
+                "channel": report.channel.value, "status": status.value, "mentions": len(rows)})
+            notify.report_changed_tx(tx, rid, user.id)
+
         try:
             rid, rows = self.repo.create(
                 report_id=report.report_id, year=now[:4], unit=unit, source=report.source,
                 props=props, mentions=mentions, by=user.email,
-                also=lambda tx, rid, rows: audit_tx(tx, "report.create", rid, {
-                    "channel": report.channel.value, "status": status.value,
-                    "mentions": len(rows)}),
+                also=record,
             )
         except Resubmitted as again:
             raise AlreadyStored(again.record_id) from None
@@ -421,6 +426,7 @@ class ReportService:
                 audit("report.update", report_id, detail, reason=str(data["reason"]).strip())
             else:
                 audit("report.update", report_id, detail)
+            notify.report_changed(self.graph, report_id, user.id)
             return gone
 
         try:
@@ -562,6 +568,8 @@ class ReportService:
         except NotFound:
             raise ReportError("The report changed meanwhile; reload it.", status=409) from None
         audit(f"report.{action}", report_id, {"from": report["status"], "to": to.value})
+        if action == "submit":
+            notify.report_changed(self.graph, report_id, user.id)
         return to.value
 
     def _check_transition(self, user: User, report: dict[str, Any], action: str) -> Status:
@@ -624,6 +632,8 @@ class ReportService:
         value = _enum(Review, review, "review")
         self.repo.set_review(report_id, viewer_param(user), mention_id, value, user.email)
         audit("report.mention.review", report_id, {"mention": mention_id, "review": value})
+        if value == Review.ACCEPTED:
+            notify.report_changed(self.graph, report_id, user.id)
 
     @atomic
     def edit_mention(
@@ -653,6 +663,7 @@ class ReportService:
         except ValueError as exc:
             raise ReportError(str(exc), "label") from None
         audit("report.mention.edit", report_id, {"mention": mention_id, "entity": target})
+        notify.report_changed(self.graph, report_id, user.id)
         return target
 
     @atomic
@@ -665,6 +676,7 @@ class ReportService:
         self.repo.repoint_mention(report_id, viewer_param(user), mention_id,
                                   entity_id=entity_id, changes=changes)
         audit("report.mention.link", report_id, {"mention": mention_id, "entity": entity_id})
+        notify.report_changed(self.graph, report_id, user.id)
 
     @atomic
     def add_mention(
@@ -686,6 +698,7 @@ class ReportService:
         except ValueError as exc:
             raise ReportError(f"{surface!r} names no {label} entity.", "text") from exc
         audit("report.mention.add", report_id, {"label": label, "start": s, "end": e})
+        notify.report_changed(self.graph, report_id, user.id)
         return rows[0]
 
     @atomic

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from app.audit import audit as audit_event
+from app.watch import notify
 from graph.connection import Graph
 from graph.errors import NotFound
 from graph.risk import NO_VIEWER, RiskRepository
@@ -555,6 +556,7 @@ def record_control(graph: Graph, control: Mapping[str, Any], by: str) -> str:
         graph.write(rescore_traders, (), [control["declaration"]])
         audit_event("risk.control", control_id,
                     {"result": control["result"], "lane": control["lane"]})
+        notify.control_recorded(graph, control_id)
         return control_id
 
     return graph.atomically(save_and_record)

@@ -18,3 +18,6 @@ nav_item("watch.notifications", "Notifications", order=43, badge=unread_notifica
          pinned=None)
 
 from app.watch import routes  # noqa: E402, F401
+from app.watch.notify import register_import_listeners  # noqa: E402
+
+register_import_listeners()

@@ -85,6 +85,16 @@ def notifications():
     )
 
 
+@bp.get("/notifications/<notification_id>")
+def open_notification(notification_id: str):
+    """A notification's link (also the one in its mail): marks it read, opens its record."""
+    try:
+        link = service.open_notification(current_user, notification_id)
+    except NotFound:
+        abort(404)
+    return redirect(_local(link, url_for("watch.notifications")))
+
+
 @bp.post("/notifications/read")
 def mark_read():
     if not PlainForm().validate_on_submit():

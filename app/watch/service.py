@@ -72,7 +72,22 @@ def unread_count(user: Any) -> int:
     return NotificationRepository(get_graph()).unread_count(user.id)
 
 
+def open_notification(user: Any, notification_id: str) -> str:
+    """Mark the notification read and return the page of its record (NotFound when it is
+    not the user's). Notification links are the app's own paths (graph/notify.py)."""
+
+    def open_and_record() -> str:
+        link = NotificationRepository(get_graph()).open(user.id, notification_id)
+        audit("notification.read", notification_id, {"marked": 1})
+        return link
+
+    return get_graph().atomically(open_and_record)
+
+
 def mark_read(user: Any, notification_id: str | None = None) -> int:
-    marked = NotificationRepository(get_graph()).mark_read(user.id, notification_id)
-    audit("notification.read", notification_id or "all", {"marked": marked})
-    return marked
+    def mark_and_record() -> int:
+        marked = NotificationRepository(get_graph()).mark_read(user.id, notification_id)
+        audit("notification.read", notification_id or "all", {"marked": marked})
+        return marked
+
+    return get_graph().atomically(mark_and_record)

@@ -1,16 +1,24 @@
 """Watch lists and notifications through the API: own watches only, the same audit events
 as the pages, notifications raised by new records, and 4xx JSON for bad bodies."""
 
-from graph.watch import notify_watchers
+import json
 
-ENTITY = "CREATE (:Entity:Trader {id: 'trader:NL1', name: 'Baltic Star Trading', label: 'ORG'})"
+TRADER = {"kind": "trader", "id": "NL1", "name": "Baltic Star Trading", "country": "NL"}
+DECLARATION = {"kind": "declaration", "id": "DEC-1", "date": "2025-03-12", "flow": "import",
+               "importer": "NL1", "items": [{"hs": "8471.30", "value": 1200.0}]}
 
 
-def test_watch_list_and_notifications_over_the_api(client, graph, make_user):
+def _import(runner, path, lines):
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(path), "--no-train"])
+    assert result.exit_code == 0, result.output
+
+
+def test_watch_list_and_notifications_over_the_api(client, graph, make_user, runner, tmp_path):
     from app.accounts.service import issue_token
 
-    graph.query(ENTITY, write=True)
-    south = make_user("south@customs.example", role="liaison")
+    _import(runner, tmp_path / "traders.jsonl", [TRADER])
+    make_user("south@customs.example", role="liaison")
     make_user("hq@customs.example", role="analyst")
     mine = {"Authorization": "Bearer " + issue_token(graph, "south@customs.example")}
     other = {"Authorization": "Bearer " + issue_token(graph, "hq@customs.example")}
@@ -32,16 +40,11 @@ def test_watch_list_and_notifications_over_the_api(client, graph, make_user):
     }
 
     # A new declaration of the watched trader notifies the watcher, who marks it read.
-    graph.query(
-        "MATCH (e:Entity {id: 'trader:NL1'}) "
-        "CREATE (:Declaration {id: 'DEC-1', date: '2025-03-12'})-[:IMPORTED_BY]->(e)",
-        write=True,
-    )
-    assert notify_watchers(graph, ["trader:NL1"], {"kind": "declaration", "id": "DEC-1"}) == [
-        south.id
-    ]
+    _import(runner, tmp_path / "declarations.jsonl", [DECLARATION])
     inbox = client.get("/api/v1/notifications?unread=1", headers=mine).json
     assert inbox["unread"] == 1 and len(inbox["notifications"]) == 1
+    assert inbox["notifications"][0]["text"] == "Declaration DEC-1 names Baltic Star Trading"
+    assert client.get("/api/v1/notifications", headers=other).json["unread"] == 0
     note_id = inbox["notifications"][0]["id"]
     assert client.post("/api/v1/notifications/read", json={"id": note_id}, headers=other).json == {
         "marked": 0

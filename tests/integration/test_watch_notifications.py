@@ -1,137 +1,361 @@
-"""Watch lists raise notifications on new reports, declarations and controls, and never
-about a report the watcher may not read."""
+"""Notifications reach people: watches, dissemination, tasks, hotline follow-ups and
+imports notify in the transaction of the write, within need-to-know, on the page, the
+badge and the API, and by mail through a real SMTP server (aiosmtpd) when one is set.
+
+Setup goes through the real entry points only: the API with tokens, the pages with CSRF,
+`flask import`, `flask tokens create`, `flask mail send-pending`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
-from graph.access import viewer_param
-from graph.errors import NotFound
-from graph.watch import NotificationRepository, WatchRepository, notify_watchers
 from tests.conftest import csrf_from
 
-ENTITY = "CREATE (:Entity:Trader {id: 'trader:NL1', name: 'Baltic Star Trading', label: 'ORG'})"
-REPORT = """
-MATCH (e:Entity {id: 'trader:NL1'})
-CREATE (r:Report {id: $id, channel: 'informant', received: '2025-03-10T09:00:00Z',
-                  title: 'Cigarettes in laptops', text: 'Baltic Star ships cigarettes.',
-                  source_grade: 'B', info_grade: '2', handling: $handling,
-                  status: 'submitted', unit: 'HQ', author_id: 'author'})
-CREATE (r)-[:MENTIONS {start: 0, end: 11, text: 'Baltic Star', label: 'ORG',
-                       provenance: 'gazetteer', review: 'accepted'}]->(e)
-"""
-DECLARATION = """
-MATCH (e:Entity {id: 'trader:NL1'})
-CREATE (d:Declaration {id: 'DEC-1', date: '2025-03-12', flow: 'import'})-[:IMPORTED_BY]->(e)
-"""
+PHONE = "phone:+31105550101"
+TRADER = {
+    "kind": "trader", "id": "NL123456789", "name": "Baltic Star Trading Ltd", "country": "NL",
+    "phones": ["+31 10 555 0101"],
+}  # fmt: skip
+DECLARATION = {
+    "kind": "declaration", "id": "DEC-2025-000001", "date": "2025-03-12", "flow": "import",
+    "office": "BGSVI001", "importer": "NL123456789", "origin": "CN", "destination": "BG",
+    "items": [{"hs": "8471.30", "description": "laptops", "value": 12000.0}],
+}  # fmt: skip
+CONTROL = {
+    "kind": "control", "declaration": "DEC-2025-000001", "date": "2025-03-13", "lane": "red",
+    "result": "positive", "finding": "undervaluation", "revenue": 4100.0,
+}  # fmt: skip
+SECRET_WORDS = "cigarettes hidden behind the laptops"
+REPORT_TEXT = f"Baltic Star answers on +31 10 555 0101 about {SECRET_WORDS}."
 
 
-def test_watch_entity_then_report_and_declaration_notify(graph, make_unit, make_user, client, auth):
-    make_unit("South", "regional", "HQ")
-    make_user("hq@customs.example", "analyst", "HQ")
-    south = make_user("south@customs.example", "analyst", "South")
-    graph.query(ENTITY, write=True)
-
-    auth.login("south@customs.example")
-    page = client.get("/watch/")
-    client.post(
-        "/watch/entity", data={"entity_id": "trader:NL1", "csrf_token": csrf_from(page.text)}
-    )
-    client.post("/watch/search", data={"query": "laptops", "csrf_token": csrf_from(page.text)})
-    page = client.get("/watch/")
-    assert "Baltic Star Trading" in page.text and "laptops" in page.text
-    assert "Notifications (0)" in page.text
-
-    graph.query(DECLARATION, write=True)
-    assert notify_watchers(graph, ["trader:NL1"], {"kind": "declaration", "id": "DEC-1"}) == [
-        south.id
-    ]
-    # idempotent: an import run twice notifies once
-    notify_watchers(graph, ["trader:NL1"], {"kind": "declaration", "id": "DEC-1"})
-    graph.query(REPORT, {"id": "R-OPEN", "handling": "open"}, write=True)
-    notified = notify_watchers(
-        graph, ["trader:NL1"], {"kind": "report", "id": "R-OPEN", "link": "/reports/R-OPEN"}
-    )
-    assert notified == [south.id]
-    notify_watchers(graph, ["trader:NL1"], {"kind": "control", "id": "DEC-1/2025-03-13"})
-
-    notes = NotificationRepository(graph).list(south.id)
-    assert len(notes) == 3
-    texts = " | ".join(n["text"] for n in notes)
-    assert "New declaration DEC-1 touches Baltic Star Trading" in texts
-    assert "New report R-OPEN touches" in texts and 'search "laptops"' in texts
-    assert "control result for declaration DEC-1" in texts
-    assert "cigarettes" not in texts.lower()  # no report text in notifications
-
-    page = client.get("/notifications/")
-    assert "Notifications (3)" in page.text and 'href="/reports/R-OPEN"' in page.text
-    client.post("/notifications/read", data={"csrf_token": csrf_from(page.text)})
-    assert "Notifications (0)" in client.get("/notifications/").text
-    assert (
-        graph.query(
-            "MATCH (a:AuditEvent) WHERE a.action IN ['watch.add', 'notification.read'] "
-            "RETURN count(a) AS n"
-        )[0]["n"]
-        == 3
-    )
+# ------------------------------------------------------------------------ helpers
 
 
-def test_restricted_report_notifies_only_who_may_read_it(graph, make_unit, make_user):
-    make_unit("South", "regional", "HQ")
-    hq = make_user("hq@customs.example", "analyst", "HQ")
-    south = make_user("south@customs.example", "analyst", "South")
-    graph.query(ENTITY, write=True)
-    for index, user in enumerate((hq, south)):
-        WatchRepository(graph).watch_entity(user.id, f"W-{index}", "trader:NL1", viewer_param(user))
-        WatchRepository(graph).watch_search(user.id, f"W-S{index}", "cigarettes")
-    graph.query(REPORT, {"id": "R-RESTRICTED", "handling": "restricted"}, write=True)
+class Inbox:
+    """An aiosmtpd handler keeping what it receives."""
 
-    notified = notify_watchers(graph, ["trader:NL1"], {"kind": "report", "id": "R-RESTRICTED"})
-    assert notified == [hq.id]  # South may not read an HQ restricted report
-    assert NotificationRepository(graph).list(south.id) == []
-    assert NotificationRepository(graph).unread_count(hq.id) == 1
-    # the author is not told about their own report
-    assert (
-        notify_watchers(
-            graph, ["trader:NL1"], {"kind": "report", "id": "R-RESTRICTED", "actor_id": hq.id}
-        )
-        == []
-    )
-    # disseminated to South: now South may read it, and is told
-    graph.query(
-        "MATCH (r:Report {id: 'R-RESTRICTED'}), (u:Unit {name: 'South'}) "
-        "CREATE (r)-[:DISSEMINATED_TO {by: 'x', at: '2025-03-11'}]->(u)",
-        write=True,
-    )
-    assert notify_watchers(graph, ["trader:NL1"], {"kind": "report", "id": "R-RESTRICTED"}) == [
-        south.id
-    ]
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        mail = message_from_bytes(envelope.content, policy=default)
+        self.messages.append((list(envelope.rcpt_tos), str(mail) + mail.get_content()))
+        return "250 OK"
 
 
-def test_an_entity_known_only_from_a_hidden_report_cannot_be_watched(
-    graph, make_unit, make_user, client, auth
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on a free loopback port; ``start()``/``stop()`` for outages."""
+
+    class Server:
+        def __init__(self) -> None:
+            self.port = free_port()
+            self.inbox = Inbox()
+            self.controller: Controller | None = None
+
+        @property
+        def url(self) -> str:
+            return f"smtp://127.0.0.1:{self.port}"
+
+        def start(self) -> None:
+            self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+            self.controller.start()
+
+        def stop(self) -> None:
+            if self.controller is not None:
+                self.controller.stop()
+                self.controller = None
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+def token(runner, email: str) -> dict[str, str]:
+    result = runner.invoke(args=["tokens", "create", email])
+    assert result.exit_code == 0, result.output
+    return {"Authorization": "Bearer " + result.output.strip().splitlines()[-1]}
+
+
+def flask_import(runner, tmp_path: Path, name: str, lines: list[dict]) -> None:
+    path = tmp_path / name
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(path), "--no-train"])
+    assert result.exit_code == 0, result.output
+
+
+def inbox(client, headers, unread: bool = True) -> dict:
+    answer = client.get("/api/v1/notifications" + ("?unread=1" if unread else ""),
+                        headers=headers)
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
+def create_report(client, headers, handling: str = "open", text: str = REPORT_TEXT) -> str:
+    created = client.post("/api/v1/reports", headers=headers, json={
+        "channel": "partner_agency", "title": "Partner message", "handling": handling,
+        "info_grade": "2", "text": text})
+    assert created.status_code == 201, created.json
+    return created.json["id"]
+
+
+def send_mail(runner) -> str:
+    result = runner.invoke(args=["mail", "send-pending"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+# ------------------------------------------------------------------------ tests
+
+
+def test_a_report_naming_a_watched_entity_notifies_on_page_badge_api_and_mail(
+    app, client, runner, make_user, auth, smtp, tmp_path
 ):
-    """Watching must not reveal that an entity exists: a proposed entity mentioned only in
-    an HQ restricted report answers like an unknown one for South, and is watchable by HQ."""
+    smtp.start()
+    app.config.update(SMTP_URL=smtp.url, MAIL_FROM="cordon@customs.example",
+                      BASE_URL="https://cordon.customs.example")
+    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
+    make_user("watcher@customs.example", "liaison", "HQ")
+    make_user("author@customs.example", "analyst", "HQ")
+    watcher = token(runner, "watcher@customs.example")
+    author = token(runner, "author@customs.example")
+    watched = client.post("/api/v1/watches", json={"entity_id": PHONE}, headers=watcher)
+    assert watched.status_code == 201, watched.json
+
+    report_id = create_report(client, author)
+
+    notes = inbox(client, watcher)
+    assert notes["unread"] == 1, notes
+    note = notes["notifications"][0]
+    assert note["kind"] == "report" and note["link"] == f"/reports/{report_id}"
+    assert note["text"] == f"Report {report_id} names +31 10 555 0101"
+    assert "cigarettes" not in note["text"]  # never the report's text
+    assert inbox(client, author)["unread"] == 0  # the author is not told of their own
+
+    # the page and the badge on every page
+    auth.login("watcher@customs.example")
+    assert "Notifications (1)" in client.get("/watch/").text
+    page = client.get("/notifications/")
+    assert f'href="/notifications/{note["id"]}"' in page.text and report_id in page.text
+    opened = client.get(f"/notifications/{note['id']}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(
+        f"/reports/{report_id}")
+    assert "Notifications (0)" in client.get("/notifications/").text
+    assert inbox(client, watcher)["unread"] == 0
+    assert client.get("/notifications/not-mine").status_code == 404
+
+    # the mail: kind and link only, through a real SMTP server
+    assert "sent 1" in send_mail(runner)
+    assert len(smtp.inbox.messages) == 1
+    recipients, content = smtp.inbox.messages[0]
+    assert recipients == ["watcher@customs.example"]
+    assert "You have a new notification in Cordon: report" in content
+    assert f"https://cordon.customs.example/notifications/{note['id']}" in content
+    for secret in ("cigarettes", "Baltic", report_id, "+31"):
+        assert secret not in content
+    assert "sent 0" in send_mail(runner)  # sent once
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_smtp_down_never_fails_the_write_and_the_outbox_retries_later(
+    app, client, runner, make_user, smtp, tmp_path
+):
+    app.config.update(SMTP_URL=smtp.url, MAIL_RETRY_SECONDS=5)  # nothing listens yet
+    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
+    make_user("watcher@customs.example", "analyst", "HQ")
+    make_user("author@customs.example", "analyst", "HQ")
+    watcher = token(runner, "watcher@customs.example")
+    author = token(runner, "author@customs.example")
+    client.post("/api/v1/watches", json={"entity_id": PHONE}, headers=watcher)
+
+    create_report(client, author)  # 201 with the mail server down
+    assert inbox(client, watcher)["unread"] == 1
+
+    assert "sent 0, failed 1; pending 1" in send_mail(runner)
+    assert "sent 0, failed 0; pending 1" in send_mail(runner)  # backing off: not due yet
+    smtp.start()
+    time.sleep(5.5)
+    assert "sent 1, failed 0; pending 0" in send_mail(runner)
+    assert [rcpt for rcpt, _ in smtp.inbox.messages] == [["watcher@customs.example"]]
+
+
+def test_without_smtp_url_no_mail_is_queued(app, client, runner, make_user, tmp_path):
+    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
+    make_user("watcher@customs.example", "analyst", "HQ")
+    make_user("author@customs.example", "analyst", "HQ")
+    watcher = token(runner, "watcher@customs.example")
+    author = token(runner, "author@customs.example")
+    client.post("/api/v1/watches", json={"entity_id": PHONE}, headers=watcher)
+    create_report(client, author)
+    assert inbox(client, watcher)["unread"] == 1
+    result = runner.invoke(args=["mail", "send-pending"])
+    assert result.exit_code != 0 and "CORDON_SMTP_URL is not set" in result.output
+
+
+def test_dissemination_notifies_the_unit_and_a_restricted_report_stays_with_its_readers(
+    app, client, runner, make_unit, make_user, tmp_path
+):
     make_unit("South", "regional", "HQ")
-    hq = make_user("hq@customs.example", "analyst", "HQ")
-    south = make_user("south@customs.example", "analyst", "South")
-    graph.query(ENTITY.replace("label: 'ORG'", "label: 'ORG', status: 'proposed'"), write=True)
-    graph.query(REPORT, {"id": "R-RESTRICTED", "handling": "restricted"}, write=True)
+    make_unit("North", "regional", "HQ")
+    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
+    tokens = {}
+    for name, role, unit in [
+        ("author", "analyst", "HQ"), ("evaluator", "analyst", "HQ"), ("south", "liaison", "South"),
+        ("north", "analyst", "North"), ("hq-watcher", "investigator", "HQ"),
+    ]:  # fmt: skip
+        make_user(f"{name}@customs.example", role, unit)
+        tokens[name] = token(runner, f"{name}@customs.example")
+    author, evaluator, south = tokens["author"], tokens["evaluator"], tokens["south"]
+    north, hq_watcher = tokens["north"], tokens["hq-watcher"]
+    for headers in (north, hq_watcher):
+        assert client.post("/api/v1/watches", json={"entity_id": PHONE},
+                           headers=headers).status_code == 201
+    assert client.post("/api/v1/watches", json={"query": "laptops"},
+                       headers=north).status_code == 201
 
-    repo = WatchRepository(graph)
-    with pytest.raises(NotFound):
-        repo.watch_entity(south.id, "W-S", "trader:NL1", viewer_param(south))
-    assert repo.watch_entity(hq.id, "W-H", "trader:NL1", viewer_param(hq)) == "W-H"
+    report_id = create_report(client, author, handling="restricted")
+    # HQ's own restricted report: the HQ watcher is told, North's watcher is not
+    assert [n["kind"] for n in inbox(client, hq_watcher)["notifications"]] == ["report"]
+    assert inbox(client, north) == {"notifications": [], "unread": 0}
 
-    auth.login("south@customs.example")
+    evaluated = client.post(f"/api/v1/reports/{report_id}/transitions", headers=evaluator,
+                            json={"action": "evaluate", "info_grade": "2"})
+    assert evaluated.status_code == 200, evaluated.json
+    sent = client.post(f"/api/v1/reports/{report_id}/dissemination", headers=evaluator,
+                       json={"units": ["South"]})
+    assert sent.status_code == 201, sent.json
+
+    south_notes = inbox(client, south)["notifications"]
+    assert [n["kind"] for n in south_notes] == ["dissemination"]
+    assert south_notes[0]["text"] == f"Report {report_id} was disseminated to your unit"
+    assert client.get(south_notes[0]["link"], headers=south).status_code in (200, 302)
+    # North may still not read it: nothing, not even through its watch or saved search
+    assert inbox(client, north, unread=False) == {"notifications": [], "unread": 0}
+
+
+def test_task_assignment_notifies_the_assignee_and_a_change_the_author(
+    app, client, runner, make_user
+):
+    make_user("lead@customs.example", "analyst", "HQ")
+    make_user("officer@customs.example", "investigator", "HQ")
+    lead, officer = token(runner, "lead@customs.example"), token(runner, "officer@customs.example")
+    case = client.post("/api/v1/cases", headers=lead,
+                       json={"title": "Baltic Star", "kind": "investigation"})
+    assert case.status_code == 201, case.json
+    task = client.post(f"/api/v1/cases/{case.json['id']}/tasks", headers=lead,
+                       json={"title": "Check the lorry", "assignee": "officer@customs.example"})
+    assert task.status_code == 201, task.json
+
+    notes = inbox(client, officer)["notifications"]
+    assert [(n["kind"], n["text"], n["link"]) for n in notes] == [
+        ("task", 'Task "Check the lorry" assigned to you', "/tasks/")]
+    assert inbox(client, lead)["unread"] == 0
+
+    done = client.patch(f"/api/v1/tasks/{task.json['id']}", headers=officer,
+                        json={"status": "done"})
+    assert done.status_code == 200, done.json
+    assert [n["text"] for n in inbox(client, lead)["notifications"]] == [
+        'Task "Check the lorry" is now done']
+
+
+def _tip(client) -> tuple[str, str]:
+    page = client.get("/hotline")
+    sent = client.post("/hotline", data={
+        "what": "Cigarettes in container MSCU1234566", "where": "Varna", "when": "Tuesday",
+        "who": "", "details": "", "contact": "", "csrf_token": csrf_from(page.text)})
+    assert sent.status_code == 200
+    reference = re.search(r'id="tip-reference">([^<]+)<', sent.text).group(1)
+    code = re.search(r'id="tip-code">([^<]+)<', sent.text).group(1)
+    return reference, code
+
+
+def _follow_up(client, reference: str, code: str, text: str) -> None:
+    page = client.get("/hotline/follow-up")
+    opened = client.post("/hotline/follow-up", data={
+        "reference": reference, "code": code, "csrf_token": csrf_from(page.text)})
+    added = client.post("/hotline/follow-up/add", data={
+        "reference": reference, "code": code, "text": text,
+        "csrf_token": csrf_from(opened.text)})
+    assert added.status_code == 200, added.text
+
+
+def test_a_tipster_follow_up_notifies_the_analysts_handling_the_tip(
+    app, client, runner, make_unit, make_user
+):
+    make_unit("South", "regional", "HQ")
+    make_user("one@customs.example", "analyst", "HQ")
+    make_user("two@customs.example", "analyst", "HQ")
+    make_user("south@customs.example", "analyst", "South")
+    one, two = token(runner, "one@customs.example"), token(runner, "two@customs.example")
+    south = token(runner, "south@customs.example")
+    reference, code = _tip(client)
+
+    _follow_up(client, reference, code, "It was a red lorry.")
+    for headers in (one, two):  # the queue's analysts, before anyone answered
+        notes = inbox(client, headers)["notifications"]
+        assert [n["text"] for n in notes] == [
+            f"The tipster added information to hotline tip {reference}"]
+        assert "red lorry" not in notes[0]["text"]
+        tip_id = notes[0]["link"].rsplit("/", 1)[1]
+    assert inbox(client, south)["unread"] == 0  # may not read the HQ tip queue
+
+    replied = client.post(f"/api/v1/hotline/tips/{tip_id}/replies", headers=one,
+                          json={"text": "Which plate?"})
+    assert replied.status_code in (200, 201), replied.json
+    _follow_up(client, reference, code, "Plate CA1234KX.")
+    assert inbox(client, one)["unread"] == 2  # the analyst handling it now
+    assert inbox(client, two)["unread"] == 1
+
+
+def test_flask_import_and_a_recorded_control_notify_watchers_of_the_trader(
+    app, client, runner, make_user, auth, tmp_path
+):
+    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
+    make_user("watcher@customs.example", "analyst", "HQ")
+    make_user("officer@customs.example", "liaison", "HQ")
+    watcher = token(runner, "watcher@customs.example")
+    officer = token(runner, "officer@customs.example")
+    auth.login("watcher@customs.example")
     page = client.get("/watch/")
-    answer = client.post(
-        "/watch/entity", data={"entity_id": "trader:NL1", "csrf_token": csrf_from(page.text)},
-        follow_redirects=True,
-    )
-    assert "No entity trader:NL1" in answer.text
-    unknown = client.post(
-        "/watch/entity", data={"entity_id": "trader:XX9", "csrf_token": csrf_from(page.text)},
-        follow_redirects=True,
-    )
-    assert "No entity trader:XX9" in unknown.text  # the same answer as for a hidden one
-    assert repo.list(south.id) == []
+    client.post("/watch/entity", data={"entity_id": "trader:NL123456789",
+                                       "csrf_token": csrf_from(page.text)})
+    client.post("/watch/entity", data={"entity_id": PHONE, "csrf_token": csrf_from(page.text)})
+
+    report = {"kind": "report", "id": "R-IMP-1", "channel": "partner_agency",
+              "received": "2025-03-10T09:00:00Z", "handling": "open", "unit": "HQ",
+              "source_grade": "B", "info_grade": "2", "title": "Partner", "text": REPORT_TEXT}
+    flask_import(runner, tmp_path, "trade.jsonl", [DECLARATION, CONTROL, report])
+    flask_import(runner, tmp_path, "trade.jsonl", [DECLARATION, CONTROL, report])  # again
+
+    notes = inbox(client, watcher)["notifications"]
+    assert sorted((n["kind"], n["text"]) for n in notes) == [
+        ("control", "Control result recorded for declaration DEC-2025-000001 of "
+                    "Baltic Star Trading Ltd"),
+        ("declaration", "Declaration DEC-2025-000001 names Baltic Star Trading Ltd"),
+        ("report", "Report R-IMP-1 names +31 10 555 0101"),
+    ]  # once each, though imported twice
+
+    recorded = client.post("/api/v1/controls", headers=officer, json={
+        "declaration": "DEC-2025-000001", "date": "2025-03-20", "lane": "yellow",
+        "result": "negative"})
+    assert recorded.status_code == 201, recorded.json
+    latest = inbox(client, watcher)["notifications"][0]
+    assert latest["kind"] == "control" and latest["link"] == "/entities/trader:NL123456789"
+    assert "Notifications (4)" in client.get("/").text

@@ -1,0 +1,84 @@
+"""Who is told about a write, for the services that write (no request objects here).
+
+Each function runs through ``graph.write``, so called inside ``Graph.atomically`` (or an
+``@atomic`` service) the notifications and their mail commit with the write that caused
+them; the ``*_tx`` forms are for a repository's ``also(tx, ...)`` callback. The rules of
+who may hear of what live in graph/notify.py, in the Cypher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from app.mail import mail_enabled
+from graph import notify
+from graph.connection import Graph
+
+
+def report_changed(graph: Graph, report_id: str, actor_id: str | None = None) -> list[str]:
+    """A report was submitted, edited, or its entities reviewed, linked or added."""
+    return graph.write(notify.report_watchers, [report_id], mail=mail_enabled(),
+                       actor_id=actor_id)
+
+
+def report_changed_tx(tx: Any, report_id: str, actor_id: str | None = None) -> list[str]:
+    return notify.report_watchers(tx, [report_id], mail=mail_enabled(), actor_id=actor_id)
+
+
+def disseminated_tx(
+    tx: Any, report_id: str, recipients: Sequence[dict[str, str]], actor_id: str
+) -> list[str]:
+    """The recipients hear of the report; watchers who may now read it hear too."""
+    told = notify.disseminated(tx, report_id, recipients, mail=mail_enabled(),
+                               actor_id=actor_id)
+    return told + notify.report_watchers(tx, [report_id], mail=mail_enabled(),
+                                         actor_id=actor_id)
+
+
+def task_assigned(graph: Graph, task_id: str, actor_id: str) -> list[str]:
+    return graph.write(notify.task_assigned, task_id, mail=mail_enabled(), actor_id=actor_id)
+
+
+def task_changed(graph: Graph, task_id: str, actor_id: str) -> list[str]:
+    return graph.write(notify.task_changed, task_id, mail=mail_enabled(), actor_id=actor_id)
+
+
+def tip_followup(graph: Graph, report_id: str, message_id: str) -> list[str]:
+    """The analysts handling the tip hear of the tipster's new information; watchers of
+    what it names too."""
+    told = graph.write(notify.tip_followup, report_id, message_id, mail=mail_enabled())
+    return told + report_changed(graph, report_id)
+
+
+def control_recorded(graph: Graph, control_id: str, actor_id: str | None = None) -> list[str]:
+    return graph.write(notify.control_watchers, [control_id], mail=mail_enabled(),
+                       actor_id=actor_id)
+
+
+# ----------------------------------------------------------------------- flask import
+# Batch listeners: they run in each batch's transaction (graph/exchange/listeners.py).
+
+
+def _ids(rows: Iterable[dict[str, Any]], *, created_only: bool = False) -> list[str]:
+    return [str(r["id"]) for r in rows if r.get("id") and (r.get("created") or not created_only)]
+
+
+def on_report_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
+    notify.report_watchers(tx, _ids(rows), mail=mail_enabled())
+
+
+def on_declaration_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
+    notify.declaration_watchers(tx, _ids(rows, created_only=True), mail=mail_enabled())
+
+
+def on_control_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
+    notify.control_watchers(tx, _ids(rows), mail=mail_enabled())
+
+
+def register_import_listeners() -> None:
+    from graph.exchange.listeners import register_batch_listener
+
+    register_batch_listener("report", on_report_batch)
+    register_batch_listener("declaration", on_declaration_batch)
+    register_batch_listener("control", on_control_batch)
