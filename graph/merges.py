@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from graph.access import REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
@@ -92,7 +93,9 @@ WITH c, c AS e WHERE """
     + ENTITY_VISIBLE
     + """
 RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
-       COUNT { (c)<-[:MENTIONS]-() } AS mentions,
+       COUNT { MATCH (r:Report)-[:MENTIONS]->(c) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS mentions,
        [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
           <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
           (:Entity {id: $id}) | i.name] AS shared

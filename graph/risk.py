@@ -80,7 +80,8 @@ RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_gra
        r.info_grade AS info_grade, 'number' AS via
 """
 
-NETWORK_PATHS = """
+NETWORK_PATHS = (
+    """
 UNWIND $refs AS ref
 MATCH (t:Entity {id: 'trader:' + ref})
 CALL (t) {
@@ -89,10 +90,18 @@ CALL (t) {
   WHERE o <> t AND none(n IN nodes(p)[1..-1] WHERE n:Trader OR n:Location OR n:Organisation)
   RETURN o, p LIMIT $limit
 }
-RETURN ref, coalesce(o.ref, substring(o.id, 7)) AS other,
+WITH ref, o, p,
+     any(e IN nodes(p)[1..] WHERE NOT """
+    + ENTITY_VISIBLE
+    + """)
+     OR any(rel IN relationships(p) WHERE NOT """
+    + RELATION_VISIBLE
+    + """) AS restricted
+RETURN ref, coalesce(o.ref, substring(o.id, 7)) AS other, restricted,
        [n IN nodes(p)[1..-1] | {kinds: labels(n), name: coalesce(n.name, n.ref, n.id)}] AS via,
-       [r IN relationships(p) | type(r)] AS types
+       [x IN relationships(p) | type(x)] AS types
 """
+)
 
 FLAGS = """
 UNWIND $refs AS ref
@@ -513,10 +522,15 @@ class RiskRepository:
         return out
 
     @staticmethod
-    def network_links(tx: Any, refs: Iterable[str]) -> dict[str, list[PathLink]]:
+    def network_links(
+        tx: Any, refs: Iterable[str], viewer: Mapping[str, str] = NO_VIEWER
+    ) -> dict[str, list[PathLink]]:
         out: dict[str, list[PathLink]] = defaultdict(list)
-        for row in tx_run(tx, NETWORK_PATHS, refs=sorted(set(refs)), limit=PATHS_PER_TRADER):
-            out[row["ref"]].append(path_link(row["other"], row["via"], row["types"]))
+        rows = tx_run(tx, NETWORK_PATHS, refs=sorted(set(refs)), limit=PATHS_PER_TRADER,
+                      viewer=dict(viewer))
+        for row in rows:
+            out[row["ref"]].append(
+                path_link(row["other"], row["via"], row["types"], row["restricted"]))
         return out
 
     @staticmethod

@@ -256,7 +256,7 @@ def get_effectiveness():
 @token_required
 @allowed(service.READ_ROLES)
 def get_aeo():
-    return jsonify({"traders": service.aeo_monitoring(get_graph())})
+    return jsonify({"traders": service.aeo_monitoring(get_graph(), viewer_param(api_user()))})
 
 
 @bp.get("/risk/sources/regrade")

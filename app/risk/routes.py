@@ -193,8 +193,8 @@ def effectiveness():
 @bp.get("/aeo")
 def aeo():
     _allow(service.READ_ROLES)
-    return render_template("risk/aeo.html", traders=service.aeo_monitoring(get_graph()),
-                           form=AcknowledgeForm())
+    traders = service.aeo_monitoring(get_graph(), viewer_param(current_user))
+    return render_template("risk/aeo.html", traders=traders, form=AcknowledgeForm())
 
 
 @bp.post("/aeo/<ref>/acknowledge")

@@ -783,14 +783,16 @@ def high_risk_commodities(graph: Graph, limit: int = 50) -> list[dict[str, Any]]
     return ranked[:limit]
 
 
-def aeo_monitoring(graph: Graph) -> list[dict[str, Any]]:
-    """AEO traders with their network exposure now and at the last acknowledgement."""
+def aeo_monitoring(graph: Graph, viewer: Mapping[str, str] = NO_VIEWER
+                   ) -> list[dict[str, Any]]:
+    """AEO traders with their network exposure now and at the last acknowledgement; the
+    paths are named as ``viewer`` may see them (the exposure counts every path)."""
     repo = RiskRepository(graph)
     rows = repo.aeo_traders()
     refs = [r["ref"] for r in rows if r["ref"]]
 
     def work(tx: Any) -> tuple[dict, dict]:
-        links = RiskRepository.network_links(tx, refs)
+        links = RiskRepository.network_links(tx, refs, viewer)
         others = {link.other for ls in links.values() for link in ls}
         return links, (RiskRepository.flags(tx, others) if others else {})
 

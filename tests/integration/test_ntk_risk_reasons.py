@@ -51,8 +51,11 @@ def hidden_world(graph, tmp_path, make_unit, make_user, client):
     south = tokens["south"]
     one = _report(client, south, f"{HIDDEN_PERSON} is director of Quiet Goods EOOD (BG555).")
     two = _report(client, south, f"{HIDDEN_PERSON} is director of Burned Trading EOOD (BG123).")
+    three = _report(client, south, f"{HIDDEN_PERSON} is director of Trusted Logistics AD "
+                    "(BG777).")
     _relate_director(client, south, one, "BG555")
     _relate_director(client, south, two, "BG123")
+    _relate_director(client, south, three, "BG777")
     case = client.post("/api/v1/cases", headers=south,
                        json={"title": "Laptop cigarettes", "kind": "investigation"})
     assert case.status_code == 201, case.get_json()
@@ -84,6 +87,18 @@ def test_reasons_name_only_what_the_caller_may_see(client, hidden_world):
         for hidden in (*reports, HIDDEN_PERSON, "B2", hidden_world["case"], "open case(s)"):
             assert hidden not in text, (role, hidden)
         assert RESTRICTED_REASON in text
+
+
+def test_aeo_monitoring_names_only_paths_the_caller_may_see(client, hidden_world):
+    def trusted(who: str) -> dict:
+        response = client.get("/api/v1/risk/aeo", headers=hidden_world["tokens"][who])
+        assert response.status_code == 200, response.get_json()
+        return next(r for r in response.get_json()["traders"] if r["ref"] == "BG777")
+
+    south, hq = trusted("south"), trusted("hq")
+    assert HIDDEN_PERSON in south["detail"] and "BG123" in south["detail"]
+    assert hq["exposure"] == south["exposure"] > 0 and hq["alert"] == south["alert"]
+    assert HIDDEN_PERSON not in hq["detail"] and RESTRICTED_REASON in hq["detail"]
 
 
 def test_score_page_reasons_are_filtered_too(client, hidden_world, auth):
