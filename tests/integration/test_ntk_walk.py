@@ -35,23 +35,17 @@ DRAFT_TEXT = "leaves the tobacco under the spare wheel of the grey van"
 CASE_TITLE = "Grain terminal crew ring"
 CHART_TITLE = "Grain terminal crew chart"
 
-# Leaks outside this branch's fixes, "kind path" -> (roles it leaks to, None: all; reason):
-# xfail (strict: the case fails once fixed, so the entry is removed with the fix).
-DERIVED = "fixed in branch ntk-derived"  # relations, case widening, handling edits
-KNOWN_ELSEWHERE: dict[str, tuple[tuple[str, ...] | None, str]] = {
-    # a relation drawn from a hidden report names that report (its source) beside visible
-    # entities: on the entity page and API, in the neighbourhood and its exports
-    "api /entities/{id}": (None, DERIVED),
-    "api /entities/{id}/neighbours": (None, DERIVED),
-    "api /entities/{id}/network.graphml": (None, DERIVED),
-    "api /entities/{id}/network.i2.zip": (None, DERIVED),
-    "page /entities/{entity}": (None, DERIVED),
-    "api /audit": (("admin", "auditor"), "audit events carry a hidden case's title "
-                   "(case.create details): left to the lead, see the ntk-reasons report"),
+# Known leaks, "kind path" -> (roles it leaks to, None: all; reason): xfail, strict, so the
+# case fails once fixed and the entry is removed with the fix.
+KNOWN_LEAKS: dict[str, tuple[tuple[str, ...] | None, str]] = {
+    "api /audit": (("admin",), "audit events carry a hidden case's title (case.create "
+                   "details) and admins are not on need-to-know for cases"),
 }
 # The audit log is the oversight record of every write (docs/permissions.md): auditors and
-# admins read which record each event touched, so ids may appear there; texts and names not.
+# admins read which record each event touched, so ids may appear there; auditors also read
+# the events' details (titles), which is what they are there to check.
 IDS_ALLOWED = {"api /audit", "page /audit/"}
+OVERSIGHT = ("auditor",)
 
 
 @dataclass
@@ -232,8 +226,8 @@ def _text(response) -> str:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("kind", "path", "kinds"), _cases())
 def test_nothing_hidden_comes_back(world, role, kind, path, kinds, request):
-    if f"{kind} {path}" in KNOWN_ELSEWHERE:
-        roles, reason = KNOWN_ELSEWHERE[f"{kind} {path}"]
+    if f"{kind} {path}" in KNOWN_LEAKS:
+        roles, reason = KNOWN_LEAKS[f"{kind} {path}"]
         if roles is None or role in roles:
             request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
     leaks = []
@@ -244,8 +238,10 @@ def test_nothing_hidden_comes_back(world, role, kind, path, kinds, request):
             response = world.clients[role].get(url)
         assert response.status_code < 500, (url, response.status_code)
         text = _text(response)
-        ids = () if f"{kind} {path}" in IDS_ALLOWED else world.hidden_ids
-        for secret in (*ids, *world.hidden_texts):
+        oversight = f"{kind} {path}" in IDS_ALLOWED
+        ids = () if oversight else world.hidden_ids
+        texts = () if oversight and role in OVERSIGHT else world.hidden_texts
+        for secret in (*ids, *texts):
             asked = secret in unquote_plus(url)  # a refusal may repeat what was asked
             if secret in text and not (asked and response.status_code >= 400):
                 leaks.append((url, response.status_code, secret))
