@@ -36,5 +36,8 @@ def tighten(folder: str | os.PathLike[str]) -> None:
         os.chmod(root, FOLDER)
         for name in files:
             path = os.path.join(root, name)
-            if not os.path.islink(path) and os.stat(path).st_mode & 0o077:
-                os.chmod(path, FILE)
+            try:
+                if not os.path.islink(path) and os.stat(path).st_mode & 0o077:
+                    os.chmod(path, FILE)
+            except FileNotFoundError:  # removed while we walked
+                continue
