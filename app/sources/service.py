@@ -90,7 +90,7 @@ class SourceService:
             source = self.repo.get(codename)
             if source is None:
                 raise NotFound(f"no source {codename}")
-            if not self.can_read(user):
+            if user.role not in READ_ROLES:
                 raise Hidden(f"no source {codename}")
             return source
 
