@@ -125,7 +125,9 @@ WITH u, whats, u.id + '|' + $kind + '|' + $event_id AS key
 WHERE NOT EXISTS { (:Notification {key: key}) }
 MERGE (n:Notification {key: key})
 ON CREATE SET n.id = randomUUID(), n.created_at = $now, n.read = false, n.link = $link,
-              n.text = $headline + ' touches ' +
+              n.text = $headline + CASE WHEN r IS NULL THEN ''
+                                        ELSE ' ' + coalesce(r.reference, r.id) END
+                       + ' touches ' +
                 reduce(s = '', w IN whats | s + CASE WHEN s = '' THEN '' ELSE ', ' END + w),
               n.kind = $kind, n.event_id = $event_id
 MERGE (n)-[:FOR]->(u)
@@ -159,6 +161,8 @@ def _headline(event: dict[str, Any]) -> str:
     if kind == "control":
         declaration = event.get("declaration") or str(event["id"]).split("/")[0]
         return f"New control result for declaration {declaration}"
+    if kind == "report":  # the statement adds the report's reference
+        return "New report"
     return f"New {kind} {event['id']}"
 
 

@@ -18,6 +18,7 @@ from graph.network import Network
 _NODE_ATTRS = (
     "kind",
     "name",
+    "reference",
     "label",
     "status",
     "risk",

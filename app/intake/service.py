@@ -25,6 +25,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType
 from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.references import looks_like_reference
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
 
@@ -430,6 +431,21 @@ class ReportService:
         if audited:
             audit("report.read", report_id)
         return report
+
+    def resolve(self, user: User, id_or_reference: str) -> str:
+        """The report id behind an id or a human reference (``R-2026-000123``) the user
+        may see; NotFound otherwise."""
+        viewer = viewer_param(user)
+        if looks_like_reference(id_or_reference):
+            found = self.repo.id_of_reference(id_or_reference, viewer)
+            if found:
+                return found
+        self.repo.get(id_or_reference, viewer)  # NotFound when absent or hidden
+        return id_or_reference
+
+    def reference(self, user: User, report_id: str) -> str:
+        """What a person reads for the report: its reference, else its id."""
+        return str(self.get(user, report_id, audited=False).get("reference") or report_id)
 
     def mentions(self, user: User, report_id: str) -> list[dict[str, Any]]:
         return self.repo.mentions(report_id, viewer_param(user))

@@ -514,15 +514,20 @@ def retire_profile(graph: Graph, profile_id: str, by: str) -> dict[str, Any]:
 
 
 # -- feedback --------------------------------------------------------------------------------------
-def record_selection(graph: Graph, declaration_id: str, by: str) -> dict[str, Any]:
-    """Score a stored declaration and keep why it was selected (profiles, lane, random)."""
-    repo = RiskRepository(graph)
-    row = repo.declaration(declaration_id)
+def score_stored_declaration(graph: Graph, declaration_id: str) -> dict[str, Any]:
+    """Score a stored declaration as the score page would (stores nothing)."""
+    row = RiskRepository(graph).declaration(declaration_id)
     if row is None:
         raise NotFound(f"no declaration {declaration_id}")
     decl = declaration_from_node(row["declaration"], {k: row[k] for k in PARTY_ROLES},
                                  row["container"])
-    result = score_declarations(graph, [decl])[0]
+    return score_declarations(graph, [decl])[0]
+
+
+def record_selection(graph: Graph, declaration_id: str, by: str) -> dict[str, Any]:
+    """Score a stored declaration and keep why it was selected (profiles, lane, random)."""
+    repo = RiskRepository(graph)
+    result = score_stored_declaration(graph, declaration_id)
     indicators = [r["indicator"] for r in result["reasons"]
                   if r["contribution"] > 0 and not r["indicator"].startswith(("profile:",
                                                                              "random"))][:3]
