@@ -68,6 +68,17 @@ def localtime_filter(value: Any) -> Markup | str:
     return Markup('<time datetime="{}">{}</time>').format(machine, text)
 
 
+def number(value: Any) -> str:
+    """``12300.0`` → ``12,300``, ``2520.5`` → ``2,520.50``; nothing stored → empty."""
+    if value is None or value == "" or isinstance(value, bool):
+        return ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+
+
 def report_url(report_id: str) -> str:
     return url_for("intake.detail", report_id=report_id)
 
@@ -115,6 +126,7 @@ def report_link(record: Any, id_key: str = "id") -> Markup:
 def init_app(app: Flask) -> None:
     zone(app.config.get("CORDON_TIMEZONE"))  # a wrong name stops the start, not a page
     app.jinja_env.filters["localtime"] = localtime_filter
+    app.jinja_env.filters["number"] = number
     app.jinja_env.globals.update(
         report_url=report_url,
         report_link=report_link,

@@ -96,7 +96,9 @@ LIMIT $limit
 )
 
 IDENTIFIER_KINDS = {"Phone", "Email", "Document", "Address", "Vehicle", "Container", "Vessel"}
-_HIDDEN_PROPERTIES = {"aliases_text", "aliases", "kinds", "id", "key"}
+# Shown elsewhere on the page (id, register id, aliases) or internal (resolution key,
+# extraction label).
+_HIDDEN_PROPERTIES = {"aliases_text", "aliases", "kinds", "id", "key", "ref", "label"}
 
 
 class DossierRepository:
@@ -196,7 +198,8 @@ def _timeline(
             "date": d["date"],
             "kind": "declaration",
             "ref": d["id"],
-            "text": f"{d['flow'] or 'declaration'} {d['id']} ({', '.join(d['roles']).lower()})",
+            "text": f"{d['flow'] or 'declaration'} {d['id']} "
+            f"({', '.join(d['roles']).lower().replace('_', ' ')})",
         }
         for d in declarations
         if d["date"]

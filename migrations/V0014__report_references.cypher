@@ -49,4 +49,4 @@ SET r.reference = 'T-' + year + '-'
 MATCH (c:Report)-[:SANITISED_FROM]->(o:Report)
 WHERE c.reference IS NULL OR NOT c.reference STARTS WITH coalesce(o.reference, o.id)
 SET c.reference = coalesce(o.reference, o.id) + substring(c.id, size(o.id));
-CREATE CONSTRAINT report_reference IF NOT EXISTS FOR (r:Report) REQUIRE r.reference IS UNIQUE
+CREATE CONSTRAINT report_reference_unique IF NOT EXISTS FOR (r:Report) REQUIRE r.reference IS UNIQUE

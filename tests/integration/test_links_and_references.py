@@ -195,3 +195,40 @@ def test_tips_get_their_own_series(app, graph, client, auth, make_user):
     assert tip.status_code == 200 and refs[0]["reference"] in tip.text
     assert "ungraded" in client.get("/reports/").text
     assert_readable(client.get("/reports/").text)
+
+
+def test_migration_numbers_older_records_in_creation_order(app, graph, client, make_user):
+    """Records stored before references existed (simulated by taking them away again) get
+    theirs from V0014, in creation order, and a second run changes nothing."""
+    from graph.migrations import load_migrations
+
+    make_user("ana@customs.example", role="analyst")
+    token = issue_token(graph, "ana@customs.example")
+    numbered = api_post(client, token, {"channel": "open_source", "handling": "open",
+                                        "text": "First."}).json
+    own = api_post(client, token, {"id": "EXT-1", "channel": "open_source",
+                                   "handling": "open", "text": "Second."}).json
+    send_tip(client, "First tip")
+    send_tip(client, "Second tip")
+    year = numbered["reference"][2:6]
+    # What an older version stored: no report references, the tipster's on the tip.
+    graph.run_schema("DROP CONSTRAINT report_reference_unique IF EXISTS")
+    graph.query("MATCH (r:Report) WHERE r.channel <> 'hotline' REMOVE r.reference", write=True)
+    graph.query("MATCH (k:TipKey)-[:FOR]->(r:Report) SET r.reference = k.reference",
+                write=True)
+    graph.query("MATCH (c:TipCounter) DELETE c", write=True)
+    graph.query("MATCH (c:ReportCounter) SET c.next = 1", write=True)  # EXT-1 drew none
+
+    migration = next(m for m in load_migrations() if m.version == 14)
+    for _run in range(2):
+        for statement in migration.statements:
+            graph.run_schema(statement)
+        refs = {r["id"]: r["reference"] for r in graph.query(
+            "MATCH (r:Report) RETURN r.id AS id, r.reference AS reference")}
+        assert refs[numbered["id"]] == numbered["id"]
+        assert refs["EXT-1"] == f"R-{year}-000002"
+        tips = sorted(v for k, v in refs.items() if v.startswith("T-"))
+        assert tips == [f"T-{year}-000001", f"T-{year}-000002"]
+    assert graph.query("SHOW CONSTRAINTS YIELD name WHERE name = 'report_reference_unique' "
+                       "RETURN count(*) AS n")[0]["n"] == 1
+    assert own["reference"] != numbered["reference"]
