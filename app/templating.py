@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, current_app, url_for
+from jinja2 import Undefined
 from markupsafe import Markup
 
 TIME_FORMAT = "%d %b %Y, %H:%M"
@@ -70,7 +71,7 @@ def localtime_filter(value: Any) -> Markup | str:
 
 def number(value: Any) -> str:
     """``12300.0`` → ``12,300``, ``2520.5`` → ``2,520.50``; nothing stored → empty."""
-    if value is None or value == "" or isinstance(value, bool):
+    if value is None or value == "" or isinstance(value, bool | Undefined):
         return ""
     try:
         x = float(value)
