@@ -121,7 +121,7 @@ def report_link(record: Any, id_key: str = "id") -> Markup:
     rid = record.get(id_key) if isinstance(record, dict) else getattr(record, id_key, None)
     ref = (record.get("reference") if isinstance(record, dict)
            else getattr(record, "reference", None)) or rid
-    return Markup('<a href="{}">{}</a>').format(report_url(str(rid)), ref)
+    return Markup('<a class="ref" href="{}">{}</a>').format(report_url(str(rid)), ref)
 
 
 def init_app(app: Flask) -> None:
