@@ -72,7 +72,7 @@ def test_tip_reaches_queue_with_entities_and_tipster_follows_up(client, graph, a
     make_user("analyst@customs.example", role="analyst", unit="HQ")
     auth.login("analyst@customs.example")
     queue = client.get("/hotline/tips")
-    assert reference in queue.text and "awaiting reply" in queue.text
+    assert report["reference"] in queue.text and "awaiting reply" in queue.text
     page = client.get(f"/hotline/tips/{report['id']}")
     assert page.status_code == 200 and "MSCU1234566" in page.text
     answer = client.post(
@@ -103,7 +103,7 @@ def test_tip_reaches_queue_with_entities_and_tipster_follows_up(client, graph, a
     )
     assert added.status_code == 200 and "Plate CA1234KX" in added.text
     row = graph.query(
-        "MATCH (r:Report {reference: $ref})-[m:MENTIONS]->(e:Entity) "
+        "MATCH (:TipKey {reference: $ref})-[:FOR]->(r:Report)-[m:MENTIONS]->(e:Entity) "
         "WHERE e.id STARTS WITH 'vehicle:' RETURN r.text AS text, m.start AS s, m.end AS e",
         {"ref": reference},
     )
