@@ -121,7 +121,7 @@ WITH r, u, whats, {id: u.id, unit: unit.name, role: u.role} AS viewer
 WHERE $kind <> 'report' OR (r IS NOT NULL AND """
     + _REPORT_VISIBLE_TO_WATCHER
     + """)
-WITH u, whats, u.id + '|' + $kind + '|' + $event_id AS key
+WITH r, u, whats, u.id + '|' + $kind + '|' + $event_id AS key
 WHERE NOT EXISTS { (:Notification {key: key}) }
 MERGE (n:Notification {key: key})
 ON CREATE SET n.id = randomUUID(), n.created_at = $now, n.read = false, n.link = $link,
