@@ -29,6 +29,7 @@ FEATURES: list[tuple[str, str | None]] = [
     ("app.intake", "/reports"),
     ("app.sources", "/sources"),
     ("app.entities", None),
+    ("app.declarations", None),
     ("app.exchange", None),
     ("app.cases", None),
     ("app.watch", None),
@@ -71,7 +72,7 @@ def create_app(
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from app import errors, sessions
+    from app import errors, sessions, templating
     from app.cli import register_cli
     from app.navigation import items_for
 
@@ -80,6 +81,7 @@ def create_app(
         app.register_blueprint(blueprint, url_prefix=url_prefix)
     csrf.exempt(app.blueprints["api"])  # bearer tokens only, never cookies: no CSRF exposure
     errors.register(app)
+    templating.init_app(app)
     sessions.register(app)
     register_cli(app)
     app.jinja_env.globals["nav_items"] = items_for

@@ -115,7 +115,8 @@ RETURN c {.*} AS case,
        [(c)-[h:HAS_REPORT]->(r:Report) WHERE """
     + REPORT_VISIBLE
     + """ |
-          {id: r.id, title: r.title, channel: r.channel, received: toString(r.received),
+          {id: r.id, reference: r.reference, title: r.title, channel: r.channel,
+           received: toString(r.received),
            handling: r.handling, status: r.status, attached_at: h.at}] AS reports,
        [(c)-[h:HAS_ENTITY]->(e:Entity) |
           {id: e.id, name: e.name, label: e.label, attached_at: h.at}] AS entities,

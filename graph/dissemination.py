@@ -112,7 +112,8 @@ RETURN COUNT { (:Report)-[:SANITISED_FROM]->(r) } + 1 AS n
 
 CREATE_SANITISED = """
 MATCH (r:Report {id: $original})-[:ORIGINATED_IN]->(unit:Unit)
-CREATE (c:Report {id: $id, channel: r.channel, received: r.received, title: $title,
+CREATE (c:Report {id: $id, reference: coalesce(r.reference, r.id) + $suffix,
+                  channel: r.channel, received: r.received, title: $title,
                   text: $text, handling: $handling, status: 'evaluated', unit: r.unit,
                   author_id: $by, source_grade: r.source_grade, info_grade: r.info_grade,
                   sanitised: true, created_at: $now, updated_at: $now,
@@ -134,7 +135,8 @@ WHERE ($report_id IS NULL OR r.id = $report_id)
   AND ($viewer.role = 'admin' OR r.unit = $viewer.unit
        OR (t:Unit AND t.name = $viewer.unit) OR (t:User AND t.id = $viewer.id))
 OPTIONAL MATCH (sender:User {id: d.by})
-RETURN r.id AS report_id, r.title AS title, d.at AS at, d.handling AS handling,
+RETURN r.id AS report_id, r.reference AS reference, r.title AS title, d.at AS at,
+       d.handling AS handling,
        coalesce(sender.email, d.by) AS by,
        CASE WHEN t:Unit THEN 'unit' ELSE 'user' END AS kind,
        coalesce(t.email, t.name) AS recipient
@@ -390,6 +392,7 @@ class DisseminationRepository:
                 CREATE_SANITISED,
                 original=report_id,
                 id=copy_id,
+                suffix=f"-S{n}",
                 title=title,
                 text=text,
                 handling=handling,

@@ -15,6 +15,7 @@ reports share one query and one copy of it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
@@ -36,7 +37,7 @@ WITH e, COLLECT {
     + REPORT_VISIBLE
     + """
   WITH r, collect(DISTINCT m.text) AS texts
-  RETURN r {.id, .title, .channel, .unit, .handling, .source_grade, .info_grade,
+  RETURN r {.id, .reference, .title, .channel, .unit, .handling, .source_grade, .info_grade,
             received: left(toString(r.received), 10), texts: texts} AS report
   ORDER BY report.received DESC
   LIMIT $limit
@@ -102,7 +103,9 @@ LIMIT $limit
 )
 
 IDENTIFIER_KINDS = {"Phone", "Email", "Document", "Address", "Vehicle", "Container", "Vessel"}
-_HIDDEN_PROPERTIES = {"aliases_text", "aliases", "kinds"}
+# Shown elsewhere on the page (id, register id, aliases) or internal (resolution key,
+# extraction label).
+_HIDDEN_PROPERTIES = {"aliases_text", "aliases", "kinds", "id", "key", "ref", "label"}
 
 
 class DossierRepository:
@@ -143,6 +146,9 @@ def _dossier(
         for key, value in sorted(entity.items())
         if key not in _HIDDEN_PROPERTIES and value not in (None, "", [])
     }
+    properties.update(_extra(properties.pop("extra_json", None)))
+    for key in [k for k in properties if k.endswith("_json")]:
+        properties[key[:-5]] = _parsed(properties.pop(key))
     total = int(rows[0]["declarations_total"])
     return {
         "entity": entity,
@@ -163,6 +169,28 @@ def _dossier(
     }
 
 
+def _extra(text: Any) -> dict[str, Any]:
+    """The source system's unknown fields (kept as JSON) as properties to show."""
+    try:
+        extra = json.loads(text) if text else {}
+    except (TypeError, ValueError):
+        return {"other fields": str(text)}
+    if not isinstance(extra, dict):
+        return {}
+    return {k: v for k, v in sorted(extra.items()) if v not in (None, "", [], {})}
+
+
+def _parsed(text: Any) -> Any:
+    """A stored JSON property as values to show; reasons as the sentences they carry."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return str(text)
+    if isinstance(value, list) and all(isinstance(v, dict) and "detail" in v for v in value):
+        return [str(v["detail"]) for v in value]
+    return value
+
+
 def _timeline(
     reports: list[dict[str, Any]],
     declarations: list[dict[str, Any]],
@@ -180,7 +208,8 @@ def _timeline(
             "date": d["date"],
             "kind": "declaration",
             "ref": d["id"],
-            "text": f"{d['flow'] or 'declaration'} {d['id']} ({', '.join(d['roles']).lower()})",
+            "text": f"{d['flow'] or 'declaration'} {d['id']} "
+            f"({', '.join(d['roles']).lower().replace('_', ' ')})",
         }
         for d in declarations
         if d["date"]

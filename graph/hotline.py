@@ -4,7 +4,9 @@ A tip is an ordinary ``(:Report {channel: 'hotline'})`` in the analysts' queue (
 status submitted, handling restricted), plus:
 
 - ``(:TipKey {reference, code_hash, contact?})-[:FOR]->(:Report)``: the tipster's way back
-  in. Only a SHA-256 hash of the high-entropy follow-up code is stored;
+  in. Only a SHA-256 hash of the high-entropy follow-up code is stored. The tipster's
+  random reference stays on the key; officers know the tip by the report's own
+  ``reference`` (``T-2026-000045``, graph/references.py);
 - ``(:TipMessage {id, at, direction, text, author_id?})-[:ON]->(:Report)``: the thread
   between the tipster (``direction: 'tipster'``) and the analysts (``'analyst'``).
 
@@ -23,13 +25,14 @@ from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.entities import link_report_tx
 from graph.errors import NotFound
+from graph.references import Series, next_reference
 
 HOTLINE_UNIT = "HQ"  # the analysts' queue
 HOTLINE_AUTHOR = "hotline"
 
 CREATE_TIP = """
 MATCH (unit:Unit {name: $unit})
-CREATE (r:Report {id: $report_id, channel: 'hotline', reference: $reference,
+CREATE (r:Report {id: $report_id, channel: 'hotline', reference: $tip_reference,
                   received: $now, created_at: $now, updated_at: $now, title: $title,
                   text: $text, handling: 'restricted', status: 'submitted', unit: $unit,
                   author_id: $author})
@@ -131,19 +134,21 @@ class TipRepository:
         """Store the tip, its key, the first thread message and its mentions atomically."""
 
         def work(tx: Any) -> str:
+            now = utc_now()
             rows = tx_run(
                 tx,
                 CREATE_TIP,
                 unit=HOTLINE_UNIT,
                 report_id=report_id,
                 reference=reference,
+                tip_reference=next_reference(tx, Series.TIP, now[:4]),
                 code_hash=code_hash,
                 title=title,
                 text=text,
                 contact=contact,
                 message_id=message_id,
                 author=HOTLINE_AUTHOR,
-                now=utc_now(),
+                now=now,
             )
             if not rows:
                 raise NotFound(f"unit {HOTLINE_UNIT} does not exist")

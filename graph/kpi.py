@@ -60,9 +60,10 @@ ORDER BY reports DESC, unit
 REPORTS_BY_GRADE = (
     _REPORTS_IN_YEAR
     + """
-RETURN coalesce(r.source_grade, '?') + coalesce(toString(r.info_grade), '?') AS grade,
-       count(*) AS reports
-ORDER BY grade
+WITH CASE WHEN r.source_grade IS NULL AND r.info_grade IS NULL THEN 'ungraded'
+          ELSE coalesce(r.source_grade, '–') + coalesce(toString(r.info_grade), '–') END AS grade
+RETURN grade, count(*) AS reports
+ORDER BY grade = 'ungraded', grade
 """
 )
 

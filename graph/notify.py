@@ -76,12 +76,12 @@ WITH r, entities, [x IN entities | x.id] AS ids,
 CALL (r, entities, ids, haystack) {
   MATCH (u:User)-[:HAS_WATCH]->(w:Watch {kind: 'entity'})
   WHERE w.entity_id IN ids
-  RETURN u, w, 'Report ' + r.id + ' names '
+  RETURN u, w, 'Report ' + coalesce(r.reference, r.id) + ' names '
          + coalesce([x IN entities WHERE x.id = w.entity_id | x.name][0], w.label) AS text
   UNION
   MATCH (u:User)-[:HAS_WATCH]->(w:Watch {kind: 'search'})
   WHERE any(h IN haystack WHERE h CONTAINS w.needle)
-  RETURN u, w, 'Report ' + r.id + ' matches your saved search "' + w.query + '"' AS text
+  RETURN u, w, 'Report ' + coalesce(r.reference, r.id) + ' matches your saved search "' + w.query + '"' AS text
 }
 """
     + _VIEWER
@@ -113,7 +113,7 @@ WITH r, u, collect(whom)[0] AS whom
     + _REPORT_OK
     + """
 WITH u, u.id + '|disseminated|' + r.id AS key, 'dissemination' AS kind,
-     'Report ' + r.id + ' was disseminated to ' + whom AS text, '/reports/' + r.id AS link
+     'Report ' + coalesce(r.reference, r.id) + ' was disseminated to ' + whom AS text, '/reports/' + r.id AS link
 """
     + _DELIVER
 )
@@ -178,7 +178,7 @@ WHERE CASE WHEN size(handlers) = 0 THEN u.role = 'analyst' ELSE u.id IN handlers
     + _REPORT_OK
     + """
 WITH u, u.id + '|tip|' + r.id + '|' + $message_id AS key, 'tip' AS kind,
-     'The tipster added information to hotline tip ' + r.reference AS text,
+     'The tipster added information to hotline tip ' + coalesce(r.reference, r.id) AS text,
      '/hotline/tips/' + r.id AS link
 """
     + _DELIVER

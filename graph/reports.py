@@ -20,21 +20,14 @@ from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES, resolve_mentions
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.network import ENTITY_VISIBLE
-
-NEXT_NUMBER = """
-MERGE (c:ReportCounter {year: $year})
-ON CREATE SET c.next = 0
-SET c.next = c.next + 1
-RETURN c.next AS n
-"""
-ID_TAKEN = "MATCH (r:Report {id: $id}) RETURN count(r) > 0 AS taken"
+from graph.references import Series, next_reference
 
 CREATE_REPORT = """
 MATCH (u:Unit {name: $unit})
 OPTIONAL MATCH (s:Source {codename: $source})
 WITH u, s WHERE $source IS NULL OR s IS NOT NULL
 CREATE (r:Report {id: $id})
-SET r += $props
+SET r += $props, r.reference = $reference
 CREATE (r)-[:ORIGINATED_IN]->(u)
 FOREACH (x IN CASE WHEN s IS NULL THEN [] ELSE [s] END | CREATE (r)-[:FROM_SOURCE]->(x))
 RETURN r.id AS id
@@ -80,11 +73,23 @@ SET m.start = row.start, m.end = row.end
 """
 
 _SUMMARY = """
-r.id AS id, r.channel AS channel, r.kind AS kind, r.event_type AS event_type,
+r.id AS id, r.reference AS reference, r.channel AS channel, r.kind AS kind,
+r.event_type AS event_type,
 r.title AS title, r.status AS status, r.unit AS unit, r.handling AS handling,
 r.source_grade AS source_grade, r.info_grade AS info_grade, r.received AS received,
 r.author_id AS author_id, r.author AS author, r.created_at AS created_at
 """
+
+# A reference typed or linked in place of the id (``/reports/R-2026-000123``).
+ID_OF_REFERENCE = (
+    """
+MATCH (r:Report {reference: $reference})
+WHERE """
+    + REPORT_VISIBLE
+    + """
+RETURN r.id AS id
+"""
+)
 
 GET_REPORT = (
     """
@@ -334,8 +339,10 @@ class ReportRepository:
         def work(tx: Any) -> str:
             if key and (first := tx_run(tx, FIND_SUBMISSION, key=key)):
                 raise Resubmitted(first[0]["id"])
-            rid = report_id or _next_id(tx, year)
-            created = tx_run(tx, CREATE_REPORT, id=rid, unit=unit, source=source, props=props)
+            reference = next_reference(tx, Series.REPORT, year)
+            rid = report_id or reference
+            created = tx_run(tx, CREATE_REPORT, id=rid, reference=reference, unit=unit,
+                             source=source, props=props)
             if not created:
                 raise NotFound(f"unit {unit!r} or source {source!r} does not exist")
             _link(tx, rid, entity_rows, rows)
@@ -497,6 +504,12 @@ class ReportRepository:
         report.pop("submission", None)  # the client's retry key, nobody's business
         return report
 
+    def id_of_reference(self, reference: str, viewer: dict[str, str]) -> str | None:
+        """The id of the report with this reference, if the viewer may see it."""
+        rows = self.graph.query(ID_OF_REFERENCE, {"reference": reference.strip().upper(),
+                                                  "viewer": viewer})
+        return rows[0]["id"] if rows else None
+
     def mentions(self, report_id: str, viewer: dict[str, str]) -> list[dict[str, Any]]:
         rows = self.graph.query(REPORT_MENTIONS, {"id": report_id, "viewer": viewer})
         return [
@@ -565,15 +578,6 @@ class ReportRepository:
     def gazetteer_signature(self) -> tuple[int, int]:
         row = self.graph.query(GAZETTEER_SIGNATURE)[0]
         return int(row["n"] or 0), int(row["s"] or 0)
-
-
-def _next_id(tx: Any, year: str) -> str:
-    """``R-YYYY-NNNNNN`` from a per-year counter, skipping numbers an import already used."""
-    while True:
-        n = tx_run(tx, NEXT_NUMBER, year=year)[0]["n"]
-        rid = f"R-{year}-{n:06d}"
-        if not tx_run(tx, ID_TAKEN, id=rid)[0]["taken"]:
-            return rid
 
 
 def _mention_rows(

@@ -230,7 +230,8 @@ RETURN p {.*, reports: reports} AS profile ORDER BY p.id
 ALL_PROFILES = """
 MATCH (p:RiskProfile)
 OPTIONAL MATCH (p)-[:BASED_ON]->(r:Report)
-WITH p, collect({id: r.id, source_grade: r.source_grade, info_grade: r.info_grade}) AS reports
+WITH p, collect({id: r.id, reference: r.reference, source_grade: r.source_grade,
+                 info_grade: r.info_grade}) AS reports
 RETURN p {.*, reports: [x IN reports WHERE x.id IS NOT NULL]} AS profile ORDER BY p.id
 """
 

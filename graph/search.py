@@ -16,6 +16,7 @@ from typing import Any
 
 from graph.access import REPORT_VISIBLE
 from graph.connection import Graph
+from graph.references import looks_like_reference
 from nlp.resolution import phone_e164
 
 MAX_RESULTS = 50
@@ -153,10 +154,24 @@ YIELD node AS r, score
 WHERE """
     + REPORT_VISIBLE
     + """
-RETURN r.id AS id, r.title AS title, r.channel AS channel, r.unit AS unit,
-       r.handling AS handling, left(toString(r.received), 10) AS received, score
+RETURN r.id AS id, r.reference AS reference, r.title AS title, r.channel AS channel,
+       r.unit AS unit, r.handling AS handling, left(toString(r.received), 10) AS received,
+       score
 ORDER BY score DESC
 LIMIT $limit
+"""
+)
+
+# A report's reference typed into the box (``R-2026-000123``) finds that report.
+REPORT_BY_REFERENCE = (
+    """
+MATCH (r:Report {reference: $reference})
+WHERE """
+    + REPORT_VISIBLE
+    + """
+RETURN r.id AS id, r.reference AS reference, r.title AS title, r.channel AS channel,
+       r.unit AS unit, r.handling AS handling, left(toString(r.received), 10) AS received,
+       1000.0 AS score
 """
 )
 
@@ -211,9 +226,13 @@ class SearchRepository:
             },
         )
         report_rows: list[dict[str, Any]] = []
-        if reports and lucene and label is None:
+        if reports and label is None and looks_like_reference(text):
             report_rows = self.graph.query(
+                REPORT_BY_REFERENCE, {"reference": text.upper(), "viewer": viewer})
+        if reports and lucene and label is None:
+            seen = {row["id"] for row in report_rows}
+            report_rows += [row for row in self.graph.query(
                 SEARCH_REPORTS,
                 {"lucene": lucene, "scan": limit * 10, "viewer": viewer, "limit": limit},
-            )
+            ) if row["id"] not in seen]
         return SearchResult(entities, report_rows)

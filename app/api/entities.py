@@ -11,6 +11,7 @@ from app.api.auth import api_user, token_required
 from app.api.openapi import error_responses, register
 from app.entities import service
 from app.errors import error_response
+from app.templating import with_urls
 from graph.errors import NotFound
 
 
@@ -46,7 +47,7 @@ def entity_neighbours(entity_id: str):
         return _bad(exc)
     except NotFound as exc:
         return _missing(exc)
-    return jsonify(network.to_dict())
+    return jsonify(with_urls(network.to_dict()))
 
 
 @bp.get("/entities/<path:entity_id>/network.graphml")
@@ -121,7 +122,7 @@ def paths():
         return _bad(exc)
     except NotFound as exc:
         return _missing(exc)
-    return jsonify(network.to_dict())
+    return jsonify(with_urls(network.to_dict()))
 
 
 @bp.post("/network/connect")
@@ -136,7 +137,7 @@ def network_connect():
         return _bad(exc)
     except NotFound as exc:
         return _missing(exc)
-    return jsonify(network.to_dict())
+    return jsonify(with_urls(network.to_dict()))
 
 
 @bp.post("/charts")
@@ -230,6 +231,10 @@ _NETWORK_SCHEMA = {
                     "id": {"type": "string"},
                     "kind": {"type": "string"},
                     "name": {"type": ["string", "null"]},
+                    "reference": {"type": ["string", "null"],
+                                  "description": "a report's human reference"},
+                    "url": {"type": "string",
+                            "description": "the page of the report, declaration or entity"},
                     "risk": {"type": ["number", "null"]},
                     "seized": {"type": "boolean"},
                     "community": {"type": ["integer", "null"]},

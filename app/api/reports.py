@@ -84,10 +84,13 @@ def api_create_report():
                                    submission=request.headers.get("Idempotency-Key"))
     except AlreadyStored as again:  # a retry of a call that was stored: answer as then
         stored = service.mentions(api_user(), again.report_id)
-        return jsonify({"id": again.report_id, "entities": [mention_json(r) for r in stored]})
+        return jsonify({"id": again.report_id,
+                        "reference": service.reference(api_user(), again.report_id),
+                        "entities": [mention_json(r) for r in stored]})
     except ReportError as exc:
         return _report_error(exc)
-    return jsonify({"id": rid, "entities": [mention_json(r) for r in rows]}), 201
+    return jsonify({"id": rid, "reference": service.reference(api_user(), rid),
+                    "entities": [mention_json(r) for r in rows]}), 201
 
 
 @bp.get("/reports")
@@ -124,6 +127,7 @@ def _int(value: Any, default: int) -> int:
 def api_get_report(report_id: str):
     service = _service()
     try:
+        report_id = service.resolve(api_user(), report_id)  # the id or the reference
         report = service.get(api_user(), report_id, via="api")
     except NotFound:
         return _not_found(report_id)
@@ -311,7 +315,11 @@ _SCHEMAS = {
         "type": "object",
         "required": ["id", "channel", "status", "handling", "unit"],
         "properties": {
-            "id": {"type": "string"}, "channel": {"type": "string"},
+            "id": {"type": "string"},
+            "reference": {"type": ["string", "null"],
+                          "description": "what people read: R-2026-000123 (reports), "
+                          "T-2026-000045 (hotline tips); the paths accept it for the id"},
+            "channel": {"type": "string"},
             "status": {"type": "string", "enum": [
                 "draft", "submitted", "evaluated", "disseminated", "archived"]},
             "title": {"type": "string"}, "text": {"type": "string"},
@@ -325,8 +333,8 @@ _SCHEMAS = {
     },
 }
 
-_CREATED = {"type": "object", "required": ["id", "entities"],
-            "properties": {"id": {"type": "string"},
+_CREATED = {"type": "object", "required": ["id", "reference", "entities"],
+            "properties": {"id": {"type": "string"}, "reference": {"type": "string"},
                            "entities": {"type": "array", "items": schema_ref("ReportMention")}}}
 
 register(

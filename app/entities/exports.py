@@ -19,6 +19,7 @@ from graph.network import Network
 _NODE_ATTRS = (
     "kind",
     "name",
+    "reference",
     "label",
     "status",
     "risk",

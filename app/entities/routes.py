@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from app.entities import bp, service
+from app.templating import with_urls
 from graph.errors import NotFound
 from graph.network import ALL_RELATIONS, MAX_DEPTH, NODE_KINDS
 from graph.search import LABELS
@@ -40,25 +40,6 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-# Where a report's page lives is the reports feature's business; link to it when it exists.
-_REPORT_ENDPOINTS = ("reports.view", "reports.report", "reports.show", "intake.view")
-
-
-@bp.context_processor
-def _report_links() -> dict[str, Any]:
-    def report_url(report_id: str) -> str | None:
-        for endpoint in _REPORT_ENDPOINTS:
-            if endpoint in current_app.view_functions:
-                for arg in ("report_id", "id"):
-                    try:
-                        return url_for(endpoint, **{arg: report_id})
-                    except BuildError:
-                        continue
-        return None
-
-    return {"report_url": report_url}
 
 
 # -- pages ------------------------------------------------------------------------------
@@ -127,7 +108,7 @@ def api_neighbours():
         return _bad(str(exc))
     except NotFound as exc:
         return _not_found(str(exc))
-    return jsonify(network.to_dict())
+    return jsonify(with_urls(network.to_dict()))
 
 
 @bp.get("/explorer/api/paths")
@@ -140,7 +121,7 @@ def api_paths():
         return _bad(str(exc))
     except NotFound as exc:
         return _not_found(str(exc))
-    return jsonify(network.to_dict())
+    return jsonify(with_urls(network.to_dict()))
 
 
 @bp.post("/explorer/api/connect")
@@ -152,7 +133,7 @@ def api_connect():
         return _bad(str(exc))
     except NotFound as exc:
         return _not_found(str(exc))
-    return jsonify(network.to_dict())
+    return jsonify(with_urls(network.to_dict()))
 
 
 @bp.post("/explorer/api/subgraph")
@@ -164,7 +145,7 @@ def api_subgraph():
         network = service.subgraph(current_user, body.get("ids"), body.get("filters") or {})
     except ValueError as exc:
         return _bad(str(exc))
-    return jsonify(network.to_dict())
+    return jsonify(with_urls(network.to_dict()))
 
 
 @bp.post("/explorer/export/<kind>")

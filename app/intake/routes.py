@@ -132,14 +132,16 @@ def new():
             rid, rows = service.create(current_user, data, submit=not form.save_draft.data,
                                        submission=form.submission.data or None)
         except AlreadyStored as again:  # sent twice: the first one arrived
-            flash(f"Report {again.report_id} was saved already.", "info")
+            flash(f"Report {service.reference(current_user, again.report_id)} was saved "
+                  "already.", "info")
             return redirect(url_for("intake.detail", report_id=again.report_id))
         except ReportError as exc:
             if exc.status == 403:
                 abort(403)
             _form_error(form, exc)
         else:
-            flash(f"Report {rid} saved with {len(rows)} entities to review.", "success")
+            flash(f"Report {service.reference(current_user, rid)} saved with {len(rows)} "
+                  "entities to review.", "success")
             return redirect(url_for("intake.detail", report_id=rid))
     return render_template("intake/new.html", form=form, channel=channel, channels=allowed,
                            scheme=service.grading.scheme), 200 if not form.errors else 400
@@ -206,6 +208,12 @@ def _load(service: ReportService, report_id: str, *, audited: bool = True,
 @bp.get("/<report_id>")
 def detail(report_id: str):
     service = _service()
+    try:
+        found = service.resolve(current_user, report_id)
+    except NotFound:
+        abort(404)
+    if found != report_id:  # a reference: the page lives at the id
+        return redirect(url_for("intake.detail", report_id=found))
     report = _load(service, report_id)
     mentions = service.mentions(current_user, report_id)
     reviewer = service.may_review(current_user, report)
@@ -266,7 +274,7 @@ def edit(report_id: str):
                 abort(403)
             _form_error(form, exc)
         else:
-            flash(f"Report {report_id} saved.", "success")
+            flash(f"Report {report.get('reference') or report_id} saved.", "success")
             if gone:
                 flash(f"{gone} reviewed mention(s) no longer in the text were removed.",
                       "info")

@@ -27,6 +27,7 @@ from graph.connection import Graph, atomic
 from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType, entity_id
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.exchange.records import text_problem
+from graph.references import looks_like_reference
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
 
@@ -505,6 +506,20 @@ class ReportService:
         if known["declarations"]:
             said.append(f"on {known['declarations']} declaration(s)")
         return ("Already known: " + "; ".join(said) + ".") if said else None
+
+    def resolve(self, user: User, id_or_reference: str) -> str:
+        """The report id behind a human reference (``R-2026-000123``) the user may see;
+        anything else as given: the read that follows decides, and records it (a refused
+        read must reach the audit log, so nothing here answers for it)."""
+        if looks_like_reference(id_or_reference):
+            found = self.repo.id_of_reference(id_or_reference, viewer_param(user))
+            if found:
+                return found
+        return id_or_reference
+
+    def reference(self, user: User, report_id: str) -> str:
+        """What a person reads for the report: its reference, else its id."""
+        return str(self.get(user, report_id, audited=False).get("reference") or report_id)
 
     def mentions(self, user: User, report_id: str) -> list[dict[str, Any]]:
         return self.repo.mentions(report_id, viewer_param(user))

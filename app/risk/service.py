@@ -523,17 +523,24 @@ def retire_profile(graph: Graph, profile_id: str, by: str) -> dict[str, Any]:
 
 
 # -- feedback --------------------------------------------------------------------------------------
+def score_stored_declaration(graph: Graph, declaration_id: str,
+                             viewer: Mapping[str, str] = NO_VIEWER) -> dict[str, Any]:
+    """Score a stored declaration as the score page would (stores nothing); the reasons
+    are written for ``viewer``."""
+    row = RiskRepository(graph).declaration(declaration_id)
+    if row is None:
+        raise NotFound(f"no declaration {declaration_id}")
+    decl = declaration_from_node(row["declaration"], {k: row[k] for k in PARTY_ROLES},
+                                 row["container"])
+    return score_declarations(graph, [decl], viewer)[0]
+
+
 def record_selection(graph: Graph, declaration_id: str, by: str,
                      viewer: Mapping[str, str] = NO_VIEWER) -> dict[str, Any]:
     """Score a stored declaration and keep why it was selected (profiles, lane, random);
     the reasons returned are written for ``viewer``."""
     repo = RiskRepository(graph)
-    row = repo.declaration(declaration_id)
-    if row is None:
-        raise NotFound(f"no declaration {declaration_id}")
-    decl = declaration_from_node(row["declaration"], {k: row[k] for k in PARTY_ROLES},
-                                 row["container"])
-    result = score_declarations(graph, [decl], viewer)[0]
+    result = score_stored_declaration(graph, declaration_id, viewer)
     indicators = [r["indicator"] for r in result["reasons"]
                   if r["contribution"] > 0 and not r["indicator"].startswith(("profile:",
                                                                              "random"))][:3]

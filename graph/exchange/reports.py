@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.clock import utc_now
 from graph.connection import tx_run
+from graph.references import Series, next_references
 
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction
@@ -52,6 +53,12 @@ CALL (r, row) {
 RETURN collect(CASE WHEN created THEN row.id END) AS created, count(*) AS written
 """
 
+SET_REFERENCES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.id})
+SET r.reference = row.reference
+"""
+
 REPORT_TEXTS = """
 UNWIND $ids AS id
 MATCH (r:Report {id: id})
@@ -79,10 +86,16 @@ def write_reports(
             else None
         )
         rows.append(row)
-    result = tx_run(tx, UPSERT_REPORTS, rows=rows, now=utc_now())
+    now = utc_now()
+    result = tx_run(tx, UPSERT_REPORTS, rows=rows, now=now)
     if not result or result[0]["written"] != len(rows):
         raise LookupError("the report's unit does not exist")
-    return set(result[0]["created"])
+    created = [rid for rid in result[0]["created"] if rid is not None]
+    if created:  # in file order, in the batch's transaction
+        refs = next_references(tx, Series.REPORT, now[:4], len(created))
+        tx_run(tx, SET_REFERENCES, rows=[{"id": i, "reference": r}
+                                         for i, r in zip(created, refs, strict=True)])
+    return set(created)
 
 
 def existing_texts(tx: ManagedTransaction, ids: list[str]) -> dict[str, Any]:

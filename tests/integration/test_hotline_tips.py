@@ -58,7 +58,10 @@ def test_tip_reaches_queue_with_entities_and_tipster_follows_up(client, graph, a
     report = rows[0]["r"]
     assert rows[0]["unit"] == "HQ"
     assert report["status"] == "submitted" and report["handling"] == "restricted"
-    assert report["author_id"] == "hotline" and report["reference"] == reference
+    # officers know the tip by its numbered reference; the tipster's stays on the key
+    assert report["author_id"] == "hotline" and re.match(r"T-\d{4}-\d{6}$", report["reference"])
+    assert graph.query("MATCH (k:TipKey)-[:FOR]->(:Report {id: $id}) RETURN k.reference AS r",
+                       {"id": report["id"]})[0]["r"] == reference
     ids = {m["id"] for m in rows[0]["mentions"]}
     assert "container:MSCU1234566" in ids
     assert any(i.startswith("phone:+359881234567") for i in ids)
@@ -69,7 +72,7 @@ def test_tip_reaches_queue_with_entities_and_tipster_follows_up(client, graph, a
     make_user("analyst@customs.example", role="analyst", unit="HQ")
     auth.login("analyst@customs.example")
     queue = client.get("/hotline/tips")
-    assert reference in queue.text and "awaiting reply" in queue.text
+    assert report["reference"] in queue.text and "awaiting reply" in queue.text
     page = client.get(f"/hotline/tips/{report['id']}")
     assert page.status_code == 200 and "MSCU1234566" in page.text
     answer = client.post(
@@ -100,7 +103,7 @@ def test_tip_reaches_queue_with_entities_and_tipster_follows_up(client, graph, a
     )
     assert added.status_code == 200 and "Plate CA1234KX" in added.text
     row = graph.query(
-        "MATCH (r:Report {reference: $ref})-[m:MENTIONS]->(e:Entity) "
+        "MATCH (:TipKey {reference: $ref})-[:FOR]->(r:Report)-[m:MENTIONS]->(e:Entity) "
         "WHERE e.id STARTS WITH 'vehicle:' RETURN r.text AS text, m.start AS s, m.end AS e",
         {"ref": reference},
     )

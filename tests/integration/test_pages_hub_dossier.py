@@ -3,6 +3,8 @@ total, and keeps the positive-control badge of a seizure that is not on the show
 the API pages the same way. Search keeps identifiers before names after the merge of both
 into one query."""
 
+import re
+
 from app.accounts.service import issue_token
 from graph.dossier import DECLARATIONS_PER_PAGE
 from tests.network_seed import BALTIC, PHONE, seed_network
@@ -25,7 +27,7 @@ def _hub(graph, make_unit):
 
 
 def _declaration_ids(html):
-    return [part.split("<", 1)[0] for part in html.split("<tr><td>DEC-")[1:]]
+    return re.findall(r'<tr><td><a href="/declarations/DEC-[^"]+">DEC-([^<]+)</a>', html)
 
 
 def test_hub_page_shows_latest_declarations_and_pages_further(

@@ -207,7 +207,8 @@
     h.textContent = d.name;
     var dl = document.createElement("dl");
     dl.className = "props";
-    [["Kind", d.kind], ["Id", d.id], ["Status", d.status], ["Date", d.date],
+    [["Kind", d.kind], [d.reference ? "Reference" : "Id", d.reference || d.id],
+      ["Status", d.status], ["Date", d.date],
       ["Risk", d.risk === null || d.risk === undefined ? null : Number(d.risk).toFixed(2)],
       ["Positive control", d.seized ? "yes" : null], ["Links", d.degree],
       ["Betweenness", d.betweenness], ["Community", d.community]].forEach(function (pair) {
@@ -226,10 +227,15 @@
       actionButton("Path to here", function () { $("path-to").value = d.id; })
     );
     box.append(h, dl, actions);
-    if (d.kind !== "Report" && d.kind !== "Declaration") {
+    var href = d.url ||
+      (d.kind !== "Report" && d.kind !== "Declaration"
+        ? data.urlEntity.replace("ENTITY", encodeURIComponent(d.id)) : null);
+    if (href) {
       var link = document.createElement("a");
-      link.href = data.urlEntity.replace("ENTITY", encodeURIComponent(d.id));
-      link.textContent = "Open entity page";
+      link.href = href;
+      link.className = "open-page";
+      link.textContent = d.kind === "Report" ? "Open report " + (d.reference || "")
+        : d.kind === "Declaration" ? "Open declaration page" : "Open entity page";
       box.appendChild(link);
     }
   }
@@ -411,6 +417,9 @@
   }
 
   cy.on("tap", "node", function (evt) { showDetail(evt.target); });
+  cy.on("dbltap", "node", function (evt) {
+    if (evt.target.data("url")) { window.location.assign(evt.target.data("url")); }
+  });
   $("explorer-search").addEventListener("submit", searchHits);
   $("find-path").addEventListener("click", function () {
     var from = $("path-from").value, to = $("path-to").value;

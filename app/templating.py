@@ -1,0 +1,138 @@
+"""What every page shares to show records to people: local readable times, links.
+
+Times are stored in UTC (ISO 8601); pages show them in the administration's time zone
+(``CORDON_TIMEZONE``, default UTC) through one filter, ``localtime``, which keeps the
+machine-readable value in ``<time datetime=...>``. Every id a person reads is a link to
+its page, built here (``report_url``, ``declaration_url``, ``entity_url``, ``node_url``),
+so templates and the explorer JSON agree on where a record lives.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, current_app, url_for
+from jinja2 import Undefined
+from markupsafe import Markup
+
+TIME_FORMAT = "%d %b %Y, %H:%M"
+DATE_FORMAT = "%d %b %Y"
+
+
+@lru_cache(maxsize=8)
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"CORDON_TIMEZONE={name!r} is not an IANA time zone name") from None
+
+
+def _parse(value: Any) -> datetime | date | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "to_native"):  # neo4j.time types
+        value = value.to_native()
+    if isinstance(value, datetime | date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) <= 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def local_time(value: Any, tz: ZoneInfo) -> tuple[str, str] | None:
+    """(machine value, readable local text) for a stored time or date; None if unreadable."""
+    parsed = _parse(value)
+    if parsed is None:
+        return None
+    if isinstance(parsed, datetime):
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ZoneInfo("UTC"))
+        local = parsed.astimezone(tz)
+        return parsed.isoformat(), f"{local.strftime(TIME_FORMAT)} {local.tzname()}"
+    return parsed.isoformat(), parsed.strftime(DATE_FORMAT)
+
+
+def localtime_filter(value: Any) -> Markup | str:
+    """``{{ report.received|localtime }}`` → ``<time datetime="…">07 Dec 2026, 06:12 EET</time>``;
+    nothing stored → an empty string (never "None")."""
+    shown = local_time(value, zone(current_app.config.get("CORDON_TIMEZONE")))
+    if shown is None:
+        return "" if value in (None, "") else str(value)
+    machine, text = shown
+    return Markup('<time datetime="{}">{}</time>').format(machine, text)
+
+
+def number(value: Any) -> str:
+    """``12300.0`` → ``12,300``, ``2520.5`` → ``2,520.50``; nothing stored → empty."""
+    if value is None or value == "" or isinstance(value, bool | Undefined):
+        return ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+
+
+def report_url(report_id: str) -> str:
+    return url_for("intake.detail", report_id=report_id)
+
+
+def declaration_url(declaration_id: str) -> str:
+    return url_for("declarations.detail", declaration_id=declaration_id)
+
+
+def entity_url(entity_id: str) -> str:
+    return url_for("entities.entity", entity_id=entity_id)
+
+
+def node_url(public_id: str) -> str:
+    """The page of a network node (``report:ID``, ``declaration:ID`` or an entity id)."""
+    if public_id.startswith("report:"):
+        return report_url(public_id[7:])
+    if public_id.startswith("declaration:"):
+        return declaration_url(public_id[12:])
+    return entity_url(public_id)
+
+
+def with_urls(network: dict[str, Any]) -> dict[str, Any]:
+    """Network JSON with the ``url`` of each node's page, so the explorer (and API clients)
+    open whatever a node stands for."""
+    for node in network.get("nodes", []):
+        node["url"] = node_url(str(node["id"]))
+    return network
+
+
+def grade_text(source_grade: Any, info_grade: Any) -> str:
+    """``B2``; one half missing shows a dash; neither: ``ungraded``."""
+    if not source_grade and not info_grade:
+        return "ungraded"
+    return f"{source_grade or '–'}{info_grade or '–'}"
+
+
+def report_link(record: Any, id_key: str = "id") -> Markup:
+    """``<a href=…>R-2026-000123</a>`` for a report row (its reference, else its id)."""
+    rid = record.get(id_key) if isinstance(record, dict) else getattr(record, id_key, None)
+    ref = (record.get("reference") if isinstance(record, dict)
+           else getattr(record, "reference", None)) or rid
+    return Markup('<a class="ref" href="{}">{}</a>').format(report_url(str(rid)), ref)
+
+
+def init_app(app: Flask) -> None:
+    zone(app.config.get("CORDON_TIMEZONE"))  # a wrong name stops the start, not a page
+    app.jinja_env.filters["localtime"] = localtime_filter
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.globals.update(
+        report_url=report_url,
+        report_link=report_link,
+        declaration_url=declaration_url,
+        entity_url=entity_url,
+        node_url=node_url,
+        grade_text=grade_text,
+    )
