@@ -81,7 +81,8 @@ CALL (r, entities, ids, haystack) {
   UNION
   MATCH (u:User)-[:HAS_WATCH]->(w:Watch {kind: 'search'})
   WHERE any(h IN haystack WHERE h CONTAINS w.needle)
-  RETURN u, w, 'Report ' + coalesce(r.reference, r.id) + ' matches your saved search "' + w.query + '"' AS text
+  RETURN u, w, 'Report ' + coalesce(r.reference, r.id) + ' matches your saved search "'
+               + w.query + '"' AS text
 }
 """
     + _VIEWER
@@ -113,7 +114,8 @@ WITH r, u, collect(whom)[0] AS whom
     + _REPORT_OK
     + """
 WITH u, u.id + '|disseminated|' + r.id AS key, 'dissemination' AS kind,
-     'Report ' + coalesce(r.reference, r.id) + ' was disseminated to ' + whom AS text, '/reports/' + r.id AS link
+     'Report ' + coalesce(r.reference, r.id) + ' was disseminated to ' + whom AS text,
+     '/reports/' + r.id AS link
 """
     + _DELIVER
 )
