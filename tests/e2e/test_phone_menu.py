@@ -5,19 +5,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.test_intake_liaison import _sign_in_at_the_crossing
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_liaison_officers_phone_menu_folds(phone, live_server, make_unit, make_user):
-    make_unit("South", kind="regional")
-    make_unit("Kapitan Andreevo", kind="bcp", parent="South")
-    make_user("liaison@customs.example", role="liaison", unit="Kapitan Andreevo")
-    phone.goto(live_server + "/login")
-    phone.get_by_label("E-mail").fill("liaison@customs.example")
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
-    expect(phone).to_have_url(live_server + "/")
+    _sign_in_at_the_crossing(phone, live_server, make_unit, make_user)
+    phone.goto(live_server + "/")
     phone.wait_for_load_state("load")
 
     nav = phone.get_by_role("navigation", name="Main")

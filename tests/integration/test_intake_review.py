@@ -24,6 +24,17 @@ def mentions(graph, rid):
     return {m["text"]: m for m in sorted(rows, key=lambda m: m["start"] is not None)}
 
 
+def submit_register_entry(client):
+    """The register entry form, filled as an analyst would, with TEXT (signed in already)."""
+    form = client.get("/reports/new?channel=register")
+    return client.post("/reports/new?channel=register", data={
+        "csrf_token": csrf_from(form.text), "channel": "register", "text": TEXT,
+        "event_type": "seizure", "event_date": "2025-03-12", "place": "Varna",
+        "commodity": "cigarettes", "quantity": "", "value": "", "currency": "EUR",
+        "persons": "", "vehicles": "", "containers": "", "handling": "open",
+        "info_grade": "2", "submit": "Submit report"})
+
+
 def test_register_entry_form_and_review(graph, make_user, auth, client):
     make_user("ana@customs.example", role="analyst")
     EntityRepository(graph).upsert([EntityRow(EntityKind.PERSON, "P-0001", "Ivan Petrov",
@@ -145,13 +156,7 @@ def test_link_search_and_link_only_reach_entities_the_reviewer_may_see(
     EntityRepository(graph).upsert([EntityRow(EntityKind.TRADER, "BG200", "Orion Freight Ltd",
                                               "ORION FREIGHT", "confirmed")])
     auth.login("ana@customs.example")
-    form = client.get("/reports/new?channel=register")
-    saved = client.post("/reports/new?channel=register", data={
-        "csrf_token": csrf_from(form.text), "channel": "register", "text": TEXT,
-        "event_type": "seizure", "event_date": "2025-03-12", "place": "Varna",
-        "commodity": "cigarettes", "quantity": "", "value": "", "currency": "EUR",
-        "persons": "", "vehicles": "", "containers": "", "handling": "open",
-        "info_grade": "2", "submit": "Submit report"})
+    saved = submit_register_entry(client)
     assert saved.status_code == 302
     rid = saved.headers["Location"].rsplit("/", 1)[-1]
     orion = next(m for m in mentions(graph, rid).values() if m["text"].startswith("Orion"))
@@ -290,13 +295,7 @@ def test_link_candidates_show_what_tells_namesakes_apart(graph, make_user, auth,
     assert runner.invoke(args=["import", str(register)]).exit_code == 0
     make_user("ana@customs.example", role="analyst")
     auth.login("ana@customs.example")
-    form = client.get("/reports/new?channel=register")
-    saved = client.post("/reports/new?channel=register", data={
-        "csrf_token": csrf_from(form.text), "channel": "register", "text": TEXT,
-        "event_type": "seizure", "event_date": "2025-03-12", "place": "Varna",
-        "commodity": "cigarettes", "quantity": "", "value": "", "currency": "EUR",
-        "persons": "", "vehicles": "", "containers": "", "handling": "open",
-        "info_grade": "2", "submit": "Submit report"})
+    saved = submit_register_entry(client)
     rid = saved.headers["Location"].rsplit("/", 1)[-1]
     ivan = mentions(graph, rid)["Ivan Petrov"]
 

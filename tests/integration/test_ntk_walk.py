@@ -36,16 +36,11 @@ CASE_TITLE = "Grain terminal crew ring"
 CHART_TITLE = "Grain terminal crew chart"
 
 # Known leaks, "kind path" -> (roles it leaks to, None: all; reason): xfail, strict, so the
-# case fails once fixed and the entry is removed with the fix.
-KNOWN_LEAKS: dict[str, tuple[tuple[str, ...] | None, str]] = {
-    "api /audit": (("admin",), "audit events carry a hidden case's title (case.create "
-                   "details) and admins are not on need-to-know for cases"),
-}
+# case fails once fixed and the entry is removed with the fix. None today.
+KNOWN_LEAKS: dict[str, tuple[tuple[str, ...] | None, str]] = {}
 # The audit log is the oversight record of every write (docs/permissions.md): auditors and
-# admins read which record each event touched, so ids may appear there; auditors also read
-# the events' details (titles), which is what they are there to check.
+# admins read which record each event touched, so ids may appear there; texts and names not.
 IDS_ALLOWED = {"api /audit", "page /audit/"}
-OVERSIGHT = ("auditor",)
 
 
 @dataclass
@@ -238,10 +233,8 @@ def test_nothing_hidden_comes_back(world, role, kind, path, kinds, request):
             response = world.clients[role].get(url)
         assert response.status_code < 500, (url, response.status_code)
         text = _text(response)
-        oversight = f"{kind} {path}" in IDS_ALLOWED
-        ids = () if oversight else world.hidden_ids
-        texts = () if oversight and role in OVERSIGHT else world.hidden_texts
-        for secret in (*ids, *texts):
+        ids = () if f"{kind} {path}" in IDS_ALLOWED else world.hidden_ids
+        for secret in (*ids, *world.hidden_texts):
             asked = secret in unquote_plus(url)  # a refusal may repeat what was asked
             if secret in text and not (asked and response.status_code >= 400):
                 leaks.append((url, response.status_code, secret))
