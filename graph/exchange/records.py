@@ -118,18 +118,34 @@ def _countries() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 
 
+# Codes customs registers write for a country nobody knows (ZZ is the ISO 3166 and UN/EDIFACT
+# "unknown", XX and QU are common user-assigned ones). They are accepted and stored as no
+# country (None), so "unknown" never becomes a pseudo-country with a risk history of its own.
+UNKNOWN_COUNTRIES = frozenset({"ZZ", "XX", "QU"})
+
+
 def is_country_code(code: str) -> bool:
     """An ISO 3166-1 alpha-2 code (upper case) or XK; shared with the scoring API."""
     return code in _countries()
 
 
+def is_unknown_country(code: str) -> bool:
+    """``ZZ``, ``XX`` or ``QU`` (upper case): a country declared as unknown."""
+    return code in UNKNOWN_COUNTRIES
+
+
 def country(obj: dict, name: str, *, required: bool = False) -> str | None:
+    """The upper-case country code, or None when absent or declared unknown (ZZ, XX, QU)."""
     value = _text(obj, name, required=required)
     if value is None:
         return None
     code = value.upper()
+    if is_unknown_country(code):
+        return None
     if code not in _countries():
-        raise LineError(f"{name}: {value!r} is not an ISO 3166-1 alpha-2 country code")
+        raise LineError(
+            f"{name}: {value!r} is not an ISO 3166-1 alpha-2 country code (ZZ for unknown)"
+        )
     return code
 
 

@@ -514,3 +514,37 @@ def test_lines_that_parse_but_cannot_be_taken_are_named_and_the_import_goes_on(r
     assert "hostile.jsonl:3: refused: NaN is not a JSON number" in out, out
     assert "Traceback" not in out
     assert graph.query("MATCH (t:Trader {ref: 'NL123456789'}) RETURN count(t) AS n")[0]["n"] == 1
+
+
+def test_unknown_country_codes_are_stored_as_no_country_and_scored(
+    runner, graph, tmp_path, client, make_user
+):
+    """Customs registers write ZZ, XX or QU for an unknown country: the declaration is kept,
+    with no country, and no "unknown" pseudo-country gathers a risk history."""
+    unknown = {**DECLARATION, "id": "DEC-ZZ", "origin": "ZZ", "departure": "xx",
+               "destination": "BG"}
+    lines = [{**TRADER, "country": "QU"}, unknown,
+             {**CONTROL, "declaration": "DEC-ZZ"}]  # fmt: skip
+    result = runner.invoke(args=["import", str(write_jsonl(tmp_path / "zz.jsonl", lines))])
+    assert result.exit_code == 0, result.output
+    assert "rejected 0" in result.output, result.output
+    row = graph.query("MATCH (d:Declaration {id: 'DEC-ZZ'}) RETURN d.origin AS origin, "
+                      "d.departure AS departure, d.destination AS destination")
+    assert row == [{"origin": None, "departure": None, "destination": "BG"}]
+    trader = graph.query("MATCH (t:Trader {ref: $ref}) RETURN t.country AS c",
+                         {"ref": TRADER["id"]})
+    assert trader == [{"c": None}]
+    stats = graph.query("MATCH (s:RiskStat) WHERE s.dimension IN ['origin', 'hs6_origin'] "
+                        "RETURN s.dimension AS dimension, s.key AS key")
+    assert stats == [], stats  # neither "ZZ" nor an empty origin became a pseudo-country
+    windows = graph.query("MATCH (w:UnitValueWindow) RETURN w.origin AS origin")
+    assert windows and {w["origin"] for w in windows} == {"*"}
+
+    make_user("targeter@customs.example", role="analyst")
+    bearer = {"Authorization": "Bearer " + issue_token(graph, "targeter@customs.example")}
+    selected = client.post("/api/v1/declarations/DEC-ZZ/selection", headers=bearer)
+    assert selected.status_code == 201, selected.get_json()
+    body = selected.get_json()
+    assert body["lane"] in ("green", "yellow", "red", "blue") and 0 <= body["score"] <= 1
+    origin = [r for r in body["reasons"] if r["indicator"] == "origin_history"]
+    assert all("ZZ" not in r["detail"] for r in origin), origin

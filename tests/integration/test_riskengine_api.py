@@ -215,6 +215,20 @@ def test_profiles_versioned_and_control_results_change_their_hit_rates(
     assert stat == {"n": 3, "p": 1}
 
 
+def test_unknown_country_codes_are_scored_as_no_country(client, seeded, tokens):
+    """ZZ, XX and QU (unknown in customs registers) score like an undeclared country."""
+    for code in ("ZZ", "xx", "QU"):
+        result = score(client, tokens["analyst"], declaration(f"DEC-{code}", "BG555",
+                                                              origin=code))
+        reasons = {r["indicator"]: r["detail"] for r in result["reasons"]}
+        assert code.upper() not in reasons.get("origin_history", ""), reasons
+        assert "transit_origin" not in reasons or "None" not in reasons["transit_origin"]
+    refused = client.post("/api/v1/declarations/score", headers=tokens["analyst"],
+                          json=declaration("DEC-QQ", "BG555", origin="QQ"))
+    assert refused.status_code == 422
+    assert "ZZ for unknown" in " ".join(refused.get_json()["detail"]["errors"])
+
+
 def test_bad_declarations_get_json_4xx_with_reasons(client, seeded, tokens):
     headers = tokens["analyst"]
     bad = declaration("DEC-BAD", "BG555", origin="China", day="2025-13-40")
