@@ -124,6 +124,18 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
     return (None, errors) if errors else (decl, [])
 
 
+_FIELD = re.compile(r"([\w.\[\]]+): (.+)", re.S)
+
+
+def error_field(error: str) -> dict[str, str | None]:
+    """``"items[1].hs: ..."`` -> ``{"field": "items[1].hs", "message": "..."}``; a problem
+    of the whole object has no field (None)."""
+    found = _FIELD.fullmatch(error)
+    if found is None:
+        return {"field": None, "message": error}
+    return {"field": found.group(1), "message": found.group(2)}
+
+
 def validate_control(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
     """A cleaned control result (exchange format), or None with the reasons."""
     if not isinstance(raw, Mapping):
