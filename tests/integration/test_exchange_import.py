@@ -183,7 +183,7 @@ def test_good_lines_are_imported_and_bad_lines_named(runner, graph, tmp_path):
         (5, "country: 'XY' is not an ISO 3166-1 alpha-2"),
         (7, "items[0].hs: '84a7' is not an HS code"),
         (8, "id: required"),
-        (9, "source_grade: 'G' is not one of A, B, C, D, E, F"),
+        (9, "source_grade: 'G' is not a source reliability of the NATO Admiralty"),
         (10, "unit: 'Atlantis' does not exist"),
     ]:
         assert f"mixed.jsonl:{number}: {reason}" in out, out
@@ -548,3 +548,25 @@ def test_unknown_country_codes_are_stored_as_no_country_and_scored(
     assert body["lane"] in ("green", "yellow", "red", "blue") and 0 <= body["score"] <= 1
     origin = [r for r in body["reasons"] if r["indicator"] == "origin_history"]
     assert all("ZZ" not in r["detail"] for r in origin), origin
+
+
+def test_import_checks_grades_with_the_configured_scheme(app, app_config, graph, tmp_path):
+    """`flask import` grades reports as the app is configured, here UK 3x5x2 (1-3, A-E)."""
+    from app import create_app
+    from config import TestConfig
+
+    uk_app = create_app(TestConfig, {**app_config, "GRADING_SCHEME": "uk3x5x2"})
+    try:
+        lines = [{**REPORT, "id": "R-UK", "source_grade": "2", "info_grade": "b"},
+                 {**REPORT, "id": "R-ADMIRALTY", "source_grade": "B", "info_grade": "2"}]
+        path = write_jsonl(tmp_path / "uk.jsonl", lines)
+        result = uk_app.test_cli_runner().invoke(args=["import", str(path)])
+    finally:
+        uk_app.extensions["neo4j"].close()
+    assert result.exit_code == 1, result.output
+    assert ("uk.jsonl:2: source_grade: 'B' is not a source reliability of the UK 3x5x2 "
+            "(1–3, A–E, P/C) scheme; one of 1, 2, 3.") in result.output, result.output
+    assert "lines read 2, created 1, updated 0, rejected 1" in result.output
+    stored = graph.query("MATCH (r:Report) RETURN r.id AS id, r.source_grade AS s, "
+                         "r.info_grade AS i")
+    assert stored == [{"id": "R-UK", "s": "2", "i": "B"}]

@@ -20,7 +20,6 @@ from app.accounts import totp
 from app.accounts.passwords import MIN_LENGTH, policy_problems
 from app.accounts.service import AccountError, normalise_email
 from app.hotline.service import ALPHABET, code_hash, new_code, new_reference, normalise_reference
-from app.intake.grading import SCHEMES, Grading, GradingError, handling_codes
 from app.intake.service import ReportError, _find, _span, validate_report
 from app.risk.validation import parse_date, validate_control, validate_declaration
 from graph.exchange.records import (
@@ -34,6 +33,7 @@ from graph.exchange.records import (
     text_problem,
 )
 from graph.exchange.records import _text as import_text
+from graph.grading import SCHEMES, Grading, GradingError, handling_codes
 
 FAST = settings(max_examples=100, deadline=None)
 ISO_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
