@@ -12,7 +12,6 @@ from app.accounts.models import User
 from app.auditlog.forms import AuditFilterForm
 from app.extensions import login_manager
 from app.intake.forms import EvaluateForm, ReportForm
-from app.intake.grading import GradingScheme
 from app.intake.service import EventType, Review
 from app.mail import start_worker
 from app.navigation import NavItem
@@ -21,6 +20,7 @@ from app.sources.service import SourceType
 from graph.backup import Manifest
 from graph.cases import CaseStatus, MemberRole
 from graph.entities import RelationType
+from graph.grading import GradingScheme
 from graph.riskstats import StatRow
 from graph.tasks import TaskPriority, TaskStatus
 

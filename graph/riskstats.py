@@ -270,7 +270,7 @@ class Aggregates:
             if len(code) < 6:
                 continue
             for basis, value in item_log_unit_values(item).items():
-                for where in (origin, "*"):
+                for where in (origin, "*") if origin else ("*",):  # unknown: HS6 only
                     values = self.values.setdefault(window_key(code, where, basis), [])
                     values.append(round(value, 6))
                     if len(values) > 2 * self.window:
@@ -394,6 +394,8 @@ class UnitValueSnapshot:
 
     def norm(self, hs6_code: str, origin: str, basis: str) -> Norm | None:
         for where, level in ((origin, "hs6_origin"), ("*", "hs6")):
+            if not where:  # unknown origin: no HS6 x origin norm
+                continue
             key = window_key(hs6_code, where, basis)
             values = self._windows.get(key) or []
             if len(values) >= self.min_count:
@@ -421,7 +423,8 @@ def snapshot_keys(declarations: Sequence[Mapping[str, Any]]) -> tuple[list, list
             code = hs6(item)
             if len(code) == 6:
                 for basis in ("kg", "unit"):
-                    windows.add(window_key(code, origin, basis))
+                    if origin:
+                        windows.add(window_key(code, origin, basis))
                     windows.add(window_key(code, "*", basis))
     return [list(k) for k in sorted(stat_keys)], sorted(traders), sorted(windows)
 

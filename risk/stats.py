@@ -63,8 +63,8 @@ def dimension_keys(declaration: Mapping) -> dict[str, list[str]]:
         if len(hs) < 6:
             continue
         for dim, key in (("hs2", hs[:2]), ("hs4", hs[:4]), ("hs6", hs[:6]),
-                         ("hs6_origin", f"{hs[:6]}:{origin}")):
-            if key not in hs_keys[dim]:
+                         ("hs6_origin", f"{hs[:6]}:{origin}" if origin else "")):
+            if key and key not in hs_keys[dim]:  # no origin (unknown): no HS6 x origin key
                 hs_keys[dim].append(key)
     keys.update(hs_keys)
     keys.update(declared_fields(declaration))

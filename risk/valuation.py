@@ -102,7 +102,8 @@ class UnitValueStats:
         if len(code) < 6:
             return
         for basis, v in item_log_unit_values(item).items():
-            for key in ((code, origin, basis), (code, "*", basis)):
+            for where in (origin, "*") if origin else ("*",):  # unknown origin: HS6 only
+                key = (code, where, basis)
                 w = self._w.get(key)
                 if w is None:
                     w = self._w[key] = _Window(self.window)
@@ -116,7 +117,7 @@ class UnitValueStats:
     def norm(self, hs6_code: str, origin: str, basis: str) -> Norm | None:
         pair, anywhere = (hs6_code, origin, basis), (hs6_code, "*", basis)
         for key, level in ((pair, "hs6_origin"), (anywhere, "hs6")):
-            w = self._w.get(key)
+            w = self._w.get(key) if key[1] else None
             if w is not None and len(w.values) >= self.min_count:
                 m, d = w.stats()
                 return Norm(m, d, len(w.values), level)

@@ -14,7 +14,7 @@ from app.api.openapi import error_responses, register
 from app.audit import audit
 from app.errors import error_response
 from app.risk import service
-from app.risk.validation import validate_control, validate_declaration
+from app.risk.validation import error_field, validate_control, validate_declaration
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -73,18 +73,30 @@ def score_declarations():
         return error_response(
             413, "Too many declarations", f"at most {MAX_BATCH} declarations per request"
         )
-    cleaned, problems = [], []
-    for index, item in enumerate(raw):
-        decl, errors = validate_declaration(item)
+    if not batch:
+        decl, errors = validate_declaration(body)
         if errors:
-            ident = item.get("id") if isinstance(item, dict) else None
-            problems.append({"index": index, "id": ident, "errors": errors})
-        cleaned.append(decl)
-    if problems:
-        detail = {"declarations": problems} if batch else problems[0]
-        return error_response(422, "Invalid declaration", detail)
-    results = service.score_declarations(get_graph(), cleaned, viewer_param(api_user()))
-    return jsonify({"results": results} if batch else results[0])
+            return error_response(422, "Invalid declaration",
+                                  {"index": 0, "id": body.get("id"), "errors": errors})
+        return jsonify(service.score_declarations(get_graph(), [decl],
+                                                  viewer_param(api_user()))[0])
+    # A batch scores what it can: a bad declaration gets its error in its place.
+    checked = [validate_declaration(item) for item in raw]
+    valid = [decl for decl, errors in checked if not errors]
+    scores = iter(service.score_declarations(get_graph(), valid, viewer_param(api_user()))
+                  if valid else ())
+    results = []
+    for item, (_decl, errors) in zip(raw, checked, strict=True):
+        if not errors:
+            results.append(next(scores))
+            continue
+        ident = item.get("id") if isinstance(item, dict) else None
+        results.append({"id": ident if isinstance(ident, str) else None,
+                        "error": error_field(errors[0]),
+                        "errors": [error_field(e) for e in errors]})
+    if not valid:
+        return error_response(422, "Invalid declarations", {"results": results})
+    return jsonify({"results": results})
 
 
 @bp.post("/declarations/<declaration_id>/selection")
@@ -348,10 +360,16 @@ register(
                         {"$ref": "#/components/schemas/RiskResult"},
                         {
                             "type": "object",
+                            "required": ["results"],
                             "properties": {
                                 "results": {
                                     "type": "array",
-                                    "items": {"$ref": "#/components/schemas/RiskResult"},
+                                    "items": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/RiskResult"},
+                                            {"$ref": "#/components/schemas/RiskDeclarationError"},
+                                        ]
+                                    },
                                 }
                             },
                         },
@@ -470,6 +488,25 @@ register(
     },
     {
         "RiskResult": _RESULT,
+        "RiskDeclarationError": {
+            "type": "object",
+            "description": "A declaration of a batch that could not be scored, in its place.",
+            "required": ["id", "error", "errors"],
+            "properties": {
+                "id": {"type": ["string", "null"]},
+                "error": {"$ref": "#/components/schemas/RiskFieldError"},
+                "errors": {"type": "array",
+                           "items": {"$ref": "#/components/schemas/RiskFieldError"}},
+            },
+        },
+        "RiskFieldError": {
+            "type": "object",
+            "required": ["field", "message"],
+            "properties": {
+                "field": {"type": ["string", "null"]},
+                "message": {"type": "string"},
+            },
+        },
         "RiskReason": {
             "type": "object",
             "required": ["indicator", "contribution", "detail"],

@@ -1,6 +1,6 @@
 """Who may share which report with whom: the dissemination rules, in one place.
 
-Handling codes (the defaults of app.intake.grading):
+Handling codes (the defaults of graph.grading):
 
 - ``open``: any analyst who may read the report shares it with anyone;
 - ``restricted``: only the originating unit chooses the recipients;

@@ -15,6 +15,7 @@ from graph.connection import Graph
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import DEFAULT_BATCH_SIZE, Importer, export_graph
+from graph.grading import Grading
 
 
 @bp.cli.command("import")
@@ -40,7 +41,8 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool) ->
         length=file.stat().st_size, label="importing", file=sys.stderr, show_pos=False
     ) as bar:
         importer = Importer(
-            graph, batch_size=batch_size, on_error=report_error, on_progress=bar.update
+            graph, batch_size=batch_size, grading=Grading.from_config(current_app.config),
+            on_error=report_error, on_progress=bar.update,
         )
         try:
             summary = importer.run(file, strict=strict)

@@ -19,7 +19,6 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
 from app.intake.extraction import extract_mentions
-from app.intake.grading import Grading, GradingError, handling_change_refusal
 from app.watch import notify
 from graph.access import viewer_param
 from graph.clock import utc_now
@@ -27,6 +26,7 @@ from graph.connection import Graph, atomic
 from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType, entity_id
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.exchange.records import text_problem
+from graph.grading import Grading, GradingError, handling_change_refusal
 from graph.references import looks_like_reference
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository

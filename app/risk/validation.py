@@ -1,7 +1,8 @@
 """Validation of declarations and control results in the exchange format (version 1).
 
 The scoring API must answer bad input with reasons, never a 500, and apply the same
-rules as the import: ISO dates, ISO 3166-1 alpha-2 countries, HS codes of 6 to 10 digits
+rules as the import: ISO dates, ISO 3166-1 alpha-2 countries (ZZ, XX, QU: unknown, scored
+as no country), HS codes of 6 to 10 digits
 (dots and spaces stripped), non-negative numbers. Returns cleaned copies plus errors.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from graph.exchange.records import is_country_code
+from graph.exchange.records import is_country_code, is_unknown_country
 
 HS_STRIP = re.compile(r"[.\s]")
 HS_DIGITS = re.compile(r"[0-9]{6,10}")  # ASCII digits only, as the import; fullmatch
@@ -60,7 +61,7 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
     decl = dict(raw)
     kind = decl.get("kind")
     if kind is not None and kind != "declaration":
-        errors.append(f"kind must be 'declaration', got {kind!r}")
+        errors.append(f"kind: must be 'declaration', got {kind!r}")
     did = decl.get("id")
     if not isinstance(did, str) or not ID.fullmatch(did):
         errors.append("id: a declaration number of 1-64 letters, digits or ./:-_ is required")
@@ -75,10 +76,15 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
             if key == "origin":
                 errors.append("origin: the ISO 3166-1 alpha-2 country of origin is required")
             continue
-        if not isinstance(value, str) or not is_country_code(value.strip().upper()):
-            errors.append(f"{key}: {value!r} is not an ISO 3166-1 alpha-2 country code")
+        code = value.strip().upper() if isinstance(value, str) else None
+        if code is not None and is_unknown_country(code):
+            decl[key] = None  # declared unknown: scored as no country, as the import stores it
+        elif code is None or not is_country_code(code):
+            errors.append(
+                f"{key}: {value!r} is not an ISO 3166-1 alpha-2 country code (ZZ for unknown)"
+            )
         else:
-            decl[key] = value.strip().upper()
+            decl[key] = code
     for key in ("importer", "exporter", "declarant", "office"):
         value = decl.get(key)
         if value is not None and (not isinstance(value, str) or not ID.fullmatch(value)):
@@ -87,7 +93,7 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
         errors.append("importer: the importer's register id is required")
     transport = decl.get("transport")
     if transport is not None and not isinstance(transport, Mapping):
-        errors.append("transport must be an object")
+        errors.append("transport: must be an object")
     items = decl.get("items")
     if not isinstance(items, list) or not items:
         errors.append("items: at least one item is required")
@@ -116,6 +122,18 @@ def validate_declaration(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
         cleaned.append(item)
     decl["items"] = cleaned
     return (None, errors) if errors else (decl, [])
+
+
+_FIELD = re.compile(r"([\w.\[\]]+): (.+)", re.S)
+
+
+def error_field(error: str) -> dict[str, str | None]:
+    """``"items[1].hs: ..."`` -> ``{"field": "items[1].hs", "message": "..."}``; a problem
+    of the whole object has no field (None)."""
+    found = _FIELD.fullmatch(error)
+    if found is None:
+        return {"field": None, "message": error}
+    return {"field": found.group(1), "message": found.group(2)}
 
 
 def validate_control(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:

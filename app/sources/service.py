@@ -19,10 +19,10 @@ from typing import Any
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, recorded_read
-from app.intake.grading import Grading, GradingError
 from app.sources.crypto import IdentityCipher, load_key
 from graph.connection import Graph
 from graph.errors import Duplicate, Hidden, NotFound
+from graph.grading import Grading, GradingError
 from graph.sources import SourceRepository
 from graph.users import UserRepository
 

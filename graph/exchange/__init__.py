@@ -36,13 +36,11 @@ from graph.exchange.listeners import (
     register_finish_listener,
     unregister_batch_listener,
 )
-from graph.exchange.records import ADMIRALTY, Context, GradingScheme, LineError, parse_line
+from graph.exchange.records import Context, LineError, parse_line
 
 __all__ = [
-    "ADMIRALTY",
     "DEFAULT_BATCH_SIZE",
     "Context",
-    "GradingScheme",
     "ImportSummary",
     "Importer",
     "LineError",

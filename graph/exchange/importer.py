@@ -31,15 +31,8 @@ from graph.errors import DatabaseUnavailable
 from graph.exchange import reports
 from graph.exchange.listeners import finish_listeners, listeners_for
 from graph.exchange.readahead import read_ahead
-from graph.exchange.records import (
-    ADMIRALTY,
-    KINDS,
-    Context,
-    GradingScheme,
-    LineError,
-    Record,
-    parse_line,
-)
+from graph.exchange.records import KINDS, Context, LineError, Record, parse_line
+from graph.grading import Grading
 
 DEFAULT_BATCH_SIZE = 2000
 KNOWN_LIMIT = 200_000
@@ -135,13 +128,13 @@ class Importer:
         graph: Graph,
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
-        grading: GradingScheme = ADMIRALTY,
+        grading: Grading | None = None,
         on_error: ErrorHandler | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
         self.graph = graph
         self.batch_size = max(1, batch_size)
-        self.grading = grading
+        self.grading = grading or Grading.from_config({})  # the app passes its configured one
         self.on_error = on_error
         self.on_progress = on_progress
         self.summary = ImportSummary()

@@ -21,6 +21,7 @@ import pycountry
 
 from graph import safejson
 from graph.entities import EntityKind, RelationType, entity_id
+from graph.grading import Grading, GradingError
 
 KINDS = ("trader", "person", "declaration", "control", "report", "relation")
 CHANNELS = ("informant", "hotline", "register", "liaison", "open_source", "partner_agency")
@@ -51,22 +52,6 @@ ENDPOINT_KINDS = {kind.value.lower(): kind for kind in EntityKind} | {
 
 class LineError(ValueError):
     """Why one line cannot be imported."""
-
-
-@dataclass(frozen=True)
-class GradingScheme:
-    """Allowed source grades, information grades and handling codes."""
-
-    source_grades: frozenset[str]
-    info_grades: frozenset[str]
-    handling: frozenset[str]
-
-
-ADMIRALTY = GradingScheme(
-    source_grades=frozenset("ABCDEF"),
-    info_grades=frozenset("123456"),
-    handling=frozenset({"open", "restricted", "originator"}),
-)
 
 
 @dataclass(slots=True)
@@ -118,18 +103,34 @@ def _countries() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 
 
+# Codes customs registers write for a country nobody knows (ZZ is the ISO 3166 and UN/EDIFACT
+# "unknown", XX and QU are common user-assigned ones). They are accepted and stored as no
+# country (None), so "unknown" never becomes a pseudo-country with a risk history of its own.
+UNKNOWN_COUNTRIES = frozenset({"ZZ", "XX", "QU"})
+
+
 def is_country_code(code: str) -> bool:
     """An ISO 3166-1 alpha-2 code (upper case) or XK; shared with the scoring API."""
     return code in _countries()
 
 
+def is_unknown_country(code: str) -> bool:
+    """``ZZ``, ``XX`` or ``QU`` (upper case): a country declared as unknown."""
+    return code in UNKNOWN_COUNTRIES
+
+
 def country(obj: dict, name: str, *, required: bool = False) -> str | None:
+    """The upper-case country code, or None when absent or declared unknown (ZZ, XX, QU)."""
     value = _text(obj, name, required=required)
     if value is None:
         return None
     code = value.upper()
+    if is_unknown_country(code):
+        return None
     if code not in _countries():
-        raise LineError(f"{name}: {value!r} is not an ISO 3166-1 alpha-2 country code")
+        raise LineError(
+            f"{name}: {value!r} is not an ISO 3166-1 alpha-2 country code (ZZ for unknown)"
+        )
     return code
 
 
@@ -513,26 +514,24 @@ _REPORT = frozenset({"kind", "id", "channel", "received", "source", "source_grad
 
 
 def _report(obj: dict, line: int, ctx: Context) -> Record:
-    scheme = ctx.grading
+    grading = ctx.grading
     unit = _id(obj, "unit")
     if ctx.units is not None and unit not in ctx.units:
         raise LineError(f"unit: {unit!r} does not exist (create it with `flask units create`)")
-    source_grade = _text(obj, "source_grade")
-    if source_grade is not None and source_grade.upper() not in scheme.source_grades:
-        allowed = ", ".join(sorted(scheme.source_grades))
-        raise LineError(f"source_grade: {source_grade!r} is not one of {allowed}")
-    info_grade = _text(obj, "info_grade")
-    if info_grade is not None and info_grade not in scheme.info_grades:
-        allowed = ", ".join(sorted(scheme.info_grades))
-        raise LineError(f"info_grade: {info_grade!r} is not one of {allowed}")
+    try:  # the configured scheme and handling codes, as the forms and the API check them
+        source_grade = grading.source_grade(_text(obj, "source_grade"))
+        info_grade = grading.info_grade(_text(obj, "info_grade"))
+        handling = grading.handling_code(_text(obj, "handling") or "restricted")
+    except GradingError as exc:
+        raise LineError(f"{exc.field}: {exc}") from None
     data = {
         "id": _id(obj),
         "channel": _choice(obj, "channel", CHANNELS, required=True),
         "received": iso_date(obj, "received", required=True),
         "source": _text(obj, "source"),
-        "source_grade": source_grade.upper() if source_grade else None,
+        "source_grade": source_grade,
         "info_grade": info_grade,
-        "handling": _choice(obj, "handling", scheme.handling) or "restricted",
+        "handling": handling,
         "unit": unit,
         "title": _text(obj, "title"),
         "text": _id(obj, "text"),
@@ -588,7 +587,7 @@ class Context:
     """What validation needs beyond the line: existing units, the grading scheme."""
 
     units: frozenset[str] | None = None
-    grading: GradingScheme = ADMIRALTY
+    grading: Grading = field(default_factory=lambda: Grading.from_config({}))  # Admiralty
 
 
 _VALIDATORS: dict[str, Callable[[dict, int, Context], Record]] = {

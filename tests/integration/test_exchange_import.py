@@ -183,7 +183,7 @@ def test_good_lines_are_imported_and_bad_lines_named(runner, graph, tmp_path):
         (5, "country: 'XY' is not an ISO 3166-1 alpha-2"),
         (7, "items[0].hs: '84a7' is not an HS code"),
         (8, "id: required"),
-        (9, "source_grade: 'G' is not one of A, B, C, D, E, F"),
+        (9, "source_grade: 'G' is not a source reliability of the NATO Admiralty"),
         (10, "unit: 'Atlantis' does not exist"),
     ]:
         assert f"mixed.jsonl:{number}: {reason}" in out, out
@@ -514,3 +514,59 @@ def test_lines_that_parse_but_cannot_be_taken_are_named_and_the_import_goes_on(r
     assert "hostile.jsonl:3: refused: NaN is not a JSON number" in out, out
     assert "Traceback" not in out
     assert graph.query("MATCH (t:Trader {ref: 'NL123456789'}) RETURN count(t) AS n")[0]["n"] == 1
+
+
+def test_unknown_country_codes_are_stored_as_no_country_and_scored(
+    runner, graph, tmp_path, client, make_user
+):
+    """Customs registers write ZZ, XX or QU for an unknown country: the declaration is kept,
+    with no country, and no "unknown" pseudo-country gathers a risk history."""
+    unknown = {**DECLARATION, "id": "DEC-ZZ", "origin": "ZZ", "departure": "xx",
+               "destination": "BG"}
+    lines = [{**TRADER, "country": "QU"}, unknown,
+             {**CONTROL, "declaration": "DEC-ZZ"}]  # fmt: skip
+    result = runner.invoke(args=["import", str(write_jsonl(tmp_path / "zz.jsonl", lines))])
+    assert result.exit_code == 0, result.output
+    assert "rejected 0" in result.output, result.output
+    row = graph.query("MATCH (d:Declaration {id: 'DEC-ZZ'}) RETURN d.origin AS origin, "
+                      "d.departure AS departure, d.destination AS destination")
+    assert row == [{"origin": None, "departure": None, "destination": "BG"}]
+    trader = graph.query("MATCH (t:Trader {ref: $ref}) RETURN t.country AS c",
+                         {"ref": TRADER["id"]})
+    assert trader == [{"c": None}]
+    stats = graph.query("MATCH (s:RiskStat) WHERE s.dimension IN ['origin', 'hs6_origin'] "
+                        "RETURN s.dimension AS dimension, s.key AS key")
+    assert stats == [], stats  # neither "ZZ" nor an empty origin became a pseudo-country
+    windows = graph.query("MATCH (w:UnitValueWindow) RETURN w.origin AS origin")
+    assert windows and {w["origin"] for w in windows} == {"*"}
+
+    make_user("targeter@customs.example", role="analyst")
+    bearer = {"Authorization": "Bearer " + issue_token(graph, "targeter@customs.example")}
+    selected = client.post("/api/v1/declarations/DEC-ZZ/selection", headers=bearer)
+    assert selected.status_code == 201, selected.get_json()
+    body = selected.get_json()
+    assert body["lane"] in ("green", "yellow", "red", "blue") and 0 <= body["score"] <= 1
+    origin = [r for r in body["reasons"] if r["indicator"] == "origin_history"]
+    assert all("ZZ" not in r["detail"] for r in origin), origin
+
+
+def test_import_checks_grades_with_the_configured_scheme(app, app_config, graph, tmp_path):
+    """`flask import` grades reports as the app is configured, here UK 3x5x2 (1-3, A-E)."""
+    from app import create_app
+    from config import TestConfig
+
+    uk_app = create_app(TestConfig, {**app_config, "GRADING_SCHEME": "uk3x5x2"})
+    try:
+        lines = [{**REPORT, "id": "R-UK", "source_grade": "2", "info_grade": "b"},
+                 {**REPORT, "id": "R-ADMIRALTY", "source_grade": "B", "info_grade": "2"}]
+        path = write_jsonl(tmp_path / "uk.jsonl", lines)
+        result = uk_app.test_cli_runner().invoke(args=["import", str(path)])
+    finally:
+        uk_app.extensions["neo4j"].close()
+    assert result.exit_code == 1, result.output
+    assert ("uk.jsonl:2: source_grade: 'B' is not a source reliability of the UK 3x5x2 "
+            "(1–3, A–E, P/C) scheme; one of 1, 2, 3.") in result.output, result.output
+    assert "lines read 2, created 1, updated 0, rejected 1" in result.output
+    stored = graph.query("MATCH (r:Report) RETURN r.id AS id, r.source_grade AS s, "
+                         "r.info_grade AS i")
+    assert stored == [{"id": "R-UK", "s": "2", "i": "B"}]

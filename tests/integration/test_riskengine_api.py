@@ -215,6 +215,20 @@ def test_profiles_versioned_and_control_results_change_their_hit_rates(
     assert stat == {"n": 3, "p": 1}
 
 
+def test_unknown_country_codes_are_scored_as_no_country(client, seeded, tokens):
+    """ZZ, XX and QU (unknown in customs registers) score like an undeclared country."""
+    for code in ("ZZ", "xx", "QU"):
+        result = score(client, tokens["analyst"], declaration(f"DEC-{code}", "BG555",
+                                                              origin=code))
+        reasons = {r["indicator"]: r["detail"] for r in result["reasons"]}
+        assert code.upper() not in reasons.get("origin_history", ""), reasons
+        assert "transit_origin" not in reasons or "None" not in reasons["transit_origin"]
+    refused = client.post("/api/v1/declarations/score", headers=tokens["analyst"],
+                          json=declaration("DEC-QQ", "BG555", origin="QQ"))
+    assert refused.status_code == 422
+    assert "ZZ for unknown" in " ".join(refused.get_json()["detail"]["errors"])
+
+
 def test_bad_declarations_get_json_4xx_with_reasons(client, seeded, tokens):
     headers = tokens["analyst"]
     bad = declaration("DEC-BAD", "BG555", origin="China", day="2025-13-40")
@@ -224,10 +238,27 @@ def test_bad_declarations_get_json_4xx_with_reasons(client, seeded, tokens):
     assert response.status_code == 422
     errors = " ".join(response.get_json()["detail"]["errors"])
     assert "date" in errors and "origin" in errors and "hs" in errors and "value" in errors
-    batch = {"declarations": [declaration("DEC-OK", "BG555"), {"id": 5}, "nonsense"]}
+    # a batch scores the good declarations and names each bad one's problem in its place
+    late = declaration("DEC-LATE", "BG555", day="2025-13-40")
+    batch = {"declarations": [declaration("DEC-OK", "BG555"), {"id": 5}, "nonsense", late,
+                              declaration("DEC-OK-2", "BG555")]}
     response = client.post("/api/v1/declarations/score", json=batch, headers=headers)
-    assert response.status_code == 422
-    assert [p["index"] for p in response.get_json()["detail"]["declarations"]] == [1, 2]
+    assert response.status_code == 200, response.get_json()
+    results = response.get_json()["results"]
+    assert [r["id"] for r in results] == ["DEC-OK", None, None, "DEC-LATE", "DEC-OK-2"]
+    assert all(r["lane"] in ("green", "yellow", "red", "blue") and "error" not in r
+               for r in (results[0], results[4]))
+    assert results[1]["error"]["field"] == "id" and "score" not in results[1]
+    assert results[2]["error"] == {"field": None,
+                                   "message": "a declaration must be a JSON object"}
+    assert results[3]["error"]["field"] == "date" and "ISO 8601" in results[3]["error"]["message"]
+    assert [e["field"] for e in results[3]["errors"]] == ["date"]
+    nothing = client.post("/api/v1/declarations/score", headers=headers,
+                          json={"declarations": [{"id": 5}, late]})
+    assert nothing.status_code == 422  # nothing could be scored
+    assert [r["id"] for r in nothing.get_json()["detail"]["results"]] == [None, "DEC-LATE"]
+    assert client.post("/api/v1/declarations/score", json={"declarations": "DEC-OK"},
+                       headers=headers).status_code == 400  # not a list
     assert client.post("/api/v1/declarations/score", data="{not json",
                        headers={**headers, "Content-Type": "application/json"}
                        ).status_code == 400

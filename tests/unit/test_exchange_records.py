@@ -7,6 +7,7 @@ import json
 import pytest
 
 from graph.exchange.records import Context, LineError, parse_line
+from graph.grading import Grading
 
 
 def parse(obj, **ctx):
@@ -42,7 +43,7 @@ def test_blank_lines_are_skipped_and_bytes_decoded_per_line():
         ({"kind": "report", "id": "R", "channel": "pigeon", "received": "2025-01-01",
           "unit": "HQ", "text": "t"}, "channel: 'pigeon'"),
         ({"kind": "report", "id": "R", "channel": "hotline", "received": "2025-01-01",
-          "unit": "HQ", "text": "t", "info_grade": "7"}, "info_grade: '7' is not one of"),
+          "unit": "HQ", "text": "t", "info_grade": "7"}, "info_grade: '7' is not a"),
         ({"kind": "report", "id": "R", "channel": "hotline", "received": "2025-01-01",
           "unit": "HQ", "text": "t", "handling": "secret"}, "handling: 'secret'"),
         ({"kind": "relation", "from": {"kind": "person", "id": "P"}, "to": {"kind": "moon",
@@ -113,3 +114,17 @@ def test_phones_become_e164_in_the_holders_country():
         ("EMPLOYEE_OF", "trader:BG1"),
     ]
     assert record.data["links"][2][2] == "manager"
+
+
+def test_report_grades_follow_the_grading_scheme_given():
+    line = {"kind": "report", "id": "R", "channel": "informant", "received": "2025-01-01",
+            "unit": "HQ", "text": "t", "source_grade": "a", "info_grade": "1",
+            "handling": "Open"}  # fmt: skip
+    record = parse(line)  # Admiralty by default
+    assert (record.data["source_grade"], record.data["info_grade"]) == ("A", "1")
+    assert record.data["handling"] == "open"
+    uk = Grading.from_config({"GRADING_SCHEME": "uk3x5x2"})
+    with pytest.raises(LineError, match="source_grade: 'a' is not a source reliability of the UK"):
+        parse(line, grading=uk)
+    taken = parse({**line, "source_grade": "2", "info_grade": "b"}, grading=uk)
+    assert (taken.data["source_grade"], taken.data["info_grade"]) == ("2", "B")

@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.intake.grading import Grading, GradingError, scheme_for
 from app.intake.highlight import segments
 from app.intake.service import ReportError, validate_report
 from app.sources.crypto import IdentityCipher, load_key
+from graph.grading import Grading, GradingError, scheme_for
 from graph.reports import lucene_terms
 
 ADMIRALTY = Grading.from_config({"GRADING_SCHEME": "admiralty"})

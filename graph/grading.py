@@ -5,6 +5,9 @@ The scheme is chosen by configuration (``GRADING_SCHEME``): NATO Admiralty by de
 credibility on the report. Handling codes decide who may read a report (see
 ``graph.access``) and are mandatory on every report; a scheme may add its own handling
 dimension (3x5x2's P/C, 5x5x5's 1-5), kept as ``scheme_handling``.
+
+Plain data, no Flask: the forms, the API and ``flask import`` (graph.exchange) validate
+with the same :class:`Grading`, built from the app's configuration by ``from_config``.
 """
 
 from __future__ import annotations
