@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.dissemination import service as dissemination
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -226,6 +227,7 @@ def detail(report_id: str):
         mentions=mentions,
         segments=segments(report.get("text") or "", mentions),
         actions=service.allowed_actions(current_user, report),
+        sharing=dissemination.report_actions(get_graph(), current_user, report),
         may_edit=service.may_edit(current_user, report),
         reviewer=reviewer,
         grading=service.grading,
