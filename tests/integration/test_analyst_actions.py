@@ -119,6 +119,35 @@ def test_sanitised_copy_starts_redacted_with_the_original_handling(client, auth,
     assert "KX-9" not in copy.text
 
 
+def test_analyst_asking_for_the_informant_form_is_told_who_logs_it(
+        client, auth, world, make_user, graph):
+    auth.login("south.analyst@customs.example")
+    page = client.get("/reports/new?channel=informant")
+    assert page.status_code == 403
+    assert "Informant reports are logged by source handlers" in page.text
+    assert "south.handler@customs.example" in page.text  # whom to ask
+    assert "ask the source&#39;s handler" in page.text
+    posted = client.post("/reports/new?channel=informant", data={
+        "csrf_token": csrf_from(page.text), "channel": "informant", "text": "x"})
+    assert posted.status_code == 403 and "logged by source handlers" in posted.text
+    assert client.get("/reports/new?channel=nonsense").status_code == 404
+    own = client.get("/reports/new")
+    assert own.status_code == 200 and 'id="informant-hint"' in own.text
+    auth.logout()
+
+    auth.login("south.handler@customs.example")
+    assert client.get("/reports/new?channel=informant").status_code == 200
+    assert 'id="informant-hint"' not in client.get("/reports/new?channel=informant").text
+    auth.logout()
+
+    api = client.post("/api/v1/reports", headers=world["tokens"]["south"],
+                      json={"channel": "informant", "source": "KX-9", "text": TEXT,
+                            "handling": "restricted"})
+    assert api.status_code == 403, api.json
+    assert "logged by source handlers" in json.dumps(api.json)
+    assert graph.query("MATCH (r:Report) RETURN count(r) AS n")[0]["n"] == 0
+
+
 def _decl(did: str) -> dict:
     return {"kind": "declaration", "id": did, "date": "2025-04-01", "flow": "import",
             "office": "BGSOF001", "importer": "BG555", "exporter": "CN1", "declarant": "BG555",
