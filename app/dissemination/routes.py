@@ -93,7 +93,7 @@ def sanitise(report_id: str):
     draft = service.sanitise_draft(get_graph(), original)
     form = SanitiseForm(
         data={
-            "title": f"{original.get('title') or original['id']} (sanitised)",
+            "title": draft["title"],
             "text": draft["text"],
             "handling": draft["handling"],
         }

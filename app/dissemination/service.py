@@ -175,6 +175,8 @@ def sanitise(
         codename = report.get("source")
         if codename and codename.lower() in text.lower():
             raise InvalidInput("The text still names the source's codename.")
+        if codename and codename.lower() in title.lower():
+            raise InvalidInput("The title still names the source's codename.")
 
     from app.intake.extraction import extract_mentions
 
@@ -269,15 +271,17 @@ def redact_source(text: str, source: dict[str, Any] | None) -> tuple[str, list[d
 
 
 def sanitise_draft(graph: Graph, report: dict[str, Any]) -> dict[str, Any]:
-    """What the sanitised-copy form starts from: the original's text with its source
-    redacted, what was redacted, and the original's handling code."""
+    """What the sanitised-copy form starts from: the original's title and text with its
+    source redacted, what was redacted (in the text), and the original's handling code."""
     from graph.sources import SourceRepository
 
     codename = report.get("source")
     source = (SourceRepository(graph).get(codename) if codename else None) or {}
-    text, redacted = redact_source(report.get("text") or "", {"codename": codename, **source})
+    fields = {"codename": codename, **source}
+    text, redacted = redact_source(report.get("text") or "", fields)
+    title, _ = redact_source(f"{report.get('title') or report['id']} (sanitised)", fields)
     handling = report.get("handling")
-    return {"text": text, "redacted": redacted,
+    return {"text": text, "title": title, "redacted": redacted,
             "handling": handling if handling in HANDLING_CODES else HANDLING_CODES[-1]}
 
 

@@ -100,6 +100,8 @@ def test_sanitised_copy_starts_redacted_with_the_original_handling(client, auth,
     redacted = form.text.split('id="redacted"', 1)[1].split("</section>", 1)[0]
     assert "codename (2 times)" in redacted
     assert '<option selected value="originator">' in form.text
+    title = form.text.split('id="title"', 1)[1].split(">", 1)[0]
+    assert "[source]" in title and "KX-9" not in title  # the title repeats the text
 
     csrf = csrf_from(form.text)
     empty = client.post(f"/dissemination/reports/{rid}/sanitise", data={
@@ -108,6 +110,9 @@ def test_sanitised_copy_starts_redacted_with_the_original_handling(client, auth,
     named = client.post(f"/dissemination/reports/{rid}/sanitise", data={
         "csrf_token": csrf, "title": "Copy", "text": "kx-9 again", "handling": "open"})
     assert named.status_code == 400 and "still names the source" in named.text
+    titled = client.post(f"/dissemination/reports/{rid}/sanitise", data={
+        "csrf_token": csrf, "title": "From KX-9", "text": "[source] says", "handling": "open"})
+    assert titled.status_code == 400 and "title still names the source" in titled.text
 
     sanitised = "[source] says lorry CA1234KX carries cigarettes."
     made = client.post(f"/dissemination/reports/{rid}/sanitise", data={
