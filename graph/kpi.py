@@ -15,8 +15,10 @@ Where the figures come from (docs/graph-model.md):
   feedback when a ``(:Feedback)`` node is linked to the report or ``feedback_count > 0``;
 - controls: ``date``, ``lane``, ``result`` (``positive`` = hit), ``revenue``,
   ``seized_json`` (a JSON list of seized items with ``value``);
-- risk profiles: a ``(:RiskProfile)`` linked by any relation to the declarations it
-  selected; a hit is a selected declaration with a positive control.
+- risk profiles: a declaration a profile selected has a
+  ``(:Selection {profiles: [...]})-[:SELECTION_OF]->(:Declaration)`` whose ``profiles``
+  list holds the profile id (written by scoring a declaration for selection, or by a control
+  that carries its profiles); a hit is a selected declaration with a positive control.
 """
 
 from __future__ import annotations
@@ -126,8 +128,9 @@ LIMIT 100000
 
 PROFILE_HITS = """
 MATCH (p:RiskProfile)
-OPTIONAL MATCH (p)--(d:Declaration)
-WHERE toString(d.date) >= $start AND toString(d.date) < $end
+OPTIONAL MATCH (s:Selection)-[:SELECTION_OF]->(d:Declaration)
+WHERE p.id IN coalesce(s.profiles, []) AND toString(d.date) >= $start
+  AND toString(d.date) < $end
 WITH p, collect(DISTINCT d) AS selected
 RETURN p.id AS id, coalesce(p.name, p.title, p.id) AS name, coalesce(p.random, false) AS random,
        size(selected) AS selected,
@@ -155,6 +158,24 @@ RETURN sum(CASE WHEN created >= $start AND created < $end THEN 1 ELSE 0 END) AS 
 )
 
 
+# The latest year holding a report the viewer may see or a control: the KPI page opens there.
+LATEST_YEAR = (
+    """
+CALL {
+  MATCH (r:Report)
+  WHERE r.received IS NOT NULL AND coalesce(r.status, 'submitted') <> 'draft' AND """
+    + REPORT_VISIBLE
+    + """
+  RETURN max(substring(toString(r.received), 0, 4)) AS year
+  UNION ALL
+  MATCH (c:Control) WHERE c.date IS NOT NULL
+  RETURN max(substring(toString(c.date), 0, 4)) AS year
+}
+RETURN max(year) AS year
+"""
+)
+
+
 def _rate(part: int | float, whole: int | float) -> float | None:
     return round(part / whole, 4) if whole else None
 
@@ -162,6 +183,14 @@ def _rate(part: int | float, whole: int | float) -> float | None:
 class KpiRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+
+    def latest_year(self, viewer: dict[str, str]) -> int | None:
+        """The latest calendar year with a report ``viewer`` may see or a control, if any."""
+        rows = self.graph.query(LATEST_YEAR, {"viewer": viewer})
+        try:
+            return int(rows[0]["year"]) if rows and rows[0]["year"] else None
+        except ValueError:
+            return None  # a date that does not start with a year is not a year with data
 
     def year(self, year: int, viewer: dict[str, str]) -> dict[str, Any]:
         """Every KPI for one calendar year as plain data (tables and charts share it).

@@ -160,9 +160,6 @@ class Condition:
                 continue
         return False
 
-    def describe(self) -> str:
-        return f"{self.field or self.indicator} {self.op} {self.value!r}"
-
 
 @dataclass(frozen=True)
 class Profile:
@@ -175,6 +172,7 @@ class Profile:
     lane: str | None = None  # minimum lane when it fires
     valid_from: date | None = None
     valid_to: date | None = None
+    title: str = ""  # the committee's name for it: what officers see in reasons
 
     @classmethod
     def parse(cls, raw: Mapping) -> Profile:
@@ -182,7 +180,7 @@ class Profile:
         if not isinstance(pid, str) or not pid:
             raise ProfileError(f"profile needs a string 'id': {raw!r}")
         unknown = set(raw) - {"id", "conditions", "rationale", "weight", "lane", "valid_from",
-                              "valid_to"}
+                              "valid_to", "name"}
         if unknown:
             raise ProfileError(f"profile {pid}: unknown keys {sorted(unknown)}")
         conds = raw.get("conditions")
@@ -214,7 +212,8 @@ class Profile:
             raise ProfileError(f"profile {pid}: valid_from is after valid_to")
         parsed = tuple(Condition.parse(c, f"profile {pid} condition {i + 1}")
                        for i, c in enumerate(conds))
-        return cls(pid, parsed, rationale.strip(), float(weight), lane, **dates)
+        title = str(raw.get("name") or pid).strip()[:120] or pid
+        return cls(pid, parsed, rationale.strip(), float(weight), lane, **dates, title=title)
 
     def active_on(self, day: date) -> bool:
         return (self.valid_from is None or day >= self.valid_from) and \
@@ -263,9 +262,9 @@ class Selectivity:
                 continue
             fired.append(p.id)
             logit += p.weight
-            conds = " and ".join(c.describe() for c in p.conditions)
+            # The title only: the committee's rationale and conditions stay on its own page.
             reasons.append({"indicator": f"profile:{p.id}", "contribution": p.weight,
-                            "value": 1.0, "detail": f"{p.rationale} ({conds})"
+                            "value": 1.0, "detail": f"Risk profile {p.title or p.id}"
                             + (f"; minimum lane {p.lane}" if p.lane else "")})
             if p.lane and SEVERITY[p.lane] > SEVERITY[lane_floor]:
                 lane_floor = p.lane

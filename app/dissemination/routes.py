@@ -90,11 +90,12 @@ def sanitise(report_id: str):
     except NotFound:
         abort(404)
     original = view["report"]
+    draft = service.sanitise_draft(get_graph(), original)
     form = SanitiseForm(
         data={
-            "title": f"{original.get('title') or original['id']} (sanitised)",
-            "text": original.get("text") or "",
-            "handling": "open",
+            "title": draft["title"],
+            "text": draft["text"],
+            "handling": draft["handling"],
         }
     )
     if form.validate_on_submit():
@@ -115,7 +116,9 @@ def sanitise(report_id: str):
             flash(f"Sanitised copy {copy_id} created.", "success")
             return redirect(url_for("dissemination.report", report_id=copy_id))
     status = 400 if form.errors else 200
-    return render_template("dissemination/sanitise.html", report=original, form=form), status
+    return render_template(
+        "dissemination/sanitise.html", report=original, form=form, redacted=draft["redacted"]
+    ), status
 
 
 @bp.route("/reports/<path:report_id>/feedback", methods=["GET", "POST"])

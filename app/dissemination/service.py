@@ -15,6 +15,7 @@ sending. Pages and API call these functions with the signed-in user; no request 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -176,6 +177,8 @@ def sanitise(
         codename = report.get("source")
         if codename and codename.lower() in text.lower():
             raise InvalidInput("The text still names the source's codename.")
+        if codename and codename.lower() in title.lower():
+            raise InvalidInput("The title still names the source's codename.")
 
     from app.intake.extraction import extract_mentions
 
@@ -231,6 +234,57 @@ def report_view(
         and (user.unit == report["unit"] or str(user.role) == "admin")
         and report["status"] in SENDABLE,
     }
+
+
+def report_actions(graph: Graph, user: Any, report: dict[str, Any]) -> dict[str, bool]:
+    """Which dissemination pages ``user`` may act on for ``report`` (already visible to
+    them): the report page links only to those."""
+    officer = str(user.role) in SENDER_ROLES
+    own_unit = user.unit == report.get("unit")
+    sendable = report.get("status") in SENDABLE
+    return {
+        "disseminate": officer and sendable,
+        "consent": officer and own_unit and report.get("handling") == "originator",
+        "sanitise": officer and (own_unit or str(user.role) == "admin") and sendable,
+        "feedback": DisseminationRepository(graph).may_give_feedback(
+            report["id"], viewer_param(user)),
+    }
+
+
+SOURCE_MARK = "[source]"
+# The source's register fields that a report text may repeat (never its sealed identity).
+SOURCE_FIELDS = (("codename", "codename"), ("id", "register number"),
+                 ("handler", "handler's name"), ("controller", "controller's name"))
+
+
+def redact_source(text: str, source: dict[str, Any] | None) -> tuple[str, list[dict[str, Any]]]:
+    """``text`` with the source's codename and other register fields replaced by
+    ``[source]`` (whole words, any case), and what was replaced: field and occurrences."""
+    redacted: list[dict[str, Any]] = []
+    for key, label in SOURCE_FIELDS:
+        value = str((source or {}).get(key) or "").strip()
+        if len(value) < 2:
+            continue
+        pattern = re.compile(rf"(?<!\w){re.escape(value)}(?!\w)", re.IGNORECASE)
+        text, count = pattern.subn(SOURCE_MARK, text)
+        if count:
+            redacted.append({"field": label, "count": count})
+    return text, redacted
+
+
+def sanitise_draft(graph: Graph, report: dict[str, Any]) -> dict[str, Any]:
+    """What the sanitised-copy form starts from: the original's title and text with its
+    source redacted, what was redacted (in the text), and the original's handling code."""
+    from graph.sources import SourceRepository
+
+    codename = report.get("source")
+    source = (SourceRepository(graph).get(codename) if codename else None) or {}
+    fields = {"codename": codename, **source}
+    text, redacted = redact_source(report.get("text") or "", fields)
+    title, _ = redact_source(f"{report.get('title') or report['id']} (sanitised)", fields)
+    handling = report.get("handling")
+    return {"text": text, "title": title, "redacted": redacted,
+            "handling": handling if handling in HANDLING_CODES else HANDLING_CODES[-1]}
 
 
 def feedback_summary(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:

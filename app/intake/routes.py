@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.dissemination import service as dissemination
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -36,6 +37,7 @@ from app.intake.service import (
     ReportService,
     Status,
     creatable_channels,
+    who_logs,
 )
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -110,14 +112,14 @@ def index():
 def new():
     service = _service()
     allowed = creatable_channels(current_user)
-    if not allowed:
-        abort(403)
     try:
         channel = Channel(request.values.get("channel") or allowed[0].value)
-    except ValueError:
-        abort(404)
-    if channel not in allowed:
-        abort(403)
+    except (ValueError, IndexError):
+        abort(404 if allowed else 403)
+    if channel not in allowed:  # say why and whom to ask, not a bare 403
+        return render_template(
+            "intake/not_yours.html", channels=allowed,
+            **who_logs(get_graph(), current_user, channel)), 403
     form = ReportForm(channel=channel.value)
     _grading_choices(form, service)
     form.source.choices = [("", "— choose —")] + [
@@ -234,6 +236,7 @@ def detail(report_id: str):
         mentions=mentions,
         segments=segments(report.get("text") or "", mentions),
         actions=service.allowed_actions(current_user, report),
+        sharing=dissemination.report_actions(get_graph(), current_user, report),
         may_edit=service.may_edit(current_user, report),
         reviewer=reviewer,
         grading=service.grading,

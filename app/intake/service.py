@@ -30,6 +30,7 @@ from graph.grading import Grading, GradingError, handling_change_refusal
 from graph.references import looks_like_reference
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
+from graph.users import UserRepository
 
 MAX_TEXT = 50_000
 MAX_TITLE = 200
@@ -141,6 +142,30 @@ SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{8,100}")
 
 def creatable_channels(user: User) -> list[Channel]:
     return [c for c, roles in CREATE_ROLES.items() if user.role in roles]
+
+
+def refusal_to_log(user: User, channel: Channel) -> str:
+    """Why ``user`` may not log a ``channel`` report, and whom to ask instead."""
+    roles = sorted(r.title.lower() for r in CREATE_ROLES[channel] - {Role.ADMIN})
+    whom = "the source's handler" if channel is Channel.INFORMANT else "one of them"
+    return (f"{channel.title}s are logged by {' or '.join(roles)}s; your role "
+            f"({user.role.title.lower()}) does not log them: ask {whom}.")
+
+
+def who_logs(graph: Graph, user: User, channel: Channel) -> dict[str, Any]:
+    """Why ``user`` may not log a ``channel`` report and whom to turn to: the active
+    officers of the roles that may (handlers for informant reports; the user's own unit
+    first). Names, e-mails and units only."""
+    roles = CREATE_ROLES[channel] - {Role.ADMIN}
+    people = [
+        {"name": u.get("name") or u["email"], "email": u["email"], "unit": u.get("unit")}
+        for u in UserRepository(graph).list()
+        if u.get("role") in roles and u.get("active", True) and u.get("id") != user.id
+    ]
+    people.sort(key=lambda p: (p["unit"] != user.unit, p["name"].lower()))
+    titles = sorted(r.title for r in roles)
+    return {"channel": channel, "roles": titles, "people": people[:10],
+            "message": refusal_to_log(user, channel)}
 
 
 # --------------------------------------------------------------------------- validation
@@ -356,10 +381,7 @@ class ReportService:
                               "submission")
         report = validate_report(data, self.grading)
         if user.role not in CREATE_ROLES[report.channel]:
-            raise ReportError(
-                f"A {user.role.title.lower()} cannot enter a {report.channel.title.lower()}.",
-                "channel", status=403,
-            )
+            raise ReportError(refusal_to_log(user, report.channel), "channel", status=403)
         props = dict(report.props)
         if report.source:
             props["source_grade"] = self._check_source(user, report.source, props)

@@ -17,7 +17,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 @bp.get("/")
 def dashboard():
-    year = service.parse_year(request.args.get("year"))
+    year = service.parse_year(request.args.get("year"), current_user)
     return render_template(
         "kpi/dashboard.html", kpi=service.figures(year, current_user), charts=CHARTS
     )
@@ -25,7 +25,7 @@ def dashboard():
 
 @bp.get("/annual")
 def annual():
-    year = service.parse_year(request.args.get("year"))
+    year = service.parse_year(request.args.get("year"), current_user)
     audit("kpi.annual_report", str(year))
     return render_template(
         "kpi/annual.html",
@@ -39,7 +39,7 @@ def annual():
 def chart(name: str):
     if name not in CHARTS:
         abort(404)
-    year = service.parse_year(request.args.get("year"))
+    year = service.parse_year(request.args.get("year"), current_user)
     svg = CHARTS[name][1](service.figures(year, current_user))
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY

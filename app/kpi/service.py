@@ -18,9 +18,13 @@ FIRST_YEAR = 1990
 _lock = threading.Lock()
 
 
-def parse_year(value: Any) -> int:
-    """The requested year, or the current one for anything that is not a sensible year."""
+def parse_year(value: Any, user: Any = None) -> int:
+    """The requested year; without one, the latest year with data ``user`` may count (the
+    current year when there is none); the current year for anything not a sensible year."""
     this_year = datetime.now(UTC).year
+    if value in (None, "") and user is not None:
+        latest = KpiRepository(get_graph()).latest_year(viewer_param(user))
+        return latest if latest and FIRST_YEAR <= latest <= this_year + 1 else this_year
     try:
         year = int(str(value))
     except (TypeError, ValueError):

@@ -102,7 +102,7 @@ def profile_from_node(node: Mapping[str, Any]) -> dict[str, Any]:
         "id": node["id"], "conditions": json.loads(node.get("conditions_json") or "[]"),
         "rationale": node.get("rationale") or "", "weight": node.get("weight") or 0.0,
         "lane": node.get("lane"), "valid_from": node.get("valid_from"),
-        "valid_to": node.get("valid_to"),
+        "valid_to": node.get("valid_to"), "name": node.get("name"),
     }
 
 
@@ -467,7 +467,7 @@ def save_profile(graph: Graph, raw: Mapping[str, Any], by: str, change: str = "u
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         raise RiskError("reports: a list of report ids")
     core = {k: raw.get(k) for k in ("id", "conditions", "rationale", "weight", "lane",
-                                    "valid_from", "valid_to") if raw.get(k) is not None}
+                                    "valid_from", "valid_to", "name") if raw.get(k) is not None}
     try:
         profile = Profile.parse(core)
     except ProfileError as exc:

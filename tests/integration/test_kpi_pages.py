@@ -1,6 +1,9 @@
 """The KPI dashboard and the annual report show real figures from the graph."""
 
+import json
 import re
+
+from app.accounts.service import issue_token
 
 SEED = """
 UNWIND range(1, 6) AS i
@@ -28,7 +31,6 @@ CREATE (:Control {id: 'DEC-2/2025-04-13', date: '2025-04-13', lane: 'red', resul
 CREATE (:Control {id: 'DEC-3/2025-05-13', date: '2025-05-13', lane: 'yellow',
                   result: 'negative', revenue: 0.0, seized_json: '[]'})-[:CONTROL_OF]->(d3)
 CREATE (p:RiskProfile {id: 'P-1', name: 'Laptops from CN'})
-CREATE (d1)-[:SELECTED_BY]->(p), (d2)-[:SELECTED_BY]->(p)
 """
 
 
@@ -61,10 +63,11 @@ def test_kpi_dashboard_shows_seeded_figures(graph, make_user, client, auth):
     lanes = html.split('id="kpi-lanes"', 1)[1].split("</table>", 1)[0]
     assert "<td>2</td><td>1</td><td>50.0 %</td>" in lanes  # red: 2 controls, 1 hit
     profiles = html.split('id="kpi-profiles"', 1)[1].split("</table>", 1)[0]
-    assert "Laptops from CN</td><td>2</td><td>2</td><td>1</td><td>50.0 %" in profiles
-    assert "cigarettes" in html and "30,000" in html
+    assert "Laptops from CN</td><td>0</td><td>0</td><td>0</td>" in profiles  # selected none
+    assert "<td>cigarettes</td><td>1</td>" in html and "30,000" in html
+    assert "bound method" not in html
     assert 'src="/kpi/charts/reports-by-month.svg?year=2025"' in html
-    assert "style=" not in html and "<script" not in html
+    assert "style=" not in html and "<script>" not in html  # no inline style or script
 
     chart = client.get("/kpi/charts/reports-by-month.svg?year=2025")
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
@@ -90,3 +93,67 @@ def test_annual_report_prints_the_year(graph, make_user, client, auth):
     assert client.get("/kpi/annual?year=banana").status_code == 200
     css = client.get("/static/css/workspace.css").text
     assert "@media print" in css
+
+
+def _decl(did: str, day: str, origin: str = "CN") -> dict:
+    return {"kind": "declaration", "id": did, "date": day, "flow": "import",
+            "office": "BGSOF001", "importer": "BG555", "exporter": "CN1", "declarant": "BG555",
+            "origin": origin, "departure": origin, "destination": "BG",
+            "transport": {"mode": "road", "container": None},
+            "items": [{"hs": "847130", "description": "laptops", "quantity": 400, "unit": "pcs",
+                       "weight_kg": 800.0, "value": 12000.0, "value_cif": 12600.0,
+                       "currency": "EUR", "tax_rate": 0.0, "taxes": 0.0}]}
+
+
+def test_profile_rows_count_what_the_profile_selected_and_the_page_opens_on_its_year(
+        graph, make_user, client, auth, runner, tmp_path):
+    """Declarations and a control come in through `flask import`; the committee's profile
+    selects through the API; the annual report counts that profile's selections, controls
+    and hits, and opens on the latest year with data (2024 here), not the calendar year."""
+    make_user("committee@customs.example", "committee", "HQ")
+    make_user("liaison@customs.example", "liaison", "HQ")
+    tokens = {role: {"Authorization": "Bearer " + issue_token(graph, f"{role}@customs.example")}
+              for role in ("committee", "liaison")}
+    records = [
+        {"kind": "trader", "id": "BG555", "name": "Quiet Goods EOOD", "country": "BG"},
+        {"kind": "trader", "id": "CN1", "name": "Shenzhen Export Co", "country": "CN"},
+        _decl("DEC-A", "2024-04-01"), _decl("DEC-B", "2024-04-02"),
+        _decl("DEC-C", "2024-04-03"), _decl("DEC-TR", "2024-04-04", origin="TR"),
+        {"kind": "control", "declaration": "DEC-C", "date": "2024-04-05", "lane": "red",
+         "result": "positive", "revenue": 100.0,
+         "seized": [{"hs": "240220", "description": "cigarettes", "value": 500.0}]},
+    ]
+    path = tmp_path / "trade.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    imported = runner.invoke(args=["import", str(path)])
+    assert imported.exit_code == 0, imported.output
+
+    profile = {"id": "CN-LAPTOPS", "name": "Laptops from China",
+               "conditions": [{"field": "origin", "op": "==", "value": "CN"}],
+               "weight": 2.0, "lane": "yellow", "rationale": "Concealment in laptop loads"}
+    created = client.post("/api/v1/risk/profiles", json=profile, headers=tokens["committee"])
+    assert created.status_code == 201, created.get_json()
+    for did in ("DEC-A", "DEC-B", "DEC-TR"):
+        selected = client.post(f"/api/v1/declarations/{did}/selection",
+                               headers=tokens["liaison"])
+        assert selected.status_code == 201, selected.get_json()
+        assert ("CN-LAPTOPS" in selected.get_json()["profiles"]) == (did != "DEC-TR")
+    for did, result in (("DEC-A", "positive"), ("DEC-B", "negative"), ("DEC-TR", "positive")):
+        control = client.post("/api/v1/controls", headers=tokens["liaison"],
+                              json={"declaration": did, "date": "2024-04-06", "lane": "yellow",
+                                    "result": result})
+        assert control.status_code == 201, control.get_json()
+
+    auth.login("committee@customs.example")
+    report = client.get("/kpi/annual")
+    assert report.status_code == 200
+    assert "Annual progress report 2024" in report.text
+    profiles = report.text.split('id="kpi-profiles"', 1)[1].split("</table>", 1)[0]
+    # selected DEC-A and DEC-B (not DEC-TR, not the unscored DEC-C); both controlled, one hit
+    assert "Laptops from China</td><td>2</td><td>2</td><td>1</td><td>50.0 %" in profiles
+    assert "<td>cigarettes</td><td>1</td>" in report.text
+    assert "bound method" not in report.text
+    dashboard = client.get("/kpi/")
+    assert "Key performance indicators 2024" in dashboard.text
+    # an explicit year still wins, and a year with nothing stays itself
+    assert "Key performance indicators 2023" in client.get("/kpi/?year=2023").text

@@ -72,7 +72,8 @@ PROFILES = [
      "rationale": "T-shirt undervaluation campaign"},
     {"id": "P-OLD", "conditions": [{"field": "origin", "op": "==", "value": "CN"}],
      "lane": "red", "valid_to": "2024-12-31", "rationale": "Expired operation"},
-    {"id": "P-SEA-DOC", "conditions": [{"field": "transport.mode", "op": "==", "value": "sea"}],
+    {"id": "P-SEA-DOC", "name": "Sea containers",
+     "conditions": [{"field": "transport.mode", "op": "==", "value": "sea"}],
      "lane": "yellow", "rationale": "Documentary check of sea containers"},
 ]
 
@@ -87,8 +88,12 @@ def test_profile_rules_adjust_score_and_give_reasons():
 
     logit = math.log(d.score / (1 - d.score))
     assert logit == pytest.approx(_score(0.2).logit + 1.5)
-    assert any(r["indicator"] == "profile:P-TEXTILE-CN" and "campaign" in r["detail"]
-               for r in d.reasons)
+    # officers read the profile's title (its id when it has no name), never the rationale
+    assert any(r["indicator"] == "profile:P-TEXTILE-CN" and r["detail"] == "Risk profile "
+               "P-TEXTILE-CN" for r in d.reasons)
+    assert not any("campaign" in r["detail"] for r in d.reasons)
+    assert {"indicator": "profile:P-SEA-DOC", "contribution": 0.0, "value": 1.0,
+            "detail": "Risk profile Sea containers; minimum lane yellow"} in d.reasons
     # indicator condition not met -> weight rule silent
     d2 = sel.decide(DECL, _score(0.2), {"undervaluation": 0.5})
     assert d2.profiles == ["P-SEA-DOC"]
