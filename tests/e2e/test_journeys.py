@@ -1,0 +1,91 @@
+"""A user's day, end to end through the real pages: setup only through `flask import`,
+the pages, the API and the account fixtures (never Cypher)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.e2e.test_intake_liaison import _sign_in_at_the_crossing
+
+pytestmark = pytest.mark.e2e
+
+
+def _sign_in(page, live_server, email, path="/"):
+    page.goto(live_server + path)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(live_server + path)
+
+
+def _api(client, graph, email):
+    from app.accounts.service import issue_token
+
+    headers = {"Authorization": "Bearer " + issue_token(graph, email)}
+
+    def call(method, path, body=None):
+        answer = client.open("/api/v1" + path, method=method, json=body, headers=headers)
+        assert answer.status_code < 300, (path, answer.status_code, answer.json)
+        return answer.json
+
+    return call
+
+
+def test_hq_sends_a_report_and_a_task_the_crossing_acts_on_both_by_phone(
+        phone, page, live_server, make_unit, make_user, client, graph, tmp_path):
+    _sign_in_at_the_crossing(phone, live_server, make_unit, make_user)
+    make_user("ana@customs.example", role="analyst")
+    make_user("eva@customs.example", role="analyst")
+    make_user("ivo@customs.example", role="investigator")
+
+    # HQ: an analyst logs the report, a second analyst evaluates it, the first sends it on
+    ana = _api(client, graph, "ana@customs.example")
+    eva = _api(client, graph, "eva@customs.example")
+    report = ana("POST", "/reports", {
+        "channel": "hotline", "handling": "restricted",
+        "text": "Truck CA 1234 AB will carry undeclared cigarettes through Kapitan Andreevo."})
+    rid, reference = report["id"], report["reference"]
+    eva("POST", f"/reports/{rid}/transitions",
+        {"action": "evaluate", "info_grade": "2", "source_grade": "C"})
+    ana("POST", f"/reports/{rid}/dissemination", {"units": ["Kapitan Andreevo"]})
+
+    # an investigator tasks the crossing from the tasks page
+    _sign_in(page, live_server, "ivo@customs.example", "/tasks/")
+    form = page.locator("#new-task")
+    form.get_by_label("Task", exact=True).fill("Stop and search truck CA 1234 AB")
+    form.get_by_label("Details").fill("Full x-ray of the trailer; photograph the seals.")
+    form.get_by_label("or unit").select_option("Kapitan Andreevo")
+    form.get_by_role("button", name="Assign task").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop and search truck CA 1234 AB")
+    expect(page.locator(".task-facts")).to_contain_text("Kapitan Andreevo (unit)")
+
+    # the liaison officer's phone: the unread count is on the menu
+    phone.goto(live_server + "/")
+    nav = phone.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name=re.compile(r"^Notifications \(2\)"))).to_be_visible()
+    nav.get_by_role("link", name=re.compile("^Notifications")).tap()
+    notice = phone.get_by_role("link", name=f"Report {reference} was disseminated to",
+                               exact=False)
+    notice.tap()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(reference)
+    expect(phone.locator("main")).to_contain_text("CA 1234 AB")
+
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").tap()
+    phone.locator("#my-tasks").get_by_role("link",
+                                           name="Stop and search truck CA 1234 AB").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Stop and search truck CA 1234 AB")
+    phone.get_by_role("combobox", name="Status").select_option("done")
+    phone.get_by_role("button", name="Update").tap()
+    expect(phone.locator(".task-facts")).to_contain_text("Done")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the task page scrolls sideways on a phone ({width}px)"
+    phone.screenshot(path=str(tmp_path / "journey1-phone.png"), full_page=True)
+
+    # back at HQ the investigator sees it done among the tasks they issued
+    page.goto(live_server + "/tasks/?all=1")
+    row = page.locator("#issued-tasks tr", has_text="Stop and search truck CA 1234 AB")
+    expect(row.get_by_label("Status of Stop and search truck CA 1234 AB")).to_have_value("done")
+    page.screenshot(path=str(tmp_path / "journey1-desktop.png"), full_page=True)
+
