@@ -89,3 +89,61 @@ def test_hq_sends_a_report_and_a_task_the_crossing_acts_on_both_by_phone(
     expect(row.get_by_label("Status of Stop and search truck CA 1234 AB")).to_have_value("done")
     page.screenshot(path=str(tmp_path / "journey1-desktop.png"), full_page=True)
 
+
+TRADER = {"kind": "trader", "id": "NL123456789", "name": "Baltic Star Trading Ltd",
+          "country": "NL", "address": "12 Harbour Rd, Rotterdam", "aeo": False}
+DECLARATION = {
+    "kind": "declaration", "id": "DEC-2025-000001", "date": "2025-03-12", "flow": "import",
+    "office": "BGSVI001", "importer": "NL123456789", "origin": "CN", "destination": "BG",
+    "transport": {"mode": "sea", "container": "MSCU1234565"},
+    "items": [{"hs": "8471.30", "description": "laptops", "quantity": 400, "unit": "pcs",
+               "weight_kg": 800.0, "value": 12000.0, "currency": "EUR"}],
+}
+
+
+def _import(runner, tmp_path, *records):
+    import json
+
+    path = tmp_path / "register.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_analyst_logs_a_report_reviews_it_and_follows_the_trader_to_a_declaration(
+        page, live_server, make_user, runner, tmp_path):
+    from nlp import get_nlp
+
+    get_nlp()  # the live server shares this process: load the spaCy model before the clock
+    _import(runner, tmp_path, TRADER, DECLARATION)
+    make_user("ana@customs.example", role="analyst")
+    _sign_in(page, live_server, "ana@customs.example", "/reports/new")
+
+    page.get_by_role("navigation", name="Kind of report").get_by_role(
+        "link", name="Open source").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New open source")
+    page.get_by_label("Title").fill("Laptops under-valued by Baltic Star")
+    page.get_by_label("Text of the report").fill(
+        "A shipping forum says Baltic Star Trading Ltd declares laptops at half their price; "
+        "call +359 888 123 456 for the broker.")
+    page.get_by_label("Handling code").select_option("restricted")
+    page.get_by_role("button", name="Submit report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Laptops under-valued")
+
+    entities = page.locator("#entities")
+    entities.get_by_role("button", name="Reject +359 888 123 456").click()
+    expect(entities.locator("tr.review-rejected")).to_contain_text("+359 888 123 456")
+    entities.get_by_role("button", name="Accept Baltic Star Trading Ltd").click()
+    trader_row = page.locator("#entities tr.review-accepted")
+    expect(trader_row).to_contain_text("Baltic Star Trading Ltd")
+
+    trader_row.get_by_role("link", name="Baltic Star Trading Ltd").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Baltic Star Trading Ltd")
+    reports = page.locator("table[data-section=reports]")
+    expect(reports).to_contain_text("Laptops under-valued by Baltic Star")
+    page.locator("table[data-section=declarations]").get_by_role(
+        "link", name="DEC-2025-000001").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Declaration DEC-2025-000001")
+    expect(page.locator("main")).to_contain_text("laptops")
+    page.screenshot(path=str(tmp_path / "journey2.png"), full_page=True)
+
