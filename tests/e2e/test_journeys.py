@@ -147,3 +147,44 @@ def test_an_analyst_logs_a_report_reviews_it_and_follows_the_trader_to_a_declara
     expect(page.locator("main")).to_contain_text("laptops")
     page.screenshot(path=str(tmp_path / "journey2.png"), full_page=True)
 
+
+def test_a_tipster_sends_a_tip_an_analyst_replies_and_the_tipster_reads_it(
+        phone, page, live_server, make_user, tmp_path):
+    from nlp import get_nlp
+
+    get_nlp()  # the live server shares this process: load the spaCy model before the clock
+    make_user("ana@customs.example", role="analyst")
+
+    # the tipster, no account, on a phone
+    phone.goto(live_server + "/hotline")
+    phone.get_by_label("What happened?").fill("Cigarettes hidden in a lorry")
+    phone.get_by_label("Where?").fill("Kapitan Andreevo")
+    phone.get_by_label("Who is involved?").fill("Truck CA 1234 AB")
+    phone.get_by_label("Anything else we should know").fill("Under the pallets of tiles.")
+    phone.get_by_role("button", name="Send tip").tap()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("your tip was received")
+    reference = phone.locator("#tip-reference").inner_text()
+    code = phone.locator("#tip-code").inner_text()
+    assert reference.startswith("T-") and code
+
+    # the analyst finds it among the tips and replies
+    _sign_in(page, live_server, "ana@customs.example", "/hotline/tips")
+    # officers know a tip by its own reference, never by the tipster's
+    expect(page.locator("main")).not_to_contain_text(reference)
+    page.get_by_role("row", name="Cigarettes hidden in a lorry").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tip T-")
+    expect(page.locator(".thread")).to_contain_text("Under the pallets of tiles.")
+    page.get_by_label("Reply to the tipster").fill("Thank you. Which day does it cross?")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator(".thread")).to_contain_text("Which day does it cross?")
+
+    # the tipster checks back with the reference and the code
+    phone.goto(live_server + "/hotline")
+    phone.get_by_role("link", name="follow-up page").tap()
+    phone.get_by_label("Tip reference").fill(reference)
+    phone.get_by_label("Follow-up code").fill(code)
+    phone.get_by_role("button", name="Open my tip").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(f"Your tip {reference}")
+    expect(phone.locator(".thread")).to_contain_text("Which day does it cross?")
+    expect(phone.locator(".thread")).not_to_contain_text("ana@customs.example")
+    phone.screenshot(path=str(tmp_path / "journey3-phone.png"), full_page=True)
