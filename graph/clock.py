@@ -3,5 +3,7 @@
 from datetime import UTC, datetime
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utc_now(*, precise: bool = False) -> str:
+    """Now, to the second; ``precise`` to the microsecond, for records ordered by time
+    that can follow each other within a second (a tip's thread)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds" if precise else "seconds")

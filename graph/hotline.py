@@ -40,7 +40,7 @@ CREATE (r)-[:ORIGINATED_IN]->(unit)
 CREATE (k:TipKey {reference: $reference, code_hash: $code_hash, created_at: $now})
 SET k.contact = $contact
 CREATE (k)-[:FOR]->(r)
-CREATE (m:TipMessage {id: $message_id, at: $now, direction: 'tipster', text: $text})
+CREATE (m:TipMessage {id: $message_id, at: $message_at, direction: 'tipster', text: $text})
 CREATE (m)-[:ON]->(r)
 RETURN r.id AS id
 """
@@ -149,6 +149,7 @@ class TipRepository:
                 message_id=message_id,
                 author=HOTLINE_AUTHOR,
                 now=now,
+                message_at=utc_now(precise=True),  # orders the thread within a second
             )
             if not rows:
                 raise NotFound(f"unit {HOTLINE_UNIT} does not exist")
@@ -185,7 +186,7 @@ class TipRepository:
                 text=text,
                 separator=separator,
                 message_id=message_id,
-                now=utc_now(),
+                now=utc_now(precise=True),
             )
             if not rows:
                 raise NotFound(f"no tip {report_id}")
@@ -210,7 +211,7 @@ class TipRepository:
             viewer=viewer,
             text=text,
             message_id=message_id,
-            now=utc_now(),
+            now=utc_now(precise=True),
         )
         if not rows:
             raise NotFound(f"no tip {report_id}")

@@ -42,6 +42,7 @@ CALL (u, m, old, unit) {
 }
 RETURN u.id AS id
 """
+SET_PASSWORD = "MATCH (u:User {id: $id}) SET u.password_hash = $password_hash RETURN u.id AS id"
 RECORD_LOGIN_FAILURE = """
 MATCH (u:User {id: $id})
 SET u.failed_logins = coalesce(u.failed_logins, 0) + 1, u.last_failed_at = $now
@@ -155,6 +156,9 @@ class UserRepository:
         )
         if not rows:
             raise NotFound("user or unit does not exist")
+
+    def set_password(self, user_id: str, password_hash: str) -> None:
+        self.graph.query(SET_PASSWORD, {"id": user_id, "password_hash": password_hash}, write=True)
 
     def record_login_failure(self, user_id: str) -> int:
         rows = self.graph.query(RECORD_LOGIN_FAILURE, {"id": user_id, "now": utc_now()}, write=True)
