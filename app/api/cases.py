@@ -156,26 +156,10 @@ def api_add_note(case_id: str):
 @bp.post("/cases/<case_id>/tasks")
 @token_required
 def api_create_task(case_id: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
     try:
-        task_id = service.create_task(
-            get_graph(),
-            api_user(),
-            case_id,
-            title=body.get("title"),
-            description=body.get("description"),
-            due=body.get("due"),
-            priority=body.get("priority"),
-            assignee=body.get("assignee"),
-            unit=body.get("unit"),
-        )
+        return _create_task(case_id)
     except NotFound:
         return _not_found("case", case_id)
-    except CaseError as exc:
-        return _case_error(exc)
-    return jsonify(service.read_task(get_graph(), api_user(), task_id)), 201
 
 
 @bp.get("/tasks")
@@ -189,21 +173,19 @@ def api_my_tasks():
 @token_required
 def api_create_standing_task():
     """A task with no case: everyday tasking of a unit or an officer."""
+    return _create_task(None)
+
+
+def _create_task(case_id: str | None):
+    """One body for a case's task and a standing task: title, description, due, priority,
+    and an assignee (e-mail) or a unit."""
     body = _body()
     if body is None:
         return _bad_body()
+    fields = ("title", "description", "due", "priority", "assignee", "unit")
     try:
-        task_id = service.create_task(
-            get_graph(),
-            api_user(),
-            None,
-            title=body.get("title"),
-            description=body.get("description"),
-            due=body.get("due"),
-            priority=body.get("priority"),
-            assignee=body.get("assignee"),
-            unit=body.get("unit"),
-        )
+        task_id = service.create_task(get_graph(), api_user(), case_id,
+                                      **{f: body.get(f) for f in fields})
     except CaseError as exc:
         return _case_error(exc)
     return jsonify(service.read_task(get_graph(), api_user(), task_id)), 201
