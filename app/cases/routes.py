@@ -194,15 +194,22 @@ def add_task(case_id: str):
             get_graph(),
             current_user,
             case_id,
-            title=form.title.data,
-            description=form.description.data,
-            due=form.due.data.isoformat() if form.due.data else None,
-            priority=form.priority.data,
-            assignee=form.assignee.data or None,
-            unit=form.unit.data or None,
+            **_task_fields(form),
         ),
         "Task assigned.",
     )
+
+
+def _task_fields(form) -> dict:
+    """What the task form says, as the service takes it (a case's task or a standing one)."""
+    return {
+        "title": form.title.data,
+        "description": form.description.data,
+        "due": form.due.data.isoformat() if form.due.data else None,
+        "priority": form.priority.data,
+        "assignee": form.assignee.data or None,
+        "unit": form.unit.data or None,
+    }
 
 
 def _form_errors(form) -> str:
@@ -221,12 +228,7 @@ def my_tasks():
                 get_graph(),
                 current_user,
                 None,
-                title=form.title.data,
-                description=form.description.data,
-                due=form.due.data.isoformat() if form.due.data else None,
-                priority=form.priority.data,
-                assignee=form.assignee.data or None,
-                unit=form.unit.data or None,
+                **_task_fields(form),
             )
         except CaseError as exc:
             getattr(form, exc.field, form.title).errors.append(str(exc))
