@@ -59,9 +59,10 @@ chromium: ## Debian's Chromium for the browser tests
 redis: ## Debian's Redis server: the tests share rate limits between two app processes
 	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q redis-server; }
 
-lint: ## ruff, then vulture for dead code (a function only tests call); options in pyproject.toml
+lint: ## ruff, vulture for dead code (a function only tests call), mypy on graph nlp risk; options in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/vulture app graph nlp risk bench vulture_whitelist.py
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -247,7 +247,7 @@ def _line(record: dict[str, Any]) -> str:
 
 
 # Neo4j temporal values are tagged so that they come back with their type.
-_TEMPORAL = {
+_TEMPORAL: dict[str, type[Any]] = {
     "date": neo4j_time.Date,
     "datetime": neo4j_time.DateTime,
     "time": neo4j_time.Time,
@@ -280,8 +280,8 @@ def _decode_value(value: Any) -> Any:
     if isinstance(value, dict) and "$temporal" in value:
         tag = value["$temporal"]
         if tag == "duration":
-            return neo4j_time.Duration.from_iso_format(value["iso"])  # type: ignore[attr-defined]
-        return _TEMPORAL[tag].from_iso_format(value["iso"])  # type: ignore[attr-defined]
+            return neo4j_time.Duration.from_iso_format(value["iso"])
+        return _TEMPORAL[tag].from_iso_format(value["iso"])
     if isinstance(value, dict) and "$bytes" in value:
         return bytes.fromhex(value["$bytes"])
     return value

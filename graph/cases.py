@@ -44,7 +44,7 @@ class CaseKind(StrEnum):
     INVESTIGATION = "investigation"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the display name, as on every enum here
         return {"rfi": "Request for information", "investigation": "Investigation"}[self.value]
 
 

@@ -8,6 +8,7 @@ is attached to (``(:Case)-[:HAS_CHART]->(:Chart)``, linked by the cases feature)
 
 from __future__ import annotations
 
+import builtins
 import json
 import uuid
 from typing import Any
@@ -186,6 +187,6 @@ class ChartRepository:
             r["chart"] for r in self.graph.query(LIST_CHARTS, {"viewer": viewer, "limit": limit})
         ]
 
-    def cases_for(self, viewer: dict[str, str]) -> list[dict[str, Any]]:
+    def cases_for(self, viewer: dict[str, str]) -> builtins.list[dict[str, Any]]:
         """Open cases the viewer may attach a chart to (none until the cases feature exists)."""
         return self.graph.query(CASES_FOR_VIEWER, {"viewer": viewer})

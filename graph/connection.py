@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, LiteralString, TypeVar
+from typing import Any, Literal, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import ConstraintError, DriverError, ServiceUnavailable, SessionExpired
@@ -99,7 +99,7 @@ class Graph:
         are read from the repository, never from a request.
         """
         with self._translate(), self.driver.session(database=self.database) as session:
-            session.run(Query(cypher)).consume()  # type: ignore[arg-type]
+            session.run(Query(cypher)).consume()
 
     def ping(self) -> dict[str, Any]:
         """Check that the server answers; return its version."""
@@ -140,7 +140,7 @@ class _Translate:
 
     def __exit__(
         self, _exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
-    ) -> bool:
+    ) -> Literal[False]:
         if exc is None:
             return False
         if isinstance(exc, ConstraintError):

@@ -195,7 +195,7 @@ class KpiRepository:
     def year(self, year: int, viewer: dict[str, str]) -> dict[str, Any]:
         """Every KPI for one calendar year as plain data (tables and charts share it).
         Reports and cases count only when ``viewer`` may see them (need-to-know)."""
-        params = {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01",
+        params: dict[str, Any] = {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01",
                   "viewer": viewer}
         by_month_channel = self.graph.query(REPORTS_BY_MONTH_CHANNEL, params)
         flow = self.graph.query(REPORT_FLOW, params)[0]
@@ -233,7 +233,7 @@ class KpiRepository:
             "cases": self.graph.query(CASES_IN_YEAR, params)[0],
         }
 
-    def _seizures(self, params: dict[str, str], by_month: list[dict[str, Any]]) -> dict[str, Any]:
+    def _seizures(self, params: dict[str, Any], by_month: list[dict[str, Any]]) -> dict[str, Any]:
         """Seizure count, value and the commodities seized most (by value)."""
         by_commodity: dict[str, dict[str, float]] = {}
         for row in self.graph.query(SEIZURES, params):
@@ -249,10 +249,10 @@ class KpiRepository:
                 entry["items"] += 1
                 with contextlib.suppress(TypeError, ValueError):
                     entry["value"] += float(item.get("value") or 0)
-        commodities = sorted(
-            ({"commodity": k, **v} for k, v in by_commodity.items()),
-            key=lambda c: (-c["value"], c["commodity"]),
-        )
+        commodities = [
+            {"commodity": k, **v}
+            for k, v in sorted(by_commodity.items(), key=lambda kv: (-kv[1]["value"], kv[0]))
+        ]
         return {
             "seizures": sum(m["seizures"] for m in by_month),
             "value": sum(c["value"] for c in commodities),

@@ -8,6 +8,7 @@ source of a report is returned by codename only.
 
 from __future__ import annotations
 
+import builtins
 import re
 import uuid
 from collections.abc import Callable, Sequence
@@ -553,7 +554,7 @@ class ReportRepository:
 
     def search_entities(
         self, text: str, viewer: dict[str, str], limit: int = 10
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         out = self.graph.query(ENTITY_BY_ID, {"id": text.strip(), "viewer": viewer})
         terms = lucene_terms(text)
         if terms:

@@ -9,6 +9,7 @@ query, so no page or API path can forget it. Import creates sources by codename 
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from graph.clock import utc_now
@@ -155,7 +156,7 @@ class SourceRepository:
         rows = self.graph.query(GET_SOURCE, {"codename": codename})
         return rows[0] if rows else None
 
-    def history(self, codename: str) -> list[dict[str, Any]]:
+    def history(self, codename: str) -> builtins.list[dict[str, Any]]:
         return self.graph.query(GRADE_HISTORY, {"codename": codename})
 
     def regrade(self, codename: str, grade: str, *, by: str, reason: str) -> None:
@@ -170,7 +171,7 @@ class SourceRepository:
         rows = self.graph.query(HOLDS_SOURCE, {"codename": codename, "viewer_id": viewer_id})
         return rows[0] if rows else {"handler": False, "controller": False}
 
-    def held_by(self, viewer_id: str) -> list[dict[str, Any]]:
+    def held_by(self, viewer_id: str) -> builtins.list[dict[str, Any]]:
         return self.graph.query(SOURCES_HELD_BY, {"viewer_id": viewer_id})
 
     def identity_ciphertext(self, codename: str, viewer_id: str) -> str | None:

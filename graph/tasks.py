@@ -40,7 +40,7 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the display name, as on every enum here
         return self.value.replace("_", " ").capitalize()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from graph.clock import utc_now
@@ -192,7 +193,7 @@ class UserRepository:
         rows = self.graph.query(USER_BY_TOKEN, {"hash": token_hash, "now": utc_now()}, write=True)
         return rows[0] if rows else None
 
-    def tokens(self, user_id: str | None = None) -> list[dict[str, Any]]:
+    def tokens(self, user_id: str | None = None) -> builtins.list[dict[str, Any]]:
         return self.graph.query(LIST_TOKENS, {"user_id": user_id})
 
     def revoke_token(self, token_id: str, user_id: str | None = None) -> dict[str, Any] | None:

@@ -32,7 +32,9 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def _count(gold: list[tuple[int, int, str]], pred: list[tuple[int, int, str]], lenient: bool):
-    tp, fp, fn = Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     used: set[int] = set()
     for g in gold:
         hit = None
@@ -59,7 +61,9 @@ def evaluate(corpus: list[dict[str, Any]] | str | Path = DEFAULT_CORPUS) -> dict
     predictions = extract_many([d["text"] for d in docs])
     result: dict[str, Any] = {"errors": []}
     for mode in ("strict", "lenient"):
-        tp, fp, fn = Counter(), Counter(), Counter()
+        tp: Counter[str] = Counter()
+        fp: Counter[str] = Counter()
+        fn: Counter[str] = Counter()
         for doc, mentions in zip(docs, predictions, strict=True):
             gold = [(e["start"], e["end"], e["label"]) for e in doc["entities"]]
             pred = [(m.start, m.end, m.label) for m in mentions]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from .lexicons import fold
@@ -48,14 +50,14 @@ class Gazetteer:
         pending: dict[str, list[str]] = {}
         for entity_id, label, name, aliases in entries:
             key = f"{label}|{entity_id}"
-            names: set[str] = set()
+            variants: set[str] = set()
             for n in [name, *(aliases or ())]:
                 if n:
-                    names |= _variants(label, n)
-            pending[key] = sorted(names)
+                    variants |= _variants(label, n)
+            pending[key] = sorted(variants)
             self._info[self._nlp.vocab.strings.add(key)] = (entity_id, label, name)
             self.size += 1
-        tokenizer = self._nlp.tokenizer
+        tokenizer = cast(Tokenizer, self._nlp.tokenizer)
         for key, names in pending.items():
             self._matcher.add(key, list(tokenizer.pipe(names)))
 

@@ -17,11 +17,12 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from . import rules
@@ -189,7 +190,7 @@ class DomainRecognizer:
         self.ci_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.cs_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.info: dict[int, tuple[str, str]] = {}
-        tok = nlp.tokenizer
+        tok = cast(Tokenizer, nlp.tokenizer)
         for i, entry in enumerate(commodity_entries()):
             key = f"COMMODITY|{i}"
             self.info[nlp.vocab.strings.add(key)] = (entry.label, entry.normalized)
@@ -445,12 +446,12 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name followed by its initials in brackets ("National Revenue Agency (NRA)")
     defines them: the initials, there and wherever else they stand alone in the text, are
     that name, whatever the model made of them."""
-    defined = {}
+    defined: dict[str, Mention] = {}
     for m in mentions:
-        short = _DEFINED_SHORT.match(text, m.end)
-        if (short and m.label in ("ORG", "AGENCY", "LOCATION") and " " in m.text
-                and _initials(m.text) == short.group(1).replace("&", "")):
-            defined.setdefault(short.group(1), m)
+        after = _DEFINED_SHORT.match(text, m.end)
+        if (after and m.label in ("ORG", "AGENCY", "LOCATION") and " " in m.text
+                and _initials(m.text) == after.group(1).replace("&", "")):
+            defined.setdefault(after.group(1), m)
     if not defined:
         return mentions
     out = list(mentions)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import phonenumbers
 from rapidfuzz import fuzz, process, utils
@@ -135,7 +136,7 @@ def similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(pa, pb) / 100.0
 
 
-def plausible_ratio(a: str, b: str, **kwargs: object) -> float:
+def plausible_ratio(a: str, b: str, **kwargs: Any) -> float:
     """Like token-set similarity, but one name must carry most of the other's words: "Ivan
     Petrov" and "Ivan Georgiev Petrov" stay alike, while "Varna" is not every street in
     Varna (token-set similarity alone calls a name inside a longer one identical)."""

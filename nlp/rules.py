@@ -259,7 +259,7 @@ _PERSON_STOP = frozenset(
     ]
 )
 
-LEGAL_FORMS = (
+LEGAL_FORMS: tuple[str, ...] = (
     "Ltd",
     "Limited",
     "LLC",

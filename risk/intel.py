@@ -158,7 +158,7 @@ class MentionIndex:
         transport = declaration.get("transport") or {}
         keys += [("container", transport.get("container")), ("vessel", transport.get("imo"))]
         out: list[Mention] = []
-        for key in keys:
-            if key[1]:
-                out.extend(self._by_entity.get(key, ()))
+        for kind, value in keys:
+            if value:
+                out.extend(self._by_entity.get((kind, value), ()))
         return out

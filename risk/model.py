@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -65,9 +66,10 @@ class RiskModel:
         values = [by_name[n].value for n in self.features]
         contrib = self.contributions(values)
         logit = self.intercept + sum(contrib)
-        reasons = [{"indicator": n, "contribution": round(c, 4), "value": round(v, 4),
-                    "detail": by_name[n].detail}
-                   for n, c, v in zip(self.features, contrib, values, strict=True)]
+        reasons: list[dict[str, Any]] = [
+            {"indicator": n, "contribution": round(c, 4), "value": round(v, 4),
+             "detail": by_name[n].detail}
+            for n, c, v in zip(self.features, contrib, values, strict=True)]
         reasons.sort(key=lambda r: -r["contribution"])
         return Score(_sigmoid(logit), logit, self.intercept, reasons, self.version)
 

@@ -165,14 +165,14 @@ def exposure_from_links(links: Iterable[PathLink], flags: Mapping[str, TraderFla
     scored.sort(key=lambda s: (-s[0], s[1]))
     parts = []
     restricted = False
-    for _score, other, vias, flag, some_hidden in scored[:limit]:
+    for _score, other, named, flag, some_hidden in scored[:limit]:
         restricted = restricted or some_hidden
-        if not vias:
+        if not named:
             continue
         record = f"{flag.positives} positive control{'s' if flag.positives != 1 else ''}"
         if flag.seizures:
             record += f", seized {flag.last_seized}" if flag.last_seized else ", seizures"
-        parts.append(f"Shares {' and '.join(vias[:3])} with {other} ({record})")
+        parts.append(f"Shares {' and '.join(named[:3])} with {other} ({record})")
     restricted = restricted or any(s[4] for s in scored[limit:])
     more = sum(1 for s in scored[limit:] if s[2])
     if more:

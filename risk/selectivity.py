@@ -198,7 +198,7 @@ class Profile:
             raise ProfileError(f"profile {pid}: lane {lane!r} not one of {LANES}")
         if lane is None and weight == 0:
             raise ProfileError(f"profile {pid}: give a non-zero 'weight' or a 'lane'")
-        dates = {}
+        dates: dict[str, date | None] = {}
         for key in ("valid_from", "valid_to"):
             if raw.get(key) is None:
                 dates[key] = None

@@ -220,7 +220,8 @@ class InMemoryHistoryStats:
         return Counts(int(row[0]), int(row[1]), row[2]) if row else Counts()
 
     def overall(self) -> Counts:
-        return Counts(*self._overall)
+        n_controls, n_positive, revenue = self._overall
+        return Counts(int(n_controls), int(n_positive), revenue)
 
     def activity(self, trader_id: str) -> TraderActivity:
         row = self._activity.get(trader_id)

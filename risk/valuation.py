@@ -72,7 +72,7 @@ class _Window:
 
 def item_log_unit_values(item: Mapping) -> dict[str, float]:
     """log(value per kg) and log(value per declared unit), whichever are computable."""
-    out = {}
+    out: dict[str, float] = {}
     value = float(item.get("value_cif") or item.get("value") or 0.0)
     if value <= 0:
         return out
