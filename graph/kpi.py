@@ -15,6 +15,7 @@ Where the figures come from (docs/graph-model.md):
   feedback when a ``(:Feedback)`` node is linked to the report or ``feedback_count > 0``;
 - controls: ``date``, ``lane``, ``result`` (``positive`` = hit), ``revenue``,
   ``seized_json`` (a JSON list of seized items with ``value``);
+- selections: the lane of each declaration's ``(:Selection)`` (red-lane share);
 - risk profiles: a declaration a profile selected has a
   ``(:Selection {profiles: [...]})-[:SELECTION_OF]->(:Declaration)`` whose ``profiles``
   list holds the profile id (written by scoring a declaration for selection, or by a control
@@ -141,6 +142,13 @@ ORDER BY hits DESC, name
 LIMIT 200
 """
 
+# Declarations of the year by the lane their selection decision sent them to.
+SELECTIONS_BY_LANE = """
+MATCH (s:Selection)-[:SELECTION_OF]->(d:Declaration)
+WHERE toString(d.date) >= $start AND toString(d.date) < $end
+RETURN coalesce(s.lane, 'unknown') AS lane, count(DISTINCT d) AS declarations
+"""
+
 CASES_IN_YEAR = (
     """
 OPTIONAL MATCH (c:Case) WHERE """
@@ -206,6 +214,8 @@ class KpiRepository:
         for profile in profiles:
             profile["hit_rate"] = _rate(profile["hits"], profile["controlled"])
         controls_by_month = self.graph.query(CONTROLS_BY_MONTH, params)
+        selected = {r["lane"]: r["declarations"]
+                    for r in self.graph.query(SELECTIONS_BY_LANE, params)}
         return {
             "year": year,
             "months": [f"{year:04d}-{m:02d}" for m in range(1, 13)],
@@ -227,6 +237,11 @@ class KpiRepository:
                 "hit_rate": _rate(
                     sum(lane["hits"] for lane in lanes), sum(lane["controls"] for lane in lanes)
                 ),
+            },
+            "selections": {
+                "declarations": sum(selected.values()),
+                "red": selected.get("red", 0),
+                "red_share": _rate(selected.get("red", 0), sum(selected.values())),
             },
             "profiles": profiles,
             "seizures": self._seizures(params, controls_by_month),

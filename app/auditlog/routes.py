@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from app.auditlog import bp, service
 from app.auditlog.forms import AuditFilterForm
+from app.spreadsheet import csv_download
 from graph.db import get_graph
 
 CSV_COLUMNS = ("seq", "at", "actor", "action", "target", "outcome", "reason", "origin", "detail",
@@ -50,16 +48,9 @@ def export_csv():
         rows = service.export(get_graph(), current_user, form.query())
     except service.AuditForbidden:
         abort(403)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
-    )
+    return csv_download(
+        CSV_COLUMNS, ([row.get(column) for column in CSV_COLUMNS] for row in rows),
+        "audit-log.csv")
 
 
 def _page_url(page: int, endpoint: str = "auditlog.index") -> str:
@@ -68,9 +59,3 @@ def _page_url(page: int, endpoint: str = "auditlog.index") -> str:
     if endpoint == "auditlog.index" and page > 1:
         args["page"] = str(page)
     return url_for(endpoint, **args)
-
-
-def _cell(value: object) -> str:
-    """Defuse spreadsheet formulas: actors and targets can hold text typed by strangers."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from app.spreadsheet import safe_cell
 from graph.exchange.records import FORBIDDEN_CHARACTERS
 from graph.network import Network
 
@@ -98,9 +99,9 @@ LINK_COLUMNS = [
 
 
 def _safe_cell(value: Any) -> str:
-    """Spreadsheet-safe text: a leading =, +, - or @ would run as a formula in Excel/i2."""
-    text = "" if value is None else _printable(str(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Spreadsheet-safe text (``app.spreadsheet``), with characters no field may hold
+    replaced: i2 refuses them."""
+    return safe_cell(_printable(value) if isinstance(value, str) else value)
 
 
 def to_i2_tables(network: Network) -> tuple[str, str]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.audit import audit
@@ -20,6 +18,7 @@ from app.risk.forms import (
     ThresholdsForm,
 )
 from app.risk.validation import validate_control, validate_declaration
+from app.spreadsheet import csv_download
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -67,21 +66,13 @@ def traders_csv():
     """Post-clearance audit planning list: ranked traders with their main reasons."""
     _allow(service.READ_ROLES)
     rows = service.high_risk_traders(get_graph(), 500)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["rank", "trader", "name", "score", "aeo", "network_exposure", "reasons"])
-    for rank, row in enumerate(rows, start=1):
-        writer.writerow([rank, row["id"], _cell(row["name"] or ""), f"{row['score']:.4f}",
-                         row["aeo"], row["network_exposure"],
-                         _cell(" | ".join(r["detail"] for r in row["reasons"][:3]))])
     audit("risk.export.traders", "traders.csv", {"rows": len(rows)})
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=pca-planning.csv"})
-
-
-def _cell(text: str) -> str:
-    """Defuse spreadsheet formulas in exported text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return csv_download(
+        ["rank", "trader", "name", "score", "aeo", "network_exposure", "reasons"],
+        ([rank, row["id"], row["name"], f"{row['score']:.4f}", row["aeo"],
+          row["network_exposure"], " | ".join(r["detail"] for r in row["reasons"][:3])]
+         for rank, row in enumerate(rows, start=1)),
+        "pca-planning.csv")
 
 
 @bp.get("/commodities")
