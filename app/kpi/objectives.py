@@ -27,32 +27,31 @@ class Indicator:
     key: str
     label: str
     unit: str  # rate, hours, money, count
-    better: str  # the usual comparator: AT_LEAST or AT_MOST
     read: Callable[[dict[str, Any]], float | None]
 
 
 INDICATORS: dict[str, Indicator] = {
     i.key: i
     for i in (
-        Indicator("hit_rate", "Control hit rate", "rate", AT_LEAST,
+        Indicator("hit_rate", "Control hit rate", "rate",
                   lambda k: k["controls"]["hit_rate"]),
-        Indicator("red_lane_share", "Declarations in the red lane", "rate", AT_MOST,
+        Indicator("red_lane_share", "Declarations in the red lane", "rate",
                   lambda k: k["selections"]["red_share"]),
-        Indicator("feedback_rate", "Disseminated reports with feedback", "rate", AT_LEAST,
+        Indicator("feedback_rate", "Disseminated reports with feedback", "rate",
                   lambda k: k["reports"]["feedback_rate"]),
-        Indicator("dissemination_rate", "Reports disseminated", "rate", AT_LEAST,
+        Indicator("dissemination_rate", "Reports disseminated", "rate",
                   lambda k: k["reports"]["dissemination_rate"]),
-        Indicator("evaluation_rate", "Reports evaluated", "rate", AT_LEAST,
+        Indicator("evaluation_rate", "Reports evaluated", "rate",
                   lambda k: k["reports"]["evaluation_rate"]),
         Indicator("median_hours_to_evaluation", "Median time to evaluation (hours)", "hours",
-                  AT_MOST, lambda k: k["reports"]["median_hours_to_evaluation"]),
-        Indicator("revenue", "Revenue recovered by controls", "money", AT_LEAST,
+                  lambda k: k["reports"]["median_hours_to_evaluation"]),
+        Indicator("revenue", "Revenue recovered by controls", "money",
                   lambda k: k["controls"]["revenue"]),
-        Indicator("seizures", "Seizures", "count", AT_LEAST,
+        Indicator("seizures", "Seizures", "count",
                   lambda k: k["seizures"]["seizures"]),
-        Indicator("reports", "Intelligence reports received", "count", AT_LEAST,
+        Indicator("reports", "Intelligence reports received", "count",
                   lambda k: k["reports"]["reports"]),
-        Indicator("cases_opened", "Cases opened", "count", AT_LEAST,
+        Indicator("cases_opened", "Cases opened", "count",
                   lambda k: k["cases"]["opened"]),
     )
 }
