@@ -21,7 +21,7 @@ run: setup ## install what is missing, migrate, create the first admin, serve
 
 serve:
 	@echo "Cordon on http://$(HOST):$(PORT)"
-	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 \
+	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) \
 	  --timeout 120 --access-logfile - wsgi:app
 
 stop: ## stop the embedded Neo4j cleanly

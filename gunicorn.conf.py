@@ -11,10 +11,17 @@ hotline, are logged with "-" in their place (the app already strips them from th
 this also covers header and environ atoms a custom access_log_format might use).
 """
 
+import os
 import threading
 import time
 
 from gunicorn.glogging import Logger
+
+# One worker process per core unless WEB_CONCURRENCY says otherwise; threads within each
+# worker wait on Neo4j while another works. Sessions, rate limits (with Redis) and the
+# embedded Neo4j (started once, under a file lock) are shared between the workers.
+workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+threads = int(os.environ.get("CORDON_THREADS") or 8)
 
 
 def _anonymous(path: str, referer: str) -> bool:
@@ -37,6 +44,17 @@ class AnonymisingLogger(Logger):
 
 
 logger_class = AnonymisingLogger
+
+
+def when_ready(server):
+    """Say at start what several workers without a shared rate-limit store mean."""
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    if server.cfg.workers > 1 and storage.startswith("memory://"):
+        server.log.warning(
+            "%d workers count rate limits each on their own (RATELIMIT_STORAGE_URI is "
+            "memory://): a client gets up to %d times the configured limit. Set "
+            "RATELIMIT_STORAGE_URI=redis://host:6379 to share them, or WEB_CONCURRENCY=1.",
+            server.cfg.workers, server.cfg.workers)
 
 
 def post_worker_init(worker):  # gunicorn passes the worker, its app already loaded
