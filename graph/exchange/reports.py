@@ -30,6 +30,7 @@ ON CREATE SET r.created_at = $now, r.author_id = 'import',
 SET r.channel = row.channel, r.received = row.received, r.title = row.title,
     r.text = row.text, r.source_grade = row.source_grade, r.info_grade = row.info_grade,
     r.handling = row.handling, r.unit = row.unit, r.extra_json = row.extra_json,
+    r.language = row.language,
     r.status = coalesce(row.status, r.status)
 WITH r, row, u, created
 CALL (r, u) {
@@ -76,10 +77,13 @@ def write_reports(
 ) -> set[str]:
     import json
 
+    from nlp import detect_language
+
     rows = []
     for record in records:
         data = record.data
         row = {name: data[name] for name in _FIELDS}
+        row["language"] = detect_language(data["text"]) if data["text"] else None
         row["extra_json"] = (
             json.dumps(data["extra"], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
             if data["extra"]
