@@ -14,10 +14,10 @@ from app.api.openapi import error_responses, register
 from app.audit import audit
 from app.errors import error_response
 from app.risk import service
-from app.risk.validation import error_field, validate_control, validate_declaration
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
+from graph.exchange.records import SCORING, LineError, reason_field, validate
 
 MAX_BATCH = 1000
 
@@ -74,14 +74,14 @@ def score_declarations():
             413, "Too many declarations", f"at most {MAX_BATCH} declarations per request"
         )
     if not batch:
-        decl, errors = validate_declaration(body)
+        decl, errors = _checked(body, "declaration")
         if errors:
             return error_response(422, "Invalid declaration",
                                   {"index": 0, "id": body.get("id"), "errors": errors})
         return jsonify(service.score_declarations(get_graph(), [decl],
                                                   viewer_param(api_user()))[0])
     # A batch scores what it can: a bad declaration gets its error in its place.
-    checked = [validate_declaration(item) for item in raw]
+    checked = [_checked(item, "declaration") for item in raw]
     valid = [decl for decl, errors in checked if not errors]
     scores = iter(service.score_declarations(get_graph(), valid, viewer_param(api_user()))
                   if valid else ())
@@ -92,11 +92,19 @@ def score_declarations():
             continue
         ident = item.get("id") if isinstance(item, dict) else None
         results.append({"id": ident if isinstance(ident, str) else None,
-                        "error": error_field(errors[0]),
-                        "errors": [error_field(e) for e in errors]})
+                        "error": reason_field(errors[0]),
+                        "errors": [reason_field(e) for e in errors]})
     if not valid:
         return error_response(422, "Invalid declarations", {"results": results})
     return jsonify({"results": results})
+
+
+def _checked(raw: Any, kind: str) -> tuple[dict[str, Any], list[str]]:
+    """The record as the risk engine takes it, or the reasons (the import's own checks)."""
+    try:
+        return validate(raw, kind, SCORING).clean, []
+    except LineError as exc:
+        return {}, exc.reasons
 
 
 @bp.post("/declarations/<declaration_id>/selection")
@@ -117,7 +125,7 @@ def select_declaration(declaration_id: str):
 @token_required
 @allowed(service.EXAMINE_ROLES)
 def record_control():
-    control, errors = validate_control(_json_body())
+    control, errors = _checked(_json_body(), "control")
     if errors:
         return error_response(422, "Invalid control", errors)
     try:
