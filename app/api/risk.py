@@ -18,6 +18,7 @@ from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.exchange.records import SCORING, LineError, reason_field, validate
+from graph.vocabulary import LANES
 
 MAX_BATCH = 1000
 
@@ -323,7 +324,7 @@ _RESULT = {
     "properties": {
         "id": {"type": "string"},
         "score": {"type": "number", "minimum": 0, "maximum": 1},
-        "lane": {"enum": ["green", "yellow", "red", "blue"]},
+        "lane": {"enum": list(LANES)},
         "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/RiskReason"}},
         "model_version": {"type": "string"},
         "random": {"type": "boolean"},

@@ -625,6 +625,7 @@ def _report(obj: dict, line: int, ctx: Context) -> Record:
         "info_grade": r.check(_grade, grading.info_grade, r.check(_text, obj, "info_grade")),
         "handling": r.check(_grade, grading.handling_code,
                             r.check(_text, obj, "handling") or "restricted"),
+        "grading_scheme": grading.scheme.name,  # what its grades mean (risk.intel weighs them)
         "unit": r.check(_unit, obj, ctx.units),
         "title": r.check(_text, obj, "title"),
         "text": r.check(_id, obj, "text"),
