@@ -344,25 +344,23 @@ _TRADER = frozenset({"kind", "id", "name", "country", "address", "addresses", "p
                      "emails", "aeo", "registered"})  # fmt: skip
 
 
+def _party(r: _Reasons, obj: dict, country_field: str) -> tuple[dict[str, Any], list]:
+    """What trader and person lines both carry: an id, a name and a country (``data``),
+    and phones, e-mails and addresses (national phone numbers read in that country)."""
+    data = {"id": r.check(_id, obj), "name": r.check(_id, obj, "name")}
+    data[country_field] = r.check(country, obj, country_field)
+    return data, r.check(_identifiers, obj, data[country_field]) or []
+
+
 def _trader(obj: dict, line: int, ctx: Context) -> Record:
     r = _Reasons()
-    ref = r.check(_id, obj)
-    name = r.check(_id, obj, "name")
-    country_code = r.check(country, obj, "country")
-    links = r.check(_identifiers, obj, country_code)
-    aeo = r.check(_flag, obj, "aeo")
-    registered = r.check(iso_date, obj, "registered")
+    data, links = _party(r, obj, "country")
+    data |= {"aeo": r.check(_flag, obj, "aeo"),
+             "registered": r.check(iso_date, obj, "registered")}  # fmt: skip
     r.done()
-    data = {
-        "id": ref,
-        "name": name,
-        "country": country_code,
-        "aeo": aeo,
-        "registered": registered,
-        "links": [(t.value, e.id, None) for t, e in links],
-        "extra": _extra(obj, _TRADER),
-    }
-    return Record("trader", line, entity_id(EntityKind.TRADER, ref), data, [e for _, e in links])
+    data |= {"links": [(t.value, e.id, None) for t, e in links], "extra": _extra(obj, _TRADER)}
+    key = entity_id(EntityKind.TRADER, data["id"])
+    return Record("trader", line, key, data, [e for _, e in links])
 
 
 _PERSON = frozenset({"kind", "id", "name", "nationality", "dob", "documents", "phones",
@@ -395,27 +393,18 @@ def _role(role: Any, label: str) -> tuple[RelationType, EntityRow, str]:
 
 def _person(obj: dict, line: int, ctx: Context) -> Record:
     r = _Reasons()
-    ref = r.check(_id, obj)
-    name = r.check(_id, obj, "name")
-    nationality = r.check(country, obj, "nationality")
-    links = r.check(_identifiers, obj, nationality) or []
+    data, links = _party(r, obj, "nationality")
     links += [(RelationType.HOLDS_DOCUMENT, r.check(_document, doc, f"documents[{i}]"))
               for i, doc in enumerate(r.check(_list, obj, "documents") or [])]  # fmt: skip
     roles = [r.check(_role, role, f"roles[{i}]")
              for i, role in enumerate(r.check(_list, obj, "roles") or [])]  # fmt: skip
-    dob = r.check(iso_date, obj, "dob")
+    data["dob"] = r.check(iso_date, obj, "dob")
     r.done()
-    data = {
-        "id": ref,
-        "name": name,
-        "nationality": nationality,
-        "dob": dob,
-        "links": [(t.value, e.id, None) for t, e in links]
-        + [(t.value, e.id, word) for t, e, word in roles],
-        "extra": _extra(obj, _PERSON),
-    }
+    data |= {"links": [(t.value, e.id, None) for t, e in links]
+             + [(t.value, e.id, word) for t, e, word in roles],
+             "extra": _extra(obj, _PERSON)}  # fmt: skip
     refs = [e for _, e in links] + [e for _, e, _ in roles]
-    return Record("person", line, entity_id(EntityKind.PERSON, ref), data, refs)
+    return Record("person", line, entity_id(EntityKind.PERSON, data["id"]), data, refs)
 
 
 _DECLARATION = frozenset({"kind", "id", "date", "flow", "office", "importer", "exporter",
