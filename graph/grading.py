@@ -46,6 +46,15 @@ class GradingScheme:
     def information_label(self, code: str | None) -> str:
         return _label(self.information, code)
 
+    def regraded(self, source: str, *, more_reliable: bool) -> str:
+        """The source grade one step more (or less) reliable than ``source``; ``source``
+        itself at either end, for "cannot be judged" and for a code not of this scheme."""
+        judged = [g.code for g in self.source if g.code != self.unknown_source]
+        if source not in judged:
+            return source
+        step = judged.index(source) + (-1 if more_reliable else 1)
+        return judged[step] if 0 <= step < len(judged) else source
+
     def signal(self, source: str | None, information: str | None) -> float:
         """What a report graded ``source``/``information`` weighs as intelligence for the
         risk engine (before its age): the product of the grades' weights; a grade missing

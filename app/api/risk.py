@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
@@ -18,6 +18,7 @@ from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.exchange.records import SCORING, LineError, reason_field, validate
+from graph.grading import Grading, GradingScheme
 from graph.vocabulary import LANES
 
 MAX_BATCH = 1000
@@ -285,7 +286,7 @@ def get_aeo():
 @allowed(service.REGRADE_ROLES)
 def get_regrades():
     audit("risk.regrade.read", "sources")
-    return jsonify({"suggestions": service.regrade_suggestions(get_graph())})
+    return jsonify({"suggestions": service.regrade_suggestions(get_graph(), _scheme())})
 
 
 @bp.post("/risk/sources/<source_id>/regrade")
@@ -296,12 +297,18 @@ def decide_regrade(source_id: str):
         return error_response(400, "Bad request", '{"accept": true|false}')
     try:
         service.authorize(api_user(), service.REGRADE_ROLES)
-        result = service.decide_regrade(get_graph(), source_id, body["accept"], api_user().email)
+        result = service.decide_regrade(get_graph(), _scheme(), source_id, body["accept"],
+                                        api_user().email)
     except service.RiskForbidden as exc:
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
     return jsonify(result)
+
+
+def _scheme() -> GradingScheme:
+    """The grading scheme this instance grades sources in (GRADING_SCHEME)."""
+    return Grading.from_config(current_app.config).scheme
 
 
 @bp.post("/risk/train")

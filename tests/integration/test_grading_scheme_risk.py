@@ -50,3 +50,26 @@ def test_report_grades_weigh_what_the_configured_scheme_says(app, runner, client
     strong, weak = intelligence("DEC-UK-1", "BG4101"), intelligence("DEC-UK-2", "BG4102")
     assert "R-UK-1 (1A" in strong["detail"] and "R-UK-2 (3E" in weak["detail"]
     assert strong["contribution"] > weak["contribution"]
+
+
+def test_source_regrade_suggestions_speak_the_configured_scheme(app, runner, client, graph,
+                                                               make_user, tmp_path):
+    """Five reports of one source name a trader whose import was then found positive: the
+    suggestion is in 3x5x2 grades (an unjudged source stays "2", untested), not Admiralty."""
+    app.config["GRADING_SCHEME"] = "uk3x5x2"
+    reports = [{**report(f"R-KX-{i}", "Morava Cargo EOOD", "", "B"), "channel": "informant",
+                "source": "KX-9", "received": f"2025-03-0{i}"} for i in range(1, 6)]
+    lines = [*TRADERS, *reports, {**declaration("DEC-KX-1", "BG4101"), "date": "2025-03-10"},
+             {"kind": "control", "declaration": "DEC-KX-1", "date": "2025-03-11",
+              "lane": "red", "result": "positive"}]
+    path = tmp_path / "kx.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    imported = runner.invoke(args=["import", str(path), "--no-train"])
+    assert imported.exit_code == 0, imported.output
+    make_user("handler@customs.example", role="handler")
+    headers = {"Authorization": "Bearer " + issue_token(graph, "handler@customs.example")}
+    response = client.get("/api/v1/risk/sources/regrade", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    [suggestion] = response.get_json()["suggestions"]
+    assert suggestion["tested"] == 5 and suggestion["confirmed"] == 5
+    assert suggestion["current"] == suggestion["suggested"] == "2"
