@@ -45,7 +45,7 @@ PUBLIC_BLUEPRINTS = {"api", "hotline"}  # the API checks bearer tokens itself
 
 
 def _home_country(code: str | None) -> None:
-    from graph.exchange.records import is_country_code
+    from graph.vocabulary import is_country_code
     from nlp import set_home_region
 
     if code and not is_country_code(code.strip().upper()):

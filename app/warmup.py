@@ -50,8 +50,8 @@ def warm_up(app: Any) -> dict[str, str]:
 
 def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
     from app.risk.service import high_risk_traders, score_declarations
-    from app.risk.validation import validate_declaration
     from graph.dossier import DossierRepository
+    from graph.exchange.records import SCORING, LineError, validate
     from graph.network import NetworkRepository, parse_query
     from graph.reports import ReportRepository
     from graph.search import SearchRepository
@@ -73,16 +73,17 @@ def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
 
     def scoring() -> None:
         ref = traders[0]["id"] if traders else "WARMUP"
-        declaration, errors = validate_declaration({
-            "id": "WARM-UP", "date": date.today().isoformat(), "flow": "import",
-            "origin": "CN", "importer": ref, "declarant": ref,
-            "items": [{"hs": "85171300", "value": 1000.0, "weight_kg": 10.0}],
-            "transport": {"mode": "sea", "container": "MSCU1234565"},
-        })
-        if declaration is not None:
-            score_declarations(graph, [declaration])
+        try:
+            declaration = validate({
+                "id": "WARM-UP", "date": date.today().isoformat(), "flow": "import",
+                "origin": "CN", "importer": ref, "declarant": ref,
+                "items": [{"hs": "85171300", "value": 1000.0, "weight_kg": 10.0}],
+                "transport": {"mode": "sea", "container": "MSCU1234565"},
+            }, "declaration", SCORING).clean
+        except LineError as exc:
+            log.info("warm-up declaration refused: %s", exc)
         else:
-            log.info("warm-up declaration refused: %s", errors)
+            score_declarations(graph, [declaration])
 
     return [
         ("search", lambda: SearchRepository(graph).search("warm up", viewer)),

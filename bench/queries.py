@@ -406,15 +406,14 @@ def _ensure_units(graph: Graph, data_file: Path) -> None:
 
 def _declarations(data_file: Path, count: int) -> list[dict[str, Any]]:
     """The last ``count`` declarations of the exchange file, validated as the API does."""
-    from app.risk.validation import validate_declaration
+    from graph.exchange.records import SCORING, LineError, validate
 
     lines = [line for line in data_file.read_text().splitlines()
              if line.startswith('{"kind":"declaration"')]
     out = []
     for line in lines[-count:]:
-        decl, errors = validate_declaration(json.loads(line))
-        if not errors:
-            out.append(decl)
+        with contextlib.suppress(LineError):
+            out.append(validate(json.loads(line), "declaration", SCORING).clean)
     return out
 
 

@@ -150,9 +150,10 @@ def multiprocess_extraction(texts: list[str]) -> dict[str, float]:
 
 def targeting_quality(bench: Bench, data_file: Path) -> None:
     """Precision and revenue captured at 1, 2, 5, 10 % against random selection."""
+    from graph.grading import ADMIRALTY  # the generator grades its reports so
     from risk.evaluate import evaluate
 
-    result = evaluate(data_file, seeds=20)
+    result = evaluate(data_file, ADMIRALTY.signal, seeds=20)
     for rate in result["rates"]:
         pct = f"{rate['rate'] * 100:g}%"
         bench.add(

@@ -10,97 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
-
-
-class EntityKind(StrEnum):
-    """The kind label of an entity node; the value is the Neo4j label."""
-
-    TRADER = "Trader"
-    ORGANISATION = "Organisation"
-    AGENCY = "Agency"
-    PERSON = "Person"
-    LOCATION = "Location"
-    VESSEL = "Vessel"
-    CONTAINER = "Container"
-    VEHICLE = "Vehicle"
-    PHONE = "Phone"
-    EMAIL = "Email"
-    DOCUMENT = "Document"
-    COMMODITY = "Commodity"
-    ADDRESS = "Address"
-
-    @property
-    def label(self) -> str:
-        """The extraction label of the contract for this kind."""
-        return _LABEL_OF_KIND[self]
-
-    @property
-    def prefix(self) -> str:
-        return self.value.lower()
-
-
-_LABEL_OF_KIND = {
-    EntityKind.TRADER: "ORG",
-    EntityKind.ORGANISATION: "ORG",
-    EntityKind.AGENCY: "AGENCY",
-    EntityKind.PERSON: "PERSON",
-    EntityKind.LOCATION: "LOCATION",
-    EntityKind.VESSEL: "VESSEL",
-    EntityKind.CONTAINER: "CONTAINER",
-    EntityKind.VEHICLE: "VEHICLE",
-    EntityKind.PHONE: "PHONE",
-    EntityKind.EMAIL: "EMAIL",
-    EntityKind.DOCUMENT: "ID_DOCUMENT",
-    EntityKind.COMMODITY: "COMMODITY",
-    EntityKind.ADDRESS: "LOCATION",
-}
-
-# Which kind an extracted mention becomes. Mentions of MONEY, QUANTITY and DATE are facts
-# about the report, not entities, so they are kept on the report only.
-KIND_OF_LABEL = {
-    "ORG": EntityKind.ORGANISATION,
-    "AGENCY": EntityKind.AGENCY,
-    "PERSON": EntityKind.PERSON,
-    "LOCATION": EntityKind.LOCATION,
-    "VESSEL": EntityKind.VESSEL,
-    "CONTAINER": EntityKind.CONTAINER,
-    "VEHICLE": EntityKind.VEHICLE,
-    "PHONE": EntityKind.PHONE,
-    "EMAIL": EntityKind.EMAIL,
-    "ID_DOCUMENT": EntityKind.DOCUMENT,
-    "COMMODITY": EntityKind.COMMODITY,
-    "HS_CODE": EntityKind.COMMODITY,
-}
-
-
-class RelationType(StrEnum):
-    DIRECTOR_OF = "DIRECTOR_OF"
-    EMPLOYEE_OF = "EMPLOYEE_OF"
-    OWNER_OF = "OWNER_OF"
-    SHAREHOLDER_OF = "SHAREHOLDER_OF"
-    ASSOCIATE_OF = "ASSOCIATE_OF"
-    RELATIVE_OF = "RELATIVE_OF"
-    USES_PHONE = "USES_PHONE"
-    USES_EMAIL = "USES_EMAIL"
-    LOCATED_AT = "LOCATED_AT"
-    HOLDS_DOCUMENT = "HOLDS_DOCUMENT"
-    OPERATES = "OPERATES"
-    RELATED_TO = "RELATED_TO"
-
-    @classmethod
-    def parse(cls, text: str) -> RelationType:
-        """Accept ``associate_of``, ``associate of`` or ``ASSOCIATE_OF``."""
-        try:
-            return cls(text.strip().upper().replace(" ", "_").replace("-", "_"))
-        except ValueError:
-            allowed = ", ".join(t.value.lower() for t in cls)
-            raise ValueError(f"unknown relation type {text!r}; one of {allowed}") from None
+from graph.vocabulary import KIND_OF_LABEL, EntityKind, RelationType
 
 
 def entity_id(kind: EntityKind, ref: str) -> str:
@@ -115,7 +30,7 @@ class EntityRow:
     kind: EntityKind
     ref: str
     name: str
-    key: str
+    key: str | None  # None: a register id named only by reference
     status: str = "proposed"  # confirmed | proposed | referenced
     properties: dict[str, Any] | None = None
 

@@ -22,6 +22,9 @@ class Grade:
     code: str
     label: str
     description: str = ""
+    # How much a report so graded counts as a risk signal, 0-1 (reliability x credibility
+    # in risk.intel): an unjudged grade sits between a doubtful and an unreliable one.
+    weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class GradingScheme:
     information: tuple[Grade, ...]
     handling: tuple[Grade, ...] = ()
     unknown_source: str = ""  # the grade for a source nobody can judge yet
+    unknown_information: str = ""  # the grade for information nobody can judge yet
 
     def handling_codes(self) -> list[str]:
         return [g.code for g in self.handling]
@@ -42,6 +46,22 @@ class GradingScheme:
     def information_label(self, code: str | None) -> str:
         return _label(self.information, code)
 
+    def regraded(self, source: str, *, more_reliable: bool) -> str:
+        """The source grade one step more (or less) reliable than ``source``; ``source``
+        itself at either end, for "cannot be judged" and for a code not of this scheme."""
+        judged = [g.code for g in self.source if g.code != self.unknown_source]
+        if source not in judged:
+            return source
+        step = judged.index(source) + (-1 if more_reliable else 1)
+        return judged[step] if 0 <= step < len(judged) else source
+
+    def signal(self, source: str | None, information: str | None) -> float:
+        """What a report graded ``source``/``information`` weighs as intelligence for the
+        risk engine (before its age): the product of the grades' weights; a grade missing
+        or not of this scheme counts as "cannot be judged"."""
+        return (_weight(self.source, source, self.unknown_source)
+                * _weight(self.information, information, self.unknown_information))
+
 
 def _label(grades: tuple[Grade, ...], code: str | None) -> str:
     for grade in grades:
@@ -50,37 +70,43 @@ def _label(grades: tuple[Grade, ...], code: str | None) -> str:
     return ""
 
 
+def _weight(grades: tuple[Grade, ...], code: str | None, unknown: str) -> float:
+    weights = {g.code: g.weight for g in grades}
+    return weights.get(code or "", weights.get(unknown, 0.0))
+
+
 ADMIRALTY = GradingScheme(
     "admiralty",
     "NATO Admiralty (A–F, 1–6)",
     source=(
         Grade("A", "Completely reliable", "No doubt of authenticity, trustworthiness or "
-              "competency; a history of complete reliability."),
+              "competency; a history of complete reliability.", weight=1.0),
         Grade("B", "Usually reliable", "Minor doubt; a history of valid information most "
-              "of the time."),
-        Grade("C", "Fairly reliable", "Doubt; provided valid information in the past."),
+              "of the time.", weight=0.8),
+        Grade("C", "Fairly reliable", "Doubt; provided valid information in the past.", weight=0.5),
         Grade("D", "Not usually reliable", "Significant doubt; provided valid information "
-              "in the past."),
+              "in the past.", weight=0.25),
         Grade("E", "Unreliable", "Lacking authenticity, trustworthiness and competency; a "
-              "history of invalid information."),
+              "history of invalid information.", weight=0.1),
         Grade("F", "Reliability cannot be judged", "No basis exists for evaluating the "
-              "reliability of the source."),
+              "reliability of the source.", weight=0.2),
     ),
     information=(
         Grade("1", "Confirmed by other sources", "Confirmed by other independent sources; "
-              "logical in itself; consistent with other information."),
+              "logical in itself; consistent with other information.", weight=1.0),
         Grade("2", "Probably true", "Not confirmed; logical in itself; consistent with other "
-              "information."),
+              "information.", weight=0.8),
         Grade("3", "Possibly true", "Not confirmed; reasonably logical; agrees with some "
-              "other information."),
+              "other information.", weight=0.5),
         Grade("4", "Doubtful", "Not confirmed; possible but not logical; no other "
-              "information on the subject."),
+              "information on the subject.", weight=0.25),
         Grade("5", "Improbable", "Not confirmed; not logical; contradicted by other "
-              "information."),
+              "information.", weight=0.05),
         Grade("6", "Truth cannot be judged", "No basis exists for evaluating the validity "
-              "of the information."),
+              "of the information.", weight=0.2),
     ),
     unknown_source="F",
+    unknown_information="6",
 )
 
 UK_3X5X2 = GradingScheme(
@@ -88,18 +114,19 @@ UK_3X5X2 = GradingScheme(
     "UK 3x5x2 (1–3, A–E, P/C)",
     source=(
         Grade("1", "Reliable", "No doubt about the source's authenticity, trustworthiness "
-              "or competence."),
+              "or competence.", weight=0.9),
         Grade("2", "Untested", "The source has not previously been used or the reliability "
-              "cannot be judged."),
+              "cannot be judged.", weight=0.2),
         Grade("3", "Not reliable", "Doubt about the source's authenticity, trustworthiness "
-              "or competence."),
+              "or competence.", weight=0.1),
     ),
     information=(
-        Grade("A", "Known directly to the source", "Witnessed or heard first hand."),
-        Grade("B", "Known indirectly, corroborated", "Heard second hand and corroborated."),
-        Grade("C", "Known indirectly", "Heard second hand, not corroborated."),
-        Grade("D", "Not known", "Cannot be judged."),
-        Grade("E", "Suspected to be false", "Suspected to be false or malicious."),
+        Grade("A", "Known directly to the source", "Witnessed or heard first hand.", weight=1.0),
+        Grade("B", "Known indirectly, corroborated", "Heard second hand and corroborated.",
+              weight=0.8),
+        Grade("C", "Known indirectly", "Heard second hand, not corroborated.", weight=0.5),
+        Grade("D", "Not known", "Cannot be judged.", weight=0.2),
+        Grade("E", "Suspected to be false", "Suspected to be false or malicious.", weight=0.05),
     ),
     handling=(
         Grade("P", "Lawful sharing permitted", "May be shared for a policing or customs "
@@ -107,24 +134,25 @@ UK_3X5X2 = GradingScheme(
         Grade("C", "Conditions apply", "Sharing only on the conditions stated."),
     ),
     unknown_source="2",
+    unknown_information="D",
 )
 
 FIVE_X5X5 = GradingScheme(
     "5x5x5",
     "5x5x5 (A–E, 1–5, 1–5)",
     source=(
-        Grade("A", "Always reliable"),
-        Grade("B", "Mostly reliable"),
-        Grade("C", "Sometimes reliable"),
-        Grade("D", "Unreliable"),
-        Grade("E", "Untested source"),
+        Grade("A", "Always reliable", weight=1.0),
+        Grade("B", "Mostly reliable", weight=0.8),
+        Grade("C", "Sometimes reliable", weight=0.5),
+        Grade("D", "Unreliable", weight=0.1),
+        Grade("E", "Untested source", weight=0.2),
     ),
     information=(
-        Grade("1", "Known to be true without reservation"),
-        Grade("2", "Known personally to the source, not to the officer"),
-        Grade("3", "Not known personally to the source, corroborated"),
-        Grade("4", "Cannot be judged"),
-        Grade("5", "Suspected to be false or malicious"),
+        Grade("1", "Known to be true without reservation", weight=1.0),
+        Grade("2", "Known personally to the source, not to the officer", weight=0.8),
+        Grade("3", "Not known personally to the source, corroborated", weight=0.5),
+        Grade("4", "Cannot be judged", weight=0.2),
+        Grade("5", "Suspected to be false or malicious", weight=0.05),
     ),
     handling=(
         Grade("1", "Law enforcement agencies", "May be disseminated to other law "
@@ -137,6 +165,7 @@ FIVE_X5X5 = GradingScheme(
         Grade("5", "Originator only", "No further dissemination: refer to the originator."),
     ),
     unknown_source="E",
+    unknown_information="4",
 )
 
 SCHEMES: dict[str, GradingScheme] = {s.name: s for s in (ADMIRALTY, UK_3X5X2, FIVE_X5X5)}

@@ -24,8 +24,8 @@ from typing import Any
 
 from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.connection import Graph, tx_run
-from graph.entities import RelationType
 from graph.errors import NotFound
+from graph.vocabulary import RelationType
 
 MAX_DEPTH = 3
 MAX_NODES = 500

@@ -610,7 +610,7 @@ def _mention_rows(
 
 
 def _resolvable(mention: MentionInput) -> bool:
-    from graph.entities import KIND_OF_LABEL
+    from graph.vocabulary import KIND_OF_LABEL
     from nlp import resolution_key
 
     if KIND_OF_LABEL.get(mention.label) is None:

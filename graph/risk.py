@@ -18,6 +18,7 @@ from graph.cases import CASE_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
+from graph.grading import ADMIRALTY, SCHEMES
 from graph.network import ENTITY_VISIBLE
 from graph.riskstats import day, record_controls
 from risk.intel import Mention
@@ -67,7 +68,7 @@ MATCH (t:Entity {id: 'trader:' + ref})
 WHERE coalesce(m.review, 'proposed') <> 'rejected' AND coalesce(r.status, 'submitted') <> 'draft'
 WITH ref, r, min(via) AS via
 RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_grade,
-       r.info_grade AS info_grade, via
+       r.info_grade AS info_grade, r.grading_scheme AS scheme, via
 """
 )
 
@@ -77,7 +78,7 @@ MATCH (r:Report)-[m:MENTIONS]->(:Entity {id: 'container:' + ref})
 WHERE coalesce(m.review, 'proposed') <> 'rejected' AND coalesce(r.status, 'submitted') <> 'draft'
 WITH DISTINCT ref, r
 RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_grade,
-       r.info_grade AS info_grade, 'number' AS via
+       r.info_grade AS info_grade, r.grading_scheme AS scheme, 'number' AS via
 """
 
 NETWORK_PATHS = (
@@ -146,7 +147,8 @@ CALL () {
     + REPORT_VISIBLE
     + """ AS restricted
   RETURN collect({ref: ref, report: r.id, received: r.received, source_grade: r.source_grade,
-                  info_grade: r.info_grade, via: via, restricted: restricted}) AS trader_mentions
+                  info_grade: r.info_grade, scheme: r.grading_scheme, via: via,
+                  restricted: restricted}) AS trader_mentions
 }
 CALL () {
   UNWIND $containers AS ref
@@ -158,7 +160,8 @@ CALL () {
     + REPORT_VISIBLE
     + """ AS restricted
   RETURN collect({ref: ref, report: r.id, received: r.received, source_grade: r.source_grade,
-                  info_grade: r.info_grade, via: 'number', restricted: restricted})
+                  info_grade: r.info_grade, scheme: r.grading_scheme, via: 'number',
+                  restricted: restricted})
          AS container_mentions
 }
 CALL () {
@@ -480,15 +483,20 @@ def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]
 
 
 def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
+    """A report's mention as the engine weighs it: its grades in the scheme it was graded
+    in (a report stored before reports recorded theirs was graded in the default one)."""
+    source, info = str(row["source_grade"] or ""), str(row["info_grade"] or "")
+    scheme = SCHEMES.get(str(row.get("scheme") or ""), ADMIRALTY)
     return Mention(
         str(row["report"]),
         kind,
         str(row["ref"]),
         day(row["received"]),
-        str(row["source_grade"] or "F"),
-        str(row["info_grade"] or "6"),
+        source,
+        info,
         str(row["via"] or ""),
         bool(row.get("restricted")),
+        signal=scheme.signal(source, info),
     )
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.clock import utc_now
 from graph.connection import tx_run
-from graph.entities import EntityKind, RelationType
+from graph.vocabulary import EntityKind, RelationType
 
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from risk.features import EXPECTED_SIGN, FEATURE_NAMES
+from risk.intel import GradeSignal
 from risk.model import RiskModel, train
 from risk.replay import Row, replay
 
@@ -57,10 +58,11 @@ def split_rows(rows: list[Row], train_share: float) -> tuple[list[Row], list[Row
     return [r for r in rows if r.date < cut], [r for r in rows if r.date >= cut], cut
 
 
-def evaluate(path: str | Path, train_share: float = 0.7, seeds: int = 20, l2: float = 1.0,
-             rates: Sequence[float] = RATES) -> dict:
+def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, seeds: int = 20,
+             l2: float = 1.0, rates: Sequence[float] = RATES) -> dict:
+    """``signal`` weighs the file's report grades (``GradingScheme.signal``)."""
     t0 = time.perf_counter()
-    rows, _state = replay(path)
+    rows, _state = replay(path, signal)
     t_replay = time.perf_counter() - t0
     if len(rows) < 20:
         raise ValueError(f"only {len(rows)} controlled declarations; need more to evaluate")
@@ -119,8 +121,14 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--json", action="store_true", help="print the result dict as JSON")
+    ap.add_argument("--grading-scheme", default="admiralty",
+                    help="the scheme the file's reports are graded in (GRADING_SCHEME)")
     args = ap.parse_args(argv)
-    result = evaluate(args.path, args.train_share, args.seeds, args.l2)
+    # A command, not the engine: it reads the scheme's weights where they are declared.
+    from graph.grading import scheme_for
+
+    signal = scheme_for({"GRADING_SCHEME": args.grading_scheme}).signal
+    result = evaluate(args.path, signal, args.train_share, args.seeds, args.l2)
     print(json.dumps(result, indent=1) if args.json else format_table(result))
     return result
 

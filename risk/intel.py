@@ -1,7 +1,9 @@
-"""Intelligence mentions as a risk signal, weighted by Admiralty grade and age.
+"""Intelligence mentions as a risk signal, weighted by grade and age.
 
 A B2 informant tip from last week should weigh more than an F6 rumour from last
-year. :class:`Mention` is what the case-management side (NER + entity linking)
+year. What a grade weighs is the grading scheme's word (``graph.grading``: Admiralty,
+3x5x2 or 5x5x5, as configured), handed over as each mention's ``signal``; the engine
+reads no grade itself. :class:`Mention` is what the case-management side (NER + entity linking)
 hands over; :class:`MentionIndex` is a light regex/lexicon linker used for
 replays and tests so the engine can be evaluated without spaCy or Neo4j.
 """
@@ -10,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-SOURCE_WEIGHT = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.25, "E": 0.1, "F": 0.2}  # F: unknown
-INFO_WEIGHT = {"1": 1.0, "2": 0.8, "3": 0.5, "4": 0.25, "5": 0.05, "6": 0.2}  # 6: untested
+# What a report's source and information grades weigh, 0-1 (GradingScheme.signal).
+GradeSignal = Callable[[str, str], float]
 HALF_LIFE_DAYS = 90.0
 # What a reason says in place of intelligence the viewer may not see (need-to-know): it still
 # counts in the score, so the lane does not depend on who asks.
@@ -48,14 +50,15 @@ class Mention:
     entity_kind: str
     entity_id: str
     received: str  # ISO date or datetime
-    source_grade: str = "F"
-    info_grade: str = "6"
+    source_grade: str = ""
+    info_grade: str = ""
     via: str = ""  # how it was linked: "id", "name", "phone", "director P-1", ...
     restricted: bool = False  # the viewer may not see the report: counted, never named
+    signal: float = field(kw_only=True)  # what its grades weigh, from the scheme in force
 
     @property
     def grade(self) -> str:
-        return f"{self.source_grade}{self.info_grade}"
+        return f"{self.source_grade}{self.info_grade}" or "ungraded"
 
 
 def mention_weight(m: Mention, as_of: date | str, half_life_days: float = HALF_LIFE_DAYS) -> float:
@@ -63,8 +66,7 @@ def mention_weight(m: Mention, as_of: date | str, half_life_days: float = HALF_L
     age = (to_date(as_of) - to_date(m.received)).days
     if age < 0:
         return 0.0
-    grade = SOURCE_WEIGHT.get(m.source_grade, 0.1) * INFO_WEIGHT.get(m.info_grade, 0.1)
-    return grade * 0.5 ** (age / half_life_days)
+    return m.signal * 0.5 ** (age / half_life_days)
 
 
 def describe(mentions: Iterable[Mention], as_of: date | str, limit: int = 3) -> tuple[float, str]:
@@ -90,9 +92,11 @@ def describe(mentions: Iterable[Mention], as_of: date | str, limit: int = 3) -> 
 
 
 class MentionIndex:
-    """Links report text to registered traders by id, name, phone and director name."""
+    """Links report text to registered traders by id, name, phone and director name;
+    ``signal`` weighs the reports' grades (the scheme they were graded in)."""
 
-    def __init__(self) -> None:
+    def __init__(self, signal: GradeSignal) -> None:
+        self.signal = signal
         self._trader_ids: set[str] = set()
         self._names: dict[tuple[str, str], list[tuple[tuple[str, ...], str, str]]] = {}
         self._phones: dict[str, set[str]] = defaultdict(set)
@@ -145,9 +149,10 @@ class MentionIndex:
         text = f"{report.get('title') or ''}. {report.get('text') or ''}"
         out = []
         for kind, eid, via in self.link(text):
-            m = Mention(report["id"], kind, eid, report.get("received") or "",
-                        str(report.get("source_grade") or "F"),
-                        str(report.get("info_grade") or "6"), via)
+            source = str(report.get("source_grade") or "")
+            info = str(report.get("info_grade") or "")
+            m = Mention(report["id"], kind, eid, report.get("received") or "", source, info, via,
+                        signal=self.signal(source, info))
             self._by_entity[(kind, eid)].append(m)
             out.append(m)
         return out

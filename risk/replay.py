@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from risk.features import FEATURE_NAMES, Context, Feature, extract
-from risk.intel import MentionIndex
+from risk.intel import GradeSignal, MentionIndex
 from risk.network import TraderNetwork
 from risk.stats import InMemoryHistoryStats
 from risk.valuation import UnitValueStats
@@ -24,9 +24,9 @@ from risk.valuation import UnitValueStats
 class RiskState:
     """Everything the engine learns from the register stream, kept in memory."""
 
+    intel: MentionIndex
     stats: InMemoryHistoryStats = field(default_factory=InMemoryHistoryStats)
     values: UnitValueStats = field(default_factory=UnitValueStats)
-    intel: MentionIndex = field(default_factory=MentionIndex)
     network: TraderNetwork = field(default_factory=TraderNetwork)
     traders: dict[str, dict] = field(default_factory=dict)
 
@@ -70,8 +70,9 @@ class Row:
     features: list[Feature] | None = None
 
 
-def _load(path: Path) -> tuple[RiskState, dict, list[dict], list[tuple[str, int]]]:
-    state = RiskState()
+def _load(path: Path, signal: GradeSignal
+          ) -> tuple[RiskState, dict, list[dict], list[tuple[str, int]]]:
+    state = RiskState(MentionIndex(signal))
     controls: dict[str, dict] = {}
     reports: list[dict] = []
     offsets: list[tuple[str, int]] = []
@@ -114,10 +115,12 @@ def _declarations(path: Path, offsets: list[tuple[str, int]]) -> Iterator[dict]:
             yield json.loads(fh.readline())
 
 
-def replay(path: str | Path, keep_features: bool = False) -> tuple[list[Row], RiskState]:
-    """Rows (in date order) for every controlled declaration, features as of its date."""
+def replay(path: str | Path, signal: GradeSignal, keep_features: bool = False
+           ) -> tuple[list[Row], RiskState]:
+    """Rows (in date order) for every controlled declaration, features as of its date;
+    ``signal`` weighs the file's report grades (the scheme they are written in)."""
     path = Path(path)
-    state, controls, reports, offsets = _load(path)
+    state, controls, reports, offsets = _load(path, signal)
     pending: list[tuple[str, int, dict, dict]] = []
     rows: list[Row] = []
     next_report = 0

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
@@ -14,10 +14,12 @@ from app.api.openapi import error_responses, register
 from app.audit import audit
 from app.errors import error_response
 from app.risk import service
-from app.risk.validation import error_field, validate_control, validate_declaration
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
+from graph.exchange.records import SCORING, LineError, reason_field, validate
+from graph.grading import Grading, GradingScheme
+from graph.vocabulary import LANES
 
 MAX_BATCH = 1000
 
@@ -74,14 +76,14 @@ def score_declarations():
             413, "Too many declarations", f"at most {MAX_BATCH} declarations per request"
         )
     if not batch:
-        decl, errors = validate_declaration(body)
+        decl, errors = _checked(body, "declaration")
         if errors:
             return error_response(422, "Invalid declaration",
                                   {"index": 0, "id": body.get("id"), "errors": errors})
         return jsonify(service.score_declarations(get_graph(), [decl],
                                                   viewer_param(api_user()))[0])
     # A batch scores what it can: a bad declaration gets its error in its place.
-    checked = [validate_declaration(item) for item in raw]
+    checked = [_checked(item, "declaration") for item in raw]
     valid = [decl for decl, errors in checked if not errors]
     scores = iter(service.score_declarations(get_graph(), valid, viewer_param(api_user()))
                   if valid else ())
@@ -92,11 +94,19 @@ def score_declarations():
             continue
         ident = item.get("id") if isinstance(item, dict) else None
         results.append({"id": ident if isinstance(ident, str) else None,
-                        "error": error_field(errors[0]),
-                        "errors": [error_field(e) for e in errors]})
+                        "error": reason_field(errors[0]),
+                        "errors": [reason_field(e) for e in errors]})
     if not valid:
         return error_response(422, "Invalid declarations", {"results": results})
     return jsonify({"results": results})
+
+
+def _checked(raw: Any, kind: str) -> tuple[dict[str, Any], list[str]]:
+    """The record as the risk engine takes it, or the reasons (the import's own checks)."""
+    try:
+        return validate(raw, kind, SCORING).clean, []
+    except LineError as exc:
+        return {}, exc.reasons
 
 
 @bp.post("/declarations/<declaration_id>/selection")
@@ -117,7 +127,7 @@ def select_declaration(declaration_id: str):
 @token_required
 @allowed(service.EXAMINE_ROLES)
 def record_control():
-    control, errors = validate_control(_json_body())
+    control, errors = _checked(_json_body(), "control")
     if errors:
         return error_response(422, "Invalid control", errors)
     try:
@@ -276,7 +286,7 @@ def get_aeo():
 @allowed(service.REGRADE_ROLES)
 def get_regrades():
     audit("risk.regrade.read", "sources")
-    return jsonify({"suggestions": service.regrade_suggestions(get_graph())})
+    return jsonify({"suggestions": service.regrade_suggestions(get_graph(), _scheme())})
 
 
 @bp.post("/risk/sources/<source_id>/regrade")
@@ -287,12 +297,18 @@ def decide_regrade(source_id: str):
         return error_response(400, "Bad request", '{"accept": true|false}')
     try:
         service.authorize(api_user(), service.REGRADE_ROLES)
-        result = service.decide_regrade(get_graph(), source_id, body["accept"], api_user().email)
+        result = service.decide_regrade(get_graph(), _scheme(), source_id, body["accept"],
+                                        api_user().email)
     except service.RiskForbidden as exc:
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
     return jsonify(result)
+
+
+def _scheme() -> GradingScheme:
+    """The grading scheme this instance grades sources in (GRADING_SCHEME)."""
+    return Grading.from_config(current_app.config).scheme
 
 
 @bp.post("/risk/train")
@@ -315,7 +331,7 @@ _RESULT = {
     "properties": {
         "id": {"type": "string"},
         "score": {"type": "number", "minimum": 0, "maximum": 1},
-        "lane": {"enum": ["green", "yellow", "red", "blue"]},
+        "lane": {"enum": list(LANES)},
         "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/RiskReason"}},
         "model_version": {"type": "string"},
         "random": {"type": "boolean"},

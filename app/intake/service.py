@@ -23,7 +23,7 @@ from app.watch import notify
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
-from graph.entities import KIND_OF_LABEL, EntityRepository, RelationType, entity_id
+from graph.entities import EntityRepository, entity_id
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.exchange.records import text_problem
 from graph.grading import Grading, GradingError, handling_change_refusal
@@ -31,6 +31,8 @@ from graph.references import looks_like_reference
 from graph.reports import MentionInput, ReportRepository
 from graph.sources import SourceRepository
 from graph.users import UserRepository
+from graph.vocabulary import KIND_OF_LABEL, Channel, RelationType
+from graph.vocabulary import ReportStatus as Status
 from nlp import detect_language
 
 MAX_TEXT = 50_000
@@ -42,29 +44,6 @@ REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-class Channel(StrEnum):
-    INFORMANT = "informant"
-    REGISTER = "register"
-    LIAISON = "liaison"
-    HOTLINE = "hotline"
-    OPEN_SOURCE = "open_source"
-    PARTNER_AGENCY = "partner_agency"
-
-    @property
-    def title(self) -> str:
-        return CHANNEL_TITLES[self]
-
-
-CHANNEL_TITLES = {
-    Channel.INFORMANT: "Informant report",
-    Channel.REGISTER: "Register entry",
-    Channel.LIAISON: "Liaison log",
-    Channel.HOTLINE: "Hotline tip",
-    Channel.OPEN_SOURCE: "Open source",
-    Channel.PARTNER_AGENCY: "Partner agency",
-}
-
-
 class EventType(StrEnum):
     SEIZURE = "seizure"
     OFFENCE = "offence"
@@ -73,14 +52,6 @@ class EventType(StrEnum):
     @property
     def title(self) -> str:
         return self.value.replace("_", " ").capitalize()
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    EVALUATED = "evaluated"
-    DISSEMINATED = "disseminated"
-    ARCHIVED = "archived"
 
 
 class Review(StrEnum):

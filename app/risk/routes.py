@@ -17,11 +17,11 @@ from app.risk.forms import (
     ScoreForm,
     ThresholdsForm,
 )
-from app.risk.validation import validate_control, validate_declaration
 from app.spreadsheet import csv_download
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
+from graph.exchange.records import SCORING, LineError, validate
 
 
 def _allow(roles: frozenset[str]) -> None:
@@ -45,9 +45,10 @@ def score():
         except ValueError as exc:
             form.declaration.errors.append(f"Not valid JSON: {exc}")
         else:
-            decl, errors = validate_declaration(raw)
-            if errors:
-                form.declaration.errors.extend(errors)
+            try:
+                decl = validate(raw, "declaration", SCORING).clean
+            except LineError as exc:
+                form.declaration.errors.extend(exc.reasons)
             else:
                 result = service.score_declarations(get_graph(), [decl],
                                                     viewer_param(current_user))[0]
@@ -210,9 +211,10 @@ def control():
                "lane": form.lane.data, "result": form.result.data,
                "finding": form.finding.data or None,
                "revenue": float(form.revenue.data or 0)}
-        ctrl, errors = validate_control(raw)
-        if errors:
-            form.declaration.errors.extend(errors)
+        try:
+            ctrl = validate(raw, "control", SCORING).clean
+        except LineError as exc:
+            form.declaration.errors.extend(exc.reasons)
         else:
             try:
                 cid = service.record_control(get_graph(), ctrl, current_user.email)

@@ -24,6 +24,7 @@ from app.audit import audit as audit_event
 from app.watch import notify
 from graph.connection import Graph
 from graph.errors import NotFound
+from graph.grading import GradingScheme
 from graph.risk import NO_VIEWER, RiskRepository
 from graph.riskstats import (
     StatsSnapshot,
@@ -827,33 +828,35 @@ def acknowledge_aeo(graph: Graph, ref: str, by: str) -> None:
 
 
 # -- source regrade -------------------------------------------------------------------------------
-GRADES = "ABCDEF"
 MIN_TESTED = 5
 
 
-def regrade_suggestions(graph: Graph) -> list[dict[str, Any]]:
+def regrade_suggestions(graph: Graph, scheme: GradingScheme) -> list[dict[str, Any]]:
     """Rule: with at least 5 reports whose named traders were controlled within 180 days,
-    >= 50 % confirmed -> one grade more reliable; <= 10 % -> one grade less; else keep."""
+    >= 50 % confirmed -> one grade more reliable; <= 10 % -> one grade less; else keep.
+    Grades are the configured scheme's; "cannot be judged" is never moved."""
+    codes = {g.code for g in scheme.source}
     out = []
     for row in RiskRepository(graph).source_outcomes():
         tested, confirmed = int(row["tested"]), int(row["confirmed"])
-        current = str(row["grade"] or "F")[:1].upper()
-        if tested < MIN_TESTED or current not in GRADES:
+        current = str(row["grade"] or scheme.unknown_source).strip().upper()[:1]
+        if tested < MIN_TESTED or current not in codes:
             continue
         share = confirmed / tested
-        i = GRADES.index(current)
         suggested = current
-        if share >= 0.5 and current not in ("A", "F"):
-            suggested = GRADES[i - 1]
-        elif share <= 0.1 and current not in ("E", "F"):
-            suggested = GRADES[i + 1]
+        if share >= 0.5:
+            suggested = scheme.regraded(current, more_reliable=True)
+        elif share <= 0.1:
+            suggested = scheme.regraded(current, more_reliable=False)
         out.append({"source": row["source"], "current": current, "suggested": suggested,
                     "tested": tested, "confirmed": confirmed, "share": round(share, 3)})
     return out
 
 
-def decide_regrade(graph: Graph, source_id: str, accept: bool, by: str) -> dict[str, Any]:
-    found = next((s for s in regrade_suggestions(graph) if s["source"] == source_id), None)
+def decide_regrade(graph: Graph, scheme: GradingScheme, source_id: str, accept: bool,
+                   by: str) -> dict[str, Any]:
+    found = next((s for s in regrade_suggestions(graph, scheme) if s["source"] == source_id),
+                 None)
     if found is None:
         raise NotFound(f"no regrade suggestion for source {source_id}")
     decision = "accepted" if accept and found["suggested"] != found["current"] else "declined"

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graph.connection import Graph
-from graph.entities import RelationType
 from graph.private import open_private
+from graph.vocabulary import RelationType
 
 EXPORT_TRADERS = """
 MATCH (t:Trader) WHERE t.status = 'confirmed'

@@ -1,9 +1,21 @@
-"""Validation of exchange-format lines: one JSON object in, one normalised record out.
+"""The one validator per exchange kind: one JSON object in, one normalised record out.
 
-Pure functions (no Neo4j): every check the contract names happens here, so ``--strict``
-can validate a whole file before anything is written, and the unit tests need no
-database. A line that fails raises :class:`LineError` with a reason an operator can act
-on; the importer adds the line number.
+Trader, person, declaration, control, report, relation: ``flask import`` (``parse_line``),
+the API and the pages' forms (``validate``) check a record here, so the same bad record
+gets the same reasons wherever it comes from. Each reason is ``field: why`` and a record
+is checked whole, so one answer names everything wrong with it; the words (kinds, lanes,
+roles, channels, countries) come from ``graph.vocabulary``, grades and handling codes
+from the configured ``graph.grading.Grading``.
+
+Pure functions (no Neo4j): ``--strict`` validates a whole file before anything is
+written, and the unit tests need no database. A record that fails raises
+:class:`LineError`; the importer adds the line number, the API answers 422 with the
+reasons, a form shows them.
+
+A new field of a kind: add its name to the kind's set of known fields (``_TRADER``,
+``_CONTROL``, ...), its check beside the others in the kind's function (``_trader``,
+``_control``, ...) and its value to the ``data`` that function returns; ``graph/trade.py``
+stores it and ``graph/exchange/exporter.py`` writes it back.
 """
 
 from __future__ import annotations
@@ -11,112 +23,94 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Any
 
-import pycountry
-
 from graph import safejson
-from graph.entities import EntityKind, RelationType, entity_id
+from graph.entities import EntityRow, entity_id
 from graph.grading import Grading, GradingError
+from graph.vocabulary import (
+    ENDPOINT_KINDS,
+    EXCHANGED_STATUSES,
+    KINDS,
+    LANES,
+    RESULTS,
+    Channel,
+    EntityKind,
+    RelationType,
+    is_country_code,
+    is_unknown_country,
+    relation_type,
+    role_type,
+)
 
-KINDS = ("trader", "person", "declaration", "control", "report", "relation")
-CHANNELS = ("informant", "hotline", "register", "liaison", "open_source", "partner_agency")
-RESULTS = ("positive", "negative")
-LANES = ("green", "yellow", "red", "blue")
-REPORT_STATUSES = ("submitted", "evaluated", "disseminated", "archived")
-
-# Person roles in a trader, and relation words seen in registers, that are not literally
-# a RelationType: the original word is kept on the relationship (``role`` / ``detail``)
-# so an export writes it back unchanged.
-ROLE_TYPES = {
-    "director": RelationType.DIRECTOR_OF,
-    "manager": RelationType.EMPLOYEE_OF,
-    "employee": RelationType.EMPLOYEE_OF,
-    "owner": RelationType.OWNER_OF,
-    "shareholder": RelationType.SHAREHOLDER_OF,
-}
-RELATION_SYNONYMS = {
-    "family_of": RelationType.RELATIVE_OF,
-    "relative": RelationType.RELATIVE_OF,
-    "associate": RelationType.ASSOCIATE_OF,
-}
-# Kinds a relation endpoint (or a lookup in general) may name, by their exchange word.
-ENDPOINT_KINDS = {kind.value.lower(): kind for kind in EntityKind} | {
-    "organization": EntityKind.ORGANISATION
-}
+CHANNELS = tuple(c.value for c in Channel)
+# Register identifiers (declaration numbers, trader ids named by a declaration, offices):
+# what customs systems write; fullmatch, so a trailing newline never gets through.
+REGISTER_ID = re.compile(r"[\w./:-]{1,64}")
+MAX_ITEMS = 999  # goods items of one declaration (EU customs: at most 999)
+# Past this no quantity, weight or amount is real; sums and ratios of larger ones overflow
+# to inf/NaN in the scoring features.
+MAX_NUMBER = 1e15
 
 
 class LineError(ValueError):
-    """Why one line cannot be imported."""
+    """Why one line (or one record from the API or a form) cannot be taken: every reason
+    found, each ``field: why`` (a problem of the whole object names no field)."""
+
+    def __init__(self, *reasons: str) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
 
 
-@dataclass(slots=True)
-class EntityRef:
-    """An entity a line creates or points at (trader, phone, container, ...)."""
+class _Reasons:
+    """Runs each field's check and keeps every reason, so one answer names all of them."""
 
-    kind: EntityKind
-    ref: str
-    name: str
-    key: str | None
-    status: str  # confirmed | referenced
-    props: dict[str, Any] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.found: list[str] = []
 
-    @property
-    def id(self) -> str:
-        return entity_id(self.kind, self.ref)
+    def check(self, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except LineError as exc:
+            self.found.extend(exc.reasons)
+            return None
 
-    def to_param(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind.value,
-            "label": self.kind.label,
-            "ref": self.ref,
-            "name": self.name,
-            "key": self.key,
-            "status": self.status,
-            "props": self.props,
-        }
+    def done(self) -> None:
+        if self.found:
+            raise LineError(*self.found)
+
+
+_FIELD = re.compile(r"([\w.\[\]]+): (.+)", re.S)
+
+
+def reason_field(reason: str) -> dict[str, str | None]:
+    """``"items[1].hs: ..."`` -> ``{"field": "items[1].hs", "message": "..."}``; a problem
+    of the whole object has no field (None)."""
+    found = _FIELD.fullmatch(reason)
+    if found is None:
+        return {"field": None, "message": reason}
+    return {"field": found.group(1), "message": found.group(2)}
 
 
 @dataclass(slots=True)
 class Record:
-    """One valid line: ``key`` is its upsert key within the kind, ``data`` the normalised
-    object (exchange field names, parsed values), ``refs`` the entities it needs."""
+    """One valid record: ``key`` is its upsert key within the kind, ``data`` the normalised
+    object the graph stores (exchange field names, parsed values), ``refs`` the entities it
+    needs, ``clean`` the object as sent with its checked fields normalised (what the risk
+    engine scores: unknown fields stay, they are scored categories)."""
 
     kind: str
     line: int
     key: str
     data: dict[str, Any]
-    refs: list[EntityRef] = field(default_factory=list)
+    refs: list[EntityRow] = field(default_factory=list)
+    clean: dict[str, Any] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- values
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    # XK (Kosovo) is a user-assigned code that EU customs systems use.
-    return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
-
-
-# Codes customs registers write for a country nobody knows (ZZ is the ISO 3166 and UN/EDIFACT
-# "unknown", XX and QU are common user-assigned ones). They are accepted and stored as no
-# country (None), so "unknown" never becomes a pseudo-country with a risk history of its own.
-UNKNOWN_COUNTRIES = frozenset({"ZZ", "XX", "QU"})
-
-
-def is_country_code(code: str) -> bool:
-    """An ISO 3166-1 alpha-2 code (upper case) or XK; shared with the scoring API."""
-    return code in _countries()
-
-
-def is_unknown_country(code: str) -> bool:
-    """``ZZ``, ``XX`` or ``QU`` (upper case): a country declared as unknown."""
-    return code in UNKNOWN_COUNTRIES
 
 
 def country(obj: dict, name: str, *, required: bool = False) -> str | None:
@@ -127,7 +121,7 @@ def country(obj: dict, name: str, *, required: bool = False) -> str | None:
     code = value.upper()
     if is_unknown_country(code):
         return None
-    if code not in _countries():
+    if not is_country_code(code):
         raise LineError(
             f"{name}: {value!r} is not an ISO 3166-1 alpha-2 country code (ZZ for unknown)"
         )
@@ -172,8 +166,8 @@ def number(obj: dict, name: str, *, required: bool = False, label: str = "") -> 
         result = float(value)
     except (TypeError, ValueError, OverflowError):  # OverflowError: an integer past 1e308
         raise LineError(f"{label}: {value!r} is not a number") from None
-    if not math.isfinite(result):
-        raise LineError(f"{label}: {value!r} is not a finite number")
+    if not math.isfinite(result) or not 0 <= result <= MAX_NUMBER:
+        raise LineError(f"{label}: {value!r} must be a number >= 0 and at most {MAX_NUMBER:.0e}")
     return result
 
 
@@ -277,33 +271,49 @@ def phone_ref(text: str, region: str | None) -> str:
     return phone_e164(text, region) or _key("PHONE", text)
 
 
-def _identifiers(obj: dict, region: str | None) -> list[tuple[RelationType, EntityRef]]:
+def _phone(raw: Any, label: str, region: str | None) -> EntityRow:
+    text = _id({"v": raw}, "v", label)
+    ref = phone_ref(text, region)
+    if not ref.strip("+"):
+        raise LineError(f"{label}: {raw!r} is not a phone number")
+    return EntityRow(EntityKind.PHONE, ref, text, ref, "confirmed")
+
+
+def _email(raw: Any, label: str) -> EntityRow:
+    text = _id({"v": raw}, "v", label)
+    if "@" not in text or " " in text:
+        raise LineError(f"{label}: {raw!r} is not an e-mail address")
+    return EntityRow(EntityKind.EMAIL, text.lower(), text, text.lower(), "confirmed")
+
+
+def _address(raw: Any, label: str) -> EntityRow:
+    text = _id({"v": raw}, "v", label)
+    ref = _key("LOCATION", text) or text
+    return EntityRow(EntityKind.ADDRESS, ref, text, ref, "confirmed")
+
+
+def _identifiers(obj: dict, region: str | None) -> list[tuple[RelationType, EntityRow]]:
     """Phones, e-mails and addresses of a trader or person (``address`` or ``addresses``)."""
-    out: list[tuple[RelationType, EntityRef]] = []
-    for i, raw in enumerate(_list(obj, "phones")):
-        text = _id({"v": raw}, "v", f"phones[{i}]")
-        ref = phone_ref(text, region)
-        if not ref.strip("+"):
-            raise LineError(f"phones[{i}]: {raw!r} is not a phone number")
-        phone = EntityRef(EntityKind.PHONE, ref, text, ref, "confirmed")
-        out.append((RelationType.USES_PHONE, phone))
-    for i, raw in enumerate(_list(obj, "emails")):
-        text = _id({"v": raw}, "v", f"emails[{i}]")
-        if "@" not in text or " " in text:
-            raise LineError(f"emails[{i}]: {raw!r} is not an e-mail address")
-        email = EntityRef(EntityKind.EMAIL, text.lower(), text, text.lower(), "confirmed")
-        out.append((RelationType.USES_EMAIL, email))
-    for i, raw in enumerate(_list(obj, "addresses") + _list(obj, "address")):
-        text = _id({"v": raw}, "v", f"addresses[{i}]")
-        ref = _key("LOCATION", text) or text
-        address = EntityRef(EntityKind.ADDRESS, ref, text, ref, "confirmed")
-        out.append((RelationType.LOCATED_AT, address))
-    return out
+    r = _Reasons()
+    found = [
+        (RelationType.USES_PHONE, r.check(_phone, raw, f"phones[{i}]", region))
+        for i, raw in enumerate(r.check(_list, obj, "phones") or [])
+    ] + [
+        (RelationType.USES_EMAIL, r.check(_email, raw, f"emails[{i}]"))
+        for i, raw in enumerate(r.check(_list, obj, "emails") or [])
+    ]
+    addresses = (r.check(_list, obj, "addresses") or []) + (r.check(_list, obj, "address") or [])
+    found += [
+        (RelationType.LOCATED_AT, r.check(_address, raw, f"addresses[{i}]"))
+        for i, raw in enumerate(addresses)
+    ]
+    r.done()
+    return found
 
 
-def trader_ref(ref: str) -> EntityRef:
+def trader_ref(ref: str) -> EntityRow:
     """A trader named by id only: created referenced-only if no line describes it."""
-    return EntityRef(EntityKind.TRADER, ref, ref, None, "referenced")
+    return EntityRow(EntityKind.TRADER, ref, ref, None, "referenced")
 
 
 def _id(obj: dict, name: str = "id", label: str = "") -> str:
@@ -313,68 +323,88 @@ def _id(obj: dict, name: str = "id", label: str = "") -> str:
     return value
 
 
+def _register_id(obj: dict, name: str, *, required: bool = False) -> str | None:
+    """A declaration number, office or trader id a declaration names: 1-64 letters, digits
+    or ``./:-_``, given as text."""
+    value = obj.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise LineError(f"{name}: required")
+        return None
+    if not isinstance(value, str) or not REGISTER_ID.fullmatch(value.strip()):
+        raise LineError(
+            f"{name}: {value!r} is not a register identifier (1-64 letters, digits or ./:-_)"
+        )
+    return value.strip()
+
+
 # --------------------------------------------------------------------------- kinds
 
 _TRADER = frozenset({"kind", "id", "name", "country", "address", "addresses", "phones",
                      "emails", "aeo", "registered"})  # fmt: skip
 
 
+def _party(r: _Reasons, obj: dict, country_field: str) -> tuple[dict[str, Any], list]:
+    """What trader and person lines both carry: an id, a name and a country (``data``),
+    and phones, e-mails and addresses (national phone numbers read in that country)."""
+    data = {"id": r.check(_id, obj), "name": r.check(_id, obj, "name")}
+    data[country_field] = r.check(country, obj, country_field)
+    return data, r.check(_identifiers, obj, data[country_field]) or []
+
+
 def _trader(obj: dict, line: int, ctx: Context) -> Record:
-    ref = _id(obj)
-    name = _id(obj, "name")
-    country_code = country(obj, "country")
-    links = _identifiers(obj, country_code)
-    data = {
-        "id": ref,
-        "name": name,
-        "country": country_code,
-        "aeo": _flag(obj, "aeo"),
-        "registered": iso_date(obj, "registered"),
-        "links": [(t.value, e.id, None) for t, e in links],
-        "extra": _extra(obj, _TRADER),
-    }
-    return Record("trader", line, entity_id(EntityKind.TRADER, ref), data, [e for _, e in links])
+    r = _Reasons()
+    data, links = _party(r, obj, "country")
+    data |= {"aeo": r.check(_flag, obj, "aeo"),
+             "registered": r.check(iso_date, obj, "registered")}  # fmt: skip
+    r.done()
+    data |= {"links": [(t.value, e.id, None) for t, e in links], "extra": _extra(obj, _TRADER)}
+    key = entity_id(EntityKind.TRADER, data["id"])
+    return Record("trader", line, key, data, [e for _, e in links])
 
 
 _PERSON = frozenset({"kind", "id", "name", "nationality", "dob", "documents", "phones",
                      "emails", "address", "addresses", "roles"})  # fmt: skip
 
 
+def _document(doc: Any, label: str) -> EntityRow:
+    if not isinstance(doc, dict):
+        raise LineError(f"{label}: expected an object")
+    r = _Reasons()
+    number_text = r.check(_id, doc, "number", f"{label}.number")
+    props = {"document_type": r.check(_text, doc, "type", label=f"{label}.type"),
+             "country": r.check(country, doc, "country")}  # fmt: skip
+    r.done()
+    doc_ref = _key("ID_DOCUMENT", number_text) or number_text
+    return EntityRow(EntityKind.DOCUMENT, doc_ref, number_text, doc_ref, "confirmed", props)
+
+
+def _role(role: Any, label: str) -> tuple[RelationType, EntityRow, str]:
+    """A person's role in a trader: the relation type, the trader, the register's word."""
+    if not isinstance(role, dict):
+        raise LineError(f"{label}: expected an object")
+    r = _Reasons()
+    trader = r.check(_id, role, "trader", f"{label}.trader")
+    word = r.check(_text, role, "role", label=f"{label}.role")
+    r.done()
+    word = (word or "related").lower().replace(" ", "_")
+    return role_type(word), trader_ref(trader), word
+
+
 def _person(obj: dict, line: int, ctx: Context) -> Record:
-    ref = _id(obj)
-    name = _id(obj, "name")
-    nationality = country(obj, "nationality")
-    links = _identifiers(obj, nationality)
-    for i, doc in enumerate(_list(obj, "documents")):
-        if not isinstance(doc, dict):
-            raise LineError(f"documents[{i}]: expected an object")
-        number_text = _id(doc, "number", f"documents[{i}].number")
-        doc_ref = _key("ID_DOCUMENT", number_text) or number_text
-        props = {
-            "document_type": _text(doc, "type"),
-            "country": country(doc, "country"),
-        }
-        entity = EntityRef(EntityKind.DOCUMENT, doc_ref, number_text, doc_ref, "confirmed", props)
-        links.append((RelationType.HOLDS_DOCUMENT, entity))
-    roles = []
-    for i, role in enumerate(_list(obj, "roles")):
-        if not isinstance(role, dict):
-            raise LineError(f"roles[{i}]: expected an object")
-        trader = trader_ref(_id(role, "trader", f"roles[{i}].trader"))
-        word = (_text(role, "role") or "related").lower().replace(" ", "_")
-        rel_type = ROLE_TYPES.get(word) or _relation_type(word)
-        roles.append((rel_type, trader, word))
-    data = {
-        "id": ref,
-        "name": name,
-        "nationality": nationality,
-        "dob": iso_date(obj, "dob"),
-        "links": [(t.value, e.id, None) for t, e in links]
-        + [(t.value, e.id, word) for t, e, word in roles],
-        "extra": _extra(obj, _PERSON),
-    }
+    r = _Reasons()
+    data, links = _party(r, obj, "nationality")
+    links += [(RelationType.HOLDS_DOCUMENT, r.check(_document, doc, f"documents[{i}]"))
+              for i, doc in enumerate(r.check(_list, obj, "documents") or [])]  # fmt: skip
+    roles = [r.check(_role, role, f"roles[{i}]")
+             for i, role in enumerate(r.check(_list, obj, "roles") or [])]  # fmt: skip
+    data["dob"] = r.check(iso_date, obj, "dob")
+    r.done()
+    data |= {"links": [(t.value, e.id, None) for t, e in links]
+             + [(t.value, e.id, word) for t, e, word in roles],
+             "extra": _extra(obj, _PERSON)}  # fmt: skip
     refs = [e for _, e in links] + [e for _, e, _ in roles]
-    return Record("person", line, entity_id(EntityKind.PERSON, ref), data, refs)
+    return Record("person", line, entity_id(EntityKind.PERSON, data["id"]), data, refs)
 
 
 _DECLARATION = frozenset({"kind", "id", "date", "flow", "office", "importer", "exporter",
@@ -382,23 +412,36 @@ _DECLARATION = frozenset({"kind", "id", "date", "flow", "office", "importer", "e
                           "items"})  # fmt: skip
 _TRANSPORT = frozenset({"mode", "container", "vessel", "imo", "vehicle"})
 _ITEM_NUMBERS = ("quantity", "weight_kg", "value", "value_cif", "tax_rate", "taxes")
+_PARTIES = (("importer", "IMPORTED_BY"), ("exporter", "EXPORTED_BY"),
+            ("declarant", "DECLARED_BY"))  # fmt: skip
+_COUNTRIES = ("origin", "departure", "destination")
 
 
-def _goods(obj: dict, name: str) -> list[dict[str, Any]]:
-    """Declaration items or seized goods: HS codes checked, numbers parsed, rest kept."""
+def _goods(obj: dict, name: str, *, valued: bool = False) -> list[dict[str, Any]]:
+    """Declaration items or seized goods: HS codes checked, numbers parsed, rest kept;
+    ``valued``: each item needs a value or value_cif (the risk engine scores on it)."""
+    listed = _list(obj, name)
+    if len(listed) > MAX_ITEMS:
+        raise LineError(f"{name}: at most {MAX_ITEMS} items")
+    r = _Reasons()
     out = []
-    for i, item in enumerate(_list(obj, name)):
+    for i, item in enumerate(listed):
         if not isinstance(item, dict):
-            raise LineError(f"{name}[{i}]: expected an object")
+            r.found.append(f"{name}[{i}]: expected an object")
+            continue
         clean = dict(item)
         if item.get("hs") not in (None, ""):
-            clean["hs"] = hs_code(item["hs"], f"{name}[{i}].hs")
+            clean["hs"] = r.check(hs_code, item["hs"], f"{name}[{i}].hs")
         elif name == "items":
-            raise LineError(f"items[{i}].hs: required")
+            r.found.append(f"items[{i}].hs: required")
         for field_name in _ITEM_NUMBERS:
             if field_name in item:
-                clean[field_name] = number(item, field_name, label=f"{name}[{i}].{field_name}")
+                clean[field_name] = r.check(number, item, field_name,
+                                            label=f"{name}[{i}].{field_name}")
+        if valued and all(item.get(k) in (None, "") for k in ("value", "value_cif")):
+            r.found.append(f"{name}[{i}]: a value or value_cif is required")
         out.append(clean)
+    r.done()
     return out
 
 
@@ -407,65 +450,73 @@ def _total(items: list[dict], name: str, digits: int = 2) -> float | None:
     return _round(math.fsum(values), digits) if values else None
 
 
-def _declaration(obj: dict, line: int, ctx: Context) -> Record:
-    ref = _id(obj)
-    transport = obj.get("transport") or {}
-    if not isinstance(transport, dict):
-        raise LineError("transport: expected an object")
-    items = _goods(obj, "items")
-    refs: list[EntityRef] = []
-    links: list[tuple[str, str]] = []
-    for field_name, rel in (("importer", "IMPORTED_BY"), ("exporter", "EXPORTED_BY"),
-                            ("declarant", "DECLARED_BY")):  # fmt: skip
-        trader = _text(obj, field_name)
-        if trader:
-            entity = trader_ref(trader)
-            refs.append(entity)
-            links.append((rel, entity.id))
-    container = _text(transport, "container", label="transport.container")
-    if container:
-        key = _key("CONTAINER", container) or container
-        refs.append(EntityRef(EntityKind.CONTAINER, key, container, key, "confirmed"))
-        links.append(("SHIPPED_IN", refs[-1].id))
-    vessel = _text(transport, "vessel", label="transport.vessel")
+def _imo(transport: dict) -> str | None:
     imo = _text(transport, "imo", label="transport.imo")
     if imo and not re.fullmatch(r"(?:IMO ?)?\d{7}", imo, re.I):
         raise LineError(f"transport.imo: {imo!r} is not an IMO number (7 digits)")
+    return re.sub(r"\D", "", imo) if imo else None
+
+
+def _transport_refs(transport: dict[str, Any]) -> list[tuple[str, EntityRow]]:
+    """The container, vessel and vehicle a declaration's (checked) transport names."""
+    out: list[tuple[str, EntityRow]] = []
+    if container := transport["container"]:
+        key = _key("CONTAINER", container) or container
+        out.append(("SHIPPED_IN", EntityRow(EntityKind.CONTAINER, key, container, key,
+                                            "confirmed")))
+    vessel, imo = transport["vessel"], transport["imo"]
     if vessel or imo:
-        digits = re.sub(r"\D", "", imo) if imo else None
-        key = f"IMO{digits}" if digits else _key("VESSEL", vessel or "")
-        props = {"imo": digits} if digits else {}
-        refs.append(EntityRef(EntityKind.VESSEL, key, vessel or key, key, "confirmed", props))
-        links.append(("CARRIED_BY", refs[-1].id))
-    vehicle = _text(transport, "vehicle", label="transport.vehicle")
-    if vehicle:
+        key = f"IMO{imo}" if imo else _key("VESSEL", vessel or "")
+        props = {"imo": imo} if imo else {}
+        out.append(("CARRIED_BY", EntityRow(EntityKind.VESSEL, key, vessel or key, key,
+                                            "confirmed", props)))
+    if vehicle := transport["vehicle"]:
         key = _key("VEHICLE", vehicle) or vehicle
-        refs.append(EntityRef(EntityKind.VEHICLE, key, vehicle, key, "confirmed"))
-        links.append(("TRANSPORTED_BY", refs[-1].id))
-    hs: list[str] = []
-    for item in items:
-        if item.get("hs") and item["hs"] not in hs:
-            hs.append(item["hs"])
+        out.append(("TRANSPORTED_BY", EntityRow(EntityKind.VEHICLE, key, vehicle, key,
+                                                "confirmed")))
+    return out
+
+
+def _declaration(obj: dict, line: int, ctx: Context) -> Record:
+    r = _Reasons()
+    ref = r.check(_register_id, obj, "id", required=True)
+    when = r.check(iso_date, obj, "date", required=True)
+    parties = {name: r.check(_register_id, obj, name, required=ctx.scoring and name == "importer")
+               for name in ("importer", "exporter", "declarant", "office")}  # fmt: skip
+    countries = {name: r.check(country, obj, name) for name in _COUNTRIES}
+    transport = obj.get("transport") or {}
+    if not isinstance(transport, dict):
+        r.found.append("transport: expected an object")
+        transport = {}
+    moved = {name: r.check(_text, transport, name, label=f"transport.{name}")
+             for name in ("mode", "container", "vessel", "vehicle")}  # fmt: skip
+    moved["imo"] = r.check(_imo, transport)
+    if ctx.scoring and not obj.get("items"):
+        r.found.append("items: at least one item is required")
+    items = r.check(_goods, obj, "items", valued=ctx.scoring)
+    flow = r.check(_text, obj, "flow")
+    r.done()
+    refs: list[EntityRow] = []
+    links: list[tuple[str, str]] = []
+    for field_name, rel in _PARTIES:
+        if parties[field_name]:
+            refs.append(trader_ref(parties[field_name]))
+            links.append((rel, refs[-1].id))
+    for rel, entity in _transport_refs(moved):
+        refs.append(entity)
+        links.append((rel, entity.id))
+    hs = list(dict.fromkeys(item["hs"] for item in items if item.get("hs")))
     extra = _extra(obj, _DECLARATION)
     transport_extra = _extra(transport, _TRANSPORT)
     if transport_extra:  # kept beside the other source-system fields
         extra["transport"] = transport_extra
     data = {
         "id": ref,
-        "date": iso_date(obj, "date", required=True),
-        "flow": _text(obj, "flow"),
-        "office": _text(obj, "office"),
-        "importer": _text(obj, "importer"),
-        "exporter": _text(obj, "exporter"),
-        "declarant": _text(obj, "declarant"),
-        "origin": country(obj, "origin"),
-        "departure": country(obj, "departure"),
-        "destination": country(obj, "destination"),
-        "mode": _text(transport, "mode", label="transport.mode"),
-        "container": container,
-        "vessel": vessel,
-        "imo": re.sub(r"\D", "", imo) if imo else None,
-        "vehicle": vehicle,
+        "date": when,
+        "flow": flow,
+        **parties,
+        **countries,
+        **moved,
         "items": items,
         "hs": hs,
         "value": _total(items, "value"),
@@ -475,7 +526,9 @@ def _declaration(obj: dict, line: int, ctx: Context) -> Record:
         "links": links,
         "extra": extra,
     }
-    return Record("declaration", line, ref, data, refs)
+    clean = {**obj, "id": ref, "date": when[:10], "items": items,
+             **{k: v for k, v in {**parties, **countries}.items() if k in obj}}  # fmt: skip
+    return Record("declaration", line, ref, data, refs, clean)
 
 
 _CONTROL = frozenset({"kind", "declaration", "date", "lane", "result", "finding", "revenue",
@@ -487,96 +540,125 @@ def control_id(declaration: str, when: str) -> str:
     return f"{declaration}/{when}"
 
 
+def _lane(obj: dict, *, required: bool = False) -> str | None:
+    lane = _text(obj, "lane", required=required)
+    if lane is not None and lane.lower() not in LANES:
+        raise LineError(f"lane: {obj['lane']!r} is not one of {', '.join(LANES)} "
+                        "(blue: post-clearance audit)")  # fmt: skip
+    return lane.lower() if lane else None
+
+
+def _profile_ids(obj: dict) -> list[str]:
+    """The profiles that selected a control's declaration (an entry's, kept in extra)."""
+    value = obj.get("profiles") or []
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise LineError("profiles: a list of profile ids")
+    return value
+
+
 def _control(obj: dict, line: int, ctx: Context) -> Record:
-    declaration = _id(obj, "declaration")
-    when = iso_date(obj, "date", required=True) or ""
-    lane = _text(obj, "lane")
-    if lane is not None:
-        lane = lane.lower()
-        if lane not in LANES:
-            raise LineError(f"lane: {obj['lane']!r} is not one of {', '.join(LANES)}")
+    r = _Reasons()
+    declaration = r.check(_register_id, obj, "declaration", required=True)
+    when = r.check(iso_date, obj, "date", required=True)
+    lane = r.check(_lane, obj, required=ctx.scoring)
+    result = r.check(_choice, obj, "result", RESULTS, required=True)
+    finding = r.check(_text, obj, "finding")
+    revenue = r.check(number, obj, "revenue")
+    seized = r.check(_goods, obj, "seized")
+    r.check(_profile_ids, obj)
+    r.check(_flag, obj, "random")
+    r.done()
     data = {
         "id": control_id(declaration, when),
         "declaration": declaration,
         "date": when,
         "lane": lane,
-        "result": _choice(obj, "result", RESULTS, required=True),
-        "finding": _text(obj, "finding"),
-        "revenue": number(obj, "revenue"),
-        "seized": _goods(obj, "seized"),
+        "result": result,
+        "finding": finding,
+        "revenue": revenue,
+        "seized": seized,
         "extra": _extra(obj, _CONTROL),
     }
-    return Record("control", line, data["id"], data)
+    clean = {**obj, "declaration": declaration, "date": when[:10], "lane": lane,
+             "result": result, "finding": finding, "revenue": revenue or 0.0,
+             "seized": seized}  # fmt: skip
+    return Record("control", line, data["id"], data, clean=clean)
 
 
 _REPORT = frozenset({"kind", "id", "channel", "received", "source", "source_grade",
                      "info_grade", "handling", "unit", "title", "text", "status"})  # fmt: skip
 
 
-def _report(obj: dict, line: int, ctx: Context) -> Record:
-    grading = ctx.grading
-    unit = _id(obj, "unit")
-    if ctx.units is not None and unit not in ctx.units:
-        raise LineError(f"unit: {unit!r} does not exist (create it with `flask units create`)")
+def _grade(check: Callable[[Any], str | None], value: Any) -> str | None:
     try:  # the configured scheme and handling codes, as the forms and the API check them
-        source_grade = grading.source_grade(_text(obj, "source_grade"))
-        info_grade = grading.info_grade(_text(obj, "info_grade"))
-        handling = grading.handling_code(_text(obj, "handling") or "restricted")
+        return check(value)
     except GradingError as exc:
         raise LineError(f"{exc.field}: {exc}") from None
+
+
+def _unit(obj: dict, units: frozenset[str] | None) -> str:
+    unit = _id(obj, "unit")
+    if units is not None and unit not in units:
+        raise LineError(f"unit: {unit!r} does not exist (create it with `flask units create`)")
+    return unit
+
+
+def _report(obj: dict, line: int, ctx: Context) -> Record:
+    grading, r = ctx.grading, _Reasons()
     data = {
-        "id": _id(obj),
-        "channel": _choice(obj, "channel", CHANNELS, required=True),
-        "received": iso_date(obj, "received", required=True),
-        "source": _text(obj, "source"),
-        "source_grade": source_grade,
-        "info_grade": info_grade,
-        "handling": handling,
-        "unit": unit,
-        "title": _text(obj, "title"),
-        "text": _id(obj, "text"),
-        "status": _choice(obj, "status", REPORT_STATUSES),
+        "id": r.check(_id, obj),
+        "channel": r.check(_choice, obj, "channel", CHANNELS, required=True),
+        "received": r.check(iso_date, obj, "received", required=True),
+        "source": r.check(_text, obj, "source"),
+        "source_grade": r.check(_grade, grading.source_grade, r.check(_text, obj, "source_grade")),
+        "info_grade": r.check(_grade, grading.info_grade, r.check(_text, obj, "info_grade")),
+        "handling": r.check(_grade, grading.handling_code,
+                            r.check(_text, obj, "handling") or "restricted"),
+        "grading_scheme": grading.scheme.name,  # what its grades mean (risk.intel weighs them)
+        "unit": r.check(_unit, obj, ctx.units),
+        "title": r.check(_text, obj, "title"),
+        "text": r.check(_id, obj, "text"),
+        "status": r.check(_choice, obj, "status", EXCHANGED_STATUSES),
         "extra": _extra(obj, _REPORT),
     }
+    r.done()
     return Record("report", line, data["id"], data)
 
 
 _RELATION = frozenset({"kind", "from", "to", "type", "source", "date"})
 
 
-def _relation_type(word: str) -> RelationType:
-    try:
-        return RelationType.parse(word)
-    except ValueError:
-        return RELATION_SYNONYMS.get(word, RelationType.RELATED_TO)
-
-
-def _endpoint(obj: dict, name: str) -> EntityRef:
+def _endpoint(obj: dict, name: str) -> EntityRow:
     end = obj.get(name)
     if not isinstance(end, dict):
         raise LineError(f"{name}: expected an object with kind and id")
-    kind_word = (_text(end, "kind", required=True, label=f"{name}.kind") or "").lower()
+    r = _Reasons()
+    kind_word = (r.check(_text, end, "kind", required=True, label=f"{name}.kind") or "").lower()
     kind = ENDPOINT_KINDS.get(kind_word)
-    if kind is None:
-        raise LineError(f"{name}.kind: {kind_word!r} is not an entity kind")
-    ref = _id(end, "id", f"{name}.id")
+    if kind_word and kind is None:
+        r.found.append(f"{name}.kind: {kind_word!r} is not an entity kind")
+    ref = r.check(_id, end, "id", f"{name}.id")
+    r.done()
     if kind is EntityKind.TRADER:
         return trader_ref(ref)
-    return EntityRef(kind, ref, ref, None, "referenced")
+    return EntityRow(kind, ref, ref, None, "referenced")
 
 
 def _relation(obj: dict, line: int, ctx: Context) -> Record:
-    start, end = _endpoint(obj, "from"), _endpoint(obj, "to")
-    word = _id(obj, "type").lower().replace(" ", "_").replace("-", "_")
-    rel_type = _relation_type(word)
+    r = _Reasons()
+    start, end = r.check(_endpoint, obj, "from"), r.check(_endpoint, obj, "to")
+    word = (r.check(_id, obj, "type") or "").lower().replace(" ", "_").replace("-", "_")
+    source, when = r.check(_text, obj, "source"), r.check(iso_date, obj, "date")
+    r.done()
+    rel_type = relation_type(word)
     data = {
         "from": start.id,
         "to": end.id,
         "type": rel_type.value,
         # the register's own word when it is not the type itself (family_of, trades_with)
         "detail": None if word == rel_type.value.lower() else word,
-        "source": _text(obj, "source"),
-        "date": iso_date(obj, "date"),
+        "source": source,
+        "date": when,
         "extra": _extra(obj, _RELATION),
     }
     return Record("relation", line, f"{start.id}|{rel_type.value}|{end.id}", data, [start, end])
@@ -584,11 +666,18 @@ def _relation(obj: dict, line: int, ctx: Context) -> Record:
 
 @dataclass(frozen=True)
 class Context:
-    """What validation needs beyond the line: existing units, the grading scheme."""
+    """What validation needs beyond the record: existing units, the grading scheme, and
+    whether the record feeds the risk engine now (``scoring``: the scoring API and page,
+    a control an officer enters), which then needs what the engine reads: a
+    declaration's importer and valued items, a control's lane. (A declaration without
+    an origin is scored as one of unknown origin, like ``ZZ``.)"""
 
     units: frozenset[str] | None = None
     grading: Grading = field(default_factory=lambda: Grading.from_config({}))  # Admiralty
+    scoring: bool = False
 
+
+SCORING = Context(scoring=True)
 
 _VALIDATORS: dict[str, Callable[[dict, int, Context], Record]] = {
     "trader": _trader,
@@ -598,6 +687,16 @@ _VALIDATORS: dict[str, Callable[[dict, int, Context], Record]] = {
     "report": _report,
     "relation": _relation,
 }
+
+
+def validate(obj: Any, kind: str, ctx: Context | None = None) -> Record:
+    """One record of ``kind`` sent to the API or a form: the checks an import line gets."""
+    if not isinstance(obj, Mapping):
+        raise LineError(f"a {kind} must be a JSON object")
+    given = obj.get("kind")
+    if given is not None and given != kind:
+        raise LineError(f"kind: must be {kind!r}, got {given!r}")
+    return _VALIDATORS[kind](dict(obj), 0, ctx or Context())
 
 
 def parse_line(raw: bytes | str, line: int, ctx: Context | None = None) -> Record | None:

@@ -29,8 +29,8 @@ ON CREATE SET r.created_at = $now, r.author_id = 'import',
               r.status = coalesce(row.status, 'submitted')
 SET r.channel = row.channel, r.received = row.received, r.title = row.title,
     r.text = row.text, r.source_grade = row.source_grade, r.info_grade = row.info_grade,
-    r.handling = row.handling, r.unit = row.unit, r.extra_json = row.extra_json,
-    r.language = row.language,
+    r.handling = row.handling, r.grading_scheme = row.grading_scheme, r.unit = row.unit,
+    r.extra_json = row.extra_json, r.language = row.language,
     r.status = coalesce(row.status, r.status)
 WITH r, row, u, created
 CALL (r, u) {
@@ -69,7 +69,7 @@ RETURN r.id AS id, r.text AS text
 UNIT_NAMES = "MATCH (u:Unit) RETURN u.name AS name"
 
 _FIELDS = ("id", "channel", "received", "source", "source_grade", "info_grade", "handling",
-           "unit", "title", "text", "status")  # fmt: skip
+           "grading_scheme", "unit", "title", "text", "status")  # fmt: skip
 
 
 def write_reports(

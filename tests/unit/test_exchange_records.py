@@ -128,3 +128,36 @@ def test_report_grades_follow_the_grading_scheme_given():
         parse(line, grading=uk)
     taken = parse({**line, "source_grade": "2", "info_grade": "b"}, grading=uk)
     assert (taken.data["source_grade"], taken.data["info_grade"]) == ("2", "B")
+
+
+def test_a_line_names_every_reason_in_field_order():
+    """One answer lists all that is wrong, so a register fixes a line once, not per field."""
+    with pytest.raises(LineError) as caught:
+        parse({"kind": "person", "name": "A", "nationality": "UK", "emails": ["nobody"],
+               "documents": [{"type": "passport"}], "roles": ["director"], "dob": "soon"})
+    assert caught.value.reasons == [
+        "id: required",
+        "nationality: 'UK' is not an ISO 3166-1 alpha-2 country code (ZZ for unknown)",
+        "emails[0]: 'nobody' is not an e-mail address",
+        "documents[0].number: required",
+        "roles[0]: expected an object",
+        "dob: 'soon' is not an ISO 8601 date",
+    ]
+    assert str(caught.value) == "; ".join(caught.value.reasons)  # what the import prints
+
+
+def test_scoring_needs_what_the_engine_reads_and_the_import_does_not():
+    from graph.exchange.records import SCORING, validate
+
+    line = {"kind": "declaration", "id": "D1", "date": "2025-03-12", "origin": "ZZ",
+            "items": [{"hs": "847130"}]}  # fmt: skip
+    assert parse(line).data["origin"] is None  # the import takes it as it is
+    with pytest.raises(LineError) as caught:
+        validate(line, "declaration", SCORING)
+    assert caught.value.reasons == ["importer: required",
+                                    "items[0]: a value or value_cif is required"]
+    clean = validate({**line, "importer": "BG1", "items": [{"hs": "8471.30", "value": "10"}]},
+                     "declaration", SCORING).clean
+    assert clean["origin"] is None and clean["items"] == [{"hs": "847130", "value": 10.0}]
+    with pytest.raises(LineError, match="a control must be a JSON object"):
+        validate("nonsense", "control")

@@ -5,7 +5,7 @@ import pytest
 from app.intake.highlight import segments
 from app.intake.service import ReportError, validate_report
 from app.sources.crypto import IdentityCipher, load_key
-from graph.grading import Grading, GradingError, scheme_for
+from graph.grading import SCHEMES, Grading, GradingError, scheme_for
 from graph.reports import lucene_terms
 
 ADMIRALTY = Grading.from_config({"GRADING_SCHEME": "admiralty"})
@@ -126,3 +126,18 @@ def test_identity_cipher_round_trip_and_key_file(tmp_path):
     other = IdentityCipher(load_key(tmp_path / "elsewhere"))
     with pytest.raises(ValueError):
         other.open(token)
+
+
+def test_a_source_is_regraded_one_step_within_its_own_scheme():
+    """Risk's source regrade moves along the configured scheme, never off its ends and
+    never out of "cannot be judged" (F, 3x5x2's untested 2, 5x5x5's untested E)."""
+    admiralty, uk, five = (SCHEMES[name] for name in ("admiralty", "uk3x5x2", "5x5x5"))
+    assert admiralty.regraded("C", more_reliable=True) == "B"
+    assert admiralty.regraded("A", more_reliable=True) == "A"
+    assert admiralty.regraded("E", more_reliable=False) == "E"
+    assert admiralty.regraded("F", more_reliable=True) == "F"
+    assert uk.regraded("3", more_reliable=True) == "1"  # past "untested", which is no step
+    assert uk.regraded("2", more_reliable=False) == "2"
+    assert five.regraded("D", more_reliable=True) == "C"
+    assert five.regraded("D", more_reliable=False) == "D"  # E is untested, not worse
+    assert five.regraded("Z", more_reliable=True) == "Z"

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from bench.generator import write
+from graph.grading import ADMIRALTY
 from risk.evaluate import evaluate, format_table, main
 from risk.features import EXPECTED_SIGN, FEATURE_NAMES
 from risk.model import train
@@ -24,7 +25,7 @@ def dataset(tmp_path_factory):
 
 def test_precision_at_5_percent_beats_random(dataset):
     path, _ = dataset
-    result = evaluate(path, seeds=20)
+    result = evaluate(path, ADMIRALTY.signal, seeds=20)
     at5 = next(r for r in result["rates"] if r["rate"] == 0.05)
     assert at5["model_precision"] > 2 * at5["random_precision"]
     at10 = next(r for r in result["rates"] if r["rate"] == 0.10)
@@ -40,7 +41,7 @@ def test_cli_returns_dict(dataset, capsys):
 
 def test_scored_declarations_carry_consistent_reasons_and_network_signal(dataset):
     path, truth = dataset
-    rows, _state = replay(path, keep_features=True)
+    rows, _state = replay(path, ADMIRALTY.signal, keep_features=True)
     x = np.array([r.values for r in rows])
     y = np.array([r.positive for r in rows], dtype=float)
     model = train(x, y, FEATURE_NAMES, trained="2025-07-01", signs=EXPECTED_SIGN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.grading import ADMIRALTY, SCHEMES
 from risk.features import FEATURE_NAMES, Context, as_mapping, extract
 from risk.intel import Mention, MentionIndex, describe, mention_weight
 from risk.network import TraderNetwork
@@ -38,11 +39,16 @@ def test_features_complete_named_and_explained():
     assert as_mapping(feats)["undervaluation"] == 0.0
 
 
+def graded(report_id, received, source, info, scheme=ADMIRALTY):
+    return Mention(report_id, "trader", "NL123", received, source, info,
+                   signal=scheme.signal(source, info))
+
+
 def test_mention_weight_prefers_reliable_recent_reports():
-    fresh = Mention("R1", "trader", "NL123", "2025-03-10T09:00:00Z", "B", "2")
-    stale = Mention("R2", "trader", "NL123", "2024-03-10", "B", "2")
-    rumour = Mention("R3", "trader", "NL123", "2025-03-10", "E", "5")
-    future = Mention("R4", "trader", "NL123", "2025-04-10", "A", "1")
+    fresh = graded("R1", "2025-03-10T09:00:00Z", "B", "2")
+    stale = graded("R2", "2024-03-10", "B", "2")
+    rumour = graded("R3", "2025-03-10", "E", "5")
+    future = graded("R4", "2025-04-10", "A", "1")
     w = {m.report_id: mention_weight(m, "2025-03-12") for m in (fresh, stale, rumour, future)}
     assert w["R1"] > 10 * w["R2"] and w["R1"] > 10 * w["R3"] and w["R4"] == 0
     total, detail = describe([fresh, stale, rumour, future], "2025-03-12")
@@ -50,8 +56,25 @@ def test_mention_weight_prefers_reliable_recent_reports():
     assert detail.startswith("3 report(s): R1 (B2, 2 d ago")
 
 
+def test_grades_weigh_what_their_own_scheme_says():
+    """A 3x5x2 "1A" (reliable, first hand) is a strong report, not an unknown Admiralty
+    grade; an ungraded report weighs as "cannot be judged" in every scheme."""
+    uk, five = SCHEMES["uk3x5x2"], SCHEMES["5x5x5"]
+    strong = mention_weight(graded("R1", "2025-03-10", "1", "A", uk), "2025-03-10")
+    assert strong == pytest.approx(0.9) and strong > 10 * uk.signal("3", "E")
+    assert five.signal("E", "4") == ADMIRALTY.signal("F", "6") == uk.signal("2", "D")
+    for scheme in SCHEMES.values():
+        assert scheme.signal(None, None) == pytest.approx(0.04)
+        assert scheme.signal("?", "?") == scheme.signal(None, None)
+    idx = MentionIndex(uk.signal)
+    idx.add_trader({"id": "NL123456", "name": "Baltic Star Trading Ltd"})
+    [mention] = idx.add_report({"id": "R-9", "received": "2025-03-01", "source_grade": "1",
+                                "info_grade": "A", "text": "NL123456 again."})
+    assert mention.signal == pytest.approx(0.9) and mention.grade == "1A"
+
+
 def test_mention_index_links_ids_names_phones_and_containers():
-    idx = MentionIndex()
+    idx = MentionIndex(ADMIRALTY.signal)
     idx.add_trader({"id": "NL123", "name": "Baltic Star Trading Ltd",
                     "phones": ["+31 10 555 0101"]})
     idx.add_trader({"id": "BG777", "name": "Rila Vega Foods EOOD", "phones": []})
