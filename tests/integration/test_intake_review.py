@@ -4,9 +4,8 @@ reject, correct, add, link to a known entity and relate."""
 import re
 
 from app.accounts.service import issue_token
-from graph.entities import EntityKind, EntityRepository, EntityRow
 from tests.conftest import csrf_from
-from tests.factories import trader
+from tests.factories import person, trader
 
 TEXT = (
     "Ivan Petrov of Orion Freight Ltd called +359 888 123 456 about cigarettes in Varna; "
@@ -36,10 +35,9 @@ def submit_register_entry(client):
         "info_grade": "2", "submit": "Submit report"})
 
 
-def test_register_entry_form_and_review(graph, make_user, auth, client):
+def test_register_entry_form_and_review(graph, make, make_user, auth, client):
     make_user("ana@customs.example", role="analyst")
-    EntityRepository(graph).upsert([EntityRow(EntityKind.PERSON, "P-0001", "Ivan Petrov",
-                                              "IVAN PETROV", "confirmed")])
+    make.import_lines(person("P-0001", "Ivan Petrov"))
     auth.login("ana@customs.example")
     form = client.get("/reports/new?channel=register")
     assert form.status_code == 200 and "Handling code" in form.text
@@ -96,8 +94,7 @@ def test_register_entry_form_and_review(graph, make_user, auth, client):
     # link a mention to an existing entity found by name
     search = client.get(f"/reports/{rid}?q=Ivan&link={found['Ivan Petrov']['id']}")
     assert "person:P-0001" in search.text
-    EntityRepository(graph).upsert([EntityRow(EntityKind.TRADER, "BG200", "Orion Freight Ltd",
-                                              "ORION FREIGHT", "confirmed")])
+    make.import_lines(trader("BG200", "Orion Freight Ltd"))
     linked = client.post(f"/reports/{rid}/mentions/{mentions(graph, rid)['Orion']['id']}",
                          data={"csrf_token": token, "action": "link",
                                "entity_id": "trader:BG200"})
@@ -255,11 +252,10 @@ def test_a_rejected_mention_leaves_the_graph_everywhere(graph, make_user, auth, 
 
 
 def test_rejecting_a_mention_of_a_known_entity_unlinks_only_that_report(
-    graph, make_user, auth, client
+    graph, make, make_user, auth, client
 ):
     make_user("ana@customs.example", role="analyst")
-    EntityRepository(graph).upsert([EntityRow(EntityKind.PERSON, "P-0001", "Ivan Petrov",
-                                              "IVAN PETROV", "confirmed")])
+    make.import_lines(person("P-0001", "Ivan Petrov"))
     bearer = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
     rid = client.post("/api/v1/reports", json={"channel": "hotline", "handling": "open",
                                                "text": TEXT}, headers=bearer).json["id"]
