@@ -136,3 +136,12 @@ def make_unit(graph: Graph):
         return create_unit(graph, name, kind=kind, parent=parent)
 
     return make
+
+
+@pytest.fixture
+def make(app, runner, tmp_path, make_user):
+    """Factories for everything else (reports, declarations, controls, traders, cases,
+    tasks, sources), each through a real entry point: see ``tests/factories.py``."""
+    from tests.factories import Factories
+
+    return Factories(app, runner, tmp_path, make_user)

@@ -1,13 +1,16 @@
-"""A report from the source NIGHTJAR, created straight in the graph, for the
-dissemination tests of the pages and of the API (handling and status as parameters)."""
+"""A report from the source NIGHTJAR for the dissemination tests of the pages and of the
+API, brought in by ``flask import`` (handling, status and unit as parameters)."""
 
-REPORT = """
-MATCH (u:Unit {name: $unit})
-CREATE (r:Report {id: $id, channel: 'informant', title: $title, text: $text,
-                  handling: $handling, status: $status, unit: $unit, author_id: 'someone',
-                  source_grade: 'B', info_grade: '2', received: '2025-01-01T00:00:00+00:00'})
-CREATE (r)-[:ORIGINATED_IN]->(u)
-MERGE (s:Source {id: 'src-1', codename: 'NIGHTJAR'})
-CREATE (r)-[:FROM_SOURCE]->(s)
-"""
+from tests.factories import report
+
 TEXT = "NIGHTJAR met the driver of lorry CA1234KX near Varna; Baltic Star Trading Ltd pays."
+
+
+def seed_report(make, rid: str, handling: str = "restricted", status: str = "evaluated",
+                unit: str = "HQ") -> str:
+    """Import report ``rid`` of ``unit`` from NIGHTJAR, graded B2; returns its id."""
+    make.import_lines(report(
+        rid, TEXT, unit=unit, title=f"Report {rid}", handling=handling, status=status,
+        source="NIGHTJAR", source_grade="B", info_grade="2", received="2025-01-01T00:00:00Z",
+    ))
+    return rid

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_phone_to_seized_trader_and_save_the_chart_to_a_case(
-    page, live_server, make_user, make_unit, graph, app
+    page, live_server, make, make_user, make_unit, graph, app
 ):
     from app.cases.service import open_case
 
-    seed_network(graph, make_unit)
+    seed_network(make, make_unit)
     investigator = make_user("inv@customs.example", role="investigator", unit="HQ")
     make_user("officer@customs.example", role="analyst", unit="HQ")
     with app.test_request_context():

@@ -1,25 +1,14 @@
 """Acknowledging an AEO trader's exposure through the API sets the page's baseline, is
 audited, and is refused to roles that may not read risk (403) and unknown traders (404)."""
 
-TRADERS = """
-UNWIND $rows AS row
-CREATE (:Entity:Trader {id: 'trader:' + row.ref, ref: row.ref, name: row.name, aeo: row.aeo})
-"""
+from tests.factories import trader
 
 
-def test_acknowledge_aeo_over_the_api(client, graph, make_user):
+def test_acknowledge_aeo_over_the_api(client, graph, make, make_user):
     from app.accounts.service import issue_token
 
-    graph.query(
-        TRADERS,
-        {
-            "rows": [
-                {"ref": "BG111", "name": "Safe Trading", "aeo": True},
-                {"ref": "BG222", "name": "Plain Trading", "aeo": False},
-            ]
-        },
-        write=True,
-    )
+    make.import_lines(trader("BG111", "Safe Trading", aeo=True),
+                      trader("BG222", "Plain Trading", aeo=False))
     make_user("analyst@customs.example", role="analyst")
     make_user("handler@customs.example", role="handler")
     analyst = {"Authorization": "Bearer " + issue_token(graph, "analyst@customs.example")}

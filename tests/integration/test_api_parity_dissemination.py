@@ -4,11 +4,11 @@ feedback; need-to-know answers 404, rules 403 with the reason, bad bodies 400/42
 
 import pytest
 
-from tests.dissemination_seed import REPORT, TEXT
+from tests.dissemination_seed import TEXT, seed_report
 
 
 @pytest.fixture
-def world(graph, make_unit, make_user):
+def world(graph, make, make_unit, make_user):
     from app.accounts.service import issue_token
 
     make_unit("South Region")
@@ -25,19 +25,7 @@ def world(graph, make_unit, make_user):
     }
 
     def report(rid, handling="restricted", status="evaluated", unit="HQ"):
-        graph.query(
-            REPORT,
-            {
-                "id": rid,
-                "title": f"Report {rid}",
-                "text": TEXT,
-                "handling": handling,
-                "status": status,
-                "unit": unit,
-            },
-            write=True,
-        )
-        return rid
+        return seed_report(make, rid, handling, status, unit)
 
     return people, tokens, report
 

@@ -28,6 +28,7 @@ def test_verify_passes_on_an_intact_chain(runner, graph):
 
 def test_verify_detects_a_changed_entry(runner, graph):
     _events(graph)
+    # Cypher on purpose: tampering with the audit chain, which no entry point allows.
     graph.query("MATCH (a:AuditEvent {seq: 3}) SET a.actor = 'someone-else'", write=True)
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
@@ -64,6 +65,7 @@ def test_a_write_and_its_audit_event_commit_together_or_not_at_all(graph):
     repo = AuditRepository(graph)
     mark = "MATCH (m:AtomicMark) RETURN m.n AS n ORDER BY n"
 
+    # Cypher on purpose: AtomicMark is a test-only node that proves the transaction unit.
     def write_then_fail():
         graph.query("CREATE (:AtomicMark {n: 1})", write=True)
         repo.append(actor="a@customs.example", action="mark.create", target="1")

@@ -7,19 +7,13 @@ from app.cases import service
 from app.cases.service import CaseError
 from graph.errors import NotFound
 from tests.conftest import csrf_from
-
-REPORT = """
-CREATE (r:Report {id: $id, channel: 'informant', received: '2025-03-10T09:00:00Z',
-                  title: $title, text: 'Cigarettes hidden in laptop consignments.',
-                  source_grade: 'B', info_grade: '2', handling: $handling, status: 'submitted',
-                  unit: $unit, author_id: 'someone', created_at: '2025-03-10T09:00:00Z'})
-"""
+from tests.factories import report, trader
 
 
-def _report(graph, report_id, *, unit="HQ", handling="restricted", title="Laptop cigarettes"):
-    graph.query(
-        REPORT, {"id": report_id, "unit": unit, "handling": handling, "title": title}, write=True
-    )
+def _report(make, report_id, *, unit="HQ", handling="restricted", title="Laptop cigarettes"):
+    make.import_lines(report(report_id, "Cigarettes hidden in laptop consignments.", unit=unit,
+                             received="2025-03-10T09:00:00Z", title=title, handling=handling,
+                             source_grade="B", info_grade="2"))
 
 
 @pytest.fixture
@@ -71,12 +65,11 @@ def test_case_visibility_per_role_and_unit(app, graph, tree, client, auth):
     assert page.status_code == 200 and "Laptop route" in page.text
 
 
-def test_case_page_flow_and_rfi_becomes_investigation_keeping_contents(graph, tree, client, auth):
-    _report(graph, "R-1")
-    graph.query(
-        "CREATE (:Entity:Trader {id: 'trader:NL1', name: 'Baltic Star Trading', label: 'ORG'})",
-        write=True,
-    )
+def test_case_page_flow_and_rfi_becomes_investigation_keeping_contents(
+    graph, make, tree, client, auth
+):
+    _report(make, "R-1")
+    make.import_lines(trader("NL1", "Baltic Star Trading"))
     auth.login("hq.analyst@customs.example")
     page = client.get("/cases/")
     response = client.post(
@@ -160,9 +153,11 @@ def test_case_page_flow_and_rfi_becomes_investigation_keeping_contents(graph, tr
     } <= set(rows[0]["actions"])
 
 
-def test_case_membership_grants_attached_reports_but_not_originator_ones(app, graph, tree):
-    _report(graph, "R-REST", handling="restricted")
-    _report(graph, "R-ORIG", handling="originator")
+def test_case_membership_grants_attached_reports_but_not_originator_ones(
+    app, graph, make, tree
+):
+    _report(make, "R-REST", handling="restricted")
+    _report(make, "R-ORIG", handling="originator")
     from graph.access import REPORT_VISIBLE, viewer_param
 
     can_read = "MATCH (r:Report {id: $id}) WHERE " + REPORT_VISIBLE + " RETURN count(r) AS n"

@@ -4,11 +4,11 @@ the source link and stay linked to the original, and recipients' feedback is cou
 import pytest
 
 from tests.conftest import csrf_from
-from tests.dissemination_seed import REPORT, TEXT
+from tests.dissemination_seed import TEXT, seed_report
 
 
 @pytest.fixture
-def world(graph, make_unit, make_user):
+def world(graph, make, make_unit, make_user):
     make_unit("South Region")
     make_unit("North Region")
     users = {
@@ -19,19 +19,7 @@ def world(graph, make_unit, make_user):
     }
 
     def report(rid, handling="restricted", status="evaluated", unit="HQ"):
-        graph.query(
-            REPORT,
-            {
-                "id": rid,
-                "title": f"Report {rid}",
-                "text": TEXT,
-                "handling": handling,
-                "status": status,
-                "unit": unit,
-            },
-            write=True,
-        )
-        return rid
+        return seed_report(make, rid, handling, status, unit)
 
     return users, report
 
@@ -133,6 +121,7 @@ def test_handling_is_checked_again_at_sending_time(app, graph, world):
     users, report = world
     rid = report("R-late", handling="open", unit="South Region")
     # The code changes after the page was shown: sending re-reads it in the transaction.
+    # Cypher: a concurrent writer; no page recodes an evaluated report, so none can race here.
     graph.query("MATCH (r:Report {id: $id}) SET r.handling = 'originator'", {"id": rid}, write=True)
     with app.test_request_context(), pytest.raises(Refused):
         service.disseminate(graph, users["south"], rid, units=["North Region"])

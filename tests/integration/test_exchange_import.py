@@ -408,7 +408,7 @@ def test_export_then_import_restores_the_same_graph(runner, graph, tmp_path, mak
 def test_batch_listeners_run_inside_the_write_transaction(graph, tmp_path):
     seen: list = []
 
-    def record(tx, rows):
+    def record(tx, rows):  # Cypher on purpose: a test listener's own write in the batch
         seen.extend((row["id"], row["created"]) for row in rows)
         tx.run("UNWIND $ids AS id CREATE (:ListenerMark {id: id})", ids=[r["id"] for r in rows])
 

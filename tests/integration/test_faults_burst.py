@@ -48,7 +48,7 @@ OPTIONAL MATCH (r)-[m:MENTIONS]->(e:Entity)
 RETURN r {.*} AS report, units,
        collect(m {.id, .start, .end, .label, entity_id: e.id}) AS mentions
 """
-CREATE_EVENTS = """
+AUDITED_REPORTS = """
 MATCH (a:AuditEvent {action: 'report.create'}) RETURN a.target AS target
 """
 
@@ -198,7 +198,7 @@ def test_killed_neo4j_during_burst_loses_no_acknowledged_report(burst_app):
 
     # Every stored report (acknowledged or not) carries its audit event: the event commits
     # in the report's own transaction; the chain survived the kill.
-    audited = {row["target"] for row in graph.query(CREATE_EVENTS)}
+    audited = {row["target"] for row in graph.query(AUDITED_REPORTS)}
     assert {row["report"]["id"] for row in stored.values()} == audited
     check = AuditRepository(graph).verify()
     assert check.ok, check

@@ -4,7 +4,7 @@ review and the API. Each report and its mentions are stored whole or not at all.
 import pytest
 
 from app.accounts.service import issue_token
-from graph.entities import EntityKind, EntityRepository, EntityRow
+from tests.factories import trader
 
 TEXT = (
     "Truck CA1234AB carried container MSCU1234565 for BALTIC STAR TRADING LIMITED; "
@@ -36,20 +36,19 @@ def count(graph, cypher):
     return graph.query(cypher)[0]["n"]
 
 
-def confirmed_trader(graph):
-    EntityRepository(graph).upsert(
-        [EntityRow(EntityKind.TRADER, "NL123456789", "Baltic Star Trading Ltd",
-                   "BALTIC STAR TRADING", "confirmed")]
-    )
+def confirmed_trader(make):
+    make.import_lines(trader("NL123456789", "Baltic Star Trading Ltd"))
 
 
 def hotline(text=TEXT, handling="restricted", **extra):
     return {"channel": "hotline", "handling": handling, "text": text, **extra}
 
 
-def test_known_company_links_and_two_spellings_resolve_to_one_entity(graph, make_user, api):
+def test_known_company_links_and_two_spellings_resolve_to_one_entity(
+    graph, make, make_user, api
+):
     make_user("ana@customs.example", role="analyst")
-    confirmed_trader(graph)
+    confirmed_trader(make)
     caller = api("ana@customs.example")
     first = caller.post("/reports", json=hotline())
     assert first.status_code == 201, first.json
@@ -182,9 +181,9 @@ def test_duplicate_id_is_a_conflict(graph, make_user, api):
     assert count(graph, "MATCH (r:Report) RETURN count(r) AS n") == 1
 
 
-def test_extract_stores_nothing_and_knows_the_gazetteer(graph, make_user, api):
+def test_extract_stores_nothing_and_knows_the_gazetteer(graph, make, make_user, api):
     make_user("ana@customs.example", role="analyst")
-    confirmed_trader(graph)
+    confirmed_trader(make)
     domain = "MATCH (n) WHERE n:Entity OR n:Report OR n:ReportCounter RETURN count(n) AS n"
     before = count(graph, domain)
     answer = api("ana@customs.example").post("/extract", json={"text": TEXT})

@@ -4,8 +4,8 @@ reject, correct, add, link to a known entity and relate."""
 import re
 
 from app.accounts.service import issue_token
-from graph.entities import EntityKind, EntityRepository, EntityRow
 from tests.conftest import csrf_from
+from tests.factories import person, trader
 
 TEXT = (
     "Ivan Petrov of Orion Freight Ltd called +359 888 123 456 about cigarettes in Varna; "
@@ -35,10 +35,9 @@ def submit_register_entry(client):
         "info_grade": "2", "submit": "Submit report"})
 
 
-def test_register_entry_form_and_review(graph, make_user, auth, client):
+def test_register_entry_form_and_review(graph, make, make_user, auth, client):
     make_user("ana@customs.example", role="analyst")
-    EntityRepository(graph).upsert([EntityRow(EntityKind.PERSON, "P-0001", "Ivan Petrov",
-                                              "IVAN PETROV", "confirmed")])
+    make.import_lines(person("P-0001", "Ivan Petrov"))
     auth.login("ana@customs.example")
     form = client.get("/reports/new?channel=register")
     assert form.status_code == 200 and "Handling code" in form.text
@@ -95,8 +94,7 @@ def test_register_entry_form_and_review(graph, make_user, auth, client):
     # link a mention to an existing entity found by name
     search = client.get(f"/reports/{rid}?q=Ivan&link={found['Ivan Petrov']['id']}")
     assert "person:P-0001" in search.text
-    EntityRepository(graph).upsert([EntityRow(EntityKind.TRADER, "BG200", "Orion Freight Ltd",
-                                              "ORION FREIGHT", "confirmed")])
+    make.import_lines(trader("BG200", "Orion Freight Ltd"))
     linked = client.post(f"/reports/{rid}/mentions/{mentions(graph, rid)['Orion']['id']}",
                          data={"csrf_token": token, "action": "link",
                                "entity_id": "trader:BG200"})
@@ -135,26 +133,19 @@ def test_liaison_may_not_review_or_evaluate_others_reports(graph, make_user, aut
     assert all(m["review"] == "proposed" for m in mentions(graph, rid).values())
 
 
-HIDDEN = """
-CREATE (e:Entity:Trader {id: 'trader:XX77', name: 'Orion Shadow Holdings', label: 'ORG',
-                         status: 'proposed', key: 'ORION SHADOW HOLDINGS'})
-CREATE (r:Report {id: 'R-SOUTH', channel: 'informant', status: 'submitted', unit: 'South',
-                  handling: 'restricted', author_id: 'someone', text: 'Orion Shadow Holdings',
-                  received: '2025-03-10T09:00:00Z'})
-CREATE (r)-[:MENTIONS {start: 0, end: 21, text: 'Orion Shadow Holdings', label: 'ORG'}]->(e)
-"""
-
-
 def test_link_search_and_link_only_reach_entities_the_reviewer_may_see(
-    graph, make_unit, make_user, auth, client
+    graph, make, make_unit, make_user, auth, client
 ):
     """An entity known only from another unit's restricted report is neither offered nor
     linkable: the reviewer learns nothing of it."""
     make_unit("South", "regional", "HQ")
     make_user("ana@customs.example", role="analyst")
-    graph.query(HIDDEN, write=True)
-    EntityRepository(graph).upsert([EntityRow(EntityKind.TRADER, "BG200", "Orion Freight Ltd",
-                                              "ORION FREIGHT", "confirmed")])
+    south = make.user("south@customs.example", unit="South")
+    secret = make.typed_report("Orion Shadow Holdings pays the drivers.", by=south,
+                               handling="restricted")
+    hidden = next(m["entity_id"] for m in secret["entities"]
+                  if m["text"] == "Orion Shadow Holdings")  # known from that report only
+    make.import_lines(trader("BG200", "Orion Freight Ltd"))
     auth.login("ana@customs.example")
     saved = submit_register_entry(client)
     assert saved.status_code == 302
@@ -163,15 +154,15 @@ def test_link_search_and_link_only_reach_entities_the_reviewer_may_see(
 
     search = client.get(f"/reports/{rid}?q=Orion&link={orion['id']}")
     assert "trader:BG200" in search.text
-    assert "trader:XX77" not in search.text and "Orion Shadow" not in search.text
-    by_id = client.get(f"/reports/{rid}?q=trader:XX77&link={orion['id']}")
+    assert hidden not in search.text and "Orion Shadow" not in search.text
+    by_id = client.get(f"/reports/{rid}?q={hidden}&link={orion['id']}")
     assert "Orion Shadow" not in by_id.text  # nor found by its id
 
     refused = client.post(f"/reports/{rid}/mentions/{orion['id']}", data={
-        "csrf_token": csrf_from(search.text), "action": "link", "entity_id": "trader:XX77"},
+        "csrf_token": csrf_from(search.text), "action": "link", "entity_id": hidden},
         follow_redirects=True)
     assert "Choose an existing entity." in refused.text
-    assert mentions(graph, rid)[orion["text"]]["entity"] != "trader:XX77"
+    assert mentions(graph, rid)[orion["text"]]["entity"] != hidden
 
 
 def test_editing_the_text_keeps_the_reviews_whose_words_remain(graph, make_user, auth, client):
@@ -261,11 +252,10 @@ def test_a_rejected_mention_leaves_the_graph_everywhere(graph, make_user, auth, 
 
 
 def test_rejecting_a_mention_of_a_known_entity_unlinks_only_that_report(
-    graph, make_user, auth, client
+    graph, make, make_user, auth, client
 ):
     make_user("ana@customs.example", role="analyst")
-    EntityRepository(graph).upsert([EntityRow(EntityKind.PERSON, "P-0001", "Ivan Petrov",
-                                              "IVAN PETROV", "confirmed")])
+    make.import_lines(person("P-0001", "Ivan Petrov"))
     bearer = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
     rid = client.post("/api/v1/reports", json={"channel": "hotline", "handling": "open",
                                                "text": TEXT}, headers=bearer).json["id"]

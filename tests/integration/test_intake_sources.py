@@ -5,6 +5,7 @@ import pytest
 
 from app.accounts.service import issue_token
 from tests.conftest import csrf_from
+from tests.factories import report
 
 SECRET_NAME = "Zlatka Secretova"
 SECRET_PHONE = "+359 88 999 0101"
@@ -116,7 +117,7 @@ def test_handler_and_controller_see_identity_with_a_reason(email, graph, registe
         (email, "arrange a meeting", source_id), (email, "payment record", source_id)]
 
 
-def test_register_rules_and_referenced_sources(graph, make_user, client, auth):
+def test_register_rules_and_referenced_sources(graph, make, make_user, client, auth):
     handler = make_user("handler@customs.example", role="handler")
     analyst = make_user("ana@customs.example", role="analyst")
     headers = {"Authorization": "Bearer " + issue_token(graph, "handler@customs.example")}
@@ -128,7 +129,7 @@ def test_register_rules_and_referenced_sources(graph, make_user, client, auth):
         "reliability": "Q"})
     assert bad_grade.status_code == 400 and bad_grade.json["detail"]["field"] == "reliability"
     # an import only referenced this codename: registering it completes the node
-    graph.query("CREATE (:Source {codename: 'QX-1', status: 'referenced'})", write=True)
+    make.import_lines(report("R-QX", "QX-1 says the lorry leaves on Friday.", source="QX-1"))
     listed = client.get("/api/v1/sources", headers=headers).json["sources"]
     assert [s["codename"] for s in listed] == ["QX-1"] and listed[0]["status"] == "referenced"
     done = client.post("/api/v1/sources", headers=headers, json={

@@ -2,36 +2,44 @@
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 from app.accounts.service import issue_token
+from tests.factories import control, declaration, report
 
-SEED = """
-UNWIND range(1, 6) AS i
-CREATE (r:Report {id: 'R-' + i, channel: CASE WHEN i <= 4 THEN 'informant' ELSE 'hotline' END,
-                  received: '2025-0' + i + '-10T09:00:00Z', title: 't', text: 'x',
-                  source_grade: 'B', info_grade: CASE WHEN i <= 3 THEN '2' ELSE '3' END,
-                  handling: 'restricted', status: 'evaluated', unit: 'HQ', author_id: 'a',
-                  evaluated_at: '2025-0' + i + '-11T09:00:00Z'})
-WITH r, i WHERE i <= 2
-MATCH (u:Unit {name: 'HQ'})
-CREATE (r)-[:DISSEMINATED_TO {by: 'a', at: '2025-06-01'}]->(u)
-WITH r, i WHERE i = 1
-CREATE (:Feedback {id: 'F-1', useful: true})-[:ON]->(r)
-"""
-TRADE = """
-CREATE (d1:Declaration {id: 'DEC-1', date: '2025-03-12'}),
-       (d2:Declaration {id: 'DEC-2', date: '2025-04-12'}),
-       (d3:Declaration {id: 'DEC-3', date: '2025-05-12'})
-CREATE (:Control {id: 'DEC-1/2025-03-13', date: '2025-03-13', lane: 'red', result: 'positive',
-                  revenue: 4100.0,
-                  seized_json: '[{"hs": "240220", "description": "cigarettes", "value": 30000.0}]'})
-         -[:CONTROL_OF]->(d1)
-CREATE (:Control {id: 'DEC-2/2025-04-13', date: '2025-04-13', lane: 'red', result: 'negative',
-                  revenue: 0.0, seized_json: '[]'})-[:CONTROL_OF]->(d2)
-CREATE (:Control {id: 'DEC-3/2025-05-13', date: '2025-05-13', lane: 'yellow',
-                  result: 'negative', revenue: 0.0, seized_json: '[]'})-[:CONTROL_OF]->(d3)
-CREATE (p:RiskProfile {id: 'P-1', name: 'Laptops from CN'})
-"""
+
+def _seed(make, make_unit) -> int:
+    """Six HQ reports received a day ago (four from informants, two from the hotline), graded
+    B2 three times and B3 three times when an analyst evaluates them now; two sent to the
+    South Region, one of them with feedback. Three controls: a red hit that seized
+    cigarettes worth 30,000, a red and a yellow miss. The committee's profile "Laptops from
+    CN". Returns the year all this falls in."""
+    received = datetime.now(UTC) - timedelta(hours=24)
+    year = received.year
+    make_unit("South Region")
+    analyst = make.user("hq.analyst@customs.example")
+    south = make.user("south.analyst@customs.example", unit="South Region")
+    stamp = received.strftime("%Y-%m-%dT%H:%M:%SZ")
+    make.import_lines(
+        *(report(f"R-{i}", "x", channel="informant" if i <= 4 else "hotline", received=stamp,
+                 title="t", handling="restricted") for i in range(1, 7)),
+        *(declaration(f"DEC-{i}", f"{year}-0{i + 2}-12") for i in range(1, 4)),
+        control("DEC-1", f"{year}-03-13", "positive", lane="red", revenue=4100.0,
+                seized=[{"hs": "240220", "description": "cigarettes", "value": 30000.0}]),
+        control("DEC-2", f"{year}-04-13", "negative", lane="red", revenue=0.0),
+        control("DEC-3", f"{year}-05-13", "negative", lane="yellow", revenue=0.0),
+    )
+    for i in range(1, 7):
+        make.evaluate(f"R-{i}", by=analyst, source_grade="B", info_grade="2" if i <= 3 else "3")
+    make.disseminate("R-1", by=analyst, units=("South Region",))
+    make.disseminate("R-2", by=analyst, units=("South Region",))
+    make.feedback("R-1", by=south, useful=True)
+    profile = {"id": "P-1", "name": "Laptops from CN",
+               "conditions": [{"field": "origin", "op": "==", "value": "CN"}],
+               "weight": 2.0, "lane": "yellow", "rationale": "Concealment in laptop loads"}
+    make.api("post", "/risk/profiles", as_=make.user("committee@customs.example", "committee"),
+             json=profile, expect=201)
+    return year
 
 
 def _cell(html: str, table_id: str, label: str) -> str:
@@ -41,17 +49,15 @@ def _cell(html: str, table_id: str, label: str) -> str:
     return match.group(1)
 
 
-def test_kpi_dashboard_shows_seeded_figures(graph, make_user, client, auth):
-    make_user("committee@customs.example", "committee", "HQ")
+def test_kpi_dashboard_shows_seeded_figures(make, make_unit, make_user, client, auth):
+    year = _seed(make, make_unit)
     make_user("liaison@customs.example", "liaison", "HQ")
-    graph.query(SEED, write=True)
-    graph.query(TRADE, write=True)
 
     auth.login("liaison@customs.example")
-    assert client.get("/kpi/?year=2025").status_code == 403
+    assert client.get(f"/kpi/?year={year}").status_code == 403
     auth.logout()
     auth.login("committee@customs.example")
-    page = client.get("/kpi/?year=2025")
+    page = client.get(f"/kpi/?year={year}")
     assert page.status_code == 200
     html = page.text
     assert 'data-kpi="reports"><span class="tile-value">6<' in html
@@ -66,10 +72,10 @@ def test_kpi_dashboard_shows_seeded_figures(graph, make_user, client, auth):
     assert "Laptops from CN</td><td>0</td><td>0</td><td>0</td>" in profiles  # selected none
     assert "<td>cigarettes</td><td>1</td>" in html and "30,000" in html
     assert "bound method" not in html
-    assert 'src="/kpi/charts/reports-by-month.svg?year=2025"' in html
+    assert f'src="/kpi/charts/reports-by-month.svg?year={year}"' in html
     assert "style=" not in html and "<script>" not in html  # no inline style or script
 
-    chart = client.get("/kpi/charts/reports-by-month.svg?year=2025")
+    chart = client.get(f"/kpi/charts/reports-by-month.svg?year={year}")
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     assert b"<svg" in chart.data and b"informant" in chart.data
     assert client.get("/kpi/charts/nope.svg").status_code == 404
@@ -78,14 +84,12 @@ def test_kpi_dashboard_shows_seeded_figures(graph, make_user, client, auth):
     assert "No control results in 2019" in empty.text
 
 
-def test_annual_report_prints_the_year(graph, make_user, client, auth):
-    make_user("committee@customs.example", "committee", "HQ")
-    graph.query(SEED, write=True)
-    graph.query(TRADE, write=True)
+def test_annual_report_prints_the_year(make, make_unit, client, auth):
+    year = _seed(make, make_unit)
     auth.login("committee@customs.example")
-    page = client.get("/kpi/annual?year=2025")
+    page = client.get(f"/kpi/annual?year={year}")
     assert page.status_code == 200
-    assert "Annual progress report 2025" in page.text
+    assert f"Annual progress report {year}" in page.text
     assert "6 intelligence reports received" in page.text
     assert "3 controls with a hit rate of 33.3 %" in page.text
     assert "1 seizures worth 30,000" in page.text

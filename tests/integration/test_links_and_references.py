@@ -212,6 +212,7 @@ def test_migration_numbers_older_records_in_creation_order(app, graph, client, m
     send_tip(client, "Second tip")
     year = numbered["reference"][2:6]
     # What an older version stored: no report references, the tipster's on the tip.
+    # Cypher on purpose: it simulates a pre-migration database to test the migration.
     graph.run_schema("DROP CONSTRAINT report_reference_unique IF EXISTS")
     graph.query("MATCH (r:Report) WHERE r.channel <> 'hotline' REMOVE r.reference", write=True)
     graph.query("MATCH (k:TipKey)-[:FOR]->(r:Report) SET r.reference = k.reference",

@@ -9,35 +9,22 @@ from tests.conftest import csrf_from
 
 
 @pytest.fixture
-def entities(graph):
-    from graph.entities import EntityKind, EntityRepository, EntityRow
+def entities(make):
+    """Two reports typed by an officer name "Baltic Starr Trading" (a misspelling) and
+    "Baltic Star Trading Ltd", an unrelated company and a person: extraction makes each an
+    entity. Returns (the misspelt one, the right one, the person)."""
+    officer = make.user("officer@customs.example", role="liaison")
+    found = {}
+    for text in ("Baltic Starr Trading sent the papers.",
+                 "Baltic Star Trading Ltd pays Danube Grain OOD; Ivan Petrov signs."):
+        for mention in make.typed_report(text, by=officer, handling="open")["entities"]:
+            found[mention["text"]] = mention["entity_id"]
+    assert {"Danube Grain OOD", "Ivan Petrov"} <= set(found), found
+    return found["Baltic Starr Trading"], found["Baltic Star Trading Ltd"], found["Ivan Petrov"]
 
-    repo = EntityRepository(graph)
-    repo.upsert(
-        [
-            EntityRow(
-                EntityKind.ORGANISATION,
-                "baltic star trading",
-                "Baltic Star Trading Ltd",
-                "baltic star trading",
-            ),
-            EntityRow(
-                EntityKind.ORGANISATION,
-                "baltic starr trading",
-                "Baltic Starr Trading",
-                "baltic starr trading",
-            ),
-            EntityRow(EntityKind.ORGANISATION, "danube grain", "Danube Grain OOD", "danube grain"),
-            EntityRow(EntityKind.PERSON, "ivan petrov", "Ivan Petrov", "ivan petrov"),
-        ]
-    )
-    graph.query(
-        "CREATE (r:Report {id: 'R-9', status: 'submitted', handling: 'open', unit: 'HQ'}) "
-        "WITH r MATCH (e:Entity {id: 'organisation:baltic starr trading'}) "
-        "CREATE (r)-[:MENTIONS {start: 0, end: 20, text: 'Baltic Starr Trading'}]->(e)",
-        write=True,
-    )
-    return "organisation:baltic starr trading", "organisation:baltic star trading"
+
+def entity_count(graph):
+    return graph.query("MATCH (e:Entity) RETURN count(e) AS n")[0]["n"]
 
 
 def snapshot(graph):
@@ -58,10 +45,11 @@ def test_merge_on_the_page_then_split_over_the_api_restores_everything(
     from app.accounts.service import issue_token
     from graph.merges import canonical_id
 
-    dup, survivor = entities
+    dup, survivor, _person = entities
     make_user("analyst@customs.example", role="analyst")
     auth.login("analyst@customs.example")
     before = snapshot(graph)
+    before_count = entity_count(graph)
 
     # The fuzzy candidate is proposed, the unrelated company and the person are not.
     page = client.get(f"/merges/entities/{dup}")
@@ -85,7 +73,7 @@ def test_merge_on_the_page_then_split_over_the_api_restores_everything(
     assert len(link) == 1 and link[0]["a"] == dup and link[0]["b"] == survivor
     assert link[0]["s"]["reason"] == "same VAT number" and link[0]["s"]["by"] and link[0]["s"]["at"]
     assert canonical_id(graph, dup) == survivor and canonical_id(graph, survivor) == survivor
-    assert graph.query("MATCH (e:Entity) RETURN count(e) AS n")[0]["n"] == 4  # both kept
+    assert entity_count(graph) == before_count  # both kept
 
     token = issue_token(graph, "analyst@customs.example")
     headers = {"Authorization": f"Bearer {token}"}
@@ -111,7 +99,7 @@ def test_merge_on_the_page_then_split_over_the_api_restores_everything(
 def test_api_merge_and_bad_input(client, graph, make_user, entities):
     from app.accounts.service import issue_token
 
-    dup, survivor = entities
+    dup, survivor, person = entities
     make_user("analyst@customs.example", role="analyst")
     make_user("liaison@customs.example", role="liaison")
     headers = {"Authorization": f"Bearer {issue_token(graph, 'analyst@customs.example')}"}
@@ -125,7 +113,7 @@ def test_api_merge_and_bad_input(client, graph, make_user, entities):
         (client.post(url, json={"into": survivor, "reason": 5}, headers=headers), 400),
         (client.post(url, json={"into": dup, "reason": "x"}, headers=headers), 400),
         (
-            client.post(url, json={"into": "person:ivan petrov", "reason": "x"}, headers=headers),
+            client.post(url, json={"into": person, "reason": "x"}, headers=headers),
             400,
         ),
         (

@@ -4,26 +4,26 @@ the API pages the same way. Search keeps identifiers before names after the merg
 into one query."""
 
 import re
+from datetime import date, timedelta
 
 from app.accounts.service import issue_token
 from graph.dossier import DECLARATIONS_PER_PAGE
+from tests.factories import declaration
 from tests.network_seed import BALTIC, PHONE, seed_network
 
 EXTRA = 2 * DECLARATIONS_PER_PAGE + 7  # three pages on top of the seeded declaration
 
-ADD_DECLARATIONS = """
-MATCH (t:Entity {id: $trader})
-UNWIND range(1, $n) AS i
-CREATE (d:Declaration {id: 'DEC-2026-' + right('00000' + toString(i), 6),
-                       date: date('2026-01-01') + duration({days: i}), flow: 'import'})
-CREATE (d)-[:IMPORTED_BY]->(t)
-FOREACH (_ IN CASE WHEN i % 2 = 0 THEN [1] ELSE [] END | CREATE (d)-[:DECLARED_BY]->(t))
-"""
 
-
-def _hub(graph, make_unit):
-    seed_network(graph, make_unit)
-    graph.query(ADD_DECLARATIONS, {"trader": BALTIC, "n": EXTRA}, write=True)
+def _hub(make, make_unit):
+    """The network, and EXTRA more imports by Baltic Star from 2 January 2026 on, one a
+    day; every second one Baltic Star also declared."""
+    seed_network(make, make_unit)
+    ref = BALTIC.removeprefix("trader:")
+    make.import_lines(*(
+        declaration(f"DEC-2026-{i:06d}", (date(2026, 1, 1) + timedelta(days=i)).isoformat(),
+                    flow="import", importer=ref, **({"declarant": ref} if i % 2 == 0 else {}))
+        for i in range(1, EXTRA + 1)
+    ))
 
 
 def _declaration_ids(html):
@@ -31,9 +31,9 @@ def _declaration_ids(html):
 
 
 def test_hub_page_shows_latest_declarations_and_pages_further(
-    client, auth, graph, make_user, make_unit
+    client, auth, graph, make, make_user, make_unit
 ):
-    _hub(graph, make_unit)
+    _hub(make, make_unit)
     make_user("inv@customs.example", role="investigator", unit="HQ")
     auth.login("inv@customs.example")
     total = EXTRA + 1
@@ -57,8 +57,8 @@ def test_hub_page_shows_latest_declarations_and_pages_further(
     assert client.get(f"/entities/{BALTIC}?declarations_page=x").status_code == 400
 
 
-def test_api_pages_a_hubs_declarations(client, graph, make_user, make_unit):
-    _hub(graph, make_unit)
+def test_api_pages_a_hubs_declarations(client, graph, make, make_user, make_unit):
+    _hub(make, make_unit)
     make_user("inv@customs.example", role="investigator", unit="HQ")
     headers = {"Authorization": f"Bearer {issue_token(graph, 'inv@customs.example')}"}
 
@@ -77,8 +77,10 @@ def test_api_pages_a_hubs_declarations(client, graph, make_user, make_unit):
     assert bad.status_code == 400 and bad.json["error"]
 
 
-def test_search_lists_identifier_hits_before_name_hits(client, graph, make_user, make_unit):
-    seed_network(graph, make_unit)
+def test_search_lists_identifier_hits_before_name_hits(
+    client, graph, make, make_user, make_unit
+):
+    seed_network(make, make_unit)
     make_user("inv@customs.example", role="investigator", unit="HQ")
     headers = {"Authorization": f"Bearer {issue_token(graph, 'inv@customs.example')}"}
     found = client.get(

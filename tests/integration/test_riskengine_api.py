@@ -103,7 +103,7 @@ def test_aeo_monitoring_alerts_when_exposure_rises(client, seeded, tokens):
 
 
 def test_intelligence_mentions_count_by_grade_without_exposing_sources(
-        client, seeded, tokens, tmp_path, graph):
+        client, seeded, tokens, tmp_path, graph, make):
     report = {"kind": "report", "id": "R-2025-0042", "channel": "informant",
               "received": "2025-03-20T09:00:00Z", "source": "KX-17", "source_grade": "B",
               "info_grade": "2", "handling": "restricted", "unit": "HQ",
@@ -112,9 +112,9 @@ def test_intelligence_mentions_count_by_grade_without_exposing_sources(
     path = tmp_path / "report.jsonl"
     write_jsonl(path, [report])
     assert import_file(graph, path).ok
-    graph.query("MATCH (r:Report {id: 'R-2025-0042'}), (t:Entity {id: 'trader:BG555'}) "
-                "MERGE (r)-[:MENTIONS {review: 'accepted', provenance: 'person'}]->(t)",
-                write=True)
+    # an analyst confirms that the report names the trader
+    make.link_mention("R-2025-0042", "Quiet Goods EOOD", "trader:BG555",
+                      by="analyst@customs.example")
     result = score(client, tokens["analyst"], declaration("DEC-NEW-3", "BG555"))
     intel = next(r for r in result["reasons"] if r["indicator"] == "intelligence")
     assert intel["contribution"] > 0

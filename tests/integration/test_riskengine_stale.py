@@ -49,6 +49,7 @@ def test_import_scores_each_touched_trader_and_leaves_no_mark(graph, tmp_path):
 def test_marks_left_by_an_interrupted_import_are_picked_up_next_time(graph, tmp_path):
     _import(graph, tmp_path, TRADERS)
     # An import that died after committing a batch leaves its mark and no score.
+    # Cypher on purpose: it simulates the crash, which no entry point does on request.
     graph.query("MATCH (t:Trader {id: 'trader:NL900002'}) SET t.risk_stale = true",
                 write=True)
     assert _trader(graph, "NL900002")["score"] is None

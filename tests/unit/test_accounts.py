@@ -70,6 +70,7 @@ def test_parse_size():
 
 
 def test_split_statements_drops_comments_and_blank_statements():
+    # Cypher as text only: the migration statement splitter is under test, nothing is run.
     text = (
         "// a comment; with a semicolon\n"
         "CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x);\n\n;\nRETURN 1;"
@@ -78,6 +79,7 @@ def test_split_statements_drops_comments_and_blank_statements():
 
 
 def test_repository_migrations_are_well_formed_and_idempotent():
+    # Cypher as text only: the migrations' own statements are checked, none is run here.
     migrations = load_migrations()
     assert [m.version for m in migrations] == sorted(m.version for m in migrations)
     for migration in migrations:
