@@ -29,7 +29,7 @@ def register(graph, make_user, auth, client):
     assert answer.status_code == 302, answer.text
     auth.logout()
     auth.login("controller@customs.example")  # the controller approves the recruitment
-    page = client.get("/sources/KX-17")
+    page = client.get("/")
     approved = client.post("/sources/KX-17/approve", data={
         "csrf_token": csrf_from(page.text), "review_due": NEXT_YEAR})
     assert approved.status_code == 302, approved.text
