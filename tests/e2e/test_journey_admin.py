@@ -92,7 +92,11 @@ def test_an_admin_builds_the_tree_opens_an_account_and_reads_the_audit_log(
     expect(admin_phone.get_by_role("heading", level=1)).to_have_text("Users")
     admin_phone.wait_for_load_state("load")
     width = admin_phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"/admin/users scrolls sideways on a phone ({width}px)"
+    wide = admin_phone.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > 390 && !e.closest('.table-wrap')).map(e => e.tagName + '.' + e.className + ' '"
+        " + Math.round(e.getBoundingClientRect().right)).slice(0, 8)")
+    assert width <= 390, f"/admin/users scrolls sideways on a phone ({width}px): {wide}"
     admin_phone.context.close()
 
     # an analyst's API token is revoked
