@@ -23,7 +23,7 @@ def _sign_in(page, live_server, email, path="/"):
 
 
 def test_a_handler_recruits_meets_pays_reports_and_is_reminded_to_review(
-        page, browser, live_server, make_user, monkeypatch, tmp_path):
+        page, phone, browser, live_server, make_user, monkeypatch, tmp_path):
     from graph import clock
     from nlp import get_nlp
 
@@ -106,3 +106,15 @@ def test_a_handler_recruits_meets_pays_reports_and_is_reminded_to_review(
     overdue.get_by_role("link", name="KX-17").click()
     expect(page.locator("#review")).to_contain_text("overdue")
     page.screenshot(path=str(tmp_path / "journey-handler.png"), full_page=True)
+
+    # the same list and the source's page, contact log included, fit the handler's phone
+    _sign_in(phone, live_server, "hana@customs.example", "/")
+    expect(phone.locator("#reviews-overdue")).to_contain_text("KX-17")
+    phone.goto(live_server + "/sources/KX-17")
+    expect(phone.locator("#contacts")).to_contain_text("payment: 200.00 EUR")
+    phone.wait_for_load_state("load")
+    for path in ("/", "/sources/KX-17"):
+        phone.goto(live_server + path)
+        phone.wait_for_load_state("load")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
