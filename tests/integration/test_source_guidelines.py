@@ -288,3 +288,25 @@ def test_an_officer_created_by_an_admin_chooses_a_password_first(graph, make_use
         "new": "my-own-border-phrase-9", "confirm": "my-own-border-phrase-9"})
     assert changed.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_the_guidelines_api_answers_bad_requests_with_reasons(graph, world, client):
+    tokens, users = world["tokens"], world["users"]
+    approval = "/api/v1/sources/KX-17/approval"
+    assert client.post(approval, headers=tokens["controller"], data="[1]",
+                       content_type="application/json").status_code == 400
+    not_theirs = client.post(approval, headers=tokens["handler"],
+                             json={"review_due": NEXT_MONTH})
+    assert not_theirs.status_code == 403 and "controller approves" in not_theirs.text
+    assert client.post("/api/v1/sources/NOPE-1/approval", headers=tokens["controller"],
+                       json={"review_due": NEXT_MONTH}).status_code == 404
+    listed = client.post(approval, headers=tokens["controller"], json={"review_due": []})
+    assert listed.status_code == 400 and listed.json["detail"]["field"] == "review_due"
+    early = client.post("/api/v1/sources/KX-17/reviews", headers=tokens["handler"],
+                        json={"review_due": NEXT_MONTH, "note": "Looks fine to me."})
+    assert early.status_code == 409 and "once its recruitment is approved" in early.text
+    odd = client.post("/api/v1/sources/KX-17/contacts", headers=tokens["handler"],
+                      json={"date": YESTERDAY, "officer_id": users["handler"].id,
+                            "place": {"x": 1}})
+    assert odd.status_code == 400 and odd.json["detail"]["field"] == "place"
+    assert _status(graph) == {"status": "pending", "due": None} and _contacts(graph) == 0
