@@ -16,7 +16,7 @@ from app.intake.service import EventType, Review
 from app.mail import start_worker
 from app.navigation import NavItem
 from app.sources.forms import IdentityForm, SourceForm
-from app.sources.service import SourceType
+from app.sources.service import Payment, SourceType
 from graph.backup import Manifest
 from graph.cases import CaseStatus, MemberRole
 from graph.entities import RelationType
@@ -62,6 +62,8 @@ MemberRole.MEMBER
 RelationType.OPERATES
 TaskStatus.DONE
 TaskStatus.CANCELLED
+Payment.PAYMENT  # contact log: chosen by value from the form or the API
+Payment.REWARD
 TaskPriority.LOW
 TaskPriority.NORMAL
 TaskPriority.HIGH

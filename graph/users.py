@@ -13,14 +13,16 @@ _USER_FIELDS = """
 u.id AS id, u.email AS email, u.name AS name, u.role AS role, unit.name AS unit,
 u.active AS active, u.password_hash AS password_hash,
 u.failed_logins AS failed_logins, u.locked_until AS locked_until,
-u.totp_enc AS totp_enc, u.totp_step AS totp_step
+u.totp_enc AS totp_enc, u.totp_step AS totp_step,
+coalesce(u.must_change_password, false) AS must_change_password
 """
 
 CREATE_USER = (
     """
 MATCH (unit:Unit {name: $unit})
 CREATE (u:User {id: $id, email: $email, name: $name, role: $role, active: true,
-                password_hash: $password_hash, failed_logins: 0, created_at: $now})
+                password_hash: $password_hash, failed_logins: 0, created_at: $now,
+                must_change_password: $must_change_password})
 CREATE (u)-[:MEMBER_OF]->(unit)
 RETURN """
     + _USER_FIELDS
@@ -43,7 +45,12 @@ CALL (u, m, old, unit) {
 }
 RETURN u.id AS id
 """
-SET_PASSWORD = "MATCH (u:User {id: $id}) SET u.password_hash = $password_hash RETURN u.id AS id"
+# The officer's own new password ends an administrator's "change it at first sign-in".
+SET_PASSWORD = """
+MATCH (u:User {id: $id})
+SET u.password_hash = $password_hash, u.must_change_password = null
+RETURN u.id AS id
+"""
 RECORD_LOGIN_FAILURE = """
 MATCH (u:User {id: $id})
 SET u.failed_logins = coalesce(u.failed_logins, 0) + 1, u.last_failed_at = $now
@@ -113,11 +120,13 @@ class UserRepository:
         self.graph = graph
 
     def create(
-        self, *, id: str, email: str, name: str, role: str, unit: str, password_hash: str
+        self, *, id: str, email: str, name: str, role: str, unit: str, password_hash: str,
+        must_change_password: bool = False,
     ) -> dict[str, Any]:
         rows = self.graph.write(
             tx_run,
             CREATE_USER,
+            must_change_password=must_change_password,
             id=id,
             email=email,
             name=name,

@@ -19,6 +19,7 @@ class User(UserMixin):
     unit: str
     active: bool = True
     totp_enabled: bool = False
+    must_change_password: bool = False
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -38,6 +39,7 @@ class User(UserMixin):
             unit=row["unit"],
             active=bool(row.get("active", True)),
             totp_enabled=bool(row.get("totp_enc")),
+            must_change_password=bool(row.get("must_change_password")),
         )
 
     def to_public(self) -> dict[str, str]:

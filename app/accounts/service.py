@@ -61,7 +61,10 @@ def create_user(
     unit: str,
     password: str,
     name: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
+    """``must_change_password``: the password is one an administrator chose; the officer
+    sets their own at the first sign-in before anything else."""
     email = normalise_email(email)
     try:
         role_value = Role(role)
@@ -78,12 +81,14 @@ def create_user(
             role=role_value.value,
             unit=unit,
             password_hash=hash_password(password),
+            must_change_password=must_change_password,
         )
     except Duplicate:
         raise AccountError(f"A user with e-mail {email} exists already.") from None
     except NotFound:
         raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
-    audit("user.create", email, {"role": role_value.value, "unit": unit}, graph=graph)
+    audit("user.create", email, {"role": role_value.value, "unit": unit,
+                                 "must_change_password": must_change_password}, graph=graph)
     return User.from_row(row)
 
 

@@ -7,6 +7,7 @@ bp = Blueprint("admin", __name__)
 nav_item("admin.users", "Users", roles={"admin"}, order=90)
 nav_item("admin.units", "Units", roles={"admin"}, order=91)
 nav_item("admin.tokens", "Tokens", roles={"admin"}, order=92)
+nav_item("admin.guidelines", "Guidelines", roles={"admin"}, order=93)
 
 
 @bp.before_request

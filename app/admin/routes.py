@@ -1,6 +1,7 @@
 """Administration of users and units (administrators only, see the blueprint)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from app.accounts import service
 from app.accounts.roles import UnitKind
@@ -15,6 +16,8 @@ from app.admin.forms import (
     unit_choices,
 )
 from app.auth.forms import RevokeForm
+from app.sources.forms import GuidelinesForm
+from app.sources.service import SourceError, SourceService
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.units import UnitRepository
@@ -45,6 +48,7 @@ def users():
                 unit=form.unit.data,
                 password=form.password.data,
                 name=form.name.data,
+                must_change_password=True,  # the officer chooses their own at first sign-in
             )
         except AccountError as exc:
             _field_error(form, exc)
@@ -146,3 +150,21 @@ def revoke_token(token_id: str):
             abort(404)
         flash(f"Token {row['id']} of {row['email']} is revoked.", "success")
     return redirect(url_for("admin.tokens"))
+
+
+@bp.route("/guidelines", methods=["GET", "POST"])
+def guidelines():
+    """The informant guidelines the administration adopts (shown on the source pages)."""
+    sources = SourceService.from_config(get_graph(), current_app.config)
+    current = sources.guidelines()
+    form = GuidelinesForm(data={"text": current["text"] if current else ""})
+    if form.validate_on_submit():
+        try:
+            sources.set_guidelines(current_user, form.text.data)
+        except SourceError as exc:
+            form.text.errors = [*form.text.errors, str(exc)]
+        else:
+            flash("The guidelines for informants are adopted.", "success")
+            return redirect(url_for("admin.guidelines"))
+    return render_template("admin/guidelines.html", form=form, current=current), (
+        400 if form.errors else 200)

@@ -38,7 +38,8 @@ def _not_found(codename: str):
 
 def _public(source: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "codename", "type", "reliability", "status", "created_at", "handler",
-            "controller", "reports", "is_handler", "is_controller")
+            "controller", "reports", "is_handler", "is_controller", "approved_at",
+            "approved_by", "review_due")
     return {k: source[k] for k in keys if k in source}
 
 
@@ -120,6 +121,63 @@ def api_source_identity(codename: str):
 
 
 
+def _guideline_call(codename: str, act):
+    """Run ``act(service, body)`` for one of the guidelines' writes; errors as JSON."""
+    body = _body()
+    if body is None:
+        return error_response(400, "Bad request", "Send a JSON object.")
+    try:
+        return act(_service(), body)
+    except SourceError as exc:
+        return _error(exc)
+    except NotFound:
+        return _not_found(codename)
+
+
+@bp.post("/sources/<codename>/approval")
+@token_required
+def api_approve_source(codename: str):
+    """The controller approves the recruitment, with the first review date."""
+    def approve(service: SourceService, body: dict[str, Any]):
+        due = service.approve(api_user(), codename, body.get("review_due"))
+        return jsonify({"codename": codename, "status": "active", "review_due": due})
+    return _guideline_call(codename, approve)
+
+
+@bp.post("/sources/<codename>/reviews")
+@token_required
+def api_review_source(codename: str):
+    def review(service: SourceService, body: dict[str, Any]):
+        due = service.record_review(api_user(), codename, body.get("review_due"),
+                                    body.get("note"))
+        return jsonify({"codename": codename, "review_due": due})
+    return _guideline_call(codename, review)
+
+
+@bp.route("/sources/<codename>/contacts", methods=["GET", "POST"])
+@token_required
+def api_source_contacts(codename: str):
+    """The contact log: read and written by the source's handler and controller only."""
+    service = _service()
+    try:
+        source = service.get(api_user(), codename, audited=False)
+        if not (source["is_handler"] or source["is_controller"]):
+            raise SourceError("The contact log is kept by the source's handler and "
+                              "controller only.", "codename", status=403)
+    except SourceError as exc:
+        return _error(exc)
+    except NotFound:
+        return _not_found(codename)
+    if request.method == "GET":
+        return jsonify({"codename": source["codename"],
+                        "contacts": service.contacts(api_user(), source)})
+
+    def add(service: SourceService, body: dict[str, Any]):
+        contact_id = service.record_contact(api_user(), source["codename"], body)
+        return jsonify({"id": contact_id}), 201
+    return _guideline_call(codename, add)
+
+
 _CODENAME = {"name": "codename", "in": "path", "required": True, "schema": {"type": "string"}}
 _SOURCE = {
     "type": "object",
@@ -129,6 +187,8 @@ _SOURCE = {
         "type": {"type": ["string", "null"], "enum": [
             "informant", "liaison_officer", "partner_agency", "open_source", "hotline", None]},
         "reliability": {"type": ["string", "null"]}, "status": {"type": "string"},
+        "approved_at": {"type": ["string", "null"]}, "approved_by": {"type": ["string", "null"]},
+        "review_due": {"type": ["string", "null"]},
         "handler": {"type": ["string", "null"]}, "controller": {"type": ["string", "null"]},
     },
 }
@@ -195,6 +255,60 @@ register(
                 "responses": {"200": json_response({"type": "object", "properties": {
                     "codename": {"type": "string"}, "identity": {"type": "object"}}}),
                     **error_responses(400, 401, 403, 404)},
+            },
+        },
+        "/sources/{codename}/approval": {
+            "post": {
+                "summary": "Approve a source's recruitment (its controller only), with the "
+                "first review date",
+                "operationId": "approveSource",
+                "parameters": [_CODENAME],
+                "requestBody": json_request({"type": "object", "required": ["review_due"],
+                                         "properties": {"review_due": {"type": "string",
+                                                                       "format": "date"}}}),
+                "responses": {"200": json_response({"type": "object"}),
+                              **error_responses(400, 401, 403, 404, 409)},
+            },
+        },
+        "/sources/{codename}/reviews": {
+            "post": {
+                "summary": "Record a periodic review with the next review date (handler or "
+                "controller)",
+                "operationId": "reviewSource",
+                "parameters": [_CODENAME],
+                "requestBody": json_request({"type": "object",
+                                         "required": ["review_due", "note"],
+                                         "properties": {"review_due": {"type": "string",
+                                                                       "format": "date"},
+                                                        "note": {"type": "string"}}}),
+                "responses": {"200": json_response({"type": "object"}),
+                              **error_responses(400, 401, 403, 404, 409)},
+            },
+        },
+        "/sources/{codename}/contacts": {
+            "get": {
+                "summary": "The contact log (the source's handler and controller only)",
+                "operationId": "listSourceContacts",
+                "parameters": [_CODENAME],
+                "responses": {"200": json_response({"type": "object"}),
+                              **error_responses(401, 403, 404)},
+            },
+            "post": {
+                "summary": "Log a contact: date, officer met, place, payment or reward with "
+                "amount, currency and reason",
+                "operationId": "addSourceContact",
+                "parameters": [_CODENAME],
+                "requestBody": json_request({"type": "object",
+                                         "required": ["date", "officer_id", "place"],
+                                         "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "officer_id": {"type": "string"}, "place": {"type": "string"},
+                    "payment": {"type": "string", "enum": ["none", "payment", "reward"]},
+                    "amount": {"type": ["string", "number"]},
+                    "currency": {"type": "string"}, "reason": {"type": "string"},
+                    "notes": {"type": "string"}}}),
+                "responses": {"201": json_response({"type": "object"}, "Created"),
+                              **error_responses(400, 401, 403, 404)},
             },
         },
     },

@@ -173,6 +173,19 @@ def required_roles() -> frozenset[str]:
 
 
 @bp.before_app_request
+def require_own_password():
+    """An officer whose password an administrator chose sets their own before anything
+    else (the pages; API tokens are issued by administrators, not signed in with it)."""
+    if request.blueprint == "api" or request.endpoint == "static":
+        return None
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.endpoint in {"auth.change_password", "auth.logout"}:
+        return None
+    return redirect(url_for("auth.change_password"))
+
+
+@bp.before_app_request
 def require_second_factor_enrolment():
     """Roles that must use a second factor (handlers by default) enrol before anything else."""
     if request.blueprint == "api" or request.endpoint == "static":
@@ -181,7 +194,7 @@ def require_second_factor_enrolment():
         return None
     if current_user.role.value not in required_roles():
         return None
-    if request.endpoint in {"auth.totp_setup", "auth.logout"}:
+    if request.endpoint in {"auth.totp_setup", "auth.logout", "auth.change_password"}:
         return None
     return redirect(url_for("auth.totp_setup"))
 

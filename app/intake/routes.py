@@ -122,9 +122,10 @@ def new():
             **who_logs(get_graph(), current_user, channel)), 403
     form = ReportForm(channel=channel.value)
     _grading_choices(form, service)
+    held = SourceRepository(get_graph()).held_by(current_user.id)
     form.source.choices = [("", "— choose —")] + [
         (s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
-        for s in SourceRepository(get_graph()).held_by(current_user.id)
+        for s in held if s.get("status") != "pending"  # approval of recruitment first
     ]
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit",
@@ -145,8 +146,13 @@ def new():
             flash(f"Report {service.reference(current_user, rid)} saved with {len(rows)} "
                   "entities to review.", "success")
             return redirect(url_for("intake.detail", report_id=rid))
-    return render_template("intake/new.html", form=form, channel=channel, channels=allowed,
-                           scheme=service.grading.scheme), 200 if not form.errors else 400
+    return render_template(
+        "intake/new.html", form=form, channel=channel, channels=allowed,
+        scheme=service.grading.scheme,
+        awaiting=[s["codename"] for s in held if s.get("status") == "pending"],
+        who_logs_informants=(None if Channel.INFORMANT in allowed
+                             else who_logs(get_graph(), current_user, Channel.INFORMANT)),
+    ), 200 if not form.errors else 400
 
 
 @bp.get("/log/known")

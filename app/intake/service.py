@@ -466,6 +466,10 @@ class ReportService:
         holding = sources.holding(codename, user.id) if source else {}
         if source is None or (user.role is not Role.ADMIN and not any(holding.values())):
             raise ReportError(f"You hold no source {codename}.", "source")
+        if source.get("status") == "pending":  # the informant guidelines: approval first
+            raise ReportError(f"{source['codename']} awaits its controller's approval of "
+                              "recruitment: its reports are logged once it is approved.",
+                              "source")
         return props.get("source_grade") or source.get("reliability")
 
     # ----------------------------------------------------------------- read

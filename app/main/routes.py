@@ -1,11 +1,12 @@
 """The dashboard and the health check."""
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 from flask_login import current_user
 
 from app.cases import service as tasks
 from app.cases.forms import TaskStatusForm
 from app.main import bp
+from app.sources.service import SourceService
 from graph.dashboard import DashboardRepository
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
@@ -24,6 +25,9 @@ def dashboard():
         more_tasks=max(0, len(mine) - DASHBOARD_TASKS),
         overdue=sum(1 for t in mine if t["overdue"]),
         status_form=TaskStatusForm(),
+        reviews_overdue=SourceService.from_config(get_graph(), current_app.config)
+        .reviews_overdue(current_user),
+        handles_sources=current_user.role.value == "handler",
     )
 
 

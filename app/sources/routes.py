@@ -7,11 +7,21 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.intake.service import ReportService
 from app.sources import bp
-from app.sources.forms import IdentityForm, RegradeForm, RevealForm, SourceForm
-from app.sources.service import SourceError, SourceService
+from app.sources.forms import (
+    ApprovalForm,
+    ContactForm,
+    IdentityForm,
+    RegradeForm,
+    RevealForm,
+    ReviewForm,
+    SourceForm,
+)
+from app.sources.service import SourceError, SourceService, default_review_date
+from graph import clock
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.users import UserRepository
@@ -49,7 +59,8 @@ def index():
     except SourceError:
         abort(403)
     return render_template("sources/list.html", sources=sources,
-                           may_register=current_user.role.value in ("handler", "admin"))
+                           may_register=current_user.role.value in ("handler", "admin"),
+                           guidelines=service.guidelines())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -78,16 +89,33 @@ def new():
         else:
             flash(f"Source {codename} registered.", "success")
             return redirect(url_for("sources.detail", codename=codename))
-    return render_template("sources/new.html", form=form), 400 if form.errors else 200
+    return render_template("sources/new.html", form=form, guidelines=service.guidelines()), (
+        400 if form.errors else 200)
 
 
 @bp.get("/<codename>")
 def detail(codename: str):
     service = _service()
     source = _source(service, codename, audited=True)
+    return _detail_page(service, source)
+
+
+def _detail_page(service: SourceService, source: dict[str, Any], status: int = 200,
+                 **forms: Any):
+    """The source's page; ``forms`` carry a posted form back with its errors."""
     regrade = RegradeForm()
     regrade.grade.choices = service.grading.choices(service.grading.scheme.source,
                                                     blank="— choose —")
+    approval = forms.get("approval") or ApprovalForm(
+        formdata=None, data={"review_due": default_review_date()})
+    review = forms.get("review") or ReviewForm(
+        formdata=None, data={"review_due": default_review_date()})
+    contact = forms.get("contact") or ContactForm(
+        formdata=None, data={"date": clock.today(), "officer_id": current_user.id,
+                             "currency": "EUR"})
+    contact.officer_id.choices = [
+        SelectChoice(source[f"{role}_id"], f"{source[role]} ({role})")
+        for role in ("handler", "controller") if source.get(f"{role}_id")]
     reports = ReportService.from_config(get_graph(), current_app.config)
     return render_template(
         "sources/detail.html",
@@ -96,8 +124,63 @@ def detail(codename: str):
         grading=service.grading,
         regrade=regrade,
         reveal=RevealForm(),
+        approval=approval,
+        review=review,
+        contact=contact,
+        contacts=service.contacts(current_user, source),
+        reviews=service.reviews(current_user, source),
+        overdue=bool(source.get("review_due")) and source["review_due"] < clock.today(),
+        guidelines=service.guidelines(),
         reports=reports.list(current_user, source=source["codename"], limit=200),
-    )
+    ), status
+
+
+def _post_guideline_form(codename: str, form: Any, key: str, act: Any, done: str):
+    """Validate ``form``, run ``act(service, source, form)`` and go back to the page, or
+    show the page again with the form's errors (400; nothing written)."""
+    service = _service()
+    source = _source(service, codename)
+    if form.validate_on_submit():
+        try:
+            act(service, source, form)
+        except SourceError as exc:
+            _error(form, exc)
+        else:
+            flash(done, "success")
+            return redirect(url_for("sources.detail", codename=source["codename"]))
+    elif "csrf_token" in form.errors:
+        flash("The form expired; reload the page and send it again.", "error")
+    return _detail_page(service, source, 400, **{key: form})
+
+
+@bp.post("/<codename>/approve")
+def approve(codename: str):
+    """The controller approves the recruitment of a registered source."""
+    return _post_guideline_form(
+        codename, ApprovalForm(), "approval",
+        lambda service, source, form: service.approve(current_user, source["codename"],
+                                                      form.review_due.data),
+        "Recruitment approved: the source may now be used.")
+
+
+@bp.post("/<codename>/review")
+def review(codename: str):
+    return _post_guideline_form(
+        codename, ReviewForm(), "review",
+        lambda service, source, form: service.record_review(
+            current_user, source["codename"], form.review_due.data, form.note.data),
+        "Review recorded.")
+
+
+@bp.post("/<codename>/contacts")
+def contact(codename: str):
+    form = ContactForm()
+    form.officer_id.choices = []  # checked by the service against the source's officers
+    return _post_guideline_form(
+        codename, form, "contact",
+        lambda service, source, form: service.record_contact(
+            current_user, source["codename"], dict(form.data)),
+        "Contact logged.")
 
 
 @bp.post("/<codename>/grade")

@@ -4,6 +4,14 @@ Who may do what: handlers and administrators register sources; the handler must 
 handler role and the controller must be a different officer. Reliability is regraded by
 the handler, the controller or an analyst, always with a reason. The identity is opened
 only for the handler or the controller, with a stated reason, and every opening is audited.
+
+The informant guidelines: a registered source waits for its controller to approve the
+recruitment; until then it is named in no new report and paid nothing (contacts without a
+payment may be logged: the approach before recruitment). Approval sets the first review
+date; the handler or controller records each review with the next date. The contact log
+(date, officer met, place, payment or reward with amount and reason) is kept and read by
+the source's handler and controller only, like its identity. The guidelines text is set
+by administrators, each version audited, and shown on the source pages.
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,15 +30,34 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, recorded_read
 from app.sources.crypto import IdentityCipher, load_key
+from graph import clock
 from graph.connection import Graph
 from graph.errors import Duplicate, Hidden, NotFound
+from graph.exchange.records import text_problem
 from graph.grading import Grading, GradingError
-from graph.sources import SourceRepository
+from graph.sources import GuidelinesRepository, SourceRepository
 from graph.users import UserRepository
 
 CODENAME = re.compile(r"^[A-Z0-9][A-Z0-9\-_.]{1,31}$")
 IDENTITY_FIELDS = ("name", "contact", "address", "notes")
 MIN_REASON = 5
+REVIEW_DAYS = 90  # the first review date the approval form proposes
+MAX_REVIEW_DAYS = 3 * 366
+MAX_AMOUNT = Decimal("10000000")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+GUIDELINES_TOPIC = "informants"
+MAX_GUIDELINES = 20_000
+
+
+class Payment(StrEnum):
+    NONE = "none"
+    PAYMENT = "payment"
+    REWARD = "reward"
+
+    @property
+    def title(self) -> str:
+        return {"none": "No payment", "payment": "Payment (money)",
+                "reward": "Reward (in kind)"}[self.value]
 
 
 class SourceType(StrEnum):
@@ -217,7 +246,149 @@ class SourceService:
         except NotFound:
             raise NotFound(f"no source {codename}") from None
 
+    # ----------------------------------------------------------------- guidelines
+
+    def approve(self, user: User, codename: str, review_due: Any) -> str:
+        """The controller approves the recruitment and sets the first review date."""
+        source = self.get(user, codename, audited=False)
+        if not source["is_controller"]:
+            raise SourceError("Only the source's controller approves its recruitment.",
+                              "review_due", status=403)
+        if source.get("status") != "pending":
+            raise SourceError(f"{source['codename']} is not waiting for approval.",
+                              "review_due", status=409)
+        due = _future_date(review_due, "review_due", "first review")
+
+        def approve_and_record() -> None:
+            if not self.repo.approve(source["codename"], user.id, due):
+                raise SourceError(f"{source['codename']} is not waiting for approval.",
+                                  "review_due", status=409)
+            audit("source.approve", source["codename"], {"review_due": due})
+
+        self.graph.atomically(approve_and_record)
+        return due
+
+    def record_review(self, user: User, codename: str, review_due: Any, note: Any) -> str:
+        source = self._held(user, codename, "review_due")
+        if source.get("status") != "active":
+            raise SourceError("A source is reviewed once its recruitment is approved.",
+                              "review_due", status=409)
+        due = _future_date(review_due, "review_due", "next review")
+        note = _clean(note, "note", 1000)
+        if len(note) < MIN_REASON:
+            raise SourceError("Say in a few words what the review found.", "note")
+
+        def review_and_record() -> None:
+            self.repo.record_review(source["codename"], user.id, review_due=due, note=note,
+                                    by=user.email)
+            audit("source.review", source["codename"], {"review_due": due})
+
+        self.graph.atomically(review_and_record)
+        return due
+
+    def reviews(self, user: User, source: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.repo.reviews(source["codename"], user.id)
+
+    def record_contact(self, user: User, codename: str, data: dict[str, Any]) -> str:
+        """A contact with the source, logged by its handler or controller; a payment or
+        reward needs an amount, a currency and a reason, and an approved recruitment."""
+        source = self._held(user, codename, "date")
+        contact = self._contact(source, data)
+
+        def add_and_record() -> str:
+            contact_id = str(uuid.uuid4())
+            if not self.repo.add_contact(source["codename"], user.id, id=contact_id,
+                                         by=user.email, **contact):
+                raise SourceError("The officer met must be the source's handler or "
+                                  "controller.", "officer_id")
+            detail = {"date": contact["date"], "payment": contact["payment"]}
+            if contact["amount"] is not None:
+                detail.update(amount=contact["amount"], currency=contact["currency"])
+            audit("source.contact", source["codename"], detail, reason=contact["reason"])
+            return contact_id
+
+        return self.graph.atomically(add_and_record)
+
+    def _contact(self, source: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        when = _date(data.get("date"), "date", "the contact")
+        if when > clock.today():
+            raise SourceError("A contact is logged after it happened: the date is in the "
+                              "future.", "date")
+        officer_id = str(data.get("officer_id") or "").strip()
+        if officer_id not in {source.get("handler_id"), source.get("controller_id")}:
+            raise SourceError("Choose the officer who met the source: its handler or "
+                              "controller.", "officer_id")
+        place = _clean(data.get("place"), "place", 200)
+        if not place:
+            raise SourceError("Say where the contact took place (a meeting place, or "
+                              "'phone').", "place")
+        try:
+            payment = Payment(str(data.get("payment") or "none").strip().lower())
+        except ValueError:
+            raise SourceError("Choose no payment, a payment or a reward.", "payment") from None
+        reason = _clean(data.get("reason"), "reason", 500)
+        notes = _clean(data.get("notes"), "notes", 2000)
+        amount = currency = None
+        if payment is not Payment.NONE:
+            if source.get("status") != "active":
+                raise SourceError("Nothing is paid to a source before its controller "
+                                  "approves the recruitment.", "payment")
+            amount = _amount(data.get("amount"))
+            currency = str(data.get("currency") or "").strip().upper()
+            if not CURRENCY.match(currency):
+                raise SourceError("Give the currency as three letters, e.g. EUR.", "currency")
+            if len(reason) < MIN_REASON:
+                raise SourceError(f"A {payment.value} needs its reason: what it rewards.",
+                                  "reason")
+        elif str(data.get("amount") or "").strip():
+            raise SourceError("An amount needs a payment or reward chosen.", "payment")
+        return {"date": when, "officer_id": officer_id, "place": place,
+                "payment": payment.value, "amount": amount, "currency": currency,
+                "reason": reason or None, "notes": notes or None}
+
+    def contacts(self, user: User, source: dict[str, Any]) -> list[dict[str, Any]]:
+        """The contact log: for the handler and controller only (others get nothing)."""
+        if not (source.get("is_handler") or source.get("is_controller")):
+            return []
+        return self.repo.contacts(source["codename"], user.id)
+
+    def reviews_overdue(self, user: User) -> list[dict[str, Any]]:
+        """The sources this officer handles or controls whose review date has passed."""
+        return self.repo.reviews_overdue(user.id, clock.today())
+
+    def guidelines(self) -> dict[str, Any] | None:
+        """The informant guidelines in force (None until an administrator adopts them)."""
+        return GuidelinesRepository(self.graph).current(GUIDELINES_TOPIC)
+
+    def set_guidelines(self, user: User, text: Any) -> None:
+        if user.role is not Role.ADMIN:
+            raise SourceError("Administrators set the guidelines.", "text", status=403)
+        text = str(text or "").replace("\r\n", "\n").strip()
+        if not text:
+            raise SourceError("Write the guidelines' text; an empty text is not adopted.",
+                              "text")
+        if len(text) > MAX_GUIDELINES:
+            raise SourceError(f"Keep the guidelines under {MAX_GUIDELINES:,} characters.",
+                              "text")
+        if problem := text_problem(text):
+            raise SourceError(f"The text {problem}.", "text")
+
+        def save_and_record() -> None:
+            GuidelinesRepository(self.graph).save(GUIDELINES_TOPIC, text,
+                                                  id=str(uuid.uuid4()), by=user.email)
+            audit("guidelines.update", GUIDELINES_TOPIC, {"characters": len(text)})
+
+        self.graph.atomically(save_and_record)
+
     # ----------------------------------------------------------------- helpers
+
+    def _held(self, user: User, codename: str, field: str) -> dict[str, Any]:
+        source = self.get(user, codename, audited=False)
+        if not (source["is_handler"] or source["is_controller"]):
+            raise SourceError("Only the source's handler or controller does this.", field,
+                              status=403)
+        return source
+
 
     def _require_read(self, user: User) -> None:
         if user.role not in READ_ROLES:
@@ -247,3 +418,52 @@ def clean_identity(identity: dict[str, Any]) -> dict[str, str]:
         if value:
             out[field] = value[:2000]
     return out
+
+
+def default_review_date() -> str:
+    return (date.fromisoformat(clock.today()) + timedelta(days=REVIEW_DAYS)).isoformat()
+
+
+def _clean(value: Any, field: str, limit: int) -> str:
+    if value is not None and not isinstance(value, str | int | float):
+        raise SourceError(f"{field} must be text.", field)
+    text = str(value if value is not None else "").strip()
+    if len(text) > limit:
+        raise SourceError(f"Keep it under {limit} characters.", field)
+    if problem := text_problem(text, multiline=field in ("notes", "note")):
+        raise SourceError(f"This {problem}.", field)
+    return text
+
+
+def _date(value: Any, field: str, what: str) -> str:
+    text = value.isoformat() if isinstance(value, date) else str(value or "").strip()
+    try:
+        parsed = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.year < 1990:
+        raise SourceError(f"Give the date of {what} as YYYY-MM-DD.", field)
+    return parsed.isoformat()
+
+
+def _future_date(value: Any, field: str, what: str) -> str:
+    due = _date(value, field, f"the {what}")
+    today = date.fromisoformat(clock.today())
+    if due <= today.isoformat():
+        raise SourceError(f"The {what} is a date after today.", field)
+    if due > (today + timedelta(days=MAX_REVIEW_DAYS)).isoformat():
+        raise SourceError(f"The {what} is at most three years ahead.", field)
+    return due
+
+
+def _amount(value: Any) -> str:
+    text = str(value if value is not None else "").strip().replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise SourceError("Give the amount as a number, e.g. 200 or 150.50.", "amount") from None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
+        raise SourceError("The amount is more than 0 and at most 10,000,000.", "amount")
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise SourceError("The amount has at most two decimals.", "amount")
+    return f"{amount:.2f}"

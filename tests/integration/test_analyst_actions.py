@@ -3,12 +3,15 @@ copy pre-filled with the source redacted, profile reasons without the committee'
 and a plain answer when a role asks for a form it may not use. Setup through the API and
 the pages (CSRF), as the application writes it."""
 
+import datetime
 import json
 
 import pytest
 
 from app.accounts.service import issue_token
 from tests.conftest import csrf_from
+
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 
 TEXT = "KX-9 says lorry CA1234KX carries cigarettes; kx-9 met Hana Handler in Varna."
 
@@ -32,6 +35,10 @@ def _informant_report(client, world, *, evaluate=True, handling="originator"):
     source = client.post("/api/v1/sources", headers=tokens["handler"], json={
         "codename": "KX-9", "type": "informant", "controller_id": users["south"].id})
     assert source.status_code in (201, 409), source.json
+    if source.status_code == 201:  # the controller approves the recruitment
+        approved = client.post("/api/v1/sources/KX-9/approval", headers=tokens["south"],
+                               json={"review_due": NEXT_YEAR})
+        assert approved.status_code == 200, approved.json
     made = client.post("/api/v1/reports", headers=tokens["handler"], json={
         "channel": "informant", "source": "KX-9", "handling": handling, "text": TEXT})
     assert made.status_code == 201, made.json
@@ -138,6 +145,9 @@ def test_analyst_asking_for_the_informant_form_is_told_who_logs_it(
     assert client.get("/reports/new?channel=nonsense").status_code == 404
     own = client.get("/reports/new")
     assert own.status_code == 200 and 'id="informant-hint"' in own.text
+    # explained on the page, not a link to a form that answers 403
+    assert "channel=informant" not in own.text
+    assert "south.handler@customs.example" in own.text
     auth.logout()
 
     auth.login("south.handler@customs.example")

@@ -1,12 +1,15 @@
 """The source register: a source's identity appears in no page and no API answer for anyone
 but its handler and controller, who see it only with a stated reason, audited."""
 
+import datetime
+
 import pytest
 
 from app.accounts.service import issue_token
 from tests.conftest import csrf_from
 from tests.factories import report
 
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 SECRET_NAME = "Zlatka Secretova"
 SECRET_PHONE = "+359 88 999 0101"
 
@@ -25,6 +28,12 @@ def register(graph, make_user, auth, client):
         "name": SECRET_NAME, "contact": SECRET_PHONE, "address": "", "notes": "",
     })
     assert answer.status_code == 302, answer.text
+    auth.logout()
+    auth.login("controller@customs.example")  # the controller approves the recruitment
+    page = client.get("/")
+    approved = client.post("/sources/KX-17/approve", data={
+        "csrf_token": csrf_from(page.text), "review_due": NEXT_YEAR})
+    assert approved.status_code == 302, approved.text
     auth.logout()
     return handler, controller
 
@@ -139,7 +148,8 @@ def test_register_rules_and_referenced_sources(graph, make, make_user, client, a
         "codename": "QX-1", "type": "informant", "controller_id": analyst.id})
     assert again.status_code == 409
     source = client.get("/api/v1/sources/QX-1", headers=headers).json
-    assert source["status"] == "active" and source["reliability"] == "F"  # not yet judged
+    # registered, waiting for the controller to approve the recruitment
+    assert source["status"] == "pending" and source["reliability"] == "F"  # not yet judged
     assert graph.query("MATCH (s:Source) RETURN count(s) AS n")[0]["n"] == 1
     liaison = make_user("liaison@customs.example", role="liaison")
     assert client.get("/api/v1/sources", headers={
@@ -166,6 +176,7 @@ def test_source_writes_and_identity_views_are_recorded_with_them(graph, register
     events = graph.query("MATCH (a:AuditEvent) WHERE a.action STARTS WITH 'source.' "
                          "RETURN a.action AS action, a.reason AS reason ORDER BY a.seq")
     assert events == [{"action": "source.create", "reason": None},
+                      {"action": "source.approve", "reason": None},
                       {"action": "source.regrade", "reason": "two reports not confirmed"}]
 
     def audit_log_down(*args, **kwargs):

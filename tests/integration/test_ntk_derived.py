@@ -7,6 +7,7 @@ members the dissemination rules would refuse; an analyst of another unit could e
 submitted report and open it up.
 """
 
+import datetime
 import io
 import zipfile
 
@@ -14,6 +15,8 @@ import pytest
 
 from app.accounts.service import issue_token
 from tests.conftest import csrf_from
+
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 
 PHONE = "phone:+31105550199"
 EMAIL = "email:broker@zarko.example"
@@ -51,6 +54,10 @@ def _informant_report(client, world, handling="restricted"):
     source = client.post("/api/v1/sources", headers=tokens["handler"], json={
         "codename": "KX-9", "type": "informant", "controller_id": users["south"].id})
     assert source.status_code in (201, 409), source.json
+    if source.status_code == 201:  # the controller approves the recruitment
+        approved = client.post("/api/v1/sources/KX-9/approval", headers=tokens["south"],
+                               json={"review_due": NEXT_YEAR})
+        assert approved.status_code == 200, approved.json
     made = _report(client, tokens["handler"], channel="informant", source="KX-9",
                    handling=handling, text="KX-9 says lorry CA1234KX carries cigarettes.")
     return made["id"]

@@ -30,6 +30,7 @@ PAGES = [
     "/merges/",
     "/dissemination/",
     "/admin/users",
+    "/admin/guidelines",
     "/audit/",
 ]
 
@@ -56,6 +57,7 @@ EXPECTED = {
         "/merges/": 200,
         "/dissemination/": 200,
         "/admin/users": 200,
+        "/admin/guidelines": 200,
         "/audit/": 200,
     },
     "analyst": {
@@ -80,6 +82,7 @@ EXPECTED = {
         "/merges/": 200,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/admin/guidelines": 403,
         "/audit/": 403,
     },
     "auditor": {
@@ -104,6 +107,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/admin/guidelines": 403,
         "/audit/": 200,
     },
     "committee": {
@@ -128,6 +132,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/admin/guidelines": 403,
         "/audit/": 403,
     },
     "handler": {
@@ -152,6 +157,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/admin/guidelines": 403,
         "/audit/": 403,
     },
     "investigator": {
@@ -176,6 +182,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/admin/guidelines": 403,
         "/audit/": 403,
     },
     "liaison": {
@@ -200,6 +207,7 @@ EXPECTED = {
         "/merges/": 403,
         "/dissemination/": 200,
         "/admin/users": 403,
+        "/admin/guidelines": 403,
         "/audit/": 403,
     },
 }
