@@ -1,22 +1,26 @@
 """The dashboard and the health check."""
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 from flask_login import current_user
 
 from app.cases import service as tasks
 from app.cases.forms import TaskStatusForm
+from app.dissemination import service as dissemination
 from app.main import bp
 from graph.dashboard import DashboardRepository
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 
 DASHBOARD_TASKS = 10
+DASHBOARD_AWAITING = 5
 
 
 @bp.get("/")
 def dashboard():
     counts = DashboardRepository(get_graph()).counts()
     mine = tasks.my_tasks(get_graph(), current_user)["assigned"]
+    awaiting = dissemination.awaiting_feedback(get_graph(), current_user,
+                                               current_app.config["FEEDBACK_DAYS"])
     return render_template(
         "main/dashboard.html",
         counts=counts,
@@ -24,6 +28,9 @@ def dashboard():
         more_tasks=max(0, len(mine) - DASHBOARD_TASKS),
         overdue=sum(1 for t in mine if t["overdue"]),
         status_form=TaskStatusForm(),
+        awaiting=awaiting[:DASHBOARD_AWAITING],
+        more_awaiting=max(0, len(awaiting) - DASHBOARD_AWAITING),
+        feedback_units=dissemination.feedback_by_unit(get_graph(), current_user),
     )
 
 
