@@ -57,13 +57,13 @@ CALL (report) {
   WHERE """
     + REPORT_VISIBLE
     + """
-  RETURN collect(r {.id, .title, .handling, .status}) AS copies
+  RETURN collect(r {.id, .reference, .title, .handling, .status}) AS copies
 }
 OPTIONAL MATCH (report)-[:SANITISED_FROM]->(original:Report)
-RETURN report {.id, .title, .text, .status, .handling, .unit, .author_id, .channel,
-               .received, .source_grade, .info_grade, .sanitised} AS report,
+RETURN report {.id, .reference, .title, .text, .status, .handling, .unit, .author_id,
+               .channel, .received, .source_grade, .info_grade, .sanitised} AS report,
        [(report)-[:FROM_SOURCE]->(s:Source) | s.codename][0] AS source,
-       original.id AS sanitised_from, copies,
+       original.id AS sanitised_from, original.reference AS sanitised_from_reference, copies,
        [(report)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' ELSE 'user' END,
                                          name: coalesce(t.email, t.name), at: c.at}] AS consents
 """
@@ -295,6 +295,7 @@ class DisseminationRepository:
             **row["report"],
             "source": row["source"],
             "sanitised_from": row["sanitised_from"],
+            "sanitised_from_reference": row["sanitised_from_reference"],
             "copies": row["copies"],
             "consents": row["consents"],
         }

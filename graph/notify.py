@@ -136,15 +136,14 @@ CALL (t) {
   UNION
   UNWIND CASE WHEN t:User THEN [t] ELSE [] END AS u RETURN u
 }
-WITH r, u, min(sent) AS sent
+WITH DISTINCT r, u
 """
     + _VIEWER
     + "WHERE "
     + _REPORT_OK
     + """
 WITH u, u.id + '|feedback-due|' + r.id AS key, 'feedback' AS kind,
-     'Report ' + coalesce(r.reference, r.id) + ', disseminated on ' + substring(sent, 0, 10)
-       + ', awaits your feedback' AS text,
+     'Report ' + coalesce(r.reference, r.id) + ' awaits your feedback' AS text,
      '/dissemination/reports/' + r.id + '/feedback' AS link
 """
     + _DELIVER

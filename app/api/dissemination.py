@@ -268,10 +268,12 @@ _SCHEMAS = {
                 "only for officers of the originating unit.",
                 "properties": {
                     "id": {"type": "string"},
+                    "reference": _STRINGS,
                     "status": _STRINGS,
                     "handling": _STRINGS,
                     "unit": _STRINGS,
                     "sanitised_from": _STRINGS,
+                    "sanitised_from_reference": _STRINGS,
                     "copies": {"type": "array", "items": {"type": "object"}},
                     "consents": {"type": "array", "items": {"type": "object"}},
                 },

@@ -120,7 +120,8 @@ def sanitise(report_id: str):
         except Refused as exc:
             form.text.errors = [*form.text.errors, str(exc)]
         else:
-            flash(f"Sanitised copy {copy_id} created.", "success")
+            flash("Sanitised copy created: read it through before you disseminate it.",
+                  "success")
             return redirect(url_for("dissemination.report", report_id=copy_id))
     status = 400 if form.errors else 200
     return render_template(

@@ -302,7 +302,7 @@ def transition(report_id: str):
     except ReportError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Report {report_id} is {status}.", "success")
+        flash(f"Report {service.reference(current_user, report_id)} is {status}.", "success")
     return redirect(url_for("intake.detail", report_id=report_id))
 
 

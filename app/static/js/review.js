@@ -59,7 +59,7 @@
     if (busy) { return; }
     busy = true;
     status("Saving…");
-    window.fetch(form.action, {
+    window.fetch(form.getAttribute("action"), { // form.action is its "action" input
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
