@@ -680,7 +680,7 @@ class ReportService:
         self._reviewable(user, report_id)
         value = _enum(Review, review, "review")
         if value == Review.PROPOSED:
-            raise ReportError("Accept or reject the proposed mentions.", "action")
+            raise ReportError("Accept or reject the proposed mentions.", "review")
         label = _label(label)
         ids = [m["id"] for m in self.mentions(user, report_id)
                if m["label"] == label and m.get("review") == Review.PROPOSED]

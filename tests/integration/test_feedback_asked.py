@@ -100,6 +100,12 @@ def test_recipients_are_asked_reminded_once_and_the_rate_follows(
     assert "100 %" in rate
     auth.logout()
 
+    # the API says the same as the pages
+    api = client.get("/api/v1/dissemination/awaiting-feedback",
+                     headers=world["tokens"]["nick"]).json
+    assert api["days"] == 0 and api["awaiting"] == []
+    assert api["by_unit"] == [{"unit": "North", "sent": 1, "answered": 1, "rate": 1.0}]
+
     # the unit answered: its other member is no longer asked
     auth.login("nick@customs.example")
     assert reference not in client.get("/dissemination/awaiting-feedback").text
@@ -129,6 +135,10 @@ def test_an_officer_sent_to_is_asked_personally(app, client, auth, graph, runner
     auth.login("nick@customs.example")
     listed = client.get("/dissemination/awaiting-feedback").text
     assert reference in listed and "<td>you</td>" in listed
+    api = client.get("/api/v1/dissemination/awaiting-feedback",
+                     headers=world["tokens"]["nick"]).json
+    assert [(a["reference"], a["to"], a["overdue"]) for a in api["awaiting"]] == [
+        (reference, "you", True)]
     auth.logout()
     auth.login("nina@customs.example")  # the unit was not sent it
     assert reference not in client.get("/dissemination/awaiting-feedback").text

@@ -113,3 +113,38 @@ def test_bulk_review_refuses_bad_input_and_writes_nothing(client, auth, make_use
     hidden = post({"csrf_token": token, "label": "PHONE", "action": "rejected"})
     assert hidden.status_code == 404
     assert mentions(graph, rid) == before
+
+
+def test_bulk_review_through_the_api(client, auth, make_user, make_unit, graph):
+    from app.accounts.service import issue_token
+
+    make_user("ana@customs.example", role="analyst")
+    make_unit("North")
+    make_user("nina@customs.example", role="analyst", unit="North")
+    rid = _report(client, auth)
+    auth.logout()
+    ana = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
+    nina = {"Authorization": "Bearer " + issue_token(graph, "nina@customs.example")}
+    url = f"/api/v1/reports/{rid}/mentions/by-label"
+    before = mentions(graph, rid)
+
+    assert client.post(url, headers=ana, data="label=PHONE").status_code == 400
+    for body, field in (({"label": "ROBOT", "review": "rejected"}, "label"),
+                        ({"label": "PHONE", "review": "proposed"}, "review"),
+                        ({"label": "PHONE", "review": "perhaps"}, "review"),
+                        ({"label": ["PHONE"], "review": "rejected"}, "label")):
+        answer = client.post(url, headers=ana, json=body)
+        assert answer.status_code == 400, (body, answer.json)
+        assert answer.json["detail"]["field"] == field, answer.json
+    assert client.post("/api/v1/reports/nope/mentions/by-label", headers=ana,
+                       json={"label": "PHONE", "review": "rejected"}).status_code == 404
+    assert client.post(url, headers=nina,  # restricted to South's unit: not even seen
+                       json={"label": "PHONE", "review": "rejected"}).status_code == 404
+    assert mentions(graph, rid) == before
+
+    done = client.post(url, headers=ana, json={"label": "PHONE", "review": "rejected"})
+    assert done.status_code == 200, done.json
+    assert len(done.json["reviewed"]) == 2
+    rejected = {e["id"] for e in done.json["entities"] if e["review"] == "rejected"}
+    assert rejected == set(done.json["reviewed"])
+    assert {t for t in _types(graph, rid).values()} >= {"REJECTED_MENTION"}
