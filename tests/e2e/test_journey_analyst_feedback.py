@@ -24,7 +24,7 @@ def _rate(page, unit):
 
 
 def test_analyst_reviews_in_bulk_sanitises_disseminates_and_feedback_comes_back(
-        app, browser, page, live_server, make_unit, make_user, client, graph, runner,
+        app, phone, page, live_server, make_unit, make_user, client, graph, runner,
         tmp_path):
     from nlp import get_nlp
 
@@ -70,6 +70,7 @@ def test_analyst_reviews_in_bulk_sanitises_disseminates_and_feedback_comes_back(
     page.get_by_role("button", name="Accept all LOCATION").click()  # or by pointer
     expect(entities.locator("tr.review-accepted[data-label=LOCATION]")).to_have_count(2)
     assert page.evaluate("window.__sameDocument === true"), "the page reloaded"
+    page.screenshot(path=str(tmp_path / "journey-feedback-review.png"), full_page=True)
     # the decisions are stored: a reload shows them; the text no longer marks the phones
     page.reload()
     expect(entities.locator("tr.review-rejected[data-label=PHONE]")).to_have_count(2)
@@ -100,10 +101,16 @@ def test_analyst_reviews_in_bulk_sanitises_disseminates_and_feedback_comes_back(
     expect(_rate(page, "North Region")).to_have_text("0 %")
 
     # the recipient sees it awaiting their feedback; no reminder before the wait is over
-    nina = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    nina = phone  # at North Region, on a phone
     _sign_in(nina, live_server, "nina@customs.example")
     awaiting = nina.locator(".dashboard-awaiting")
     expect(awaiting).to_contain_text(copy_ref)
+    nina.get_by_role("link", name="All reports awaiting your feedback").click()
+    expect(nina.get_by_role("heading", level=1)).to_have_text("Awaiting your feedback")
+    expect(nina.locator("main")).to_contain_text(copy_ref)
+    width = nina.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the awaiting page scrolls sideways on a phone ({width}px)"
+    nina.goto(live_server + "/")
     assert runner.invoke(args=["feedback", "remind"]).output.strip() == "reminded 0 officers"
 
     # fourteen days later (the app's clock cannot be moved: the wait is shortened instead)
@@ -123,8 +130,9 @@ def test_analyst_reviews_in_bulk_sanitises_disseminates_and_feedback_comes_back(
     nina.goto(live_server + "/")
     expect(awaiting).to_contain_text("No disseminated report awaits your feedback.")
     expect(_rate(nina, "North Region")).to_have_text("100 %")
+    width = nina.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the dashboard scrolls sideways on a phone ({width}px)"
     nina.screenshot(path=str(tmp_path / "journey-feedback-recipient.png"), full_page=True)
-    nina.context.close()
 
     # back at HQ the analyst sees North Region's feedback rate change
     page.reload()
