@@ -69,10 +69,13 @@ class BackgroundWorker(threading.Thread):
 
 def start_worker(app: Flask) -> BackgroundWorker:
     """Start the background round (gunicorn's post_worker_init)."""
+    # a malformed setting shows at start, not as a failed round every few minutes
+    if app.config["FEEDBACK_DAYS"] < 0:
+        raise ValueError("CORDON_FEEDBACK_DAYS is a number of days, 0 or more.")
     if app.config.get("SMTP_URL"):
         from app.mail import smtp_settings
 
-        smtp_settings(app.config["SMTP_URL"])  # a malformed URL shows at start, not per round
+        smtp_settings(app.config["SMTP_URL"])
     worker = BackgroundWorker(app, jobs_for(app))
     worker.start()
     return worker

@@ -145,10 +145,14 @@ def test_an_officer_sent_to_is_asked_personally(app, client, auth, graph, runner
 
 
 def test_the_reminder_command_refuses_a_negative_wait(app, runner, world):
+    from app.background import start_worker
+
     app.config["FEEDBACK_DAYS"] = -1
     result = runner.invoke(args=["feedback", "remind"])
     assert result.exit_code != 0
     assert "CORDON_FEEDBACK_DAYS is a number of days, 0 or more." in result.output
+    with pytest.raises(ValueError, match="CORDON_FEEDBACK_DAYS"):
+        start_worker(app)  # the web worker says so at start
 
 
 def test_the_web_workers_background_round_sends_the_reminders(app, client, graph, world):
