@@ -82,6 +82,11 @@ class Config:
     MAIL_POLL_SECONDS = float(os.environ.get("CORDON_MAIL_POLL_SECONDS", "30"))
     MAIL_RETRY_SECONDS = float(os.environ.get("CORDON_MAIL_RETRY_SECONDS", "60"))
 
+    # Recipients of a disseminated report are reminded to give feedback this many days
+    # after it was sent; each web worker looks for reminders due this often.
+    FEEDBACK_DAYS = int(os.environ.get("CORDON_FEEDBACK_DAYS", "14"))
+    REMINDER_POLL_SECONDS = float(os.environ.get("CORDON_REMINDER_POLL_SECONDS", "600"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")
     RATELIMIT_API = os.environ.get("CORDON_RATELIMIT_API", "600 per minute")

@@ -2,8 +2,9 @@
 
 Each worker loads the spaCy pipeline before it takes requests (the first reports after a
 start are not queued behind a model load), then plans the hot read queries in the
-background (app/warmup.py) while it already serves. With CORDON_SMTP_URL set, each worker
-also sends the notification mail outbox from a background thread (app/mail.py).
+background (app/warmup.py) while it already serves. Each worker also runs a background
+round (app/background.py): feedback reminders and, with CORDON_SMTP_URL set, the
+notification mail outbox.
 
 The access log never holds a hotline tipster's address, browser or referrer: requests to
 the hotline's public side and to static assets, and any request whose Referer names the
@@ -62,7 +63,7 @@ def post_worker_init(worker):  # gunicorn passes the worker, its app already loa
 
     get_nlp()
     threading.Thread(target=_warm_up, args=(worker,), name="warm-up", daemon=True).start()
-    from app.mail import start_worker
+    from app.background import start_worker
 
     start_worker(worker.wsgi)
 

@@ -10,10 +10,10 @@ from flask import g, session
 
 from app.accounts.models import User
 from app.auditlog.forms import AuditFilterForm
+from app.background import start_worker
 from app.extensions import login_manager
 from app.intake.forms import EvaluateForm, ReportForm
 from app.intake.service import EventType, Review
-from app.mail import start_worker
 from app.navigation import NavItem
 from app.sources.forms import IdentityForm, SourceForm
 from app.sources.service import Payment, SourceType

@@ -257,8 +257,10 @@ def restore_command(path: Path, replace: bool) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from app.background import feedback_cli
     from app.mail import mail_cli
 
     app.cli.add_command(mail_cli)
+    app.cli.add_command(feedback_cli)
     for group in (db_cli, units_cli, users_cli, tokens_cli, neo4j_cli, audit_cli):
         app.cli.add_command(group)

@@ -1,8 +1,8 @@
 """Notification mail: the outbox (graph/outbox.py) sent over SMTP when CORDON_SMTP_URL is set.
 
 Writes never send mail: they leave an outbox node in their own transaction. This module
-sends it later, from a background thread in each gunicorn worker (``start_worker``, called
-from gunicorn.conf.py) or from ``flask mail send-pending`` (cron). A mail server that is
+sends it later, from the background round of each gunicorn worker (app/background.py)
+or from ``flask mail send-pending`` (cron). A mail server that is
 down costs a retry with backoff, never a failed write.
 
 Mail leaves the system, so it says only that there is a notification, of which kind,
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -21,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import click
-from flask import Flask, current_app, has_app_context
+from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
 from graph.db import get_graph
@@ -136,33 +135,6 @@ def _close(smtp: smtplib.SMTP | None) -> None:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
-
-
-class MailWorker(threading.Thread):
-    """Sends the outbox every MAIL_POLL_SECONDS for as long as the process lives."""
-
-    def __init__(self, app: Flask) -> None:
-        super().__init__(name="mail-outbox", daemon=True)
-        self.app = app
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopping.wait(self.app.config["MAIL_POLL_SECONDS"]):
-            try:
-                with self.app.app_context():
-                    send_pending(self.app.config)
-            except Exception:  # the worker must outlive a bad round (Neo4j away, …)
-                log.exception("mail outbox round failed; retrying next round")
-
-
-def start_worker(app: Flask) -> MailWorker | None:
-    """Start the outbox thread when mail is configured (gunicorn's post_worker_init)."""
-    if not app.config.get("SMTP_URL"):
-        return None
-    smtp_settings(app.config["SMTP_URL"])  # a malformed URL shows at start, not per round
-    worker = MailWorker(app)
-    worker.start()
-    return worker
 
 
 mail_cli = AppGroup("mail", help="Notification mail (CORDON_SMTP_URL).")

@@ -1,6 +1,6 @@
 """Timestamps as stored in the graph: ISO 8601 strings in UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def utc_now(*, precise: bool = False) -> str:
@@ -12,3 +12,8 @@ def utc_now(*, precise: bool = False) -> str:
 def today() -> str:
     """Today's date (UTC, ``YYYY-MM-DD``): what due and review dates are compared with."""
     return utc_now()[:10]
+
+
+def utc_days_ago(days: float) -> str:
+    """The time ``days`` before now, to the second, comparable with stored timestamps."""
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")

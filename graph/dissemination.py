@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, LiteralString
 
 from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
@@ -57,13 +57,13 @@ CALL (report) {
   WHERE """
     + REPORT_VISIBLE
     + """
-  RETURN collect(r {.id, .title, .handling, .status}) AS copies
+  RETURN collect(r {.id, .reference, .title, .handling, .status}) AS copies
 }
 OPTIONAL MATCH (report)-[:SANITISED_FROM]->(original:Report)
-RETURN report {.id, .title, .text, .status, .handling, .unit, .author_id, .channel,
-               .received, .source_grade, .info_grade, .sanitised} AS report,
+RETURN report {.id, .reference, .title, .text, .status, .handling, .unit, .author_id,
+               .channel, .received, .source_grade, .info_grade, .sanitised} AS report,
        [(report)-[:FROM_SOURCE]->(s:Source) | s.codename][0] AS source,
-       original.id AS sanitised_from, copies,
+       original.id AS sanitised_from, original.reference AS sanitised_from_reference, copies,
        [(report)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' ELSE 'user' END,
                                          name: coalesce(t.email, t.name), at: c.at}] AS consents
 """
@@ -123,17 +123,30 @@ CREATE (c)-[:SANITISED_FROM {by: $by, at: $now}]->(r)
 RETURN c.id AS id
 """
 
-# The log: members of the originating unit see every sending of their reports, others the
-# sendings addressed to them or their unit; administrators see all they may read.
+# Which sendings (report ``r`` to recipient ``t``) a viewer sees: members of the
+# originating unit every sending of their reports, others the sendings addressed to them or
+# their unit; administrators all they may read. The log and the feedback figures per
+# unit count only these.
+SENDING_VISIBLE: LiteralString = (
+    REPORT_VISIBLE
+    + """
+  AND ($viewer.role = 'admin' OR r.unit = $viewer.unit
+       OR (t:Unit AND t.name = $viewer.unit) OR (t:User AND t.id = $viewer.id))"""
+)
+
+# The recipient ``t`` of report ``r`` has answered: an officer sent to gives feedback
+# themselves, a unit through any of its members.
+ANSWERED: LiteralString = """EXISTS {
+  MATCH (f:Feedback)-[:ON]->(r)
+  WHERE (t:User AND f.by = t.id) OR (t:Unit AND f.unit = t.name) }"""
+
 DISSEMINATION_LOG = (
     """
 MATCH (r:Report)-[d:DISSEMINATED_TO]->(t)
 WHERE ($report_id IS NULL OR r.id = $report_id)
   AND """
-    + REPORT_VISIBLE
+    + SENDING_VISIBLE
     + """
-  AND ($viewer.role = 'admin' OR r.unit = $viewer.unit
-       OR (t:Unit AND t.name = $viewer.unit) OR (t:User AND t.id = $viewer.id))
 OPTIONAL MATCH (sender:User {id: d.by})
 RETURN r.id AS report_id, r.reference AS reference, r.title AS title, d.at AS at,
        d.handling AS handling,
@@ -207,6 +220,49 @@ RETURN count(r) AS disseminated, count(CASE WHEN n > 0 THEN r END) AS with_feedb
 """
 )
 
+# Reports sent to the viewer or their unit that this recipient has not answered yet,
+# oldest sending first.
+AWAITING_FEEDBACK = (
+    """
+CALL () {
+  MATCH (t:Unit {name: $viewer.unit}) RETURN t
+  UNION
+  MATCH (t:User {id: $viewer.id}) RETURN t
+}
+MATCH (r:Report)-[d:DISSEMINATED_TO]->(t)
+WHERE """
+    + REPORT_VISIBLE
+    + """
+  AND NOT """
+    + ANSWERED
+    + """
+WITH r, min(d.at) AS sent,
+     collect(DISTINCT CASE WHEN t:Unit THEN 'unit' ELSE 'user' END) AS kinds
+RETURN r.id AS report_id, r.reference AS reference, r.title AS title, r.unit AS origin,
+       sent, kinds
+ORDER BY sent, r.id
+"""
+)
+
+# Per recipient unit (an officer sent to counts for their unit): the sendings the viewer
+# may see, each report and recipient once, and how many were answered.
+FEEDBACK_BY_UNIT = (
+    """
+MATCH (r:Report)-[:DISSEMINATED_TO]->(t)
+WHERE """
+    + SENDING_VISIBLE
+    + """
+WITH DISTINCT r, t
+WITH r, t, CASE WHEN t:Unit THEN t.name
+                ELSE [(t)-[:MEMBER_OF]->(home:Unit) | home.name][0] END AS unit
+WITH unit, r, t, """
+    + ANSWERED
+    + """ AS answered
+RETURN unit, count(*) AS sent, count(CASE WHEN answered THEN 1 END) AS answered
+ORDER BY unit
+"""
+)
+
 UNITS = "MATCH (u:Unit) RETURN u.name AS name ORDER BY u.name"
 USERS = """
 MATCH (u:User {active: true})-[:MEMBER_OF]->(unit:Unit)
@@ -239,6 +295,7 @@ class DisseminationRepository:
             **row["report"],
             "source": row["source"],
             "sanitised_from": row["sanitised_from"],
+            "sanitised_from_reference": row["sanitised_from_reference"],
             "copies": row["copies"],
             "consents": row["consents"],
         }
@@ -296,6 +353,14 @@ class DisseminationRepository:
             "actioned": int(row["actioned"] or 0),
             "rate": int(row["with_feedback"]) / disseminated if disseminated else None,
         }
+
+    def awaiting_feedback(self, viewer: dict[str, str]) -> list[dict[str, Any]]:
+        return self.graph.query(AWAITING_FEEDBACK, {"viewer": viewer})
+
+    def feedback_by_unit(self, viewer: dict[str, str]) -> list[dict[str, Any]]:
+        rows = self.graph.query(FEEDBACK_BY_UNIT, {"viewer": viewer})
+        return [{**row, "rate": row["answered"] / row["sent"] if row["sent"] else None}
+                for row in rows]
 
     def units(self) -> list[str]:
         return [r["name"] for r in self.graph.query(UNITS)]

@@ -26,6 +26,7 @@ from typing import Any, LiteralString
 from graph.access import REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import tx_run
+from graph.dissemination import ANSWERED
 from graph.network import ENTITY_VISIBLE
 from graph.tasks import TASK_VISIBLE
 
@@ -116,6 +117,34 @@ WITH r, u, collect(whom)[0] AS whom
 WITH u, u.id + '|disseminated|' + r.id AS key, 'dissemination' AS kind,
      'Report ' + coalesce(r.reference, r.id) + ' was disseminated to ' + whom AS text,
      '/reports/' + r.id AS link
+"""
+    + _DELIVER
+)
+
+# Feedback asked for: each recipient (an officer, or the members of a unit) of a report
+# sent before ``$due_before`` that has not answered hears once per report (the key), however
+# often the reminder round runs and whichever web worker runs it.
+FEEDBACK_DUE: LiteralString = (
+    """
+MATCH (r:Report)-[d:DISSEMINATED_TO]->(t)
+WITH r, t, min(d.at) AS sent
+WHERE sent <= $due_before AND NOT """
+    + ANSWERED
+    + """
+CALL (t) {
+  MATCH (u:User)-[:MEMBER_OF]->(t) WHERE t:Unit RETURN u
+  UNION
+  UNWIND CASE WHEN t:User THEN [t] ELSE [] END AS u RETURN u
+}
+WITH DISTINCT r, u
+"""
+    + _VIEWER
+    + "WHERE "
+    + _REPORT_OK
+    + """
+WITH u, u.id + '|feedback-due|' + r.id AS key, 'feedback' AS kind,
+     'Report ' + coalesce(r.reference, r.id) + ' awaits your feedback' AS text,
+     '/dissemination/reports/' + r.id + '/feedback' AS link
 """
     + _DELIVER
 )
@@ -271,6 +300,12 @@ def disseminated(
     rows = [{"kind": r["kind"], "id": r["id"]} for r in recipients]
     return _deliver(tx, DISSEMINATED, report_id=report_id, recipients=rows, mail=mail,
                     actor_id=actor_id)
+
+
+def feedback_due(tx: Any, due_before: str, *, mail: bool) -> list[str]:
+    """Remind the recipients of reports sent before ``due_before`` (ISO time) who have not
+    given feedback; idempotent."""
+    return _deliver(tx, FEEDBACK_DUE, due_before=due_before, mail=mail, actor_id=None)
 
 
 def task_assigned(tx: Any, task_id: str, *, mail: bool, actor_id: str | None = None) -> list[str]:

@@ -187,10 +187,11 @@ RETURN r.id AS id, before
 """
 )
 
+# One mention, or all of a label at once (the review page's "accept all" / "reject all").
 SET_REVIEW = (
     """
-MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: $mention_id}]->(:Entity)
-WHERE """
+MATCH (r:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(:Entity)
+WHERE m.id IN $mention_ids AND """
     + REPORT_VISIBLE
     + """
 SET m.review = $review, m.reviewed_by = $by, m.reviewed_at = $now
@@ -429,13 +430,18 @@ class ReportRepository:
             raise NotFound(f"report {report_id} is not {from_status} or not visible")
 
     def set_review(
-        self, report_id: str, viewer: dict[str, str], mention_id: str, review: str, by: str
+        self, report_id: str, viewer: dict[str, str], mention_ids: Sequence[str], review: str,
+        by: str,
     ) -> None:
+        """Review these mentions in one transaction; ``NotFound`` (nothing written) when
+        any of them is not on the report or the report is not visible."""
+        wanted = sorted(set(mention_ids))
+
         def work(tx: Any) -> None:
-            rows = tx_run(tx, SET_REVIEW, id=report_id, viewer=viewer, mention_id=mention_id,
+            rows = tx_run(tx, SET_REVIEW, id=report_id, viewer=viewer, mention_ids=wanted,
                           review=review, by=by, now=utc_now())
-            if not rows:
-                raise NotFound(f"no mention {mention_id} on report {report_id}")
+            if not wanted or len(rows) != len(wanted):
+                raise NotFound(f"no mention {', '.join(wanted)} on report {report_id}")
             tx_run(tx, FILE_REVIEWED_MENTIONS, id=report_id)
 
         self.graph.write(work)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
@@ -118,6 +118,19 @@ def _view_json(view: dict[str, Any]) -> dict[str, Any]:
 def api_dissemination_log():
     """The dissemination log the caller may see, with the feedback rate (the log page)."""
     return jsonify(service.log(get_graph(), api_user()))
+
+
+@bp.get("/dissemination/awaiting-feedback")
+@token_required
+def api_awaiting_feedback():
+    """Reports sent to the caller or their unit that await their feedback (the page), and
+    the feedback rate per recipient unit over the sendings they may see (the dashboard)."""
+    days = current_app.config["FEEDBACK_DAYS"]
+    return jsonify({
+        "days": days,
+        "awaiting": service.awaiting_feedback(get_graph(), api_user(), days),
+        "by_unit": service.feedback_by_unit(get_graph(), api_user()),
+    })
 
 
 @bp.get("/reports/<report_id>/dissemination")
@@ -268,10 +281,12 @@ _SCHEMAS = {
                 "only for officers of the originating unit.",
                 "properties": {
                     "id": {"type": "string"},
+                    "reference": _STRINGS,
                     "status": _STRINGS,
                     "handling": _STRINGS,
                     "unit": _STRINGS,
                     "sanitised_from": _STRINGS,
+                    "sanitised_from_reference": _STRINGS,
                     "copies": {"type": "array", "items": {"type": "object"}},
                     "consents": {"type": "array", "items": {"type": "object"}},
                 },
@@ -305,6 +320,29 @@ register(
                             },
                         }
                     ),
+                    **error_responses(401),
+                },
+            }
+        },
+        "/dissemination/awaiting-feedback": {
+            "get": {
+                "summary": "Reports awaiting the caller's feedback, and the feedback rate "
+                "per recipient unit over the sendings the caller may see",
+                "operationId": "awaitingFeedback",
+                "responses": {
+                    "200": json_response({"type": "object",
+                                          "required": ["days", "awaiting", "by_unit"],
+                                          "properties": {
+                        "days": {"type": "integer"},
+                        "awaiting": {"type": "array", "items": {"type": "object", "properties": {
+                            "report_id": {"type": "string"}, "reference": _STRINGS,
+                            "title": _STRINGS, "sent": {"type": "string"},
+                            "due": {"type": "string"}, "overdue": {"type": "boolean"},
+                            "to": {"type": "string", "enum": ["you", "your unit"]}}}},
+                        "by_unit": {"type": "array", "items": {"type": "object", "properties": {
+                            "unit": _STRINGS, "sent": {"type": "integer"},
+                            "answered": {"type": "integer"},
+                            "rate": {"type": ["number", "null"]}}}}}}),
                     **error_responses(401),
                 },
             }

@@ -214,6 +214,26 @@ def api_change_mention(report_id: str, mention_id: str):
     return jsonify({"entities": [mention_json(m) for m in mentions]})
 
 
+@bp.post("/reports/<report_id>/mentions/by-label")
+@token_required
+def api_review_label(report_id: str):
+    """``{"label": "PHONE", "review": "accepted"|"rejected"}``: every proposed mention of
+    the label at once (the review page's "Accept all" / "Reject all")."""
+    body = _body()
+    if body is None:
+        return _bad_body()
+    service, user = _service(), api_user()
+    try:
+        ids = service.review_label(user, report_id, str(body.get("label") or ""),
+                                   str(body.get("review") or ""))
+        mentions = service.mentions(user, report_id)
+    except NotFound:
+        return _not_found(report_id)
+    except ReportError as exc:
+        return _report_error(exc)
+    return jsonify({"reviewed": ids, "entities": [mention_json(m) for m in mentions]})
+
+
 @bp.post("/reports/<report_id>/relations")
 @token_required
 def api_add_relation(report_id: str):
@@ -435,6 +455,21 @@ register(
                     "start": {"type": "integer"}, "end": {"type": "integer"}}}),
                 "responses": {"200": json_response({"type": "object"}),
                               **error_responses(400, 401, 403, 404)},
+            },
+        },
+        "/reports/{report_id}/mentions/by-label": {
+            "post": {
+                "summary": "Accept or reject every proposed mention of one label",
+                "operationId": "reviewReportMentionsByLabel",
+                "parameters": [_REPORT_ID],
+                "requestBody": json_request({"type": "object", "required": ["label", "review"],
+                                         "properties": {
+                    "label": {"type": "string", "description": "PERSON, ORG, PHONE, ..."},
+                    "review": {"type": "string", "enum": ["accepted", "rejected"]}}}),
+                "responses": {"200": json_response({"type": "object", "properties": {
+                    "reviewed": {"type": "array", "items": {"type": "string"}},
+                    "entities": {"type": "array", "items": schema_ref("ReportMention")}}}),
+                    **error_responses(400, 401, 403, 404)},
             },
         },
         "/reports/{report_id}/relations": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -39,6 +39,13 @@ def _page(report_id: str, *, send=None, consent=None, feedback=None, status: int
 @bp.get("/")
 def log():
     return render_template("dissemination/log.html", **service.log(get_graph(), current_user))
+
+
+@bp.get("/awaiting-feedback")
+def awaiting():
+    days = current_app.config["FEEDBACK_DAYS"]
+    return render_template("dissemination/awaiting.html", days=days,
+                           awaiting=service.awaiting_feedback(get_graph(), current_user, days))
 
 
 @bp.get("/reports/<path:report_id>")
@@ -113,7 +120,8 @@ def sanitise(report_id: str):
         except Refused as exc:
             form.text.errors = [*form.text.errors, str(exc)]
         else:
-            flash(f"Sanitised copy {copy_id} created.", "success")
+            flash("Sanitised copy created: read it through before you disseminate it.",
+                  "success")
             return redirect(url_for("dissemination.report", report_id=copy_id))
     status = 400 if form.errors else 200
     return render_template(

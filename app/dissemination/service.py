@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.audit import audit, audit_tx, recorded_read
 from app.watch import notify
 from graph.access import viewer_param
+from graph.clock import utc_days_ago
 from graph.connection import Graph, atomic
 from graph.dissemination import DisseminationRepository, Refused
 from graph.errors import NotFound
@@ -290,6 +292,34 @@ def sanitise_draft(graph: Graph, report: dict[str, Any]) -> dict[str, Any]:
 def feedback_summary(graph: Graph, user: Any, report_id: str) -> dict[str, Any]:
     """Context for ``dissemination/_feedback.html`` on any report page: ``feedback``."""
     return DisseminationRepository(graph).feedback(report_id, viewer_param(user))
+
+
+def remind_feedback(graph: Graph, days: int) -> list[str]:
+    """Remind every recipient who has not answered a report sent ``days`` or more days ago,
+    once per report and recipient (run by each web worker's background round and by
+    ``flask feedback remind``); returns the ids of the officers told now."""
+    if days < 0:
+        raise InvalidInput("CORDON_FEEDBACK_DAYS is a number of days, 0 or more.")
+    return notify.feedback_due(graph, utc_days_ago(days))
+
+
+def awaiting_feedback(graph: Graph, user: Any, days: int) -> list[dict[str, Any]]:
+    """Reports sent to ``user`` or their unit that still await this recipient's feedback,
+    each with the day its reminder is due and whether that day has passed."""
+    rows = DisseminationRepository(graph).awaiting_feedback(viewer_param(user))
+    now = datetime.now(UTC)
+    awaiting = []
+    for row in rows:
+        due = datetime.fromisoformat(row["sent"]) + timedelta(days=days)
+        awaiting.append({**row, "due": due.isoformat(timespec="seconds"), "overdue": due <= now,
+                         "to": "you" if "user" in row["kinds"] else "your unit"})
+    return awaiting
+
+
+def feedback_by_unit(graph: Graph, user: Any) -> list[dict[str, Any]]:
+    """Per recipient unit, how many of the sendings ``user`` may see (the dissemination
+    log's rule) were answered: the dashboard's feedback rate per unit."""
+    return DisseminationRepository(graph).feedback_by_unit(viewer_param(user))
 
 
 def log(graph: Graph, user: Any) -> dict[str, Any]:

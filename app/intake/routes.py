@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from app.dissemination import service as dissemination
+from app.errors import error_response, wants_json
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -307,37 +308,79 @@ def transition(report_id: str):
     except ReportError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Report {report_id} is {status}.", "success")
+        flash(f"Report {service.reference(current_user, report_id)} is {status}.", "success")
     return redirect(url_for("intake.detail", report_id=report_id))
+
+
+def _review_answer(report_id: str, review: str, ids: list[str], message: str | None):
+    """The review page's script asks for JSON (no reload); the plain form gets the page."""
+    if wants_json():
+        return jsonify({"review": review, "mentions": ids, "message": message})
+    if message:
+        flash(message, "success")
+    return redirect(url_for("intake.detail", report_id=report_id) + "#entities")
+
+
+def _review_refused(report_id: str, message: str, status: int = 400):
+    if wants_json():
+        return error_response(status, "Not reviewed", message)
+    flash(message, "error")
+    return redirect(url_for("intake.detail", report_id=report_id) + "#entities")
+
+
+@bp.post("/<report_id>/mentions/by-label")
+def review_label(report_id: str):
+    """Accept all or reject all proposed mentions of one label."""
+    service = _service()
+    _load(service, report_id, audited=False)
+    form = MentionForm()
+    if not form.validate_on_submit():
+        return _review_refused(report_id, "The form expired; try again.")
+    try:
+        ids = service.review_label(current_user, report_id, form.label.data or "",
+                                   form.action.data or "")
+    except ReportError as exc:
+        if exc.status == 403:
+            abort(403)
+        return _review_refused(report_id, str(exc))
+    except NotFound:  # a mention went while this ran: nothing was written
+        return _review_refused(report_id, "The entities changed meanwhile; reload and retry.",
+                               409)
+    label = str(form.label.data).upper()
+    message = (f"{len(ids)} {label} mention{'' if len(ids) == 1 else 's'} "
+               f"{form.action.data.lower()}." if ids else f"No {label} mention was proposed.")
+    return _review_answer(report_id, form.action.data.lower(), ids, message)
 
 
 @bp.post("/<report_id>/mentions/<mention_id>")
 def mention(report_id: str, mention_id: str):
+    """One mention: accept, reject, back to proposed, relabel or re-span, or link. The
+    review page's script sends accept and reject asking for JSON (no reload)."""
     service = _service()
     _load(service, report_id, audited=False)
     form = MentionForm()
-    if form.validate_on_submit():
-        action = form.action.data
-        try:
-            if action in ("accepted", "rejected", "proposed"):
-                service.review_mention(current_user, report_id, mention_id, action)
-            elif action == "edit":
-                service.edit_mention(current_user, report_id, mention_id,
-                                     label=form.label.data, start=form.start.data,
-                                     end=form.end.data)
-            elif action == "link":
-                service.link_mention(current_user, report_id, mention_id,
-                                     form.entity_id.data or "")
-            else:
-                flash("Unknown action.", "error")
-        except ReportError as exc:
-            if exc.status == 403:
-                abort(403)
-            flash(str(exc), "error")
-        except NotFound:
-            abort(404)
-    else:
-        flash("The form expired; try again.", "error")
+    if not form.validate_on_submit():
+        return _review_refused(report_id, "The form expired; try again.")
+    action = form.action.data
+    try:
+        if action in ("accepted", "rejected", "proposed"):
+            service.review_mention(current_user, report_id, mention_id, action)
+            return _review_answer(report_id, action, [mention_id], None)
+        if action == "edit":
+            service.edit_mention(current_user, report_id, mention_id,
+                                 label=form.label.data, start=form.start.data,
+                                 end=form.end.data)
+        elif action == "link":
+            service.link_mention(current_user, report_id, mention_id,
+                                 form.entity_id.data or "")
+        else:
+            return _review_refused(report_id, "Unknown action.")
+    except ReportError as exc:
+        if exc.status == 403:
+            abort(403)
+        return _review_refused(report_id, str(exc))
+    except NotFound:
+        abort(404)
     return redirect(url_for("intake.detail", report_id=report_id) + "#entities")
 
 

@@ -644,10 +644,31 @@ class ReportService:
     def review_mention(self, user: User, report_id: str, mention_id: str, review: str) -> None:
         self._reviewable(user, report_id)
         value = _enum(Review, review, "review")
-        self.repo.set_review(report_id, viewer_param(user), mention_id, value, user.email)
+        self.repo.set_review(report_id, viewer_param(user), [mention_id], value, user.email)
         audit("report.mention.review", report_id, {"mention": mention_id, "review": value})
         if value == Review.ACCEPTED:
             notify.report_changed(self.graph, report_id, user.id)
+
+    @atomic
+    def review_label(self, user: User, report_id: str, label: str, review: str) -> list[str]:
+        """Accept or reject every mention of ``label`` still proposed, in one write: a
+        rejection files each as REJECTED_MENTION exactly as a single one does. Returns the
+        ids of the mentions reviewed (none when nothing of the label was proposed)."""
+        self._reviewable(user, report_id)
+        value = _enum(Review, review, "review")
+        if value == Review.PROPOSED:
+            raise ReportError("Accept or reject the proposed mentions.", "review")
+        label = _label(label)
+        ids = [m["id"] for m in self.mentions(user, report_id)
+               if m["label"] == label and m.get("review") == Review.PROPOSED]
+        if not ids:
+            return []
+        self.repo.set_review(report_id, viewer_param(user), ids, value, user.email)
+        audit("report.mention.review", report_id,
+              {"label": label, "mentions": ids, "review": value})
+        if value == Review.ACCEPTED:
+            notify.report_changed(self.graph, report_id, user.id)
+        return ids
 
     @atomic
     def edit_mention(

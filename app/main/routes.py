@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.cases import service as tasks
 from app.cases.forms import TaskStatusForm
+from app.dissemination import service as dissemination
 from app.main import bp
 from app.sources.service import SourceService
 from graph.dashboard import DashboardRepository
@@ -12,12 +13,15 @@ from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 
 DASHBOARD_TASKS = 10
+DASHBOARD_AWAITING = 5
 
 
 @bp.get("/")
 def dashboard():
     counts = DashboardRepository(get_graph()).counts()
     mine = tasks.my_tasks(get_graph(), current_user)["assigned"]
+    awaiting = dissemination.awaiting_feedback(get_graph(), current_user,
+                                               current_app.config["FEEDBACK_DAYS"])
     return render_template(
         "main/dashboard.html",
         counts=counts,
@@ -28,6 +32,9 @@ def dashboard():
         reviews_overdue=SourceService.from_config(get_graph(), current_app.config)
         .reviews_overdue(current_user),
         handles_sources=current_user.role.value == "handler",
+        awaiting=awaiting[:DASHBOARD_AWAITING],
+        more_awaiting=max(0, len(awaiting) - DASHBOARD_AWAITING),
+        feedback_units=dissemination.feedback_by_unit(get_graph(), current_user),
     )
 
 

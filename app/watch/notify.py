@@ -36,6 +36,12 @@ def disseminated_tx(
                                          actor_id=actor_id)
 
 
+def feedback_due(graph: Graph, due_before: str) -> list[str]:
+    """Recipients who have not answered a report sent before ``due_before`` hear of it,
+    once per report (the reminder round, app/background.py)."""
+    return graph.write(notify.feedback_due, due_before, mail=mail_enabled())
+
+
 def task_assigned(graph: Graph, task_id: str, actor_id: str) -> list[str]:
     return graph.write(notify.task_assigned, task_id, mail=mail_enabled(), actor_id=actor_id)
 

@@ -1,0 +1,95 @@
+"""Each web worker's background round, so that nothing needs a cron.
+
+A daemon thread per gunicorn worker (started from gunicorn.conf.py) runs, each at its own
+pace: the notification mail outbox every MAIL_POLL_SECONDS when CORDON_SMTP_URL is set
+(app/mail.py), and the feedback reminders every REMINDER_POLL_SECONDS (recipients who
+have not answered a report sent CORDON_FEEDBACK_DAYS ago). Both are idempotent, so several
+workers, or a cron running ``flask mail send-pending`` / ``flask feedback remind`` as well,
+never send a mail or a reminder twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.dissemination.service import InvalidInput, remind_feedback
+from app.mail import send_pending
+from graph.db import get_graph
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: float
+    run: Callable[[Flask], object]
+
+
+def jobs_for(app: Flask) -> list[Job]:
+    jobs = [Job("feedback reminders", app.config["REMINDER_POLL_SECONDS"],
+                lambda a: remind_feedback(get_graph(), a.config["FEEDBACK_DAYS"]))]
+    if app.config.get("SMTP_URL"):
+        jobs.append(Job("mail outbox", app.config["MAIL_POLL_SECONDS"],
+                        lambda a: send_pending(a.config)))
+    return jobs
+
+
+class BackgroundWorker(threading.Thread):
+    """Runs each job every ``every_seconds`` for as long as the process lives."""
+
+    def __init__(self, app: Flask, jobs: list[Job]) -> None:
+        super().__init__(name="background", daemon=True)
+        self.app = app
+        self.jobs = jobs
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        tick = min(job.every_seconds for job in self.jobs)
+        due = {job.name: time.monotonic() + job.every_seconds for job in self.jobs}
+        while not self.stopping.wait(tick):
+            for job in self.jobs:
+                if time.monotonic() < due[job.name]:
+                    continue
+                due[job.name] = time.monotonic() + job.every_seconds
+                try:
+                    with self.app.app_context():
+                        job.run(self.app)
+                except Exception:  # the worker must outlive a bad round (Neo4j away, …)
+                    log.exception("%s round failed; retrying next round", job.name)
+
+
+def start_worker(app: Flask) -> BackgroundWorker:
+    """Start the background round (gunicorn's post_worker_init)."""
+    # a malformed setting shows at start, not as a failed round every few minutes
+    if app.config["FEEDBACK_DAYS"] < 0:
+        raise ValueError("CORDON_FEEDBACK_DAYS is a number of days, 0 or more.")
+    if app.config.get("SMTP_URL"):
+        from app.mail import smtp_settings
+
+        smtp_settings(app.config["SMTP_URL"])
+    worker = BackgroundWorker(app, jobs_for(app))
+    worker.start()
+    return worker
+
+
+feedback_cli = AppGroup("feedback", help="Feedback on disseminated reports.")
+
+
+@feedback_cli.command("remind")
+def remind_command() -> None:
+    """Remind recipients whose feedback is CORDON_FEEDBACK_DAYS overdue (for cron; the web
+    workers do it too). Each recipient is reminded once per report."""
+    try:
+        told = remind_feedback(get_graph(), current_app.config["FEEDBACK_DAYS"])
+    except InvalidInput as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"reminded {len(told)} officer{'' if len(told) == 1 else 's'}")
