@@ -289,7 +289,7 @@ class SourceRepository:
                                 review_due=review_due, note=note, by=by, now=utc_now())
         return bool(rows)
 
-    def reviews(self, codename: str, viewer_id: str) -> list[dict[str, Any]]:
+    def reviews(self, codename: str, viewer_id: str) -> builtins.list[dict[str, Any]]:
         return self.graph.query(REVIEWS_FOR_VIEWER, {"codename": codename,
                                                      "viewer_id": viewer_id})
 
@@ -300,12 +300,12 @@ class SourceRepository:
                                 now=utc_now(), **contact)
         return bool(rows)
 
-    def contacts(self, codename: str, viewer_id: str) -> list[dict[str, Any]]:
+    def contacts(self, codename: str, viewer_id: str) -> builtins.list[dict[str, Any]]:
         """The contact log, only for the handler or controller (else empty)."""
         return self.graph.query(CONTACTS_FOR_VIEWER, {"codename": codename,
                                                       "viewer_id": viewer_id})
 
-    def reviews_overdue(self, viewer_id: str, today: str) -> list[dict[str, Any]]:
+    def reviews_overdue(self, viewer_id: str, today: str) -> builtins.list[dict[str, Any]]:
         """Active sources the viewer holds whose review date is before ``today``."""
         return self.graph.query(REVIEWS_OVERDUE, {"viewer_id": viewer_id, "today": today})
 

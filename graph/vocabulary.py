@@ -154,7 +154,7 @@ class Channel(StrEnum):
     PARTNER_AGENCY = "partner_agency"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the display name, as on every enum here
         return CHANNEL_TITLES[self]
 
 

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from graph import safejson
 from graph.entities import EntityRow, entity_id
@@ -641,7 +641,7 @@ def _endpoint(obj: dict, name: str) -> EntityRow:
     r.done()
     if kind is EntityKind.TRADER:
         return trader_ref(ref)
-    return EntityRow(kind, ref, ref, None, "referenced")
+    return EntityRow(cast(EntityKind, kind), ref, ref, None, "referenced")  # done() refused None
 
 
 def _relation(obj: dict, line: int, ctx: Context) -> Record:
