@@ -40,6 +40,32 @@
     box.hidden = false;
   }
 
+  // With a photo the log is sent from this page, so that a lost answer loses nothing: the
+  // photo stays in its field and the log in this tab until the server confirms both, and
+  // sending again stores them once (the submission key; the photo's hash).
+  function sendWithPhoto(form, box) {
+    var button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    tell(box, "Sending your log and photo\u2026", "status");
+    window.fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST", body: new window.FormData(form), credentials: "same-origin"
+    }).then(function (response) {
+      if (response.ok && response.redirected) {
+        window.location.assign(response.url);  // "Logged R-…": the server has both
+        return null;
+      }
+      return response.text().then(function (html) {  // a field or the file refused
+        document.open();
+        document.write(html);
+        document.close();
+      });
+    }).catch(function () {
+      button.disabled = false;
+      tell(box, "Your log and photo were not confirmed. Nothing is lost: tap " +
+        "\u201cLog it\u201d again; they are stored once, even if they went through.", "alert");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.quick-log-form");
     var box = document.querySelector(".network-note");
@@ -65,6 +91,12 @@
         event.preventDefault();
         tell(box, "No network. Your log is kept on this page: tap \u201cLog it\u201d " +
           "again when the network is back.", "alert");
+        return;
+      }
+      var photo = form.elements.files;
+      if (photo && photo.files && photo.files.length && window.fetch && window.FormData) {
+        event.preventDefault();  // a photo cannot wait in sessionStorage: keep this page
+        sendWithPhoto(form, box);
       }
     });
     window.addEventListener("online", function () {
