@@ -27,8 +27,8 @@ from neo4j import time as neo4j_time
 
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
-from graph.filestore import CHUNK, FileStore
-from graph.private import open_private, private_folder
+from graph.filestore import CHUNK, FileStore, FileStoreError, copy_out
+from graph.private import open_private
 
 FORMAT = "cordon-backup/1"
 BATCH = 2000
@@ -153,7 +153,10 @@ def dump(graph: Graph, path: Path, store: FileStore | None = None) -> Manifest:
     if files:
         if store is None:
             raise BackupError("the graph refers to evidence files: give the file store")
-        _copy_out(store, files, files_path(path))
+        try:
+            copy_out(store, files, files_path(path))
+        except FileStoreError as exc:
+            raise BackupError(str(exc)) from None
     manifest = Manifest(
         FORMAT,
         utc_now(),
@@ -209,21 +212,6 @@ def _hash(handle: Any, out: Any = None) -> str:
         if out is not None:
             out.write(chunk)
     return digest.hexdigest()
-
-
-def _copy_out(store: FileStore, files: dict[str, int], folder: Path) -> None:
-    """Copy the evidence files from the store, checking each one's hash as it goes."""
-    private_folder(folder)
-    for sha256 in sorted(files):
-        try:
-            source = store.open(sha256)
-        except FileNotFoundError:
-            raise BackupError(f"evidence file {sha256} is missing from the file store") from None
-        with source, open_private(folder / sha256, "wb") as out:
-            found = _hash(source, out)
-        if found != sha256:
-            raise BackupError(f"evidence file {sha256} in the file store is damaged (its "
-                              "hash differs)")
 
 
 def _copy_in(store: FileStore, manifest: Manifest, folder: Path) -> None:

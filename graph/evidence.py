@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from graph.access import REPORT_VISIBLE
 from graph.cases import CASE_VISIBLE
+from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import Hidden, NotFound
 
@@ -74,12 +75,16 @@ RETURN f.sha256 AS sha256, count(f) AS records, max(f.size) AS size
 ORDER BY sha256
 """
 
-# For the exchange format: the files of the reports being exported (name and hash).
-FILES_OF_REPORTS = """
-UNWIND $ids AS id
-MATCH (f:EvidenceFile)-[:ATTACHED_TO]->(:Report {id: id})
-RETURN id AS report_id, f.name AS name, f.sha256 AS sha256, f.mime AS type, f.size AS size
-ORDER BY f.uploaded_at, f.name
+# The exchange format's file references: a report's file is known by its hash, so a
+# second import of the same line attaches nothing new.
+IMPORT_FILES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+WHERE NOT EXISTS { (:EvidenceFile {sha256: row.sha256})-[:ATTACHED_TO]->(r) }
+CREATE (f:EvidenceFile {id: row.id, name: row.name, mime: row.mime, size: row.size,
+                        sha256: row.sha256, uploaded_by: 'import', uploaded_at: $now,
+                        stripped: false, parent_kind: 'report', parent_id: row.report_id})
+CREATE (f)-[:ATTACHED_TO]->(r)
 """
 
 
@@ -116,8 +121,11 @@ class EvidenceRepository:
         """Every distinct file the records refer to (backups copy these)."""
         return self.graph.query(ALL_FILES)
 
-    def of_reports(self, report_ids: list[str]) -> list[dict[str, Any]]:
-        return self.graph.query(FILES_OF_REPORTS, {"ids": report_ids})
+
+def import_files_tx(tx: Any, rows: list[dict[str, Any]]) -> None:
+    """Attach imported file references (report_id, name, sha256, mime, size) once each."""
+    if rows:
+        tx_run(tx, IMPORT_FILES, rows=rows, now=utc_now())
 
 
 def attach_tx(tx: Any, kind: Parent, parent_id: str, rows: list[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -30,6 +30,10 @@ class TooLarge(ValueError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"larger than {limit // (1024 * 1024)} MB")
         self.limit = limit
+
+
+class FileStoreError(RuntimeError):
+    """A stored file is missing or no longer matches its hash."""
 
 
 class FileStore(Protocol):
@@ -114,10 +118,22 @@ def file_store(data_dir: str | os.PathLike[str]) -> FileStore:
     return LocalFileStore(Path(data_dir) / "files")
 
 
-def sha256_of(store: FileStore, digest: str) -> str:
-    """Hash the stored bytes again (backups check what they copy)."""
-    found = hashlib.sha256()
-    with store.open(digest) as handle:
-        while chunk := handle.read(CHUNK):
-            found.update(chunk)
-    return found.hexdigest()
+
+def copy_out(store: FileStore, digests: Iterable[str], folder: Path) -> None:
+    """Copy stored files into ``folder`` (named by hash, owner-only), checking each one's
+    hash as it is copied (backups and exports)."""
+    private_folder(folder)
+    for digest in sorted(set(digests)):
+        try:
+            source = store.open(digest)
+        except FileNotFoundError:
+            raise FileStoreError(f"evidence file {digest} is missing from the file store") \
+                from None
+        found = hashlib.sha256()
+        with source, open_private(folder / digest, "wb") as out:
+            while chunk := source.read(CHUNK):
+                found.update(chunk)
+                out.write(chunk)
+        if found.hexdigest() != digest:
+            raise FileStoreError(f"evidence file {digest} in the file store is damaged (its "
+                                 "hash differs)")

@@ -312,3 +312,76 @@ def test_the_quick_log_takes_a_photo_and_a_retry_stores_it_once(client, graph, a
         assert response.status_code == 302
     assert graph.query("MATCH (r:Report) RETURN count(r) AS n")[0]["n"] == 1
     assert [f["name"] for f in files(graph)] == ["photo.jpg"]
+
+
+def test_the_exchange_format_carries_file_references_and_an_optional_folder(
+        app, client, graph, auth, make_user, runner, tmp_path):
+    import json
+
+    from graph.units import UnitRepository
+    from tests.conftest import WIPE
+
+    make_user("ana@customs.example", role="analyst")
+    auth.login("ana@customs.example")
+    report_id = new_report(client, upload=[(io.BytesIO(samples.png()), "seal.png")]
+                           ).headers["Location"].rsplit("/", 1)[-1]
+    stored = files(graph)[0]
+    path = tmp_path / "register.jsonl"
+    result = runner.invoke(args=["export", str(path), "--files"])
+    assert result.exit_code == 0, result.output
+    line = next(json.loads(x) for x in path.read_text().splitlines() if report_id in x)
+    assert line["files"] == [{"name": "seal.png", "sha256": stored["sha256"],
+                              "type": "image/png", "size": stored["size"]}]
+    assert (tmp_path / "register.jsonl.files" / stored["sha256"]).is_file()
+
+    # into an empty register with an empty file store: the file comes from the folder
+    with graph.driver.session() as session:
+        session.run(WIPE).consume()
+    UnitRepository(graph).ensure_headquarters()
+    app.config["CORDON_DATA"] = str(tmp_path / "other-data")
+    for _ in range(2):  # a second import attaches nothing new
+        result = runner.invoke(args=["import", str(path), "--no-train"])
+        assert result.exit_code == 0, result.output
+    again = files(graph)
+    assert [(f["name"], f["sha256"], f["parent"]) for f in again] == [
+        ("seal.png", stored["sha256"], report_id)]
+    assert store(app).exists(stored["sha256"])
+
+    # a reference whose bytes are nowhere is refused with its reason
+    line["id"], line["files"][0]["sha256"] = "R-OTHER", "ab" * 32
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(line) + "\n")
+    result = runner.invoke(args=["import", str(other), "--no-train"])
+    assert result.exit_code == 1
+    assert "neither in the files folder" in result.output
+
+
+def test_a_control_result_keeps_its_photos_and_the_declaration_page_lists_them(
+        client, graph, auth, make_user, runner, tmp_path):
+    import json
+
+    lines = [{"kind": "trader", "id": "NL1", "name": "Baltic Star Trading", "country": "NL"},
+             {"kind": "declaration", "id": "DEC-1", "date": "2025-03-12", "flow": "import",
+              "importer": "NL1", "items": [{"hs": "8471.30", "value": 1200.0}]}]
+    path = tmp_path / "decl.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    assert runner.invoke(args=["import", str(path), "--no-train"]).exit_code == 0
+    make_user("inv@customs.example", role="investigator")
+    auth.login("inv@customs.example")
+    page = client.get("/risk/control")
+    form = {"csrf_token": csrf_from(page.text), "declaration": "DEC-1", "date": "2025-03-14",
+            "lane": "red", "result": "positive", "finding": "hidden compartment",
+            "revenue": "100"}
+    refused = client.post("/risk/control", data={
+        **form, "files": (io.BytesIO(samples.HTML_PAGE), "photo.jpg")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 200 and "photo.jpg: This kind of file" in refused.text
+    assert graph.query("MATCH (c:Control) RETURN count(c) AS n")[0]["n"] == 0
+    response = client.post("/risk/control", data={
+        **form, "files": (io.BytesIO(samples.jpeg_with_gps()), "compartment.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert [(f["name"], f["kind"]) for f in files(graph)] == [("compartment.jpg", "control")]
+    declaration = client.get("/declarations/DEC-1")
+    assert "compartment.jpg" in declaration.text
+    assert client.get(f"/files/{files(graph)[0]['id']}").status_code == 200
