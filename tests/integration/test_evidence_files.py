@@ -385,3 +385,43 @@ def test_a_control_result_keeps_its_photos_and_the_declaration_page_lists_them(
     declaration = client.get("/declarations/DEC-1")
     assert "compartment.jpg" in declaration.text
     assert client.get(f"/files/{files(graph)[0]['id']}").status_code == 200
+
+
+def test_the_api_attaches_lists_and_downloads_within_need_to_know(
+        client, graph, make_user, make_unit):
+    from app.accounts.service import issue_token
+
+    make_unit("South Region")
+    make_user("ana@customs.example", role="analyst")
+    make_user("south@customs.example", role="analyst", unit="South Region")
+    ana = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
+    south = {"Authorization": "Bearer " + issue_token(graph, "south@customs.example")}
+    created = client.post("/api/v1/reports", headers=ana, json={
+        "channel": "register", "event_type": "seizure", "text": "Cigarettes seized.",
+        "handling": "restricted"})
+    report_id = created.json["id"]
+    url = f"/api/v1/reports/{report_id}/files"
+    answer = client.post(url, headers=ana, content_type="multipart/form-data", data={
+        "files": (io.BytesIO(samples.pdf_with_text(*INVOICE)), "invoice.pdf")})
+    assert answer.status_code == 201, answer.json
+    (attached,) = answer.json["files"]
+    assert attached["type"] == "application/pdf" and attached["entities"] >= 1
+    assert client.get(url, headers=ana).json["files"][0]["id"] == attached["id"]
+    download = client.get(attached["download"], headers=ana)
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+
+    refused = client.post(url, headers=ana, content_type="multipart/form-data", data={
+        "files": (io.BytesIO(samples.HTML_PAGE), "photo.jpg")})
+    assert refused.status_code == 400
+    assert "not accepted" in refused.json["detail"]["message"]
+    empty = client.post(url, headers=ana, content_type="multipart/form-data", data={})
+    assert empty.status_code == 400
+
+    assert client.get(url, headers=south).status_code == 404
+    assert client.post(url, headers=south, content_type="multipart/form-data", data={
+        "files": (io.BytesIO(samples.png()), "x.png")}).status_code == 404
+    assert client.get(attached["download"], headers=south).status_code == 404
+    assert audit_rows(graph, "file.download")[-1] == {
+        "actor": "south@customs.example", "target": attached["id"], "outcome": "refused"}
+    assert len(files(graph)) == 1
