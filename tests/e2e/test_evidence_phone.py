@@ -82,6 +82,13 @@ def test_a_photo_whose_answer_was_lost_stays_on_the_page_and_is_stored_once(
     # nothing was lost on the page: the photo is still in its field, the log in the form
     assert camera.evaluate("input => input.files.length") == 1
     expect(phone.get_by_label("Vehicle plate")).to_have_value("CA 1234 AB")
+    # nor when the officer opens the quick log again: the photo waited in the tab too
+    phone.goto(lossy_server.url + "/reports/log")
+    expect(phone.locator(".network-note")).to_contain_text("was not confirmed")
+    expect(phone.get_by_label("Vehicle plate")).to_have_value("CA 1234 AB")
+    phone.wait_for_function(
+        "() => document.querySelector('input[name=files]').files.length === 1")
+    assert camera.evaluate("input => input.files[0].name") == "plate.jpg"
     phone.get_by_role("button", name="Log it").tap()
     expect(phone.locator(".logged")).to_contain_text(first[0]["report"])
     assert graph.query(STORED) == first  # one report, one file

@@ -66,17 +66,66 @@
     });
   }
 
+  // The photo waits in IndexedDB (sessionStorage holds text only) under the log's
+  // submission key, so a page opened again after a lost answer gets it back too.
+  var PHOTOS = "photos";
+
+  function photoDb(then) {
+    if (!window.indexedDB) { return; }
+    var request = window.indexedDB.open("cordon-quicklog", 1);
+    request.onupgradeneeded = function () { request.result.createObjectStore(PHOTOS); };
+    request.onsuccess = function () { then(request.result); };
+  }
+
+  function keepPhotos(form, owner) {
+    var files = Array.prototype.slice.call(form.elements.files.files || []);
+    var submission = form.elements.submission.value;
+    photoDb(function (db) {
+      var store = db.transaction(PHOTOS, "readwrite").objectStore(PHOTOS);
+      if (files.length) {
+        store.put({ owner: owner, submission: submission, files: files }, "draft");
+      } else {
+        store.delete("draft");
+      }
+    });
+  }
+
+  function restorePhotos(form, owner, draft) {
+    photoDb(function (db) {
+      var get = db.transaction(PHOTOS).objectStore(PHOTOS).get("draft");
+      get.onsuccess = function () {
+        var kept = get.result;
+        if (!kept || kept.owner !== owner || kept.submission !== draft.submission ||
+            !window.DataTransfer) { return; }
+        var transfer = new window.DataTransfer();
+        kept.files.forEach(function (file) { transfer.items.add(file); });
+        form.elements.files.files = transfer.files;
+      };
+    });
+  }
+
+  function forgetPhotos() {
+    photoDb(function (db) {
+      db.transaction(PHOTOS, "readwrite").objectStore(PHOTOS).delete("draft");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.quick-log-form");
     var box = document.querySelector(".network-note");
     if (!form || !box || !window.sessionStorage) { return; }
     var owner = form.getAttribute("data-owner");
     var draft = load(owner);
+    if (form.elements.files) {
+      form.elements.files.addEventListener("change", function () { keepPhotos(form, owner); });
+    }
 
     if (document.querySelector(".logged")) {
       window.sessionStorage.removeItem(STORE);  // the server confirmed the last one
+      forgetPhotos();
     } else if (draft && !form.querySelector(".errors")) {
       restore(form, draft);
+      if (form.elements.files) { restorePhotos(form, owner, draft); }
       var when = new Date(draft.saved);
       tell(box, "Your log from " + when.toLocaleTimeString([], { hour: "2-digit",
         minute: "2-digit" }) + " was not confirmed. Check it and tap \u201cLog it\u201d: " +
@@ -108,6 +157,7 @@
     if (logout) {
       logout.addEventListener("submit", function () {
         window.sessionStorage.removeItem(STORE);
+        forgetPhotos();
       });
     }
   });
