@@ -1,5 +1,7 @@
-"""A liaison officer on a phone (390×844) photographs a lorry's plate into the quick log,
-loses the server's answer once, sends again: one report with one photo."""
+"""Evidence files in the browser: a liaison officer on a phone (390×844) photographs a
+lorry's plate into the quick log, loses the server's answer once, sends again: one report
+with one photo; a tipster's PDF invoice reaches the analysts' review with its entities; a
+case document is 404 for a colleague without the case."""
 
 import socket
 import threading
@@ -95,3 +97,61 @@ def test_a_photo_whose_answer_was_lost_stays_on_the_page_and_is_stored_once(
     expect(phone.get_by_label("Vehicle plate")).to_have_value("")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def _sign_in(page, live_server, email, path):
+    from tests.conftest import PASSWORD
+
+    page.goto(live_server + path)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(live_server + path)
+
+
+def test_a_tipsters_invoice_reaches_the_analysts_review_with_its_entities(
+        phone, page, live_server, make_user, tmp_path):
+    from nlp import get_nlp
+
+    get_nlp()  # the live server shares this process: load the spaCy model before the clock
+    make_user("ana@customs.example", role="analyst")
+    invoice = tmp_path / "invoice.pdf"
+    invoice.write_bytes(samples.pdf_with_text(
+        "Invoice 2026-114", "Goods shipped in container MSCU1234565"))
+    phone.goto(live_server + "/hotline")
+    phone.get_by_label("What happened?").fill("Undervalued cigarettes")
+    phone.get_by_label("Documents or photos (optional)").set_input_files(str(invoice))
+    phone.get_by_role("button", name="Send tip").tap()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("your tip was received")
+
+    _sign_in(page, live_server, "ana@customs.example", "/hotline/tips")
+    page.get_by_role("row", name="Undervalued cigarettes").get_by_role("link").click()
+    expect(page.locator("#files")).to_contain_text("invoice.pdf")
+    page.get_by_role("link", name="report's entities").click()
+    entities = page.locator("#entities")
+    expect(entities).to_contain_text("MSCU1234565")
+    expect(entities).to_contain_text("(in invoice.pdf)")
+
+
+def test_a_case_document_is_404_for_a_colleague_without_the_case(
+        page, browser, live_server, make_user, make_unit, tmp_path):
+    make_unit("South Region")
+    make_user("inv@customs.example", role="investigator")
+    make_user("other@customs.example", role="investigator", unit="South Region")
+    document = tmp_path / "CMR.docx"
+    document.write_bytes(samples.docx())
+    _sign_in(page, live_server, "inv@customs.example", "/cases/")
+    page.get_by_label("Title").fill("Cigarette ring")
+    page.get_by_role("button", name="Open case").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cigarette ring")
+    page.get_by_label("Attach files").set_input_files(str(document))
+    page.locator("#files").get_by_role("button", name="Attach", exact=True).click()
+    link = page.locator("#files").get_by_role("link", name="CMR.docx")
+    expect(link).to_be_visible()
+    url = live_server + link.get_attribute("href")
+
+    colleague = browser.new_context().new_page()
+    _sign_in(colleague, live_server, "other@customs.example", "/cases/")
+    assert colleague.request.get(url).status == 404
+    assert page.request.get(url).status == 200
+    colleague.context.close()
