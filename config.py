@@ -94,7 +94,11 @@ class Config:
     # threads) lets the request through and logs why, rather than answering 500; the
     # account lockout still guards sign-in.
     RATELIMIT_SWALLOW_ERRORS = True
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Evidence files: the largest upload (all files of one form or request together), MB.
+    # A request body past it is refused while it is read (MAX_CONTENT_LENGTH, set from it
+    # by create_app with a margin for the form's other fields), and each file's copy stops
+    # at the limit (app/evidence).
+    MAX_UPLOAD_MB = int(os.environ.get("CORDON_MAX_UPLOAD_MB", "20"))
     WTF_CSRF_TIME_LIMIT = 12 * 3600
 
 

@@ -7,6 +7,7 @@ function here only because tests call it: that is the dead code the check is for
 """
 
 from flask import g, session
+from PIL import Image as PIL_Image
 
 from app.accounts.models import User
 from app.auditlog.forms import AuditFilterForm
@@ -81,3 +82,6 @@ g.session_expired
 
 # Called by gunicorn.conf.py (post_worker_init), which the check does not read.
 start_worker
+
+# Pillow reads this module-level setting (the decompression-bomb guard, app/evidence).
+PIL_Image.MAX_IMAGE_PIXELS

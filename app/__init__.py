@@ -36,6 +36,7 @@ FEATURES: list[tuple[str, str | None]] = [
     ("app.kpi", "/kpi"),
     ("app.risk", "/risk"),
     ("app.auditlog", "/audit"),
+    ("app.evidence", None),
 ]
 
 # Endpoints a stranger may reach; everything else requires a signed-in officer, so a new
@@ -61,6 +62,8 @@ def create_app(
     app.config.from_object(config or config_for_environment())
     app.config.update(overrides or {})
     data_dir = private_folder(app.config["CORDON_DATA"])  # 0700: the register's files
+    # bodies past the upload limit (and a margin for a form's fields) stop while being read
+    app.config["MAX_CONTENT_LENGTH"] = (max(int(app.config["MAX_UPLOAD_MB"]), 15) + 1) * 2**20
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(data_dir)
 

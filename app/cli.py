@@ -18,6 +18,7 @@ from graph.audit import AuditRepository
 from graph.clock import utc_now
 from graph.db import get_graph
 from graph.errors import NotFound
+from graph.filestore import file_store
 from graph.private import private_folder
 from graph.units import UnitRepository
 from graph.users import UserRepository
@@ -234,9 +235,14 @@ def backup_command(path: Path | None) -> None:
         private_folder(path.parent)
     elif not path.parent.exists():
         private_folder(path.parent)
-    manifest = backup.dump(get_graph(), path)
-    audit("backup.create", target=str(path), detail={"nodes": manifest.nodes})
-    click.echo(f"backup {path}: {manifest.nodes} nodes, {manifest.relationships} relationships")
+    try:
+        manifest = backup.dump(get_graph(), path, file_store(current_app.config["CORDON_DATA"]))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    audit("backup.create", target=str(path), detail={"nodes": manifest.nodes,
+                                                      "files": len(manifest.files)})
+    click.echo(f"backup {path}: {manifest.nodes} nodes, {manifest.relationships} relationships, "
+               f"{len(manifest.files)} evidence files")
     click.echo(f"manifest {backup.manifest_path(path)} sha256 {manifest.sha256}")
 
 
@@ -247,11 +253,14 @@ def backup_command(path: Path | None) -> None:
 def restore_command(path: Path, replace: bool) -> None:
     """Restore a backup made by `flask backup` (checksum and counts are verified)."""
     try:
-        manifest = backup.restore(get_graph(), path, replace=replace)
+        manifest = backup.restore(get_graph(), path, replace=replace,
+                                  store=file_store(current_app.config["CORDON_DATA"]))
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    audit("backup.restore", target=str(path), detail={"nodes": manifest.nodes})
-    click.echo(f"restored {manifest.nodes} nodes, {manifest.relationships} relationships")
+    audit("backup.restore", target=str(path), detail={"nodes": manifest.nodes,
+                                                       "files": len(manifest.files)})
+    click.echo(f"restored {manifest.nodes} nodes, {manifest.relationships} relationships, "
+               f"{len(manifest.files)} evidence files (hashes verified)")
 
 
 def register_cli(app: Flask) -> None:

@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from graph.errors import DatabaseUnavailable
 from graph.safejson import JSONRefused
@@ -34,6 +34,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500, exc.name, exc.description)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: RequestEntityTooLarge):
+        limit = app.config.get("MAX_UPLOAD_MB", 20)
+        return error_response(413, "Upload too large",
+                              f"Files are limited to {limit} MB in all per upload; nothing "
+                              "was saved. Send a smaller file, or one file at a time.")
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

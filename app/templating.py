@@ -124,10 +124,29 @@ def report_link(record: Any, id_key: str = "id") -> Markup:
     return Markup('<a class="ref" href="{}">{}</a>').format(report_url(str(rid)), ref)
 
 
+def filesize(value: Any) -> str:
+    """``2.4 MB``, ``310 KB``, ``12 bytes``."""
+    size = int(value or 0)
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size} bytes"
+
+
+def file_kind(mime: str) -> str:
+    """What a person calls a file of this type (``PDF document``)."""
+    from app.evidence.content import KINDS
+
+    kind = KINDS.get(mime)
+    return kind.label if kind else "file"
+
+
 def init_app(app: Flask) -> None:
     zone(app.config.get("CORDON_TIMEZONE"))  # a wrong name stops the start, not a page
     app.jinja_env.filters["localtime"] = localtime_filter
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.globals.update(
         report_url=report_url,
         report_link=report_link,
@@ -135,4 +154,5 @@ def init_app(app: Flask) -> None:
         entity_url=entity_url,
         node_url=node_url,
         grade_text=grade_text,
+        file_kind=file_kind,
     )

@@ -7,7 +7,10 @@ SHA-256. ``restore`` checks the manifest, refuses a non-empty database, and writ
 in batches with dynamic labels and types; the counts are compared after the restore.
 
 Users, units, sources (identities stay encrypted), reports, cases, the audit chain: all
-of it is in the graph, so all of it is in the backup.
+of it is in the graph, so all of it is in the backup. Evidence files' bytes live in the
+file store (graph/filestore.py): the backup copies every file the snapshot refers to into
+a folder beside it (``cordon-….jsonl.files/<sha256>``), each hash checked as it is copied,
+verified again before a restore and once more as the file goes back into the store.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from neo4j import time as neo4j_time
 
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
+from graph.filestore import CHUNK, FileStore, FileStoreError, copy_out
 from graph.private import open_private
 
 FORMAT = "cordon-backup/1"
@@ -82,6 +86,7 @@ class Manifest:
     labels: dict[str, int]
     types: dict[str, int]
     sha256: str
+    files: dict[str, int] = field(default_factory=dict)  # evidence files: sha256 -> size
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -96,16 +101,24 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(path.name + ".manifest.json")
 
 
-def dump(graph: Graph, path: Path) -> Manifest:
-    """Write a consistent snapshot of the graph to ``path`` and its manifest beside it."""
+def files_path(path: Path) -> Path:
+    """The folder of the evidence files beside a backup."""
+    return path.with_name(path.name + ".files")
+
+
+def dump(graph: Graph, path: Path, store: FileStore | None = None) -> Manifest:
+    """Write a consistent snapshot of the graph to ``path`` and its manifest beside it,
+    and the evidence files it refers to (from ``store``) into :func:`files_path`."""
     path = Path(path)
     tmp = path.with_name(path.name + ".partial")
     digest = hashlib.sha256()
     labels: Counter[str] = Counter()
     types: Counter[str] = Counter()
     counts = {"nodes": 0, "relationships": 0}
+    files: dict[str, int] = {}
 
     def work(tx: Any) -> None:
+        files.clear()
         with open_private(tmp) as out:
             for record in tx.run(ALL_NODES):
                 line = _line(
@@ -119,6 +132,8 @@ def dump(graph: Graph, path: Path) -> Manifest:
                 digest.update(line.encode())
                 labels.update(record["labels"])
                 counts["nodes"] += 1
+                if "EvidenceFile" in record["labels"] and record["props"].get("sha256"):
+                    files[record["props"]["sha256"]] = int(record["props"].get("size") or 0)
             for record in tx.run(ALL_RELATIONSHIPS):
                 line = _line(
                     {
@@ -135,6 +150,13 @@ def dump(graph: Graph, path: Path) -> Manifest:
 
     # A retry of the unit of work rewrites the file from the start, so retries are safe.
     graph.read(work)
+    if files:
+        if store is None:
+            raise BackupError("the graph refers to evidence files: give the file store")
+        try:
+            copy_out(store, files, files_path(path))
+        except FileStoreError as exc:
+            raise BackupError(str(exc)) from None
     manifest = Manifest(
         FORMAT,
         utc_now(),
@@ -143,6 +165,7 @@ def dump(graph: Graph, path: Path) -> Manifest:
         dict(labels),
         dict(types),
         digest.hexdigest(),
+        dict(sorted(files.items())),
     )
     tmp.replace(path)
     with open_private(manifest_path(path)) as out:
@@ -169,16 +192,50 @@ def verify(path: Path) -> Manifest:
         raise BackupError("checksum mismatch: the backup file was changed or truncated")
     if (nodes, relationships) != (manifest.nodes, manifest.relationships):
         raise BackupError("record counts differ from the manifest")
+    folder = files_path(path)
+    for sha256 in manifest.files:
+        try:
+            with (folder / sha256).open("rb") as handle:
+                found = _hash(handle)
+        except OSError:
+            raise BackupError(f"evidence file {sha256} is missing from {folder}") from None
+        if found != sha256:
+            raise BackupError(f"evidence file {sha256} in {folder} was changed (its hash "
+                              "differs)")
     return manifest
 
 
-def restore(graph: Graph, path: Path, *, replace: bool = False) -> Manifest:
-    """Restore a verified backup into an empty database, or replace everything.
+def _hash(handle: Any, out: Any = None) -> str:
+    digest = hashlib.sha256()
+    while chunk := handle.read(CHUNK):
+        digest.update(chunk)
+        if out is not None:
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def _copy_in(store: FileStore, manifest: Manifest, folder: Path) -> None:
+    """Put the backup's evidence files back into the store, each hash checked again."""
+    for sha256 in manifest.files:
+        with (folder / sha256).open("rb") as handle:
+            found, _size = store.put(handle)
+        if found != sha256:
+            store.delete(found)
+            raise BackupError(f"evidence file {sha256} changed while it was restored")
+
+
+def restore(
+    graph: Graph, path: Path, *, replace: bool = False, store: FileStore | None = None
+) -> Manifest:
+    """Restore a verified backup into an empty database, or replace everything; its
+    evidence files go back into ``store``.
 
     "Empty" allows what ``flask db upgrade`` leaves in a new database (migration records
     and the HQ unit), so the usual order is: new data folder, ``db upgrade``, ``restore``.
     """
     manifest = verify(path)
+    if manifest.files and store is None:
+        raise BackupError("the backup holds evidence files: give the file store")
     existing = graph.query(USER_DATA)[0]["nodes"]
     if existing and not replace:
         raise BackupError(
@@ -208,6 +265,8 @@ def restore(graph: Graph, path: Path, *, replace: bool = False) -> Manifest:
     actual = counts(graph)
     if actual["nodes"] != manifest.nodes or actual["relationships"] != manifest.relationships:
         raise BackupError(f"restored counts {actual} differ from the manifest")
+    if store is not None:
+        _copy_in(store, manifest, files_path(Path(path)))
     return manifest
 
 

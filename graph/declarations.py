@@ -22,7 +22,9 @@ DECLARATION = """
 MATCH (d:Declaration {id: $id})
 RETURN d {.*} AS declaration,
        [(c:Control)-[:CONTROL_OF]->(d) | c {.id, .lane, .result, .finding, .revenue,
-                                            .seized_json, date: toString(c.date)}] AS controls
+                                            .seized_json, date: toString(c.date),
+          files: [(f:EvidenceFile)-[:ATTACHED_TO]->(c) | f {.id, .name, .mime, .size}]}]
+         AS controls
 """
 
 PARTIES = (

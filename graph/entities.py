@@ -237,7 +237,7 @@ UNWIND $reports AS rep
 MATCH (r:Report {id: rep.id})
 CALL (r) {
   MATCH (r)-[m:MENTIONS]->(:Entity)
-  WHERE m.review = 'proposed' AND m.provenance <> 'person'
+  WHERE m.review = 'proposed' AND m.provenance <> 'person' AND m.file IS NULL
   DELETE m
 }
 CALL (r, rep) {

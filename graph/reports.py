@@ -42,7 +42,8 @@ MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})
 CREATE (r)-[m:MENTIONS]->(e)
 SET m.id = row.id, m.start = row.start, m.end = row.end, m.text = row.text,
     m.label = row.label, m.provenance = row.provenance, m.confidence = row.confidence,
-    m.review = row.review, m.field = row.field, m.created_at = $now, m.created_by = row.by
+    m.review = row.review, m.field = row.field, m.file = row.file, m.created_at = $now,
+    m.created_by = row.by
 RETURN count(m) AS linked
 """
 
@@ -56,13 +57,15 @@ DELETE e
 
 CLEAR_MENTIONS = """
 MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
-WHERE NOT m.id IN $keep
+WHERE NOT m.id IN $keep AND m.file IS NULL
 DELETE m
 RETURN collect(DISTINCT e.id) AS ids
 """
 
+# Mentions in the report's own text and fields; those found in its files stay as they are.
 MENTION_SPANS = """
 MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(:Entity)
+WHERE m.file IS NULL
 RETURN m.id AS id, m.start AS start, m.end AS end, m.text AS text, m.review AS review,
        m.field AS field, m.provenance AS provenance
 """
@@ -312,6 +315,7 @@ class MentionInput:
     entity_id: str | None = None
     field: str | None = None
     review: str = "proposed"
+    file: str | None = None  # found in this evidence file's text (no offsets)
 
 
 class ReportRepository:
@@ -499,6 +503,12 @@ class ReportRepository:
         self.graph.write(work)
         return rows
 
+    def add_file_mentions(self, report_id: str, mentions: Sequence[MentionInput],
+                          by: str) -> None:
+        """Link the entities found in a report's files (inside the caller's transaction,
+        which checked that the report may be written)."""
+        self.graph.write(add_mentions_tx, report_id, mentions, by)
+
     # ------------------------------------------------------------------ reads
 
     def get(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
@@ -609,6 +619,7 @@ def _mention_rows(
                 "confidence": float(mention.confidence),
                 "review": mention.review,
                 "field": mention.field,
+                "file": mention.file,
                 "by": by,
             }
         )
@@ -624,6 +635,12 @@ def _resolvable(mention: MentionInput) -> bool:
     if mention.entity_id:
         return True
     return bool(resolution_key(mention.label, mention.normalized or mention.text))
+
+
+def add_mentions_tx(tx: Any, report_id: str, mentions: Sequence[MentionInput], by: str) -> None:
+    """Link ``mentions`` to the report within the transaction ``tx``."""
+    entity_rows, rows = _mention_rows(mentions, by)
+    _link(tx, report_id, entity_rows, rows)
 
 
 def _link(

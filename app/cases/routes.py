@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.cases import bp, service
@@ -22,6 +23,8 @@ from app.cases.forms import (
     TaskStatusForm,
 )
 from app.cases.service import CaseError
+from app.evidence.routes import evidence, uploads
+from app.evidence.service import EvidenceError
 from graph.cases import CASE_OPENER_ROLES
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -179,6 +182,26 @@ def add_note(case_id: str):
         case_id,
         lambda: service.add_note(get_graph(), current_user, case_id, form.text.data),
         "Note added.",
+    )
+
+
+@bp.post("/cases/<case_id>/files")
+def attach_files(case_id: str):
+    if not FlaskForm().validate_on_submit():  # the CSRF token; the files are read below
+        flash("The form expired; try again.", "error")
+        return _back(case_id)
+    store = evidence()
+    try:
+        files = store.prepare(uploads(), by=current_user.email,
+                              strip=request.form.get("strip_metadata") == "y")
+    except EvidenceError as exc:
+        flash(str(exc), "error")
+        return _back(case_id)
+    return _run(
+        case_id,
+        lambda: store.saved(files, lambda: service.attach_files(get_graph(), current_user,
+                                                                case_id, files)),
+        f"{len(files)} file(s) attached.",
     )
 
 

@@ -19,11 +19,14 @@ from typing import Any
 
 from app.audit import audit, recorded_read
 from app.dissemination.service import release_refusal
+from app.evidence import service as evidence
+from app.evidence.service import Prepared
 from app.watch import notify
 from graph.access import viewer_param
 from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
 from graph.errors import NotFound
+from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.tasks import TaskPriority, TaskRepository, TaskStatus
 from graph.users import UserRepository
@@ -92,6 +95,7 @@ def read_case(graph: Graph, user: Any, case_id: str) -> dict[str, Any]:
     def fetch() -> dict[str, Any]:
         case = CaseRepository(graph).get(viewer, case_id)
         case["tasks"] = TaskRepository(graph).for_case(viewer, case_id)
+        case["files"] = EvidenceRepository(graph).of(Parent.CASE, case_id, viewer)
         return case
 
     return recorded_read("case.read", case_id, fetch,
@@ -268,6 +272,16 @@ def add_note(graph: Graph, user: Any, case_id: str, text: Any) -> str:
         raise NotFound(f"case {case_id} does not exist")
     audit("case.note.add", case_id, {"note": note_id})
     return note_id
+
+
+@atomic
+def attach_files(graph: Graph, user: Any, case_id: str, files: list[Prepared]) -> None:
+    """Attach checked, stored files (app.evidence) to an open case the user works on."""
+    if not files:
+        raise CaseError("Choose a file to attach.", "files")
+    _open_for_work(graph, user, case_id)
+    EvidenceRepository(graph).attach(Parent.CASE, case_id, evidence.rows(files))
+    audit("case.files.add", case_id, {"files": evidence.summary(files)})
 
 
 # Tasks -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from graph.connection import Graph
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import DEFAULT_BATCH_SIZE, Importer, export_graph
+from graph.filestore import FileStoreError, file_store
 from graph.grading import Grading
 
 
@@ -43,6 +44,7 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool) ->
         importer = Importer(
             graph, batch_size=batch_size, grading=Grading.from_config(current_app.config),
             on_error=report_error, on_progress=bar.update,
+            store=file_store(current_app.config["CORDON_DATA"]),
         )
         try:
             summary = importer.run(file, strict=strict)
@@ -104,12 +106,17 @@ def _refresh_plans() -> None:
 
 @bp.cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_command(file: Path) -> None:
+@click.option("--files", "with_files", is_flag=True,
+              help="Copy the reports' evidence files into FILE.files/ beside it.")
+def export_command(file: Path, with_files: bool) -> None:
     """Export the whole graph in the exchange format (a backup that `flask import` restores)."""
+    store = file_store(current_app.config["CORDON_DATA"])
     try:
-        counts = export_graph(get_graph(), file)
+        counts = export_graph(get_graph(), file, store if with_files else None)
     except DatabaseUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    except FileStoreError as exc:
+        raise click.ClickException(f"{exc}; the export is incomplete") from None
     audit("exchange.export", str(file), counts, reason="full register export")
     detail = ", ".join(f"{kind} {n}" for kind, n in counts.items())
     click.echo(f"exported {sum(counts.values())} lines to {file}: {detail}")

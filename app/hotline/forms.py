@@ -1,10 +1,15 @@
 """Hotline forms: the public tip, the tipster's follow-up, and the analyst's reply."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.hotline.service import MAX_TEXT
+
+FILE_HINT = ("Photos, PDF, text or office documents. We remove the hidden information "
+             "from photos (location, camera) before keeping them.")
+ACCEPT = ("image/jpeg,image/png,image/webp,application/pdf,text/plain,.docx,.xlsx,.pptx,"
+          ".odt,.ods,.odp")
 
 
 class TipForm(FlaskForm):
@@ -29,6 +34,8 @@ class TipForm(FlaskForm):
         description="Leave this empty to stay anonymous; you can still read our replies "
         "with your reference and code.",
     )
+    files = MultipleFileField("Documents or photos (optional)", description=FILE_HINT,
+                              render_kw={"accept": ACCEPT})
     submit = SubmitField("Send tip")
 
 
@@ -47,7 +54,9 @@ class AddInformationForm(FlaskForm):
 
     reference = HiddenField(validators=[DataRequired(), Length(max=40)])
     code = HiddenField(validators=[DataRequired(), Length(max=80)])
-    text = TextAreaField("Add information", validators=[DataRequired(), Length(max=MAX_TEXT)])
+    text = TextAreaField("Add information", validators=[Optional(), Length(max=MAX_TEXT)])
+    files = MultipleFileField("Documents or photos (optional)", description=FILE_HINT,
+                              render_kw={"accept": ACCEPT})
     submit = SubmitField("Send")
 
 

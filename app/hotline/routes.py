@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.evidence.routes import evidence, uploads
 from app.hotline import bp, service
 from app.hotline.forms import AddInformationForm, FollowUpForm, ReplyForm, TipForm
 from app.hotline.service import TipAccessDenied, TipError
@@ -46,6 +47,8 @@ def tip():
                 who=form.who.data or "",
                 details=form.details.data or "",
                 contact=form.contact.data or "",
+                uploads=uploads(),
+                evidence=evidence(),
             )
         except TipError as exc:
             _field_error(form, exc)
@@ -90,13 +93,15 @@ def add_information():
     try:
         if form.validate_on_submit():
             service.add_information(
-                get_graph(), form.reference.data, form.code.data, form.text.data
+                get_graph(), form.reference.data, form.code.data, form.text.data,
+                uploads=uploads(), evidence=evidence(),
             )
             flash("Thank you. Your information was added to your tip.", "success")
             return _thread_page(form.reference.data, form.code.data)
         return _thread_page(form.reference.data, form.code.data, form), 400
     except TipError as exc:
-        form.text.errors = [*form.text.errors, str(exc)]
+        target = form.files if exc.field == "files" else form.text
+        target.errors = [*target.errors, str(exc)]
         return _thread_page(form.reference.data, form.code.data, form), 400
     except TipAccessDenied:
         flash(GENERIC_DENIAL, "error")

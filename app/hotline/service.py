@@ -12,17 +12,22 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from app.audit import audit, recorded_read
+from app.evidence import service as ev
+from app.evidence.service import Evidence, EvidenceError, Prepared, Upload
 from app.watch import notify
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.errors import Duplicate, NotFound
+from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
-from graph.hotline import TipRepository
+from graph.hotline import HOTLINE_AUTHOR, TipRepository
+from graph.reports import ReportRepository
 
 # Crockford base32: no I, L, O, U, so codes survive being read aloud or written by hand.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -115,6 +120,25 @@ def _mentions(graph: Graph, text: str) -> list[Any]:
     return extract_mentions(graph, text)
 
 
+def _files(evidence: Evidence | None, uploads: Sequence[Upload]) -> list[Prepared]:
+    """A tipster's files, checked and stored, photos always without their metadata (GPS,
+    camera serials): nothing in them should point back to the tipster."""
+    if evidence is None or not uploads:
+        return []
+    try:
+        return evidence.prepare(uploads, by=HOTLINE_AUTHOR, strip=True, extract=True)
+    except EvidenceError as exc:
+        raise TipError(str(exc), "files") from None
+
+
+def _attach(graph: Graph, report_id: str, files: list[Prepared]) -> None:
+    """Within the tip's transaction: the files' records and the entities in their text."""
+    if files:
+        EvidenceRepository(graph).attach(Parent.REPORT, report_id, ev.rows(files))
+        ReportRepository(graph).add_file_mentions(report_id, ev.mentions(files),
+                                                  HOTLINE_AUTHOR)
+
+
 def submit_tip(
     graph: Graph,
     *,
@@ -124,10 +148,25 @@ def submit_tip(
     who: str = "",
     details: str = "",
     contact: str = "",
+    uploads: Sequence[Upload] = (),
+    evidence: Evidence | None = None,
 ) -> TipReceipt:
-    """Store a tip with its entities in the analysts' queue; return reference and code."""
+    """Store a tip with its entities and files in the analysts' queue; return reference
+    and code."""
     title, text = compose_tip(what, where, when, who, details)
-    mentions = _mentions(graph, text)
+    files = _files(evidence, uploads)
+    try:
+        mentions = _mentions(graph, text)
+        receipt = _store_tip(graph, title, text, contact, mentions, files)
+    except BaseException:
+        if evidence is not None:
+            evidence.discard(files)
+        raise
+    return receipt
+
+
+def _store_tip(graph: Graph, title: str, text: str, contact: str, mentions: list[Any],
+               files: list[Prepared]) -> TipReceipt:
     code = new_code()
 
     def store_and_record(report_id: str, reference: str) -> None:
@@ -141,7 +180,11 @@ def submit_tip(
             message_id=str(uuid.uuid4()),
             mentions=mentions,
         )
-        audit("hotline.tip", report_id, {"reference": reference}, anonymous=True)
+        _attach(graph, report_id, files)
+        detail: dict[str, Any] = {"reference": reference}
+        if files:
+            detail["files"] = ev.summary(files)
+        audit("hotline.tip", report_id, detail, anonymous=True)
         notify.report_changed(graph, report_id)
 
     for _attempt in range(5):  # a reference collision (2^-40 per pair) just draws again
@@ -177,16 +220,30 @@ def thread(graph: Graph, reference: str, code: str) -> list[dict[str, Any]]:
 FOLLOWUP_SEPARATOR = "\n\n--- Further information from the tipster, {at} ---\n"
 
 
-def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
-    """Append the tipster's new information to the tip, extracted and linked."""
+def add_information(graph: Graph, reference: str, code: str, text: str,
+                    uploads: Sequence[Upload] = (), evidence: Evidence | None = None) -> None:
+    """Append the tipster's new information (text, files or both) to the tip, extracted
+    and linked."""
     report_id = open_tip(graph, reference, code)
     text = (text or "").strip()
-    if not text:
-        raise TipError("Please write the new information.", "text")
+    if not text and not uploads:
+        raise TipError("Please write the new information or attach a file.", "text")
     if len(text) > MAX_TEXT:
         raise TipError(f"Please keep it under {MAX_TEXT} characters.", "text")
     if problem := text_problem(text):
         raise TipError(f"This text {problem}.", "text")
+    files = _files(evidence, uploads)
+    if not text:
+        text = "Sent " + ", ".join(f.row["name"] for f in files) + "."
+    try:
+        _append(graph, report_id, text, files)
+    except BaseException:
+        if evidence is not None:
+            evidence.discard(files)
+        raise
+
+
+def _append(graph: Graph, report_id: str, text: str, files: list[Prepared]) -> None:
     mentions = _mentions(graph, text)  # extraction (CPU) before the transaction
 
     def append_and_record() -> None:
@@ -198,7 +255,11 @@ def add_information(graph: Graph, reference: str, code: str, text: str) -> None:
             message_id=message_id,
             mentions=mentions,
         )
-        audit("hotline.followup", report_id, {"chars": len(text)}, anonymous=True)
+        _attach(graph, report_id, files)
+        detail: dict[str, Any] = {"chars": len(text)}
+        if files:
+            detail["files"] = ev.summary(files)
+        audit("hotline.followup", report_id, detail, anonymous=True)
         notify.tip_followup(graph, report_id, message_id)
 
     graph.atomically(append_and_record)
@@ -210,6 +271,8 @@ def tip_for(graph: Graph, user: Any, report_id: str, via: str = "page") -> dict[
     def fetch() -> dict[str, Any]:
         tip = TipRepository(graph).get_visible(report_id, viewer_param(user))
         tip["thread"] = TipRepository(graph).thread(report_id)
+        tip["files"] = EvidenceRepository(graph).of(Parent.REPORT, report_id,
+                                                    viewer_param(user))
         return tip
 
     return recorded_read("hotline.read", report_id, fetch, {"via": via})

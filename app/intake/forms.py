@@ -4,7 +4,9 @@ import uuid
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
+    MultipleFileField,
     RadioField,
     SelectField,
     StringField,
@@ -14,6 +16,10 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from app.intake.service import Channel, EventType
+
+# What the file inputs offer (the server checks the content whatever the browser sends).
+DOCUMENTS = ("image/jpeg,image/png,image/webp,application/pdf,text/plain,.docx,.xlsx,.pptx,"
+             ".odt,.ods,.odp")
 
 LABEL_CHOICES = [
     ("PERSON", "Person"), ("ORG", "Company / organisation"), ("AGENCY", "Public body"),
@@ -60,6 +66,9 @@ class ReportForm(FlaskForm):
                          validators=[Optional(), Length(max=500)],
                          description="Required when a submitted report's handling code "
                                      "changes; kept in the audit log.")
+    files = MultipleFileField("Attach files", render_kw={"accept": DOCUMENTS},
+                              description="Photos, PDF, text or office documents.")
+    strip_metadata = BooleanField("Remove photo metadata (location, camera)")
     submission = HiddenField(default=lambda: uuid.uuid4().hex)  # see LiaisonLogForm
     save_draft = SubmitField("Save draft")
     submit = SubmitField("Submit report")
@@ -81,6 +90,9 @@ class LiaisonLogForm(FlaskForm):
     text = TextAreaField("What did you see?", validators=[Optional(), Length(max=5000)],
                          render_kw={"rows": 4})
     handling = RadioField("Handling", choices=[], default="restricted", validate_choice=False)
+    # the phone's camera straight from the form (the photo keeps its metadata: evidence)
+    files = MultipleFileField("Photo", render_kw={"accept": "image/*",
+                                                  "capture": "environment"})
     # One key per log written: sent again after a lost answer, it stores nothing new.
     submission = HiddenField(default=lambda: uuid.uuid4().hex)
     submit = SubmitField("Log it")

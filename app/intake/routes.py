@@ -18,6 +18,8 @@ from flask_login import current_user
 
 from app.dissemination import service as dissemination
 from app.errors import error_response, wants_json
+from app.evidence.routes import evidence, uploads
+from app.evidence.service import EvidenceError, Prepared
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -42,10 +44,22 @@ from app.intake.service import (
 )
 from graph.db import get_graph
 from graph.errors import NotFound
+from graph.evidence import Parent
 from graph.sources import SourceRepository
 from graph.units import UnitRepository
 
 LIST_VIEWS = ("all", "queue", "mine")
+NOT_REPORT_FIELDS = ("csrf_token", "submit", "save_draft", "submission", "files",
+                     "strip_metadata")
+
+
+def _evidence_of(form: Any, *, strip: bool = False) -> list[Prepared]:
+    """The form's files, checked and stored (ReportError on the files field otherwise)."""
+    try:
+        return evidence().prepare(uploads(), by=current_user.email, strip=bool(strip),
+                                  extract=True)
+    except EvidenceError as exc:
+        raise ReportError(str(exc), "files") from None
 
 
 def _service() -> ReportService:
@@ -129,12 +143,13 @@ def new():
         for s in held if s.get("status") != "pending"  # approval of recruitment first
     ]
     if form.validate_on_submit():
-        data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit",
-                                                                  "save_draft", "submission")}
+        data = {k: v for k, v in form.data.items() if k not in NOT_REPORT_FIELDS}
         data["channel"] = channel.value
         try:
-            rid, rows = service.create(current_user, data, submit=not form.save_draft.data,
-                                       submission=form.submission.data or None)
+            files = _evidence_of(form, strip=form.strip_metadata.data)
+            rid, rows = evidence().saved(files, lambda: service.create(
+                current_user, data, submit=not form.save_draft.data,
+                submission=form.submission.data or None, files=files))
         except AlreadyStored as again:  # sent twice: the first one arrived
             flash(f"Report {service.reference(current_user, again.report_id)} was saved "
                   "already.", "info")
@@ -193,7 +208,9 @@ def quick_log():
             "handling": form.handling.data,
         }
         try:
-            rid, _ = service.create(current_user, data, submission=form.submission.data or None)
+            files = _evidence_of(form)
+            rid, _ = evidence().saved(files, lambda: service.create(
+                current_user, data, submission=form.submission.data or None, files=files))
         except AlreadyStored as again:  # sent twice: the first one arrived
             return redirect(url_for("intake.quick_log", logged=again.report_id))
         except ReportError as exc:
@@ -237,9 +254,13 @@ def detail(report_id: str):
     relation.from_id.choices = relation.to_id.choices = sorted(
         entities.items(), key=lambda kv: kv[1].lower())
     q = request.args.get("q", "").strip()
+    files = evidence().files_of(current_user, Parent.REPORT, report_id)
     return render_template(
         "intake/detail.html",
         report=report,
+        files=files,
+        file_names={f["id"]: f["name"] for f in files},
+        may_attach=service.may_attach(current_user, report),
         mentions=mentions,
         segments=segments(report.get("text") or "", mentions),
         actions=service.allowed_actions(current_user, report),
@@ -275,8 +296,7 @@ def edit(report_id: str):
     form.source.choices = [(report.get("source") or "", report.get("source") or "—")]
     if form.validate_on_submit():
         changes = {k: v for k, v in form.data.items()
-                   if k not in ("csrf_token", "submit", "save_draft", "channel", "source",
-                                "submission")}
+                   if k not in (*NOT_REPORT_FIELDS, "channel", "source")}
         try:
             gone = service.update(current_user, report_id, changes)
         except ReportError as exc:
@@ -292,6 +312,33 @@ def edit(report_id: str):
     return render_template("intake/new.html", form=form, channel=channel, channels=[],
                            scheme=service.grading.scheme, report=report), (
         200 if not form.errors else 400)
+
+
+@bp.post("/<report_id>/files")
+def attach_files(report_id: str):
+    service = _service()
+    _load(service, report_id, audited=False)
+    form = ActionForm()  # the CSRF token
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("intake.detail", report_id=report_id) + "#files")
+    try:
+        files = evidence().prepare(uploads(), by=current_user.email,
+                                   strip=request.form.get("strip_metadata") == "y", extract=True)
+        if not files:
+            raise EvidenceError("Choose a file to attach.")
+        evidence().saved(files, lambda: service.attach_files(current_user, report_id, files))
+    except EvidenceError as exc:
+        flash(str(exc), "error")
+    except ReportError as exc:
+        if exc.status == 403:
+            abort(403)
+        flash(str(exc), "error")
+    else:
+        found = sum(len(f.mentions) for f in files)
+        flash(f"{len(files)} file(s) attached" + (f"; {found} entities found in them to "
+                                                   "review." if found else "."), "success")
+    return redirect(url_for("intake.detail", report_id=report_id) + "#files")
 
 
 @bp.post("/<report_id>/transition")

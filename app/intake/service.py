@@ -18,6 +18,8 @@ from typing import Any
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
+from app.evidence import service as evidence
+from app.evidence.service import Prepared
 from app.intake.extraction import extract_mentions
 from app.watch import notify
 from graph.access import viewer_param
@@ -25,10 +27,11 @@ from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.entities import EntityRepository, entity_id
 from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.evidence import EvidenceRepository, Parent, attach_tx
 from graph.exchange.records import text_problem
 from graph.grading import Grading, GradingError, handling_change_refusal
 from graph.references import looks_like_reference
-from graph.reports import MentionInput, ReportRepository
+from graph.reports import MentionInput, ReportRepository, add_mentions_tx
 from graph.sources import SourceRepository
 from graph.users import UserRepository
 from graph.vocabulary import KIND_OF_LABEL, Channel, RelationType
@@ -344,9 +347,10 @@ class ReportService:
 
     def create(
         self, user: User, data: dict[str, Any], *, submit: bool = True,
-        submission: str | None = None,
+        submission: str | None = None, files: list[Prepared] | None = None,
     ) -> tuple[str, list[dict[str, Any]]]:
-        """Validate, extract and store a report with its mentions in one transaction.
+        """Validate, extract and store a report with its mentions and evidence ``files``
+        (checked and stored by app.evidence) in one transaction.
         ``submission`` is the client's key for this one submission: sent again (a retry
         on a poor network), it raises ``AlreadyStored`` instead of storing a copy."""
         if submission is not None and not SUBMISSION_KEY.fullmatch(submission):
@@ -372,8 +376,13 @@ class ReportService:
         mentions = self._mentions(props["text"]) + report.structured
 
         def record(tx: Any, rid: str, rows: list[dict[str, Any]]) -> None:
-            audit_tx(tx, "report.create", rid, {
-                "channel": report.channel.value, "status": status.value, "mentions": len(rows)})
+            detail: dict[str, Any] = {"channel": report.channel.value, "status": status.value,
+                                      "mentions": len(rows)}
+            if files:
+                attach_tx(tx, Parent.REPORT, rid, evidence.rows(files))
+                add_mentions_tx(tx, rid, evidence.mentions(files), user.email)
+                detail["files"] = evidence.summary(files)
+            audit_tx(tx, "report.create", rid, detail)
             notify.report_changed_tx(tx, rid, user.id)
 
         try:
@@ -390,6 +399,23 @@ class ReportService:
         except NotFound:
             raise ReportError(f"Unit {unit!r} does not exist.", "unit") from None
         return rid, rows
+
+    def may_attach(self, user: User, report: dict[str, Any]) -> bool:
+        """Who adds evidence files to a report: its author, and those who review it."""
+        return report.get("author_id") == user.id or self.may_review(user, report)
+
+    @atomic
+    def attach_files(self, user: User, report_id: str, files: list[Prepared]) -> None:
+        """Attach checked, stored files (app.evidence) to a report the user may read and
+        add to, with the entities found in their text, and record it: one transaction."""
+        report = self.get(user, report_id, audited=False)
+        if not self.may_attach(user, report):
+            raise ReportError("Only the author and the reviewers add files to this report.",
+                              "files", status=403)
+        EvidenceRepository(self.graph).attach(Parent.REPORT, report_id, evidence.rows(files))
+        self.repo.add_file_mentions(report_id, evidence.mentions(files), user.email)
+        audit("report.files.add", report_id, {"files": evidence.summary(files)})
+        notify.report_changed(self.graph, report_id, user.id)
 
     def update(self, user: User, report_id: str, data: dict[str, Any]) -> int:
         """Change an unevaluated report; new text is extracted afresh, reviewed mentions

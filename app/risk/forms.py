@@ -6,6 +6,7 @@ from wtforms import (
     DateField,
     DecimalField,
     FloatField,
+    MultipleFileField,
     SelectField,
     StringField,
     SubmitField,
@@ -75,6 +76,8 @@ class ControlForm(FlaskForm):
     finding = StringField("Finding", validators=[Optional(), Length(max=200)])
     revenue = DecimalField("Revenue recovered (EUR)", default=0, places=2,
                            validators=[Optional(), NumberRange(min=0)])
+    files = MultipleFileField("Photos and documents (optional)",
+                              description="Photos, PDF, text or office documents.")
     submit = SubmitField("Record result")
 
 

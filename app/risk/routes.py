@@ -8,6 +8,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.audit import audit
+from app.evidence.routes import evidence, uploads
+from app.evidence.service import EvidenceError
 from app.risk import bp, service
 from app.risk.forms import (
     AcknowledgeForm,
@@ -216,8 +218,13 @@ def control():
         except LineError as exc:
             form.declaration.errors.extend(exc.reasons)
         else:
+            store = evidence()
             try:
-                cid = service.record_control(get_graph(), ctrl, current_user.email)
+                files = store.prepare(uploads(), by=current_user.email)
+                cid = store.saved(files, lambda: service.record_control(
+                    get_graph(), ctrl, current_user.email, files=files))
+            except EvidenceError as exc:
+                form.files.errors = [*form.files.errors, str(exc)]
             except NotFound as exc:
                 form.declaration.errors.append(str(exc))
             else:

@@ -21,9 +21,12 @@ from typing import Any
 import numpy as np
 
 from app.audit import audit as audit_event
+from app.evidence import service as evidence
+from app.evidence.service import Prepared
 from app.watch import notify
 from graph.connection import Graph
 from graph.errors import NotFound
+from graph.evidence import EvidenceRepository, Parent
 from graph.grading import GradingScheme
 from graph.risk import NO_VIEWER, RiskRepository
 from graph.riskstats import (
@@ -557,13 +560,18 @@ def record_selection(graph: Graph, declaration_id: str, by: str,
     return {"declaration": declaration_id, **props, "reasons": result["reasons"]}
 
 
-def record_control(graph: Graph, control: Mapping[str, Any], by: str) -> str:
-    """Store a control result, rescore its traders and record it: one transaction."""
+def record_control(graph: Graph, control: Mapping[str, Any], by: str,
+                   files: list[Prepared] | None = None) -> str:
+    """Store a control result with its evidence ``files`` (checked and stored by
+    app.evidence), rescore its traders and record it: one transaction."""
     def save_and_record() -> str:
         control_id = RiskRepository(graph).save_control(control, by)
+        detail: dict[str, Any] = {"result": control["result"], "lane": control["lane"]}
+        if files:
+            EvidenceRepository(graph).attach(Parent.CONTROL, control_id, evidence.rows(files))
+            detail["files"] = evidence.summary(files)
         graph.write(rescore_traders, (), [control["declaration"]])
-        audit_event("risk.control", control_id,
-                    {"result": control["result"], "lane": control["lane"]})
+        audit_event("risk.control", control_id, detail)
         notify.control_recorded(graph, control_id)
         return control_id
 

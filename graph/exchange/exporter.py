@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graph.connection import Graph
+from graph.filestore import FileStore, copy_out
 from graph.private import open_private
 from graph.vocabulary import RelationType
 
@@ -70,7 +71,9 @@ EXPORT_REPORTS = """
 MATCH (r:Report) WHERE coalesce(r.status, 'submitted') <> 'draft'
 RETURN r {.id, .channel, .received, .source_grade, .info_grade, .handling, .unit, .title,
           .text, .status, .extra_json} AS r,
-       head([(r)-[:FROM_SOURCE]->(s:Source) | s.codename]) AS source
+       head([(r)-[:FROM_SOURCE]->(s:Source) | s.codename]) AS source,
+       [(f:EvidenceFile)-[:ATTACHED_TO]->(r) |
+          {name: f.name, sha256: f.sha256, type: f.mime, size: f.size}] AS files
 ORDER BY r.id
 """
 
@@ -198,6 +201,7 @@ def _report(rec: dict[str, Any]) -> dict[str, Any]:
         title=r["title"],
         text=r["text"],
         status=r["status"] if r["status"] != "submitted" else None,
+        files=sorted(rec["files"], key=lambda f: (f["name"], f["sha256"])) or None,
     )
 
 
@@ -226,13 +230,28 @@ _KINDS: tuple[tuple[str, Any, Callable[[dict[str, Any]], dict[str, Any]]], ...] 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def export_graph(graph: Graph, path: str | Path) -> dict[str, int]:
-    """Write the whole register to ``path``; returns the number of lines per kind."""
+def export_graph(graph: Graph, path: str | Path, store: FileStore | None = None) -> dict[str, int]:
+    """Write the whole register to ``path``; returns the number of lines per kind. With a
+    ``store``, the reports' evidence files are copied (hashes checked) into the folder
+    ``<path>.files/`` beside it, where ``flask import`` looks for them."""
     counts: dict[str, int] = {}
     params = {"types": [t.value for t in RelationType]}
+    digests: set[str] = set()
+
+    def to_report(rec: dict[str, Any]) -> dict[str, Any]:
+        digests.update(f["sha256"] for f in rec["files"])
+        return _report(rec)
+
     with open_private(path) as handle:
         for kind, cypher, to_line in _KINDS:
+            if kind == "report":
+                digests.clear()  # a retried read starts the kind again
+                to_line = to_report
             counts[kind] = graph.read(_dump, handle, handle.tell(), cypher, params, to_line)
+    if store is not None:
+        path = Path(path)
+        copy_out(store, digests, path.with_name(path.name + ".files"))
+        counts["files"] = len(digests)
     return counts
 
 

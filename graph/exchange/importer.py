@@ -32,6 +32,7 @@ from graph.exchange import reports
 from graph.exchange.listeners import finish_listeners, listeners_for
 from graph.exchange.readahead import read_ahead
 from graph.exchange.records import KINDS, Context, LineError, Record, parse_line
+from graph.filestore import FileStore
 from graph.grading import Grading
 
 DEFAULT_BATCH_SIZE = 2000
@@ -131,8 +132,11 @@ class Importer:
         grading: Grading | None = None,
         on_error: ErrorHandler | None = None,
         on_progress: Callable[[int], None] | None = None,
+        store: FileStore | None = None,
     ) -> None:
         self.graph = graph
+        self.store = store  # where evidence files referenced by reports go
+        self._folder: Path | None = None
         self.batch_size = max(1, batch_size)
         self.grading = grading or Grading.from_config({})  # the app passes its configured one
         self.on_error = on_error
@@ -149,7 +153,9 @@ class Importer:
     def run(self, path: str | Path, *, strict: bool = False) -> ImportSummary:
         """Import ``path``; with ``strict`` write nothing unless every line is valid."""
         path = Path(path)
-        ctx = Context(units=self.graph.read(reports.unit_names), grading=self.grading)
+        self._folder = path.with_name(path.name + ".files")
+        ctx = Context(units=self.graph.read(reports.unit_names), grading=self.grading,
+                      file_at_hand=self._file_at_hand if self.store is not None else None)
         if strict:
             checked = ImportSummary(written=False)
             for number, raw in _lines(path):
@@ -249,7 +255,39 @@ class Importer:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
         return self._pool
 
+    def _file_at_hand(self, sha256: str) -> bool:
+        folder = self._folder
+        return (self.store is not None and self.store.exists(sha256)) or (
+            folder is not None and (folder / sha256).is_file())
+
+    def _bring_files(self, records: list[Record]) -> list[Record]:
+        """Put the reports' evidence files from the folder beside the file into the store,
+        each hash checked; a report whose file differs from its hash is rejected."""
+        kept = []
+        for record in records:
+            try:
+                for item in record.data.get("files") or ():
+                    self._bring(item["sha256"])
+            except (OSError, ValueError) as exc:
+                self._reject(self.summary, record.line, f"files: {exc}")
+                continue
+            kept.append(record)
+        return kept
+
+    def _bring(self, sha256: str) -> None:
+        if self.store is None or self._folder is None or self.store.exists(sha256):
+            return
+        with (self._folder / sha256).open("rb") as handle:
+            found, _size = self.store.put(handle)
+        if found != sha256:
+            self.store.delete(found)
+            raise ValueError(f"the file {sha256} in {self._folder} differs from its hash")
+
     def _write(self, kind: str, records: list[Record], extracted: Extracted | None = None) -> None:
+        if kind == "report" and self.store is not None:
+            records = self._bring_files(records)
+            if not records:
+                return
         if extracted is None:
             extracted = self._extract(records) if kind == "report" else Extracted()
         try:

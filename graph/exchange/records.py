@@ -586,7 +586,33 @@ def _control(obj: dict, line: int, ctx: Context) -> Record:
 
 
 _REPORT = frozenset({"kind", "id", "channel", "received", "source", "source_grade",
-                     "info_grade", "handling", "unit", "title", "text", "status"})  # fmt: skip
+                     "info_grade", "handling", "unit", "title", "text", "status",
+                     "files"})  # fmt: skip
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _files(obj: dict, ctx: Context) -> list[dict[str, Any]]:
+    """Evidence files of a report, by reference: ``[{name, sha256, type?, size?}]``. The
+    bytes must be at hand (the files folder beside the file, or the file store)."""
+    value = obj.get("files")
+    if value in (None, []):
+        return []
+    if not isinstance(value, list) or not all(isinstance(f, dict) for f in value):
+        raise LineError("files: expected a list of objects with name and sha256")
+    out = []
+    for i, item in enumerate(value):
+        name = _id(item, "name", f"files[{i}].name")[:200]
+        sha256 = str(item.get("sha256") or "").lower()
+        if not _SHA256.fullmatch(sha256):
+            raise LineError(f"files[{i}].sha256: expected 64 hexadecimal digits")
+        if ctx.file_at_hand is None:
+            raise LineError("files: evidence files come with `flask import` and their folder")
+        if not ctx.file_at_hand(sha256):
+            raise LineError(f"files[{i}]: {sha256} is neither in the files folder beside "
+                            "this file nor in the file store")
+        out.append({"name": name, "sha256": sha256, "mime": _text(item, "type"),
+                    "size": number(item, "size")})
+    return out
 
 
 def _grade(check: Callable[[Any], str | None], value: Any) -> str | None:
@@ -619,6 +645,7 @@ def _report(obj: dict, line: int, ctx: Context) -> Record:
         "title": r.check(_text, obj, "title"),
         "text": r.check(_id, obj, "text"),
         "status": r.check(_choice, obj, "status", EXCHANGED_STATUSES),
+        "files": r.check(_files, obj, ctx) or [],
         "extra": _extra(obj, _REPORT),
     }
     r.done()
@@ -675,6 +702,8 @@ class Context:
     units: frozenset[str] | None = None
     grading: Grading = field(default_factory=lambda: Grading.from_config({}))  # Admiralty
     scoring: bool = False
+    # whether an evidence file's bytes (by SHA-256) can be imported; None: not here
+    file_at_hand: Callable[[str], bool] | None = None
 
 
 SCORING = Context(scoring=True)

@@ -7,11 +7,13 @@ stores who a source is. Imported reports are ``submitted`` by ``author_id: 'impo
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph.clock import utc_now
 from graph.connection import tx_run
+from graph.evidence import import_files_tx
 from graph.references import Series, next_references
 
 if TYPE_CHECKING:
@@ -94,6 +96,9 @@ def write_reports(
     result = tx_run(tx, UPSERT_REPORTS, rows=rows, now=now)
     if not result or result[0]["written"] != len(rows):
         raise LookupError("the report's unit does not exist")
+    import_files_tx(tx, [
+        {**f, "report_id": record.data["id"], "id": "F-" + uuid.uuid4().hex[:16].upper()}
+        for record in records for f in record.data.get("files") or ()])
     created = [rid for rid in result[0]["created"] if rid is not None]
     if created:  # in file order, in the batch's transaction
         refs = next_references(tx, Series.REPORT, now[:4], len(created))

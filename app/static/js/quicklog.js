@@ -40,17 +40,92 @@
     box.hidden = false;
   }
 
+  // With a photo the log is sent from this page, so that a lost answer loses nothing: the
+  // photo stays in its field and the log in this tab until the server confirms both, and
+  // sending again stores them once (the submission key; the photo's hash).
+  function sendWithPhoto(form, box) {
+    var button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    tell(box, "Sending your log and photo\u2026", "status");
+    window.fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST", body: new window.FormData(form), credentials: "same-origin"
+    }).then(function (response) {
+      if (response.ok && response.redirected) {
+        window.location.assign(response.url);  // "Logged R-…": the server has both
+        return null;
+      }
+      return response.text().then(function (html) {  // a field or the file refused
+        document.open();
+        document.write(html);
+        document.close();
+      });
+    }).catch(function () {
+      button.disabled = false;
+      tell(box, "Your log and photo were not confirmed. Nothing is lost: tap " +
+        "\u201cLog it\u201d again; they are stored once, even if they went through.", "alert");
+    });
+  }
+
+  // The photo waits in IndexedDB (sessionStorage holds text only) under the log's
+  // submission key, so a page opened again after a lost answer gets it back too.
+  var PHOTOS = "photos";
+
+  function photoDb(then) {
+    if (!window.indexedDB) { return; }
+    var request = window.indexedDB.open("cordon-quicklog", 1);
+    request.onupgradeneeded = function () { request.result.createObjectStore(PHOTOS); };
+    request.onsuccess = function () { then(request.result); };
+  }
+
+  function keepPhotos(form, owner) {
+    var files = Array.prototype.slice.call(form.elements.files.files || []);
+    var submission = form.elements.submission.value;
+    photoDb(function (db) {
+      var store = db.transaction(PHOTOS, "readwrite").objectStore(PHOTOS);
+      if (files.length) {
+        store.put({ owner: owner, submission: submission, files: files }, "draft");
+      } else {
+        store.delete("draft");
+      }
+    });
+  }
+
+  function restorePhotos(form, owner, draft) {
+    photoDb(function (db) {
+      var get = db.transaction(PHOTOS).objectStore(PHOTOS).get("draft");
+      get.onsuccess = function () {
+        var kept = get.result;
+        if (!kept || kept.owner !== owner || kept.submission !== draft.submission ||
+            !window.DataTransfer) { return; }
+        var transfer = new window.DataTransfer();
+        kept.files.forEach(function (file) { transfer.items.add(file); });
+        form.elements.files.files = transfer.files;
+      };
+    });
+  }
+
+  function forgetPhotos() {
+    photoDb(function (db) {
+      db.transaction(PHOTOS, "readwrite").objectStore(PHOTOS).delete("draft");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.quick-log-form");
     var box = document.querySelector(".network-note");
     if (!form || !box || !window.sessionStorage) { return; }
     var owner = form.getAttribute("data-owner");
     var draft = load(owner);
+    if (form.elements.files) {
+      form.elements.files.addEventListener("change", function () { keepPhotos(form, owner); });
+    }
 
     if (document.querySelector(".logged")) {
       window.sessionStorage.removeItem(STORE);  // the server confirmed the last one
+      forgetPhotos();
     } else if (draft && !form.querySelector(".errors")) {
       restore(form, draft);
+      if (form.elements.files) { restorePhotos(form, owner, draft); }
       var when = new Date(draft.saved);
       tell(box, "Your log from " + when.toLocaleTimeString([], { hour: "2-digit",
         minute: "2-digit" }) + " was not confirmed. Check it and tap \u201cLog it\u201d: " +
@@ -65,6 +140,12 @@
         event.preventDefault();
         tell(box, "No network. Your log is kept on this page: tap \u201cLog it\u201d " +
           "again when the network is back.", "alert");
+        return;
+      }
+      var photo = form.elements.files;
+      if (photo && photo.files && photo.files.length && window.fetch && window.FormData) {
+        event.preventDefault();  // a photo cannot wait in sessionStorage: keep this page
+        sendWithPhoto(form, box);
       }
     });
     window.addEventListener("online", function () {
@@ -76,6 +157,7 @@
     if (logout) {
       logout.addEventListener("submit", function () {
         window.sessionStorage.removeItem(STORE);
+        forgetPhotos();
       });
     }
   });

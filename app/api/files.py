@@ -1,0 +1,150 @@
+"""Evidence files over the API: attach to a report (multipart), list a report's files,
+download one. The rules are the pages' (app/evidence, app/intake/service.py): a file of a
+record the caller may not see answers 404, like one that does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.openapi import (
+    error_responses,
+    json_response,
+    path_parameter,
+    register,
+    schema_ref,
+)
+from app.errors import error_response
+from app.evidence.routes import evidence, file_response, uploads
+from app.evidence.service import EvidenceError
+from app.intake.service import ReportError, ReportService
+from graph.db import get_graph
+from graph.errors import NotFound
+from graph.evidence import Parent
+
+_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 413: "Payload too large"}
+
+
+def _service() -> ReportService:
+    return ReportService.from_config(get_graph(), current_app.config)
+
+
+def file_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "name": row["name"], "type": row["mime"], "size": row["size"],
+            "sha256": row["sha256"], "uploaded_by": row["uploaded_by"],
+            "uploaded_at": row["uploaded_at"], "metadata_removed": bool(row.get("stripped")),
+            "entities": int(row.get("mentions") or 0),
+            "download": f"/api/v1/files/{row['id']}"}
+
+
+def _not_found(report_id: str):
+    return error_response(404, "Not found", f"No report {report_id} that you may see.")
+
+
+@bp.post("/reports/<report_id>/files")
+@token_required
+def api_attach_report_files(report_id: str):
+    service = _service()
+    try:
+        service.get(api_user(), report_id, audited=False)
+    except NotFound:
+        return _not_found(report_id)
+    store = evidence()
+    strip = request.form.get("strip_metadata", "").lower() in ("1", "true", "yes", "y")
+    try:
+        files = store.prepare(uploads(), by=api_user().email, strip=strip, extract=True)
+        if not files:
+            raise EvidenceError("Send the files as multipart/form-data, field 'files'.")
+        store.saved(files, lambda: service.attach_files(api_user(), report_id, files))
+    except EvidenceError as exc:
+        return error_response(exc.status, _TITLES[exc.status],
+                              {"field": "files", "message": str(exc)})
+    except NotFound:
+        return _not_found(report_id)
+    except ReportError as exc:
+        return error_response(exc.status, _TITLES.get(exc.status, "Bad request"),
+                              {"field": exc.field, "message": str(exc)})
+    return jsonify({"files": [file_json(f.row) for f in files]}), 201
+
+
+@bp.get("/reports/<report_id>/files")
+@token_required
+def api_report_files(report_id: str):
+    service = _service()
+    try:
+        service.get(api_user(), report_id, audited=False)
+    except NotFound:
+        return _not_found(report_id)
+    rows = evidence().files_of(api_user(), Parent.REPORT, report_id)
+    return jsonify({"files": [file_json(r) for r in rows]})
+
+
+@bp.get("/files/<file_id>")
+@token_required
+def api_download_file(file_id: str):
+    try:
+        record, handle = evidence().download(api_user(), file_id, via="api")
+    except (NotFound, FileNotFoundError):
+        return error_response(404, "Not found", f"No file {file_id} that you may see.")
+    return file_response(record, handle)
+
+
+_FILE = {
+    "type": "object",
+    "required": ["id", "name", "type", "size", "sha256", "download"],
+    "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+        "size": {"type": "integer"}, "sha256": {"type": "string"},
+        "uploaded_by": {"type": "string"}, "uploaded_at": {"type": "string"},
+        "metadata_removed": {"type": "boolean"}, "entities": {"type": "integer"},
+        "download": {"type": "string"},
+    },
+}
+_FILES = {"type": "object", "required": ["files"],
+          "properties": {"files": {"type": "array", "items": schema_ref("EvidenceFile")}}}
+
+register(
+    {
+        "/reports/{report_id}/files": {
+            "post": {
+                "summary": "Attach evidence files to a report (author and reviewers)",
+                "description": "multipart/form-data with one or more `files` (photos, PDF, "
+                "text, office documents, checked by content; at most CORDON_MAX_UPLOAD_MB "
+                "in all) and optionally `strip_metadata=true`. The text of PDFs and text "
+                "files goes through entity extraction.",
+                "operationId": "attachReportFiles",
+                "parameters": [path_parameter("report_id")],
+                "requestBody": {"required": True, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "properties": {
+                        "files": {"type": "array", "items": {"type": "string",
+                                                              "format": "binary"}},
+                        "strip_metadata": {"type": "string"}}}}}},
+                "responses": {"201": json_response(_FILES, "Created"),
+                              **error_responses(400, 401, 403, 404, 413)},
+            },
+            "get": {
+                "summary": "A report's evidence files",
+                "operationId": "listReportFiles",
+                "parameters": [path_parameter("report_id")],
+                "responses": {"200": json_response(_FILES), **error_responses(401, 404)},
+            },
+        },
+        "/files/{file_id}": {
+            "get": {
+                "summary": "Download an evidence file (audited; as an attachment)",
+                "operationId": "downloadFile",
+                "parameters": [path_parameter("file_id")],
+                "responses": {
+                    "200": {"description": "The file's bytes",
+                            "content": {"application/octet-stream": {
+                                "schema": {"type": "string", "format": "binary"}}}},
+                    **error_responses(401, 404),
+                },
+            },
+        },
+    },
+    {"EvidenceFile": _FILE},
+)
