@@ -28,6 +28,8 @@ CHANNELS = ("informant", "hotline", "register", "liaison", "open_source", "partn
 RESULTS = ("positive", "negative")
 LANES = ("green", "yellow", "red", "blue")
 REPORT_STATUSES = ("submitted", "evaluated", "disseminated", "archived")
+AEO_STATUSES = ("granted", "suspended", "revoked")
+AEO_LEVELS = ("AEOC", "AEOS", "AEOF")  # Union Customs Code art. 38: simplifications, security, both
 
 # Person roles in a trader, and relation words seen in registers, that are not literally
 # a RelationType: the original word is kept on the relationship (``role`` / ``detail``)
@@ -316,7 +318,31 @@ def _id(obj: dict, name: str = "id", label: str = "") -> str:
 # --------------------------------------------------------------------------- kinds
 
 _TRADER = frozenset({"kind", "id", "name", "country", "address", "addresses", "phones",
-                     "emails", "aeo", "registered"})  # fmt: skip
+                     "emails", "aeo", "registered", "aeo_history"})  # fmt: skip
+
+
+def _aeo_history(obj: dict) -> list[dict[str, Any]]:
+    """``aeo_history``: status changes ``{status, date, level, note}``, oldest first."""
+    out = []
+    for i, raw in enumerate(_list(obj, "aeo_history")):
+        label = f"aeo_history[{i}]"
+        if not isinstance(raw, dict):
+            raise LineError(f"{label}: expected an object {{status, date, level}}")
+        status = (_text(raw, "status", required=True, label=f"{label}.status") or "").lower()
+        if status not in AEO_STATUSES:
+            raise LineError(f"{label}.status: one of {', '.join(AEO_STATUSES)}")
+        if _text(raw, "date", required=True, label=f"{label}.date") is None:
+            raise LineError(f"{label}.date: required")
+        try:
+            day = (iso_date(raw, "date") or "")[:10]
+        except LineError as exc:
+            raise LineError(f"{label}.{exc}") from None
+        level = (_text(raw, "level", label=f"{label}.level") or "").upper() or None
+        if level is not None and level not in AEO_LEVELS:
+            raise LineError(f"{label}.level: one of {', '.join(AEO_LEVELS)}")
+        out.append({"status": status, "date": day, "level": level,
+                    "note": _text(raw, "note", label=f"{label}.note")})
+    return sorted(out, key=lambda h: (h["date"], h["status"]))
 
 
 def _trader(obj: dict, line: int, ctx: Context) -> Record:
@@ -329,10 +355,13 @@ def _trader(obj: dict, line: int, ctx: Context) -> Record:
         "name": name,
         "country": country_code,
         "aeo": _flag(obj, "aeo"),
+        "aeo_history": _aeo_history(obj),
         "registered": iso_date(obj, "registered"),
         "links": [(t.value, e.id, None) for t, e in links],
         "extra": _extra(obj, _TRADER),
     }
+    if data["aeo"] is None and data["aeo_history"]:  # the flag follows the latest status
+        data["aeo"] = data["aeo_history"][-1]["status"] == "granted"
     return Record("trader", line, entity_id(EntityKind.TRADER, ref), data, [e for _, e in links])
 
 
