@@ -17,7 +17,6 @@ many were controlled, with what hit rate and revenue per control.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Any
 
 from graph.clock import utc_now
@@ -25,13 +24,7 @@ from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 from graph.exchange.records import AEO_LEVELS, AEO_STATUSES
 
-__all__ = ["AEO_LEVELS", "AEO_STATUSES", "AeoRepository", "AeoStatus", "record_statuses"]
-
-
-class AeoStatus(StrEnum):
-    GRANTED = "granted"
-    SUSPENDED = "suspended"
-    REVOKED = "revoked"
+__all__ = ["AEO_LEVELS", "AEO_STATUSES", "AeoRepository", "record_statuses"]
 
 
 

@@ -56,13 +56,12 @@ RETURN coalesce(t.ref, substring(t.id, 7)) AS ref, t.id AS entity_id, t.name AS 
 TRADER_DECLARATIONS = (
     """
 MATCH (t:Trader {id: 'trader:' + $ref})
-CALL (t) {
+RETURN t.name AS name, COLLECT {
 """
     + _PERIOD_DECLARATIONS
     + """
   RETURN DISTINCT d.id AS id ORDER BY id LIMIT $limit
-}
-RETURN t.name AS name, collect(id) AS declarations
+} AS declarations
 """
 )
 

@@ -2,16 +2,18 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
 
-STATUS_CHOICES = [("granted", "granted"), ("suspended", "suspended"), ("revoked", "revoked")]
-LEVEL_CHOICES = [("", "—"), ("AEOC", "AEOC (customs simplifications)"),
-                 ("AEOS", "AEOS (security and safety)"), ("AEOF", "AEOF (both)")]
+STATUS_CHOICES = [SelectChoice(s, s) for s in ("granted", "suspended", "revoked")]
+LEVEL_CHOICES = [SelectChoice("", "—"), SelectChoice("AEOC", "AEOC (customs simplifications)"),
+                 SelectChoice("AEOS", "AEOS (security and safety)"),
+                 SelectChoice("AEOF", "AEOF (both)")]
 
 
 class AeoStatusForm(FlaskForm):
     status = SelectField("New status", choices=STATUS_CHOICES)
-    date = DateField("From", validators=[DataRequired()])
+    date = DateField("From", validators=[InputRequired()])
     level = SelectField("Level", choices=LEVEL_CHOICES)
     note = StringField("Note (decision reference, reason)", validators=[Optional(),
                                                                         Length(max=500)])

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.audit import audit
 from app.risk import service as risk
-from graph.aeo import AEO_LEVELS, AeoRepository, AeoStatus
+from graph.aeo import AEO_LEVELS, AEO_STATUSES, AeoRepository
 from graph.connection import Graph, atomic
 from graph.exchange.records import text_problem
 
@@ -46,7 +46,7 @@ def status_row(ref: str, status: Any, when: Any, level: Any = None, note: Any = 
                ) -> dict[str, Any]:
     """One checked status line ``{trader, status, date, level, note}``."""
     chosen = str(status or "").strip().lower()
-    if chosen not in {s.value for s in AeoStatus}:
+    if chosen not in AEO_STATUSES:
         raise AeoError("Choose granted, suspended or revoked.", "status")
     text = str(when or "").strip()
     try:
@@ -60,7 +60,7 @@ def status_row(ref: str, status: Any, when: Any, level: Any = None, note: Any = 
     grade = str(level or "").strip().upper() or None
     if grade is not None and grade not in AEO_LEVELS:
         raise AeoError(f"The level is one of {', '.join(AEO_LEVELS)}, or none.", "level")
-    if chosen == AeoStatus.GRANTED and grade is None:
+    if chosen == "granted" and grade is None:
         raise AeoError("A grant names its level (AEOC, AEOS or AEOF).", "level")
     remark = str(note or "").strip()
     if len(remark) > MAX_NOTE:

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class PeriodForm(FlaskForm):
@@ -18,8 +18,8 @@ class PeriodForm(FlaskForm):
 
 class PlanAuditForm(FlaskForm):
     trader = StringField("Trader", validators=[DataRequired(), Length(max=64)])
-    period_from = DateField("Declarations from", validators=[DataRequired()])
-    period_to = DateField("to", validators=[DataRequired()])
+    period_from = DateField("Declarations from", validators=[InputRequired()])
+    period_to = DateField("to", validators=[InputRequired()])
     assignee = SelectField("Auditor", choices=[], validate_choice=False)
     unit = SelectField("or unit", choices=[], validate_choice=False)
     due = DateField("Due", validators=[Optional()])
@@ -30,6 +30,6 @@ class FindingsForm(FlaskForm):
     """Date and finding; the result and revenue of each covered declaration are read by
     position (``result-N``, ``revenue-N``) from the audit's own list."""
 
-    date = DateField("Date of the findings", validators=[DataRequired()])
+    date = DateField("Date of the findings", validators=[InputRequired()])
     finding = StringField("Finding", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Record findings")

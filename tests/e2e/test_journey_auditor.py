@@ -26,13 +26,26 @@ def _declaration(number: int, importer: str, day: str) -> dict:
                        "value": 9000.0 + number, "weight_kg": 200.0}]}
 
 
+CLEAN = {"kind": "trader", "id": "BG205555555", "name": "Osogovo Foods AD", "country": "BG"}
+
+
+def _clean_history() -> list[dict]:
+    """Another importer's negative controls: the average the audit's finding stands out of."""
+    lines = []
+    for n in range(10, 14):
+        lines += [_declaration(n, "BG205555555", DAY[60 + n]),
+                  {"kind": "control", "declaration": f"DEC-2026-{n:06d}", "date": DAY[59 + n],
+                   "lane": "red", "result": "negative"}]
+    return lines
+
+
 def _plan_row(page, ref):
     return page.locator(f'#pca-plan tr[data-trader="{ref}"]')
 
 
 def test_the_auditor_takes_the_audit_records_findings_and_sees_the_trader_change(
         page, phone, live_server, make_user, runner, tmp_path):
-    _import(runner, tmp_path, TRADER, OTHER,
+    _import(runner, tmp_path, TRADER, OTHER, CLEAN, *_clean_history(),
             _declaration(1, "BG204567890", DAY[20]), _declaration(2, "BG204567890", DAY[45]),
             _declaration(3, "BG204567890", DAY[80]), _declaration(4, "BG209999999", DAY[30]),
             {"kind": "control", "declaration": "DEC-2026-000001", "date": DAY[19],
@@ -71,7 +84,8 @@ def test_the_auditor_takes_the_audit_records_findings_and_sees_the_trader_change
     phone.get_by_label("Result of DEC-2026-000002").select_option("positive")
     phone.get_by_label("Revenue found on DEC-2026-000002").fill("3150")
     phone.get_by_label("Result of DEC-2026-000003").select_option("negative")
-    phone.get_by_label("Finding").fill("Laptops declared at half their price")
+    phone.get_by_label("Finding", exact=True).fill("Laptops declared at half their price")
+    phone.screenshot(path=str(tmp_path / "auditor-findings-phone.png"), full_page=True)
     phone.get_by_role("button", name="Record findings").tap()
     expect(phone.locator("main")).to_contain_text("Findings recorded as 2 control result(s)")
     expect(phone.locator("#covered")).to_contain_text("positive (3,150 EUR) · this audit")

@@ -33,11 +33,12 @@ LINES = [
 ]
 
 
-def _import(runner, tmp_path, lines, name="register.jsonl"):
+def _import(runner, tmp_path, lines, name="register.jsonl", rejected=0):
     path = tmp_path / name
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     result = runner.invoke(args=["import", str(path)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == (1 if rejected else 0), result.output
+    assert f"rejected {rejected}" in result.output
     return result.output
 
 
@@ -94,7 +95,8 @@ def test_imported_history_sets_the_flag_and_round_trips_through_the_export(
 def test_a_bad_history_rejects_its_line_only(entry, message, runner, graph, tmp_path):
     output = _import(runner, tmp_path, [{"kind": "trader", "id": "BG399", "name": "Bad Line",
                                          "aeo_history": [entry]},
-                                        {"kind": "trader", "id": "BG398", "name": "Good"}])
+                                        {"kind": "trader", "id": "BG398", "name": "Good"}],
+                     rejected=1)
     assert message in output
     assert graph.query("MATCH (t:Trader {id: 'trader:BG399'}) RETURN count(t) AS n")[0]["n"] == 0
     assert _statuses(graph) == 0
@@ -127,7 +129,8 @@ def test_the_committee_records_a_revocation_and_the_flag_and_comparison_follow(
     analyst = app.test_client()
     AuthActions(analyst).login("ana@customs.example")
     assert analyst.get("/aeo/BG301").status_code == 200
-    assert analyst.post("/aeo/BG301", data={"csrf_token": csrf_from(shown), "status": "granted",
+    token = csrf_from(analyst.get("/").text)
+    assert analyst.post("/aeo/BG301", data={"csrf_token": token, "status": "granted",
                                             "date": DAY[0], "level": "AEOC"}).status_code == 403
 
 
