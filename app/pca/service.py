@@ -58,8 +58,11 @@ def period(start: Any = None, end: Any = None) -> tuple[str, str]:
     """The chosen period, by default the last twelve months up to today."""
     today = date.today()
     period_to = _date(end, "period_to") if end else today.isoformat()
-    period_from = (_date(start, "period_from") if start
-                   else (date.fromisoformat(period_to) - timedelta(days=365)).isoformat())
+    try:
+        period_from = (_date(start, "period_from") if start
+                       else (date.fromisoformat(period_to) - timedelta(days=365)).isoformat())
+    except OverflowError:
+        raise PcaError("The period ends too early.", "period_to") from None
     if period_from > period_to:
         raise PcaError("The period starts after it ends.", "period_from")
     return period_from, period_to
