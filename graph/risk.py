@@ -383,7 +383,9 @@ RETURN coalesce(t.ref, substring(t.id, 7)) AS ref, t.name AS name,
 AEO_TRADERS = """
 MATCH (t:Trader) WHERE t.aeo = true
 OPTIONAL MATCH (w:RiskAeoWatch {trader: t.ref})
-RETURN t.ref AS ref, t.name AS name, coalesce(w.exposure, 0.0) AS baseline, w.at AS since
+RETURN t.ref AS ref, t.name AS name, coalesce(w.exposure, 0.0) AS baseline, w.at AS since,
+       t.aeo_status AS status, t.aeo_level AS level, t.risk_score AS score,
+       t.aeo_drift_at IS NOT NULL AS drifted
 ORDER BY t.ref LIMIT $limit
 """
 

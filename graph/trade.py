@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from graph.aeo import record_statuses
 from graph.clock import utc_now
 from graph.connection import tx_run
 from graph.vocabulary import EntityKind, RelationType
@@ -377,8 +378,14 @@ def write_traders(
 ) -> set[str]:
     ensure_entities(tx, records, known)
     rows = _party_rows(records, "trader", _org_key, ("country", "aeo", "registered"))
-    return _write_split(tx, FIND_ENTITIES, CREATE_TRADERS, UPSERT_TRADERS, rows,
-                        links=_create_links)
+    created = _write_split(tx, FIND_ENTITIES, CREATE_TRADERS, UPSERT_TRADERS, rows,
+                           links=_create_links)
+    # AEO status lines are added, never removed by a line that no longer lists them; the
+    # flag was set from the line (stated, or derived from its latest status).
+    history = [{"trader": r.data["id"], **h} for r in records
+               for h in r.data.get("aeo_history") or ()]
+    record_statuses(tx, history, "import", keep_flag=True)
+    return created
 
 
 def write_persons(

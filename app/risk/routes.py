@@ -7,6 +7,7 @@ import json
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.aeo import service as aeo_service
 from app.audit import audit
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError
@@ -181,7 +182,8 @@ def thresholds():
 @bp.get("/effectiveness")
 def effectiveness():
     _allow(service.READ_ROLES)
-    return render_template("risk/effectiveness.html", effect=service.effectiveness(get_graph()))
+    return render_template("risk/effectiveness.html", effect=service.effectiveness(get_graph()),
+                           aeo=aeo_service.performance(get_graph()))
 
 
 @bp.get("/aeo")

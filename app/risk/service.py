@@ -718,7 +718,19 @@ def store_trader_scores(tx: Any, model: RiskModel, refs: Iterable[str]) -> int:
              "reasons": json.dumps(r["reasons"])} for r in ranked]
     if rows:
         RiskRepository.store_trader_scores(tx, rows, model.version)
+        _aeo_drift(tx, [r["ref"] for r in rows])
     return len(rows)
+
+
+def _aeo_drift(tx: Any, refs: list[str]) -> None:
+    """AEO traders whose new score reached the acceptable-risk threshold (the top of the
+    green lane) are marked, and the committee and auditors told, once per drift."""
+    from graph.connection import tx_run
+    from graph.risk import SETTINGS
+
+    stored = tx_run(tx, SETTINGS)
+    threshold = float(settings_of(stored[0]["settings"] if stored else {})["acceptable"])
+    notify.aeo_scores_tx(tx, refs, threshold)
 
 
 def rescore_traders(tx: Any, refs: Iterable[str] = (), declarations: Iterable[str] = ()

@@ -30,7 +30,10 @@ MATCH (t:Trader) WHERE t.status = 'confirmed'
 RETURN t {.ref, .name, .country, .aeo, .registered, .extra_json} AS t,
        [(t)-[r:USES_PHONE]->(x:Phone) WHERE r.via = 'trader' | x.name] AS phones,
        [(t)-[r:USES_EMAIL]->(x:Email) WHERE r.via = 'trader' | x.name] AS emails,
-       [(t)-[r:LOCATED_AT]->(x:Address) WHERE r.via = 'trader' | x.name] AS addresses
+       [(t)-[r:LOCATED_AT]->(x:Address) WHERE r.via = 'trader' | x.name] AS addresses,
+       COLLECT { MATCH (s:AeoStatus)-[:STATUS_OF]->(t)
+                 RETURN s {.status, .date, .level, .note} AS s ORDER BY s.date, s.status
+               } AS aeo_history
 ORDER BY t.id
 """
 
@@ -116,6 +119,8 @@ def _trader(rec: dict[str, Any]) -> dict[str, Any]:
         phones=sorted(rec["phones"]),
         emails=sorted(rec["emails"]),
         aeo=t["aeo"],
+        aeo_history=[{k: v for k, v in h.items() if v is not None}
+                     for h in rec.get("aeo_history") or []] or None,
         registered=t["registered"],
     )
 

@@ -54,6 +54,8 @@ MAX_ITEMS = 999  # goods items of one declaration (EU customs: at most 999)
 # Past this no quantity, weight or amount is real; sums and ratios of larger ones overflow
 # to inf/NaN in the scoring features.
 MAX_NUMBER = 1e15
+AEO_STATUSES = ("granted", "suspended", "revoked")
+AEO_LEVELS = ("AEOC", "AEOS", "AEOF")  # Union Customs Code art. 38: simplifications, security, both
 
 
 class LineError(ValueError):
@@ -341,7 +343,31 @@ def _register_id(obj: dict, name: str, *, required: bool = False) -> str | None:
 # --------------------------------------------------------------------------- kinds
 
 _TRADER = frozenset({"kind", "id", "name", "country", "address", "addresses", "phones",
-                     "emails", "aeo", "registered"})  # fmt: skip
+                     "emails", "aeo", "registered", "aeo_history"})  # fmt: skip
+
+
+def _aeo_history(obj: dict) -> list[dict[str, Any]]:
+    """``aeo_history``: status changes ``{status, date, level, note}``, oldest first."""
+    out = []
+    for i, raw in enumerate(_list(obj, "aeo_history")):
+        label = f"aeo_history[{i}]"
+        if not isinstance(raw, dict):
+            raise LineError(f"{label}: expected an object {{status, date, level}}")
+        status = (_text(raw, "status", required=True, label=f"{label}.status") or "").lower()
+        if status not in AEO_STATUSES:
+            raise LineError(f"{label}.status: one of {', '.join(AEO_STATUSES)}")
+        if _text(raw, "date", required=True, label=f"{label}.date") is None:
+            raise LineError(f"{label}.date: required")
+        try:
+            day = (iso_date(raw, "date") or "")[:10]
+        except LineError as exc:
+            raise LineError(f"{label}.{exc}") from None
+        level = (_text(raw, "level", label=f"{label}.level") or "").upper() or None
+        if level is not None and level not in AEO_LEVELS:
+            raise LineError(f"{label}.level: one of {', '.join(AEO_LEVELS)}")
+        out.append({"status": status, "date": day, "level": level,
+                    "note": _text(raw, "note", label=f"{label}.note")})
+    return sorted(out, key=lambda h: (h["date"], h["status"]))
 
 
 def _party(r: _Reasons, obj: dict, country_field: str) -> tuple[dict[str, Any], list]:
@@ -356,8 +382,11 @@ def _trader(obj: dict, line: int, ctx: Context) -> Record:
     r = _Reasons()
     data, links = _party(r, obj, "country")
     data |= {"aeo": r.check(_flag, obj, "aeo"),
+             "aeo_history": r.check(_aeo_history, obj) or [],
              "registered": r.check(iso_date, obj, "registered")}  # fmt: skip
     r.done()
+    if data["aeo"] is None and data["aeo_history"]:  # the flag follows the latest status
+        data["aeo"] = data["aeo_history"][-1]["status"] == "granted"
     data |= {"links": [(t.value, e.id, None) for t, e in links], "extra": _extra(obj, _TRADER)}
     key = entity_id(EntityKind.TRADER, data["id"])
     return Record("trader", line, key, data, [e for _, e in links])
