@@ -14,7 +14,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from graph.exchange.records import is_country_code, is_unknown_country
+from graph.exchange.records import (
+    LineError,
+    control_outcome,
+    is_country_code,
+    is_unknown_country,
+)
 
 HS_STRIP = re.compile(r"[.\s]")
 HS_DIGITS = re.compile(r"[0-9]{6,10}")  # ASCII digits only, as the import; fullmatch
@@ -170,4 +175,8 @@ def validate_control(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
         errors.append("profiles: a list of profile ids")
     if ctrl.get("random") is not None and not isinstance(ctrl["random"], bool):
         errors.append("random: true or false")
+    try:  # the import's own rule for the outcome (penalty, seizure, referral, case, court)
+        ctrl["outcome"] = control_outcome(ctrl)
+    except LineError as exc:
+        errors.append(str(exc))
     return (None, errors) if errors else (ctrl, [])
