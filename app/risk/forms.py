@@ -106,8 +106,9 @@ class ControlForm(FlaskForm):
     seizure_date = DateField("Goods seized on", validators=[Optional()])
     referral_date = DateField("Referred to prosecution on", validators=[Optional()])
     case_opened_date = DateField("Case opened on", validators=[Optional()])
-    court_result = SelectField("Court result", choices=[("", "none yet"),
-                                                        *((r, r) for r in COURT_RESULTS)])
+    court_result = SelectField("Court result", default="",
+                               choices=[("", "none yet"), *((r, r) for r in COURT_RESULTS)],
+                               validate_choice=False)  # checked with the outcome
     court_date = DateField("Court decision on", validators=[Optional()])
     submit = SubmitField("Record result")
 

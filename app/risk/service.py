@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from flask import has_app_context
 
 from app.audit import audit as audit_event
 from app.risk.conditions import ConditionError, check_conditions
@@ -596,7 +597,12 @@ def record_control(graph: Graph, control: Mapping[str, Any], by: str) -> str:
         notify.control_recorded(graph, control_id)
         return control_id
 
-    return graph.atomically(save_and_record)
+    control_id = graph.atomically(save_and_record)
+    if has_app_context():  # the KPI pages count it at once, not after their cache expires
+        from app.kpi.service import forget_figures
+
+        forget_figures()
+    return control_id
 
 
 OUTCOME_COUNTS = ("penalties", "seizures", "referrals", "cases", "convictions")

@@ -508,9 +508,14 @@ _CONTROL = frozenset({"kind", "declaration", "date", "lane", "result", "finding"
                       "seized", *OUTCOME_FIELDS})  # fmt: skip
 
 
+# Currencies withdrawn by recent euro changeovers (Croatia 2023, Bulgaria 2026): fines
+# imposed before are still written in them; pycountry lists only the current codes.
+WITHDRAWN_CURRENCIES = frozenset({"HRK", "BGN"})
+
+
 @lru_cache(maxsize=1)
 def _currencies() -> frozenset[str]:
-    return frozenset(c.alpha_3 for c in pycountry.currencies)
+    return frozenset(c.alpha_3 for c in pycountry.currencies) | WITHDRAWN_CURRENCIES
 
 
 def control_outcome(obj: dict) -> dict[str, Any]:
