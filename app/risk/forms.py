@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.risk.conditions import MAX_CONDITIONS, OPERATOR_LABELS, subjects
-from graph.exchange.records import COURT_RESULTS, OUTCOME_DATES
+from graph.exchange.records import COURT_RESULTS
 
 LANE_CHOICES = [("green", "green"), ("yellow", "yellow (documents)"), ("red", "red (physical)"),
                 ("blue", "blue (post-clearance audit)")]
@@ -145,10 +145,10 @@ def control_from_form(form: ControlForm) -> dict:
     if form.penalty_amount.data is not None:
         raw["penalty_amount"] = float(form.penalty_amount.data)
         raw["penalty_currency"] = (form.penalty_currency.data or "").strip() or None
-    for name in OUTCOME_DATES:
-        value = getattr(form, name).data
-        if value is not None:
-            raw[name] = value.isoformat()
+    for field in (form.penalty_date, form.seizure_date, form.referral_date,
+                  form.case_opened_date, form.court_date):
+        if field.data is not None:
+            raw[field.name] = field.data.isoformat()
     return raw
 
 

@@ -78,11 +78,11 @@ def test_a_committee_member_builds_a_profile_and_follows_it_to_the_annual_report
     # a country name is not a code: the form says so beside the condition
     expect(page.locator(".condition-row[data-row='1'] .errors")).to_contain_text(
         "not an ISO 3166-1 alpha-2 country code")
-    expect(page.locator("#backtest")).to_have_count(0)
+    expect(page.locator("#backtest-result")).to_have_count(0)
     page.get_by_label("Condition 1 value").fill("CN")
     page.get_by_role("button", name="Back-test").click()
 
-    backtest = page.locator("#backtest")
+    backtest = page.locator("#backtest-result")
     expect(backtest.get_by_role("heading")).to_contain_text("3 controlled declarations")
     mine = backtest.locator("tr[data-backtest='candidate']")
     expect(mine.locator(".selected")).to_have_text("2")
