@@ -12,7 +12,12 @@ from flask_login import current_user
 from app.audit import audit
 from app.risk import bp, service
 from app.risk.backtest import backtest
-from app.risk.conditions import ConditionError, condition_from_form, describe
+from app.risk.conditions import (
+    ConditionError,
+    check_conditions,
+    condition_from_form,
+    describe,
+)
 from app.risk.forms import (
     MIN_CONDITION_ROWS,
     AcknowledgeForm,
@@ -150,6 +155,11 @@ def profile(profile_id: str | None):
     if form.is_submitted() and not _can_edit():
         abort(403)
     tested, problems = None, []
+    if current and not form.is_submitted():
+        try:  # saved before conditions were checked: say why it never fired
+            check_conditions(current["conditions"])
+        except ConditionError as exc:
+            problems.append(f"The saved conditions cannot apply ({exc}); choose them again.")
     if form.is_submitted() and form.more.data:
         if len(form.conditions) < form.conditions.max_entries:
             form.conditions.append_entry()

@@ -149,9 +149,10 @@ def test_a_committee_member_builds_a_profile_and_follows_it_to_the_annual_report
     expect(page.locator("#summary-sanctions")).to_contain_text("1 fines imposed (5,000.00 EUR)")
     page.screenshot(path=str(tmp_path / "committee-annual.png"), full_page=True)
 
-    # on a phone the effectiveness and thresholds pages do not scroll sideways
+    # on a phone the committee's pages do not scroll sideways
     _sign_in(phone, live_server, "cm@customs.example", "/risk/effectiveness")
-    for path in ("/risk/effectiveness", "/risk/thresholds"):
+    for path in ("/risk/effectiveness", "/risk/thresholds", "/risk/profiles/CN-LAPTOPS",
+                 "/risk/control", "/declarations/?q=DEC"):
         phone.goto(live_server + path)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
