@@ -226,6 +226,7 @@ MERGE (c:Control {id: row.id})
 ON CREATE SET c.created_at = $now
 SET c.date = row.date, c.lane = row.lane, c.result = row.result, c.finding = row.finding,
     c.revenue = row.revenue, c.seized_json = row.seized_json, c.extra_json = row.extra_json
+SET c += row.outcome
 MERGE (c)-[:CONTROL_OF]->(d)
 RETURN collect(CASE WHEN created THEN row.id END) AS created
 """
@@ -244,6 +245,7 @@ CREATE (c:Control {id: row.id})-[:CONTROL_OF]->(d)
 SET c.created_at = $now, c.date = row.date, c.lane = row.lane, c.result = row.result,
     c.finding = row.finding, c.revenue = row.revenue, c.seized_json = row.seized_json,
     c.extra_json = row.extra_json
+SET c += row.outcome
 RETURN count(*) AS written
 """
 
@@ -436,6 +438,7 @@ def write_controls(
                 "finding": data["finding"],
                 "revenue": data["revenue"],
                 "seized_json": _json(data["seized"]),
+                "outcome": data.get("outcome") or {},
                 "extra_json": _extra(data),
             }
         )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graph.connection import Graph
+from graph.exchange.records import OUTCOME_FIELDS
 from graph.filestore import FileStore, copy_out
 from graph.private import open_private
 from graph.vocabulary import RelationType
@@ -65,7 +66,9 @@ ORDER BY d.id
 
 EXPORT_CONTROLS = """
 MATCH (c:Control)-[:CONTROL_OF]->(d:Declaration)
-RETURN c {.date, .lane, .result, .finding, .revenue, .seized_json, .extra_json} AS c,
+RETURN c {.date, .lane, .result, .finding, .revenue, .seized_json, .extra_json,
+          .penalty_amount, .penalty_currency, .penalty_date, .seizure_date, .referral_date,
+          .case_opened_date, .court_result, .court_date} AS c,
        d.id AS declaration
 ORDER BY c.id
 """
@@ -188,6 +191,7 @@ def _control(rec: dict[str, Any]) -> dict[str, Any]:
         finding=c["finding"],
         revenue=c["revenue"],
         seized=json.loads(c["seized_json"]) if c["seized_json"] else None,
+        **{name: c.get(name) for name in OUTCOME_FIELDS},
     )
 
 
