@@ -161,3 +161,24 @@ def test_profile_rows_count_what_the_profile_selected_and_the_page_opens_on_its_
     assert "Key performance indicators 2024" in dashboard.text
     # an explicit year still wins, and a year with nothing stays itself
     assert "Key performance indicators 2023" in client.get("/kpi/?year=2023").text
+
+
+def test_annual_summary_counts_evaluation_red_lane_cases_and_tasks(make, make_unit, client,
+                                                                    auth):
+    """The summary's other figures, from cases and a task opened, closed and done through the
+    API: two cases (one a request for information), one closed; one task done."""
+    year = _seed(make, make_unit)
+    analyst = "hq.analyst@customs.example"  # cases count as the reader may see them
+    rfi = make.case("Who ships the laptops?", by=analyst, kind="rfi")
+    make.case("Laptop ring", by=analyst)
+    make.api("patch", f"/cases/{rfi}", as_=analyst, json={"status": "closed"}, expect=200)
+    task = make.task("Check the laptop importer's warehouse", by=analyst, assignee=analyst)
+    make.api("patch", f"/tasks/{task['id']}", as_=analyst, json={"status": "done"},
+             expect=200)
+    auth.login(analyst)
+    page = client.get(f"/kpi/annual?year={year}").text
+    assert "100.0 % evaluated" in page
+    # controls recorded the lanes that selected them: two red of three declarations
+    assert "66.7 % of 3 declarations selected for the red lane." in page
+    assert ("2 cases opened (1 requests for information), 1 closed, 1 tasks completed; "
+            "1 cases open now.") in page
