@@ -230,6 +230,7 @@ def report_view(
         "feedback": repo.feedback(report_id, viewer),
         "may_give_feedback": repo.may_give_feedback(report_id, viewer),
         "may_consent": str(user.role) in SENDER_ROLES and user.unit == report["unit"],
+        "may_send_to_partner": str(user.role) in SENDER_ROLES and report["status"] in SENDABLE,
         "may_sanitise": str(user.role) in SENDER_ROLES
         and (user.unit == report["unit"] or str(user.role) == "admin")
         and report["status"] in SENDABLE,

@@ -1,0 +1,11 @@
+"""Cooperation with partner agencies: exchange packages sent and received.
+
+Pages under ``/cooperation`` (an analyst's "Send to partner"), the partner register under
+``/admin/partners`` (app/admin/partners.py), and the ``flask exchange`` commands.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("cooperation", __name__, cli_group="exchange")
+
+from app.cooperation import cli, routes  # noqa: E402, F401
