@@ -38,9 +38,11 @@ SET r.updated_at = $now
 RETURN r {.id, .reference, .title, .text, .status, .handling, .unit, .author_id, .channel,
           .received, .source_grade, .info_grade, .grading_scheme, .sanitised} AS report,
        [(r)-[:FROM_SOURCE]->(s:Source) | s.codename][0] AS source,
-       [(r)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' WHEN t:Partner THEN 'partner' ELSE 'user' END,
+       [(r)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit'
+                                               WHEN t:Partner THEN 'partner' ELSE 'user' END,
                                     id: coalesce(t.id, t.name), unit: c.unit}] AS consents,
-       [(r)-[:DISSEMINATED_TO]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' WHEN t:Partner THEN 'partner' ELSE 'user' END,
+       [(r)-[:DISSEMINATED_TO]->(t) | {kind: CASE WHEN t:Unit THEN 'unit'
+                                                  WHEN t:Partner THEN 'partner' ELSE 'user' END,
                                        id: coalesce(t.id, t.name)}] AS sent_to
 """
 )
@@ -64,7 +66,8 @@ RETURN report {.id, .title, .text, .status, .handling, .unit, .author_id, .chann
                .received, .source_grade, .info_grade, .sanitised} AS report,
        [(report)-[:FROM_SOURCE]->(s:Source) | s.codename][0] AS source,
        original.id AS sanitised_from, copies,
-       [(report)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' WHEN t:Partner THEN 'partner' ELSE 'user' END,
+       [(report)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit'
+                                                    WHEN t:Partner THEN 'partner' ELSE 'user' END,
                                          name: coalesce(t.email, t.name), at: c.at}] AS consents
 """
 )

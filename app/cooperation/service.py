@@ -16,6 +16,7 @@ before stores nothing again. Every package sent, received or refused is audited.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -288,6 +289,24 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
     return {"package_id": opened.package_id, "partner": partner["name"], "reports": ours,
             "created": report_summary["created"], "updated": report_summary["updated"],
             "duplicate": False}
+
+
+def provenance(report: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A received report's provenance (partner, their reference, grading, handling,
+    conditions) from its kept fields; None for any other report."""
+    if report.get("channel") != Channel.PARTNER_AGENCY.value or not report.get("extra_json"):
+        return None
+    try:
+        kept = json.loads(report["extra_json"])
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(kept, dict) or not kept.get("partner"):
+        return None
+    grading = kept.get("partner_grading") if isinstance(kept.get("partner_grading"), dict) else {}
+    return {"partner": kept["partner"], "country": kept.get("partner_country"),
+            "reference": kept.get("partner_reference"), "handling": kept.get("partner_handling"),
+            "grade": "".join(str(grading.get(k) or "") for k in ("source_grade", "info_grade")),
+            "scheme": grading.get("scheme"), "conditions": kept.get("conditions")}
 
 
 def _unit_names(tx: Any) -> frozenset[str]:

@@ -163,7 +163,8 @@ def seal(payload: dict[str, Any], keys: InstanceKeys, recipient_key: str, *,
     body = {**payload, "package_id": package_id, "manifest": manifest(payload)}
     ephemeral = X25519PrivateKey.generate()
     recipient = X25519PublicKey.from_public_bytes(base64.b64decode(recipient_key))
-    header = {
+    nonce = secrets.token_bytes(12)
+    header: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "package_id": package_id,
@@ -171,11 +172,11 @@ def seal(payload: dict[str, Any], keys: InstanceKeys, recipient_key: str, *,
         "sender_key": keys.verify_key,
         "recipient_key": recipient_key,
         "ephemeral_key": b64(_public_raw(ephemeral.public_key())),
-        "nonce": b64(secrets.token_bytes(12)),
+        "nonce": b64(nonce),
     }
     key = _content_key(ephemeral.exchange(recipient), header)
     ciphertext = ChaCha20Poly1305(key).encrypt(
-        base64.b64decode(header["nonce"]), canonical(body), canonical(header))
+        nonce, canonical(body), canonical(header))
     envelope = {**header, "ciphertext": b64(ciphertext)}
     envelope["signature"] = b64(keys.signing.sign(_signed_bytes(envelope)))
     return json.dumps(envelope, indent=1).encode() + b"\n"

@@ -228,6 +228,9 @@ def test_two_instances_exchange_a_sanitised_report(
     assert provenance["partner_grading"]["source_grade"] == "B"
     assert provenance["conditions"] == "Intelligence use only."
     assert row["sources"] == []
+    shown = b_client.get(f"/reports/{ours['id']}").text
+    assert "From partner" in shown and "Customs A (BG)" in shown and reference in shown
+    assert "Intelligence use only." in shown
     related = graph.query("MATCH ()-[rel:ASSOCIATE_OF]->() RETURN rel.source AS source")
     assert [r["source"] for r in related] == [f"report:{ours['id']}"]
 
@@ -240,3 +243,18 @@ def test_two_instances_exchange_a_sanitised_report(
     received_events = graph.query(
         "MATCH (a:AuditEvent {action: 'exchange.package.receive'}) RETURN a.target AS t")
     assert len(received_events) == 2
+
+    # the partner's Cordon pushes the page's package to the inbox: the same report again
+    pushed = make_b.api("post", "/exchange/inbox", as_=ANALYST, data=download.data,
+                        content_type="application/json")
+    assert pushed.status_code == 201, pushed.json
+    assert pushed.json | {"package_id": None} == {
+        "package_id": None, "partner": "Customs A", "reports": 1, "created": 0,
+        "duplicate": False}
+    assert graph.query("MATCH (r:Report) RETURN count(r) AS n")[0]["n"] == 1
+    assert make_b.api("post", "/exchange/inbox", as_=ANALYST, data=download.data,
+                      content_type="application/json").json["duplicate"] is True
+    refused = make_b.api("post", "/exchange/inbox", as_=ANALYST, data=bytes(flipped),
+                         content_type="application/json")
+    assert refused.status_code == 422
+    assert "signature does not verify" in refused.json["detail"]
