@@ -331,7 +331,7 @@ def _records(payload: Mapping[str, Any], package_id: str, partner: Mapping[str, 
             raise PackageRefused("the package's reports are not records")
         reference = str(item.get("reference") or "")
         ids[reference] = partner_report_id(partner, reference)
-        theirs = item.get("grading") or {}
+        theirs = item.get("grading") if isinstance(item.get("grading"), dict) else {}
         same_scheme = theirs.get("scheme") == grading.scheme.name
         line = {
             "kind": "report", "id": ids[reference], "channel": Channel.PARTNER_AGENCY.value,
@@ -350,11 +350,11 @@ def _records(payload: Mapping[str, Any], package_id: str, partner: Mapping[str, 
             records.append(validate(line, "report", ctx))
         except LineError as exc:
             problems.append(f"report {reference}: {exc}")
-    entities = {e.get("id"): e for e in payload["entities"] if isinstance(e, dict)}
+    entities = {str(e.get("id")): e for e in payload["entities"] if isinstance(e, dict)}
     for rel in payload["relations"]:
         if not isinstance(rel, dict):
             raise PackageRefused("the package's relations are not records")
-        start, end = entities.get(rel.get("from")), entities.get(rel.get("to"))
+        start, end = entities.get(str(rel.get("from"))), entities.get(str(rel.get("to")))
         report_id = ids.get(str(rel.get("report")))
         if start is None or end is None or report_id is None:
             problems.append(f"relation {rel.get('type')}: names an entity or report the "

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from graph import safejson
 from graph.private import open_private, private_folder
 
 FORMAT = "cordon-exchange-package"
@@ -199,13 +200,13 @@ def open_package(data: bytes, keys: InstanceKeys, known_sender: Callable[[str], 
     if len(data) > MAX_PACKAGE_BYTES:
         raise PackageRefused("the file is too large to be an exchange package")
     try:
-        envelope = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        envelope = safejson.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, safejson.JSONRefused):
         raise PackageRefused("the file is not an exchange package, or it is damaged "
                              "(it does not read as JSON)") from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
         raise PackageRefused("the file is not a Cordon exchange package")
-    if envelope.get("version") != VERSION:
+    if type(envelope.get("version")) is not int or envelope["version"] != VERSION:
         raise PackageRefused(f"package version {envelope.get('version')!r} is not one this "
                              f"Cordon reads (version {VERSION})")
     missing = [k for k in (*_HEADER, "ciphertext", "signature")
@@ -233,8 +234,8 @@ def open_package(data: bytes, keys: InstanceKeys, known_sender: Callable[[str], 
         plain = ChaCha20Poly1305(_content_key(shared, header)).decrypt(
             _unb64(envelope["nonce"], "nonce"), _unb64(envelope["ciphertext"], "ciphertext"),
             canonical(header))
-        body = json.loads(plain)
-    except (InvalidTag, ValueError):
+        body = safejson.loads(plain)
+    except (InvalidTag, ValueError, safejson.JSONRefused):
         raise PackageRefused("the package cannot be decrypted with this instance's key") from None
     _check_manifest(body, header)
     return Opened(str(header["package_id"]), str(header["created"]), sender_key, body)
