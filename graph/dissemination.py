@@ -76,9 +76,12 @@ RECIPIENTS = """
 UNWIND $rows AS row
 OPTIONAL MATCH (unit:Unit {name: row.id}) WHERE row.kind = 'unit'
 OPTIONAL MATCH (user:User {id: row.id})-[:MEMBER_OF]->(home:Unit) WHERE row.kind = 'user'
+OPTIONAL MATCH (partner:Partner {id: row.id}) WHERE row.kind = 'partner'
 RETURN row.kind AS kind, row.id AS id,
-       CASE WHEN row.kind = 'unit' THEN unit.name ELSE user.email END AS name,
-       home.name AS unit, (unit IS NOT NULL OR user IS NOT NULL) AS exists
+       CASE row.kind WHEN 'unit' THEN unit.name WHEN 'partner' THEN partner.name
+                     ELSE user.email END AS name,
+       home.name AS unit,
+       (unit IS NOT NULL OR user IS NOT NULL OR partner IS NOT NULL) AS exists
 """
 
 DISSEMINATE = """
@@ -104,6 +107,8 @@ CALL (row) {
   MATCH (t:Unit {name: row.id}) WHERE row.kind = 'unit' RETURN t
   UNION
   MATCH (t:User {id: row.id}) WHERE row.kind = 'user' RETURN t
+  UNION
+  MATCH (t:Partner {id: row.id}) WHERE row.kind = 'partner' RETURN t
 }
 MERGE (r)-[c:CONSENT_FOR]->(t)
 ON CREATE SET c.by = $by, c.at = $now, c.unit = $unit

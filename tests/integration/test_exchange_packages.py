@@ -95,6 +95,18 @@ def test_partner_register_refuses_bad_input_with_a_reason(client, auth, make_use
     assert client.get("/admin/partners").text.count("Border Police B") == 1
 
 
+def test_a_partners_receiving_unit_follows_a_rename(client, auth, make_user, app, runner):
+    make_user(ADMIN, role="admin")
+    auth.login(ADMIN)
+    assert runner.invoke(args=["units", "create", "South", "--kind", "regional",
+                               "--parent", "HQ"]).exit_code == 0
+    assert partner_form(client, public_keys(app), unit="South").status_code == 302
+    assert runner.invoke(args=["units", "rename", "South", "South Region"]).exit_code == 0
+    page = client.get("/admin/partners")
+    edit = re.search(r'href="(/admin/partners/[^"]+)"', page.text).group(1)
+    assert '<option selected value="South Region">' in client.get(edit).text
+
+
 def test_two_instances_exchange_a_sanitised_report(
     app, graph, client, auth, make, make_user, instance_b, tmp_path
 ):
@@ -138,7 +150,7 @@ def test_two_instances_exchange_a_sanitised_report(
     edit = client.get(f"/admin/partners/{partner_id}")
     saved = client.post(f"/admin/partners/{partner_id}", data={
         "name": "Border Police B", "kind": "agency", "country": "RO", "contact": "",
-        "handling": ["open", "restricted"], "unit": "HQ", **b_keys,
+        "handling": ["open", "restricted", "originator"], "unit": "HQ", **b_keys,
         "csrf_token": csrf_from(edit.text)})
     assert saved.status_code == 302
     reference = make.api("get", f"/reports/{copy}", as_=ANALYST, expect=200)["reference"]
@@ -166,6 +178,22 @@ def test_two_instances_exchange_a_sanitised_report(
     assert download.status_code == 200
     assert "attachment" in download.headers["Content-Disposition"]
     assert json.loads(download.data)["format"] == "cordon-exchange-package"
+
+    # an 'originator' copy goes only once the originating unit consented to that partner
+    held = make.api("post", "/reports/R-1/sanitised", as_=ANALYST, expect=201, json={
+        "title": "Lorry, originator", "text": SANITISED + " Twice.", "handling": "originator"})
+    other_out = tmp_path / "originator.json"
+    args = ["exchange", "package", "--partner", "Border Police B", "--by", ANALYST,
+            "--report", held["id"], "--out", str(other_out)]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code != 0
+    assert "has not consented to sharing this report with Border Police B" in refused.output
+    page = client.get(f"/dissemination/reports/{held['id']}")
+    assert "Border Police B (RO)" in page.text
+    consented = client.post(f"/dissemination/reports/{held['id']}/consent", data={
+        "consent-partners": [partner_id], "csrf_token": csrf_from(page.text)})
+    assert consented.status_code == 302
+    assert runner.invoke(args=args).exit_code == 0
 
     # what B will read: the copy, its entities and relation; no source anywhere
     opened = open_package(data, instance_keys(instance_b.config["CORDON_DATA"]), lambda k: True)
