@@ -52,6 +52,8 @@ class Config:
     # The administration's country (ISO 3166-1 alpha-2): local phone numbers in reports
     # are read as its numbers when a text names no other country.
     CORDON_COUNTRY = os.environ.get("CORDON_COUNTRY") or None
+    # The administration's name as partners read it in exchange packages (app/cooperation).
+    CORDON_ADMINISTRATION = os.environ.get("CORDON_ADMINISTRATION") or None
     # The administration's time zone (IANA name): times on pages are shown in it.
     CORDON_TIMEZONE = os.environ.get("CORDON_TIMEZONE") or "UTC"
 

@@ -25,6 +25,7 @@ FEATURES: list[tuple[str, str | None]] = [
     ("app.api", "/api/v1"),
     ("app.hotline", "/hotline"),
     ("app.dissemination", "/dissemination"),
+    ("app.cooperation", "/cooperation"),
     ("app.merges", "/merges"),
     ("app.intake", "/reports"),
     ("app.sources", "/sources"),

@@ -1,7 +1,7 @@
 """Dissemination of evaluated reports, originator consent, sanitised copies and feedback.
 
-- ``(:Report)-[:DISSEMINATED_TO {by, at, handling}]->(:Unit|:User)``: one edge per
-  sending, the dissemination log;
+- ``(:Report)-[:DISSEMINATED_TO {by, at, handling}]->(:Unit|:User|:Partner)``: one edge
+  per sending, the dissemination log (a partner agency receives a package, app/cooperation);
 - ``(:Report)-[:CONSENT_FOR {by, at, unit}]->(:Unit|:User)``: the originating unit's
   consent to share an ``originator`` report with that recipient;
 - ``(:Report {sanitised: true})-[:SANITISED_FROM {by, at}]->(:Report)``: a copy with the
@@ -35,12 +35,14 @@ WHERE """
     + REPORT_VISIBLE
     + """
 SET r.updated_at = $now
-RETURN r {.id, .title, .text, .status, .handling, .unit, .author_id, .channel, .received,
-          .source_grade, .info_grade, .sanitised} AS report,
+RETURN r {.id, .reference, .title, .text, .status, .handling, .unit, .author_id, .channel,
+          .received, .source_grade, .info_grade, .grading_scheme, .sanitised} AS report,
        [(r)-[:FROM_SOURCE]->(s:Source) | s.codename][0] AS source,
-       [(r)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' ELSE 'user' END,
+       [(r)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit'
+                                               WHEN t:Partner THEN 'partner' ELSE 'user' END,
                                     id: coalesce(t.id, t.name), unit: c.unit}] AS consents,
-       [(r)-[:DISSEMINATED_TO]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' ELSE 'user' END,
+       [(r)-[:DISSEMINATED_TO]->(t) | {kind: CASE WHEN t:Unit THEN 'unit'
+                                                  WHEN t:Partner THEN 'partner' ELSE 'user' END,
                                        id: coalesce(t.id, t.name)}] AS sent_to
 """
 )
@@ -64,7 +66,8 @@ RETURN report {.id, .reference, .title, .text, .status, .handling, .unit, .autho
                .channel, .received, .source_grade, .info_grade, .sanitised} AS report,
        [(report)-[:FROM_SOURCE]->(s:Source) | s.codename][0] AS source,
        original.id AS sanitised_from, original.reference AS sanitised_from_reference, copies,
-       [(report)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit' ELSE 'user' END,
+       [(report)-[c:CONSENT_FOR]->(t) | {kind: CASE WHEN t:Unit THEN 'unit'
+                                                    WHEN t:Partner THEN 'partner' ELSE 'user' END,
                                          name: coalesce(t.email, t.name), at: c.at}] AS consents
 """
 )
@@ -73,9 +76,12 @@ RECIPIENTS = """
 UNWIND $rows AS row
 OPTIONAL MATCH (unit:Unit {name: row.id}) WHERE row.kind = 'unit'
 OPTIONAL MATCH (user:User {id: row.id})-[:MEMBER_OF]->(home:Unit) WHERE row.kind = 'user'
+OPTIONAL MATCH (partner:Partner {id: row.id}) WHERE row.kind = 'partner'
 RETURN row.kind AS kind, row.id AS id,
-       CASE WHEN row.kind = 'unit' THEN unit.name ELSE user.email END AS name,
-       home.name AS unit, (unit IS NOT NULL OR user IS NOT NULL) AS exists
+       CASE row.kind WHEN 'unit' THEN unit.name WHEN 'partner' THEN partner.name
+                     ELSE user.email END AS name,
+       home.name AS unit,
+       (unit IS NOT NULL OR user IS NOT NULL OR partner IS NOT NULL) AS exists
 """
 
 DISSEMINATE = """
@@ -85,6 +91,8 @@ CALL (row) {
   MATCH (t:Unit {name: row.id}) WHERE row.kind = 'unit' RETURN t
   UNION
   MATCH (t:User {id: row.id}) WHERE row.kind = 'user' RETURN t
+  UNION
+  MATCH (t:Partner {id: row.id}) WHERE row.kind = 'partner' RETURN t
 }
 CREATE (r)-[d:DISSEMINATED_TO {by: $by, at: $now, handling: r.handling}]->(t)
 WITH r, count(d) AS sent
@@ -99,6 +107,8 @@ CALL (row) {
   MATCH (t:Unit {name: row.id}) WHERE row.kind = 'unit' RETURN t
   UNION
   MATCH (t:User {id: row.id}) WHERE row.kind = 'user' RETURN t
+  UNION
+  MATCH (t:Partner {id: row.id}) WHERE row.kind = 'partner' RETURN t
 }
 MERGE (r)-[c:CONSENT_FOR]->(t)
 ON CREATE SET c.by = $by, c.at = $now, c.unit = $unit
@@ -151,7 +161,7 @@ OPTIONAL MATCH (sender:User {id: d.by})
 RETURN r.id AS report_id, r.reference AS reference, r.title AS title, d.at AS at,
        d.handling AS handling,
        coalesce(sender.email, d.by) AS by,
-       CASE WHEN t:Unit THEN 'unit' ELSE 'user' END AS kind,
+       CASE WHEN t:Unit THEN 'unit' WHEN t:Partner THEN 'partner' ELSE 'user' END AS kind,
        coalesce(t.email, t.name) AS recipient
 ORDER BY d.at DESC, r.id
 SKIP $skip LIMIT $limit

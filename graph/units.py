@@ -6,7 +6,8 @@ parent kinds as a parameter and check them again where they write, so a concurre
 of the parent cannot slip a unit into the wrong place.
 
 A unit's name is copied onto what it owns (``Report.unit``, ``Case.unit``,
-``Task.created_by_unit``, ``Feedback.unit`` and the ``unit`` of a ``CONSENT_FOR``), because
+``Task.created_by_unit``, ``Feedback.unit``, the ``unit`` of a ``CONSENT_FOR`` and the
+receiving unit of a ``Partner``), because
 need-to-know compares it with the viewer's unit: a rename rewrites those copies in the
 same transaction.
 """
@@ -64,6 +65,10 @@ CALL (u) {
 CALL (u) {
   MATCH (:Report)-[k:CONSENT_FOR]->() WHERE k.unit = $name SET k.unit = $new_name
   RETURN count(*) AS consents
+}
+CALL (u) {
+  MATCH (p:Partner {unit: $name}) SET p.unit = $new_name
+  RETURN count(*) AS partners
 }
 RETURN u.name AS name
 """

@@ -8,6 +8,7 @@ nav_item("admin.users", "Users", roles={"admin"}, order=90)
 nav_item("admin.units", "Units", roles={"admin"}, order=91)
 nav_item("admin.tokens", "Tokens", roles={"admin"}, order=92)
 nav_item("admin.guidelines", "Guidelines", roles={"admin"}, order=93)
+nav_item("admin.partners", "Partners", roles={"admin"}, order=94)
 
 
 @bp.before_request
@@ -16,4 +17,4 @@ def require_admin():
         abort(403)
 
 
-from app.admin import routes  # noqa: E402, F401
+from app.admin import partners, routes  # noqa: E402, F401

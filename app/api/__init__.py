@@ -25,6 +25,7 @@ from app.api import (  # noqa: E402
     cases,  # noqa: F401
     dissemination,  # noqa: F401
     entities,  # noqa: F401
+    exchange,  # noqa: F401
     files,  # noqa: F401
     hotline,  # noqa: F401
     merges,  # noqa: F401

@@ -22,6 +22,7 @@ class RecipientsForm(FlaskForm):
 
 
 class ConsentForm(RecipientsForm):
+    partners = SelectMultipleField("Partner agencies", choices=[], validators=[Optional()])
     submit = SubmitField("Record our consent")
 
 

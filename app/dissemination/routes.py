@@ -11,6 +11,7 @@ from app.dissemination.forms import ConsentForm, FeedbackForm, RecipientsForm, S
 from app.dissemination.service import NotFound, Refused
 from graph.db import get_graph
 from graph.dissemination import DisseminationRepository
+from graph.partners import PartnerRepository
 
 
 def _with_choices(form: RecipientsForm) -> RecipientsForm:
@@ -19,6 +20,9 @@ def _with_choices(form: RecipientsForm) -> RecipientsForm:
     form.users.choices = [
         SelectChoice(u["id"], f"{u['email']} ({u['unit']})") for u in repo.users()
     ]
+    if isinstance(form, ConsentForm):
+        form.partners.choices = [SelectChoice(p["id"], f"{p['name']} ({p['country']})")
+                                 for p in PartnerRepository(get_graph()).list()]
     return form
 
 
@@ -78,7 +82,8 @@ def consent(report_id: str):
     if form.validate_on_submit():
         try:
             service.record_consent(
-                get_graph(), current_user, report_id, units=form.units.data, users=form.users.data
+                get_graph(), current_user, report_id, units=form.units.data,
+                users=form.users.data, partners=form.partners.data,
             )
         except NotFound:
             abort(404)

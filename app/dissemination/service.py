@@ -42,16 +42,19 @@ class InvalidInput(Refused):
     opposed to a rule refusing a valid request; the API answers 422 instead of 403."""
 
 
-def _recipient_rows(units: Iterable[str], users: Iterable[str]) -> list[dict[str, str]]:
+def _recipient_rows(units: Iterable[str], users: Iterable[str],
+                    partners: Iterable[str] = ()) -> list[dict[str, str]]:
     rows = [{"kind": "unit", "id": u} for u in dict.fromkeys(units) if u]
     rows += [{"kind": "user", "id": u} for u in dict.fromkeys(users) if u]
+    rows += [{"kind": "partner", "id": p} for p in dict.fromkeys(partners) if p]
     return rows
 
 
 def _known_recipients(
-    repo: DisseminationRepository, units: Iterable[str], users: Iterable[str]
+    repo: DisseminationRepository, units: Iterable[str], users: Iterable[str],
+    partners: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
-    rows = _recipient_rows(units, users)
+    rows = _recipient_rows(units, users, partners)
     if not rows:
         raise InvalidInput("Choose at least one unit or user to send the report to.")
     found = repo.recipients(rows)
@@ -128,11 +131,13 @@ def disseminate(
 
 
 def record_consent(
-    graph: Graph, user: Any, report_id: str, *, units: Iterable[str] = (), users: Iterable[str] = ()
+    graph: Graph, user: Any, report_id: str, *, units: Iterable[str] = (),
+    users: Iterable[str] = (), partners: Iterable[str] = (),
 ) -> None:
-    """The originating unit consents to sharing an ``originator`` report with recipients."""
+    """The originating unit consents to sharing an ``originator`` report with recipients
+    (units, users, or partner agencies, which then receive it in a package)."""
     repo = DisseminationRepository(graph)
-    recipients = _known_recipients(repo, units, users)
+    recipients = _known_recipients(repo, units, users, partners)
 
     def check(report: dict[str, Any]) -> None:
         if str(user.role) not in SENDER_ROLES or user.unit != report.get("unit"):
@@ -232,6 +237,7 @@ def report_view(
         "feedback": repo.feedback(report_id, viewer),
         "may_give_feedback": repo.may_give_feedback(report_id, viewer),
         "may_consent": str(user.role) in SENDER_ROLES and user.unit == report["unit"],
+        "may_send_to_partner": str(user.role) in SENDER_ROLES and report["status"] in SENDABLE,
         "may_sanitise": str(user.role) in SENDER_ROLES
         and (user.unit == report["unit"] or str(user.role) == "admin")
         and report["status"] in SENDABLE,

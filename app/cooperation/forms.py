@@ -1,0 +1,37 @@
+"""Forms of the partner register and of a package sent to a partner; choices (handling
+codes, units, partners) are filled in by the routes."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from app.cooperation.service import MAX_CONDITIONS, PARTNER_KINDS
+
+KEY_HINT = "Base64, 44 characters, as the partner's Cordon shows it on its partners page."
+
+
+class PartnerForm(FlaskForm):
+    name = StringField("Name", validators=[Length(max=120)],
+                       description="The agency or administration, as officers call it.")
+    kind = SelectField("Kind", choices=[SelectChoice(k, t) for k, t in PARTNER_KINDS.items()])
+    country = StringField("Country", validators=[Length(max=2)],
+                          description="ISO 3166-1 alpha-2 code (BG, RO, TR, ...).")
+    contact = StringField("Contact", validators=[Optional(), Length(max=500)],
+                          description="Liaison officer, desk, e-mail or phone.")
+    handling = SelectMultipleField("Handling codes it may receive", choices=[],
+                                   validators=[Optional()])
+    verify_key = StringField("Verify key (Ed25519)", description=KEY_HINT)
+    encryption_key = StringField("Encryption key (X25519)", description=KEY_HINT)
+    unit = SelectField("Its reports go to", choices=[],
+                       description="The unit whose queue the partner's reports land in.")
+    submit = SubmitField("Save partner")
+
+
+class PackageForm(FlaskForm):
+    partner = SelectField("Partner", choices=[])
+    conditions = TextAreaField(
+        "Conditions of use", validators=[Optional(), Length(max=MAX_CONDITIONS)],
+        description="The originator's conditions the partner must keep, e.g. \"For "
+        "intelligence purposes only; not to be used in court without our consent.\"")
+    submit = SubmitField("Download the package")

@@ -1,0 +1,374 @@
+"""Cooperation with partner agencies: the partner register, and exchange packages out and in.
+
+Sending: a package holds sanitised reports only. Each report must pass the dissemination
+rules (app/dissemination/service.py: evaluated, handling code, the originating unit's
+choice or consent), and the partner's own terms: a handling code the partner may receive,
+and no informant report other than a sanitised copy. A package never carries a source's
+codename or link. The reports are disseminated to the partner in one transaction (the
+dissemination log, the audit log), and the package is sealed there (graph/exchange/package.py).
+
+Receiving: the package must verify (signature of a registered partner, not altered,
+encrypted to this instance, content matching its manifest); its reports go through the
+bulk import (graph/exchange, the one report writer) as ``partner_agency`` reports of the
+partner's receiving unit, with their provenance kept on the report. A package received
+before stores nothing again. Every package sent, received or refused is audited.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from app.audit import audit, audit_tx
+from app.dissemination.service import refusal as dissemination_refusal
+from graph.access import viewer_param
+from graph.clock import utc_now
+from graph.connection import Graph
+from graph.dissemination import DisseminationRepository, Refused
+from graph.errors import Duplicate
+from graph.exchange.package import (
+    InstanceKeys,
+    PackageRefused,
+    instance_keys,
+    open_package,
+    public_key_problem,
+    seal,
+)
+from graph.exchange.records import Context, LineError, text_problem, validate
+from graph.grading import Grading
+from graph.partners import PartnerRepository, package_content_tx
+from graph.vocabulary import Channel, is_country_code
+
+PARTNER_KINDS = {"agency": "Agency (police, border guard, ...)",
+                 "administration": "Customs administration"}  # fmt: skip
+MAX_CONDITIONS = 2_000
+MAX_REPORTS = 200
+# Receiving instances name partners' reports by a stable id, so a package read twice (or a
+# report sent in two packages) lands on the same report.
+PARTNER_REPORTS = uuid.UUID("3f6b1c52-8d0e-4c1e-9a57-1b2f7c0e5d44")
+
+__all__ = ["PackageRefused", "Refused"]
+
+
+class PartnerError(ValueError):
+    """Bad partner input; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def keys(config: Mapping[str, Any]) -> InstanceKeys:
+    """This instance's exchange keys (generated into the data folder at first use)."""
+    return instance_keys(config["CORDON_DATA"])
+
+
+# --------------------------------------------------------------------------- partners
+
+
+def _partner_fields(data: Mapping[str, Any], grading: Grading, units: Iterable[str]) -> dict:
+    fields: dict[str, Any] = {}
+    for name, limit in (("name", 120), ("contact", 500)):
+        value = str(data.get(name) or "").strip()
+        if name == "name" and not value:
+            raise PartnerError("Give the partner's name.", "name")
+        if len(value) > limit or text_problem(value, multiline=False):
+            raise PartnerError(f"Keep it under {limit} characters on one line.", name)
+        fields[name] = value or None
+    kind = data.get("kind")
+    if kind not in PARTNER_KINDS:
+        raise PartnerError(f"Choose the kind: {', '.join(PARTNER_KINDS)}.", "kind")
+    fields["kind"] = kind
+    country = str(data.get("country") or "").strip().upper()
+    if not is_country_code(country):
+        raise PartnerError(f"{country or 'Nothing'} is not an ISO 3166-1 alpha-2 country "
+                           "code (BG, RO, TR, ...).", "country")
+    fields["country"] = country
+    known = {g.code for g in grading.handling}
+    handling = list(dict.fromkeys(data.get("handling") or []))
+    unknown = [h for h in handling if h not in known]
+    if unknown:
+        raise PartnerError(f"Unknown handling code {', '.join(map(repr, unknown))}; one of "
+                           f"{', '.join(sorted(known))}.", "handling")
+    fields["handling"] = handling
+    for name, kind_ in (("verify_key", "ed25519"), ("encryption_key", "x25519")):
+        key = str(data.get(name) or "").strip()
+        if problem := public_key_problem(key, kind_):
+            label = "verify key (Ed25519)" if kind_ == "ed25519" else "encryption key (X25519)"
+            raise PartnerError(f"The {label} {problem}.", name)
+        fields[name] = key
+    unit = data.get("unit") or "HQ"
+    if unit not in set(units):
+        raise PartnerError(f"No unit {unit}.", "unit")
+    fields["unit"] = unit
+    return fields
+
+
+def save_partner(graph: Graph, user: Any, data: Mapping[str, Any], grading: Grading,
+                 units: Iterable[str], partner_id: str | None = None) -> str:
+    """Register a partner, or change one; returns its id. Raises :class:`PartnerError`."""
+    fields = _partner_fields(data, grading, units)
+    repo = PartnerRepository(graph)
+    try:
+        if partner_id is None:
+            partner_id = repo.create(fields, by=user.id)
+        else:
+            repo.update(partner_id, fields, by=user.id)
+    except Duplicate as exc:
+        if "verify_key" in str(exc):
+            raise PartnerError("Another partner is registered with this verify key.",
+                               "verify_key") from None
+        raise PartnerError(f"A partner named {fields['name']} is registered already.",
+                           "name") from None
+    audit("partner.save", fields["name"], {
+        "id": partner_id, "country": fields["country"], "handling": fields["handling"]})
+    return partner_id
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def partner_refusal(report: Mapping[str, Any], partner: Mapping[str, Any]) -> str | None:
+    """Why ``report`` may not go to ``partner`` on the partner's terms (None: allowed)."""
+    ref = report.get("reference") or report["id"]
+    if report.get("channel") == Channel.INFORMANT.value and not report.get("sanitised"):
+        return (f"{ref} is an informant report: only a sanitised copy goes to a partner "
+                "(make one on its dissemination page).")
+    codename = str(report.get("source") or "").strip().lower()
+    if codename and (codename in (report.get("text") or "").lower()
+                     or codename in (report.get("title") or "").lower()):
+        return f"{ref} names its source's codename; send a sanitised copy."
+    handling = report.get("handling")
+    if handling not in (partner.get("handling") or []):
+        allowed = ", ".join(partner.get("handling") or []) or "nothing yet"
+        return (f"{ref}: {partner['name']} may not receive handling code {handling!r} "
+                f"(it receives: {allowed}).")
+    return None
+
+
+def _payload_report(report: Mapping[str, Any], conditions: str | None) -> dict[str, Any]:
+    """What a partner receives of a report: never its source, unit, author or internal id."""
+    return {
+        "reference": report.get("reference") or report["id"],
+        "title": report.get("title"),
+        "text": report.get("text") or "",
+        "channel": report.get("channel"),
+        "received": report.get("received"),
+        "handling": report.get("handling"),
+        "grading": {"scheme": report.get("grading_scheme"),
+                    "source_grade": report.get("source_grade"),
+                    "info_grade": report.get("info_grade")},
+        "conditions": conditions,
+        "sanitised": bool(report.get("sanitised")),
+    }
+
+
+def build_package(graph: Graph, user: Any, config: Mapping[str, Any], partner_name: str,
+                  report_ids: Sequence[str], conditions: str | None = None) -> dict[str, Any]:
+    """Disseminate the reports to the partner and seal them into a package: returns
+    ``{"package_id", "data" (the file's bytes), "filename", "partner", "references"}``.
+    Raises :class:`Refused` (nothing sent, nothing logged but the refusal)."""
+    conditions = (conditions or "").strip() or None
+    if conditions and (len(conditions) > MAX_CONDITIONS or text_problem(conditions)):
+        raise Refused(f"Keep the conditions under {MAX_CONDITIONS} characters of text.")
+    partner = PartnerRepository(graph).by_name(partner_name or "")
+    if partner is None:
+        raise Refused(f"No partner named {partner_name!r} is registered (see /admin/partners).")
+    ids = list(dict.fromkeys(r for r in report_ids if r))
+    if not ids:
+        raise Refused("Choose at least one report for the package.")
+    if len(ids) > MAX_REPORTS:
+        raise Refused(f"A package holds at most {MAX_REPORTS} reports.")
+    own = keys(config)
+    package_id = str(uuid.uuid4())
+    recipient = {"kind": "partner", "id": partner["id"], "name": partner["name"]}
+    viewer = viewer_param(user)
+    repo = DisseminationRepository(graph)
+
+    def check(report: dict[str, Any]) -> None:
+        reason = dissemination_refusal(report, user, recipient) or partner_refusal(
+            report, partner)
+        if reason:
+            raise Refused(reason)
+
+    def work() -> dict[str, Any]:
+        sent: list[dict[str, Any]] = []
+
+        def record(tx: Any, report: dict[str, Any]) -> None:
+            sent.append(report)
+            audit_tx(tx, "report.disseminate", report["id"], {
+                "to": "partner", "recipient": partner["name"], "handling": report["handling"],
+                "package": package_id})
+
+        for report_id in ids:
+            repo.disseminate(report_id, viewer, [recipient], check, also=record)
+        content = graph.read(package_content_tx, [r["id"] for r in sent])
+        reference_of = {r["id"]: r.get("reference") or r["id"] for r in sent}
+        for relation in content["relations"]:  # the partner knows our references only
+            relation["report"] = reference_of[relation["report"]]
+        payload = {
+            "sender": {"administration": config.get("CORDON_ADMINISTRATION") or None,
+                       "country": config.get("CORDON_COUNTRY") or None},
+            "recipient": partner["name"],
+            "reports": sorted((_payload_report(r, conditions) for r in sent),
+                              key=lambda r: r["reference"]),
+            **content,
+        }
+        data = seal(payload, own, partner["encryption_key"], package_id=package_id,
+                    created=utc_now())
+        references = [r["reference"] for r in payload["reports"]]
+        audit("exchange.package.send", package_id, {
+            "partner": partner["name"], "reports": references,
+            "entities": len(content["entities"]), "relations": len(content["relations"])})
+        return {"package_id": package_id, "data": data, "partner": partner["name"],
+                "references": references,
+                "filename": f"cordon-package-{_slug(partner['name'])}-{package_id[:8]}.json"}
+
+    try:
+        return graph.atomically(work)
+    except Refused as exc:
+        audit("exchange.package.refused", partner["name"], {
+            "direction": "send", "reports": ids, "reason": str(exc)})
+        raise
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:40] or "partner"
+
+
+def sendable_partners(graph: Graph) -> list[dict[str, Any]]:
+    return [p for p in PartnerRepository(graph).list() if p.get("handling")]
+
+
+# --------------------------------------------------------------------------- receiving
+
+
+def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
+                    by: str) -> dict[str, Any]:
+    """Verify and import a package file; returns ``{"package_id", "partner", "reports"
+    (our ids), "created", "updated", "duplicate"}``. Raises :class:`PackageRefused` with
+    the reason (audited); nothing is written then."""
+    repo = PartnerRepository(graph)
+    try:
+        opened = open_package(data, keys(config),
+                              lambda key: repo.by_verify_key(key) is not None)
+        partner = repo.by_verify_key(opened.sender_key)
+        if partner is None:  # removed between the two reads
+            raise PackageRefused("the package is signed by no known partner")
+        grading = Grading.from_config(config)
+        earlier = repo.received(opened.package_id)
+        if earlier is not None:
+            audit("exchange.package.receive", opened.package_id, {
+                "partner": partner["name"], "duplicate": True, "first_at": earlier["at"]})
+            return {"package_id": opened.package_id, "partner": partner["name"],
+                    "reports": earlier["reports"], "created": 0, "updated": 0,
+                    "duplicate": True}
+        records = _records(opened.payload, opened.package_id, partner, grading,
+                           graph.read(_unit_names))
+    except PackageRefused as exc:
+        audit("exchange.package.refused", "", {"direction": "receive", "reason": str(exc)})
+        raise
+    from graph.exchange import Importer
+
+    summary = Importer(graph, grading=grading).import_records(records)
+    if summary.rejected:  # the database refused a record: the package is not taken
+        reasons = "; ".join(reason for _line, reason in summary.first_errors)
+        audit("exchange.package.refused", opened.package_id, {
+            "direction": "receive", "partner": partner["name"], "reason": reasons})
+        raise PackageRefused(f"the package could not be stored: {reasons}")
+    ours = [r.key for r in records if r.kind == "report"]
+    repo.record_received(opened.package_id, partner_id=partner["id"], by=by,
+                         created=opened.created, reports=ours)
+    report_summary = summary.by_kind["report"]
+    audit("exchange.package.receive", opened.package_id, {
+        "partner": partner["name"], "reports": ours, "created": report_summary["created"],
+        "relations": summary.by_kind["relation"]["created"]
+        + summary.by_kind["relation"]["updated"]})
+    return {"package_id": opened.package_id, "partner": partner["name"], "reports": ours,
+            "created": report_summary["created"], "updated": report_summary["updated"],
+            "duplicate": False}
+
+
+def provenance(report: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A received report's provenance (partner, their reference, grading, handling,
+    conditions) from its kept fields; None for any other report."""
+    if report.get("channel") != Channel.PARTNER_AGENCY.value or not report.get("extra_json"):
+        return None
+    try:
+        kept = json.loads(report["extra_json"])
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(kept, dict) or not kept.get("partner"):
+        return None
+    grading = kept.get("partner_grading") if isinstance(kept.get("partner_grading"), dict) else {}
+    return {"partner": kept["partner"], "country": kept.get("partner_country"),
+            "reference": kept.get("partner_reference"), "handling": kept.get("partner_handling"),
+            "grade": "".join(str(grading.get(k) or "") for k in ("source_grade", "info_grade")),
+            "scheme": grading.get("scheme"), "conditions": kept.get("conditions")}
+
+
+def _unit_names(tx: Any) -> frozenset[str]:
+    from graph.exchange.reports import unit_names
+
+    return unit_names(tx)
+
+
+def partner_report_id(partner: Mapping[str, Any], reference: str) -> str:
+    return "P-" + uuid.uuid5(PARTNER_REPORTS, f"{partner['verify_key']}|{reference}").hex[:20]
+
+
+def _records(payload: Mapping[str, Any], package_id: str, partner: Mapping[str, Any],
+             grading: Grading, units: frozenset[str]) -> list[Any]:
+    """The package's reports and relations as exchange records of this instance, all
+    validated before anything is written (a bad one refuses the package, with its reason)."""
+    ctx = Context(units=units, grading=grading)
+    records, ids = [], {}
+    problems: list[str] = []
+    for item in payload["reports"]:
+        if not isinstance(item, dict):
+            raise PackageRefused("the package's reports are not records")
+        reference = str(item.get("reference") or "")
+        ids[reference] = partner_report_id(partner, reference)
+        theirs = item.get("grading") if isinstance(item.get("grading"), dict) else {}
+        same_scheme = theirs.get("scheme") == grading.scheme.name
+        line = {
+            "kind": "report", "id": ids[reference], "channel": Channel.PARTNER_AGENCY.value,
+            "received": item.get("received"), "unit": partner.get("unit") or "HQ",
+            "title": item.get("title"), "text": item.get("text"),
+            "handling": item.get("handling"),
+            "source_grade": theirs.get("source_grade") if same_scheme else None,
+            "info_grade": theirs.get("info_grade") if same_scheme else None,
+            # provenance, kept on the report (extra fields of the exchange format)
+            "partner": partner["name"], "partner_country": partner.get("country"),
+            "partner_reference": reference, "partner_grading": theirs,
+            "partner_handling": item.get("handling"), "conditions": item.get("conditions"),
+            "package": package_id,
+        }
+        try:
+            records.append(validate(line, "report", ctx))
+        except LineError as exc:
+            problems.append(f"report {reference}: {exc}")
+    entities = {str(e.get("id")): e for e in payload["entities"] if isinstance(e, dict)}
+    for rel in payload["relations"]:
+        if not isinstance(rel, dict):
+            raise PackageRefused("the package's relations are not records")
+        start, end = entities.get(str(rel.get("from"))), entities.get(str(rel.get("to")))
+        report_id = ids.get(str(rel.get("report")))
+        if start is None or end is None or report_id is None:
+            problems.append(f"relation {rel.get('type')}: names an entity or report the "
+                            "package does not hold")
+            continue
+        line = {"kind": "relation", "type": rel.get("type"), "date": rel.get("date"),
+                "from": {"kind": str(start.get("kind") or "").lower(), "id": start.get("ref")},
+                "to": {"kind": str(end.get("kind") or "").lower(), "id": end.get("ref")},
+                # the relation is seen exactly by those who may see the report stating it
+                "source": f"report:{report_id}"}
+        try:
+            records.append(validate(line, "relation", ctx))
+        except LineError as exc:
+            problems.append(f"relation {rel.get('type')}: {exc}")
+    if problems:
+        raise PackageRefused("the package cannot be taken as it is: " + "; ".join(problems))
+    return records
