@@ -17,7 +17,7 @@ TEXT = "KX-9 says lorry CA1234KX carries cigarettes; kx-9 met Hana Handler in Va
 
 
 @pytest.fixture
-def world(graph, make_unit, make_user):
+def world(make, make_unit, make_user):
     make_unit("South")
     make_unit("North")
     people = {
@@ -25,8 +25,7 @@ def world(graph, make_unit, make_user):
         "handler": make_user("south.handler@customs.example", "handler", "South"),
         "north": make_user("north.analyst@customs.example", "analyst", "North"),
     }
-    tokens = {name: {"Authorization": "Bearer " + issue_token(graph, user.email)}
-              for name, user in people.items()}
+    tokens = {name: make.bearer(user.email) for name, user in people.items()}
     return {"users": people, "tokens": tokens}
 
 

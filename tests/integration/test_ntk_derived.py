@@ -13,7 +13,6 @@ import zipfile
 
 import pytest
 
-from app.accounts.service import issue_token
 from tests.conftest import csrf_from
 
 NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
@@ -24,7 +23,7 @@ TEXT = "Call +31 10 555 0199 or write to broker@zarko.example about the load."
 
 
 @pytest.fixture
-def world(graph, make_unit, make_user):
+def world(make, make_unit, make_user):
     make_unit("South")
     make_unit("North")
     people = {
@@ -35,10 +34,7 @@ def world(graph, make_unit, make_user):
         "north": make_user("north.analyst@customs.example", "analyst", "North"),
         "north_inv": make_user("north.inv@customs.example", "investigator", "North"),
     }
-    tokens = {
-        name: {"Authorization": "Bearer " + issue_token(graph, user.email)}
-        for name, user in people.items()
-    }
+    tokens = {name: make.bearer(user.email) for name, user in people.items()}
     return {"users": people, "tokens": tokens}
 
 
