@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from app.api import bp
+from app.api.answers import object_body
 from app.api.auth import api_user, token_required
 from app.api.openapi import (
     error_responses,
@@ -33,8 +34,9 @@ def _missing(exc: Exception):
 
 
 def _refusals_answered(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The entity service refuses bad input with ValueError and a record the caller may not
-    see with NotFound; every operation here answers them alike, as 400 and 404."""
+    """The entity service refuses bad input with ValueError (so does object_body) and a
+    record the caller may not see with NotFound; every operation here answers them alike,
+    as 400 and 404."""
 
     @wraps(view)
     def answered(*args: Any, **kwargs: Any) -> Any:
@@ -134,9 +136,7 @@ def paths():
 @token_required
 @_refusals_answered
 def network_connect():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad(ValueError("send a JSON object with ids"))
+    body = object_body("send a JSON object with ids")
     network = service.connecting(api_user(), body.get("ids"), body.get("filters") or {})
     return jsonify(with_urls(network.to_dict()))
 
@@ -145,9 +145,7 @@ def network_connect():
 @token_required
 @_refusals_answered
 def charts_create():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad(ValueError("send a chart as a JSON object"))
+    body = object_body("send a chart as a JSON object")
     document = body.get("chart", body)  # {"chart": {...}, "case_id"} or the chart itself
     chart = service.save_chart(api_user(), document, body.get("case_id"))
     return jsonify(chart), 201
