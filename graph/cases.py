@@ -99,11 +99,35 @@ LIMIT $limit
 
 CASE_EXISTS = "MATCH (c:Case {id: $id}) RETURN count(c) > 0 AS found"
 
-GET_CASE = (
+# The case ``$id`` as each statement below needs it; ``c`` is the case from here on.
+# Visible to the viewer (reads), open and visible (attachments and notes: anyone who sees
+# an open case may add to it), or managed by the viewer (status and membership).
+_VISIBLE_CASE = (
     """
 MATCH (c:Case {id: $id})
 WHERE """
     + CASE_VISIBLE
+)
+_OPEN_CASE = (
+    """
+MATCH (c:Case {id: $id})
+WHERE c.status <> 'closed' AND """
+    + CASE_VISIBLE
+)
+_MANAGED_CASE = (
+    """
+MATCH (c:Case {id: $id})
+WHERE """
+    + CASE_MANAGER
+)
+# After MERGE (c)-[h:HAS_...]->(...): who attached it and when, and the case changed.
+_ATTACHED = """
+ON CREATE SET h.by = $viewer.id, h.at = $now
+SET c.updated_at = $now
+"""
+
+GET_CASE = (
+    _VISIBLE_CASE
     + """
 RETURN c {.*} AS case,
        """
@@ -128,10 +152,7 @@ RETURN c {.*} AS case,
 )
 
 CASE_ACCESS = (
-    """
-MATCH (c:Case {id: $id})
-WHERE """
-    + CASE_VISIBLE
+    _VISIBLE_CASE
     + """
 RETURN c.status AS status, c.kind AS kind, c.unit AS unit, """
     + CASE_MANAGER
@@ -140,10 +161,7 @@ RETURN c.status AS status, c.kind AS kind, c.unit AS unit, """
 )
 
 SET_STATUS = (
-    """
-MATCH (c:Case {id: $id})
-WHERE """
-    + CASE_MANAGER
+    _MANAGED_CASE
     + """
 SET c.status = $status, c.updated_at = $now,
     c.closed_at = CASE WHEN $status = 'closed' THEN $now ELSE null END
@@ -164,10 +182,7 @@ RETURN c.id AS id
 )
 
 ADD_MEMBER = (
-    """
-MATCH (c:Case {id: $id})
-WHERE """
-    + CASE_MANAGER
+    _MANAGED_CASE
     + """
 MATCH (u:User {id: $user_id})
 MERGE (u)-[m:MEMBER_OF_CASE]->(c)
@@ -178,10 +193,7 @@ RETURN u.id AS id
 )
 
 REMOVE_MEMBER = (
-    """
-MATCH (c:Case {id: $id})
-WHERE """
-    + CASE_MANAGER
+    _MANAGED_CASE
     + """
 MATCH (:User {id: $user_id})-[m:MEMBER_OF_CASE]->(c)
 DELETE m
@@ -193,19 +205,15 @@ RETURN c.id AS id
 # Attachments require a case that is not closed, visible to the viewer, and (for reports)
 # a report the viewer may read: nobody attaches what they cannot see.
 ATTACH_REPORT = (
-    """
-MATCH (c:Case {id: $id})
-WHERE c.status <> 'closed' AND """
-    + CASE_VISIBLE
+    _OPEN_CASE
     + """
 MATCH (r:Report {id: $target})
 WHERE """
     + REPORT_VISIBLE
     + """
-MERGE (c)-[h:HAS_REPORT]->(r)
-ON CREATE SET h.by = $viewer.id, h.at = $now
-SET c.updated_at = $now
-RETURN r.id AS id
+MERGE (c)-[h:HAS_REPORT]->(r)"""
+    + _ATTACHED
+    + """RETURN r.id AS id
 """
 )
 
@@ -216,10 +224,7 @@ _CASE_GRANTS = """coalesce(r.status, 'submitted') <> 'draft'
 # Before attaching: the report (visible to the viewer) and the members who would read it
 # only through this case. SET first: the case's write lock holds membership still.
 AUDIENCE_OF_ATTACH = (
-    """
-MATCH (c:Case {id: $id})
-WHERE c.status <> 'closed' AND """
-    + CASE_VISIBLE
+    _OPEN_CASE
     + """
 SET c.updated_at = $now
 WITH c
@@ -245,10 +250,7 @@ RETURN r {.id, .title, .status, .handling, .unit} AS report,
 # Before adding a member: the attached reports they would read only through this case,
 # each with whether the viewer may read it (only those are named back to the viewer).
 AUDIENCE_OF_JOIN = (
-    """
-MATCH (c:Case {id: $id})
-WHERE """
-    + CASE_MANAGER
+    _MANAGED_CASE
     + """
 SET c.updated_at = $now
 WITH c
@@ -270,40 +272,29 @@ RETURN EXISTS { (u)-[:MEMBER_OF_CASE]->(c) } AS already,
 )
 
 ATTACH_ENTITY = (
-    """
-MATCH (c:Case {id: $id})
-WHERE c.status <> 'closed' AND """
-    + CASE_VISIBLE
+    _OPEN_CASE
     + """
 MATCH (e:Entity {id: $target}) WHERE """
     + ENTITY_VISIBLE
     + """
-MERGE (c)-[h:HAS_ENTITY]->(e)
-ON CREATE SET h.by = $viewer.id, h.at = $now
-SET c.updated_at = $now
-RETURN e.id AS id
+MERGE (c)-[h:HAS_ENTITY]->(e)"""
+    + _ATTACHED
+    + """RETURN e.id AS id
 """
 )
 
 ATTACH_CHART = (
-    """
-MATCH (c:Case {id: $id})
-WHERE c.status <> 'closed' AND """
-    + CASE_VISIBLE
+    _OPEN_CASE
     + """
 MATCH (ch:Chart {id: $target})
-MERGE (c)-[h:HAS_CHART]->(ch)
-ON CREATE SET h.by = $viewer.id, h.at = $now
-SET c.updated_at = $now
-RETURN ch.id AS id
+MERGE (c)-[h:HAS_CHART]->(ch)"""
+    + _ATTACHED
+    + """RETURN ch.id AS id
 """
 )
 
 ADD_NOTE = (
-    """
-MATCH (c:Case {id: $id})
-WHERE c.status <> 'closed' AND """
-    + CASE_VISIBLE
+    _OPEN_CASE
     + """
 MATCH (u:User {id: $viewer.id})
 CREATE (c)-[:HAS_NOTE]->(n:Note {id: $note_id, text: $text, author_id: u.id,

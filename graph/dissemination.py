@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
 from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
@@ -288,6 +288,12 @@ Check = Callable[[dict[str, Any]], None]
 # Runs last in the write's own transaction (the audit events), so that what was sent and
 # the record of it commit together or not at all.
 Also = Callable[[Any, Any], Any]
+T = TypeVar("T")
+
+
+def _recipient_rows(recipients: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The units and users to send to or consent for, as the statements' ``$rows``."""
+    return [{"kind": r["kind"], "id": r["id"]} for r in recipients]
 
 
 class DisseminationRepository:
@@ -380,6 +386,22 @@ class DisseminationRepository:
 
     # ------------------------------------------------------------------ writes
 
+    def _checked_write(self, report_id: str, viewer: dict[str, str], check: Check,
+                       write: Callable[[Any, dict[str, Any]], T], also: Also | None) -> T:
+        """Lock the report, let ``check`` refuse, ``write(tx, report)``, then ``also(tx,
+        what write returned)``, all in one transaction: the rules are decided on the state
+        the write changes, and the write commits with its audit events or not at all."""
+
+        def work(tx: Any) -> T:
+            report = self._locked(tx, report_id, viewer)
+            check(report)
+            written = write(tx, report)
+            if also is not None:
+                also(tx, written)
+            return written
+
+        return self.graph.write(work)
+
     def _locked(self, tx: Any, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         rows = tx_run(tx, LOCK_VISIBLE_REPORT, id=report_id, viewer=viewer, now=utc_now())
         if not rows:
@@ -403,18 +425,14 @@ class DisseminationRepository:
         """Send to ``recipients`` after ``check(report)`` passes under the report's lock;
         ``also(tx, report)`` then runs in the same transaction."""
 
-        def work(tx: Any) -> dict[str, Any]:
-            report = self._locked(tx, report_id, viewer)
-            check(report)
-            rows = [{"kind": r["kind"], "id": r["id"]} for r in recipients]
+        def send(tx: Any, report: dict[str, Any]) -> dict[str, Any]:
+            rows = _recipient_rows(recipients)
             sent = tx_run(tx, DISSEMINATE, id=report_id, rows=rows, by=viewer["id"], now=utc_now())
             if not sent or sent[0]["sent"] != len(rows):
                 raise Refused("A recipient no longer exists; nothing was sent.")
-            if also is not None:
-                also(tx, report)
             return report
 
-        return self.graph.write(work)
+        return self._checked_write(report_id, viewer, check, send, also)
 
     def consent(
         self,
@@ -424,23 +442,12 @@ class DisseminationRepository:
         check: Check,
         also: Also | None = None,
     ) -> None:
-        def work(tx: Any) -> None:
-            report = self._locked(tx, report_id, viewer)
-            check(report)
-            rows = [{"kind": r["kind"], "id": r["id"]} for r in recipients]
-            tx_run(
-                tx,
-                CONSENT,
-                id=report_id,
-                rows=rows,
-                by=viewer["id"],
-                unit=viewer["unit"],
-                now=utc_now(),
-            )
-            if also is not None:
-                also(tx, report)
+        def record(tx: Any, report: dict[str, Any]) -> dict[str, Any]:
+            tx_run(tx, CONSENT, id=report_id, rows=_recipient_rows(recipients), by=viewer["id"],
+                   unit=viewer["unit"], now=utc_now())
+            return report
 
-        self.graph.write(work)
+        self._checked_write(report_id, viewer, check, record, also)
 
     def sanitise(
         self,
@@ -457,9 +464,7 @@ class DisseminationRepository:
         """Create the sanitised copy (no source link), its mentions, linked to the original;
         ``also(tx, copy_id)`` then runs in the same transaction."""
 
-        def work(tx: Any) -> str:
-            report = self._locked(tx, report_id, viewer)
-            check(report)
+        def copy(tx: Any, report: dict[str, Any]) -> str:
             n = tx_run(tx, NEXT_COPY_NUMBER, id=report_id)[0]["n"]
             copy_id = f"{report_id}-S{n}"
             rows = tx_run(
@@ -477,11 +482,9 @@ class DisseminationRepository:
             if not rows:
                 raise NotFound(f"report {report_id} has no originating unit")
             link_report_tx(tx, copy_id, mentions, by=viewer["id"])
-            if also is not None:
-                also(tx, copy_id)
             return copy_id
 
-        return self.graph.write(work)
+        return self._checked_write(report_id, viewer, check, copy, also)
 
     def add_feedback(
         self,

@@ -121,14 +121,14 @@ ORDER BY coalesce(m.start, -1), m.end
 # The list without a source filter is what every visit to /reports/ runs: it leaves out the
 # source subquery, which only adds planning time (Neo4j plans each subquery of a cold query
 # at a cost of hundreds of milliseconds) to the common case.
-_LIST_FILTERS = """
-MATCH (r:Report)
-WHERE ($status IS NULL OR r.status = $status)
+# The filters of the list and of the search, each one off when its parameter is null.
+_REPORT_FILTERS = """($status IS NULL OR r.status = $status)
   AND ($channel IS NULL OR r.channel = $channel)
   AND ($unit IS NULL OR r.unit = $unit)
   AND ($author_id IS NULL OR r.author_id = $author_id)
 """
-_LIST_TAIL = (
+# What the list and the search return of each report the viewer may see (ends the WHERE).
+_VISIBLE_SUMMARIES = (
     """
   AND """
     + REPORT_VISIBLE
@@ -136,7 +136,17 @@ _LIST_TAIL = (
 OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
 RETURN """
     + _SUMMARY
-    + """, s.codename AS source
+    + """, s.codename AS source"""
+)
+_LIST_FILTERS = (
+    """
+MATCH (r:Report)
+WHERE """
+    + _REPORT_FILTERS
+)
+_LIST_TAIL = (
+    _VISIBLE_SUMMARIES
+    + """
 ORDER BY coalesce(r.received, r.created_at) DESC, r.id DESC
 SKIP $skip LIMIT $limit
 """
@@ -151,18 +161,11 @@ LIST_REPORTS_BY_SOURCE = (
 SEARCH_REPORTS = (
     """
 CALL db.index.fulltext.queryNodes('report_text', $q) YIELD node AS r, score
-WHERE ($status IS NULL OR r.status = $status)
-  AND ($channel IS NULL OR r.channel = $channel)
-  AND ($unit IS NULL OR r.unit = $unit)
-  AND ($author_id IS NULL OR r.author_id = $author_id)
-  AND ($source IS NULL OR EXISTS { (r)-[:FROM_SOURCE]->(:Source {codename: $source}) })
-  AND """
-    + REPORT_VISIBLE
-    + """
-OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
-RETURN """
-    + _SUMMARY
-    + """, s.codename AS source, score
+WHERE """
+    + _REPORT_FILTERS
+    + """  AND ($source IS NULL OR EXISTS { (r)-[:FROM_SOURCE]->(:Source {codename: $source}) })"""
+    + _VISIBLE_SUMMARIES
+    + """, score
 ORDER BY score DESC SKIP $skip LIMIT $limit
 """
 )

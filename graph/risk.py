@@ -81,8 +81,10 @@ RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_gra
        r.info_grade AS info_grade, r.grading_scheme AS scheme, 'number' AS via
 """
 
-NETWORK_PATHS = (
-    """
+# From each trader ``t`` of ``$refs`` (as ``ref``), the paths ``p`` of up to three links
+# to another trader ``o`` through people, phones, addresses... but through no other
+# trader: the network scoring reads, for one declaration (NETWORK_PATHS) or a batch.
+_PATHS_TO_TRADERS = """
 UNWIND $refs AS ref
 MATCH (t:Entity {id: 'trader:' + ref})
 CALL (t) {
@@ -91,13 +93,25 @@ CALL (t) {
   WHERE o <> t AND none(n IN nodes(p)[1..-1] WHERE n:Trader OR n:Location OR n:Organisation)
   RETURN o, p LIMIT $limit
 }
-WITH ref, o, p,
-     any(e IN nodes(p)[1..] WHERE NOT """
+"""
+
+# Whether path ``p`` runs through an entity or a relation the viewer may not see: its
+# reason then reads "restricted intelligence" (docs/permissions.md).
+_PATH_RESTRICTED = (
+    """any(e IN nodes(p)[1..] WHERE NOT """
     + ENTITY_VISIBLE
     + """)
      OR any(rel IN relationships(p) WHERE NOT """
     + RELATION_VISIBLE
-    + """) AS restricted
+    + """)"""
+)
+
+NETWORK_PATHS = (
+    _PATHS_TO_TRADERS
+    + """WITH ref, o, p,
+     """
+    + _PATH_RESTRICTED
+    + """ AS restricted
 RETURN ref, coalesce(o.ref, substring(o.id, 7)) AS other, restricted,
        [n IN nodes(p)[1..-1] | {kinds: labels(n), name: coalesce(n.name, n.ref, n.id)}] AS via,
        [x IN relationships(p) | type(x)] AS types
@@ -164,23 +178,12 @@ CALL () {
                   restricted: restricted})
          AS container_mentions
 }
-CALL () {
-  UNWIND $refs AS ref
-  MATCH (t:Entity {id: 'trader:' + ref})
-  CALL (t) {
-    MATCH p = (t)-[:USES_PHONE|USES_EMAIL|LOCATED_AT|DIRECTOR_OF|OWNER_OF|SHAREHOLDER_OF|
-                   EMPLOYEE_OF|ASSOCIATE_OF|RELATIVE_OF|RELATED_TO*1..3]-(o:Trader)
-    WHERE o <> t AND none(n IN nodes(p)[1..-1] WHERE n:Trader OR n:Location OR n:Organisation)
-    RETURN o, p LIMIT $limit
-  }
-  WITH ref, p, coalesce(o.ref, substring(o.id, 7)) AS other
-  WITH ref, p, other,
-       any(e IN nodes(p)[1..] WHERE NOT """
-    + ENTITY_VISIBLE
-    + """)
-       OR any(rel IN relationships(p) WHERE NOT """
-    + RELATION_VISIBLE
-    + """) AS restricted
+CALL () {"""
+    + _PATHS_TO_TRADERS
+    + """  WITH ref, p, coalesce(o.ref, substring(o.id, 7)) AS other
+  WITH ref, p, other, """
+    + _PATH_RESTRICTED
+    + """ AS restricted
   OPTIONAL MATCH (s:RiskStat {dimension: 'importer', key: other})
   WHERE s.n_positive > 0 OR s.n_seized > 0
   RETURN collect({ref: ref, other: other, restricted: restricted,
@@ -405,9 +408,8 @@ MERGE (w:RiskAeoWatch {trader: $ref})
 SET w.exposure = $exposure, w.at = $now, w.by = $by
 """
 
-RECENT_DECLARATIONS = """
-MATCH (d:Declaration)
-WITH d ORDER BY d.date DESC, d.id DESC LIMIT $limit
+# A declaration ``d`` with its parties and container, as scoring reads it.
+_DECLARATION_WITH_PARTIES = """
 OPTIONAL MATCH (d)-[:IMPORTED_BY]->(i)
 OPTIONAL MATCH (d)-[:EXPORTED_BY]->(x)
 OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
@@ -433,15 +435,18 @@ RETURN d {.*} AS declaration, i.ref AS importer, x.ref AS exporter, b.ref AS dec
        k.ref AS container, hit, revenue
 """
 
-GET_DECLARATION = """
-MATCH (d:Declaration {id: $id})
-OPTIONAL MATCH (d)-[:IMPORTED_BY]->(i)
-OPTIONAL MATCH (d)-[:EXPORTED_BY]->(x)
-OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
-OPTIONAL MATCH (d)-[:SHIPPED_IN]->(k)
-RETURN d {.*} AS declaration, i.ref AS importer, x.ref AS exporter, b.ref AS declarant,
-       k.ref AS container
-"""
+RECENT_DECLARATIONS = (
+    """
+MATCH (d:Declaration)
+WITH d ORDER BY d.date DESC, d.id DESC LIMIT $limit"""
+    + _DECLARATION_WITH_PARTIES
+)
+
+GET_DECLARATION = (
+    """
+MATCH (d:Declaration {id: $id})"""
+    + _DECLARATION_WITH_PARTIES
+)
 
 # Outcomes of the reports of each source: controls on the traders a report named, within
 # 180 days after it was received (positive = the report pointed at something real).

@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from flask import Flask
 from neo4j import GraphDatabase
 
 from config import TestConfig
@@ -59,18 +62,26 @@ def _migrated(app_config: dict) -> None:
     driver.close()
 
 
-@pytest.fixture
-def app(app_config: dict, _migrated: None):
+@contextmanager
+def fresh_app(config: dict) -> Iterator[Flask]:
+    """An app on the session's (migrated) Neo4j whose graph holds nothing but headquarters,
+    so each test starts from the same empty administration; the driver closes after."""
     from app import create_app
     from graph.units import UnitRepository
 
-    app = create_app(TestConfig, app_config)
+    app = create_app(TestConfig, config)
     graph = app.extensions["neo4j"].graph
     with graph.driver.session() as session:
         session.run(WIPE).consume()
     UnitRepository(graph).ensure_headquarters()
     yield app
     app.extensions["neo4j"].close()
+
+
+@pytest.fixture
+def app(app_config: dict, _migrated: None):
+    with fresh_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture
@@ -94,6 +105,13 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def submit_form(client, url: str, data: dict[str, Any], *, page: str | None = None):
+    """Post a form as a browser does: open the page that shows it (``page``, else ``url``)
+    for its CSRF token, then post ``data`` with the token to ``url``."""
+    html = client.get(page or url).text
+    return client.post(url, data={**data, "csrf_token": csrf_from(html)})
+
+
 class AuthActions:
     """Sign in through the real form, CSRF token included."""
 
@@ -101,15 +119,10 @@ class AuthActions:
         self.client = client
 
     def login(self, email: str, password: str = PASSWORD):
-        page = self.client.get("/login")
-        return self.client.post(
-            "/login",
-            data={"email": email, "password": password, "csrf_token": csrf_from(page.text)},
-        )
+        return submit_form(self.client, "/login", {"email": email, "password": password})
 
     def logout(self):
-        page = self.client.get("/")
-        return self.client.post("/logout", data={"csrf_token": csrf_from(page.text)})
+        return submit_form(self.client, "/logout", {}, page="/")
 
 
 @pytest.fixture

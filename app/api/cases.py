@@ -10,33 +10,23 @@ from typing import Any
 from flask import jsonify, request
 
 from app.api import bp
+from app.api.answers import json_object, object_body, refusals_answered
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, json_request, json_response, register, schema_ref
+from app.api.openapi import (
+    error_responses,
+    json_request,
+    json_response,
+    path_parameter,
+    register,
+    schema_ref,
+)
 from app.cases import service
 from app.cases.service import CaseError
 from app.errors import error_response
 from graph.db import get_graph
-from graph.errors import NotFound
 
-
-def _body() -> dict[str, Any] | None:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
-
-
-def _bad_body():
-    return error_response(400, "Bad request", "Send a JSON object.")
-
-
-def _case_error(exc: CaseError):
-    titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
-    return error_response(
-        exc.status, titles.get(exc.status, "Bad request"), {"field": exc.field, "message": str(exc)}
-    )
-
-
-def _not_found(what: str, ident: str):
-    return error_response(404, "Not found", f"No {what} {ident} that you may see.")
+_case = refusals_answered("case", "case_id", CaseError)
+_task = refusals_answered("task", "task_id", CaseError)
 
 
 def _case_json(case: dict[str, Any]) -> dict[str, Any]:
@@ -45,73 +35,55 @@ def _case_json(case: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/cases")
 @token_required
+@_case
 def api_list_cases():
-    try:
-        cases = service.list_cases(get_graph(), api_user(), status=request.args.get("status"))
-    except CaseError as exc:
-        return _case_error(exc)
+    cases = service.list_cases(get_graph(), api_user(), status=request.args.get("status"))
     return jsonify({"cases": cases})
 
 
 @bp.post("/cases")
 @token_required
+@_case
 def api_create_case():
-    body = _body()
-    if body is None:
-        return _bad_body()
-    try:
-        case_id = service.open_case(
-            get_graph(),
-            api_user(),
-            title=body.get("title"),
-            kind=body.get("kind"),
-            description=body.get("description"),
-        )
-    except CaseError as exc:
-        return _case_error(exc)
+    body = object_body()
+    case_id = service.open_case(
+        get_graph(),
+        api_user(),
+        title=body.get("title"),
+        kind=body.get("kind"),
+        description=body.get("description"),
+    )
     return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id))), 201
 
 
 @bp.get("/cases/<case_id>")
 @token_required
+@_case
 def api_get_case(case_id: str):
-    try:
-        return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id)))
-    except NotFound:
-        return _not_found("case", case_id)
+    return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id)))
 
 
 @bp.patch("/cases/<case_id>")
 @token_required
+@_case
 def api_update_case(case_id: str):
     """``{"status": ...}`` and/or ``{"kind": "investigation"}`` (an RFI becomes one)."""
-    body = _body()
+    body = json_object()
     if body is None or not ({"status", "kind"} & body.keys()):
         return error_response(400, "Bad request", 'Send {"status": ...} or {"kind": ...}.')
-    try:
-        service.update_case(get_graph(), api_user(), case_id, kind=body.get("kind"),
-                            status=body.get("status"))
-        return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id)))
-    except NotFound:
-        return _not_found("case", case_id)
-    except CaseError as exc:
-        return _case_error(exc)
+    service.update_case(get_graph(), api_user(), case_id, kind=body.get("kind"),
+                        status=body.get("status"))
+    return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id)))
 
 
 @bp.post("/cases/<case_id>/members")
 @token_required
+@_case
 def api_add_member(case_id: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
-    try:
-        service.add_member(
-            get_graph(), api_user(), case_id, email=body.get("email"), role=body.get("role")
-        )
-    except NotFound:
-        return _not_found("case", case_id)
-    except CaseError as exc:
-        return _case_error(exc)
+    body = object_body()
+    service.add_member(
+        get_graph(), api_user(), case_id, email=body.get("email"), role=body.get("role")
+    )
     return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id))), 201
 
 
@@ -124,42 +96,28 @@ _ATTACH_FIELDS = {
 
 @bp.post("/cases/<case_id>/<any(reports, entities, charts):collection>")
 @token_required
+@_case
 def api_attach(case_id: str, collection: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
+    body = object_body()
     what, field = _ATTACH_FIELDS[collection]
-    try:
-        service.attach(get_graph(), api_user(), case_id, what, body.get(field) or body.get("id"))
-    except NotFound:
-        return _not_found("case", case_id)
-    except CaseError as exc:
-        return _case_error(exc)
+    service.attach(get_graph(), api_user(), case_id, what, body.get(field) or body.get("id"))
     return jsonify(_case_json(service.read_case(get_graph(), api_user(), case_id))), 201
 
 
 @bp.post("/cases/<case_id>/notes")
 @token_required
+@_case
 def api_add_note(case_id: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
-    try:
-        note_id = service.add_note(get_graph(), api_user(), case_id, body.get("text"))
-    except NotFound:
-        return _not_found("case", case_id)
-    except CaseError as exc:
-        return _case_error(exc)
+    body = object_body()
+    note_id = service.add_note(get_graph(), api_user(), case_id, body.get("text"))
     return jsonify({"id": note_id}), 201
 
 
 @bp.post("/cases/<case_id>/tasks")
 @token_required
+@_case
 def api_create_task(case_id: str):
-    try:
-        return _create_task(case_id)
-    except NotFound:
-        return _not_found("case", case_id)
+    return _create_task(case_id)
 
 
 @bp.get("/tasks")
@@ -171,6 +129,7 @@ def api_my_tasks():
 
 @bp.post("/tasks")
 @token_required
+@_case
 def api_create_standing_task():
     """A task with no case: everyday tasking of a unit or an officer."""
     return _create_task(None)
@@ -179,55 +138,39 @@ def api_create_standing_task():
 def _create_task(case_id: str | None):
     """One body for a case's task and a standing task: title, description, due, priority,
     and an assignee (e-mail) or a unit."""
-    body = _body()
-    if body is None:
-        return _bad_body()
+    body = object_body()
     fields = ("title", "description", "due", "priority", "assignee", "unit")
-    try:
-        task_id = service.create_task(get_graph(), api_user(), case_id,
-                                      **{f: body.get(f) for f in fields})
-    except CaseError as exc:
-        return _case_error(exc)
+    task_id = service.create_task(get_graph(), api_user(), case_id,
+                                  **{f: body.get(f) for f in fields})
     return jsonify(service.read_task(get_graph(), api_user(), task_id)), 201
 
 
 @bp.get("/tasks/<task_id>")
 @token_required
+@_task
 def api_get_task(task_id: str):
-    try:
-        return jsonify(service.read_task(get_graph(), api_user(), task_id))
-    except NotFound:
-        return _not_found("task", task_id)
+    return jsonify(service.read_task(get_graph(), api_user(), task_id))
 
 
 @bp.patch("/tasks/<task_id>")
 @token_required
+@_task
 def api_update_task(task_id: str):
     """Any of ``{"status"}``, ``{"due"}`` (null clears it) and a new ``{"assignee": EMAIL}``
     or ``{"unit": NAME}``, in one transaction: a bad value writes nothing."""
-    body = _body()
+    body = json_object()
     if body is None or not ({"status", "due", "assignee", "unit"} & body.keys()):
         return error_response(400, "Bad request", "Send status, due, assignee or unit.")
     changes = {k: body[k] for k in ("status", "due") if k in body}
-    try:
-        service.update_task(
-            get_graph(),
-            api_user(),
-            task_id,
-            assignee=body.get("assignee"),
-            unit=body.get("unit"),
-            **changes,
-        )
-        return jsonify(service.read_task(get_graph(), api_user(), task_id))
-    except NotFound:
-        return _not_found("task", task_id)
-    except CaseError as exc:
-        return _case_error(exc)
-
-
-def _path_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-
+    service.update_task(
+        get_graph(),
+        api_user(),
+        task_id,
+        assignee=body.get("assignee"),
+        unit=body.get("unit"),
+        **changes,
+    )
+    return jsonify(service.read_task(get_graph(), api_user(), task_id))
 
 
 _SCHEMAS = {
@@ -304,8 +247,8 @@ _SCHEMAS = {
     },
 }
 
-_CASE_ID = _path_param("case_id")
-_TASK_ID = _path_param("task_id")
+_CASE_ID = path_parameter("case_id")
+_TASK_ID = path_parameter("task_id")
 
 register(
     {

@@ -8,11 +8,14 @@ recipients or an unusable text answers 422.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 
 from app.api import bp
+from app.api.answers import json_object, not_visible
 from app.api.auth import api_user, token_required
 from app.api.openapi import (
     error_responses,
@@ -39,8 +42,8 @@ class BadBody(ValueError):
 
 
 def _object() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
+    body = json_object()
+    if body is None:
         raise BadBody("Send a JSON object.")
     return body
 
@@ -87,15 +90,25 @@ def _flag(body: dict[str, Any], field: str) -> bool:
     return value
 
 
-def _failure(exc: Exception, report_id: str):
-    """One mapping from the service's outcomes to HTTP, shared by every operation here."""
-    if isinstance(exc, BadBody):
-        return error_response(400, "Bad request", str(exc))
-    if isinstance(exc, NotFound):
-        return error_response(404, "Not found", f"No report {report_id} that you may see.")
-    if isinstance(exc, InvalidInput):
-        return error_response(422, "Unprocessable", str(exc))
-    return error_response(403, "Refused", str(exc))
+def _failures_answered(view: Callable[..., Any]) -> Callable[..., Any]:
+    """One mapping from the service's refusals to HTTP, shared by every operation on a
+    report here: a bad body 400, a report the caller may not see 404, an unusable request
+    422, a rule refusing it 403 with the reason."""
+
+    @wraps(view)
+    def answered(report_id: str) -> Any:
+        try:
+            return view(report_id)
+        except BadBody as exc:
+            return error_response(400, "Bad request", str(exc))
+        except NotFound:
+            return not_visible("report", report_id)
+        except InvalidInput as exc:
+            return error_response(422, "Unprocessable", str(exc))
+        except Refused as exc:
+            return error_response(403, "Refused", str(exc))
+
+    return answered
 
 
 def _view_json(view: dict[str, Any]) -> dict[str, Any]:
@@ -135,79 +148,67 @@ def api_awaiting_feedback():
 
 @bp.get("/reports/<report_id>/dissemination")
 @token_required
+@_failures_answered
 def api_report_dissemination(report_id: str):
-    try:
-        view = service.report_view(get_graph(), api_user(), report_id, via="api")
-        return jsonify(_view_json(view))
-    except NotFound as exc:
-        return _failure(exc, report_id)
+    view = service.report_view(get_graph(), api_user(), report_id, via="api")
+    return jsonify(_view_json(view))
 
 
 @bp.post("/reports/<report_id>/dissemination")
 @token_required
+@_failures_answered
 def api_disseminate(report_id: str):
-    try:
-        units, users = _recipients(_object())
-        sent = service.disseminate(get_graph(), api_user(), report_id, units=units, users=users)
-    except (BadBody, NotFound, Refused) as exc:
-        return _failure(exc, report_id)
+    units, users = _recipients(_object())
+    sent = service.disseminate(get_graph(), api_user(), report_id, units=units, users=users)
     recipients = [{"kind": r["kind"], "id": r["id"], "name": r["name"]} for r in sent]
     return jsonify({"report_id": report_id, "sent_to": recipients}), 201
 
 
 @bp.post("/reports/<report_id>/consents")
 @token_required
+@_failures_answered
 def api_consent(report_id: str):
-    try:
-        units, users = _recipients(_object())
-        service.record_consent(get_graph(), api_user(), report_id, units=units, users=users)
-    except (BadBody, NotFound, Refused) as exc:
-        return _failure(exc, report_id)
+    units, users = _recipients(_object())
+    service.record_consent(get_graph(), api_user(), report_id, units=units, users=users)
     return jsonify({"report_id": report_id, "units": units, "users": users}), 201
 
 
 @bp.post("/reports/<report_id>/sanitised")
 @token_required
+@_failures_answered
 def api_sanitise(report_id: str):
-    try:
-        body = _object()
-        title = _text(body, "title", MAX_TITLE, required=True)
-        text = _text(body, "text", MAX_TEXT, required=True)
-        handling = body.get("handling", "open")
-        if handling not in HANDLING_CODES:
-            raise BadBody(f"handling: one of {', '.join(HANDLING_CODES)}.")
-        copy_id = service.sanitise(
-            get_graph(), api_user(), report_id, title=title, text=text, handling=handling
-        )
-    except (BadBody, NotFound, Refused) as exc:
-        return _failure(exc, report_id)
+    body = _object()
+    title = _text(body, "title", MAX_TITLE, required=True)
+    text = _text(body, "text", MAX_TEXT, required=True)
+    handling = body.get("handling", "open")
+    if handling not in HANDLING_CODES:
+        raise BadBody(f"handling: one of {', '.join(HANDLING_CODES)}.")
+    copy_id = service.sanitise(
+        get_graph(), api_user(), report_id, title=title, text=text, handling=handling
+    )
     return jsonify({"id": copy_id, "sanitised_from": report_id, "handling": handling}), 201
 
 
 @bp.get("/reports/<report_id>/feedback")
 @token_required
+@_failures_answered
 def api_feedback(report_id: str):
-    try:
-        return jsonify(service.feedback_summary(get_graph(), api_user(), report_id))
-    except NotFound as exc:
-        return _failure(exc, report_id)
+    return jsonify(service.feedback_summary(get_graph(), api_user(), report_id))
 
 
 @bp.post("/reports/<report_id>/feedback")
 @token_required
+@_failures_answered
 def api_give_feedback(report_id: str):
-    try:
-        body = _object()
-        feedback_id = service.give_feedback(
-            get_graph(),
-            api_user(),
-            report_id,
-            useful=_flag(body, "useful"),
-            actioned=_flag(body, "actioned"),
-            result=_text(body, "result", MAX_RESULT, required=False),
-        )
-    except (BadBody, NotFound, Refused) as exc:
-        return _failure(exc, report_id)
+    body = _object()
+    feedback_id = service.give_feedback(
+        get_graph(),
+        api_user(),
+        report_id,
+        useful=_flag(body, "useful"),
+        actioned=_flag(body, "actioned"),
+        result=_text(body, "result", MAX_RESULT, required=False),
+    )
     return jsonify({"id": feedback_id, "report_id": report_id}), 201
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Response, jsonify, request
 
 from app.api import bp
+from app.api.answers import object_body
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import (
+    error_responses,
+    json_request,
+    json_response,
+    path_parameter,
+    register,
+    schema_ref,
+)
 from app.entities import service
 from app.errors import error_response
 from app.templating import with_urls
@@ -23,75 +33,76 @@ def _missing(exc: Exception):
     return error_response(404, "Not found", str(exc) or "no such record, or you may not see it")
 
 
+def _refusals_answered(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The entity service refuses bad input with ValueError (so does object_body) and a
+    record the caller may not see with NotFound; every operation here answers them alike,
+    as 400 and 404."""
+
+    @wraps(view)
+    def answered(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except ValueError as exc:
+            return _bad(exc)
+        except NotFound as exc:
+            return _missing(exc)
+
+    return answered
+
+
 @bp.get("/entities")
 @token_required
+@_refusals_answered
 def entities_search():
-    try:
-        result = service.search(
-            api_user(),
-            request.args.get("q", ""),
-            request.args.get("label") or None,
-            limit=_int(request.args.get("limit"), 20),
-        )
-    except ValueError as exc:
-        return _bad(exc)
+    result = service.search(
+        api_user(),
+        request.args.get("q", ""),
+        request.args.get("label") or None,
+        limit=_int(request.args.get("limit"), 20),
+    )
     return jsonify({"entities": result.entities, "reports": result.reports})
 
 
 @bp.get("/entities/<path:entity_id>/neighbours")
 @token_required
+@_refusals_answered
 def entity_neighbours(entity_id: str):
-    try:
-        network = service.neighbourhood(api_user(), entity_id, request.args)
-    except ValueError as exc:
-        return _bad(exc)
-    except NotFound as exc:
-        return _missing(exc)
+    network = service.neighbourhood(api_user(), entity_id, request.args)
     return jsonify(with_urls(network.to_dict()))
 
 
 @bp.get("/entities/<path:entity_id>/network.graphml")
 @token_required
+@_refusals_answered
 def entity_graphml(entity_id: str):
-    try:
-        network = service.neighbourhood(api_user(), entity_id, request.args)
-    except ValueError as exc:
-        return _bad(exc)
-    except NotFound as exc:
-        return _missing(exc)
-    return Response(
-        service.export_graphml(network, entity_id),
-        mimetype="application/graphml+xml",
-        headers={"Content-Disposition": 'attachment; filename="network.graphml"'},
-    )
+    return _network_download(entity_id, service.export_graphml, "application/graphml+xml",
+                             "network.graphml")
 
 
 @bp.get("/entities/<path:entity_id>/network.i2.zip")
 @token_required
+@_refusals_answered
 def entity_i2(entity_id: str):
-    try:
-        network = service.neighbourhood(api_user(), entity_id, request.args)
-    except ValueError as exc:
-        return _bad(exc)
-    except NotFound as exc:
-        return _missing(exc)
+    return _network_download(entity_id, service.export_i2, "application/zip", "network-i2.zip")
+
+
+def _network_download(entity_id: str, export: Callable[..., Any], mimetype: str,
+                      filename: str) -> Response:
+    """The neighbourhood the caller may see as a file for another tool (Gephi, i2)."""
+    network = service.neighbourhood(api_user(), entity_id, request.args)
     return Response(
-        service.export_i2(network, entity_id),
-        mimetype="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="network-i2.zip"'},
+        export(network, entity_id),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
 @bp.get("/entities/<path:entity_id>")
 @token_required
+@_refusals_answered
 def entity_get(entity_id: str):
-    try:
-        dossier = service.dossier(api_user(), entity_id, request.args.get("declarations_page"),
-                                  via="api")
-    except ValueError as exc:
-        return _bad(exc)
-    except NotFound as exc:
-        return _missing(exc)
+    dossier = service.dossier(api_user(), entity_id, request.args.get("declarations_page"),
+                              via="api")
     entity = {k: v for k, v in dossier["entity"].items() if k != "aliases_text"}
     return jsonify(
         {
@@ -113,46 +124,30 @@ def entity_get(entity_id: str):
 
 @bp.get("/paths")
 @token_required
+@_refusals_answered
 def paths():
-    try:
-        network = service.paths(
-            api_user(), request.args.get("from"), request.args.get("to"), request.args
-        )
-    except ValueError as exc:
-        return _bad(exc)
-    except NotFound as exc:
-        return _missing(exc)
+    network = service.paths(
+        api_user(), request.args.get("from"), request.args.get("to"), request.args
+    )
     return jsonify(with_urls(network.to_dict()))
 
 
 @bp.post("/network/connect")
 @token_required
+@_refusals_answered
 def network_connect():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad(ValueError("send a JSON object with ids"))
-    try:
-        network = service.connecting(api_user(), body.get("ids"), body.get("filters") or {})
-    except ValueError as exc:
-        return _bad(exc)
-    except NotFound as exc:
-        return _missing(exc)
+    body = object_body("send a JSON object with ids")
+    network = service.connecting(api_user(), body.get("ids"), body.get("filters") or {})
     return jsonify(with_urls(network.to_dict()))
 
 
 @bp.post("/charts")
 @token_required
+@_refusals_answered
 def charts_create():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad(ValueError("send a chart as a JSON object"))
+    body = object_body("send a chart as a JSON object")
     document = body.get("chart", body)  # {"chart": {...}, "case_id"} or the chart itself
-    try:
-        chart = service.save_chart(api_user(), document, body.get("case_id"))
-    except ValueError as exc:
-        return _bad(exc)
-    except NotFound as exc:
-        return _missing(exc)
+    chart = service.save_chart(api_user(), document, body.get("case_id"))
     return jsonify(chart), 201
 
 
@@ -207,13 +202,6 @@ _NETWORK_PARAMS = [
 ]
 
 
-def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-    }
-
-
 def _file(mimetype: str) -> dict[str, Any]:
     return {"description": "A file", "content": {mimetype: {"schema": {"type": "string"}}}}
 
@@ -261,6 +249,8 @@ _NETWORK_SCHEMA = {
     },
 }
 
+_NETWORK_OK = json_response(schema_ref("Network"))
+
 register(
     {
         "/entities": {
@@ -272,7 +262,10 @@ register(
                     {"name": "label", "in": "query", "schema": {"type": "string"}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 50}},
                 ],
-                "responses": {"200": _ok("EntitySearch"), **error_responses(400, 401)},
+                "responses": {
+                    "200": json_response(schema_ref("EntitySearch")),
+                    **error_responses(400, 401),
+                },
             }
         },
         "/entities/{id}": {
@@ -289,10 +282,7 @@ register(
                     },
                 ],
                 "responses": {
-                    "200": {
-                        "description": "The entity",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
+                    "200": json_response({"type": "object"}, "The entity"),
                     **error_responses(400, 401, 404),
                 },
             }
@@ -302,7 +292,7 @@ register(
                 "summary": "Bounded neighbourhood (depth <= 3, at most 500 nodes)",
                 "operationId": "entityNeighbours",
                 "parameters": [_ID, *_NETWORK_PARAMS],
-                "responses": {"200": _ok("Network"), **error_responses(400, 401, 404)},
+                "responses": {"200": _NETWORK_OK, **error_responses(400, 401, 404)},
             }
         },
         "/entities/{id}/network.graphml": {
@@ -333,61 +323,39 @@ register(
                     {"name": "to", "in": "query", "required": True, "schema": {"type": "string"}},
                     {"name": "types", "in": "query", "schema": {"type": "string"}},
                 ],
-                "responses": {"200": _ok("Network"), **error_responses(400, 401, 404)},
+                "responses": {"200": _NETWORK_OK, **error_responses(400, 401, 404)},
             }
         },
         "/network/connect": {
             "post": {
                 "summary": "The network connecting 2 to 10 entities (pairwise shortest paths)",
                 "operationId": "connect",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["ids"],
-                                "properties": {
-                                    "ids": {"type": "array", "items": {"type": "string"}},
-                                    "filters": {"type": "object"},
-                                },
-                            }
-                        }
+                "requestBody": json_request({
+                    "type": "object",
+                    "required": ["ids"],
+                    "properties": {
+                        "ids": {"type": "array", "items": {"type": "string"}},
+                        "filters": {"type": "object"},
                     },
-                },
-                "responses": {"200": _ok("Network"), **error_responses(400, 401, 404)},
+                }),
+                "responses": {"200": _NETWORK_OK, **error_responses(400, 401, 404)},
             }
         },
         "/charts": {
             "post": {
                 "summary": "Save a chart (nodes, edges, positions, filters), optionally to a case",
                 "operationId": "createChart",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "chart": {"$ref": "#/components/schemas/Chart"},
-                                    "case_id": {"type": ["string", "null"]},
-                                },
-                            }
-                        }
+                "requestBody": json_request({
+                    "type": "object",
+                    "properties": {
+                        "chart": schema_ref("Chart"),
+                        "case_id": {"type": ["string", "null"]},
                     },
-                },
+                }),
                 "responses": {
-                    "201": {
-                        "description": "Saved",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"id": {"type": "string"}},
-                                }
-                            }
-                        },
-                    },
+                    "201": json_response(
+                        {"type": "object", "properties": {"id": {"type": "string"}}}, "Saved"
+                    ),
                     **error_responses(400, 401, 404),
                 },
             },
@@ -395,10 +363,7 @@ register(
                 "summary": "Charts the caller may open",
                 "operationId": "listCharts",
                 "responses": {
-                    "200": {
-                        "description": "Charts",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
+                    "200": json_response({"type": "object"}, "Charts"),
                     **error_responses(401),
                 },
             },
@@ -408,18 +373,10 @@ register(
                 "summary": "One chart",
                 "operationId": "getChart",
                 "parameters": [
-                    {
-                        "name": "chart_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
+                    path_parameter("chart_id")
                 ],
                 "responses": {
-                    "200": {
-                        "description": "The chart",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
+                    "200": json_response({"type": "object"}, "The chart"),
                     **error_responses(401, 404),
                 },
             }

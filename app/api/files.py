@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from app.api import bp
+from app.api.answers import TITLES, not_visible, refused
 from app.api.auth import api_user, token_required
 from app.api.openapi import (
     error_responses,
@@ -17,19 +18,13 @@ from app.api.openapi import (
     register,
     schema_ref,
 )
+from app.api.reports import report_service
 from app.errors import error_response
 from app.evidence.routes import evidence, file_response, uploads
 from app.evidence.service import EvidenceError
-from app.intake.service import ReportError, ReportService
-from graph.db import get_graph
+from app.intake.service import ReportError
 from graph.errors import NotFound
 from graph.evidence import Parent
-
-_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 413: "Payload too large"}
-
-
-def _service() -> ReportService:
-    return ReportService.from_config(get_graph(), current_app.config)
 
 
 def file_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -40,18 +35,14 @@ def file_json(row: dict[str, Any]) -> dict[str, Any]:
             "download": f"/api/v1/files/{row['id']}"}
 
 
-def _not_found(report_id: str):
-    return error_response(404, "Not found", f"No report {report_id} that you may see.")
-
-
 @bp.post("/reports/<report_id>/files")
 @token_required
 def api_attach_report_files(report_id: str):
-    service = _service()
+    service = report_service()
     try:
         service.get(api_user(), report_id, audited=False)
     except NotFound:
-        return _not_found(report_id)
+        return not_visible("report", report_id)
     store = evidence()
     strip = request.form.get("strip_metadata", "").lower() in ("1", "true", "yes", "y")
     try:
@@ -60,24 +51,23 @@ def api_attach_report_files(report_id: str):
             raise EvidenceError("Send the files as multipart/form-data, field 'files'.")
         store.saved(files, lambda: service.attach_files(api_user(), report_id, files))
     except EvidenceError as exc:
-        return error_response(exc.status, _TITLES[exc.status],
+        return error_response(exc.status, TITLES[exc.status],
                               {"field": "files", "message": str(exc)})
     except NotFound:
-        return _not_found(report_id)
+        return not_visible("report", report_id)
     except ReportError as exc:
-        return error_response(exc.status, _TITLES.get(exc.status, "Bad request"),
-                              {"field": exc.field, "message": str(exc)})
+        return refused(exc)
     return jsonify({"files": [file_json(f.row) for f in files]}), 201
 
 
 @bp.get("/reports/<report_id>/files")
 @token_required
 def api_report_files(report_id: str):
-    service = _service()
+    service = report_service()
     try:
         service.get(api_user(), report_id, audited=False)
     except NotFound:
-        return _not_found(report_id)
+        return not_visible("report", report_id)
     rows = evidence().files_of(api_user(), Parent.REPORT, report_id)
     return jsonify({"files": [file_json(r) for r in rows]})
 
@@ -88,7 +78,7 @@ def api_download_file(file_id: str):
     try:
         record, handle = evidence().download(api_user(), file_id, via="api")
     except (NotFound, FileNotFoundError):
-        return error_response(404, "Not found", f"No file {file_id} that you may see.")
+        return not_visible("file", file_id)
     return file_response(record, handle)
 
 

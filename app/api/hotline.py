@@ -9,17 +9,14 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from app.api import bp
+from app.api.answers import not_visible
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, json_response, path_parameter, register
+from app.api.openapi import error_responses, json_request, json_response, path_parameter, register
 from app.errors import error_response
 from app.hotline import service
 from app.hotline.service import MAX_TEXT, TipError
 from graph.db import get_graph
 from graph.errors import NotFound
-
-
-def _not_found(report_id: str):
-    return error_response(404, "Not found", f"No tip {report_id} that you may see.")
 
 
 @bp.get("/hotline/tips")
@@ -34,7 +31,7 @@ def api_tip(report_id: str):
     try:
         return jsonify(service.tip_for(get_graph(), api_user(), report_id, via="api"))
     except NotFound:
-        return _not_found(report_id)
+        return not_visible("tip", report_id)
 
 
 @bp.post("/hotline/tips/<report_id>/replies")
@@ -51,7 +48,7 @@ def api_reply(report_id: str):
     except PermissionError as exc:
         return error_response(403, "Forbidden", str(exc))
     except NotFound:
-        return _not_found(report_id)
+        return not_visible("tip", report_id)
     except TipError as exc:
         return error_response(422, "Unprocessable", str(exc))
     return jsonify({"report_id": report_id, "replied": True}), 201
@@ -104,24 +101,13 @@ register(
                 "summary": "Answer the tipster (analysts and admins; never name sources)",
                 "operationId": "replyToTip",
                 "parameters": [_REPORT_ID],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["text"],
-                                "properties": {
-                                    "text": {
-                                        "type": "string",
-                                        "minLength": 1,
-                                        "maxLength": MAX_TEXT,
-                                    }
-                                },
-                            }
-                        }
+                "requestBody": json_request({
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
                     },
-                },
+                }),
                 "responses": {
                     "201": json_response(
                         {

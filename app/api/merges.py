@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from app.api import bp
+from app.api.answers import json_object
 from app.api.auth import api_user, token_required
 from app.api.openapi import error_responses, register
 from app.errors import error_response
@@ -13,15 +14,10 @@ from app.merges.service import MergeRefused, NotFound
 from graph.db import get_graph
 
 
-def _body() -> dict | None:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else None
-
-
 @bp.post("/entities/<path:entity_id>/merge")
 @token_required
 def merge_entity(entity_id: str):
-    data = _body()
+    data = json_object()
     if data is None:
         return error_response(
             400, "Bad request", 'Send a JSON object: {"into": ID, "reason": TEXT}.'

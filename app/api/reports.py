@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app, jsonify, request
 
 from app.api import bp
+from app.api.answers import not_visible, object_body, refusals_answered
 from app.api.auth import api_user, token_required
 from app.api.openapi import (
     error_responses,
@@ -25,29 +26,14 @@ from graph.db import get_graph
 from graph.errors import NotFound
 
 MAX_EXTRACT = 100_000
-_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
 
 
-def _service() -> ReportService:
+_answered = refusals_answered("report", "report_id", ReportError)
+
+
+def report_service() -> ReportService:
+    """The report service as the pages build it, for the API's report and file operations."""
     return ReportService.from_config(get_graph(), current_app.config)
-
-
-def _body() -> dict[str, Any] | None:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
-
-
-def _bad_body():
-    return error_response(400, "Bad request", "Send a JSON object.")
-
-
-def _report_error(exc: ReportError):
-    return error_response(exc.status, _TITLES.get(exc.status, "Bad request"),
-                          {"field": exc.field, "message": str(exc)})
-
-
-def _not_found(report_id: str):
-    return error_response(404, "Not found", f"No report {report_id} that you may see.")
 
 
 def mention_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -73,12 +59,11 @@ def mention_json(row: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post("/reports")
 @token_required
+@_answered
 def api_create_report():
-    body = _body()
-    if body is None:
-        return _bad_body()
+    body = object_body()
     draft = str(body.get("status") or "").lower() == "draft"
-    service = _service()
+    service = report_service()
     try:
         rid, rows = service.create(api_user(), body, submit=not draft,
                                    submission=request.headers.get("Idempotency-Key"))
@@ -87,31 +72,27 @@ def api_create_report():
         return jsonify({"id": again.report_id,
                         "reference": service.reference(api_user(), again.report_id),
                         "entities": [mention_json(r) for r in stored]})
-    except ReportError as exc:
-        return _report_error(exc)
     return jsonify({"id": rid, "reference": service.reference(api_user(), rid),
                     "entities": [mention_json(r) for r in rows]}), 201
 
 
 @bp.get("/reports")
 @token_required
+@_answered
 def api_list_reports():
     args = request.args
     user = api_user()
-    try:
-        reports = _service().list(
-            user,
-            q=args.get("q", "")[:200],
-            status=args.get("status"),
-            channel=args.get("channel"),
-            unit=args.get("unit"),
-            source=args.get("source"),
-            author_id=user.id if args.get("mine") in ("1", "true", "yes") else None,
-            limit=_int(args.get("limit"), 50),
-            skip=_int(args.get("skip"), 0),
-        )
-    except ReportError as exc:
-        return _report_error(exc)
+    reports = report_service().list(
+        user,
+        q=args.get("q", "")[:200],
+        status=args.get("status"),
+        channel=args.get("channel"),
+        unit=args.get("unit"),
+        source=args.get("source"),
+        author_id=user.id if args.get("mine") in ("1", "true", "yes") else None,
+        limit=_int(args.get("limit"), 50),
+        skip=_int(args.get("skip"), 0),
+    )
     return jsonify({"reports": reports})
 
 
@@ -124,78 +105,57 @@ def _int(value: Any, default: int) -> int:
 
 @bp.get("/reports/<report_id>")
 @token_required
+@_answered
 def api_get_report(report_id: str):
-    service = _service()
-    try:
-        report_id = service.resolve(api_user(), report_id)  # the id or the reference
-        report = service.get(api_user(), report_id, via="api")
-    except NotFound:
-        return _not_found(report_id)
+    service = report_service()
+    report_id = service.resolve(api_user(), report_id)  # the id or the reference
+    report = service.get(api_user(), report_id, via="api")
     mentions = service.mentions(api_user(), report_id)
     return jsonify({**report, "entities": [mention_json(m) for m in mentions]})
 
 
 @bp.patch("/reports/<report_id>")
 @token_required
+@_answered
 def api_update_report(report_id: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
-    service = _service()
-    try:
-        service.update(api_user(), report_id, body)
-        report = service.get(api_user(), report_id, audited=False)
-    except NotFound:
-        return _not_found(report_id)
-    except ReportError as exc:
-        return _report_error(exc)
+    body = object_body()
+    service = report_service()
+    service.update(api_user(), report_id, body)
+    report = service.get(api_user(), report_id, audited=False)
     mentions = service.mentions(api_user(), report_id)
     return jsonify({**report, "entities": [mention_json(m) for m in mentions]})
 
 
 @bp.post("/reports/<report_id>/transitions")
 @token_required
+@_answered
 def api_transition_report(report_id: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
-    try:
-        status = _service().transition(api_user(), report_id, str(body.get("action") or ""),
-                                       body)
-    except NotFound:
-        return _not_found(report_id)
-    except ReportError as exc:
-        return _report_error(exc)
+    body = object_body()
+    status = report_service().transition(api_user(), report_id, str(body.get("action") or ""),
+                                         body)
     return jsonify({"id": report_id, "status": status})
 
 
 @bp.post("/reports/<report_id>/mentions")
 @token_required
+@_answered
 def api_add_mention(report_id: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
-    try:
-        row = _service().add_mention(
-            api_user(), report_id, label=str(body.get("label") or ""),
-            start=body.get("start"), end=body.get("end"), text=body.get("text"),
-            occurrence=body.get("occurrence", 1),
-        )
-    except NotFound:
-        return _not_found(report_id)
-    except ReportError as exc:
-        return _report_error(exc)
+    body = object_body()
+    row = report_service().add_mention(
+        api_user(), report_id, label=str(body.get("label") or ""),
+        start=body.get("start"), end=body.get("end"), text=body.get("text"),
+        occurrence=body.get("occurrence", 1),
+    )
     return jsonify(mention_json(row)), 201
 
 
 @bp.patch("/reports/<report_id>/mentions/<mention_id>")
 @token_required
+@_answered
 def api_change_mention(report_id: str, mention_id: str):
     """``{"review": "accepted"|"rejected"}``, ``{"entity_id"}`` or ``{"label", "start", "end"}``."""
-    body = _body()
-    if body is None:
-        return _bad_body()
-    service, user = _service(), api_user()
+    body = object_body()
+    service, user = report_service(), api_user()
     try:
         if body.get("entity_id"):
             service.link_mention(user, report_id, mention_id, str(body["entity_id"]))
@@ -208,54 +168,39 @@ def api_change_mention(report_id: str, mention_id: str):
             return error_response(400, "Bad request", "Send review, entity_id or label.")
         mentions = service.mentions(user, report_id)
     except NotFound:
-        return error_response(404, "Not found", f"No mention {mention_id} that you may see.")
-    except ReportError as exc:
-        return _report_error(exc)
+        return not_visible("mention", mention_id)
     return jsonify({"entities": [mention_json(m) for m in mentions]})
 
 
 @bp.post("/reports/<report_id>/mentions/by-label")
 @token_required
+@_answered
 def api_review_label(report_id: str):
     """``{"label": "PHONE", "review": "accepted"|"rejected"}``: every proposed mention of
     the label at once (the review page's "Accept all" / "Reject all")."""
-    body = _body()
-    if body is None:
-        return _bad_body()
-    service, user = _service(), api_user()
-    try:
-        ids = service.review_label(user, report_id, str(body.get("label") or ""),
-                                   str(body.get("review") or ""))
-        mentions = service.mentions(user, report_id)
-    except NotFound:
-        return _not_found(report_id)
-    except ReportError as exc:
-        return _report_error(exc)
+    body = object_body()
+    service, user = report_service(), api_user()
+    ids = service.review_label(user, report_id, str(body.get("label") or ""),
+                               str(body.get("review") or ""))
+    mentions = service.mentions(user, report_id)
     return jsonify({"reviewed": ids, "entities": [mention_json(m) for m in mentions]})
 
 
 @bp.post("/reports/<report_id>/relations")
 @token_required
+@_answered
 def api_add_relation(report_id: str):
-    body = _body()
-    if body is None:
-        return _bad_body()
-    try:
-        _service().relate(api_user(), report_id, str(body.get("from") or ""),
-                          str(body.get("type") or ""), str(body.get("to") or ""))
-    except NotFound:
-        return _not_found(report_id)
-    except ReportError as exc:
-        return _report_error(exc)
+    body = object_body()
+    report_service().relate(api_user(), report_id, str(body.get("from") or ""),
+                            str(body.get("type") or ""), str(body.get("to") or ""))
     return jsonify({"from": body["from"], "to": body["to"], "type": body["type"]}), 201
 
 
 @bp.post("/extract")
 @token_required
+@_answered
 def api_extract():
-    body = _body()
-    if body is None:
-        return _bad_body()
+    body = object_body()
     text = body.get("text")
     if not isinstance(text, str):
         return error_response(400, "Bad request", {"field": "text",
@@ -263,7 +208,7 @@ def api_extract():
     if len(text) > MAX_EXTRACT:
         return error_response(413, "Payload too large",
                               f"text is longer than {MAX_EXTRACT} characters.")
-    return jsonify({"entities": _service().extract(text)})
+    return jsonify({"entities": report_service().extract(text)})
 
 
 # --------------------------------------------------------------------------- OpenAPI
@@ -273,8 +218,7 @@ def api_extract():
 
 
 _REPORT_ID = path_parameter("report_id")
-_MENTION_ID = {"name": "mention_id", "in": "path", "required": True,
-               "schema": {"type": "string"}}
+_MENTION_ID = path_parameter("mention_id")
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
 _SCHEMAS = {

@@ -8,32 +8,16 @@ from typing import Any
 from flask import current_app, jsonify, request
 
 from app.api import bp
+from app.api.answers import object_body, refusals_answered
 from app.api.auth import api_user, token_required
 from app.api.openapi import error_responses, json_request, json_response, register
 from app.errors import error_response
 from app.sources.service import SourceError, SourceService
 from graph.db import get_graph
-from graph.errors import NotFound
-
-_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
 
 
 def _service() -> SourceService:
     return SourceService.from_config(get_graph(), current_app.config)
-
-
-def _body() -> dict[str, Any] | None:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
-
-
-def _error(exc: SourceError):
-    return error_response(exc.status, _TITLES.get(exc.status, "Bad request"),
-                          {"field": exc.field, "message": str(exc)})
-
-
-def _not_found(codename: str):
-    return error_response(404, "Not found", f"No source {codename}.")
 
 
 def _public(source: dict[str, Any]) -> dict[str, Any]:
@@ -43,139 +27,97 @@ def _public(source: dict[str, Any]) -> dict[str, Any]:
     return {k: source[k] for k in keys if k in source}
 
 
+_answered = refusals_answered("source", "codename", SourceError)
+
+
 @bp.get("/sources")
 @token_required
+@_answered
 def api_list_sources():
-    try:
-        sources = _service().list(api_user(), type=request.args.get("type") or None,
-                                  status=request.args.get("status") or None)
-    except SourceError as exc:
-        return _error(exc)
+    sources = _service().list(api_user(), type=request.args.get("type") or None,
+                              status=request.args.get("status") or None)
     return jsonify({"sources": [_public(s) for s in sources]})
 
 
 @bp.post("/sources")
 @token_required
+@_answered
 def api_register_source():
-    body = _body()
-    if body is None:
-        return error_response(400, "Bad request", "Send a JSON object.")
+    body = object_body()
     identity = body.get("identity")
     if identity is not None and not isinstance(identity, dict):
         return error_response(400, "Bad request", {"field": "identity",
                                                    "message": "identity is an object."})
-    try:
-        codename = _service().register(api_user(), body)
-    except SourceError as exc:
-        return _error(exc)
+    codename = _service().register(api_user(), body)
     return jsonify({"codename": codename}), 201
 
 
 @bp.get("/sources/<codename>")
 @token_required
+@_answered
 def api_get_source(codename: str):
     service = _service()
-    try:
-        source = service.get(api_user(), codename, via="api")
-        history = service.history(api_user(), source["codename"])
-    except SourceError as exc:
-        return _error(exc)
-    except NotFound:
-        return _not_found(codename)
+    source = service.get(api_user(), codename, via="api")
+    history = service.history(api_user(), source["codename"])
     return jsonify({**_public(source), "grades": history})
 
 
 @bp.post("/sources/<codename>/grades")
 @token_required
+@_answered
 def api_regrade_source(codename: str):
-    body = _body()
-    if body is None:
-        return error_response(400, "Bad request", "Send a JSON object.")
-    try:
-        code = _service().regrade(api_user(), codename, body.get("grade"),
-                                  str(body.get("reason") or ""))
-    except SourceError as exc:
-        return _error(exc)
-    except NotFound:
-        return _not_found(codename)
+    body = object_body()
+    code = _service().regrade(api_user(), codename, body.get("grade"),
+                              str(body.get("reason") or ""))
     return jsonify({"codename": codename, "reliability": code})
 
 
 @bp.post("/sources/<codename>/identity")
 @token_required
+@_answered
 def api_source_identity(codename: str):
-    body = _body()
-    if body is None:
-        return error_response(400, "Bad request", "Send a JSON object with a reason.")
+    body = object_body("Send a JSON object with a reason.")
     service = _service()
-    reason = str(body.get("reason") or "")
-    try:
-        source = service.get(api_user(), codename, audited=False)  # the view is audited
-        identity = service.reveal_identity(api_user(), source, reason)
-    except SourceError as exc:
-        return _error(exc)
-    except NotFound:
-        return _not_found(codename)
+    source = service.get(api_user(), codename, audited=False)  # the view is audited
+    identity = service.reveal_identity(api_user(), source, str(body.get("reason") or ""))
     return jsonify({"codename": source["codename"], "identity": identity})
-
-
-
-
-def _guideline_call(codename: str, act):
-    """Run ``act(service, body)`` for one of the guidelines' writes; errors as JSON."""
-    body = _body()
-    if body is None:
-        return error_response(400, "Bad request", "Send a JSON object.")
-    try:
-        return act(_service(), body)
-    except SourceError as exc:
-        return _error(exc)
-    except NotFound:
-        return _not_found(codename)
 
 
 @bp.post("/sources/<codename>/approval")
 @token_required
+@_answered
 def api_approve_source(codename: str):
     """The controller approves the recruitment, with the first review date."""
-    def approve(service: SourceService, body: dict[str, Any]):
-        due = service.approve(api_user(), codename, body.get("review_due"))
-        return jsonify({"codename": codename, "status": "active", "review_due": due})
-    return _guideline_call(codename, approve)
+    body = object_body()
+    due = _service().approve(api_user(), codename, body.get("review_due"))
+    return jsonify({"codename": codename, "status": "active", "review_due": due})
 
 
 @bp.post("/sources/<codename>/reviews")
 @token_required
+@_answered
 def api_review_source(codename: str):
-    def review(service: SourceService, body: dict[str, Any]):
-        due = service.record_review(api_user(), codename, body.get("review_due"),
-                                    body.get("note"))
-        return jsonify({"codename": codename, "review_due": due})
-    return _guideline_call(codename, review)
+    body = object_body()
+    due = _service().record_review(api_user(), codename, body.get("review_due"),
+                                   body.get("note"))
+    return jsonify({"codename": codename, "review_due": due})
 
 
 @bp.route("/sources/<codename>/contacts", methods=["GET", "POST"])
 @token_required
+@_answered
 def api_source_contacts(codename: str):
     """The contact log: read and written by the source's handler and controller only."""
     service = _service()
-    try:
-        source = service.get(api_user(), codename, audited=False)
-        if not (source["is_handler"] or source["is_controller"]):
-            raise SourceError("The contact log is kept by the source's handler and "
-                              "controller only.", "codename", status=403)
-    except SourceError as exc:
-        return _error(exc)
-    except NotFound:
-        return _not_found(codename)
+    source = service.get(api_user(), codename, audited=False)
+    if not (source["is_handler"] or source["is_controller"]):
+        raise SourceError("The contact log is kept by the source's handler and "
+                          "controller only.", "codename", status=403)
     if request.method == "GET":
         return jsonify({"codename": source["codename"],
                         "contacts": service.contacts(api_user(), source)})
-
-    def add(service: SourceService, body: dict[str, Any]):
-        contact_id = service.record_contact(api_user(), source["codename"], body)
-        return jsonify({"id": contact_id}), 201
-    return _guideline_call(codename, add)
+    contact_id = service.record_contact(api_user(), source["codename"], object_body())
+    return jsonify({"id": contact_id}), 201
 
 
 _CODENAME = {"name": "codename", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -108,6 +108,11 @@ def _put(line: dict[str, Any], **values: Any) -> dict[str, Any]:
     return line
 
 
+def _same_names(record: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The stored properties a line carries under the same name (``_put`` drops nulls)."""
+    return {name: record[name] for name in names}
+
+
 def _trader(rec: dict[str, Any]) -> dict[str, Any]:
     t = rec["t"]
     line = _base("trader", t["extra_json"])
@@ -115,16 +120,15 @@ def _trader(rec: dict[str, Any]) -> dict[str, Any]:
     return _put(
         line,
         id=t["ref"],
-        name=t["name"],
-        country=t["country"],
+        **_same_names(t, "name", "country"),
         address=addresses[0] if len(addresses) == 1 else None,
         addresses=addresses if len(addresses) > 1 else None,
         phones=sorted(rec["phones"]),
         emails=sorted(rec["emails"]),
-        aeo=t["aeo"],
+        **_same_names(t, "aeo"),
         aeo_history=[{k: v for k, v in h.items() if v is not None}
                      for h in rec.get("aeo_history") or []] or None,
-        registered=t["registered"],
+        **_same_names(t, "registered"),
     )
 
 
@@ -136,9 +140,7 @@ def _person(rec: dict[str, Any]) -> dict[str, Any]:
     return _put(
         line,
         id=p["ref"],
-        name=p["name"],
-        nationality=p["nationality"],
-        dob=p["dob"],
+        **_same_names(p, "name", "nationality", "dob"),
         documents=sorted(documents, key=lambda d: d["number"]),
         phones=sorted(rec["phones"]),
         emails=sorted(rec["emails"]),
@@ -161,16 +163,9 @@ def _declaration(rec: dict[str, Any]) -> dict[str, Any]:
     )
     return _put(
         line,
-        id=d["id"],
-        date=d["date"],
-        flow=d["flow"],
-        office=d["office"],
-        importer=rec["importer"],
-        exporter=rec["exporter"],
-        declarant=rec["declarant"],
-        origin=d["origin"],
-        departure=d["departure"],
-        destination=d["destination"],
+        **_same_names(d, "id", "date", "flow", "office"),
+        **_same_names(rec, "importer", "exporter", "declarant"),
+        **_same_names(d, "origin", "departure", "destination"),
         transport=transport or None,
         items=json.loads(d["items_json"]) if d["items_json"] else None,
     )
@@ -185,11 +180,7 @@ def _control(rec: dict[str, Any]) -> dict[str, Any]:
     return _put(
         _base("control", c["extra_json"]),
         declaration=rec["declaration"],
-        date=c["date"],
-        lane=c["lane"],
-        result=c["result"],
-        finding=c["finding"],
-        revenue=c["revenue"],
+        **_same_names(c, "date", "lane", "result", "finding", "revenue"),
         seized=json.loads(c["seized_json"]) if c["seized_json"] else None,
         **{name: c.get(name) for name in OUTCOME_FIELDS},
     )
@@ -199,16 +190,9 @@ def _report(rec: dict[str, Any]) -> dict[str, Any]:
     r = rec["r"]
     return _put(
         _base("report", r["extra_json"]),
-        id=r["id"],
-        channel=r["channel"],
-        received=r["received"],
+        **_same_names(r, "id", "channel", "received"),
         source=rec["source"],
-        source_grade=r["source_grade"],
-        info_grade=r["info_grade"],
-        handling=r["handling"],
-        unit=r["unit"],
-        title=r["title"],
-        text=r["text"],
+        **_same_names(r, "source_grade", "info_grade", "handling", "unit", "title", "text"),
         status=r["status"] if r["status"] != "submitted" else None,
         files=sorted(rec["files"], key=lambda f: (f["name"], f["sha256"])) or None,
     )
@@ -222,8 +206,7 @@ def _relation(rec: dict[str, Any]) -> dict[str, Any]:
             "to": {"kind": rec["to_kind"].lower(), "id": rec["to_ref"]},
         },
         type=rec["detail"] or rec["type"].lower(),
-        source=rec["source"],
-        date=rec["date"],
+        **_same_names(rec, "source", "date"),
     )
 
 

@@ -17,17 +17,14 @@ TEXT = "KX-9 says lorry CA1234KX carries cigarettes; kx-9 met Hana Handler in Va
 
 
 @pytest.fixture
-def world(graph, make_unit, make_user):
+def world(make, make_unit, make_user):
     make_unit("South")
     make_unit("North")
-    people = {
+    return make.with_tokens({
         "south": make_user("south.analyst@customs.example", "analyst", "South"),
         "handler": make_user("south.handler@customs.example", "handler", "South"),
         "north": make_user("north.analyst@customs.example", "analyst", "North"),
-    }
-    tokens = {name: {"Authorization": "Bearer " + issue_token(graph, user.email)}
-              for name, user in people.items()}
-    return {"users": people, "tokens": tokens}
+    })
 
 
 def _informant_report(client, world, *, evaluate=True, handling="originator"):

@@ -2,32 +2,18 @@
 sending time, originator consent, sanitised copies without the source, recipients'
 feedback; need-to-know answers 404, rules 403 with the reason, bad bodies 400/422."""
 
+from functools import partial
+
 import pytest
 
-from tests.dissemination_seed import TEXT, seed_report
+from tests.dissemination_seed import TEXT, seed_officers, seed_report
 
 
 @pytest.fixture
 def world(graph, make, make_unit, make_user):
-    from app.accounts.service import issue_token
-
-    make_unit("South Region")
-    make_unit("North Region")
-    people = {
-        "hq": make_user("hq@customs.example", role="analyst", unit="HQ"),
-        "south": make_user("south@customs.example", role="analyst", unit="South Region"),
-        "north": make_user("north@customs.example", role="analyst", unit="North Region"),
-        "liaison": make_user("liaison@customs.example", role="liaison", unit="South Region"),
-    }
-    tokens = {
-        name: {"Authorization": "Bearer " + issue_token(graph, user.email)}
-        for name, user in people.items()
-    }
-
-    def report(rid, handling="restricted", status="evaluated", unit="HQ"):
-        return seed_report(make, rid, handling, status, unit)
-
-    return people, tokens, report
+    people = seed_officers(make_unit, make_user)
+    tokens = {name: make.bearer(user.email) for name, user in people.items()}
+    return people, tokens, partial(seed_report, make)
 
 
 def sent_to(graph, rid):

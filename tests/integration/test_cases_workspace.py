@@ -6,7 +6,7 @@ import pytest
 from app.cases import service
 from app.cases.service import CaseError
 from graph.errors import NotFound
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, submit_form
 from tests.factories import report, trader
 
 
@@ -71,16 +71,8 @@ def test_case_page_flow_and_rfi_becomes_investigation_keeping_contents(
     _report(make, "R-1")
     make.import_lines(trader("NL1", "Baltic Star Trading"))
     auth.login("hq.analyst@customs.example")
-    page = client.get("/cases/")
-    response = client.post(
-        "/cases/",
-        data={
-            "title": "Who ships the laptops?",
-            "kind": "rfi",
-            "description": "",
-            "csrf_token": csrf_from(page.text),
-        },
-    )
+    response = submit_form(client, "/cases/",
+                           {"title": "Who ships the laptops?", "kind": "rfi", "description": ""})
     assert response.status_code == 302
     case_id = response.headers["Location"].rsplit("/", 1)[1]
     page = client.get(f"/cases/{case_id}")

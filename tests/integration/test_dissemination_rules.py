@@ -1,27 +1,17 @@
 """Dissemination follows the handling code (checked at sending time), sanitised copies lose
 the source link and stay linked to the original, and recipients' feedback is counted."""
 
+from functools import partial
+
 import pytest
 
-from tests.conftest import csrf_from
-from tests.dissemination_seed import TEXT, seed_report
+from tests.conftest import csrf_from, submit_form
+from tests.dissemination_seed import TEXT, seed_officers, seed_report
 
 
 @pytest.fixture
 def world(graph, make, make_unit, make_user):
-    make_unit("South Region")
-    make_unit("North Region")
-    users = {
-        "hq": make_user("hq@customs.example", role="analyst", unit="HQ"),
-        "south": make_user("south@customs.example", role="analyst", unit="South Region"),
-        "north": make_user("north@customs.example", role="analyst", unit="North Region"),
-        "liaison": make_user("liaison@customs.example", role="liaison", unit="South Region"),
-    }
-
-    def report(rid, handling="restricted", status="evaluated", unit="HQ"):
-        return seed_report(make, rid, handling, status, unit)
-
-    return users, report
+    return seed_officers(make_unit, make_user), partial(seed_report, make)
 
 
 def sent_to(graph, rid):
@@ -95,11 +85,9 @@ def test_open_and_unevaluated_and_originator_rules(client, auth, graph, world):
     response = send(client, orcon, units=["North Region"])
     assert response.status_code == 400 and "has not consented" in response.text
     assert sent_to(graph, orcon) == set()
-    page = client.get(f"/dissemination/reports/{orcon}")
-    consented = client.post(
-        f"/dissemination/reports/{orcon}/consent",
-        data={"consent-units": ["North Region"], "csrf_token": csrf_from(page.text)},
-    )
+    consented = submit_form(client, f"/dissemination/reports/{orcon}/consent",
+                            {"consent-units": ["North Region"]},
+                            page=f"/dissemination/reports/{orcon}")
     assert consented.status_code == 302
     assert send(client, orcon, units=["North Region"]).status_code == 302
     # Consent for North does not cover South.
@@ -209,16 +197,8 @@ def test_feedback_is_given_by_recipients_and_counted(client, auth, graph, world)
     auth.logout()
 
     auth.login("south@customs.example")
-    page = client.get(f"/dissemination/reports/{rid}/feedback")
-    response = client.post(
-        f"/dissemination/reports/{rid}/feedback",
-        data={
-            "useful": "y",
-            "actioned": "y",
-            "result": "Lorry stopped, 40,000 cigarettes",
-            "csrf_token": csrf_from(page.text),
-        },
-    )
+    response = submit_form(client, f"/dissemination/reports/{rid}/feedback", {
+        "useful": "y", "actioned": "y", "result": "Lorry stopped, 40,000 cigarettes"})
     assert response.status_code == 302
     page = client.get(f"/dissemination/reports/{rid}")
     assert "1 of 2 recipients answered" in page.text and "40,000 cigarettes" in page.text
@@ -228,11 +208,7 @@ def test_feedback_is_given_by_recipients_and_counted(client, auth, graph, world)
 
     # The originating unit reads it but did not receive it: no feedback from there.
     auth.login("hq@customs.example")
-    page = client.get(f"/dissemination/reports/{rid}/feedback")
-    response = client.post(
-        f"/dissemination/reports/{rid}/feedback",
-        data={"useful": "y", "csrf_token": csrf_from(page.text)},
-    )
+    response = submit_form(client, f"/dissemination/reports/{rid}/feedback", {"useful": "y"})
     assert response.status_code == 400 and "Only recipients" in response.text
     counts = graph.query(
         "MATCH (f:Feedback)-[:ON]->(:Report {id: $id}) RETURN count(f) AS n", {"id": rid}

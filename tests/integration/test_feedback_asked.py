@@ -8,26 +8,22 @@ import time
 
 import pytest
 
-from app.accounts.service import issue_token
 from tests.conftest import csrf_from
 
 TEXT = "Lorry CA1234KX carries undeclared cigarettes through Varna on Friday."
 
 
 @pytest.fixture
-def world(graph, make_unit, make_user):
+def world(make, make_unit, make_user):
     for unit in ("South", "North", "East"):
         make_unit(unit)
-    people = {
+    return make.with_tokens({
         "ana": make_user("ana@customs.example", "analyst", "South"),
         "eva": make_user("eva@customs.example", "analyst", "South"),
         "nina": make_user("nina@customs.example", "analyst", "North"),
         "nick": make_user("nick@customs.example", "investigator", "North"),
         "ed": make_user("ed@customs.example", "analyst", "East"),
-    }
-    tokens = {name: {"Authorization": "Bearer " + issue_token(graph, user.email)}
-              for name, user in people.items()}
-    return {"users": people, "tokens": tokens}
+    })
 
 
 def _sent_report(client, world, *, units=(), users=()):

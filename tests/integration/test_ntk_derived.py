@@ -13,7 +13,6 @@ import zipfile
 
 import pytest
 
-from app.accounts.service import issue_token
 from tests.conftest import csrf_from
 
 NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
@@ -24,22 +23,17 @@ TEXT = "Call +31 10 555 0199 or write to broker@zarko.example about the load."
 
 
 @pytest.fixture
-def world(graph, make_unit, make_user):
+def world(make, make_unit, make_user):
     make_unit("South")
     make_unit("North")
-    people = {
+    return make.with_tokens({
         "south": make_user("south.analyst@customs.example", "analyst", "South"),
         "south2": make_user("south.analyst2@customs.example", "analyst", "South"),
         "south_inv": make_user("south.inv@customs.example", "investigator", "South"),
         "handler": make_user("south.handler@customs.example", "handler", "South"),
         "north": make_user("north.analyst@customs.example", "analyst", "North"),
         "north_inv": make_user("north.inv@customs.example", "investigator", "North"),
-    }
-    tokens = {
-        name: {"Authorization": "Bearer " + issue_token(graph, user.email)}
-        for name, user in people.items()
-    }
-    return {"users": people, "tokens": tokens}
+    })
 
 
 def _report(client, headers, **body):

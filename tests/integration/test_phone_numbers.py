@@ -7,23 +7,14 @@ import json
 import pytest
 
 from app.accounts.service import issue_token
-from config import TestConfig
 from nlp.resolution import set_home_region
-from tests.conftest import WIPE
+from tests.conftest import fresh_app
 
 
 @pytest.fixture
 def bulgarian_app(app_config, _migrated):
-    from app import create_app
-    from graph.units import UnitRepository
-
-    app = create_app(TestConfig, {**app_config, "CORDON_COUNTRY": "BG"})
-    graph = app.extensions["neo4j"].graph
-    with graph.driver.session() as session:
-        session.run(WIPE).consume()
-    UnitRepository(graph).ensure_headquarters()
-    yield app
-    app.extensions["neo4j"].close()
+    with fresh_app({**app_config, "CORDON_COUNTRY": "BG"}) as app:
+        yield app
     set_home_region(None)  # the country is process-wide: leave none for the next test
 
 
