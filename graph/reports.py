@@ -289,12 +289,35 @@ RETURN count(e) AS n, sum(size(e.name) + size(coalesce(e.aliases, []))) AS s
 """
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+_LUCENE_WORDS = {"AND", "OR", "NOT", "TO"}
+MAX_QUERY_WORDS = 32
+
+
+def escape_lucene(term: str) -> str:
+    r"""One word of user text as a Lucene term: matched, never interpreted.
+
+    The one escape for every full-text query (report lists, search, linking).
+
+    >>> escape_lucene('A+B (ltd) "x"')
+    'A\\+B \\(ltd\\) \\"x\\"'
+    >>> escape_lucene("OR")
+    'or'
+    """
+    if term in _LUCENE_WORDS:
+        return term.lower()
+    return _LUCENE_SPECIAL.sub(r"\\\1", term)
 
 
 def lucene_terms(text: str) -> str:
-    """User text as a safe full-text query: every word a plain term, no query syntax."""
-    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.lower().split()]
-    return " ".join(w for w in words if w)[:500]
+    r"""User text as a safe full-text query: every word a plain term, no query syntax.
+
+    Words are counted before escaping, so a cut never leaves half an escape behind.
+
+    >>> lucene_terms('a\\ "b" AND c~')
+    'a\\\\ \\"b\\" and c\\~'
+    """
+    words = [escape_lucene(w) for w in text.lower().split()[:MAX_QUERY_WORDS]]
+    return " ".join(w for w in words if w)
 
 
 @dataclass(frozen=True)
