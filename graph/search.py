@@ -52,20 +52,25 @@ _IMO = re.compile(r"^(?:IMO)?(\d{7})$")
 _PLATE = re.compile(r"^[A-Z0-9]{4,10}$")
 
 
+# Where the index's analyzer splits a name, a typed word is split too: "Smith-Jones" or
+# '"Baltic"' are words of a name, and none of these characters reaches Lucene as syntax.
+_WORD_BREAKS = re.compile(r'[\s+\-!(){}\[\]^"~*?:\\/&|]+')
+
+
 def fuzzy_query(text: str) -> str:
     """A Lucene query where every word must match, allowing typos in words of 4+ letters.
 
     >>> fuzzy_query("Baltik Star")
     '(baltik~1 OR baltik*) AND (star~1 OR star*)'
-    >>> fuzzy_query("a/b")
-    'a\\\\/b*'
+    >>> fuzzy_query('"Smith-Jones" a/b')
+    '(smith~1 OR smith*) AND (jones~1 OR jones*) AND a* AND b*'
     >>> fuzzy_query("  ")
     ''
     """
-    words = [w for w in re.split(r"\s+", text.strip().lower()) if w][:8]
+    words = [w for w in _WORD_BREAKS.split(text.strip().lower()) if w][:8]
     terms = []
     for word in words:
-        escaped = escape_lucene(word)  # the one escape: graph/reports.py
+        escaped = escape_lucene(word)  # the one escape (graph/reports.py), kept as a guard
         if len(word) >= 4 and word.isalnum():
             terms.append(f"({escaped}~1 OR {escaped}*)")  # a typo, or the start of a name
         else:
@@ -122,7 +127,8 @@ CALL () {
   UNWIND $refs AS wanted
   MATCH (e:Entity {ref: wanted}) RETURN e, 0 AS rank, 2.0 AS score
   UNION
-  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $scan})
+  WITH $lucene AS lucene WHERE lucene <> ''  // only syntax typed: identifiers alone
+  CALL db.index.fulltext.queryNodes('entity_names', lucene, {limit: $scan})
   YIELD node AS e, score
   RETURN e, 1 AS rank, score
 }
@@ -246,14 +252,15 @@ class SearchRepository:
         if after and not kind:
             raise ValueError("after needs kind: entities or reports")
         lucene = fuzzy_query(text)
-        entities, entities_next = [], None
+        entities: list[dict[str, Any]] = []
+        entities_next = None
         if kind in (None, "entities"):
             key = decode_cursor(after, 3) if after else None
             rows = self.graph.query(
                 SEARCH_ENTITIES,
                 {
                     **identifier_candidates(text),
-                    "lucene": lucene,  # never empty: text holds a word here
+                    "lucene": lucene,
                     "scan": SCAN,
                     "label": label,
                     "viewer": viewer,
