@@ -99,7 +99,7 @@ def api_list_reports():
     args = request.args
     user = api_user()
     try:
-        reports = _service().list(
+        reports, following = _service().list(
             user,
             q=args.get("q", "")[:200],
             status=args.get("status"),
@@ -109,10 +109,11 @@ def api_list_reports():
             author_id=user.id if args.get("mine") in ("1", "true", "yes") else None,
             limit=_int(args.get("limit"), 50),
             skip=_int(args.get("skip"), 0),
+            after=args.get("after"),
         )
     except ReportError as exc:
         return _report_error(exc)
-    return jsonify({"reports": reports})
+    return jsonify({"reports": reports, "next": following})
 
 
 def _int(value: Any, default: int) -> int:
@@ -342,15 +343,18 @@ register(
         "/reports": {
             "get": {
                 "summary": "Reports the caller may see; full-text search with q",
+                "description": "Newest first (with q: best matches first); `next` of an "
+                "answer as `after` gives the page after it (keyset: prefer it to `skip`).",
                 "operationId": "listReports",
                 "parameters": [
                     {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
                     for n in ("q", "status", "channel", "unit", "source", "mine", "limit",
-                              "skip")
+                              "skip", "after")
                 ],
                 "responses": {
                     "200": json_response({"type": "object", "properties": {
-                        "reports": {"type": "array", "items": {"type": "object"}}}}),
+                        "reports": {"type": "array", "items": {"type": "object"}},
+                        "next": {"type": ["string", "null"]}}}),
                     **error_responses(400, 401),
                 },
             },
