@@ -7,8 +7,9 @@ when that report is visible, ``RELATION_VISIBLE``); the timeline is merged from 
 Python.
 
 A hub (a broker lodging thousands of declarations) must not cost thousands of rows per
-view: declarations come newest first one page at a time, with their total from a count
-that reads no declaration's properties. Each copy of the need-to-know predicate costs
+view: declarations come newest first one page at a time (keyset, ``graph/paging.py``),
+reports as the newest ``REPORTS_SHOWN`` and relations as the first ``LIST_LIMIT``, each with
+its total counted up to ``COUNT_CAP``. Each copy of the need-to-know predicate costs
 Neo4j hundreds of milliseconds to plan on a cold query cache, so the entity and its
 reports share one query and one copy of it.
 """
@@ -22,34 +23,41 @@ from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.connection import Graph, tx_run
 from graph.errors import Hidden, NotFound
 from graph.network import ENTITY_VISIBLE
+from graph.paging import COUNT_CAP, decode_cursor, next_page
 
 LIST_LIMIT = 200
+REPORTS_SHOWN = 50
 DECLARATIONS_PER_PAGE = 50
 
 # ENTITY_VISIBLE (graph/network.py) spelt with the visible reports already collected: "a
-# visible report mentions it" is "the collected list is not empty" (LIMIT keeps >= 1 row).
+# visible report mentions it" is "the collected list is not empty". The newest visible
+# reports, at most COUNT_CAP of them, give both the latest REPORTS_SHOWN and the total;
+# only the shown ones pay for their mention texts.
 ENTITY_WITH_REPORTS = (
     """
 MATCH (e:Entity {id: $id})
 WITH e, COLLECT {
-  MATCH (r:Report)-[m:MENTIONS]->(e)
+  MATCH (r:Report)-[:MENTIONS]->(e)
   WHERE """
     + REPORT_VISIBLE
     + """
-  WITH r, collect(DISTINCT m.text) AS texts
-  RETURN r {.id, .reference, .title, .channel, .unit, .handling, .source_grade, .info_grade,
-            received: left(toString(r.received), 10), texts: texts} AS report
-  ORDER BY report.received DESC
-  LIMIT $limit
-} AS reports
+  WITH DISTINCT r
+  ORDER BY coalesce(r.received, r.created_at) DESC, r.id DESC
+  LIMIT $count_cap
+  RETURN r
+} AS visible
 WHERE coalesce(e.status, 'confirmed') <> 'proposed'
-   OR size(reports) > 0
+   OR size(visible) > 0
    OR NOT EXISTS { (:Report)-[:MENTIONS|REJECTED_MENTION]->(e) }
-RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity, reports,
+RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity,
+       [r IN visible[..$limit] | r {.id, .reference, .title, .channel, .unit, .handling,
+           .source_grade, .info_grade, received: left(toString(r.received), 10),
+           texts: COLLECT { MATCH (r)-[m:MENTIONS]->(e) RETURN DISTINCT m.text }}] AS reports,
+       size(visible) AS reports_total,
        COUNT {
          MATCH (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
                (d:Declaration)
-         RETURN DISTINCT d
+         RETURN DISTINCT d LIMIT $count_cap
        } AS declarations_total,
        EXISTS {
          (e)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
@@ -60,18 +68,21 @@ RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity, reports,
 
 ENTITY_EXISTS = "MATCH (e:Entity {id: $id}) RETURN count(e) > 0 AS found"
 
-# Only the page's rows pay for roles and controls: Top keeps $skip + $limit rows while the
-# hub's declarations stream past, instead of projecting and sorting every one of them.
+# Newest first by (day, id), one page after the key of the last row of the page before
+# ($before), never SKIP: only the page's rows pay for roles and controls, Top keeps
+# $limit rows while the hub's declarations stream past.
 DECLARATIONS = """
 MATCH (e:Entity {id: $id})
       <-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|TRANSPORTED_BY]-
       (d:Declaration)
 WITH DISTINCT e, d
-WITH e, d, left(toString(d.date), 10) AS date
-ORDER BY date DESC, d.id DESC
-SKIP $skip LIMIT $limit
-RETURN d.id AS id, date, d.flow AS flow, d.office AS office,
-       d.origin AS origin, d.destination AS destination, d.value AS value, d.hs AS hs,
+WITH e, d, coalesce(left(toString(d.date), 10), '') AS day
+WHERE $before IS NULL OR day < $before.day OR (day = $before.day AND d.id < $before.id)
+ORDER BY day DESC, d.id DESC
+LIMIT $limit
+RETURN d.id AS id, day, CASE day WHEN '' THEN null ELSE day END AS date, d.flow AS flow,
+       d.office AS office, d.origin AS origin, d.destination AS destination,
+       d.value AS value, d.hs AS hs,
        COLLECT {
          MATCH (e)<-[link:IMPORTED_BY|EXPORTED_BY|DECLARED_BY|SHIPPED_IN|CARRIED_BY|
                          TRANSPORTED_BY]-(d)
@@ -79,9 +90,11 @@ RETURN d.id AS id, date, d.flow AS flow, d.office AS office,
        } AS roles,
        [(c:Control)-[:CONTROL_OF]->(d) | c {.id, .lane, .result, .finding, .revenue,
                                             date: left(toString(c.date), 10)}] AS controls
-ORDER BY date DESC, id DESC
+ORDER BY day DESC, id DESC
 """
 
+# The first LIST_LIMIT relations to show and their total (up to COUNT_CAP) in one pass,
+# so the need-to-know predicates are planned once.
 RELATIONS = (
     """
 MATCH (e0:Entity {id: $id})
@@ -94,11 +107,14 @@ WHERE """
   AND """
     + RELATION_VISIBLE
     + """
-RETURN type(rel) AS type, startNode(rel) = e0 AS outgoing, e.id AS other_id,
-       e.name AS other_name, [l IN labels(e) WHERE l <> 'Entity'][0] AS other_kind,
-       rel.source AS source, left(toString(rel.date), 10) AS date, rel.created_by AS created_by
-ORDER BY type, other_name
-LIMIT $limit
+WITH rel, e0, e LIMIT $count_cap
+WITH {type: type(rel), outgoing: startNode(rel) = e0, other_id: e.id,
+      other_name: e.name, other_kind: [l IN labels(e) WHERE l <> 'Entity'][0],
+      source: rel.source, date: left(toString(rel.date), 10),
+      created_by: rel.created_by} AS row
+ORDER BY row.type, row.other_name
+WITH collect(row) AS rows
+RETURN rows[..$limit] AS relations, size(rows) AS total
 """
 )
 
@@ -113,29 +129,45 @@ class DossierRepository:
         self.graph = graph
 
     def dossier(
-        self, entity_id: str, viewer: dict[str, str], declarations_page: int = 1
+        self, entity_id: str, viewer: dict[str, str], declarations_before: str | None = None
     ) -> dict[str, Any]:
         """The entity page's content; NotFound when it does not exist, Hidden (a NotFound)
         when it exists but the viewer may not see it.
 
-        ``declarations_page`` (1-based) picks which ``DECLARATIONS_PER_PAGE`` declarations,
-        newest first, are listed; a page past the last one lists none.
+        The newest ``DECLARATIONS_PER_PAGE`` declarations are listed, or with
+        ``declarations_before`` (the ``declarations_next`` of a page) the ones after that
+        page; ValueError when that is not such a token.
         """
-        return self.graph.read(_dossier, entity_id, viewer, max(1, declarations_page))
+        before = None
+        if declarations_before:
+            day, declaration_id = decode_cursor(declarations_before, 2, "declarations_before")
+            before = {"day": str(day), "id": declaration_id}
+        return self.graph.read(_dossier, entity_id, viewer, before)
 
 
 def _dossier(
-    tx: Any, entity_id: str, viewer: dict[str, str], declarations_page: int
+    tx: Any, entity_id: str, viewer: dict[str, str], before: dict[str, str] | None
 ) -> dict[str, Any]:
-    rows = tx_run(tx, ENTITY_WITH_REPORTS, id=entity_id, viewer=viewer, limit=LIST_LIMIT)
+    rows = tx_run(
+        tx, ENTITY_WITH_REPORTS, id=entity_id, viewer=viewer, limit=REPORTS_SHOWN,
+        count_cap=COUNT_CAP,
+    )
     if not rows:  # hidden (known only from reports the viewer may not see) or missing
         if tx_run(tx, ENTITY_EXISTS, id=entity_id)[0]["found"]:
             raise Hidden(f"no entity {entity_id}")  # the same words: the answer is the same
         raise NotFound(f"no entity {entity_id}")
     entity, reports = rows[0]["entity"], rows[0]["reports"]
-    skip = (declarations_page - 1) * DECLARATIONS_PER_PAGE
-    declarations = tx_run(tx, DECLARATIONS, id=entity_id, skip=skip, limit=DECLARATIONS_PER_PAGE)
-    relations = tx_run(tx, RELATIONS, id=entity_id, viewer=viewer, limit=LIST_LIMIT)
+    declarations, declarations_next = next_page(
+        tx_run(tx, DECLARATIONS, id=entity_id, before=before, limit=DECLARATIONS_PER_PAGE + 1),
+        DECLARATIONS_PER_PAGE,
+        ("day", "id"),
+    )
+    for declaration in declarations:
+        del declaration["day"]
+    related = tx_run(
+        tx, RELATIONS, id=entity_id, viewer=viewer, limit=LIST_LIMIT, count_cap=COUNT_CAP
+    )[0]
+    relations = related["relations"]
     identifiers = [r for r in relations if r["other_kind"] in IDENTIFIER_KINDS]
     others = [r for r in relations if r["other_kind"] not in IDENTIFIER_KINDS]
     controls = [
@@ -149,7 +181,6 @@ def _dossier(
     properties.update(_extra(properties.pop("extra_json", None)))
     for key in [k for k in properties if k.endswith("_json")]:
         properties[key[:-5]] = _parsed(properties.pop(key))
-    total = int(rows[0]["declarations_total"])
     return {
         "entity": entity,
         "kind": (entity.get("kinds") or ["Entity"])[0],
@@ -157,12 +188,14 @@ def _dossier(
         "aliases": [a for a in entity.get("aliases") or [] if a != entity.get("name")],
         "identifiers": identifiers,
         "relations": others,
+        "relations_total": int(related["total"]),
         "reports": reports,
+        "reports_total": int(rows[0]["reports_total"]),
         "declarations": declarations,
-        "declarations_total": total,
-        "declarations_page": declarations_page,
-        "declarations_pages": max(1, -(-total // DECLARATIONS_PER_PAGE)),
-        "declarations_first": skip + 1 if declarations else 0,
+        "declarations_total": int(rows[0]["declarations_total"]),
+        "declarations_next": declarations_next,
+        "declarations_newest": before is None,
+        "counts_capped_at": COUNT_CAP,
         "controls": controls,
         "seized": bool(rows[0]["seized"]),
         "timeline": _timeline(reports, declarations, controls, relations),

@@ -21,6 +21,7 @@ from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES, resolve_mentions
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.network import ENTITY_VISIBLE
+from graph.paging import decode_cursor, next_page
 from graph.references import Series, next_reference
 
 CREATE_REPORT = """
@@ -127,17 +128,8 @@ _REPORT_FILTERS = """($status IS NULL OR r.status = $status)
   AND ($unit IS NULL OR r.unit = $unit)
   AND ($author_id IS NULL OR r.author_id = $author_id)
 """
-# What the list and the search return of each report the viewer may see (ends the WHERE).
-_VISIBLE_SUMMARIES = (
-    """
-  AND """
-    + REPORT_VISIBLE
-    + """
-OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
-RETURN """
-    + _SUMMARY
-    + """, s.codename AS source"""
-)
+# Newest first by (received, id); a next page starts after the key of the last row shown
+# ($after: at, id), so it costs what the first does (graph/paging.py).
 _LIST_FILTERS = (
     """
 MATCH (r:Report)
@@ -145,8 +137,16 @@ WHERE """
     + _REPORT_FILTERS
 )
 _LIST_TAIL = (
-    _VISIBLE_SUMMARIES
+    """
+  AND ($after IS NULL OR coalesce(r.received, r.created_at) < $after.at
+       OR (coalesce(r.received, r.created_at) = $after.at AND r.id < $after.id))
+  AND """
+    + REPORT_VISIBLE
     + """
+OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
+RETURN """
+    + _SUMMARY
+    + """, s.codename AS source, coalesce(r.received, r.created_at) AS at
 ORDER BY coalesce(r.received, r.created_at) DESC, r.id DESC
 SKIP $skip LIMIT $limit
 """
@@ -158,15 +158,22 @@ LIST_REPORTS_BY_SOURCE = (
     + _LIST_TAIL
 )
 
+# The best $scan hits of the index, then need-to-know; paged by (score, id).
 SEARCH_REPORTS = (
     """
-CALL db.index.fulltext.queryNodes('report_text', $q) YIELD node AS r, score
-WHERE """
+CALL db.index.fulltext.queryNodes('report_text', $q, {limit: $scan}) YIELD node AS r, score
+WHERE ($after IS NULL OR score < $after.score OR (score = $after.score AND r.id > $after.id))
+  AND """
     + _REPORT_FILTERS
-    + """  AND ($source IS NULL OR EXISTS { (r)-[:FROM_SOURCE]->(:Source {codename: $source}) })"""
-    + _VISIBLE_SUMMARIES
-    + """, score
-ORDER BY score DESC SKIP $skip LIMIT $limit
+    + """  AND ($source IS NULL OR EXISTS { (r)-[:FROM_SOURCE]->(:Source {codename: $source}) })
+  AND """
+    + REPORT_VISIBLE
+    + """
+OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
+RETURN """
+    + _SUMMARY
+    + """, s.codename AS source, score
+ORDER BY score DESC, id SKIP $skip LIMIT $limit
 """
 )
 
@@ -295,13 +302,37 @@ WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
 RETURN count(e) AS n, sum(size(e.name) + size(coalesce(e.aliases, []))) AS s
 """
 
+SEARCH_SCAN = 1000  # full-text hits a report list reads at most: its matches are among them
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+_LUCENE_WORDS = {"AND", "OR", "NOT", "TO"}
+MAX_QUERY_WORDS = 32
+
+
+def escape_lucene(term: str) -> str:
+    r"""One word of user text as a Lucene term: matched, never interpreted.
+
+    The one escape for every full-text query (report lists, search, linking).
+
+    >>> escape_lucene('A+B (ltd) "x"')
+    'A\\+B \\(ltd\\) \\"x\\"'
+    >>> escape_lucene("OR")
+    'or'
+    """
+    if term in _LUCENE_WORDS:
+        return term.lower()
+    return _LUCENE_SPECIAL.sub(r"\\\1", term)
 
 
 def lucene_terms(text: str) -> str:
-    """User text as a safe full-text query: every word a plain term, no query syntax."""
-    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.lower().split()]
-    return " ".join(w for w in words if w)[:500]
+    r"""User text as a safe full-text query: every word a plain term, no query syntax.
+
+    Words are counted before escaping, so a cut never leaves half an escape behind.
+
+    >>> lucene_terms('a\\ "b" AND c~')
+    'a\\\\ \\"b\\" and c\\~'
+    """
+    words = [escape_lucene(w) for w in text.lower().split()[:MAX_QUERY_WORDS]]
+    return " ".join(w for w in words if w)
 
 
 @dataclass(frozen=True)
@@ -555,7 +586,14 @@ class ReportRepository:
         source: str | None = None,
         skip: int = 0,
         limit: int = 50,
-    ) -> list[dict[str, Any]]:
+        after: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the reports the viewer may see, and the token of the next (None
+        when there is none): newest first, or with ``q`` the best full-text matches among
+        the first ``SEARCH_SCAN``. ``after`` is such a token (ValueError when it is not)."""
+        terms = lucene_terms(q or "")
+        key = ("score", "id") if terms else ("at", "id")
+        position = dict(zip(key, decode_cursor(after, 2), strict=True)) if after else None
         params = {
             "viewer": viewer,
             "status": status,
@@ -564,12 +602,17 @@ class ReportRepository:
             "author_id": author_id,
             "source": source,
             "skip": skip,
-            "limit": limit,
+            "limit": limit + 1,
+            "after": position,
         }
-        terms = lucene_terms(q or "")
         if terms:
-            return self.graph.query(SEARCH_REPORTS, {**params, "q": terms})
-        return self.graph.query(LIST_REPORTS_BY_SOURCE if source else LIST_REPORTS, params)
+            rows = self.graph.query(SEARCH_REPORTS, {**params, "q": terms, "scan": SEARCH_SCAN})
+        else:
+            rows = self.graph.query(LIST_REPORTS_BY_SOURCE if source else LIST_REPORTS, params)
+        page, following = next_page(rows, limit, key)
+        for row in page:
+            row.pop("at", None)
+        return page, following
 
     def search_entities(
         self, text: str, viewer: dict[str, str], limit: int = 10

@@ -6,6 +6,10 @@ aliases through the ``entity_names`` full-text index with fuzzy terms, then repo
 through ``report_text``. User text reaches Lucene only escaped; reports pass
 ``REPORT_VISIBLE`` and entities ``ENTITY_VISIBLE`` before any limit, so a hidden record is
 neither listed nor counted.
+
+Bounded whatever the data: each index yields its best ``SCAN`` hits, the visible ones are
+paged by their sort key (``graph/paging.py``), and a result's report count stops at
+``COUNT_CAP``.
 """
 
 from __future__ import annotations
@@ -16,10 +20,19 @@ from typing import Any
 
 from graph.access import REPORT_VISIBLE
 from graph.connection import Graph
+from graph.network import ENTITY_VISIBLE
+from graph.paging import decode_cursor, next_page
 from graph.references import looks_like_reference
+from graph.reports import escape_lucene
 from nlp.resolution import phone_e164
 
 MAX_RESULTS = 50
+# Hits read from each full-text index per search, the same for every page: results are
+# the visible ones among the best SCAN matches, paged by a key (rank, score, id), so each
+# page costs the same and a page never repeats or skips a result of another.
+SCAN = 400
+# A count on a search result reads at most this many reports (shown as "1000+").
+COUNT_CAP = 1000
 LABELS = (
     "ORG",
     "AGENCY",
@@ -34,24 +47,14 @@ LABELS = (
     "COMMODITY",
 )
 
-_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
-_LUCENE_WORDS = {"AND", "OR", "NOT", "TO"}
 _CONTAINER = re.compile(r"^[A-Z]{3}[UJZ]\d{7}$")
 _IMO = re.compile(r"^(?:IMO)?(\d{7})$")
 _PLATE = re.compile(r"^[A-Z0-9]{4,10}$")
 
 
-def escape_lucene(term: str) -> str:
-    r"""Escape Lucene query syntax so user text is matched, never interpreted.
-
-    >>> escape_lucene('A+B (ltd) "x"')
-    'A\\+B \\(ltd\\) \\"x\\"'
-    >>> escape_lucene("OR")
-    'or'
-    """
-    if term in _LUCENE_WORDS:
-        return term.lower()
-    return _LUCENE_SPECIAL.sub(r"\\\1", term)
+# Where the index's analyzer splits a name, a typed word is split too: "Smith-Jones" or
+# '"Baltic"' are words of a name, and none of these characters reaches Lucene as syntax.
+_WORD_BREAKS = re.compile(r'[\s+\-!(){}\[\]^"~*?:\\/&|]+')
 
 
 def fuzzy_query(text: str) -> str:
@@ -59,15 +62,15 @@ def fuzzy_query(text: str) -> str:
 
     >>> fuzzy_query("Baltik Star")
     '(baltik~1 OR baltik*) AND (star~1 OR star*)'
-    >>> fuzzy_query("a/b")
-    'a\\\\/b*'
+    >>> fuzzy_query('"Smith-Jones" a/b')
+    '(smith~1 OR smith*) AND (jones~1 OR jones*) AND a* AND b*'
     >>> fuzzy_query("  ")
     ''
     """
-    words = [w for w in re.split(r"\s+", text.strip().lower()) if w][:8]
+    words = [w for w in _WORD_BREAKS.split(text.strip().lower()) if w][:8]
     terms = []
     for word in words:
-        escaped = escape_lucene(word)
+        escaped = escape_lucene(word)  # the one escape (graph/reports.py), kept as a guard
         if len(word) >= 4 and word.isalnum():
             terms.append(f"({escaped}~1 OR {escaped}*)")  # a typo, or the start of a name
         else:
@@ -111,11 +114,10 @@ def identifier_candidates(text: str) -> dict[str, list[str]]:
     return {"ids": list(dict.fromkeys(ids)), "refs": refs}
 
 
-# Identifiers and names in one query, so the need-to-know predicate is planned once per
-# search: each copy costs Neo4j hundreds of milliseconds to plan on a cold query cache.
-# An identifier hit ranks before any name hit and keeps its score of 2.0. The visibility
-# test is ENTITY_VISIBLE (graph/network.py) spelt with the visible mentions already
-# counted: "a visible report mentions it" is "reports > 0".
+# Identifiers and names in one query. An identifier hit ranks before any name hit and
+# keeps its score of 2.0. Only the page's rows pay for the count of visible reports
+# (capped); before the limit the entities pass ENTITY_VISIBLE (graph/network.py). The
+# page starts after the key ($after: rank, score, id) of the last row of the page before.
 SEARCH_ENTITIES = (
     """
 CALL () {
@@ -125,25 +127,31 @@ CALL () {
   UNWIND $refs AS wanted
   MATCH (e:Entity {ref: wanted}) RETURN e, 0 AS rank, 2.0 AS score
   UNION
-  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $scan})
+  WITH $lucene AS lucene WHERE lucene <> ''  // only syntax typed: identifiers alone
+  CALL db.index.fulltext.queryNodes('entity_names', lucene, {limit: $scan})
   YIELD node AS e, score
   RETURN e, 1 AS rank, score
 }
 WITH e, min(rank) AS rank, max(score) AS best
 WHERE $label IS NULL OR e.label = $label
-WITH e, rank, CASE rank WHEN 0 THEN 2.0 ELSE best END AS score,
-     COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
-    + REPORT_VISIBLE
-    + """ } AS reports
-WHERE coalesce(e.status, 'confirmed') <> 'proposed'
-   OR reports > 0
-   OR NOT EXISTS { (:Report)-[:MENTIONS|REJECTED_MENTION]->(e) }
-RETURN score, CASE rank WHEN 0 THEN 'identifier' ELSE 'name' END AS matched,
+WITH e, rank, CASE rank WHEN 0 THEN 2.0 ELSE best END AS score
+WHERE ($after IS NULL OR rank > $after.rank
+       OR (rank = $after.rank AND (score < $after.score
+                                   OR (score = $after.score AND e.id > $after.id))))
+  AND """
+    + ENTITY_VISIBLE
+    + """
+WITH e, rank, score
+ORDER BY rank, score DESC, e.id
+LIMIT $limit
+RETURN score, rank, CASE rank WHEN 0 THEN 'identifier' ELSE 'name' END AS matched,
        e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases,
        coalesce([l IN labels(e) WHERE l <> 'Entity'][0], 'Entity') AS kind,
-       e.status AS status, e.ref AS ref, reports
+       e.status AS status, e.ref AS ref,
+       COUNT { MATCH (r:Report)-[:MENTIONS]->(e) WHERE """
+    + REPORT_VISIBLE
+    + """ RETURN DISTINCT r LIMIT $count_cap } AS reports
 ORDER BY rank, score DESC, id
-LIMIT $limit
 """
 )
 
@@ -151,13 +159,15 @@ SEARCH_REPORTS = (
     """
 CALL db.index.fulltext.queryNodes('report_text', $lucene, {limit: $scan})
 YIELD node AS r, score
-WHERE """
+WHERE ($after IS NULL OR score < $after.score
+       OR (score = $after.score AND r.id > $after.id))
+  AND """
     + REPORT_VISIBLE
     + """
 RETURN r.id AS id, r.reference AS reference, r.title AS title, r.channel AS channel,
        r.unit AS unit, r.handling AS handling, left(toString(r.received), 10) AS received,
        score
-ORDER BY score DESC
+ORDER BY score DESC, id
 LIMIT $limit
 """
 )
@@ -178,11 +188,23 @@ RETURN r.id AS id, r.reference AS reference, r.title AS title, r.channel AS chan
 
 @dataclass(frozen=True)
 class SearchResult:
+    """One page of entities and one of reports; ``*_next`` continues each (None: no more)."""
+
     entities: list[dict[str, Any]]
     reports: list[dict[str, Any]]
+    entities_next: str | None = None
+    reports_next: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entities": self.entities, "reports": self.reports}
+        return {
+            "entities": self.entities,
+            "reports": self.reports,
+            "entities_next": self.entities_next,
+            "reports_next": self.reports_next,
+        }
+
+
+KINDS = ("entities", "reports")
 
 
 def parse_label(label: str | None) -> str | None:
@@ -193,6 +215,15 @@ def parse_label(label: str | None) -> str | None:
     if value not in LABELS:
         raise ValueError(f"unknown label {label!r}; one of {', '.join(LABELS)}")
     return value
+
+
+def parse_kind(kind: str | None) -> str | None:
+    """Which list a next page continues: entities, reports, or None for both."""
+    if not kind:
+        return None
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    return kind
 
 
 class SearchRepository:
@@ -207,32 +238,59 @@ class SearchRepository:
         label: str | None = None,
         reports: bool = True,
         limit: int = 20,
+        kind: str | None = None,
+        after: str | None = None,
     ) -> SearchResult:
+        """The first page of both lists, or with ``kind`` and ``after`` (a ``*_next`` token)
+        the next page of that one list."""
         text = (text or "").strip()[:200]
         if not text:
             return SearchResult([], [])
         limit = max(1, min(limit, MAX_RESULTS))
         label = parse_label(label)
+        kind = parse_kind(kind)
+        if after and not kind:
+            raise ValueError("after needs kind: entities or reports")
         lucene = fuzzy_query(text)
-        entities = self.graph.query(
-            SEARCH_ENTITIES,
-            {
-                **identifier_candidates(text),
-                "lucene": lucene,  # never empty: text holds a word here
-                "scan": limit * 5,
-                "label": label,
-                "viewer": viewer,
-                "limit": limit,
-            },
-        )
+        entities: list[dict[str, Any]] = []
+        entities_next = None
+        if kind in (None, "entities"):
+            key = decode_cursor(after, 3) if after else None
+            rows = self.graph.query(
+                SEARCH_ENTITIES,
+                {
+                    **identifier_candidates(text),
+                    "lucene": lucene,
+                    "scan": SCAN,
+                    "label": label,
+                    "viewer": viewer,
+                    "after": dict(zip(("rank", "score", "id"), key, strict=True)) if key else None,
+                    "limit": limit + 1,
+                    "count_cap": COUNT_CAP,
+                },
+            )
+            entities, entities_next = next_page(rows, limit, ("rank", "score", "id"))
+            for row in entities:
+                del row["rank"]
         report_rows: list[dict[str, Any]] = []
-        if reports and label is None and looks_like_reference(text):
+        reports_next = None
+        wanted = reports and label is None and kind in (None, "reports")
+        if wanted and not after and looks_like_reference(text):
             report_rows = self.graph.query(
                 REPORT_BY_REFERENCE, {"reference": text.upper(), "viewer": viewer})
-        if reports and lucene and label is None:
+        if wanted and lucene:
+            key = decode_cursor(after, 2) if after else None
             seen = {row["id"] for row in report_rows}
-            report_rows += [row for row in self.graph.query(
+            rows = self.graph.query(
                 SEARCH_REPORTS,
-                {"lucene": lucene, "scan": limit * 10, "viewer": viewer, "limit": limit},
-            ) if row["id"] not in seen]
-        return SearchResult(entities, report_rows)
+                {
+                    "lucene": lucene,
+                    "scan": SCAN,
+                    "viewer": viewer,
+                    "after": dict(zip(("score", "id"), key, strict=True)) if key else None,
+                    "limit": limit + 1,
+                },
+            )
+            page, reports_next = next_page(rows, limit, ("score", "id"))
+            report_rows += [row for row in page if row["id"] not in seen]
+        return SearchResult(entities, report_rows, entities_next, reports_next)

@@ -59,8 +59,10 @@ def entities_search():
         request.args.get("q", ""),
         request.args.get("label") or None,
         limit=_int(request.args.get("limit"), 20),
+        kind=request.args.get("kind") or None,
+        after=request.args.get("after") or None,
     )
-    return jsonify({"entities": result.entities, "reports": result.reports})
+    return jsonify(result.to_dict())
 
 
 @bp.get("/entities/<path:entity_id>/neighbours")
@@ -101,8 +103,9 @@ def _network_download(entity_id: str, export: Callable[..., Any], mimetype: str,
 @token_required
 @_refusals_answered
 def entity_get(entity_id: str):
-    dossier = service.dossier(api_user(), entity_id, request.args.get("declarations_page"),
-                              via="api")
+    dossier = service.dossier(
+        api_user(), entity_id, request.args.get("declarations_before"), via="api"
+    )
     entity = {k: v for k, v in dossier["entity"].items() if k != "aliases_text"}
     return jsonify(
         {
@@ -111,11 +114,13 @@ def entity_get(entity_id: str):
             "aliases": dossier["aliases"],
             "identifiers": dossier["identifiers"],
             "relations": dossier["relations"],
+            "relations_total": dossier["relations_total"],
             "reports": dossier["reports"],
+            "reports_total": dossier["reports_total"],
             "declarations": dossier["declarations"],
             "declarations_total": dossier["declarations_total"],
-            "declarations_page": dossier["declarations_page"],
-            "declarations_pages": dossier["declarations_pages"],
+            "declarations_next": dossier["declarations_next"],
+            "counts_capped_at": dossier["counts_capped_at"],
             "controls": dossier["controls"],
             "timeline": dossier["timeline"],
         }
@@ -261,6 +266,18 @@ register(
                     {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
                     {"name": "label", "in": "query", "schema": {"type": "string"}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 50}},
+                    {
+                        "name": "kind",
+                        "in": "query",
+                        "description": "With `after`: which list to continue",
+                        "schema": {"type": "string", "enum": ["entities", "reports"]},
+                    },
+                    {
+                        "name": "after",
+                        "in": "query",
+                        "description": "`entities_next` or `reports_next` of the previous page",
+                        "schema": {"type": "string"},
+                    },
                 ],
                 "responses": {
                     "200": json_response(schema_ref("EntitySearch")),
@@ -271,14 +288,21 @@ register(
         "/entities/{id}": {
             "get": {
                 "summary": "One entity: identifiers, relations, visible reports, trade, timeline",
+                "description": (
+                    "A hub stays bounded: the newest 50 visible reports, the first 200 "
+                    "relations and 50 declarations (newest first), each list with its "
+                    "total (`*_total`, counted up to `counts_capped_at`: a total equal to it "
+                    "means at least that many)."
+                ),
                 "operationId": "getEntity",
                 "parameters": [
                     _ID,
                     {
-                        "name": "declarations_page",
+                        "name": "declarations_before",
                         "in": "query",
-                        "description": "1-based page of the declarations, 50 a page, newest first",
-                        "schema": {"type": "integer", "minimum": 1},
+                        "description": "`declarations_next` of the previous answer: the "
+                        "next 50 declarations, older than those",
+                        "schema": {"type": "string"},
                     },
                 ],
                 "responses": {
@@ -403,6 +427,8 @@ register(
                     },
                 },
                 "reports": {"type": "array", "items": {"type": "object"}},
+                "entities_next": {"type": ["string", "null"]},
+                "reports_next": {"type": ["string", "null"]},
             },
         },
         "Chart": {

@@ -82,7 +82,7 @@ def api_create_report():
 def api_list_reports():
     args = request.args
     user = api_user()
-    reports = report_service().list(
+    reports, following = report_service().list(
         user,
         q=args.get("q", "")[:200],
         status=args.get("status"),
@@ -92,8 +92,9 @@ def api_list_reports():
         author_id=user.id if args.get("mine") in ("1", "true", "yes") else None,
         limit=_int(args.get("limit"), 50),
         skip=_int(args.get("skip"), 0),
+        after=args.get("after"),
     )
-    return jsonify({"reports": reports})
+    return jsonify({"reports": reports, "next": following})
 
 
 def _int(value: Any, default: int) -> int:
@@ -306,15 +307,18 @@ register(
         "/reports": {
             "get": {
                 "summary": "Reports the caller may see; full-text search with q",
+                "description": "Newest first (with q: best matches first); `next` of an "
+                "answer as `after` gives the page after it (keyset: prefer it to `skip`).",
                 "operationId": "listReports",
                 "parameters": [
                     {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
                     for n in ("q", "status", "channel", "unit", "source", "mine", "limit",
-                              "skip")
+                              "skip", "after")
                 ],
                 "responses": {
                     "200": json_response({"type": "object", "properties": {
-                        "reports": {"type": "array", "items": {"type": "object"}}}}),
+                        "reports": {"type": "array", "items": {"type": "object"}},
+                        "next": {"type": ["string", "null"]}}}),
                     **error_responses(400, 401),
                 },
             },

@@ -16,7 +16,7 @@ from app.entities import bp, service
 from app.templating import with_urls
 from graph.errors import NotFound
 from graph.network import ALL_RELATIONS, MAX_DEPTH, NODE_KINDS
-from graph.search import LABELS
+from graph.search import COUNT_CAP, LABELS
 
 
 def _bad(reason: str):
@@ -49,27 +49,41 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 def search():
     text = request.args.get("q", "").strip()
     label = request.args.get("label") or None
+    kind = request.args.get("kind") or None
     result, error = None, None
     if text:
         try:
-            result = service.search(current_user, text, label)
+            result = service.search(
+                current_user, text, label, kind=kind, after=request.args.get("after") or None
+            )
         except ValueError as exc:
-            error = str(exc)
+            error, kind = str(exc), None
     return render_template(
-        "entities/search.html", q=text, label=label, labels=LABELS, result=result, error=error
+        "entities/search.html",
+        q=text,
+        label=label,
+        labels=LABELS,
+        result=result,
+        error=error,
+        kind=kind,
+        count_cap=COUNT_CAP,
     )
 
 
 @bp.get("/entities/<path:entity_id>")
 def entity(entity_id: str):
     try:
-        page = service.check_page(request.args.get("declarations_page"), "declarations_page")
+        entity_id = service.check_id(entity_id)
+    except ValueError:
+        abort(404, "No such entity, or you may not see it.")
+    try:
+        dossier = service.dossier(
+            current_user, entity_id, request.args.get("declarations_before")
+        )
+    except NotFound:
+        abort(404, "No such entity, or you may not see it.")
     except ValueError as exc:
         abort(400, str(exc))
-    try:
-        dossier = service.dossier(current_user, entity_id, page)
-    except (NotFound, ValueError):
-        abort(404, "No such entity, or you may not see it.")
     return render_template("entities/entity.html", d=dossier)
 
 

@@ -21,7 +21,6 @@ from graph.network import MAX_NODES, Network, NetworkRepository, parse_query
 from graph.search import SearchRepository, SearchResult
 
 MAX_ID_LENGTH = 300
-MAX_PAGE = 100_000
 
 
 def check_id(value: Any, name: str = "id") -> str:
@@ -42,40 +41,39 @@ def check_ids(values: Any, name: str = "ids", limit: int = MAX_NODES) -> list[st
     return [check_id(v, name) for v in values]
 
 
-def search(user: Any, text: str, label: str | None = None, limit: int = 20) -> SearchResult:
-    return SearchRepository(get_graph()).search(text, viewer_param(user), label=label, limit=limit)
-
-
-def check_page(value: Any, name: str = "page") -> int:
-    """A 1-based page number from a request; absent means 1 (ValueError when not one)."""
-    if value is None or value == "":
-        return 1
-    try:
-        page = int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number") from None
-    if not 1 <= page <= MAX_PAGE:
-        raise ValueError(f"{name} must be between 1 and {MAX_PAGE}")
-    return page
+def search(
+    user: Any,
+    text: str,
+    label: str | None = None,
+    limit: int = 20,
+    kind: str | None = None,
+    after: str | None = None,
+) -> SearchResult:
+    """One page of matches (``kind`` and ``after`` continue one list; ValueError on bad input)."""
+    return SearchRepository(get_graph()).search(
+        text, viewer_param(user), label=label, limit=limit, kind=kind, after=after
+    )
 
 
 def dossier(
-    user: Any, entity_id: str, declarations_page: Any = None, via: str = "page"
+    user: Any, entity_id: str, declarations_before: Any = None, via: str = "page"
 ) -> dict[str, Any]:
     """The entity page's content (NotFound if hidden); the read, or the refused attempt,
     is audited (``via``: page or api).
 
-    Declarations come one page at a time (``declarations_page``, 1-based), newest first,
-    with their total, so a hub's page stays as cheap as anyone else's.
+    Declarations come one page at a time, newest first, with their total: the first page,
+    or with ``declarations_before`` (a page's ``declarations_next``) the one after it, so
+    a hub's page stays as cheap as anyone else's (ValueError on a token that is not one).
     """
-    page = check_page(declarations_page, "declarations_page")
+    before = str(declarations_before).strip() if declarations_before else None
+    if before and len(before) > MAX_ID_LENGTH * 2:
+        raise ValueError("declarations_before is not a position from a previous page")
     entity_id = check_id(entity_id)
+    repo = DossierRepository(get_graph())
     return recorded_read(
         "entity.view",
         entity_id,
-        lambda: DossierRepository(get_graph()).dossier(
-            entity_id, viewer_param(user), declarations_page=page
-        ),
+        lambda: repo.dossier(entity_id, viewer_param(user), declarations_before=before),
         {"via": via},
         lambda result: {"reports": len(result["reports"])},
     )

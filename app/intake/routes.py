@@ -106,14 +106,17 @@ def index():
         query["status"] = Status.SUBMITTED.value
     if view == "mine":
         query["author_id"] = current_user.id
+    after = request.args.get("after") or None
     try:
-        reports = service.list(current_user, **query)
+        reports, following = service.list(current_user, after=after, **query)
     except ReportError as exc:
         flash(str(exc), "error")
-        reports = []
+        reports, following, after = [], None, None
     return render_template(
         "intake/list.html",
         reports=reports,
+        following=following,
+        paged=bool(after),
         view=view,
         filters=filters,
         channels=CHANNEL_CHOICES,

@@ -549,17 +549,24 @@ class ReportService:
     def mentions(self, user: User, report_id: str) -> list[dict[str, Any]]:
         return self.repo.mentions(report_id, viewer_param(user))
 
-    def list(self, user: User, **filters: Any) -> list[dict[str, Any]]:
+    def list(self, user: User, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of reports and the token of the next (``after``), see ReportRepository."""
         if filters.get("status"):
             filters["status"] = _enum(Status, filters["status"], "status")
         if filters.get("channel"):
             filters["channel"] = _enum(Channel, filters["channel"], "channel")
-        clean = {k: (v or None) for k, v in filters.items() if k not in ("skip", "limit")}
+        clean = {k: (v or None) for k, v in filters.items()
+                 if k not in ("skip", "limit", "after")}
         limit = max(1, min(int(filters.get("limit") or 50), 500))
         skip = max(0, int(filters.get("skip") or 0))
         if skip > MAX_SKIP:
             raise ReportError(f"skip must be at most {MAX_SKIP}", "skip")
-        return self.repo.list(viewer_param(user), skip=skip, limit=limit, **clean)
+        after = str(filters.get("after") or "")[:1000] or None
+        try:
+            return self.repo.list(viewer_param(user), skip=skip, limit=limit, after=after,
+                                  **clean)
+        except ValueError as exc:  # a token that is not one
+            raise ReportError(str(exc), "after") from None
 
     def extract(self, text: str) -> list[dict[str, Any]]:
         """Extraction in the contract shape, storing nothing."""

@@ -1,5 +1,6 @@
-"""A hub's entity page lists its declarations a page at a time, newest first, with the true
-total, and keeps the positive-control badge of a seizure that is not on the shown page;
+"""A hub's entity page lists its declarations a page at a time (keyset: each "older" link
+starts after the last row shown), newest first, with the true total, and keeps the
+positive-control badge of a seizure that is not on the shown page;
 the API pages the same way. Search keeps identifiers before names after the merge of both
 into one query."""
 
@@ -30,6 +31,11 @@ def _declaration_ids(html):
     return re.findall(r'<tr><td><a href="/declarations/DEC-[^"]+">DEC-([^<]+)</a>', html)
 
 
+def _older(html):
+    match = re.search(r'<a rel="next" href="([^"]+)">older</a>', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
 def test_hub_page_shows_latest_declarations_and_pages_further(
     client, auth, graph, make, make_user, make_unit
 ):
@@ -43,18 +49,20 @@ def test_hub_page_shows_latest_declarations_and_pages_further(
     shown = _declaration_ids(first.text)
     assert shown == [f"2026-{EXTRA - i:06d}" for i in range(DECLARATIONS_PER_PAGE)]
     assert f"Declarations ({total})" in first.text
-    assert f"1–{DECLARATIONS_PER_PAGE} of {total}" in first.text
-    assert "declarations_page=2" in first.text and 'rel="prev"' not in first.text
+    assert f"The latest {DECLARATIONS_PER_PAGE} of {total}" in first.text
+    assert "declarations_before=" in first.text and 'rel="first"' not in first.text
     # The seizure is on the oldest declaration, far off this page: the badge still shows.
     assert "positive control" in first.text
     # A declaration in two roles is listed once, with both roles.
     assert "declared by, imported by" in first.text or "imported by, declared by" in first.text
 
-    last = client.get(f"/entities/{BALTIC}", query_string={"declarations_page": 3}).text
+    second = client.get(_older(first.text)).text
+    assert 'rel="first"' in second
+    last = client.get(_older(second)).text
     assert _declaration_ids(last) == [f"2026-{i:06d}" for i in range(7, 0, -1)] + ["2025-000001"]
-    assert "undervaluation" in last and 'rel="next"' not in last
-    assert client.get(f"/entities/{BALTIC}?declarations_page=0").status_code == 400
-    assert client.get(f"/entities/{BALTIC}?declarations_page=x").status_code == 400
+    assert "undervaluation" in last and _older(last) is None
+    assert client.get(f"/entities/{BALTIC}?declarations_before=x").status_code == 400
+    assert client.get(f"/entities/{BALTIC}?declarations_before=WzEsMl0").status_code == 400
 
 
 def test_api_pages_a_hubs_declarations(client, graph, make, make_user, make_unit):
@@ -64,15 +72,13 @@ def test_api_pages_a_hubs_declarations(client, graph, make, make_user, make_unit
 
     one = client.get(f"/api/v1/entities/{BALTIC}", headers=headers).json
     assert len(one["declarations"]) == DECLARATIONS_PER_PAGE
-    assert one["declarations_total"] == EXTRA + 1 and one["declarations_pages"] == 3
-    two = client.get(
-        f"/api/v1/entities/{BALTIC}", query_string={"declarations_page": 2}, headers=headers
-    ).json
-    assert two["declarations_page"] == 2
+    assert one["declarations_total"] == EXTRA + 1 and one["declarations_next"]
+    after = {"declarations_before": one["declarations_next"]}
+    two = client.get(f"/api/v1/entities/{BALTIC}", query_string=after, headers=headers).json
     assert not {d["id"] for d in one["declarations"]} & {d["id"] for d in two["declarations"]}
     assert one["declarations"][-1]["date"] > two["declarations"][0]["date"]
     bad = client.get(
-        f"/api/v1/entities/{BALTIC}", query_string={"declarations_page": "-1"}, headers=headers
+        f"/api/v1/entities/{BALTIC}", query_string={"declarations_before": "-1"}, headers=headers
     )
     assert bad.status_code == 400 and bad.json["error"]
 

@@ -60,7 +60,8 @@ def test_parse_query_bounds_and_whitelists():
 
 def test_lucene_escaping_leaves_no_operator_active():
     query = graph.search.fuzzy_query('name:"x" OR (y~ AND z*) \\')
-    assert query == r"name\:\"x\"* AND or* AND \(y\~* AND and* AND z\*\)* AND \\*"
+    assert query == "(name~1 OR name*) AND x* AND or* AND y* AND and* AND z*"
+    assert graph.search.fuzzy_query('"\\ ~*') == ""
     assert graph.search.fuzzy_query("") == ""
 
 
