@@ -427,7 +427,7 @@ def scoring_latency(bench: Bench, app: Any, data_file: Path, samples: int = 200,
     """
     from app.risk import service
     from graph.db import get_graph
-    from graph.risk import RiskRepository
+    from graph.risk import NO_VIEWER, RiskRepository
     from risk.features import extract
 
     decls = decls or _declarations(data_file, max(samples + 10, batch))
@@ -442,7 +442,7 @@ def scoring_latency(bench: Bench, app: Any, data_file: Path, samples: int = 200,
         model = service._model(RiskRepository(graph), model_version)
         pure = []
         for decl in decls[10: samples + 10]:
-            ctx = graph.read(service._read_context, [decl])
+            ctx = graph.read(service._read_context, [decl], NO_VIEWER)
             pure.append(_timed(lambda d=decl, c=ctx: model.score(
                 extract(d, c.stats, c.values, service.context_for(d, c)))))
         for q in (50, 95):
