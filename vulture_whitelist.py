@@ -79,3 +79,6 @@ g.session_expired
 
 # Called by gunicorn.conf.py (post_worker_init), which the check does not read.
 start_worker
+
+# Read by Flask-Login when it flashes "Please sign in": the lazy message in the page's language.
+login_manager.localize_callback

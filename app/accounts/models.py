@@ -19,6 +19,7 @@ class User(UserMixin):
     unit: str
     active: bool = True
     totp_enabled: bool = False
+    language: str | None = None  # the interface language chosen on /account (app/i18n.py)
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -38,6 +39,7 @@ class User(UserMixin):
             unit=row["unit"],
             active=bool(row.get("active", True)),
             totp_enabled=bool(row.get("totp_enc")),
+            language=row.get("language"),
         )
 
     def to_public(self) -> dict[str, str]:

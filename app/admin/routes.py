@@ -1,6 +1,7 @@
 """Administration of users and units (administrators only, see the blueprint)."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from app.accounts import service
 from app.accounts.roles import UnitKind
@@ -49,7 +50,7 @@ def users():
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"User {user.email} created.", "success")
+            flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/users.html", users=UserRepository(get_graph()).list(), form=form)
 
@@ -81,7 +82,7 @@ def edit_user(user_id: str):
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"User {row['email']} saved.", "success")
+            flash(_("User %(email)s saved.", email=row['email']), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=row, form=form)
 
@@ -98,7 +99,7 @@ def units():
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"Unit {unit['name']} created.", "success")
+            flash(_("Unit %(name)s created.", name=unit['name']), "success")
             return redirect(url_for("admin.units"))
     return render_template(
         "admin/units.html", units=UnitRepository(get_graph()).list(), form=form, kinds=KIND_TITLES
@@ -122,7 +123,7 @@ def edit_unit(name: str):
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"Unit {saved['name']} saved.", "success")
+            flash(_("Unit %(name)s saved.", name=saved['name']), "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_edit.html", unit=unit, form=form, kinds=KIND_TITLES), (
         400 if form.errors else 200
@@ -144,5 +145,6 @@ def revoke_token(token_id: str):
             row = service.revoke_token(get_graph(), token_id)
         except NotFound:
             abort(404)
-        flash(f"Token {row['id']} of {row['email']} is revoked.", "success")
+        flash(_("Token %(id)s of %(email)s is revoked.", id=row["id"], email=row["email"]),
+              "success")
     return redirect(url_for("admin.tokens"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -60,7 +61,7 @@ def send(report_id: str):
             form.units.errors = [*form.units.errors, str(exc)]
         else:
             names = ", ".join(r["name"] for r in sent)
-            flash(f"Report disseminated to {names}.", "success")
+            flash(_("Report disseminated to %(names)s.", names=names), "success")
             return redirect(url_for("dissemination.report", report_id=report_id))
     return _page(report_id, send=form, status=400)
 
@@ -78,7 +79,7 @@ def consent(report_id: str):
         except Refused as exc:
             form.units.errors = [*form.units.errors, str(exc)]
         else:
-            flash("Consent recorded.", "success")
+            flash(_("Consent recorded."), "success")
             return redirect(url_for("dissemination.report", report_id=report_id))
     return _page(report_id, consent=form, status=400)
 
@@ -113,7 +114,7 @@ def sanitise(report_id: str):
         except Refused as exc:
             form.text.errors = [*form.text.errors, str(exc)]
         else:
-            flash(f"Sanitised copy {copy_id} created.", "success")
+            flash(_("Sanitised copy %(copy_id)s created.", copy_id=copy_id), "success")
             return redirect(url_for("dissemination.report", report_id=copy_id))
     status = 400 if form.errors else 200
     return render_template(
@@ -140,7 +141,7 @@ def feedback(report_id: str):
         except Refused as exc:
             form.result.errors = [*form.result.errors, str(exc)]
         else:
-            flash("Thank you for the feedback.", "success")
+            flash(_("Thank you for the feedback."), "success")
             return redirect(url_for("dissemination.feedback", report_id=report_id))
     try:
         view = service.report_view(graph, current_user, report_id)

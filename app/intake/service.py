@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
@@ -520,14 +522,14 @@ class ReportService:
         if not kind or len(key.strip("+")) < 4:
             return None
         known = self.repo.known(entity_id(kind, key), viewer_param(user))
-        said = []
+        said = []  # in the officer's language: the quick log shows it as it is
         if known["watched"]:
-            said.append("on your watch list")
+            said.append(_("on your watch list"))
         if known["reports"]:
-            said.append(f"named in {known['reports']} report(s) you may read")
+            said.append(_("named in %(num)s report(s) you may read", num=known["reports"]))
         if known["declarations"]:
-            said.append(f"on {known['declarations']} declaration(s)")
-        return ("Already known: " + "; ".join(said) + ".") if said else None
+            said.append(_("on %(num)s declaration(s)", num=known["declarations"]))
+        return _("Already known: %(what)s.", what="; ".join(said)) if said else None
 
     def resolve(self, user: User, id_or_reference: str) -> str:
         """The report id behind a human reference (``R-2026-000123``) the user may see;
@@ -800,7 +802,7 @@ def _find(text: str, needle: str, occurrence: Any) -> tuple[int, int]:
     if not needle:
         raise ReportError("Enter the text of the entity as it appears.", "text")
     s = -1
-    for _ in range(nth):
+    for _nth in range(nth):
         s = text.find(needle, s + 1)
         if s < 0:
             raise ReportError(f"{needle!r} does not occur {nth} time(s) in the text.", "text")

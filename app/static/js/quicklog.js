@@ -52,9 +52,10 @@
     } else if (draft && !form.querySelector(".errors")) {
       restore(form, draft);
       var when = new Date(draft.saved);
-      tell(box, "Your log from " + when.toLocaleTimeString([], { hour: "2-digit",
-        minute: "2-digit" }) + " was not confirmed. Check it and tap \u201cLog it\u201d: " +
-        "it is stored once, even if it went through before.", "status");
+      // the sentences are the page's language, from the template (intake/quick_log.html)
+      tell(box, box.dataset.unconfirmed.replace("{time}", when.toLocaleTimeString(
+        document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" })),
+        "status");
     }
 
     form.addEventListener("input", function () { save(form, owner); });
@@ -63,13 +64,12 @@
       save(form, owner);
       if (navigator.onLine === false) {
         event.preventDefault();
-        tell(box, "No network. Your log is kept on this page: tap \u201cLog it\u201d " +
-          "again when the network is back.", "alert");
+        tell(box, box.dataset.offline, "alert");
       }
     });
     window.addEventListener("online", function () {
       if (load(owner)) {
-        tell(box, "The network is back: tap \u201cLog it\u201d to send your log.", "status");
+        tell(box, box.dataset.online, "status");
       }
     });
     var logout = document.querySelector("form[action$='/logout']");

@@ -1,0 +1,93 @@
+"""The interface's language: English, French or Arabic (right to left), chosen per request.
+
+The language of a page is, in order: a language the visitor just picked (``?lang=fr``: the
+hotline's and the sign-in page's switch, remembered in the session cookie), the officer's
+own setting (``/account``), the language remembered for an anonymous visitor, the
+browser's ``Accept-Language``, then the administration's default ``CORDON_LANGUAGE``.
+Catalogues live in ``app/translations/<lang>/LC_MESSAGES/messages.po`` and are compiled
+to ``.mo`` by ``make translations`` (part of ``make run`` and ``make test``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+# The interface's languages, each named in itself (as the language switch shows it).
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العربية"}
+RIGHT_TO_LEFT = frozenset({"ar"})
+DEFAULT_LANGUAGE = "en"
+
+babel = Babel()
+
+
+def valid_language(code: Any) -> str | None:
+    """``code`` if it is one of the interface's languages, else None."""
+    return code if isinstance(code, str) and code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    """The language of this request (see the module docstring for the order)."""
+    if request:
+        picked = valid_language(request.args.get("lang"))
+        if picked:
+            return picked
+        if current_user and current_user.is_authenticated:
+            own = valid_language(getattr(current_user, "language", None))
+            if own:
+                return own
+        remembered = valid_language(session.get("lang"))
+        if remembered:
+            return remembered
+        browser = request.accept_languages.best_match(list(LANGUAGES))
+        if browser:
+            return browser
+    return valid_language(current_app.config.get("CORDON_LANGUAGE")) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def text_direction() -> str:
+    return "rtl" if current_language() in RIGHT_TO_LEFT else "ltr"
+
+
+def locale() -> Locale:
+    return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+
+
+def bdi(value: Any) -> Markup | str:
+    """``{{ container|bdi }}``: an identifier (container, plate, HS code, reference, phone)
+    kept left to right inside Arabic text; nothing stored → an empty string."""
+    if value is None or value == "":
+        return ""
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
+def _remember_choice() -> None:
+    """A language picked with the switch (``?lang=``) stays for the rest of the visit."""
+    picked = valid_language(request.args.get("lang"))
+    if picked and session.get("lang") != picked:
+        session["lang"] = picked
+
+
+def init_app(app: Flask) -> None:
+    configured = app.config.get("CORDON_LANGUAGE") or DEFAULT_LANGUAGE
+    if not valid_language(configured):
+        raise ValueError(
+            f"CORDON_LANGUAGE={configured!r} is not one of {', '.join(LANGUAGES)}"
+        )
+    babel.init_app(app, locale_selector=select_locale,
+                   timezone_selector=lambda: app.config.get("CORDON_TIMEZONE") or "UTC")
+    app.before_request(_remember_choice)
+    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.globals.update(
+        languages=LANGUAGES, current_language=current_language, text_direction=text_direction
+    )
