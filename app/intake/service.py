@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.accounts.roles import Role
@@ -53,9 +54,11 @@ class Channel(StrEnum):
 
     @property
     def title(self) -> str:
-        return CHANNEL_TITLES[self]
+        """The channel's name in the page's language."""
+        return CHANNEL_LABELS[self]
 
 
+# In English in a report's stored title; CHANNEL_LABELS on pages.
 CHANNEL_TITLES = {
     Channel.INFORMANT: "Informant report",
     Channel.REGISTER: "Register entry",
@@ -63,6 +66,14 @@ CHANNEL_TITLES = {
     Channel.HOTLINE: "Hotline tip",
     Channel.OPEN_SOURCE: "Open source",
     Channel.PARTNER_AGENCY: "Partner agency",
+}
+CHANNEL_LABELS = {
+    Channel.INFORMANT: _l("Informant report"),
+    Channel.REGISTER: _l("Register entry"),
+    Channel.LIAISON: _l("Liaison log"),
+    Channel.HOTLINE: _l("Hotline tip"),
+    Channel.OPEN_SOURCE: _l("Open source"),
+    Channel.PARTNER_AGENCY: _l("Partner agency"),
 }
 
 
@@ -149,9 +160,10 @@ def creatable_channels(user: User) -> list[Channel]:
 def refusal_to_log(user: User, channel: Channel) -> str:
     """Why ``user`` may not log a ``channel`` report, and whom to ask instead."""
     roles = sorted(r.title.lower() for r in CREATE_ROLES[channel] - {Role.ADMIN})
-    whom = "the source's handler" if channel is Channel.INFORMANT else "one of them"
-    return (f"{channel.title}s are logged by {' or '.join(roles)}s; your role "
-            f"({user.role.title.lower()}) does not log them: ask {whom}.")
+    whom = _("the source's handler") if channel is Channel.INFORMANT else _("one of them")
+    return _("%(kind)ss are logged by %(roles)ss; your role (%(role)s) does not log them: "
+             "ask %(whom)s.", kind=channel.title, roles=_(" or ").join(roles),
+             role=user.role.title.lower(), whom=whom)
 
 
 def who_logs(graph: Graph, user: User, channel: Channel) -> dict[str, Any]:
@@ -338,7 +350,7 @@ def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
 def _default_title(channel: Channel, props: dict[str, Any]) -> str:
     bits = [props.get("crossing") or "", *props.get("vehicles", []), *props.get("containers", [])]
     summary = " ".join(b for b in bits if b) or " ".join(props["text"].split())[:80]
-    return f"{channel.title}: {summary}"[:MAX_TITLE]
+    return f"{CHANNEL_TITLES[channel]}: {summary}"[:MAX_TITLE]
 
 
 # What the quick log checks while the officer types.
