@@ -15,6 +15,7 @@ from typing import Any
 from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -24,6 +25,10 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT_LANGUAGE = "en"
 
 babel = Babel()
+
+# The selectivity lanes as customs officers name them (circuit rouge, المسار الأحمر).
+LANES = {"green": _l("green lane"), "yellow": _l("yellow lane"), "red": _l("red lane"),
+         "blue": _l("blue lane (post-clearance audit)")}
 
 
 def valid_language(code: Any) -> str | None:
@@ -63,6 +68,11 @@ def locale() -> Locale:
     return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
 
 
+def lane_name(lane: Any) -> str:
+    """``red`` → "red lane" / "circuit rouge" / "المسار الأحمر"; an unknown value as it is."""
+    return str(LANES.get(str(lane), lane or ""))
+
+
 def bdi(value: Any) -> Markup | str:
     """``{{ container|bdi }}``: an identifier (container, plate, HS code, reference, phone)
     kept left to right inside Arabic text; nothing stored → an empty string."""
@@ -89,5 +99,6 @@ def init_app(app: Flask) -> None:
     app.before_request(_remember_choice)
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.globals.update(
-        languages=LANGUAGES, current_language=current_language, text_direction=text_direction
+        languages=LANGUAGES, current_language=current_language, text_direction=text_direction,
+        lane_name=lane_name,
     )
