@@ -68,6 +68,21 @@ def locale() -> Locale:
     return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
 
 
+# Stored states and kinds shown on pages (graph/ keeps them as plain values, no Flask).
+TERMS = {
+    "draft": _l("draft"), "submitted": _l("submitted"), "evaluated": _l("evaluated"),
+    "disseminated": _l("disseminated"), "archived": _l("archived"),
+    "open": _l("open"), "in_progress": _l("in progress"), "done": _l("done"),
+    "cancelled": _l("cancelled"), "suspended": _l("suspended"), "closed": _l("closed"),
+}
+
+
+def term(value: Any) -> str:
+    """A stored state or kind (``submitted``, ``in_progress``, ``rfi``…) in the page's
+    language; an unknown value as it is."""
+    return str(TERMS.get(str(value), value if value is not None else ""))
+
+
 def lane_name(lane: Any) -> str:
     """``red`` → "red lane" / "circuit rouge" / "المسار الأحمر"; an unknown value as it is."""
     return str(LANES.get(str(lane), lane or ""))
@@ -100,5 +115,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.globals.update(
         languages=LANGUAGES, current_language=current_language, text_direction=text_direction,
-        lane_name=lane_name,
+        lane_name=lane_name, term=term,
     )

@@ -7,11 +7,19 @@ from wtforms.validators import DataRequired, Length, Optional
 from graph.cases import CaseKind, CaseStatus, MemberRole
 from graph.tasks import TaskPriority, TaskStatus
 
-KIND_CHOICES = [SelectChoice(k.value, k.title) for k in CaseKind]
-STATUS_CHOICES = [SelectChoice(s.value, s.value.capitalize()) for s in CaseStatus]
-MEMBER_ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in MemberRole]
-PRIORITY_CHOICES = [SelectChoice(p.value, p.value.capitalize()) for p in TaskPriority]
-TASK_STATUS_CHOICES = [SelectChoice(s.value, s.title) for s in TaskStatus]
+# Choice labels in the page's language (graph/ keeps the values, without Flask).
+_TITLES = {
+    "rfi": _l("Request for information"), "investigation": _l("Investigation"),
+    "open": _l("Open"), "suspended": _l("Suspended"), "closed": _l("Closed"),
+    "lead": _l("Lead"), "member": _l("Member"), "in_progress": _l("In progress"),
+    "done": _l("Done"), "cancelled": _l("Cancelled"),
+    "low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent"),
+}
+KIND_CHOICES = [SelectChoice(k.value, _TITLES[k.value]) for k in CaseKind]
+STATUS_CHOICES = [SelectChoice(s.value, _TITLES[s.value]) for s in CaseStatus]
+MEMBER_ROLE_CHOICES = [SelectChoice(r.value, _TITLES[r.value]) for r in MemberRole]
+PRIORITY_CHOICES = [SelectChoice(p.value, _TITLES[p.value]) for p in TaskPriority]
+TASK_STATUS_CHOICES = [SelectChoice(s.value, _TITLES[s.value]) for s in TaskStatus]
 
 
 class CaseForm(FlaskForm):

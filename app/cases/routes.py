@@ -23,6 +23,7 @@ from app.cases.forms import (
     TaskStatusForm,
 )
 from app.cases.service import CaseError
+from app.i18n import term
 from graph.cases import CASE_OPENER_ROLES
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -307,7 +308,7 @@ def task_status(task_id: str):
         form,
         lambda: service.set_task_status(get_graph(), current_user, task_id, form.status.data),
         lambda task: _("“%(task)s” is now %(status)s.", task=task["title"],
-                       status=TaskStatus(form.status.data).title.lower()),
+                       status=term(TaskStatus(form.status.data).value)),
     )
 
 

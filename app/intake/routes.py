@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.dissemination import service as dissemination
+from app.i18n import term
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -304,7 +305,7 @@ def transition(report_id: str):
     except ReportError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("Report %(report_id)s is %(status)s.", report_id=report_id, status=status),
+        flash(_("Report %(report_id)s is %(status)s.", report_id=report_id, status=term(status)),
               "success")
     return redirect(url_for("intake.detail", report_id=report_id))
 
