@@ -85,3 +85,30 @@ def test_times_are_written_in_the_pages_language():
     arabic = local_time(when, utc, Locale.parse("ar"))[1]
     assert arabic.startswith("12 مارس 2026") and "\u060c" in arabic  # the Arabic comma
     assert local_time(date(2026, 12, 7), utc, Locale.parse("fr"))[1] == "07 déc. 2026"
+
+
+def test_numbers_and_money_follow_the_page_language():
+    from flask import Flask
+    from flask_babel import force_locale
+
+    from app import i18n
+    from app.templating import money, number
+
+    from flask_login import LoginManager
+
+    app = Flask("app")  # the app package's folder: its translations
+    LoginManager(app).user_loader(lambda _id: None)
+    i18n.init_app(app)
+    with app.test_request_context("/"):
+        assert number(12300.0) == "12,300" and money(2520.5, "EUR") == "€2,520.50"
+        with force_locale("fr"):
+            assert number(12300.0) == "12\u202f300" and number(2520.5) == "2\u202f520,50"
+            assert money(2520.5, "XOF") == "2\u202f520\u00a0F\u202fCFA"
+        with force_locale("ar"):
+            assert "12" in number(12300.0) and money(1, None) == "1"
+        assert money(None) == "" and money("n/a") == "n/a"
+        assert i18n.term("in_progress") == "in progress" and i18n.term("other") == "other"
+        assert i18n.lane_name("red") == "red lane"
+        with force_locale("fr"):
+            assert i18n.lane_name("red") == "circuit rouge"
+            assert str(i18n.bdi("MSCU1234565")) == "<bdi>MSCU1234565</bdi>"
