@@ -90,11 +90,10 @@ def test_times_are_written_in_the_pages_language():
 def test_numbers_and_money_follow_the_page_language():
     from flask import Flask
     from flask_babel import force_locale
+    from flask_login import LoginManager
 
     from app import i18n
     from app.templating import money, number
-
-    from flask_login import LoginManager
 
     app = Flask("app")  # the app package's folder: its translations
     LoginManager(app).user_loader(lambda _id: None)
