@@ -14,12 +14,14 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.dissemination import service as dissemination
 from app.errors import error_response, wants_json
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError, Prepared
+from app.i18n import term
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -151,16 +153,16 @@ def new():
                 current_user, data, submit=not form.save_draft.data,
                 submission=form.submission.data or None, files=files))
         except AlreadyStored as again:  # sent twice: the first one arrived
-            flash(f"Report {service.reference(current_user, again.report_id)} was saved "
-                  "already.", "info")
+            flash(_("Report %(reference)s was saved already.",
+                    reference=service.reference(current_user, again.report_id)), "info")
             return redirect(url_for("intake.detail", report_id=again.report_id))
         except ReportError as exc:
             if exc.status == 403:
                 abort(403)
             _form_error(form, exc)
         else:
-            flash(f"Report {service.reference(current_user, rid)} saved with {len(rows)} "
-                  "entities to review.", "success")
+            flash(_("Report %(reference)s saved with %(count)s entities to review.",
+                    reference=service.reference(current_user, rid), count=len(rows)), "success")
             return redirect(url_for("intake.detail", report_id=rid))
     return render_template(
         "intake/new.html", form=form, channel=channel, channels=allowed,
@@ -209,7 +211,7 @@ def quick_log():
         }
         try:
             files = _evidence_of(form)
-            rid, _ = evidence().saved(files, lambda: service.create(
+            rid, _rows = evidence().saved(files, lambda: service.create(
                 current_user, data, submission=form.submission.data or None, files=files))
         except AlreadyStored as again:  # sent twice: the first one arrived
             return redirect(url_for("intake.quick_log", logged=again.report_id))
@@ -304,9 +306,11 @@ def edit(report_id: str):
                 abort(403)
             _form_error(form, exc)
         else:
-            flash(f"Report {report.get('reference') or report_id} saved.", "success")
+            flash(_("Report %(reference)s saved.", reference=report.get("reference") or report_id),
+                  "success")
             if gone:
-                flash(f"{gone} reviewed mention(s) no longer in the text were removed.",
+                flash(_("%(gone)s reviewed mention(s) no longer in the text were removed.",
+                        gone=gone),
                       "info")
             return redirect(url_for("intake.detail", report_id=report_id))
     return render_template("intake/new.html", form=form, channel=channel, channels=[],
@@ -347,7 +351,7 @@ def transition(report_id: str):
     _load(service, report_id, audited=False)
     form = EvaluateForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("intake.detail", report_id=report_id))
     try:
         status = service.transition(current_user, report_id, form.action.data or "",
@@ -355,7 +359,9 @@ def transition(report_id: str):
     except ReportError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Report {service.reference(current_user, report_id)} is {status}.", "success")
+        flash(_("Report %(report_id)s is %(status)s.",
+                report_id=service.reference(current_user, report_id), status=term(status)),
+              "success")
     return redirect(url_for("intake.detail", report_id=report_id))
 
 
@@ -407,7 +413,7 @@ def mention(report_id: str, mention_id: str):
     _load(service, report_id, audited=False)
     form = MentionForm()
     if not form.validate_on_submit():
-        return _review_refused(report_id, "The form expired; try again.")
+        return _review_refused(report_id, _("The form expired; try again."))
     action = form.action.data
     try:
         if action in ("accepted", "rejected", "proposed"):
@@ -421,7 +427,7 @@ def mention(report_id: str, mention_id: str):
             service.link_mention(current_user, report_id, mention_id,
                                  form.entity_id.data or "")
         else:
-            return _review_refused(report_id, "Unknown action.")
+            return _review_refused(report_id, _("Unknown action."))
     except ReportError as exc:
         if exc.status == 403:
             abort(403)
@@ -446,9 +452,10 @@ def add_mention(report_id: str):
                 abort(403)
             flash(str(exc), "error")
         else:
-            flash(f"Added {row['text']!r} as {row['label']}.", "success")
+            flash(_("Added %(text)s as %(label)s.", text=repr(row["text"]), label=row["label"]),
+                  "success")
     else:
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
     return redirect(url_for("intake.detail", report_id=report_id) + "#entities")
 
 
@@ -466,7 +473,7 @@ def add_relation(report_id: str):
                 abort(403)
             flash(str(exc), "error")
         else:
-            flash("Relation added.", "success")
+            flash(_("Relation added."), "success")
     else:
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
     return redirect(url_for("intake.detail", report_id=report_id) + "#relations")

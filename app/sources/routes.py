@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -87,7 +88,7 @@ def new():
         except SourceError as exc:
             _error(form, exc)
         else:
-            flash(f"Source {codename} registered.", "success")
+            flash(_("Source %(codename)s registered.", codename=codename), "success")
             return redirect(url_for("sources.detail", codename=codename))
     return render_template("sources/new.html", form=form, guidelines=service.guidelines()), (
         400 if form.errors else 200)
@@ -197,7 +198,8 @@ def grade(codename: str):
                 abort(403)
             flash(str(exc), "error")
         else:
-            flash(f"{source['codename']} is now graded {code}.", "success")
+            flash(_("%(codename)s is now graded %(code)s.", codename=source["codename"],
+                    code=code), "success")
     return redirect(url_for("sources.detail", codename=source["codename"]))
 
 
@@ -234,5 +236,5 @@ def identity_edit(codename: str):
         except NotFound:
             abort(404)
         else:
-            flash("Identity saved (encrypted).", "success")
+            flash(_("Identity saved (encrypted)."), "success")
     return redirect(url_for("sources.detail", codename=source["codename"]))
