@@ -18,6 +18,9 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from jinja2 import Undefined
 from markupsafe import Markup
 
@@ -158,13 +161,26 @@ def report_link(record: Any, id_key: str = "id") -> Markup:
 
 
 def filesize(value: Any) -> str:
-    """``2.4 MB``, ``310 KB``, ``12 bytes``."""
+    """``2.4 MB``, ``310 KB``, ``12 bytes`` (numbers in the page's language)."""
     size = int(value or 0)
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        return _("%(num)s MB", num=format_decimal(round(size / (1024 * 1024), 1),
+                                                   format="0.0", locale=locale()))
     if size >= 1024:
-        return f"{round(size / 1024)} KB"
-    return f"{size} bytes"
+        return _("%(num)s KB", num=format_decimal(round(size / 1024), locale=locale()))
+    return ngettext("%(num)s byte", "%(num)s bytes", size)
+
+
+# What a person calls each kind of file app/evidence/content.py accepts, in the page's language.
+FILE_KINDS = {
+    "JPEG image": _l("JPEG image"), "PNG image": _l("PNG image"), "WebP image": _l("WebP image"),
+    "PDF document": _l("PDF document"), "text file": _l("text file"),
+    "Word document": _l("Word document"), "Excel workbook": _l("Excel workbook"),
+    "PowerPoint presentation": _l("PowerPoint presentation"),
+    "OpenDocument text": _l("OpenDocument text"),
+    "OpenDocument spreadsheet": _l("OpenDocument spreadsheet"),
+    "OpenDocument presentation": _l("OpenDocument presentation"),
+}
 
 
 def file_kind(mime: str) -> str:
@@ -172,7 +188,7 @@ def file_kind(mime: str) -> str:
     from app.evidence.content import KINDS
 
     kind = KINDS.get(mime)
-    return kind.label if kind else "file"
+    return str(FILE_KINDS.get(kind.label, kind.label)) if kind else _("file")
 
 
 def init_app(app: Flask) -> None:

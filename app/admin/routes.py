@@ -166,7 +166,7 @@ def guidelines():
         except SourceError as exc:
             form.text.errors = [*form.text.errors, str(exc)]
         else:
-            flash("The guidelines for informants are adopted.", "success")
+            flash(_("The guidelines for informants are adopted."), "success")
             return redirect(url_for("admin.guidelines"))
     return render_template("admin/guidelines.html", form=form, current=current), (
         400 if form.errors else 200)

@@ -190,7 +190,7 @@ def add_note(case_id: str):
 @bp.post("/cases/<case_id>/files")
 def attach_files(case_id: str):
     if not FlaskForm().validate_on_submit():  # the CSRF token; the files are read below
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return _back(case_id)
     store = evidence()
     try:

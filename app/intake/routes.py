@@ -324,13 +324,13 @@ def attach_files(report_id: str):
     _load(service, report_id, audited=False)
     form = ActionForm()  # the CSRF token
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("intake.detail", report_id=report_id) + "#files")
     try:
         files = evidence().prepare(uploads(), by=current_user.email,
                                    strip=request.form.get("strip_metadata") == "y", extract=True)
         if not files:
-            raise EvidenceError("Choose a file to attach.")
+            raise EvidenceError(_("Choose a file to attach."))
         evidence().saved(files, lambda: service.attach_files(current_user, report_id, files))
     except EvidenceError as exc:
         flash(str(exc), "error")
@@ -340,8 +340,11 @@ def attach_files(report_id: str):
         flash(str(exc), "error")
     else:
         found = sum(len(f.mentions) for f in files)
-        flash(f"{len(files)} file(s) attached" + (f"; {found} entities found in them to "
-                                                   "review." if found else "."), "success")
+        if found:
+            flash(_("%(num)s file(s) attached; %(found)s entities found in them to review.",
+                    num=len(files), found=found), "success")
+        else:
+            flash(_("%(num)s file(s) attached.", num=len(files)), "success")
     return redirect(url_for("intake.detail", report_id=report_id) + "#files")
 
 
