@@ -18,7 +18,7 @@ COMPARATOR_CHOICES = [SelectChoice(k, v) for k, v in COMPARATORS.items()]
 class ObjectiveForm(FlaskForm):
     kpi = SelectField(_l("Indicator"), choices=INDICATOR_CHOICES)
     comparator = SelectField(_l("The result must be"), choices=COMPARATOR_CHOICES)
-    target = FloatField(_l("Target"),
+    target = FloatField(_l("Target value"),
                         validators=[InputRequired(_l("Give the target as a number."))],
                         description=_l("Rates as a percentage: 20 for 20 %."))
     note = StringField(_l("Why this target (optional)"), validators=[Length(max=MAX_TEXT)])
