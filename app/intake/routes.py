@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.dissemination import service as dissemination
@@ -391,7 +392,7 @@ def review_label(report_id: str):
     _load(service, report_id, audited=False)
     form = MentionForm()
     if not form.validate_on_submit():
-        return _review_refused(report_id, "The form expired; try again.")
+        return _review_refused(report_id, _("The form expired; try again."))
     try:
         ids = service.review_label(current_user, report_id, form.label.data or "",
                                    form.action.data or "")
@@ -400,11 +401,17 @@ def review_label(report_id: str):
             abort(403)
         return _review_refused(report_id, str(exc))
     except NotFound:  # a mention went while this ran: nothing was written
-        return _review_refused(report_id, "The entities changed meanwhile; reload and retry.",
-                               409)
+        return _review_refused(report_id,
+                               _("The entities changed meanwhile; reload and retry."), 409)
     label = str(form.label.data).upper()
-    message = (f"{len(ids)} {label} mention{'' if len(ids) == 1 else 's'} "
-               f"{form.action.data.lower()}." if ids else f"No {label} mention was proposed.")
+    if not ids:
+        message = _("No %(label)s mention was proposed.", label=label)
+    elif form.action.data.lower() == "rejected":
+        message = ngettext("%(num)s %(label)s mention rejected.",
+                           "%(num)s %(label)s mentions rejected.", len(ids), label=label)
+    else:
+        message = ngettext("%(num)s %(label)s mention accepted.",
+                           "%(num)s %(label)s mentions accepted.", len(ids), label=label)
     return _review_answer(report_id, form.action.data.lower(), ids, message)
 
 

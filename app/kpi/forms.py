@@ -1,5 +1,6 @@
 """Forms of the committee's strategy page (CSRF from Flask-WTF)."""
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, SelectField, StringField, SubmitField, TextAreaField
@@ -9,7 +10,7 @@ from wtforms.validators import InputRequired, Length
 from app.kpi.objectives import COMPARATORS, INDICATORS, MAX_TEXT
 
 INDICATOR_CHOICES = [
-    SelectChoice(i.key, f"{i.label} (%)" if i.unit == "rate" else i.label)
+    SelectChoice(i.key, LazyString(lambda i=i: f"{i.label} (%)") if i.unit == "rate" else i.label)
     for i in INDICATORS.values()
 ]
 COMPARATOR_CHOICES = [SelectChoice(k, v) for k, v in COMPARATORS.items()]
