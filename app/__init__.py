@@ -35,6 +35,8 @@ FEATURES: list[tuple[str, str | None]] = [
     ("app.watch", None),
     ("app.kpi", "/kpi"),
     ("app.risk", "/risk"),
+    ("app.pca", None),
+    ("app.aeo", None),
     ("app.auditlog", "/audit"),
     ("app.evidence", None),
 ]

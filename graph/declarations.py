@@ -23,8 +23,12 @@ MATCH (d:Declaration {id: $id})
 RETURN d {.*} AS declaration,
        [(c:Control)-[:CONTROL_OF]->(d) | c {.id, .lane, .result, .finding, .revenue,
                                             .seized_json, date: toString(c.date),
+                                            .penalty_amount, .penalty_currency, .penalty_date,
+                                            .seizure_date, .referral_date, .case_opened_date,
+                                            .court_result, .court_date,
           files: [(f:EvidenceFile)-[:ATTACHED_TO]->(c) | f {.id, .name, .mime, .size}]}]
-         AS controls
+         AS controls,
+       [(s:Selection)-[:SELECTION_OF]->(d) | s {.lane, .profiles, .at, .by}][0] AS selection
 """
 
 PARTIES = (
@@ -59,9 +63,41 @@ LIMIT $limit
 )
 
 
+# Declarations by id, trader (register id or name of a party) and date range, newest first,
+# with what scoring needs (graph.riskstats.declaration_from_node) and the recorded
+# selection's lane. Declarations and traders are register data every officer reads.
+SEARCH = """
+MATCH (d:Declaration)
+WHERE ($id IS NULL OR toLower(d.id) CONTAINS $id)
+  AND ($start IS NULL OR substring(toString(d.date), 0, 10) >= $start)
+  AND ($end IS NULL OR substring(toString(d.date), 0, 10) <= $end)
+  AND ($trader IS NULL OR EXISTS {
+    MATCH (d)-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]->(t:Trader)
+    WHERE toLower(t.ref) CONTAINS $trader OR toLower(coalesce(t.name, '')) CONTAINS $trader })
+WITH d ORDER BY toString(d.date) DESC, d.id DESC LIMIT $limit
+OPTIONAL MATCH (d)-[:IMPORTED_BY]->(i)
+OPTIONAL MATCH (d)-[:EXPORTED_BY]->(x)
+OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
+OPTIONAL MATCH (d)-[:SHIPPED_IN]->(k)
+OPTIONAL MATCH (s:Selection)-[:SELECTION_OF]->(d)
+RETURN d {.*} AS declaration, i.ref AS importer, i.name AS importer_name, x.ref AS exporter,
+       b.ref AS declarant, k.ref AS container, s.lane AS selected_lane,
+       COUNT { (:Control)-[:CONTROL_OF]->(d) } AS controls
+ORDER BY toString(d.date) DESC, d.id DESC
+"""
+
+
 class DeclarationRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+
+    def search(self, text: str | None, trader: str | None, start: str | None,
+               end: str | None, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
+        """Declarations matching every criterion given (case-insensitive parts of the id or
+        of a party's id or name; dates inclusive), newest first."""
+        return self.graph.query(SEARCH, {
+            "id": text.lower() if text else None, "trader": trader.lower() if trader else None,
+            "start": start, "end": end, "limit": limit})
 
     def page(self, declaration_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         """The declaration page's content; NotFound when there is no such declaration."""
@@ -92,6 +128,7 @@ def _page(tx: Any, declaration_id: str, viewer: dict[str, str]) -> dict[str, Any
         "items": [i for i in items if isinstance(i, dict)],
         "extra": extra if isinstance(extra, dict) else {},
         "controls": controls,
+        "selection": rows[0]["selection"],
         "parties": tx_run(tx, PARTIES, id=declaration_id, viewer=viewer),
         "reports": tx_run(tx, PARTY_REPORTS, id=declaration_id, viewer=viewer,
                           limit=LIST_LIMIT),

@@ -16,6 +16,9 @@ Where the figures come from (docs/graph-model.md):
 - controls: ``date``, ``lane``, ``result`` (``positive`` = hit), ``revenue``,
   ``seized_json`` (a JSON list of seized items with ``value``);
 - selections: the lane of each declaration's ``(:Selection)`` (red-lane share);
+- control outcomes: ``penalty_amount`` + ``penalty_currency`` (``penalty_date``),
+  ``seizure_date``, ``referral_date``, ``case_opened_date``, ``court_result``
+  (``court_date``), each counted in the year of its date;
 - risk profiles: a declaration a profile selected has a
   ``(:Selection {profiles: [...]})-[:SELECTION_OF]->(:Declaration)`` whose ``profiles``
   list holds the profile id (written by scoring a declaration for selection, or by a control
@@ -126,6 +129,29 @@ RETURN c.seized_json AS seized
 LIMIT 100000
 """
 )
+
+# Outcomes of controls, each in the year of its own date (a fine imposed, a referral made,
+# a court decision given); a step recorded without its date counts in the control's year.
+SANCTIONS = """
+MATCH (c:Control)
+WHERE c.penalty_amount IS NOT NULL OR c.seizure_date IS NOT NULL
+   OR c.referral_date IS NOT NULL OR c.case_opened_date IS NOT NULL
+   OR c.court_result IS NOT NULL
+WITH c, substring(toString(c.date), 0, 10) AS day
+WITH c, coalesce(c.penalty_date, day) AS fined, coalesce(c.court_date, day) AS judged
+WITH c, c.penalty_amount IS NOT NULL AND fined >= $start AND fined < $end AS fine,
+     c.seizure_date >= $start AND c.seizure_date < $end AS seizure,
+     c.referral_date >= $start AND c.referral_date < $end AS referral,
+     c.case_opened_date >= $start AND c.case_opened_date < $end AS opened,
+     c.court_result IS NOT NULL AND judged >= $start AND judged < $end AS court
+RETURN count(CASE WHEN fine THEN 1 END) AS penalties,
+       collect(CASE WHEN fine THEN {currency: c.penalty_currency, amount: c.penalty_amount}
+               END) AS fines,
+       count(CASE WHEN seizure THEN 1 END) AS seizures,
+       count(CASE WHEN referral THEN 1 END) AS referrals,
+       count(CASE WHEN opened THEN 1 END) AS cases_opened,
+       collect(CASE WHEN court THEN c.court_result END) AS court_results
+"""
 
 PROFILE_HITS = """
 MATCH (p:RiskProfile)
@@ -245,8 +271,24 @@ class KpiRepository:
             },
             "profiles": profiles,
             "seizures": self._seizures(params, controls_by_month),
+            "sanctions": self._sanctions(params),
             "cases": self.graph.query(CASES_IN_YEAR, params)[0],
         }
+
+    def _sanctions(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Fines (count, total per currency), seizures, referrals to prosecution, cases
+        opened and court results (count per result) recorded on controls in the year."""
+        row = self.graph.query(SANCTIONS, params)[0]
+        fines: dict[str, float] = {}
+        for fine in row["fines"]:
+            currency = fine["currency"] or "?"
+            fines[currency] = round(fines.get(currency, 0.0) + float(fine["amount"] or 0), 2)
+        courts: dict[str, int] = {}
+        for result in row["court_results"]:
+            courts[result] = courts.get(result, 0) + 1
+        return {"penalties": row["penalties"], "fines": dict(sorted(fines.items())),
+                "seizures": row["seizures"], "referrals": row["referrals"],
+                "cases_opened": row["cases_opened"], "court_results": dict(sorted(courts.items()))}
 
     def _seizures(self, params: dict[str, Any], by_month: list[dict[str, Any]]) -> dict[str, Any]:
         """Seizure count, value and the commodities seized most (by value)."""

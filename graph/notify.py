@@ -274,6 +274,28 @@ WITH u, u.id + '|declaration|' + d.id + '|' + w.id AS key, 'declaration' AS kind
 )
 
 
+# An AEO trader's risk score drifted above the threshold: the risk committee and the
+# post-clearance auditors hear of it once per drift (the key carries when it started).
+AEO_DRIFT: LiteralString = (
+    """
+UNWIND $refs AS ref
+MATCH (e:Trader {id: 'trader:' + ref}) WHERE e.aeo_drift_at IS NOT NULL
+MATCH (u:User) WHERE u.role IN ['committee', 'auditor']
+WITH e, u
+"""
+    + _VIEWER
+    + "WHERE "
+    + _ENTITY_OK
+    + """
+WITH u, u.id + '|aeo-drift|' + e.id + '|' + e.aeo_drift_at AS key, 'aeo' AS kind,
+     'AEO trader ' + coalesce(e.name, e.ref) + ' (' + e.ref + '): risk score '
+       + toString(round(e.risk_score * 1000) / 1000.0) + ' reached ' + toString($threshold)
+       AS text, '/aeo/' + e.ref AS link
+"""
+    + _DELIVER
+)
+
+
 def _deliver(
     tx: Any, cypher: LiteralString, *, mail: bool, actor_id: str | None, **params: Any
 ) -> list[str]:
@@ -333,3 +355,8 @@ def declaration_watchers(
 ) -> list[str]:
     return _deliver(tx, DECLARATION_WATCHERS, declaration_ids=list(declaration_ids),
                     mail=mail, actor_id=actor_id)
+
+
+def aeo_drift(tx: Any, refs: Sequence[str], threshold: float, *, mail: bool) -> list[str]:
+    return _deliver(tx, AEO_DRIFT, refs=list(refs), threshold=threshold, mail=mail,
+                    actor_id=None)

@@ -284,6 +284,7 @@ MERGE (c:Control {id: $id})
 ON CREATE SET c.created_at = $now, c.created_by = $by
 SET c.date = $date, c.lane = $lane, c.result = $result, c.finding = $finding,
     c.revenue = $revenue, c.seized_json = $seized_json, c.examiner = $by
+SET c += $outcome
 MERGE (c)-[:CONTROL_OF]->(d)
 RETURN c.id AS id
 """
@@ -308,11 +309,21 @@ EFFECTIVENESS = """
 MATCH (s:Selection)
 OPTIONAL MATCH (s)-[:SELECTION_OF]->(:Declaration)<-[:CONTROL_OF]-(c:Control)
 WITH s, count(c) > 0 AS controlled, sum(CASE WHEN c.result = 'positive' THEN 1 ELSE 0 END) > 0
-     AS hit, sum(coalesce(c.revenue, 0.0)) AS revenue
+     AS hit, sum(coalesce(c.revenue, 0.0)) AS revenue,
+     count(c.penalty_amount) AS penalties,
+     collect(CASE WHEN c.penalty_amount IS NOT NULL
+                  THEN {currency: c.penalty_currency, amount: c.penalty_amount} END) AS fines,
+     count(CASE WHEN c.seizure_date IS NOT NULL OR coalesce(c.seized_json, '[]') <> '[]'
+                THEN 1 END) AS seizures,
+     count(c.referral_date) AS referrals, count(c.case_opened_date) AS cases,
+     count(CASE WHEN c.court_result = 'convicted' THEN 1 END) AS convictions
 RETURN coalesce(s.profiles, []) AS profiles, coalesce(s.indicators, []) AS indicators,
        coalesce(s.random, false) AS random, s.lane AS lane, count(*) AS selections,
        sum(CASE WHEN controlled THEN 1 ELSE 0 END) AS controlled,
-       sum(CASE WHEN hit THEN 1 ELSE 0 END) AS hits, sum(revenue) AS revenue
+       sum(CASE WHEN hit THEN 1 ELSE 0 END) AS hits, sum(revenue) AS revenue,
+       sum(penalties) AS penalties, sum(seizures) AS seizures, sum(referrals) AS referrals,
+       sum(cases) AS cases, sum(convictions) AS convictions,
+       reduce(all = [], f IN collect(fines) | all + f) AS fines
 """
 
 COMMODITY_STATS = """
@@ -383,7 +394,9 @@ RETURN coalesce(t.ref, substring(t.id, 7)) AS ref, t.name AS name,
 AEO_TRADERS = """
 MATCH (t:Trader) WHERE t.aeo = true
 OPTIONAL MATCH (w:RiskAeoWatch {trader: t.ref})
-RETURN t.ref AS ref, t.name AS name, coalesce(w.exposure, 0.0) AS baseline, w.at AS since
+RETURN t.ref AS ref, t.name AS name, coalesce(w.exposure, 0.0) AS baseline, w.at AS since,
+       t.aeo_status AS status, t.aeo_level AS level, t.risk_score AS score,
+       t.aeo_drift_at IS NOT NULL AS drifted
 ORDER BY t.ref LIMIT $limit
 """
 
@@ -401,6 +414,23 @@ OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
 OPTIONAL MATCH (d)-[:SHIPPED_IN]->(k)
 RETURN d {.*} AS declaration, i.ref AS importer, x.ref AS exporter, b.ref AS declarant,
        k.ref AS container
+"""
+
+# Controlled declarations since a day (the back-test of a profile), newest first, with
+# what scoring needs and their outcome: hit (a positive control) and revenue.
+CONTROLLED_SINCE = """
+MATCH (c:Control)-[:CONTROL_OF]->(d:Declaration)
+WHERE substring(toString(d.date), 0, 10) >= $since
+  AND coalesce(d.status, 'confirmed') <> 'referenced'
+WITH d, max(CASE WHEN c.result = 'positive' THEN 1 ELSE 0 END) = 1 AS hit,
+     sum(coalesce(c.revenue, 0.0)) AS revenue
+ORDER BY toString(d.date) DESC, d.id DESC LIMIT $limit
+OPTIONAL MATCH (d)-[:IMPORTED_BY]->(i)
+OPTIONAL MATCH (d)-[:EXPORTED_BY]->(x)
+OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
+OPTIONAL MATCH (d)-[:SHIPPED_IN]->(k)
+RETURN d {.*} AS declaration, i.ref AS importer, x.ref AS exporter, b.ref AS declarant,
+       k.ref AS container, hit, revenue
 """
 
 GET_DECLARATION = """
@@ -694,6 +724,10 @@ class RiskRepository:
         rows = self.graph.query(GET_DECLARATION, {"id": declaration_id})
         return rows[0] if rows else None
 
+    def controlled_since(self, since: str, limit: int) -> list[dict[str, Any]]:
+        """Controlled declarations dated ``since`` or later, with hit and revenue."""
+        return self.graph.query(CONTROLLED_SINCE, {"since": since, "limit": limit})
+
     def recent_declarations(self, limit: int) -> list[dict[str, Any]]:
         return self.graph.query(RECENT_DECLARATIONS, {"limit": limit})
 
@@ -724,6 +758,7 @@ class RiskRepository:
                 finding=control.get("finding"),
                 revenue=control["revenue"],
                 seized_json=json.dumps(control.get("seized") or []),
+                outcome=dict(control.get("outcome") or {}),
                 by=by,
                 now=utc_now(),
             )

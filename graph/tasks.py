@@ -78,6 +78,7 @@ t {.id, .title, .description, .due, .priority, .status, .created_by, .created_by
 COLLECT { MATCH (author:User {id: t.created_by})
           RETURN coalesce(author.name, author.email) }[0] AS author,
 c IS NOT NULL AS on_case,
+[(a:Audit)-[:TASKED_AS]->(t) | a.id][0] AS audit_id,
 CASE WHEN c IS NOT NULL AND """
     + CASE_VISIBLE
     + """ THEN c.id END AS case_id,
@@ -356,6 +357,7 @@ def _task(row: dict[str, Any]) -> dict[str, Any]:
         "unit": row["unit"],
         "author": row["author"],
         "on_case": row["on_case"],
+        "audit_id": row["audit_id"],
         "case_id": row["case_id"],
         "case_title": row["case_title"],
     }

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from graph.aeo import record_statuses
 from graph.clock import utc_now
 from graph.connection import tx_run
 from graph.vocabulary import EntityKind, RelationType
@@ -225,6 +226,7 @@ MERGE (c:Control {id: row.id})
 ON CREATE SET c.created_at = $now
 SET c.date = row.date, c.lane = row.lane, c.result = row.result, c.finding = row.finding,
     c.revenue = row.revenue, c.seized_json = row.seized_json, c.extra_json = row.extra_json
+SET c += row.outcome
 MERGE (c)-[:CONTROL_OF]->(d)
 RETURN collect(CASE WHEN created THEN row.id END) AS created
 """
@@ -243,6 +245,7 @@ CREATE (c:Control {id: row.id})-[:CONTROL_OF]->(d)
 SET c.created_at = $now, c.date = row.date, c.lane = row.lane, c.result = row.result,
     c.finding = row.finding, c.revenue = row.revenue, c.seized_json = row.seized_json,
     c.extra_json = row.extra_json
+SET c += row.outcome
 RETURN count(*) AS written
 """
 
@@ -377,8 +380,14 @@ def write_traders(
 ) -> set[str]:
     ensure_entities(tx, records, known)
     rows = _party_rows(records, "trader", _org_key, ("country", "aeo", "registered"))
-    return _write_split(tx, FIND_ENTITIES, CREATE_TRADERS, UPSERT_TRADERS, rows,
-                        links=_create_links)
+    created = _write_split(tx, FIND_ENTITIES, CREATE_TRADERS, UPSERT_TRADERS, rows,
+                           links=_create_links)
+    # AEO status lines are added, never removed by a line that no longer lists them; the
+    # flag was set from the line (stated, or derived from its latest status).
+    history = [{"trader": r.data["id"], **h} for r in records
+               for h in r.data.get("aeo_history") or ()]
+    record_statuses(tx, history, "import", keep_flag=True)
+    return created
 
 
 def write_persons(
@@ -429,6 +438,7 @@ def write_controls(
                 "finding": data["finding"],
                 "revenue": data["revenue"],
                 "seized_json": _json(data["seized"]),
+                "outcome": data.get("outcome") or {},
                 "extra_json": _extra(data),
             }
         )

@@ -28,6 +28,7 @@ from app.api import (  # noqa: E402
     files,  # noqa: F401
     hotline,  # noqa: F401
     merges,  # noqa: F401
+    pca,  # noqa: F401
     reports,  # noqa: F401
     risk,  # noqa: F401
     routes,  # noqa: F401

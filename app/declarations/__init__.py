@@ -3,6 +3,10 @@ what intelligence names them."""
 
 from flask import Blueprint
 
+from app.navigation import nav_item
+
 bp = Blueprint("declarations", __name__)
+
+nav_item("declarations.search", "Find a declaration", order=59)
 
 from app.declarations import routes  # noqa: E402, F401

@@ -32,6 +32,12 @@ def parse_year(value: Any, user: Any = None) -> int:
     return year if FIRST_YEAR <= year <= this_year + 1 else this_year
 
 
+def forget_figures() -> None:
+    """Drop the cached figures: a control just recorded shows on the next page."""
+    with _lock:
+        current_app.extensions.get("kpi_cache", {}).clear()
+
+
 def figures(year: int, user: Any) -> dict[str, Any]:
     """The figures of ``year`` as ``user`` may count them (cached per reader)."""
     viewer = viewer_param(user)

@@ -6,7 +6,11 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    FieldList,
     FloatField,
+    Form,
+    FormField,
+    IntegerField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -14,6 +18,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.risk.conditions import MAX_CONDITIONS, OPERATOR_LABELS, subjects
+from graph.exchange.records import COURT_RESULTS
 
 LANE_CHOICES = [("green", "green"), ("yellow", "yellow (documents)"), ("red", "red (physical)"),
                 ("blue", "blue (post-clearance audit)")]
@@ -48,14 +55,28 @@ class CapacityForm(FlaskForm):
     submit = SubmitField(_l("Set from capacity"))
 
 
+class ConditionRow(Form):
+    """One condition: a declaration field or indicator, an operator, a value."""
+
+    subject = SelectField("Field", validate_choice=False)
+    op = SelectField("Operator", choices=[(op, label) for op, label in OPERATOR_LABELS.items()],
+                     validate_choice=False)  # checked with the condition, with a reason
+    value = StringField("Value", validators=[Optional(), Length(max=500)],
+                        description="several values comma-separated with 'is one of'")
+
+
+MIN_CONDITION_ROWS = 3
+
+
 class ProfileForm(FlaskForm):
     id = StringField(_l("Profile id"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
-    conditions = TextAreaField(
-        _l("Conditions (JSON list)"), validators=[DataRequired(), Length(max=20_000)],
-        description='e.g. [{"field": "origin", "op": "==", "value": "CN"}, '
-                    '{"indicator": "undervaluation", "op": ">", "value": 2}]',
-    )
+    conditions = FieldList(FormField(ConditionRow), min_entries=MIN_CONDITION_ROWS,
+                           max_entries=MAX_CONDITIONS)
+    months = IntegerField(_l("Back-test on the last N months"), default=12,
+                          validators=[Optional(), NumberRange(1, 120)])
+    more = SubmitField(_l("Add a condition"))
+    backtest = SubmitField(_l("Back-test"))
     weight = FloatField(_l("Weight (log-odds added)"), default=0.0, validators=[Optional()])
     lane = SelectField(_l("Minimum lane"), choices=[("", "none"), *LANE_CHOICES])
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
@@ -79,7 +100,60 @@ class ControlForm(FlaskForm):
                            validators=[Optional(), NumberRange(min=0)])
     files = MultipleFileField(_l("Photos and documents (optional)"),
                               description=_l("Photos, PDF, text or office documents."))
+    # The outcome (graph.exchange.records.control_outcome checks it, as the import does)
+    penalty_amount = DecimalField(_l("Penalty or fine"), places=2,
+                                  validators=[Optional(), NumberRange(min=0)])
+    penalty_currency = StringField(_l("Currency of the fine"), default="EUR",
+                                   validators=[Optional(), Length(max=3)],
+                                   description=_l("ISO 4217 code, e.g. EUR"))
+    penalty_date = DateField(_l("Fine imposed on"), validators=[Optional()])
+    seizure_date = DateField(_l("Goods seized on"), validators=[Optional()])
+    referral_date = DateField(_l("Referred to prosecution on"), validators=[Optional()])
+    case_opened_date = DateField(_l("Case opened on"), validators=[Optional()])
+    court_result = SelectField(_l("Court result"), default="",
+                               choices=[("", _l("none yet")), *((r, r) for r in COURT_RESULTS)],
+                               validate_choice=False)  # checked with the outcome
+    court_date = DateField(_l("Court decision on"), validators=[Optional()])
     submit = SubmitField(_l("Record result"))
+
+
+def subject_choices() -> list[tuple[str, str]]:
+    return [("", "(no condition)"), *((value, label) for value, label, _ in subjects())]
+
+
+def condition_rows(conditions: list[dict]) -> list[dict]:
+    """Stored conditions as the form's rows (subject, operator, typed value)."""
+    rows = []
+    for c in conditions:
+        subject = f"field:{c['field']}" if c.get("field") else f"indicator:{c.get('indicator')}"
+        value = c.get("value")
+        text = ", ".join(_plain(v) for v in value) if isinstance(value, list | tuple) \
+            else _plain(value)
+        rows.append({"subject": subject, "op": c.get("op"), "value": text})
+    return rows
+
+
+def _plain(value: object) -> str:
+    """12000.0 -> "12000": what a person typed."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def control_from_form(form: ControlForm) -> dict:
+    """The control the form describes, in the exchange format (validated after)."""
+    raw = {"declaration": form.declaration.data.strip(), "date": form.date.data.isoformat(),
+           "lane": form.lane.data, "result": form.result.data,
+           "finding": form.finding.data or None, "revenue": float(form.revenue.data or 0),
+           "court_result": form.court_result.data or None}
+    if form.penalty_amount.data is not None:
+        raw["penalty_amount"] = float(form.penalty_amount.data)
+        raw["penalty_currency"] = (form.penalty_currency.data or "").strip() or None
+    for field in (form.penalty_date, form.seizure_date, form.referral_date,
+                  form.case_opened_date, form.court_date):
+        if field.data is not None:
+            raw[field.name] = field.data.isoformat()
+    return raw
 
 
 class AcknowledgeForm(FlaskForm):

@@ -4,27 +4,39 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.aeo import service as aeo_service
 from app.audit import audit
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError
 from app.risk import bp, service
+from app.risk.backtest import backtest
+from app.risk.conditions import (
+    ConditionError,
+    check_conditions,
+    condition_from_form,
+    describe,
+)
 from app.risk.forms import (
+    MIN_CONDITION_ROWS,
     AcknowledgeForm,
     CapacityForm,
     ControlForm,
     ProfileForm,
     ScoreForm,
     ThresholdsForm,
+    condition_rows,
+    control_from_form,
+    subject_choices,
 )
 from app.spreadsheet import csv_download
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
-from graph.exchange.records import SCORING, LineError, validate
+from graph.exchange.records import SCORING, LineError, reason_field, validate
 
 
 def _allow(roles: frozenset[str]) -> None:
@@ -94,11 +106,32 @@ def profiles():
 
 
 def _profile_form_data(profile: dict) -> dict:
+    rows = condition_rows(profile["conditions"])
     return {"id": profile["id"], "name": profile.get("name"),
-            "conditions": json.dumps(profile["conditions"], indent=1),
+            "conditions": rows + [{}] * max(1, MIN_CONDITION_ROWS - len(rows)),
             "weight": profile.get("weight") or 0.0, "lane": profile.get("lane") or "",
             "rationale": profile.get("rationale"), "active": profile.get("active", True),
             "reports": ", ".join(r["id"] for r in profile.get("reports") or [])}
+
+
+def _form_conditions(form: ProfileForm, problems: list[str]) -> list[dict] | None:
+    """The rows that name a field, each checked; None (with each row's message on its
+    value, or in ``problems``) when one is wrong or none is given."""
+    conditions, ok = [], True
+    for row in form.conditions:
+        subject = row.form.subject.data or ""
+        if not subject:
+            continue
+        try:
+            conditions.append(condition_from_form(subject, row.form.op.data or "",
+                                                  row.form.value.data or ""))
+        except ConditionError as exc:
+            row.form.value.errors = [*row.form.value.errors, str(exc)]
+            ok = False
+    if ok and not conditions:
+        problems.append("Choose a field, an operator and a value for at least one condition.")
+        ok = False
+    return conditions if ok else None
 
 
 @bp.route("/profiles/new", methods=["GET", "POST"], defaults={"profile_id": None})
@@ -113,14 +146,32 @@ def profile(profile_id: str | None):
         except NotFound:
             abort(404)
     form = ProfileForm(data=_profile_form_data(current) if current else None)
+    for row in form.conditions:
+        row.form.subject.choices = subject_choices()
     if form.is_submitted() and not _can_edit():
         abort(403)
-    if form.validate_on_submit():
-        try:
-            conditions = json.loads(form.conditions.data)
-        except ValueError as exc:
-            form.conditions.errors.append(f"Not valid JSON: {exc}")
-        else:
+    tested, problems = None, []
+    if current and not form.is_submitted():
+        try:  # saved before conditions were checked: say why it never fired
+            check_conditions(current["conditions"])
+        except ConditionError as exc:
+            problems.append(f"The saved conditions cannot apply ({exc}); choose them again.")
+    if form.is_submitted() and form.more.data:
+        if len(form.conditions) < form.conditions.max_entries:
+            form.conditions.append_entry()
+            form.conditions[-1].form.subject.choices = subject_choices()
+    elif form.is_submitted() and form.backtest.data:
+        form.validate()
+        if not form.csrf_token.errors and not form.months.errors:
+            for f in (form.id, form.name, form.rationale, form.reports, form.change):
+                f.errors = []  # asked before saving: only the conditions must be complete
+            conditions = _form_conditions(form, problems)
+            if conditions is not None:
+                tested = backtest(graph, conditions, form.months.data or 12,
+                                  replacing=current["id"] if current else None)
+    elif form.validate_on_submit():
+        conditions = _form_conditions(form, problems)
+        if conditions is not None:
             raw = {"id": form.id.data.strip(), "name": form.name.data,
                    "conditions": conditions, "weight": form.weight.data or 0.0,
                    "lane": form.lane.data or None, "rationale": form.rationale.data,
@@ -134,13 +185,14 @@ def profile(profile_id: str | None):
                 saved = service.save_profile(graph, raw, current_user.email,
                                              change=form.change.data or "saved")
             except service.RiskError as exc:
-                form.conditions.errors.append(str(exc))
+                problems.append(str(exc))
             else:
                 flash(_("Profile %(id)s saved (version %(version)s).", id=saved["id"],
                         version=saved["version"]), "success")
                 return redirect(url_for("risk.profile", profile_id=saved["id"]))
     return render_template("risk/profile.html", form=form, profile=current,
-                           can_edit=_can_edit())
+                           can_edit=_can_edit(), tested=tested, problems=problems,
+                           described=describe(current["conditions"]) if current else [])
 
 
 @bp.route("/thresholds", methods=["GET", "POST"])
@@ -183,7 +235,8 @@ def thresholds():
 @bp.get("/effectiveness")
 def effectiveness():
     _allow(service.READ_ROLES)
-    return render_template("risk/effectiveness.html", effect=service.effectiveness(get_graph()))
+    return render_template("risk/effectiveness.html", effect=service.effectiveness(get_graph()),
+                           aeo=aeo_service.performance(get_graph()))
 
 
 @bp.get("/aeo")
@@ -209,16 +262,18 @@ def aeo_acknowledge(ref: str):
 @bp.route("/control", methods=["GET", "POST"])
 def control():
     _allow(service.EXAMINE_ROLES)
-    form = ControlForm()
+    form = ControlForm(declaration=request.args.get("declaration", "")[:64])
     if form.validate_on_submit():
-        raw = {"declaration": form.declaration.data.strip(), "date": form.date.data.isoformat(),
-               "lane": form.lane.data, "result": form.result.data,
-               "finding": form.finding.data or None,
-               "revenue": float(form.revenue.data or 0)}
         try:
-            ctrl = validate(raw, "control", SCORING).clean
+            ctrl = validate(control_from_form(form), "control", SCORING).clean
         except LineError as exc:
-            form.declaration.errors.extend(exc.reasons)
+            for reason in exc.reasons:  # each message beside its own field
+                found = reason_field(reason)
+                target = getattr(form, found["field"] or "", None)
+                if target is None or not hasattr(target, "errors"):
+                    form.declaration.errors.append(reason)
+                else:
+                    target.errors.append(found["message"])
         else:
             store = evidence()
             try:
@@ -231,5 +286,6 @@ def control():
                 form.declaration.errors.append(str(exc))
             else:
                 flash(_("Control %(cid)s recorded.", cid=cid), "success")
-                return redirect(url_for("risk.control"))
+                return redirect(url_for("declarations.detail",
+                                        declaration_id=ctrl["declaration"]))
     return render_template("risk/control.html", form=form)

@@ -19,10 +19,12 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from flask import has_app_context
 
 from app.audit import audit as audit_event
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
+from app.risk.conditions import ConditionError, check_conditions
 from app.watch import notify
 from graph.connection import Graph
 from graph.errors import NotFound
@@ -473,6 +475,10 @@ def save_profile(graph: Graph, raw: Mapping[str, Any], by: str, change: str = "u
     core = {k: raw.get(k) for k in ("id", "conditions", "rationale", "weight", "lane",
                                     "valid_from", "valid_to", "name") if raw.get(k) is not None}
     try:
+        core["conditions"] = check_conditions(raw.get("conditions"))
+    except ConditionError as exc:
+        raise RiskError(str(exc)) from None
+    try:
         profile = Profile.parse(core)
     except ProfileError as exc:
         raise RiskError(str(exc)) from None
@@ -539,6 +545,31 @@ def score_stored_declaration(graph: Graph, declaration_id: str,
     return score_declarations(graph, [decl], viewer)[0]
 
 
+def find_declarations(graph: Graph, viewer: Mapping[str, str], text: str | None = None,
+                      trader: str | None = None, start: str | None = None,
+                      end: str | None = None) -> list[dict[str, Any]]:
+    """Stored declarations matching the search, each with the lane it scores now (as the
+    declaration page shows it) and the lane it was selected for, if recorded."""
+    from graph.declarations import DeclarationRepository
+
+    rows = DeclarationRepository(graph).search(text, trader, start, end)
+    scorable = [r for r in rows if r["declaration"].get("status") != "referenced"]
+    decls = [declaration_from_node(r["declaration"], {k: r[k] for k in PARTY_ROLES},
+                                   r["container"]) for r in scorable]
+    scores = {s["id"]: s for s in (score_declarations(graph, decls, viewer) if decls else [])}
+    out = []
+    for r in rows:
+        d = r["declaration"]
+        scored = scores.get(d["id"])
+        out.append({"id": d["id"], "date": d.get("date"), "importer": r["importer"],
+                    "importer_name": r["importer_name"], "origin": d.get("origin"),
+                    "value": d.get("value"), "controls": r["controls"],
+                    "lane": scored["lane"] if scored else None,
+                    "score": scored["score"] if scored else None,
+                    "selected_lane": r["selected_lane"]})
+    return out
+
+
 def record_selection(graph: Graph, declaration_id: str, by: str,
                      viewer: Mapping[str, str] = NO_VIEWER) -> dict[str, Any]:
     """Score a stored declaration and keep why it was selected (profiles, lane, random);
@@ -575,15 +606,26 @@ def record_control(graph: Graph, control: Mapping[str, Any], by: str,
         notify.control_recorded(graph, control_id)
         return control_id
 
-    return graph.atomically(save_and_record)
+    control_id = graph.atomically(save_and_record)
+    if has_app_context():  # the KPI pages count it at once, not after their cache expires
+        from app.kpi.service import forget_figures
+
+        forget_figures()
+    return control_id
+
+
+OUTCOME_COUNTS = ("penalties", "seizures", "referrals", "cases", "convictions")
 
 
 def _bucket() -> dict[str, Any]:
-    return {"selections": 0, "controlled": 0, "hits": 0, "revenue": 0.0}
+    return {"selections": 0, "controlled": 0, "hits": 0, "revenue": 0.0,
+            **dict.fromkeys(OUTCOME_COUNTS, 0), "fines": {}}
 
 
 def effectiveness(graph: Graph) -> dict[str, Any]:
-    """Selections, controls, hits, hit rate and revenue per profile, indicator, lane, random."""
+    """Selections, controls, hits, hit rate, revenue and outcomes (penalties with their
+    fines per currency, seizures, referrals, cases, convictions) per profile, indicator,
+    lane and random selection."""
     by_profile: dict[str, dict[str, Any]] = {}
     by_indicator: dict[str, dict[str, Any]] = {}
     by_lane: dict[str, dict[str, Any]] = {}
@@ -594,13 +636,17 @@ def effectiveness(graph: Graph) -> dict[str, Any]:
         buckets.append(by_lane.setdefault(group["lane"] or "unknown", _bucket()))
         buckets.append(random_sel if group["random"] else targeted)
         for b in buckets:
-            for key in ("selections", "controlled", "hits"):
-                b[key] += int(group[key])
+            for key in ("selections", "controlled", "hits", *OUTCOME_COUNTS):
+                b[key] += int(group[key] or 0)
             b["revenue"] += float(group["revenue"] or 0.0)
+            for fine in group["fines"] or ():
+                currency = fine["currency"] or "?"
+                b["fines"][currency] = b["fines"].get(currency, 0.0) + float(fine["amount"])
 
     def rate(table: dict[str, Any]) -> dict[str, Any]:
         table["hit_rate"] = table["hits"] / table["controlled"] if table["controlled"] else None
         table["revenue"] = round(table["revenue"], 2)
+        table["fines"] = {c: round(a, 2) for c, a in sorted(table["fines"].items())}
         return table
 
     return {
@@ -718,7 +764,19 @@ def store_trader_scores(tx: Any, model: RiskModel, refs: Iterable[str]) -> int:
              "reasons": json.dumps(r["reasons"])} for r in ranked]
     if rows:
         RiskRepository.store_trader_scores(tx, rows, model.version)
+        _aeo_drift(tx, [r["ref"] for r in rows])
     return len(rows)
+
+
+def _aeo_drift(tx: Any, refs: list[str]) -> None:
+    """AEO traders whose new score reached the acceptable-risk threshold (the top of the
+    green lane) are marked, and the committee and auditors told, once per drift."""
+    from graph.connection import tx_run
+    from graph.risk import SETTINGS
+
+    stored = tx_run(tx, SETTINGS)
+    threshold = float(settings_of(stored[0]["settings"] if stored else {})["acceptable"])
+    notify.aeo_scores_tx(tx, refs, threshold)
 
 
 def rescore_traders(tx: Any, refs: Iterable[str] = (), declarations: Iterable[str] = ()

@@ -62,6 +62,15 @@ def control_recorded(graph: Graph, control_id: str, actor_id: str | None = None)
                        actor_id=actor_id)
 
 
+def aeo_scores_tx(tx: Any, refs: Sequence[str], threshold: float) -> list[str]:
+    """New trader scores: AEO traders that just drifted to ``threshold`` or above alert
+    the committee and the auditors (graph/aeo.py keeps the drift, graph/notify.py tells)."""
+    from graph.aeo import mark_drift
+
+    drifted = mark_drift(tx, refs, threshold)
+    return notify.aeo_drift(tx, drifted, threshold, mail=mail_enabled()) if drifted else []
+
+
 # ----------------------------------------------------------------------- flask import
 # Batch listeners: they run in each batch's transaction (graph/exchange/listeners.py).
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graph.connection import Graph
+from graph.exchange.records import OUTCOME_FIELDS
 from graph.filestore import FileStore, copy_out
 from graph.private import open_private
 from graph.vocabulary import RelationType
@@ -30,7 +31,10 @@ MATCH (t:Trader) WHERE t.status = 'confirmed'
 RETURN t {.ref, .name, .country, .aeo, .registered, .extra_json} AS t,
        [(t)-[r:USES_PHONE]->(x:Phone) WHERE r.via = 'trader' | x.name] AS phones,
        [(t)-[r:USES_EMAIL]->(x:Email) WHERE r.via = 'trader' | x.name] AS emails,
-       [(t)-[r:LOCATED_AT]->(x:Address) WHERE r.via = 'trader' | x.name] AS addresses
+       [(t)-[r:LOCATED_AT]->(x:Address) WHERE r.via = 'trader' | x.name] AS addresses,
+       COLLECT { MATCH (s:AeoStatus)-[:STATUS_OF]->(t)
+                 RETURN s {.status, .date, .level, .note} AS s ORDER BY s.date, s.status
+               } AS aeo_history
 ORDER BY t.id
 """
 
@@ -62,7 +66,9 @@ ORDER BY d.id
 
 EXPORT_CONTROLS = """
 MATCH (c:Control)-[:CONTROL_OF]->(d:Declaration)
-RETURN c {.date, .lane, .result, .finding, .revenue, .seized_json, .extra_json} AS c,
+RETURN c {.date, .lane, .result, .finding, .revenue, .seized_json, .extra_json,
+          .penalty_amount, .penalty_currency, .penalty_date, .seizure_date, .referral_date,
+          .case_opened_date, .court_result, .court_date} AS c,
        d.id AS declaration
 ORDER BY c.id
 """
@@ -116,6 +122,8 @@ def _trader(rec: dict[str, Any]) -> dict[str, Any]:
         phones=sorted(rec["phones"]),
         emails=sorted(rec["emails"]),
         aeo=t["aeo"],
+        aeo_history=[{k: v for k, v in h.items() if v is not None}
+                     for h in rec.get("aeo_history") or []] or None,
         registered=t["registered"],
     )
 
@@ -183,6 +191,7 @@ def _control(rec: dict[str, Any]) -> dict[str, Any]:
         finding=c["finding"],
         revenue=c["revenue"],
         seized=json.loads(c["seized_json"]) if c["seized_json"] else None,
+        **{name: c.get(name) for name in OUTCOME_FIELDS},
     )
 
 

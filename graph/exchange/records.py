@@ -26,7 +26,10 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, cast
+
+import pycountry
 
 from graph import safejson
 from graph.entities import EntityRow, entity_id
@@ -54,6 +57,8 @@ MAX_ITEMS = 999  # goods items of one declaration (EU customs: at most 999)
 # Past this no quantity, weight or amount is real; sums and ratios of larger ones overflow
 # to inf/NaN in the scoring features.
 MAX_NUMBER = 1e15
+AEO_STATUSES = ("granted", "suspended", "revoked")
+AEO_LEVELS = ("AEOC", "AEOS", "AEOF")  # Union Customs Code art. 38: simplifications, security, both
 
 
 class LineError(ValueError):
@@ -341,7 +346,31 @@ def _register_id(obj: dict, name: str, *, required: bool = False) -> str | None:
 # --------------------------------------------------------------------------- kinds
 
 _TRADER = frozenset({"kind", "id", "name", "country", "address", "addresses", "phones",
-                     "emails", "aeo", "registered"})  # fmt: skip
+                     "emails", "aeo", "registered", "aeo_history"})  # fmt: skip
+
+
+def _aeo_history(obj: dict) -> list[dict[str, Any]]:
+    """``aeo_history``: status changes ``{status, date, level, note}``, oldest first."""
+    out = []
+    for i, raw in enumerate(_list(obj, "aeo_history")):
+        label = f"aeo_history[{i}]"
+        if not isinstance(raw, dict):
+            raise LineError(f"{label}: expected an object {{status, date, level}}")
+        status = (_text(raw, "status", required=True, label=f"{label}.status") or "").lower()
+        if status not in AEO_STATUSES:
+            raise LineError(f"{label}.status: one of {', '.join(AEO_STATUSES)}")
+        if _text(raw, "date", required=True, label=f"{label}.date") is None:
+            raise LineError(f"{label}.date: required")
+        try:
+            day = (iso_date(raw, "date") or "")[:10]
+        except LineError as exc:
+            raise LineError(f"{label}.{exc}") from None
+        level = (_text(raw, "level", label=f"{label}.level") or "").upper() or None
+        if level is not None and level not in AEO_LEVELS:
+            raise LineError(f"{label}.level: one of {', '.join(AEO_LEVELS)}")
+        out.append({"status": status, "date": day, "level": level,
+                    "note": _text(raw, "note", label=f"{label}.note")})
+    return sorted(out, key=lambda h: (h["date"], h["status"]))
 
 
 def _party(r: _Reasons, obj: dict, country_field: str) -> tuple[dict[str, Any], list]:
@@ -356,8 +385,11 @@ def _trader(obj: dict, line: int, ctx: Context) -> Record:
     r = _Reasons()
     data, links = _party(r, obj, "country")
     data |= {"aeo": r.check(_flag, obj, "aeo"),
+             "aeo_history": r.check(_aeo_history, obj) or [],
              "registered": r.check(iso_date, obj, "registered")}  # fmt: skip
     r.done()
+    if data["aeo"] is None and data["aeo_history"]:  # the flag follows the latest status
+        data["aeo"] = data["aeo_history"][-1]["status"] == "granted"
     data |= {"links": [(t.value, e.id, None) for t, e in links], "extra": _extra(obj, _TRADER)}
     key = entity_id(EntityKind.TRADER, data["id"])
     return Record("trader", line, key, data, [e for _, e in links])
@@ -443,6 +475,25 @@ def _goods(obj: dict, name: str, *, valued: bool = False) -> list[dict[str, Any]
         out.append(clean)
     r.done()
     return out
+
+
+# What a committee profile may test (``risk.selectivity`` conditions), derived from the
+# fields a declaration line defines above: the path the engine reads (``items.hs`` fans out
+# over items) and the kind of value it holds. ``transport`` keeps only what the scored form
+# of a stored declaration carries (``graph.riskstats.declaration_from_node``); ``id`` names
+# one declaration, not a risk.
+_FIELD_KINDS = {"date": "date", "origin": "country", "departure": "country",
+                "destination": "country", "hs": "hs", **dict.fromkeys(_ITEM_NUMBERS, "number")}
+_SCORED_TRANSPORT = ("mode", "container")
+
+
+def declaration_fields() -> dict[str, str]:
+    """``{path: kind}`` of the declaration fields profiles may test; kind is one of text,
+    country, date, hs, number."""
+    top = sorted(_DECLARATION - {"kind", "id", "transport", "items"})
+    paths = [*top, *(f"transport.{t}" for t in sorted(_TRANSPORT) if t in _SCORED_TRANSPORT),
+             "items.hs", *(f"items.{n}" for n in _ITEM_NUMBERS)]
+    return {p: _FIELD_KINDS.get(p.rsplit(".", 1)[-1], "text") for p in paths}
 
 
 def _total(items: list[dict], name: str, digits: int = 2) -> float | None:
@@ -531,8 +582,55 @@ def _declaration(obj: dict, line: int, ctx: Context) -> Record:
     return Record("declaration", line, ref, data, refs, clean)
 
 
+# The outcome of a control (optional, added after version 1 without breaking it): a penalty
+# or fine, a seizure, a referral to prosecution, a case opened, a court result, each with its
+# date. A date records that the step happened.
+COURT_RESULTS = ("convicted", "acquitted", "dismissed", "settled", "pending")
+OUTCOME_DATES = ("penalty_date", "seizure_date", "referral_date", "case_opened_date",
+                 "court_date")
+OUTCOME_FIELDS = ("penalty_amount", "penalty_currency", *OUTCOME_DATES, "court_result")
 _CONTROL = frozenset({"kind", "declaration", "date", "lane", "result", "finding", "revenue",
-                      "seized"})  # fmt: skip
+                      "seized", *OUTCOME_FIELDS})  # fmt: skip
+
+
+# Currencies withdrawn by recent euro changeovers (Croatia 2023, Bulgaria 2026): fines
+# imposed before are still written in them; pycountry lists only the current codes.
+WITHDRAWN_CURRENCIES = frozenset({"HRK", "BGN"})
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.currencies) | WITHDRAWN_CURRENCIES
+
+
+def control_outcome(obj: dict) -> dict[str, Any]:
+    """The outcome fields ``obj`` gives, checked (only those: a line without them leaves a
+    recorded outcome alone). Shared by the import, the API and the control form."""
+    out: dict[str, Any] = {}
+    amount = number(obj, "penalty_amount")
+    currency = _text(obj, "penalty_currency")
+    if amount is not None:
+        if amount < 0:
+            raise LineError(f"penalty_amount: {amount!r} must be 0 or more")
+        if currency is None:
+            raise LineError("penalty_currency: required with penalty_amount (ISO 4217, e.g. EUR)")
+        if currency.upper() not in _currencies():
+            raise LineError(f"penalty_currency: {currency!r} is not an ISO 4217 currency code")
+        out["penalty_amount"] = _round(amount)
+        out["penalty_currency"] = currency.upper()
+    elif currency is not None or obj.get("penalty_date") not in (None, ""):
+        raise LineError("penalty_amount: required with a penalty currency or date")
+    for name in OUTCOME_DATES:
+        when = iso_date(obj, name)
+        if when is not None:
+            out[name] = when[:10]
+    court = _text(obj, "court_result")
+    if court is not None:
+        if court.lower() not in COURT_RESULTS:
+            raise LineError(f"court_result: {court!r} is not one of {', '.join(COURT_RESULTS)}")
+        out["court_result"] = court.lower()
+    return out
+
 
 
 def control_id(declaration: str, when: str) -> str:
@@ -565,6 +663,7 @@ def _control(obj: dict, line: int, ctx: Context) -> Record:
     finding = r.check(_text, obj, "finding")
     revenue = r.check(number, obj, "revenue")
     seized = r.check(_goods, obj, "seized")
+    outcome = r.check(control_outcome, obj) or {}
     r.check(_profile_ids, obj)
     r.check(_flag, obj, "random")
     r.done()
@@ -577,11 +676,12 @@ def _control(obj: dict, line: int, ctx: Context) -> Record:
         "finding": finding,
         "revenue": revenue,
         "seized": seized,
+        "outcome": outcome,
         "extra": _extra(obj, _CONTROL),
     }
     clean = {**obj, "declaration": declaration, "date": when[:10], "lane": lane,
              "result": result, "finding": finding, "revenue": revenue or 0.0,
-             "seized": seized}  # fmt: skip
+             "seized": seized, "outcome": outcome}  # fmt: skip
     return Record("control", line, data["id"], data, clean=clean)
 
 

@@ -191,7 +191,8 @@ def test_profiles_versioned_and_control_results_change_their_hit_rates(
         return eff["profiles"]["CN-LAPTOPS"]
 
     assert profile_rates() == {"selections": 2, "controlled": 0, "hits": 0, "revenue": 0.0,
-                               "hit_rate": None}
+                               "hit_rate": None, "penalties": 0, "seizures": 0,
+                               "referrals": 0, "cases": 0, "convictions": 0, "fines": {}}
     posted = client.post("/api/v1/controls", headers=tokens["liaison"],
                          json={"declaration": "DEC-SEL-1", "date": "2025-04-02",
                                "lane": "yellow", "result": "positive", "revenue": 900.0})

@@ -1,0 +1,15 @@
+"""Post-clearance audit: the audit plan (traders ranked by risk over a period with their
+indicators), audits assigned as tasks, and their findings recorded as controls."""
+
+from flask import Blueprint
+
+from app.navigation import nav_item
+
+bp = Blueprint("pca", __name__)
+
+READERS = {"admin", "analyst", "investigator", "auditor", "committee"}
+
+nav_item("pca.plan", "Post-clearance audit", roles=READERS, order=61,
+         pinned={"auditor"})
+
+from app.pca import routes  # noqa: E402, F401
