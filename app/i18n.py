@@ -74,6 +74,7 @@ TERMS = {
     "disseminated": _l("disseminated"), "archived": _l("archived"),
     "open": _l("open"), "in_progress": _l("in progress"), "done": _l("done"),
     "cancelled": _l("cancelled"), "suspended": _l("suspended"), "closed": _l("closed"),
+    "granted": _l("granted"), "revoked": _l("revoked"),
 }
 
 

@@ -58,11 +58,11 @@ class CapacityForm(FlaskForm):
 class ConditionRow(Form):
     """One condition: a declaration field or indicator, an operator, a value."""
 
-    subject = SelectField("Field", validate_choice=False)
-    op = SelectField("Operator", choices=[(op, label) for op, label in OPERATOR_LABELS.items()],
+    subject = SelectField(_l("Field"), validate_choice=False)
+    op = SelectField(_l("Operator"), choices=[(op, label) for op, label in OPERATOR_LABELS.items()],
                      validate_choice=False)  # checked with the condition, with a reason
-    value = StringField("Value", validators=[Optional(), Length(max=500)],
-                        description="several values comma-separated with 'is one of'")
+    value = StringField(_l("Value"), validators=[Optional(), Length(max=500)],
+                        description=_l("several values comma-separated with 'is one of'"))
 
 
 MIN_CONDITION_ROWS = 3
