@@ -118,7 +118,7 @@ class ControlForm(FlaskForm):
 
 
 def subject_choices() -> list[tuple[str, str]]:
-    return [("", "(no condition)"), *((value, label) for value, label, _ in subjects())]
+    return [("", _l("(no condition)")), *((value, label) for value, label, _ in subjects())]
 
 
 def condition_rows(conditions: list[dict]) -> list[dict]:
