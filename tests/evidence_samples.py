@@ -28,6 +28,17 @@ def jpeg_with_gps(colour: str = "red", size: tuple[int, int] = (640, 480)) -> by
     return out.getvalue()
 
 
+def heic_with_gps() -> bytes:
+    """The same photo as a phone's HEIC, with its GPS position, make and serial in EXIF."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    exif = Image.open(io.BytesIO(jpeg_with_gps())).getexif()
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), "red").save(out, "HEIF", exif=exif.tobytes(), quality=80)
+    return out.getvalue()
+
+
 def png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (32, 32), "blue").save(out, "PNG")

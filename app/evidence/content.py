@@ -12,7 +12,9 @@ import zipfile
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
+register_heif_opener()  # phones' HEIC photos: Pillow reads and writes them through libheif
 # A photo from a phone is 12 to 50 megapixels; far more is a decompression bomb.
 Image.MAX_IMAGE_PIXELS = 80_000_000
 THUMBNAIL = (320, 320)
@@ -34,6 +36,7 @@ class Kind:
 JPEG = Kind("image/jpeg", "JPEG image", image=True)
 PNG = Kind("image/png", "PNG image", image=True)
 WEBP = Kind("image/webp", "WebP image", image=True)
+HEIC = Kind("image/heic", "HEIC photo", image=True)
 PDF = Kind("application/pdf", "PDF document", text=True)
 TEXT = Kind("text/plain", "text file", text=True)
 DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -50,9 +53,12 @@ ODF = {
         ("application/vnd.oasis.opendocument.presentation", "OpenDocument presentation"),
     )
 }
-KINDS = {k.mime: k for k in (JPEG, PNG, WEBP, PDF, TEXT, DOCX, XLSX, PPTX, *ODF.values())}
-ACCEPTED = "photos (JPEG, PNG, WebP), PDF, plain text and office documents (Word, Excel, " \
-    "PowerPoint, OpenDocument)"
+KINDS = {k.mime: k for k in (JPEG, PNG, WEBP, HEIC, PDF, TEXT, DOCX, XLSX, PPTX,
+                              *ODF.values())}
+ACCEPTED = "photos (JPEG, PNG, WebP, HEIC), PDF, plain text and office documents (Word, " \
+    "Excel, PowerPoint, OpenDocument)"
+# ISO base media files whose brand is HEVC-coded HEIF: what phones write as .heic.
+_HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx")
 _OOXML = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 # Text that a browser would run as a page or a picture with scripts is no plain text.
 _MARKUP = re.compile(rb"<\s*(!doctype|html|head|body|script|svg|iframe|\?xml|meta|object)\b",
@@ -67,6 +73,9 @@ def sniff(data: bytes) -> Kind:
         return PNG
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return WEBP
+    if data[4:8] == b"ftyp" and (data[8:12] in _HEIC_BRANDS or (
+            data[8:12] in (b"mif1", b"msf1") and any(b in data[16:64] for b in _HEIC_BRANDS))):
+        return HEIC
     if data[:1024].lstrip().startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"PK\x03\x04"):
@@ -111,11 +120,14 @@ def clean_image(data: bytes, kind: Kind) -> bytes:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             upright = ImageOps.exif_transpose(image)
+            upright.info = {}  # HEIF writers copy what info holds (EXIF, XMP) otherwise
             out = io.BytesIO()
             if kind is JPEG:
                 upright.convert("RGB").save(out, "JPEG", quality=92)
             elif kind is PNG:
                 upright.save(out, "PNG", optimize=False)
+            elif kind is HEIC:
+                upright.save(out, "HEIF", quality=92)
             else:
                 upright.save(out, "WEBP", quality=92)
             return out.getvalue()

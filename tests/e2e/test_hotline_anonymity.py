@@ -74,19 +74,17 @@ def served(app, app_config, tmp_path):
 
 
 def test_no_log_holds_the_tipsters_address_browser_or_referrer(served, tmp_path,
-                                                               tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
+                                                               tmp_path_factory,
+                                                               playwright_session):
     base, out, err = served
     named = base.replace("127.0.0.1", REFERRER_MARK)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {REFERRER_MARK} 127.0.0.1"])
-        try:
-            _tip_from_a_browser(browser, named)
-        finally:
-            browser.close()
+    browser = playwright_session.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {REFERRER_MARK} 127.0.0.1"])
+    try:
+        _tip_from_a_browser(browser, named)
+    finally:
+        browser.close()
 
     # A POST whose CSRF token fails, with a forged browser name and referrer.
     forged = requests.post(

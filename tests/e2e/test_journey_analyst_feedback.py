@@ -5,6 +5,7 @@ feedback, and the feedback rate per unit changes on both dashboards. Setup only 
 the API and the account fixtures (never Cypher)."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -38,6 +39,10 @@ def test_analyst_reviews_in_bulk_sanitises_disseminates_and_feedback_comes_back(
     hal = _api(client, graph, "hal@customs.example")
     hal("POST", "/sources", {"codename": CODENAME, "type": "informant",
                              "controller_id": ana.id})
+    # the controller approves the recruitment before the source's reports are logged
+    _api(client, graph, "ana@customs.example")(
+        "POST", f"/sources/{CODENAME}/approval",
+        {"review_due": f"{datetime.now(UTC).year + 1}-01-31"})
     report = hal("POST", "/reports", {
         "channel": "informant", "source": CODENAME, "handling": "restricted",
         "title": f"{CODENAME}: cigarettes to Burgas", "text": TEXT})

@@ -19,6 +19,7 @@ from tests import evidence_samples as samples
     (samples.jpeg_with_gps(), "image/jpeg"),
     (samples.png(), "image/png"),
     (samples.webp(), "image/webp"),
+    (samples.heic_with_gps(), "image/heic"),
     (samples.pdf_with_text("Invoice"), "application/pdf"),
     ("Plate CA 1234 AB, 3 a.m. — seals new\n".encode(), "text/plain"),
     (samples.docx(), content.DOCX.mime),
@@ -50,6 +51,17 @@ def test_a_cleaned_photo_has_no_gps_no_camera_and_no_serial():
     assert not exif.get_ifd(0x8825) and not exif
     assert samples.SERIAL.encode() not in cleaned and b"PhoneMaker" not in cleaned
     assert Image.open(io.BytesIO(cleaned)).size == (640, 480)
+
+
+def test_a_phones_heic_photo_is_kept_as_heic_without_its_metadata():
+    original = samples.heic_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # GPS was there
+    cleaned = content.clean_image(original, content.HEIC)
+    assert content.sniff(cleaned) is content.HEIC
+    assert not Image.open(io.BytesIO(cleaned)).getexif()
+    assert samples.SERIAL.encode() not in cleaned and b"PhoneMaker" not in cleaned
+    small = Image.open(io.BytesIO(content.thumbnail(original)))
+    assert small.format == "JPEG" and max(small.size) <= 320
 
 
 def test_a_thumbnail_is_small_and_has_no_metadata():
