@@ -174,6 +174,7 @@ def filesize(value: Any) -> str:
 # What a person calls each kind of file app/evidence/content.py accepts, in the page's language.
 FILE_KINDS = {
     "JPEG image": _l("JPEG image"), "PNG image": _l("PNG image"), "WebP image": _l("WebP image"),
+    "HEIC photo": _l("HEIC photo"),
     "PDF document": _l("PDF document"), "text file": _l("text file"),
     "Word document": _l("Word document"), "Excel workbook": _l("Excel workbook"),
     "PowerPoint presentation": _l("PowerPoint presentation"),
