@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SCALE ?= 10k
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve stop test lint format bench setup system-packages neo4j frontend chromium redis
+.PHONY: run serve stop test lint format bench setup system-packages neo4j frontend chromium redis translations
 
 run: setup ## install what is missing, migrate, create the first admin, serve
 	$(FLASK) db upgrade
@@ -27,7 +27,10 @@ serve:
 stop: ## stop the embedded Neo4j cleanly
 	@if [ -x $(FLASK) ]; then $(FLASK) neo4j stop; fi
 
-setup: system-packages $(VENV)/.installed neo4j frontend
+setup: system-packages $(VENV)/.installed neo4j frontend translations
+
+translations: $(VENV)/.installed ## French and Arabic catalogues (.po) compiled to .mo
+	$(BIN)/pybabel -q compile -d app/translations
 
 system-packages: ## Java and Maven for Neo4j, from Debian's packages when missing
 	@command -v java >/dev/null && command -v mvn >/dev/null || { \
@@ -59,10 +62,11 @@ chromium: ## Debian's Chromium for the browser tests
 redis: ## Debian's Redis server: the tests share rate limits between two app processes
 	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q redis-server; }
 
-lint: ## ruff, vulture for dead code (a function only tests call), mypy on graph nlp risk; options in pyproject.toml
+lint: ## ruff, vulture for dead code (a function only tests call), mypy on graph nlp risk, every string translated; options in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/vulture app graph nlp risk bench vulture_whitelist.py
 	$(BIN)/mypy
+	$(BIN)/python -m app.i18n_check
 
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -56,6 +56,9 @@ class Config:
     CORDON_ADMINISTRATION = os.environ.get("CORDON_ADMINISTRATION") or None
     # The administration's time zone (IANA name): times on pages are shown in it.
     CORDON_TIMEZONE = os.environ.get("CORDON_TIMEZONE") or "UTC"
+    # The interface's language when neither the officer nor the browser asks for one:
+    # en, fr or ar (app/i18n.py).
+    CORDON_LANGUAGE = os.environ.get("CORDON_LANGUAGE") or "en"
 
     # Second factor: roles that must enrol a TOTP app; the key encrypting TOTP secrets
     # (defaults to one derived from SECRET_KEY).

@@ -85,3 +85,6 @@ start_worker
 
 # Pillow reads this module-level setting (the decompression-bomb guard, app/evidence).
 PIL_Image.MAX_IMAGE_PIXELS
+
+# Read by Flask-Login when it flashes "Please sign in": the lazy message in the page's language.
+login_manager.localize_callback

@@ -78,7 +78,7 @@ def create_app(
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from app import errors, sessions, templating
+    from app import errors, i18n, sessions, templating
     from app.cli import register_cli
     from app.navigation import items_for
 
@@ -87,6 +87,7 @@ def create_app(
         app.register_blueprint(blueprint, url_prefix=url_prefix)
     csrf.exempt(app.blueprints["api"])  # bearer tokens only, never cookies: no CSRF exposure
     errors.register(app)
+    i18n.init_app(app)
     templating.init_app(app)
     sessions.register(app)
     register_cli(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -24,10 +25,34 @@ def wants_json() -> bool:
     )
 
 
+DATABASE_AWAY = (
+    "The graph database cannot be reached right now. Nothing was saved by this "
+    "request; please try again in a minute."
+)
+# Error pages in the reader's language; JSON errors keep the English text.
+PAGE_TEXTS = {
+    "Bad Request": _l("Bad request"), "Bad request": _l("Bad request"),
+    "Forbidden": _l("Forbidden"), "Not Found": _l("Not found"),
+    "Method Not Allowed": _l("Method not allowed"), "Conflict": _l("Conflict"),
+    "Request Entity Too Large": _l("Too large"), "Too Many Requests": _l("Too many requests"),
+    "Internal error": _l("Internal error"), "The error was logged.": _l("The error was logged."),
+    "The form expired or was tampered with": _l("The form expired or was tampered with"),
+    "Database unavailable": _l("Database unavailable"),
+    DATABASE_AWAY: _l(
+        "The graph database cannot be reached right now. Nothing was saved by this "
+        "request; please try again in a minute."
+    ),
+}
+
+
 def error_response(status: int, error: str, detail: object = None):
     if wants_json():
         return jsonify({"error": error, "detail": detail}), status
-    return render_template("errors/error.html", status=status, error=error, detail=detail), status
+    if isinstance(detail, str):
+        detail = PAGE_TEXTS.get(detail, detail)
+    return render_template(
+        "errors/error.html", status=status, error=PAGE_TEXTS.get(error, error), detail=detail
+    ), status
 
 
 def register(app: Flask) -> None:
@@ -55,8 +80,7 @@ def register(app: Flask) -> None:
         return error_response(
             503,
             "Database unavailable",
-            "The graph database cannot be reached right now. Nothing was saved by this "
-            "request; please try again in a minute.",
+            DATABASE_AWAY,
         )
 
     @app.errorhandler(Exception)

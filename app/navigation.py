@@ -13,7 +13,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
-    title: str
+    title: str  # a lazy gettext string: shown in the page's language
     roles: frozenset[str] | None  # None: every signed-in role
     order: int
     badge: Callable[[], int] | None = None  # a count shown beside the title, e.g. unread
@@ -42,7 +42,7 @@ def nav_item(
         return
     NAV_ITEMS.append(NavItem(endpoint, title, frozenset(roles) if roles else None, order, badge,
                              None if pinned is None else frozenset(pinned)))
-    NAV_ITEMS.sort(key=lambda item: (item.order, item.title))
+    NAV_ITEMS.sort(key=lambda item: (item.order, item.endpoint))  # titles are translated later
 
 
 def items_for(role: str) -> list[NavItem]:

@@ -14,6 +14,7 @@ import secrets
 import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.accounts.models import User
@@ -78,5 +79,5 @@ def register(app: Flask) -> None:
         if current_user.is_authenticated or not g.get("session_expired"):
             return None
         session.clear()
-        flash("Your session expired. Please sign in again.", "info")
+        flash(_("Your session expired. Please sign in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -14,12 +14,22 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from jinja2 import Undefined
 from markupsafe import Markup
 
-TIME_FORMAT = "%d %b %Y, %H:%M"
-DATE_FORMAT = "%d %b %Y"
+from app.i18n import locale
+
+# Day, abbreviated month in the page's language, year (and 24-hour time): CLDR patterns,
+# so "07 Dec 2026, 06:12", "07 déc. 2026, 06:12", "07 ديسمبر 2026، 06:12".
+TIME_FORMAT = "dd MMM y, HH:mm"
+DATE_FORMAT = "dd MMM y"
 
 
 @lru_cache(maxsize=8)
@@ -46,23 +56,32 @@ def _parse(value: Any) -> datetime | date | None:
         return None
 
 
-def local_time(value: Any, tz: ZoneInfo) -> tuple[str, str] | None:
-    """(machine value, readable local text) for a stored time or date; None if unreadable."""
+def _pattern(pattern: str, where: Locale) -> str:
+    # Arabic separates the date from the time with its own comma.
+    return pattern.replace(",", "،") if where.language == "ar" else pattern
+
+
+def local_time(value: Any, tz: ZoneInfo, where: Locale | None = None) -> tuple[str, str] | None:
+    """(machine value, readable local text in the ``where`` locale, English by default)
+    for a stored time or date; None if unreadable."""
     parsed = _parse(value)
     if parsed is None:
         return None
+    where = where or Locale.parse("en")
     if isinstance(parsed, datetime):
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=ZoneInfo("UTC"))
         local = parsed.astimezone(tz)
-        return parsed.isoformat(), f"{local.strftime(TIME_FORMAT)} {local.tzname()}"
-    return parsed.isoformat(), parsed.strftime(DATE_FORMAT)
+        text = format_datetime(local.replace(tzinfo=None), _pattern(TIME_FORMAT, where),
+                               locale=where)
+        return parsed.isoformat(), f"{text} {local.tzname()}"
+    return parsed.isoformat(), format_date(parsed, DATE_FORMAT, locale=where)
 
 
 def localtime_filter(value: Any) -> Markup | str:
     """``{{ report.received|localtime }}`` → ``<time datetime="…">07 Dec 2026, 06:12 EET</time>``;
     nothing stored → an empty string (never "None")."""
-    shown = local_time(value, zone(current_app.config.get("CORDON_TIMEZONE")))
+    shown = local_time(value, zone(current_app.config.get("CORDON_TIMEZONE")), locale())
     if shown is None:
         return "" if value in (None, "") else str(value)
     machine, text = shown
@@ -70,14 +89,30 @@ def localtime_filter(value: Any) -> Markup | str:
 
 
 def number(value: Any) -> str:
-    """``12300.0`` → ``12,300``, ``2520.5`` → ``2,520.50``; nothing stored → empty."""
+    """``12300.0`` → ``12,300`` (``12 300`` in French), ``2520.5`` → ``2,520.50``;
+    nothing stored → empty."""
     if value is None or value == "" or isinstance(value, bool | Undefined):
         return ""
     try:
         x = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+    return format_decimal(x, "#,##0" if x == int(x) else "#,##0.00", locale=locale())
+
+
+def money(value: Any, currency: Any = None) -> str:
+    """``{{ 2520.5|money('XOF') }}`` → ``XOF 2,520.50`` / ``2 520,50 F CFA``: an amount in the
+    page's language; without a (valid) currency, the amount alone, whole units."""
+    if value is None or value == "" or isinstance(value, bool | Undefined):
+        return ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    code = str(currency or "").strip().upper()
+    if len(code) == 3 and code.isalpha():
+        return format_currency(x, code, locale=locale())
+    return format_decimal(round(x), "#,##0", locale=locale())
 
 
 def report_url(report_id: str) -> str:
@@ -117,21 +152,36 @@ def grade_text(source_grade: Any, info_grade: Any) -> str:
 
 
 def report_link(record: Any, id_key: str = "id") -> Markup:
-    """``<a href=…>R-2026-000123</a>`` for a report row (its reference, else its id)."""
+    """``<bdi><a href=…>R-2026-000123</a></bdi>`` for a report row (its reference, else its id)."""
     rid = record.get(id_key) if isinstance(record, dict) else getattr(record, id_key, None)
     ref = (record.get("reference") if isinstance(record, dict)
            else getattr(record, "reference", None)) or rid
-    return Markup('<a class="ref" href="{}">{}</a>').format(report_url(str(rid)), ref)
+    # <bdi> keeps the reference left to right inside Arabic text.
+    return Markup('<bdi><a class="ref" href="{}">{}</a></bdi>').format(report_url(str(rid)), ref)
 
 
 def filesize(value: Any) -> str:
-    """``2.4 MB``, ``310 KB``, ``12 bytes``."""
+    """``2.4 MB``, ``310 KB``, ``12 bytes`` (numbers in the page's language)."""
     size = int(value or 0)
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        return _("%(num)s MB", num=format_decimal(round(size / (1024 * 1024), 1),
+                                                   format="0.0", locale=locale()))
     if size >= 1024:
-        return f"{round(size / 1024)} KB"
-    return f"{size} bytes"
+        return _("%(num)s KB", num=format_decimal(round(size / 1024), locale=locale()))
+    return ngettext("%(num)s byte", "%(num)s bytes", size)
+
+
+# What a person calls each kind of file app/evidence/content.py accepts, in the page's language.
+FILE_KINDS = {
+    "JPEG image": _l("JPEG image"), "PNG image": _l("PNG image"), "WebP image": _l("WebP image"),
+    "HEIC photo": _l("HEIC photo"),
+    "PDF document": _l("PDF document"), "text file": _l("text file"),
+    "Word document": _l("Word document"), "Excel workbook": _l("Excel workbook"),
+    "PowerPoint presentation": _l("PowerPoint presentation"),
+    "OpenDocument text": _l("OpenDocument text"),
+    "OpenDocument spreadsheet": _l("OpenDocument spreadsheet"),
+    "OpenDocument presentation": _l("OpenDocument presentation"),
+}
 
 
 def file_kind(mime: str) -> str:
@@ -139,7 +189,7 @@ def file_kind(mime: str) -> str:
     from app.evidence.content import KINDS
 
     kind = KINDS.get(mime)
-    return kind.label if kind else "file"
+    return str(FILE_KINDS.get(kind.label, kind.label)) if kind else _("file")
 
 
 def init_app(app: Flask) -> None:
@@ -147,6 +197,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime_filter
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["money"] = money
     app.jinja_env.globals.update(
         report_url=report_url,
         report_link=report_link,

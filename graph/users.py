@@ -13,7 +13,7 @@ _USER_FIELDS = """
 u.id AS id, u.email AS email, u.name AS name, u.role AS role, unit.name AS unit,
 u.active AS active, u.password_hash AS password_hash,
 u.failed_logins AS failed_logins, u.locked_until AS locked_until,
-u.totp_enc AS totp_enc, u.totp_step AS totp_step,
+u.totp_enc AS totp_enc, u.totp_step AS totp_step, u.language AS language,
 coalesce(u.must_change_password, false) AS must_change_password
 """
 
@@ -45,6 +45,7 @@ CALL (u, m, old, unit) {
 }
 RETURN u.id AS id
 """
+SET_LANGUAGE = "MATCH (u:User {id: $id}) SET u.language = $language RETURN u.id AS id"
 # The officer's own new password ends an administrator's "change it at first sign-in".
 SET_PASSWORD = """
 MATCH (u:User {id: $id})
@@ -166,6 +167,11 @@ class UserRepository:
         )
         if not rows:
             raise NotFound("user or unit does not exist")
+
+    def set_language(self, user_id: str, language: str | None) -> None:
+        """The officer's interface language; None: the browser's, then the default."""
+        if not self.graph.query(SET_LANGUAGE, {"id": user_id, "language": language}, write=True):
+            raise NotFound(f"user {user_id}")
 
     def set_password(self, user_id: str, password_hash: str) -> None:
         self.graph.query(SET_PASSWORD, {"id": user_id, "password_hash": password_hash}, write=True)

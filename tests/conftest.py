@@ -26,6 +26,14 @@ WIPE = "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACT
 PASSWORD = "a-long-test-password-1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues() -> None:
+    """The French and Arabic catalogues compiled, as `make test` does (`make translations`)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "app/translations"])
+
+
 @pytest.fixture(scope="session")
 def neo4j_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
     if os.environ.get("CORDON_TEST_NEO4J_URI"):

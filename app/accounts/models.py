@@ -20,6 +20,7 @@ class User(UserMixin):
     active: bool = True
     totp_enabled: bool = False
     must_change_password: bool = False
+    language: str | None = None  # the interface language chosen on /account (app/i18n.py)
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -40,6 +41,7 @@ class User(UserMixin):
             active=bool(row.get("active", True)),
             totp_enabled=bool(row.get("totp_enc")),
             must_change_password=bool(row.get("must_change_password")),
+            language=row.get("language"),
         )
 
     def to_public(self) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -18,13 +20,13 @@ class Role(StrEnum):
 
 
 _TITLES = {
-    Role.ADMIN: "Administrator",
-    Role.ANALYST: "Intelligence officer",
-    Role.LIAISON: "Liaison officer",
-    Role.INVESTIGATOR: "Investigator",
-    Role.AUDITOR: "Post-clearance auditor",
-    Role.HANDLER: "Source handler",
-    Role.COMMITTEE: "Risk management committee",
+    Role.ADMIN: _l("Administrator"),
+    Role.ANALYST: _l("Intelligence officer"),
+    Role.LIAISON: _l("Liaison officer"),
+    Role.INVESTIGATOR: _l("Investigator"),
+    Role.AUDITOR: _l("Post-clearance auditor"),
+    Role.HANDLER: _l("Source handler"),
+    Role.COMMITTEE: _l("Risk management committee"),
 }
 
 
@@ -35,6 +37,5 @@ class UnitKind(StrEnum):
 
     @property
     def title(self) -> str:
-        return {"hq": "Headquarters", "regional": "Regional unit", "bcp": "Border crossing point"}[
-            self.value
-        ]
+        return {"hq": _l("Headquarters"), "regional": _l("Regional unit"),
+                "bcp": _l("Border crossing point")}[self.value]

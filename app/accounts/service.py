@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.accounts.passwords import DUMMY_HASH, hash_password, policy_problems, verify_password
 from app.accounts.roles import Role, UnitKind
 from app.audit import audit
+from app.i18n import LANGUAGES
 from graph.connection import Graph, atomic
 from graph.errors import Duplicate, NotFound
 from graph.sessions import SessionRepository
@@ -249,6 +250,14 @@ def check_second_factor(
         return LoginResult(None, locked=_record_failure(repo, user_id, lockout))
     repo.record_login_success(user_id)
     return LoginResult(User.from_row(row))
+
+
+def set_language(graph: Graph, user_id: str, language: str | None) -> None:
+    """The officer's interface language (``en``, ``fr``, ``ar``); empty: none of their own
+    (the browser's, then the administration's default)."""
+    if language and language not in LANGUAGES:
+        raise AccountError(f"Unknown language {language!r}.", "language")
+    UserRepository(graph).set_language(user_id, language or None)
 
 
 @atomic

@@ -1,14 +1,15 @@
 from flask import Blueprint, abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.navigation import nav_item
 
 bp = Blueprint("admin", __name__)
-nav_item("admin.users", "Users", roles={"admin"}, order=90)
-nav_item("admin.units", "Units", roles={"admin"}, order=91)
-nav_item("admin.tokens", "Tokens", roles={"admin"}, order=92)
-nav_item("admin.guidelines", "Guidelines", roles={"admin"}, order=93)
-nav_item("admin.partners", "Partners", roles={"admin"}, order=94)
+nav_item("admin.users", _l("Users"), roles={"admin"}, order=90)
+nav_item("admin.units", _l("Units"), roles={"admin"}, order=91)
+nav_item("admin.tokens", _l("Tokens"), roles={"admin"}, order=92)
+nav_item("admin.guidelines", _l("Guidelines"), roles={"admin"}, order=93)
+nav_item("admin.partners", _l("Partners"), roles={"admin"}, order=94)
 
 
 @bp.before_request

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -23,34 +24,34 @@ def parent_choices(units: list[dict], *, exclude: str | None = None) -> list[Sel
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    name = StringField("Full name", validators=[Optional(), Length(max=120)])
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    unit = SelectField("Unit", choices=[])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    unit = SelectField(_l("Unit"), choices=[])
     password = PasswordField(
-        "Initial password",
+        _l("Initial password"),
         validators=[DataRequired(), Length(max=256)],
-        description="At least 12 characters.",
+        description=_l("At least 12 characters."),
     )
-    submit = SubmitField("Create user")
+    submit = SubmitField(_l("Create user"))
 
 
 class UserEditForm(FlaskForm):
-    name = StringField("Full name", validators=[Optional(), Length(max=120)])
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    unit = SelectField("Unit", choices=[])
-    active = BooleanField("Account active")
-    submit = SubmitField("Save")
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    unit = SelectField(_l("Unit"), choices=[])
+    active = BooleanField(_l("Account active"))
+    submit = SubmitField(_l("Save"))
 
 
 class UnitCreateForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=64)])
-    kind = SelectField("Kind", choices=KIND_CHOICES, default="regional")
-    parent = SelectField("Part of", choices=[])
-    submit = SubmitField("Create unit")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default="regional")
+    parent = SelectField(_l("Part of"), choices=[])
+    submit = SubmitField(_l("Create unit"))
 
 
 class UnitEditForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=64)])
-    parent = SelectField("Part of", choices=[])
-    submit = SubmitField("Save")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    parent = SelectField(_l("Part of"), choices=[])
+    submit = SubmitField(_l("Save"))

@@ -1,6 +1,7 @@
 """Administration of users and units (administrators only, see the blueprint)."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import service
@@ -53,7 +54,7 @@ def users():
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"User {user.email} created.", "success")
+            flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/users.html", users=UserRepository(get_graph()).list(), form=form)
 
@@ -85,7 +86,7 @@ def edit_user(user_id: str):
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"User {row['email']} saved.", "success")
+            flash(_("User %(email)s saved.", email=row['email']), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=row, form=form)
 
@@ -102,7 +103,7 @@ def units():
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"Unit {unit['name']} created.", "success")
+            flash(_("Unit %(name)s created.", name=unit['name']), "success")
             return redirect(url_for("admin.units"))
     return render_template(
         "admin/units.html", units=UnitRepository(get_graph()).list(), form=form, kinds=KIND_TITLES
@@ -126,7 +127,7 @@ def edit_unit(name: str):
         except AccountError as exc:
             _field_error(form, exc)
         else:
-            flash(f"Unit {saved['name']} saved.", "success")
+            flash(_("Unit %(name)s saved.", name=saved['name']), "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_edit.html", unit=unit, form=form, kinds=KIND_TITLES), (
         400 if form.errors else 200
@@ -148,7 +149,8 @@ def revoke_token(token_id: str):
             row = service.revoke_token(get_graph(), token_id)
         except NotFound:
             abort(404)
-        flash(f"Token {row['id']} of {row['email']} is revoked.", "success")
+        flash(_("Token %(id)s of %(email)s is revoked.", id=row["id"], email=row["email"]),
+              "success")
     return redirect(url_for("admin.tokens"))
 
 
@@ -164,7 +166,7 @@ def guidelines():
         except SourceError as exc:
             form.text.errors = [*form.text.errors, str(exc)]
         else:
-            flash("The guidelines for informants are adopted.", "success")
+            flash(_("The guidelines for informants are adopted."), "success")
             return redirect(url_for("admin.guidelines"))
     return render_template("admin/guidelines.html", form=form, current=current), (
         400 if form.errors else 200)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.aeo import bp, service
 from app.aeo.forms import AeoStatusForm
+from app.i18n import term
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -44,6 +46,7 @@ def record(ref: str):
         except service.AeoError as exc:
             getattr(form, exc.field, form.status).errors.append(str(exc))
         else:
-            flash(f"AEO status of {ref} recorded: {form.status.data}.", "success")
+            flash(_("AEO status of %(ref)s recorded: %(status)s.", ref=ref,
+                    status=term(form.status.data)), "success")
             return redirect(url_for("aeo.trader", ref=ref))
     return _page(ref, form, 400)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -18,37 +19,37 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(
-        "Actor",
+        _l("Actor"),
         validators=[Optional(), Length(max=254)],
-        description="E-mail or user id; also 'anonymous' (sign-in attempts) or 'system'.",
+        description=_l("E-mail or user id; also 'anonymous' (sign-in attempts) or 'system'."),
     )
     action = StringField(
-        "Action",
+        _l("Action"),
         validators=[
             Optional(),
             Length(max=100),
-            Regexp(r"^[A-Za-z0-9_.\-]+$", message="Letters, digits, '.', '_' and '-' only."),
+            Regexp(r"^[A-Za-z0-9_.\-]+$", message=_l("Letters, digits, '.', '_' and '-' only.")),
         ],
-        description="An action, or the start of one (e.g. 'login.' or 'report').",
+        description=_l("An action, or the start of one (e.g. 'login.' or 'report')."),
         render_kw={"list": "audit-actions", "autocomplete": "off", "spellcheck": "false"},
     )
     target = StringField(
-        "Target",
+        _l("Target"),
         validators=[Optional(), Length(max=254)],
-        description="A record id, or part of one.",
+        description=_l("A record id, or part of one."),
     )
-    date_from = DateField("From (UTC)", validators=[Optional()])
-    date_to = DateField("To (UTC, inclusive)", validators=[Optional()])
+    date_from = DateField(_l("From (UTC)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC, inclusive)"), validators=[Optional()])
     outcome = SelectField(
-        "Outcome of reads",
+        _l("Outcome of reads"),
         choices=[SelectChoice("", "any"), SelectChoice("read", "read"),
                  SelectChoice("refused", "refused (record hidden)"),
                  SelectChoice("missing", "missing (no such record)")],
         default="",
         validate_choice=True,
     )
-    sensitive = BooleanField("Only sensitive reads and exports")
-    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
+    sensitive = BooleanField(_l("Only sensitive reads and exports"))
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and self.date_from.data > field.data:

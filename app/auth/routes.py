@@ -6,12 +6,16 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from app.accounts import service, totp
 from app.audit import audit
 from app.auth import bp
 from app.auth.forms import (
+    LanguageForm,
     LoginForm,
     LogoutForm,
     PasswordChangeForm,
@@ -20,6 +24,7 @@ from app.auth.forms import (
     TotpReenrolForm,
 )
 from app.extensions import login_manager
+from app.i18n import select_locale
 from app.limits import limiter
 from app.sessions import end_session, load_session_user, start_session
 from graph.db import get_graph
@@ -27,9 +32,9 @@ from graph.errors import NotFound
 
 # One answer for every failed sign-in, whether the account is unknown, the password
 # wrong or the account locked: the page never tells which accounts exist.
-LOGIN_FAILED = (
+LOGIN_FAILED = _l(
     "Unknown e-mail or wrong password. After five failed tries an account is locked "
-    "for {lockout}."
+    "for %(lockout)s."
 )
 
 
@@ -77,15 +82,15 @@ def login():
                 return redirect(url_for("auth.second_factor"))
             _sign_in(result.user)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(LOGIN_FAILED.format(lockout=_duration(_lockout())))
+        form.password.errors.append(str(LOGIN_FAILED) % {"lockout": _duration(_lockout())})
     return render_template("auth/login.html", form=form)
 
 
 def _duration(span: timedelta) -> str:
     seconds = int(span.total_seconds())
     if seconds % 60:
-        return f"{seconds} seconds"
-    return "1 minute" if seconds == 60 else f"{seconds // 60} minutes"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
 
 
 def _sign_in(user) -> None:
@@ -119,10 +124,11 @@ def second_factor():
         if result.locked:
             # The password was right, so saying "locked" tells nothing new to the person.
             session.clear()
-            flash("Too many wrong codes: the account is locked for "
-                  f"{_duration(_lockout())}. Sign in again then.", "error")
+            flash(_("Too many wrong codes: the account is locked for %(duration)s. "
+                    "Sign in again then.", duration=_duration(_lockout())), "error")
             return redirect(url_for("auth.login"))
-        form.code.errors.append("That code is not valid. Enter the current code from your app.")
+        form.code.errors.append(
+            _("That code is not valid. Enter the current code from your app."))
     return render_template("auth/second_factor.html", form=form)
 
 
@@ -154,7 +160,7 @@ def totp_setup():
             getattr(form, exc.field, form.code).errors.append(str(exc))
         else:
             session.pop("totp_candidate", None)
-            flash("Two-step sign-in is on for your account.", "success")
+            flash(_("Two-step sign-in is on for your account."), "success")
             return redirect(url_for("main.dashboard"))
     uri = totp.provisioning_uri(secret, current_user.email)
     return render_template(
@@ -208,7 +214,7 @@ def logout():
         end_session()
         logout_user()
         session.clear()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -220,8 +226,25 @@ def account():
         "auth/account.html",
         tokens=service.list_tokens(get_graph(), current_user.id),
         revoke_form=RevokeForm(),
+        language_form=LanguageForm(language=current_user.language or ""),
         token_days=current_app.config["TOKEN_DAYS"],
     )
+
+
+@bp.post("/account/language")
+@login_required
+def set_language():
+    """The officer's interface language, kept on their user for every browser."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        chosen = form.language.data or None
+        service.set_language(get_graph(), current_user.id, chosen)
+        # The message is read on the next page, already in the chosen language.
+        with force_locale(chosen or select_locale()):
+            flash(_("Your language is saved."), "success")
+    else:
+        flash(_("Choose one of the languages offered."), "error")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/tokens/<token_id>/revoke")
@@ -233,7 +256,7 @@ def revoke_own_token(token_id: str):
             service.revoke_token(get_graph(), token_id, owner_id=current_user.id)
         except NotFound:
             abort(404)  # another's token is as unknown as a missing one
-        flash(f"Token {token_id} is revoked.", "success")
+        flash(_("Token %(token)s is revoked.", token=token_id), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -253,7 +276,7 @@ def change_password():
             # Every session of the account ended with the change; this browser gets a new one.
             user = current_user._get_current_object()
             _sign_in(user)
-            flash("Your password is changed. Other browsers and devices are signed out.",
+            flash(_("Your password is changed. Other browsers and devices are signed out."),
                   "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form)

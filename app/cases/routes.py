@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +26,7 @@ from app.cases.forms import (
 from app.cases.service import CaseError
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError
+from app.i18n import term
 from graph.cases import CASE_OPENER_ROLES
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -73,7 +75,7 @@ def index():
         except CaseError as exc:
             getattr(form, exc.field, form.title).errors.append(str(exc))
         else:
-            flash(f"Case {case_id} opened.", "success")
+            flash(_("Case %(case_id)s opened.", case_id=case_id), "success")
             return _back(case_id)
     status = request.args.get("status") or None
     try:
@@ -122,12 +124,12 @@ def _run(case_id: str, action, success: str):
 def set_status(case_id: str):
     form = CaseStatusForm()
     if not form.validate_on_submit():
-        flash("Choose a status.", "error")
+        flash(_("Choose a status."), "error")
         return _back(case_id)
     return _run(
         case_id,
         lambda: service.set_case_status(get_graph(), current_user, case_id, form.status.data),
-        "Status saved.",
+        _("Status saved."),
     )
 
 
@@ -138,7 +140,7 @@ def convert(case_id: str):
     return _run(
         case_id,
         lambda: service.convert_to_investigation(get_graph(), current_user, case_id),
-        "The request is now an investigation.",
+        _("The request is now an investigation."),
     )
 
 
@@ -146,14 +148,14 @@ def convert(case_id: str):
 def add_member(case_id: str):
     form = MemberForm()
     if not form.validate_on_submit():
-        flash("Enter the officer's e-mail.", "error")
+        flash(_("Enter the officer's e-mail."), "error")
         return _back(case_id)
     return _run(
         case_id,
         lambda: service.add_member(
             get_graph(), current_user, case_id, email=form.email.data, role=form.role.data
         ),
-        f"{form.email.data} assigned to the case.",
+        _("%(email)s assigned to the case.", email=form.email.data),
     )
 
 
@@ -163,12 +165,12 @@ def attach(case_id: str, what: str):
         abort(404)
     form = AttachForm()
     if not form.validate_on_submit():
-        flash(f"Enter the {what} id.", "error")
+        flash(_("Enter the %(what)s id.", what=what), "error")
         return _back(case_id)
     return _run(
         case_id,
         lambda: service.attach(get_graph(), current_user, case_id, what, form.target.data),
-        f"{what.capitalize()} {form.target.data} attached.",
+        _("%(what)s %(target)s attached.", what=what.capitalize(), target=form.target.data),
     )
 
 
@@ -176,19 +178,19 @@ def attach(case_id: str, what: str):
 def add_note(case_id: str):
     form = NoteForm()
     if not form.validate_on_submit():
-        flash("Write the note first.", "error")
+        flash(_("Write the note first."), "error")
         return _back(case_id)
     return _run(
         case_id,
         lambda: service.add_note(get_graph(), current_user, case_id, form.text.data),
-        "Note added.",
+        _("Note added."),
     )
 
 
 @bp.post("/cases/<case_id>/files")
 def attach_files(case_id: str):
     if not FlaskForm().validate_on_submit():  # the CSRF token; the files are read below
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return _back(case_id)
     store = evidence()
     try:
@@ -209,7 +211,7 @@ def attach_files(case_id: str):
 def add_task(case_id: str):
     form = _task_form()
     if not form.validate_on_submit():
-        flash(_form_errors(form) or "Check the task form.", "error")
+        flash(_form_errors(form) or _("Check the task form."), "error")
         return _back(case_id)
     return _run(
         case_id,
@@ -219,7 +221,7 @@ def add_task(case_id: str):
             case_id,
             **_task_fields(form),
         ),
-        "Task assigned.",
+        _("Task assigned."),
     )
 
 
@@ -256,7 +258,7 @@ def my_tasks():
         except CaseError as exc:
             getattr(form, exc.field, form.title).errors.append(str(exc))
         else:
-            flash("Task assigned.", "success")
+            flash(_("Task assigned."), "success")
             return redirect(url_for("cases.task_detail", task_id=task_id))
     include_closed = request.args.get("all") == "1"
     tasks = service.my_tasks(get_graph(), current_user, include_closed=include_closed)
@@ -328,7 +330,8 @@ def task_status(task_id: str):
         task_id,
         form,
         lambda: service.set_task_status(get_graph(), current_user, task_id, form.status.data),
-        lambda task: f"“{task['title']}” is now {TaskStatus(form.status.data).title.lower()}.",
+        lambda task: _("“%(task)s” is now %(status)s.", task=task["title"],
+                       status=term(TaskStatus(form.status.data).value)),
     )
 
 
@@ -346,7 +349,7 @@ def task_assign(task_id: str):
             assignee=form.assignee.data or None,
             unit=form.unit.data or None,
         ),
-        lambda task: f"“{task['title']}” reassigned.",
+        lambda task: _("“%(task)s” reassigned.", task=task["title"]),
     )
 
 
@@ -362,5 +365,5 @@ def task_due(task_id: str):
             task_id,
             form.due.data.isoformat() if form.due.data else None,
         ),
-        lambda task: f"Due date of “{task['title']}” saved.",
+        lambda task: _("Due date of “%(task)s” saved.", task=task["title"]),
     )

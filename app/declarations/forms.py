@@ -1,5 +1,6 @@
 """Forms of the declaration pages."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
@@ -11,11 +12,12 @@ class DeclarationSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Declaration number", validators=[Optional(), Length(max=64)])
-    trader = StringField("Trader (register id or name)", validators=[Optional(), Length(max=120)])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
-    submit = SubmitField("Search")
+    q = StringField(_l("Declaration number"), validators=[Optional(), Length(max=64)])
+    trader = StringField(_l("Trader (register id or name)"),
+                         validators=[Optional(), Length(max=120)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Search"))
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -23,4 +25,4 @@ class DeclarationSearchForm(FlaskForm):
 
 
 class SelectForm(FlaskForm):
-    submit = SubmitField("Score and record the selection")
+    submit = SubmitField(_l("Score and record the selection"))

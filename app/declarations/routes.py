@@ -4,10 +4,12 @@ graph.declarations and the risk scoring service."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.declarations import bp
 from app.declarations.forms import DeclarationSearchForm, SelectForm
+from app.i18n import lane_name
 from app.risk import service as risk
 from graph.access import viewer_param
 from graph.db import get_graph
@@ -68,5 +70,6 @@ def select(declaration_id: str):
                                        viewer_param(current_user))
     except NotFound:
         abort(404, "No such declaration.")
-    flash(f"Declaration {declaration_id} selected for the {chosen['lane']} lane.", "success")
+    flash(_("Declaration %(declaration)s selected for the %(lane)s.", declaration=declaration_id,
+            lane=lane_name(chosen["lane"])), "success")
     return redirect(url_for("declarations.detail", declaration_id=declaration_id))

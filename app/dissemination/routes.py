@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -71,7 +72,7 @@ def send(report_id: str):
             form.units.errors = [*form.units.errors, str(exc)]
         else:
             names = ", ".join(r["name"] for r in sent)
-            flash(f"Report disseminated to {names}.", "success")
+            flash(_("Report disseminated to %(names)s.", names=names), "success")
             return redirect(url_for("dissemination.report", report_id=report_id))
     return _page(report_id, send=form, status=400)
 
@@ -90,7 +91,7 @@ def consent(report_id: str):
         except Refused as exc:
             form.units.errors = [*form.units.errors, str(exc)]
         else:
-            flash("Consent recorded.", "success")
+            flash(_("Consent recorded."), "success")
             return redirect(url_for("dissemination.report", report_id=report_id))
     return _page(report_id, consent=form, status=400)
 
@@ -125,7 +126,7 @@ def sanitise(report_id: str):
         except Refused as exc:
             form.text.errors = [*form.text.errors, str(exc)]
         else:
-            flash("Sanitised copy created: read it through before you disseminate it.",
+            flash(_("Sanitised copy created: read it through before you disseminate it."),
                   "success")
             return redirect(url_for("dissemination.report", report_id=copy_id))
     status = 400 if form.errors else 200
@@ -153,7 +154,7 @@ def feedback(report_id: str):
         except Refused as exc:
             form.result.errors = [*form.result.errors, str(exc)]
         else:
-            flash("Thank you for the feedback.", "success")
+            flash(_("Thank you for the feedback."), "success")
             return redirect(url_for("dissemination.feedback", report_id=report_id))
     try:
         view = service.report_view(graph, current_user, report_id)

@@ -18,13 +18,14 @@ Referer names the hotline. The hotline pages send ``Referrer-Policy: no-referrer
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.hotline.ratelimit import SlidingWindowLimiter
 from app.navigation import nav_item
 
 bp = Blueprint("hotline", __name__)
-nav_item("hotline.tips", "Hotline tips", roles={"analyst", "admin"}, order=25)
+nav_item("hotline.tips", _l("Hotline tips"), roles={"analyst", "admin"}, order=25)
 
 _IDENTIFYING = (
     "HTTP_USER_AGENT",

@@ -1,5 +1,6 @@
 """Hotline forms: the public tip, the tipster's follow-up, and the analyst's reply."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -14,39 +15,39 @@ ACCEPT = ("image/jpeg,image/png,image/webp,application/pdf,text/plain,.docx,.xls
 
 class TipForm(FlaskForm):
     what = StringField(
-        "What happened?",
+        _l("What happened?"),
         validators=[Optional(), Length(max=500)],
-        description="For example: cigarettes hidden in a lorry, undervalued invoices.",
+        description=_l("For example: cigarettes hidden in a lorry, undervalued invoices."),
     )
-    where = StringField("Where?", validators=[Optional(), Length(max=300)])
-    when = StringField("When?", validators=[Optional(), Length(max=200)])
+    where = StringField(_l("Where?"), validators=[Optional(), Length(max=300)])
+    when = StringField(_l("When?"), validators=[Optional(), Length(max=200)])
     who = StringField(
-        "Who is involved?",
+        _l("Who is involved?"),
         validators=[Optional(), Length(max=500)],
-        description="Companies, people, vehicles, vessels, containers, phone numbers.",
+        description=_l("Companies, people, vehicles, vessels, containers, phone numbers."),
     )
     details = TextAreaField(
-        "Anything else we should know", validators=[Optional(), Length(max=MAX_TEXT)]
+        _l("Anything else we should know"), validators=[Optional(), Length(max=MAX_TEXT)]
     )
     contact = StringField(
-        "How can we contact you? (optional)",
+        _l("How can we contact you? (optional)"),
         validators=[Optional(), Length(max=200)],
-        description="Leave this empty to stay anonymous; you can still read our replies "
-        "with your reference and code.",
+        description=_l("Leave this empty to stay anonymous; you can still read our replies "
+                       "with your reference and code."),
     )
-    files = MultipleFileField("Documents or photos (optional)", description=FILE_HINT,
+    files = MultipleFileField(_l("Documents or photos (optional)"), description=FILE_HINT,
                               render_kw={"accept": ACCEPT})
-    submit = SubmitField("Send tip")
+    submit = SubmitField(_l("Send tip"))
 
 
 class FollowUpForm(FlaskForm):
     reference = StringField(
-        "Tip reference",
+        _l("Tip reference"),
         validators=[DataRequired(), Length(max=40)],
-        description="For example T-7KQ2-93XF.",
+        description=_l("For example T-7KQ2-93XF."),
     )
-    code = StringField("Follow-up code", validators=[DataRequired(), Length(max=80)])
-    submit = SubmitField("Open my tip")
+    code = StringField(_l("Follow-up code"), validators=[DataRequired(), Length(max=80)])
+    submit = SubmitField(_l("Open my tip"))
 
 
 class AddInformationForm(FlaskForm):
@@ -54,17 +55,17 @@ class AddInformationForm(FlaskForm):
 
     reference = HiddenField(validators=[DataRequired(), Length(max=40)])
     code = HiddenField(validators=[DataRequired(), Length(max=80)])
-    text = TextAreaField("Add information", validators=[Optional(), Length(max=MAX_TEXT)])
-    files = MultipleFileField("Documents or photos (optional)", description=FILE_HINT,
+    text = TextAreaField(_l("Add information"), validators=[Optional(), Length(max=MAX_TEXT)])
+    files = MultipleFileField(_l("Documents or photos (optional)"), description=FILE_HINT,
                               render_kw={"accept": ACCEPT})
-    submit = SubmitField("Send")
+    submit = SubmitField(_l("Send"))
 
 
 class ReplyForm(FlaskForm):
     text = TextAreaField(
-        "Reply to the tipster",
+        _l("Reply to the tipster"),
         validators=[DataRequired(), Length(max=MAX_TEXT)],
-        description="The tipster reads this with their reference and code. Never name "
-        "sources, other reports or officers.",
+        description=_l("The tipster reads this with their reference and code. Never name "
+                       "sources, other reports or officers."),
     )
-    submit = SubmitField("Send reply")
+    submit = SubmitField(_l("Send reply"))

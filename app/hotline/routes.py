@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.evidence.routes import evidence, uploads
@@ -12,7 +14,7 @@ from app.hotline.service import TipAccessDenied, TipError
 from graph.db import get_graph
 from graph.errors import NotFound
 
-GENERIC_DENIAL = "That reference and code do not match a tip. Check both and try again."
+GENERIC_DENIAL = _l("That reference and code do not match a tip. Check both and try again.")
 
 
 def _limited(name: str):
@@ -76,7 +78,7 @@ def follow_up():
             reference = service.normalise_reference(form.reference.data) or form.reference.data
             return _thread_page(reference, form.code.data)
         except TipAccessDenied:
-            form.code.errors = [GENERIC_DENIAL]
+            form.code.errors = [str(GENERIC_DENIAL)]
     status = 400 if form.errors else 200
     return render_template("hotline/follow_up.html", form=form), status
 
@@ -88,7 +90,7 @@ def add_information():
         return limited
     denied = render_template("hotline/follow_up.html", form=FollowUpForm(formdata=None))
     if not form.reference.data or not form.code.data:
-        flash(GENERIC_DENIAL, "error")
+        flash(str(GENERIC_DENIAL), "error")
         return denied, 400
     try:
         if form.validate_on_submit():
@@ -96,7 +98,7 @@ def add_information():
                 get_graph(), form.reference.data, form.code.data, form.text.data,
                 uploads=uploads(), evidence=evidence(),
             )
-            flash("Thank you. Your information was added to your tip.", "success")
+            flash(_("Thank you. Your information was added to your tip."), "success")
             return _thread_page(form.reference.data, form.code.data)
         return _thread_page(form.reference.data, form.code.data, form), 400
     except TipError as exc:
@@ -104,7 +106,7 @@ def add_information():
         target.errors = [*target.errors, str(exc)]
         return _thread_page(form.reference.data, form.code.data, form), 400
     except TipAccessDenied:
-        flash(GENERIC_DENIAL, "error")
+        flash(str(GENERIC_DENIAL), "error")
         return denied, 400
 
 
@@ -138,7 +140,7 @@ def reply(report_id: str):
         except TipError as exc:
             form.text.errors = [*form.text.errors, str(exc)]
         else:
-            flash("Reply sent. The tipster sees it with their reference and code.", "success")
+            flash(_("Reply sent. The tipster sees it with their reference and code."), "success")
             return redirect(url_for("hotline.tip_detail", report_id=report_id))
     try:
         tip_row = service.tip_for(get_graph(), current_user, report_id)

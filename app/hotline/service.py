@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit, recorded_read
 from app.evidence import service as ev
 from app.evidence.service import Evidence, EvidenceError, Prepared, Upload
@@ -102,12 +104,12 @@ def compose_tip(what: str, where: str, when: str, who: str, details: str) -> tup
     if details and details.strip():
         body = f"{body}\n\n{details.strip()}" if body else details.strip()
     if not body:
-        raise TipError("Please tell us what happened.", "what")
+        raise TipError(_("Please tell us what happened."), "what")
     for name, value in (*parts, ("details", details)):
         if value and (problem := text_problem(value)):
-            raise TipError(f"This answer {problem}.", name.lower())
+            raise TipError(_("This answer %(problem)s.", problem=problem), name.lower())
     if len(body) > MAX_TEXT:
-        raise TipError(f"Please keep the tip under {MAX_TEXT} characters.", "details")
+        raise TipError(_("Please keep the tip under %(max)s characters.", max=MAX_TEXT), "details")
     first = ((what or "").strip() or body).splitlines()[0]
     title = "Hotline tip: " + (first[:80] + ("…" if len(first) > 80 else ""))
     return title, body
@@ -227,11 +229,11 @@ def add_information(graph: Graph, reference: str, code: str, text: str,
     report_id = open_tip(graph, reference, code)
     text = (text or "").strip()
     if not text and not uploads:
-        raise TipError("Please write the new information or attach a file.", "text")
+        raise TipError(_("Please write the new information or attach a file."), "text")
     if len(text) > MAX_TEXT:
-        raise TipError(f"Please keep it under {MAX_TEXT} characters.", "text")
+        raise TipError(_("Please keep it under %(max)s characters.", max=MAX_TEXT), "text")
     if problem := text_problem(text):
-        raise TipError(f"This text {problem}.", "text")
+        raise TipError(_("This text %(problem)s.", problem=problem), "text")
     files = _files(evidence, uploads)
     if not text:
         text = "Sent " + ", ".join(f.row["name"] for f in files) + "."
@@ -285,11 +287,11 @@ def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
         raise PermissionError("Only intelligence officers answer tipsters.")
     text = (text or "").strip()
     if not text:
-        raise TipError("Please write a reply.", "text")
+        raise TipError(_("Please write a reply."), "text")
     if len(text) > MAX_TEXT:
-        raise TipError(f"Please keep the reply under {MAX_TEXT} characters.", "text")
+        raise TipError(_("Please keep the reply under %(max)s characters.", max=MAX_TEXT), "text")
     if problem := text_problem(text):
-        raise TipError(f"The reply {problem}.", "text")
+        raise TipError(_("The reply %(problem)s.", problem=problem), "text")
     TipRepository(graph).reply(report_id, viewer_param(user), text, str(uuid.uuid4()))
     audit("hotline.reply", report_id, {"chars": len(text)})
 

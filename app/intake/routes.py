@@ -14,12 +14,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.dissemination import service as dissemination
 from app.errors import error_response, wants_json
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError, Prepared
+from app.i18n import term
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -154,16 +157,16 @@ def new():
                 current_user, data, submit=not form.save_draft.data,
                 submission=form.submission.data or None, files=files))
         except AlreadyStored as again:  # sent twice: the first one arrived
-            flash(f"Report {service.reference(current_user, again.report_id)} was saved "
-                  "already.", "info")
+            flash(_("Report %(reference)s was saved already.",
+                    reference=service.reference(current_user, again.report_id)), "info")
             return redirect(url_for("intake.detail", report_id=again.report_id))
         except ReportError as exc:
             if exc.status == 403:
                 abort(403)
             _form_error(form, exc)
         else:
-            flash(f"Report {service.reference(current_user, rid)} saved with {len(rows)} "
-                  "entities to review.", "success")
+            flash(_("Report %(reference)s saved with %(count)s entities to review.",
+                    reference=service.reference(current_user, rid), count=len(rows)), "success")
             return redirect(url_for("intake.detail", report_id=rid))
     return render_template(
         "intake/new.html", form=form, channel=channel, channels=allowed,
@@ -212,7 +215,7 @@ def quick_log():
         }
         try:
             files = _evidence_of(form)
-            rid, _ = evidence().saved(files, lambda: service.create(
+            rid, _rows = evidence().saved(files, lambda: service.create(
                 current_user, data, submission=form.submission.data or None, files=files))
         except AlreadyStored as again:  # sent twice: the first one arrived
             return redirect(url_for("intake.quick_log", logged=again.report_id))
@@ -307,9 +310,11 @@ def edit(report_id: str):
                 abort(403)
             _form_error(form, exc)
         else:
-            flash(f"Report {report.get('reference') or report_id} saved.", "success")
+            flash(_("Report %(reference)s saved.", reference=report.get("reference") or report_id),
+                  "success")
             if gone:
-                flash(f"{gone} reviewed mention(s) no longer in the text were removed.",
+                flash(_("%(gone)s reviewed mention(s) no longer in the text were removed.",
+                        gone=gone),
                       "info")
             return redirect(url_for("intake.detail", report_id=report_id))
     return render_template("intake/new.html", form=form, channel=channel, channels=[],
@@ -323,13 +328,13 @@ def attach_files(report_id: str):
     _load(service, report_id, audited=False)
     form = ActionForm()  # the CSRF token
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("intake.detail", report_id=report_id) + "#files")
     try:
         files = evidence().prepare(uploads(), by=current_user.email,
                                    strip=request.form.get("strip_metadata") == "y", extract=True)
         if not files:
-            raise EvidenceError("Choose a file to attach.")
+            raise EvidenceError(_("Choose a file to attach."))
         evidence().saved(files, lambda: service.attach_files(current_user, report_id, files))
     except EvidenceError as exc:
         flash(str(exc), "error")
@@ -339,8 +344,11 @@ def attach_files(report_id: str):
         flash(str(exc), "error")
     else:
         found = sum(len(f.mentions) for f in files)
-        flash(f"{len(files)} file(s) attached" + (f"; {found} entities found in them to "
-                                                   "review." if found else "."), "success")
+        if found:
+            flash(_("%(num)s file(s) attached; %(found)s entities found in them to review.",
+                    num=len(files), found=found), "success")
+        else:
+            flash(_("%(num)s file(s) attached.", num=len(files)), "success")
     return redirect(url_for("intake.detail", report_id=report_id) + "#files")
 
 
@@ -350,7 +358,7 @@ def transition(report_id: str):
     _load(service, report_id, audited=False)
     form = EvaluateForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("intake.detail", report_id=report_id))
     try:
         status = service.transition(current_user, report_id, form.action.data or "",
@@ -358,7 +366,9 @@ def transition(report_id: str):
     except ReportError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Report {service.reference(current_user, report_id)} is {status}.", "success")
+        flash(_("Report %(report_id)s is %(status)s.",
+                report_id=service.reference(current_user, report_id), status=term(status)),
+              "success")
     return redirect(url_for("intake.detail", report_id=report_id))
 
 
@@ -385,7 +395,7 @@ def review_label(report_id: str):
     _load(service, report_id, audited=False)
     form = MentionForm()
     if not form.validate_on_submit():
-        return _review_refused(report_id, "The form expired; try again.")
+        return _review_refused(report_id, _("The form expired; try again."))
     try:
         ids = service.review_label(current_user, report_id, form.label.data or "",
                                    form.action.data or "")
@@ -394,11 +404,17 @@ def review_label(report_id: str):
             abort(403)
         return _review_refused(report_id, str(exc))
     except NotFound:  # a mention went while this ran: nothing was written
-        return _review_refused(report_id, "The entities changed meanwhile; reload and retry.",
-                               409)
+        return _review_refused(report_id,
+                               _("The entities changed meanwhile; reload and retry."), 409)
     label = str(form.label.data).upper()
-    message = (f"{len(ids)} {label} mention{'' if len(ids) == 1 else 's'} "
-               f"{form.action.data.lower()}." if ids else f"No {label} mention was proposed.")
+    if not ids:
+        message = _("No %(label)s mention was proposed.", label=label)
+    elif form.action.data.lower() == "rejected":
+        message = ngettext("%(num)s %(label)s mention rejected.",
+                           "%(num)s %(label)s mentions rejected.", len(ids), label=label)
+    else:
+        message = ngettext("%(num)s %(label)s mention accepted.",
+                           "%(num)s %(label)s mentions accepted.", len(ids), label=label)
     return _review_answer(report_id, form.action.data.lower(), ids, message)
 
 
@@ -410,7 +426,7 @@ def mention(report_id: str, mention_id: str):
     _load(service, report_id, audited=False)
     form = MentionForm()
     if not form.validate_on_submit():
-        return _review_refused(report_id, "The form expired; try again.")
+        return _review_refused(report_id, _("The form expired; try again."))
     action = form.action.data
     try:
         if action in ("accepted", "rejected", "proposed"):
@@ -424,7 +440,7 @@ def mention(report_id: str, mention_id: str):
             service.link_mention(current_user, report_id, mention_id,
                                  form.entity_id.data or "")
         else:
-            return _review_refused(report_id, "Unknown action.")
+            return _review_refused(report_id, _("Unknown action."))
     except ReportError as exc:
         if exc.status == 403:
             abort(403)
@@ -449,9 +465,10 @@ def add_mention(report_id: str):
                 abort(403)
             flash(str(exc), "error")
         else:
-            flash(f"Added {row['text']!r} as {row['label']}.", "success")
+            flash(_("Added %(text)s as %(label)s.", text=repr(row["text"]), label=row["label"]),
+                  "success")
     else:
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
     return redirect(url_for("intake.detail", report_id=report_id) + "#entities")
 
 
@@ -469,7 +486,7 @@ def add_relation(report_id: str):
                 abort(403)
             flash(str(exc), "error")
         else:
-            flash("Relation added.", "success")
+            flash(_("Relation added."), "success")
     else:
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
     return redirect(url_for("intake.detail", report_id=report_id) + "#relations")

@@ -15,11 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
+from app.i18n import channel_title
 from app.intake.extraction import extract_mentions
 from app.watch import notify
 from graph.access import viewer_param
@@ -122,9 +125,10 @@ def creatable_channels(user: User) -> list[Channel]:
 def refusal_to_log(user: User, channel: Channel) -> str:
     """Why ``user`` may not log a ``channel`` report, and whom to ask instead."""
     roles = sorted(r.title.lower() for r in CREATE_ROLES[channel] - {Role.ADMIN})
-    whom = "the source's handler" if channel is Channel.INFORMANT else "one of them"
-    return (f"{channel.title}s are logged by {' or '.join(roles)}s; your role "
-            f"({user.role.title.lower()}) does not log them: ask {whom}.")
+    whom = _("the source's handler") if channel is Channel.INFORMANT else _("one of them")
+    return _("%(kind)ss are logged by %(roles)ss; your role (%(role)s) does not log them: "
+             "ask %(whom)s.", kind=channel_title(channel), roles=_(" or ").join(roles),
+             role=user.role.title.lower(), whom=whom)
 
 
 def who_logs(graph: Graph, user: User, channel: Channel) -> dict[str, Any]:
@@ -523,14 +527,14 @@ class ReportService:
         if not kind or len(key.strip("+")) < 4:
             return None
         known = self.repo.known(entity_id(kind, key), viewer_param(user))
-        said = []
+        said = []  # in the officer's language: the quick log shows it as it is
         if known["watched"]:
-            said.append("on your watch list")
+            said.append(_("on your watch list"))
         if known["reports"]:
-            said.append(f"named in {known['reports']} report(s) you may read")
+            said.append(_("named in %(num)s report(s) you may read", num=known["reports"]))
         if known["declarations"]:
-            said.append(f"on {known['declarations']} declaration(s)")
-        return ("Already known: " + "; ".join(said) + ".") if said else None
+            said.append(_("on %(num)s declaration(s)", num=known["declarations"]))
+        return _("Already known: %(what)s.", what="; ".join(said)) if said else None
 
     def resolve(self, user: User, id_or_reference: str) -> str:
         """The report id behind a human reference (``R-2026-000123``) the user may see;
@@ -831,7 +835,7 @@ def _find(text: str, needle: str, occurrence: Any) -> tuple[int, int]:
     if not needle:
         raise ReportError("Enter the text of the entity as it appears.", "text")
     s = -1
-    for _ in range(nth):
+    for _nth in range(nth):
         s = text.find(needle, s + 1)
         if s < 0:
             raise ReportError(f"{needle!r} does not occur {nth} time(s) in the text.", "text")

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.navigation import nav_item
@@ -7,7 +8,7 @@ from app.navigation import nav_item
 KPI_ROLES = {"admin", "analyst", "investigator", "committee"}
 
 bp = Blueprint("kpi", __name__)
-nav_item("kpi.dashboard", "KPIs", roles=KPI_ROLES, order=60)
+nav_item("kpi.dashboard", _l("KPIs"), roles=KPI_ROLES, order=60)
 
 
 @bp.before_request

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.audit import audit
 from app.kpi import service
 from graph.connection import Graph
@@ -18,14 +20,14 @@ from graph.strategy import StrategyRepository
 
 EDIT_ROLES = frozenset({"committee", "admin"})
 AT_LEAST, AT_MOST = "at_least", "at_most"
-COMPARATORS = {AT_LEAST: "at least", AT_MOST: "at most"}
+COMPARATORS = {AT_LEAST: _l("at least"), AT_MOST: _l("at most")}
 MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    label: str
+    label: Any  # a lazy string: the page's language (English in the tests' requests)
     unit: str  # rate, hours, money, count
     read: Callable[[dict[str, Any]], float | None]
 
@@ -33,25 +35,25 @@ class Indicator:
 INDICATORS: dict[str, Indicator] = {
     i.key: i
     for i in (
-        Indicator("hit_rate", "Control hit rate", "rate",
+        Indicator("hit_rate", _l("Control hit rate"), "rate",
                   lambda k: k["controls"]["hit_rate"]),
-        Indicator("red_lane_share", "Declarations in the red lane", "rate",
+        Indicator("red_lane_share", _l("Declarations in the red lane"), "rate",
                   lambda k: k["selections"]["red_share"]),
-        Indicator("feedback_rate", "Disseminated reports with feedback", "rate",
+        Indicator("feedback_rate", _l("Disseminated reports with feedback"), "rate",
                   lambda k: k["reports"]["feedback_rate"]),
-        Indicator("dissemination_rate", "Reports disseminated", "rate",
+        Indicator("dissemination_rate", _l("Reports disseminated"), "rate",
                   lambda k: k["reports"]["dissemination_rate"]),
-        Indicator("evaluation_rate", "Reports evaluated", "rate",
+        Indicator("evaluation_rate", _l("Reports evaluated"), "rate",
                   lambda k: k["reports"]["evaluation_rate"]),
-        Indicator("median_hours_to_evaluation", "Median time to evaluation (hours)", "hours",
+        Indicator("median_hours_to_evaluation", _l("Median time to evaluation (hours)"), "hours",
                   lambda k: k["reports"]["median_hours_to_evaluation"]),
-        Indicator("revenue", "Revenue recovered by controls", "money",
+        Indicator("revenue", _l("Revenue recovered by controls"), "money",
                   lambda k: k["controls"]["revenue"]),
-        Indicator("seizures", "Seizures", "count",
+        Indicator("seizures", _l("Seizures"), "count",
                   lambda k: k["seizures"]["seizures"]),
-        Indicator("reports", "Intelligence reports received", "count",
+        Indicator("reports", _l("Intelligence reports received"), "count",
                   lambda k: k["reports"]["reports"]),
-        Indicator("cases_opened", "Cases opened", "count",
+        Indicator("cases_opened", _l("Cases opened"), "count",
                   lambda k: k["cases"]["opened"]),
     )
 }
@@ -204,4 +206,4 @@ def report_rows(graph: Graph, user: Any, year: int) -> list[list[Any]]:
 
 
 def _titled(indicator: Indicator) -> str:
-    return f"{indicator.label} (%)" if indicator.unit == "rate" else indicator.label
+    return f"{indicator.label} (%)" if indicator.unit == "rate" else str(indicator.label)

@@ -4,6 +4,7 @@ progress report (also as CSV)."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit import audit
@@ -69,12 +70,12 @@ def strategy():
                 objectives.set_objective(graph, current_user, year, objective.kpi.data,
                                          objective.comparator.data, objective.target.data,
                                          objective.note.data)
-                flash(f"Objective for {year} set.", "success")
+                flash(_("Objective for %(year)s set.", year=year), "success")
                 return redirect(url_for("kpi.strategy", year=year))
             if criteria.submit.data and criteria.validate_on_submit():
                 objectives.set_criteria(graph, current_user, year, criteria.acceptable.data,
                                         criteria.unacceptable.data)
-                flash(f"Risk criteria for {year} saved.", "success")
+                flash(_("Risk criteria for %(year)s saved.", year=year), "success")
                 return redirect(url_for("kpi.strategy", year=year))
         except objectives.ObjectiveError as exc:
             form = objective if exc.field in objective else criteria
@@ -92,7 +93,7 @@ def remove_objective(year: int, objective_id: str):
         objectives.remove_objective(get_graph(), current_user, year, objective_id)
     except NotFound:
         abort(404)
-    flash(f"Objective removed from {year}.", "success")
+    flash(_("Objective removed from %(year)s.", year=year), "success")
     return redirect(url_for("kpi.strategy", year=year))
 
 

@@ -1,5 +1,6 @@
 """Merge and split forms (entity ids travel in hidden fields)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
@@ -11,14 +12,14 @@ class MergeForm(FlaskForm):
     from_id = HiddenField(validators=[DataRequired(), Length(max=300)])
     into_id = HiddenField(validators=[DataRequired(), Length(max=300)])
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         validators=[DataRequired(), Length(max=MAX_REASON)],
-        description="Why these are the same: shared register number, address, phone…",
+        description=_l("Why these are the same: shared register number, address, phone…"),
     )
-    submit = SubmitField("Merge")
+    submit = SubmitField(_l("Merge"))
 
 
 class SplitForm(FlaskForm):
     entity_id = HiddenField(validators=[DataRequired(), Length(max=300)])
-    reason = StringField("Reason", validators=[Optional(), Length(max=MAX_REASON)])
-    submit = SubmitField("Split")
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=MAX_REASON)])
+    submit = SubmitField(_l("Split"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.merges import bp, service
@@ -54,7 +55,7 @@ def merge():
     form = MergeForm()
     if not form.validate_on_submit():
         problems = "; ".join(e for errors in form.errors.values() for e in errors)
-        flash(f"Not merged: {problems or 'the form was incomplete'}.", "error")
+        flash(_("Not merged: %(value)s.", value=problems or 'the form was incomplete'), "error")
         return _back(form.from_id.data), 303
     try:
         result = service.merge(
@@ -63,9 +64,10 @@ def merge():
     except NotFound:
         abort(404)
     except MergeRefused as exc:
-        flash(f"Not merged: {exc}", "error")
+        flash(_("Not merged: %(exc)s", exc=exc), "error")
         return _back(form.from_id.data), 303
-    flash(f"{result['from']} merged into {result['into']} (reversible: split).", "success")
+    flash(_("%(source)s merged into %(into)s (reversible: split).", source=result["from"],
+            into=result["into"]), "success")
     return _back(form.from_id.data)
 
 
@@ -73,14 +75,15 @@ def merge():
 def split():
     form = SplitForm()
     if not form.validate_on_submit():
-        flash("Not split: the form was incomplete.", "error")
+        flash(_("Not split: the form was incomplete."), "error")
         return _back(), 303
     try:
         result = service.split(get_graph(), current_user, form.entity_id.data, form.reason.data)
     except NotFound:
         abort(404)
     except MergeRefused as exc:
-        flash(f"Not split: {exc}", "error")
+        flash(_("Not split: %(exc)s", exc=exc), "error")
         return _back(form.entity_id.data), 303
-    flash(f"{result['from']} split from {result['into']}.", "success")
+    flash(_("%(source)s split from %(into)s.", source=result["from"], into=result["into"]),
+          "success")
     return _back(form.entity_id.data)

@@ -1,5 +1,6 @@
 """Forms of the post-clearance audit pages (CSRF from Flask-WTF)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -11,25 +12,25 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period_from = DateField("From", validators=[Optional()])
-    period_to = DateField("To", validators=[Optional()])
-    submit = SubmitField("Show")
+    period_from = DateField(_l("From"), validators=[Optional()])
+    period_to = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Show"))
 
 
 class PlanAuditForm(FlaskForm):
-    trader = StringField("Trader", validators=[DataRequired(), Length(max=64)])
-    period_from = DateField("Declarations from", validators=[InputRequired()])
-    period_to = DateField("to", validators=[InputRequired()])
-    assignee = SelectField("Auditor", choices=[], validate_choice=False)
-    unit = SelectField("or unit", choices=[], validate_choice=False)
-    due = DateField("Due", validators=[Optional()])
-    submit = SubmitField("Assign audit")
+    trader = StringField(_l("Trader"), validators=[DataRequired(), Length(max=64)])
+    period_from = DateField(_l("Declarations from"), validators=[InputRequired()])
+    period_to = DateField(_l("to"), validators=[InputRequired()])
+    assignee = SelectField(_l("Auditor"), choices=[], validate_choice=False)
+    unit = SelectField(_l("or unit"), choices=[], validate_choice=False)
+    due = DateField(_l("Due"), validators=[Optional()])
+    submit = SubmitField(_l("Assign audit"))
 
 
 class FindingsForm(FlaskForm):
     """Date and finding; the result and revenue of each covered declaration are read by
     position (``result-N``, ``revenue-N``) from the audit's own list."""
 
-    date = DateField("Date of the findings", validators=[InputRequired()])
-    finding = StringField("Finding", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Record findings")
+    date = DateField(_l("Date of the findings"), validators=[InputRequired()])
+    finding = StringField(_l("Finding"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Record findings"))

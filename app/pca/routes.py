@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -75,7 +77,7 @@ def plan_audit():
             field = {"period": "period_from", "title": "trader"}.get(exc.field, exc.field)
             getattr(form, field, form.trader).errors.append(str(exc))
         else:
-            flash(f"Audit {audit_id} assigned.", "success")
+            flash(_("Audit %(audit)s assigned.", audit=audit_id), "success")
             return redirect(url_for("pca.audit_detail", audit_id=audit_id))
     return _render_plan(result, PeriodForm(), form, 400)
 
@@ -122,6 +124,7 @@ def findings(audit_id: str):
             else:
                 getattr(form, exc.field, form.date).errors.append(str(exc))
         else:
-            flash(f"Findings recorded as {len(ids)} control result(s).", "success")
+            flash(ngettext("Findings recorded as %(num)s control result.",
+                           "Findings recorded as %(num)s control results.", len(ids)), "success")
             return redirect(url_for("pca.audit_detail", audit_id=audit_id))
     return _audit_page(audit_id, form, 400, row_errors)

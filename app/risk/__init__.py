@@ -7,6 +7,7 @@ updates them inside its own write transaction (graph.exchange batch listeners).
 from typing import Any
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.navigation import nav_item
 from graph.risk import RiskRepository, record_selections_from_controls
@@ -17,14 +18,14 @@ bp = Blueprint("risk", __name__, cli_group="risk")
 READERS = {"admin", "analyst", "investigator", "auditor", "committee"}
 EXAMINERS = {"admin", "analyst", "investigator", "auditor", "committee", "liaison"}
 
-nav_item("risk.score", "Score a declaration", order=60)
-nav_item("risk.traders", "High-risk traders", roles=READERS, order=61)
-nav_item("risk.commodities", "High-risk commodities", roles=READERS, order=62)
-nav_item("risk.profiles", "Risk profiles", roles=READERS, order=63)
-nav_item("risk.thresholds", "Selectivity thresholds", roles=READERS, order=64)
-nav_item("risk.effectiveness", "Targeting effectiveness", roles=READERS, order=65)
-nav_item("risk.aeo", "AEO monitoring", roles=READERS, order=66)
-nav_item("risk.control", "Record a control result", roles=EXAMINERS, order=67)
+nav_item("risk.score", _l("Score a declaration"), order=60)
+nav_item("risk.traders", _l("High-risk traders"), roles=READERS, order=61)
+nav_item("risk.commodities", _l("High-risk commodities"), roles=READERS, order=62)
+nav_item("risk.profiles", _l("Risk profiles"), roles=READERS, order=63)
+nav_item("risk.thresholds", _l("Selectivity thresholds"), roles=READERS, order=64)
+nav_item("risk.effectiveness", _l("Targeting effectiveness"), roles=READERS, order=65)
+nav_item("risk.aeo", _l("AEO monitoring"), roles=READERS, order=66)
+nav_item("risk.control", _l("Record a control result"), roles=EXAMINERS, order=67)
 
 
 def on_control_batch(tx: Any, rows: list[dict[str, Any]]) -> None:

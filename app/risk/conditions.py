@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from graph.exchange.records import declaration_fields, is_country_code
 from risk.features import FEATURE_NAMES
 from risk.selectivity import OPERATORS
@@ -27,9 +29,10 @@ KIND_OPERATORS: dict[str, tuple[str, ...]] = {
     "number": (">", ">=", "<", "<=", "==", "!="),
     "indicator": (">", ">=", "<", "<="),
 }
-OPERATOR_LABELS = {"==": "is", "!=": "is not", ">": "more than", ">=": "at least",
-                   "<": "less than", "<=": "at most", "in": "is one of",
-                   "not_in": "is none of", "startswith": "starts with"}
+OPERATOR_LABELS = {"==": _l("is"), "!=": _l("is not"), ">": _l("more than"),
+                   ">=": _l("at least"), "<": _l("less than"), "<=": _l("at most"),
+                   "in": _l("is one of"), "not_in": _l("is none of"),
+                   "startswith": _l("starts with")}
 assert set(OPERATOR_LABELS) == set(OPERATORS)  # noqa: S101  (a new engine operator needs a label)
 _HS = re.compile(r"[0-9]{2,10}")
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")

@@ -1,5 +1,6 @@
 """Forms of the risk pages (CSRF from Flask-WTF)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,97 +28,97 @@ LANE_CHOICES = [("green", "green"), ("yellow", "yellow (documents)"), ("red", "r
 
 class ScoreForm(FlaskForm):
     declaration = TextAreaField(
-        "Declaration (exchange format JSON)", validators=[DataRequired(), Length(max=200_000)],
+        _l("Declaration (exchange format JSON)"), validators=[DataRequired(), Length(max=200_000)],
         description='One object: {"id", "date", "importer", "origin", "items": [...]}',
     )
-    submit = SubmitField("Score")
+    submit = SubmitField(_l("Score"))
 
 
 class ThresholdsForm(FlaskForm):
-    acceptable = FloatField("Acceptable risk (below: green)",
+    acceptable = FloatField(_l("Acceptable risk (below: green)"),
                             validators=[InputRequired(), NumberRange(0, 1)])
-    unacceptable = FloatField("Unacceptable risk (at or above: red)",
+    unacceptable = FloatField(_l("Unacceptable risk (at or above: red)"),
                               validators=[InputRequired(), NumberRange(0, 1)])
-    audit = FloatField("Post-clearance audit from (blue)", validators=[Optional(),
+    audit = FloatField(_l("Post-clearance audit from (blue)"), validators=[Optional(),
                                                                        NumberRange(0, 1)])
-    random_rate = FloatField("Minimum random selection rate",
+    random_rate = FloatField(_l("Minimum random selection rate"),
                              validators=[InputRequired(), NumberRange(0, 1)])
-    random_lane = SelectField("Lane of random selections", choices=LANE_CHOICES[1:])
-    submit = SubmitField("Save thresholds")
+    random_lane = SelectField(_l("Lane of random selections"), choices=LANE_CHOICES[1:])
+    submit = SubmitField(_l("Save thresholds"))
 
 
 class CapacityForm(FlaskForm):
-    red_share = FloatField("Share of declarations to send red",
+    red_share = FloatField(_l("Share of declarations to send red"),
                            validators=[InputRequired(), NumberRange(0, 1)])
-    yellow_share = FloatField("Share to send yellow", default=0.0,
+    yellow_share = FloatField(_l("Share to send yellow"), default=0.0,
                               validators=[Optional(), NumberRange(0, 1)])
-    submit = SubmitField("Set from capacity")
+    submit = SubmitField(_l("Set from capacity"))
 
 
 class ConditionRow(Form):
     """One condition: a declaration field or indicator, an operator, a value."""
 
-    subject = SelectField("Field", validate_choice=False)
-    op = SelectField("Operator", choices=[(op, label) for op, label in OPERATOR_LABELS.items()],
+    subject = SelectField(_l("Field"), validate_choice=False)
+    op = SelectField(_l("Operator"), choices=[(op, label) for op, label in OPERATOR_LABELS.items()],
                      validate_choice=False)  # checked with the condition, with a reason
-    value = StringField("Value", validators=[Optional(), Length(max=500)],
-                        description="several values comma-separated with 'is one of'")
+    value = StringField(_l("Value"), validators=[Optional(), Length(max=500)],
+                        description=_l("several values comma-separated with 'is one of'"))
 
 
 MIN_CONDITION_ROWS = 3
 
 
 class ProfileForm(FlaskForm):
-    id = StringField("Profile id", validators=[DataRequired(), Length(max=64)])
-    name = StringField("Name", validators=[Optional(), Length(max=120)])
+    id = StringField(_l("Profile id"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     conditions = FieldList(FormField(ConditionRow), min_entries=MIN_CONDITION_ROWS,
                            max_entries=MAX_CONDITIONS)
-    months = IntegerField("Back-test on the last N months", default=12,
+    months = IntegerField(_l("Back-test on the last N months"), default=12,
                           validators=[Optional(), NumberRange(1, 120)])
-    more = SubmitField("Add a condition")
-    backtest = SubmitField("Back-test")
-    weight = FloatField("Weight (log-odds added)", default=0.0, validators=[Optional()])
-    lane = SelectField("Minimum lane", choices=[("", "none"), *LANE_CHOICES])
-    valid_from = DateField("Valid from", validators=[Optional()])
-    valid_to = DateField("Valid to", validators=[Optional()])
-    rationale = TextAreaField("Rationale", validators=[DataRequired(), Length(max=4000)])
-    reports = StringField("Intelligence reports (ids, comma-separated)",
+    more = SubmitField(_l("Add a condition"))
+    backtest = SubmitField(_l("Back-test"))
+    weight = FloatField(_l("Weight (log-odds added)"), default=0.0, validators=[Optional()])
+    lane = SelectField(_l("Minimum lane"), choices=[("", "none"), *LANE_CHOICES])
+    valid_from = DateField(_l("Valid from"), validators=[Optional()])
+    valid_to = DateField(_l("Valid to"), validators=[Optional()])
+    rationale = TextAreaField(_l("Rationale"), validators=[DataRequired(), Length(max=4000)])
+    reports = StringField(_l("Intelligence reports (ids, comma-separated)"),
                           validators=[Optional(), Length(max=2000)])
-    active = BooleanField("Active", default=True)
-    change = StringField("What changed and why", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Save profile")
+    active = BooleanField(_l("Active"), default=True)
+    change = StringField(_l("What changed and why"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save profile"))
 
 
 class ControlForm(FlaskForm):
-    declaration = StringField("Declaration number", validators=[DataRequired(), Length(max=64)])
-    date = DateField("Date of the control", validators=[DataRequired()])
-    lane = SelectField("Lane", choices=LANE_CHOICES[1:] + LANE_CHOICES[:1])
-    result = SelectField("Result", choices=[("negative", "negative"),
+    declaration = StringField(_l("Declaration number"), validators=[DataRequired(), Length(max=64)])
+    date = DateField(_l("Date of the control"), validators=[DataRequired()])
+    lane = SelectField(_l("Lane"), choices=LANE_CHOICES[1:] + LANE_CHOICES[:1])
+    result = SelectField(_l("Result"), choices=[("negative", "negative"),
                                             ("positive", "positive (irregularity found)")])
-    finding = StringField("Finding", validators=[Optional(), Length(max=200)])
-    revenue = DecimalField("Revenue recovered (EUR)", default=0, places=2,
+    finding = StringField(_l("Finding"), validators=[Optional(), Length(max=200)])
+    revenue = DecimalField(_l("Revenue recovered (EUR)"), default=0, places=2,
                            validators=[Optional(), NumberRange(min=0)])
-    files = MultipleFileField("Photos and documents (optional)",
-                              description="Photos, PDF, text or office documents.")
+    files = MultipleFileField(_l("Photos and documents (optional)"),
+                              description=_l("Photos, PDF, text or office documents."))
     # The outcome (graph.exchange.records.control_outcome checks it, as the import does)
-    penalty_amount = DecimalField("Penalty or fine", places=2,
+    penalty_amount = DecimalField(_l("Penalty or fine"), places=2,
                                   validators=[Optional(), NumberRange(min=0)])
-    penalty_currency = StringField("Currency of the fine", default="EUR",
+    penalty_currency = StringField(_l("Currency of the fine"), default="EUR",
                                    validators=[Optional(), Length(max=3)],
-                                   description="ISO 4217 code, e.g. EUR")
-    penalty_date = DateField("Fine imposed on", validators=[Optional()])
-    seizure_date = DateField("Goods seized on", validators=[Optional()])
-    referral_date = DateField("Referred to prosecution on", validators=[Optional()])
-    case_opened_date = DateField("Case opened on", validators=[Optional()])
-    court_result = SelectField("Court result", default="",
-                               choices=[("", "none yet"), *((r, r) for r in COURT_RESULTS)],
+                                   description=_l("ISO 4217 code, e.g. EUR"))
+    penalty_date = DateField(_l("Fine imposed on"), validators=[Optional()])
+    seizure_date = DateField(_l("Goods seized on"), validators=[Optional()])
+    referral_date = DateField(_l("Referred to prosecution on"), validators=[Optional()])
+    case_opened_date = DateField(_l("Case opened on"), validators=[Optional()])
+    court_result = SelectField(_l("Court result"), default="",
+                               choices=[("", _l("none yet")), *((r, r) for r in COURT_RESULTS)],
                                validate_choice=False)  # checked with the outcome
-    court_date = DateField("Court decision on", validators=[Optional()])
-    submit = SubmitField("Record result")
+    court_date = DateField(_l("Court decision on"), validators=[Optional()])
+    submit = SubmitField(_l("Record result"))
 
 
 def subject_choices() -> list[tuple[str, str]]:
-    return [("", "(no condition)"), *((value, label) for value, label, _ in subjects())]
+    return [("", _l("(no condition)")), *((value, label) for value, label, _ in subjects())]
 
 
 def condition_rows(conditions: list[dict]) -> list[dict]:
@@ -156,4 +157,4 @@ def control_from_form(form: ControlForm) -> dict:
 
 
 class AcknowledgeForm(FlaskForm):
-    submit = SubmitField("Acknowledge")
+    submit = SubmitField(_l("Acknowledge"))

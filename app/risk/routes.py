@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.aeo import service as aeo_service
@@ -186,7 +187,8 @@ def profile(profile_id: str | None):
             except service.RiskError as exc:
                 problems.append(str(exc))
             else:
-                flash(f"Profile {saved['id']} saved (version {saved['version']}).", "success")
+                flash(_("Profile %(id)s saved (version %(version)s).", id=saved["id"],
+                        version=saved["version"]), "success")
                 return redirect(url_for("risk.profile", profile_id=saved["id"]))
     return render_template("risk/profile.html", form=form, profile=current,
                            can_edit=_can_edit(), tested=tested, problems=problems,
@@ -208,7 +210,7 @@ def thresholds():
                       "unacceptable": form.unacceptable.data, "audit": form.audit.data,
                       "random_rate": form.random_rate.data, "random_lane": form.random_lane.data}
             service.update_thresholds(graph, current_user.email, **values)
-            flash("Thresholds saved.", "success")
+            flash(_("Thresholds saved."), "success")
             return redirect(url_for("risk.thresholds"))
         if capacity.submit.data and capacity.validate_on_submit():
             t = service.thresholds_for_capacity(graph, capacity.red_share.data,
@@ -221,7 +223,7 @@ def thresholds():
                 values["audit"] = None
             service.update_thresholds(graph, current_user.email, **values,
                                       note={"red_share": capacity.red_share.data})
-            flash("Thresholds set from inspection capacity.", "success")
+            flash(_("Thresholds set from inspection capacity."), "success")
             return redirect(url_for("risk.thresholds"))
     except service.RiskError as exc:
         form.acceptable.errors = [*form.acceptable.errors, str(exc)]
@@ -253,7 +255,7 @@ def aeo_acknowledge(ref: str):
         service.acknowledge_aeo(get_graph(), ref, current_user.email)
     except NotFound:
         abort(404)
-    flash(f"Exposure of {ref} acknowledged.", "success")
+    flash(_("Exposure of %(ref)s acknowledged.", ref=ref), "success")
     return redirect(url_for("risk.aeo"))
 
 
@@ -283,7 +285,7 @@ def control():
             except NotFound as exc:
                 form.declaration.errors.append(str(exc))
             else:
-                flash(f"Control {cid} recorded.", "success")
+                flash(_("Control %(cid)s recorded.", cid=cid), "success")
                 return redirect(url_for("declarations.detail",
                                         declaration_id=ctrl["declaration"]))
     return render_template("risk/control.html", form=form)

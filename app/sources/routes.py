@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -25,6 +27,9 @@ from graph import clock
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.users import UserRepository
+
+# The officers a contact may be logged for, named by their part in running the source.
+ROLE_WORDS = {"handler": _l("handler"), "controller": _l("controller")}
 
 
 def _service() -> SourceService:
@@ -87,7 +92,7 @@ def new():
         except SourceError as exc:
             _error(form, exc)
         else:
-            flash(f"Source {codename} registered.", "success")
+            flash(_("Source %(codename)s registered.", codename=codename), "success")
             return redirect(url_for("sources.detail", codename=codename))
     return render_template("sources/new.html", form=form, guidelines=service.guidelines()), (
         400 if form.errors else 200)
@@ -114,7 +119,7 @@ def _detail_page(service: SourceService, source: dict[str, Any], status: int = 2
         formdata=None, data={"date": clock.today(), "officer_id": current_user.id,
                              "currency": "EUR"})
     contact.officer_id.choices = [
-        SelectChoice(source[f"{role}_id"], f"{source[role]} ({role})")
+        SelectChoice(source[f"{role}_id"], f"{source[role]} ({ROLE_WORDS[role]})")
         for role in ("handler", "controller") if source.get(f"{role}_id")]
     reports = ReportService.from_config(get_graph(), current_app.config)
     return render_template(
@@ -149,7 +154,7 @@ def _post_guideline_form(codename: str, form: Any, key: str, act: Any, done: str
             flash(done, "success")
             return redirect(url_for("sources.detail", codename=source["codename"]))
     elif "csrf_token" in form.errors:
-        flash("The form expired; reload the page and send it again.", "error")
+        flash(_("The form expired; reload the page and send it again."), "error")
     return _detail_page(service, source, 400, **{key: form})
 
 
@@ -160,7 +165,7 @@ def approve(codename: str):
         codename, ApprovalForm(), "approval",
         lambda service, source, form: service.approve(current_user, source["codename"],
                                                       form.review_due.data),
-        "Recruitment approved: the source may now be used.")
+        _("Recruitment approved: the source may now be used."))
 
 
 @bp.post("/<codename>/review")
@@ -169,7 +174,7 @@ def review(codename: str):
         codename, ReviewForm(), "review",
         lambda service, source, form: service.record_review(
             current_user, source["codename"], form.review_due.data, form.note.data),
-        "Review recorded.")
+        _("Review recorded."))
 
 
 @bp.post("/<codename>/contacts")
@@ -180,7 +185,7 @@ def contact(codename: str):
         codename, form, "contact",
         lambda service, source, form: service.record_contact(
             current_user, source["codename"], dict(form.data)),
-        "Contact logged.")
+        _("Contact logged."))
 
 
 @bp.post("/<codename>/grade")
@@ -197,7 +202,8 @@ def grade(codename: str):
                 abort(403)
             flash(str(exc), "error")
         else:
-            flash(f"{source['codename']} is now graded {code}.", "success")
+            flash(_("%(codename)s is now graded %(code)s.", codename=source["codename"],
+                    code=code), "success")
     return redirect(url_for("sources.detail", codename=source["codename"]))
 
 
@@ -234,5 +240,5 @@ def identity_edit(codename: str):
         except NotFound:
             abort(404)
         else:
-            flash("Identity saved (encrypted).", "success")
+            flash(_("Identity saved (encrypted)."), "success")
     return redirect(url_for("sources.detail", codename=source["codename"]))

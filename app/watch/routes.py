@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.watch import bp, service
@@ -38,14 +39,14 @@ def add_entity():
     form = WatchEntityForm()
     back = _local(form.next.data, url_for("watch.index"))
     if not form.validate_on_submit():
-        flash("Give the id of the entity to watch.", "error")
+        flash(_("Give the id of the entity to watch."), "error")
         return redirect(back)
     try:
         service.watch_entity(current_user, form.entity_id.data)
     except WatchError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"You now watch {form.entity_id.data}.", "success")
+        flash(_("You now watch %(data)s.", data=form.entity_id.data), "success")
     return redirect(back)
 
 
@@ -53,14 +54,14 @@ def add_entity():
 def add_search():
     form = WatchSearchForm()
     if not form.validate_on_submit():
-        flash("A saved search needs 3 to 200 characters.", "error")
+        flash(_("A saved search needs 3 to 200 characters."), "error")
         return redirect(url_for("watch.index"))
     try:
         service.watch_search(current_user, form.query.data)
     except WatchError as exc:
         flash(str(exc), "error")
     else:
-        flash("Search saved: you will be told about new matches.", "success")
+        flash(_("Search saved: you will be told about new matches."), "success")
     return redirect(url_for("watch.index"))
 
 
@@ -72,7 +73,7 @@ def remove(watch_id: str):
         service.unwatch(current_user, watch_id)
     except NotFound:
         abort(404)
-    flash("No longer watched.", "success")
+    flash(_("No longer watched."), "success")
     return redirect(url_for("watch.index"))
 
 

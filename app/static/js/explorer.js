@@ -12,6 +12,14 @@
   var data = root.dataset;
   var $ = function (id) { return document.getElementById(id); };
   var statusEl = $("explorer-status");
+  // Sentences in the page's language, from the template (entities/explorer.html): the
+  // English text is the key, {name} blanks are filled here.
+  var TEXT = JSON.parse(($("explorer-text") || {}).textContent || "{}");
+  function t(key, values) {
+    return (TEXT[key] || key).replace(/\{(\w+)\}/g, function (blank, name) {
+      return values && name in values ? String(values[name]) : blank;
+    });
+  }
 
   var KIND_COLOURS = {
     Trader: "#12355b", Organisation: "#3a6ea5", Agency: "#5b6675", Person: "#1e7b34",
@@ -167,7 +175,7 @@
       box.type = "checkbox";
       box.className = "node-check";
       box.value = n.id();
-      box.setAttribute("aria-label", "check " + n.data("name"));
+      box.setAttribute("aria-label", t("check {name}", { name: n.data("name") }));
       var button = document.createElement("button");
       button.type = "button";
       button.className = "link node-pick";
@@ -207,11 +215,11 @@
     h.textContent = d.name;
     var dl = document.createElement("dl");
     dl.className = "props";
-    [["Kind", d.kind], [d.reference ? "Reference" : "Id", d.reference || d.id],
-      ["Status", d.status], ["Date", d.date],
-      ["Risk", d.risk === null || d.risk === undefined ? null : Number(d.risk).toFixed(2)],
-      ["Positive control", d.seized ? "yes" : null], ["Links", d.degree],
-      ["Betweenness", d.betweenness], ["Community", d.community]].forEach(function (pair) {
+    [[t("Kind"), d.kind], [d.reference ? t("Reference") : t("Id"), d.reference || d.id],
+      [t("Status"), d.status], [t("Date"), d.date],
+      [t("Risk"), d.risk === null || d.risk === undefined ? null : Number(d.risk).toFixed(2)],
+      [t("Positive control"), d.seized ? t("yes") : null], [t("Links"), d.degree],
+      [t("Betweenness"), d.betweenness], [t("Community"), d.community]].forEach(function (pair) {
       if (pair[1] === null || pair[1] === undefined || pair[1] === "") { return; }
       var dt = document.createElement("dt"); dt.textContent = pair[0];
       var dd = document.createElement("dd"); dd.textContent = String(pair[1]);
@@ -220,11 +228,11 @@
     var actions = document.createElement("div");
     actions.className = "row wrap";
     actions.append(
-      actionButton("Expand", function () { expand(d.id); }),
-      actionButton("Collapse", function () { collapse(d.id); }),
+      actionButton(t("Expand"), function () { expand(d.id); }),
+      actionButton(t("Collapse"), function () { collapse(d.id); }),
       actionButton("Remove", function () { cy.getElementById(d.id).remove(); refreshLists(); }),
-      actionButton("Path from here", function () { $("path-from").value = d.id; }),
-      actionButton("Path to here", function () { $("path-to").value = d.id; })
+      actionButton(t("Path from here"), function () { $("path-from").value = d.id; }),
+      actionButton(t("Path to here"), function () { $("path-to").value = d.id; })
     );
     box.append(h, dl, actions);
     var href = d.url ||
@@ -234,8 +242,8 @@
       var link = document.createElement("a");
       link.href = href;
       link.className = "open-page";
-      link.textContent = d.kind === "Report" ? "Open report " + (d.reference || "")
-        : d.kind === "Declaration" ? "Open declaration page" : "Open entity page";
+      link.textContent = d.kind === "Report" ? t("Open report {reference}", { reference: d.reference || "" })
+        : d.kind === "Declaration" ? t("Open declaration page") : t("Open entity page");
       box.appendChild(link);
     }
   }
@@ -250,15 +258,15 @@
   }
 
   function expand(id) {
-    say("Expanding…");
+    say(t("Expanding…"));
     var params = Object.assign({ id: id }, filters());
     return request(withQuery(data.urlNeighbours, params)).then(function (network) {
       var added = merge(network);
       expandedBy[id] = (expandedBy[id] || []).concat(added);
       relayout(false);
-      say("Expanded " + (cy.getElementById(id).data("name") || id) + ": " + added.length +
-        " new node(s), " + cy.nodes().length + " shown" +
-        (network.truncated ? " (cut at the node limit)" : "") + ".");
+      say(t("Expanded {name}: {added} new node(s), {shown} shown{cut}.", {
+        name: cy.getElementById(id).data("name") || id, added: added.length,
+        shown: cy.nodes().length, cut: network.truncated ? t(" (cut at the node limit)") : "" }));
       select(id);
     }).catch(function (err) { say(err.message, "error"); });
   }
@@ -277,13 +285,13 @@
     });
     delete expandedBy[id];
     refreshLists();
-    say("Collapsed " + removed + " node(s).");
+    say(t("Collapsed {count} node(s).", { count: removed }));
   }
 
   function describePath(network) {
     var names = {};
     network.nodes.forEach(function (n) {
-      names[n.id] = n.name + (n.seized ? " ⚑ positive control" : "");
+      names[n.id] = n.name + (n.seized ? " ⚑ " + t("positive control") : "");
     });
     return network.nodes.map(function (n) { return names[n.id]; }).join(" · ");
   }
@@ -292,11 +300,12 @@
     cy.elements().removeClass("path");
     var promise = body ? request(url, { method: "POST", body: body }) : request(url);
     return promise.then(function (network) {
-      if (!network.edges.length) { say("No connection within 6 links that you may see.", "error"); return; }
+      if (!network.edges.length) { say(t("No connection within 6 links that you may see."), "error"); return; }
       merge(network, "path");
       relayout(false);
       var hops = network.edges.length;
-      say("Path found (" + hops + " link" + (hops > 1 ? "s" : "") + "): " + describePath(network));
+      say(t(hops > 1 ? "Path found ({count} links): {path}" : "Path found ({count} link): {path}",
+        { count: hops, path: describePath(network) }));
     }).catch(function (err) { say(err.message, "error"); });
   }
 
@@ -304,7 +313,7 @@
 
   function analyse() {
     if (!cy.nodes().length) { return Promise.resolve(); }
-    say("Computing communities and centrality…");
+    say(t("Computing communities and centrality…"));
     return request(data.urlSubgraph, { method: "POST",
       body: { ids: currentIds(), filters: { types: selected($("types")) } } })
       .then(function (network) {
@@ -313,9 +322,9 @@
         cy.style().update();
         var communities = {};
         network.nodes.forEach(function (n) { communities[n.community] = true; });
-        say(Object.keys(communities).length + " communit" +
-          (Object.keys(communities).length === 1 ? "y" : "ies") +
-          "; node size shows betweenness.");
+        var count = Object.keys(communities).length;
+        say(t(count === 1 ? "{count} community; node size shows betweenness."
+          : "{count} communities; node size shows betweenness.", { count: count }));
       }).catch(function (err) { say(err.message, "error"); });
   }
 
@@ -340,18 +349,18 @@
   }
 
   function exportFile(kind, name) {
-    if (!cy.nodes().length) { say("Nothing to export yet.", "error"); return; }
+    if (!cy.nodes().length) { say(t("Nothing to export yet."), "error"); return; }
     request(data.urlExport.replace("KIND", kind), { method: "POST", raw: true,
       body: { ids: currentIds() } })
       .then(function (response) { return response.blob(); })
-      .then(function (blob) { download(blob, name); say("Exported " + name + "."); })
+      .then(function (blob) { download(blob, name); say(t("Exported {name}.", { name: name })); })
       .catch(function (err) { say(err.message, "error"); });
   }
 
   function saveChart() {
     var title = $("chart-title").value.trim();
-    if (!title) { say("Give the chart a title.", "error"); $("chart-title").focus(); return; }
-    if (!cy.nodes().length) { say("Nothing to save yet.", "error"); return; }
+    if (!title) { say(t("Give the chart a title."), "error"); $("chart-title").focus(); return; }
+    if (!cy.nodes().length) { say(t("Nothing to save yet."), "error"); return; }
     var chart = {
       title: title,
       nodes: cy.nodes().map(function (n) {
@@ -365,13 +374,14 @@
     request(data.urlCharts, { method: "POST",
       body: { chart: chart, case_id: $("chart-case").value || null } })
       .then(function (saved) {
-        say("Chart saved" + (saved.case_id ? " to case " + saved.case_id : "") + " (" + saved.id + ").");
+        say(saved.case_id ? t("Chart saved to case {case} ({id}).", { case: saved.case_id, id: saved.id })
+          : t("Chart saved ({id}).", { id: saved.id }));
         statusEl.dataset.chartId = saved.id;
       }).catch(function (err) { say(err.message, "error"); });
   }
 
   function loadChart(id) {
-    say("Opening chart…");
+    say(t("Opening chart…"));
     return request(data.urlCharts + "/" + encodeURIComponent(id)).then(function (chart) {
       var doc = chart.document;
       var positions = {};
@@ -383,7 +393,7 @@
           network.nodes.forEach(function (n) { n.position = positions[n.id]; });
           merge(network);
           relayout(true);
-          say("Chart “" + doc.title + "”: " + network.nodes.length + " node(s).");
+          say(t("Chart “{title}”: {count} node(s).", { title: doc.title, count: network.nodes.length }));
         });
     }).catch(function (err) { say(err.message, "error"); });
   }
@@ -395,7 +405,7 @@
     list.textContent = "";
     if (!q) { return; }
     request(withQuery(data.urlSearch, { q: q })).then(function (result) {
-      if (!result.entities.length) { say("No entity matches “" + q + "”.", "error"); return; }
+      if (!result.entities.length) { say(t("No entity matches “{query}”.", { query: q }), "error"); return; }
       result.entities.forEach(function (e) {
         var li = document.createElement("li");
         li.append(actionButton(e.name + " (" + e.kind + ")", function () {
@@ -404,7 +414,7 @@
         }));
         list.appendChild(li);
       });
-      say(result.entities.length + " match(es): choose where to start.");
+      say(t("{count} match(es): choose where to start.", { count: result.entities.length }));
     }).catch(function (err) { say(err.message, "error"); });
   }
 
@@ -423,19 +433,19 @@
   $("explorer-search").addEventListener("submit", searchHits);
   $("find-path").addEventListener("click", function () {
     var from = $("path-from").value, to = $("path-to").value;
-    if (!from || !to || from === to) { say("Choose two different nodes.", "error"); return; }
+    if (!from || !to || from === to) { say(t("Choose two different nodes."), "error"); return; }
     showPaths(withQuery(data.urlPaths, { from: from, to: to, types: selected($("types")) }));
   });
   $("connect-checked").addEventListener("click", function () {
     var ids = Array.prototype.map.call(document.querySelectorAll(".node-check:checked"),
       function (box) { return box.value; });
-    if (ids.length < 2) { say("Check at least two nodes to connect.", "error"); return; }
+    if (ids.length < 2) { say(t("Check at least two nodes to connect."), "error"); return; }
     showPaths(data.urlConnect, { ids: ids, filters: { types: selected($("types")) } });
   });
   $("analyse").addEventListener("click", analyse);
   $("min-degree").addEventListener("input", applyDegreeFilter);
   $("export-png").addEventListener("click", function () {
-    if (!cy.nodes().length) { say("Nothing to export yet.", "error"); return; }
+    if (!cy.nodes().length) { say(t("Nothing to export yet."), "error"); return; }
     download(cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }), "network.png");
   });
   $("export-graphml").addEventListener("click", function () { exportFile("graphml", "network.graphml"); });

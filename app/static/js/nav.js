@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
   toggle.addEventListener("click", () => {
     const open = nav.classList.toggle("open");
     toggle.setAttribute("aria-expanded", String(open));
-    toggle.textContent = open ? "Close menu" : "Menu";
+    // the page's language: both labels come from the button (templates/base.html)
+    toggle.textContent = open ? toggle.dataset.closeLabel : toggle.dataset.openLabel;
   });
 });

@@ -46,7 +46,7 @@
   function sendWithPhoto(form, box) {
     var button = form.querySelector("[type=submit]");
     button.disabled = true;
-    tell(box, "Sending your log and photo\u2026", "status");
+    tell(box, box.dataset.sending, "status");
     window.fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: new window.FormData(form), credentials: "same-origin"
     }).then(function (response) {
@@ -61,8 +61,7 @@
       });
     }).catch(function () {
       button.disabled = false;
-      tell(box, "Your log and photo were not confirmed. Nothing is lost: tap " +
-        "\u201cLog it\u201d again; they are stored once, even if they went through.", "alert");
+      tell(box, box.dataset.photoUnconfirmed, "alert");
     });
   }
 
@@ -127,9 +126,10 @@
       restore(form, draft);
       if (form.elements.files) { restorePhotos(form, owner, draft); }
       var when = new Date(draft.saved);
-      tell(box, "Your log from " + when.toLocaleTimeString([], { hour: "2-digit",
-        minute: "2-digit" }) + " was not confirmed. Check it and tap \u201cLog it\u201d: " +
-        "it is stored once, even if it went through before.", "status");
+      // the sentences are the page's language, from the template (intake/quick_log.html)
+      tell(box, box.dataset.unconfirmed.replace("{time}", when.toLocaleTimeString(
+        document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" })),
+        "status");
     }
 
     form.addEventListener("input", function () { save(form, owner); });
@@ -138,8 +138,7 @@
       save(form, owner);
       if (navigator.onLine === false) {
         event.preventDefault();
-        tell(box, "No network. Your log is kept on this page: tap \u201cLog it\u201d " +
-          "again when the network is back.", "alert");
+        tell(box, box.dataset.offline, "alert");
         return;
       }
       var photo = form.elements.files;
@@ -150,7 +149,7 @@
     });
     window.addEventListener("online", function () {
       if (load(owner)) {
-        tell(box, "The network is back: tap \u201cLog it\u201d to send your log.", "status");
+        tell(box, box.dataset.online, "status");
       }
     });
     var logout = document.querySelector("form[action$='/logout']");

@@ -16,6 +16,11 @@
     box.classList.toggle("error", Boolean(failed));
   }
 
+  // The status line's words come translated from the page (data-* on .review-status).
+  function box() {
+    return document.querySelector(".review-status") || { dataset: {} };
+  }
+
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("table.mentions tr[data-mention]"));
   }
@@ -58,7 +63,7 @@
   function send(form, after) {
     if (busy) { return; }
     busy = true;
-    status("Saving…");
+    status(box().dataset.saving);
     window.fetch(form.getAttribute("action"), { // form.action is its "action" input
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: { "Accept": "application/json" }
@@ -67,12 +72,12 @@
     }).then(function (answer) {
       busy = false;
       if (!answer.ok) {
-        status(answer.body.detail || answer.body.error || "Not saved.", true);
+        status(answer.body.detail || answer.body.error || box().dataset.notSaved, true);
         return;
       }
       answer.body.mentions.forEach(function (id) { setReview(id, answer.body.review); });
       recount();
-      status(answer.body.message || (answer.body.mentions.length + " entity " + answer.body.review + "."));
+      status(answer.body.message || box().dataset.saved);
       if (after) { after(); }
     }).catch(function () {
       busy = false;
@@ -107,13 +112,13 @@
     event.preventDefault();
     if (key === "A" || key === "R") {
       var form = bulkForm(row.dataset.label, review);
-      if (!form) { status("No " + row.dataset.label + " entity is still proposed."); return; }
+      if (!form) { status(box().dataset.noneLeft.replace("{label}", row.dataset.label)); return; }
       send(form, function () { row.focus(); });
       return;
     }
     var own = Array.prototype.slice.call(row.querySelectorAll("form.review-form"))
       .filter(function (f) { return f.dataset.review === review; })[0];
-    if (!own || own.hidden) { status("Already " + review + "."); return; }
+    if (!own || own.hidden) { status(review === "rejected" ? box().dataset.alreadyRejected : box().dataset.alreadyAccepted); return; }
     send(own, function () { row.focus(); });
   }
 

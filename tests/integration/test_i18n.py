@@ -1,0 +1,145 @@
+"""The interface in French and Arabic: the officer's setting, then the browser's
+Accept-Language, then CORDON_LANGUAGE; Arabic right to left; the hotline's switch."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import PASSWORD, csrf_from
+
+
+def _html_tag(text: str) -> str:
+    match = re.search(r"<html[^>]*>", text)
+    assert match, "no <html> tag"
+    return match.group(0)
+
+
+def test_the_browsers_language_gives_a_french_dashboard(client, auth, make_user):
+    make_user("fr@customs.example")
+    auth.login("fr@customs.example")
+    page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    assert page.status_code == 200
+    assert _html_tag(page.text) == '<html lang="fr" dir="ltr">'
+    assert "<h1>Tableau de bord</h1>" in page.text
+    assert "Se déconnecter" in page.text and "Saisie rapide" in page.text
+    assert "Agent de renseignement" in page.text  # the role's title
+    assert "Sign out" not in page.text and "Dashboard" not in page.text
+
+
+def test_an_officer_chooses_arabic_on_the_account_page(client, auth, make_user):
+    make_user("ar@customs.example")
+    auth.login("ar@customs.example")
+    account = client.get("/account")
+    assert "Language of the interface" in account.text
+    saved = client.post("/account/language",
+                        data={"language": "ar", "csrf_token": csrf_from(account.text)},
+                        follow_redirects=True)
+    assert saved.status_code == 200
+    assert _html_tag(saved.text) == '<html lang="ar" dir="rtl">'
+    assert "حُفظت لغتك." in saved.text  # the confirmation already in the new language
+
+    # the setting wins over the browser, on every page and after signing in again
+    dashboard = client.get("/", headers={"Accept-Language": "fr"})
+    assert _html_tag(dashboard.text) == '<html lang="ar" dir="rtl">'
+    assert "لوحة القيادة" in dashboard.text and "تسجيل الخروج" in dashboard.text
+    auth.logout()
+    auth.login("ar@customs.example")
+    assert "لوحة القيادة" in client.get("/").text
+
+    # back to "as my browser asks": the browser's French again
+    account = client.get("/account")
+    client.post("/account/language", data={"language": "", "csrf_token": csrf_from(account.text)})
+    assert "Tableau de bord" in client.get("/", headers={"Accept-Language": "fr"}).text
+
+
+def test_an_unknown_language_is_refused_with_a_message(client, auth, make_user):
+    make_user("x@customs.example")
+    auth.login("x@customs.example")
+    account = client.get("/account")
+    refused = client.post("/account/language",
+                          data={"language": "xx", "csrf_token": csrf_from(account.text)},
+                          follow_redirects=True)
+    assert refused.status_code == 200
+    assert "Choose one of the languages offered." in refused.text
+    assert _html_tag(refused.text) == '<html lang="en" dir="ltr">'
+
+
+def test_the_administrations_default_applies_when_nobody_asks(app_config, _migrated):
+    from app import create_app
+    from config import TestConfig
+
+    app = create_app(TestConfig, {**app_config, "CORDON_LANGUAGE": "fr"})
+    try:
+        page = app.test_client().get("/login")
+        assert _html_tag(page.text) == '<html lang="fr" dir="ltr">'
+        assert "<h1>Se connecter</h1>" in page.text
+        # the browser's language comes before the default
+        arabic = app.test_client().get("/login", headers={"Accept-Language": "ar"})
+        assert _html_tag(arabic.text) == '<html lang="ar" dir="rtl">'
+    finally:
+        app.extensions["neo4j"].close()
+
+
+def test_a_wrong_default_language_stops_the_start(app_config, _migrated):
+    import pytest
+
+    from app import create_app
+    from config import TestConfig
+
+    with pytest.raises(ValueError, match="CORDON_LANGUAGE"):
+        create_app(TestConfig, {**app_config, "CORDON_LANGUAGE": "xx"})
+
+
+def test_the_tipster_switches_the_hotline_language(client):
+    english = client.get("/hotline")
+    assert "Report smuggling or customs fraud" in english.text
+    # the switch is visible on the page, each language named in itself
+    for code, name in (("en", "English"), ("fr", "Français"), ("ar", "العربية")):
+        assert f'href="/hotline?lang={code}" lang="{code}" hreflang="{code}"' in english.text
+        assert name in english.text
+
+    arabic = client.get("/hotline?lang=ar")
+    assert _html_tag(arabic.text) == '<html lang="ar" dir="rtl">'
+    assert "الإبلاغ عن تهريب أو غش جمركي" in arabic.text
+    assert "ماذا حدث؟" in arabic.text  # the form's labels too
+    # the choice stays for the visit: the follow-up page without ?lang is Arabic
+    assert "متابعة بلاغك" in client.get("/hotline/follow-up").text
+
+    french = client.get("/hotline?lang=fr")
+    assert "Signaler une contrebande ou une fraude douanière" in french.text
+    form = french.text
+    sent = client.post("/hotline", data={"csrf_token": csrf_from(form), "what": ""})
+    assert sent.status_code in (200, 400)
+    assert "Dites-nous ce qui s&#39;est passé." in sent.text or \
+        "Dites-nous ce qui s'est passé." in sent.text
+
+
+def test_a_tip_sent_in_arabic_gives_its_receipt_in_arabic(client):
+    form = client.get("/hotline?lang=ar")
+    sent = client.post("/hotline", data={
+        "csrf_token": csrf_from(form.text),
+        "what": "سجائر مخبأة في الحاوية MSCU1234565",
+        "where": "ميناء طنجة المتوسط",
+    }, follow_redirects=True)
+    assert sent.status_code == 200
+    assert "شكرًا: تم استلام بلاغك" in sent.text
+    # the reference and the code stay left to right inside the Arabic page
+    assert re.search(r'<bdi><code id="tip-reference">T-[0-9A-Z-]+</code></bdi>', sent.text)
+
+
+def test_times_and_numbers_follow_the_page_language(client, auth, make_user):
+    make_user("n@customs.example")
+    auth.login("n@customs.example")
+    page = client.get("/", headers={"Accept-Language": "fr"})
+    # the dashboard's counts are numbers formatted for the locale
+    assert re.search(r'data-count="users">\s*<span class="tile-value">1</span>', page.text)
+
+
+def test_the_sign_in_page_has_the_switch_and_keeps_the_choice(client):
+    login = client.get("/login?lang=fr")
+    assert "<h1>Se connecter</h1>" in login.text
+    failed = client.post("/login", data={"email": "nobody@customs.example",
+                                         "password": PASSWORD,
+                                         "csrf_token": csrf_from(login.text)})
+    assert "Adresse inconnue ou mot de passe erroné" in failed.text
+    assert "10 minutes" in failed.text
