@@ -136,7 +136,7 @@ def _detail_page(service: SourceService, source: dict[str, Any], status: int = 2
         reviews=service.reviews(current_user, source),
         overdue=bool(source.get("review_due")) and source["review_due"] < clock.today(),
         guidelines=service.guidelines(),
-        reports=reports.list(current_user, source=source["codename"], limit=200),
+        reports=reports.list(current_user, source=source["codename"], limit=200)[0],
     ), status
 
 

@@ -178,3 +178,15 @@ def test_api_search_for_auditors_only_with_reasons_for_bad_filters(client, graph
 
     searches = AuditRepository(graph).search(action="audit.search", limit=10)
     assert len(searches) == 1 and searches[0]["actor"] == AUDITOR
+
+
+def test_an_events_nested_detail_reads_as_words_not_python(client, make, auditor):
+    """`flask import` records its counts per kind (a nested object): the page shows them as
+    "kind: count" pairs, never a Python dictionary."""
+    from tests.factories import trader
+
+    make.import_lines(trader("BG777", "Quiet Goods EOOD"))
+    page = client.get("/audit/", query_string={"action": "exchange.import"}).text
+    assert "exchange.import" in page
+    assert "{&#39;" not in page and "{'" not in page
+    assert re.search(r"<dd>[^<]*\btrader: \(created: 1, updated: 0\)", page), page[-3000:]

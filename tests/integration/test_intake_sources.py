@@ -191,3 +191,16 @@ def test_source_writes_and_identity_views_are_recorded_with_them(graph, register
     assert regraded.status_code == 503
     assert graph.query("MATCH (s:Source {codename: 'KX-17'}) RETURN s.reliability AS r") == [
         {"r": "C"}]  # the grade did not change without its record
+
+
+def test_a_sources_page_lists_its_reports_by_their_references(graph, register, client, auth):
+    handler = {"Authorization": "Bearer " + issue_token(graph, "handler@customs.example")}
+    filed = client.post("/api/v1/reports", headers=handler, json={
+        "channel": "informant", "source": "KX-17", "handling": "restricted",
+        "text": "KX-17 says cigarettes move through Varna on Fridays."})
+    assert filed.status_code == 201, filed.json
+    auth.login("handler@customs.example")
+    page = client.get("/sources/KX-17").text
+    reports = page.split("Reports from", 1)[1].split("</section>", 1)[0]
+    assert f'href="/reports/{filed.json["id"]}"' in reports
+    assert filed.json["reference"] in reports and "None" not in reports
