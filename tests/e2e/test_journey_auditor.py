@@ -88,7 +88,7 @@ def test_the_auditor_takes_the_audit_records_findings_and_sees_the_trader_change
     phone.screenshot(path=str(tmp_path / "auditor-findings-phone.png"), full_page=True)
     phone.get_by_role("button", name="Record findings").tap()
     # recording rescores the trader: allow a loaded machine its time
-    expect(phone.locator("main")).to_contain_text("Findings recorded as 2 control result(s)",
+    expect(phone.locator("main")).to_contain_text("Findings recorded as 2 control results",
                                                   timeout=90_000)
     expect(phone.locator("#covered")).to_contain_text("positive (3,150 EUR) · this audit")
     width = phone.evaluate("document.documentElement.scrollWidth")
