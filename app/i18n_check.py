@@ -38,6 +38,22 @@ def checked_templates() -> list[str]:
 
 
 # Words that read the same in every language: the product's name, units, codes.
+# The partner exchange's pages (merged the day the catalogues were finished) are not
+# translated yet: English in every language until their strings are wrapped and
+# translated; each then leaves this list. Everything else is checked.
+PENDING = (
+    "app/templates/admin/partners.html",
+    "app/templates/admin/partner_edit.html",
+    "app/templates/cooperation/package.html",
+    "app/cooperation/forms.py",
+    "app/admin/partners.py",
+)
+
+
+def _pending(problem: str) -> bool:
+    return problem.startswith(PENDING)
+
+
 ALLOWED_WORDS = frozenset({"Cordon", "API", "QR", "TOTP", "HS", "AEO", "KPI", "KPIs", "ID"})
 
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
@@ -114,6 +130,8 @@ def template_problems(names: Iterable[str] | None = None) -> list[str]:
         if not path.exists():
             problems.append(f"app/templates/{name}: no such template")
             continue
+        if _pending(f"app/templates/{name}"):
+            continue
         for text in untranslated_text(path.read_text()):
             problems.append(f"app/templates/{name}: text outside _(): {text!r}")
     return problems
@@ -128,27 +146,16 @@ def code_problems(root: Path = ROOT / "app") -> list[str]:
         for lineno, line in enumerate(path.read_text().splitlines(), 1):
             if _BARE_FLASH.search(line) or _BARE_LABEL.search(line):
                 where = path.relative_to(root.parent)
-                problems.append(f"{where}:{lineno}: a literal outside _(): {line.strip()}")
+                if not _pending(str(where)):
+                    problems.append(f"{where}:{lineno}: a literal outside _(): {line.strip()}")
     return problems
-
-
-# The partner exchange's pages (merged the day the catalogues were finished) are not
-# translated yet: English in every language until their strings are wrapped and
-# translated; each then leaves this list. Everything else is checked.
-PENDING = (
-    "app/templates/admin/partners.html",
-    "app/templates/admin/partner_edit.html",
-    "app/templates/cooperation/package.html",
-    "app/cooperation/forms.py",
-    "app/admin/partners.py",
-)
 
 
 def main() -> int:
     problems = [
         p
         for p in missing_translations(marked_messages()) + template_problems() + code_problems()
-        if not p.startswith(PENDING)
+        if not _pending(p)
     ]
     for problem in problems:
         print(problem, file=sys.stderr)
