@@ -9,17 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.test_journeys import _sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, live_server, email, path="/"):
-    page.goto(live_server + path)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server + path)
 
 
 def test_a_handler_recruits_meets_pays_reports_and_is_reminded_to_review(
