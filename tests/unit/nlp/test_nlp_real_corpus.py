@@ -7,6 +7,7 @@ rules improve. The held-out file is scored only: never tune the rules on its err
 """
 
 from collections import Counter
+from itertools import pairwise
 from urllib.parse import urlparse
 
 import pytest
@@ -33,7 +34,7 @@ def test_real_corpus_files_are_well_formed(part):
             assert 0 <= e["start"] < e["end"] <= len(text), (e, doc["source"])
             span = text[e["start"]:e["end"]]
             assert span == span.strip(), (span, doc["source"])
-        for (_, end), (start, _) in zip(spans, spans[1:]):
+        for (_, end), (start, _) in pairwise(spans):
             assert end <= start, (text[start:end], doc["source"])  # no overlapping spans
 
 
