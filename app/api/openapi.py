@@ -11,7 +11,8 @@ A view reads::
                errors=(400, 401, 403))
     def api_create_case(body: NewCase): ...
 
-A body that is not a JSON object, or that breaks its model, answers 400 with the field and
+A body that is not a JSON object, or that breaks its model, answers 400 (no body at all
+reads as ``{}``: a model whose fields are all optional takes it) with the field and
 the reason, as a service's refusal does (app/api/answers.py); the view receives the
 validated model as ``body`` (and ``query`` for query parameters).
 """
@@ -75,7 +76,7 @@ def operation(summary: str, *, answer: Any = None, body: type[BaseModel] | None 
         @wraps(view)
         def validated(*args: Any, **kwargs: Any) -> Any:
             if body is not None:
-                data = request.get_json(silent=True)
+                data = request.get_json(silent=True) if request.data else {}
                 if not isinstance(data, dict):
                     return error_response(400, "Bad request", "Send a JSON object.")
                 try:
@@ -156,8 +157,8 @@ def json_response(schema: dict[str, Any], description: str = "OK") -> dict[str, 
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def json_request(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
+def json_request(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
 def schema_ref(name: str) -> dict[str, str]:
@@ -251,7 +252,8 @@ def _document_operation(view_name: str, chosen: str, declared: Operation,
     if params or query:
         operation_doc["parameters"] = [*params, *query]
     if declared.body is not None:
-        operation_doc["requestBody"] = json_request(schemas.of(declared.body))
+        required = any(f.is_required() for f in declared.body.model_fields.values())
+        operation_doc["requestBody"] = json_request(schemas.of(declared.body), required)
     if declared.public:
         operation_doc["security"] = []
     for key, value in declared.extra.items():
