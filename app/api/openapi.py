@@ -214,8 +214,8 @@ def _paths_of(rule: str) -> list[tuple[str, list[dict[str, Any]], str]]:
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     properties = model.model_json_schema(ref_template=_REF).get("properties", {})
-    return [{"name": name, "in": "query", "required": info.is_required(),
-             "schema": _not_null(properties.get(name, {})),
+    return [{"name": info.alias or name, "in": "query", "required": info.is_required(),
+             "schema": _not_null(properties.get(info.alias or name, {})),
              **({"description": info.description} if info.description else {})}
             for name, info in model.model_fields.items()]
 
