@@ -23,10 +23,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Blueprint, request
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
 from app.errors import error_response
 
@@ -104,16 +104,65 @@ def _answer(answer: Any) -> tuple[int, Any] | None:
     return (200, answer)
 
 
+# What a caller reads for the usual faults, in the services' own words; any other fault
+# keeps pydantic's sentence.
+_WORDING = {
+    "missing": "Required.",
+    "literal_error": "Choose {choices}.",
+    "enum": "Choose {choices}.",
+    "greater_than_equal": "{ge} or more.",
+    "greater_than": "More than {gt}.",
+    "less_than_equal": "{le} or less.",
+    "string_too_short": "At least {min_length} characters.",
+    "string_too_long": "At most {max_length} characters.",
+    "string_type": "Send text.",
+    "list_type": "Send a list.",
+    "dict_type": "Send an object.",
+    "model_type": "Send an object.",
+    "bool_type": "Send true or false.",
+    "int_type": "Send a whole number.",
+    "int_parsing": "Send a whole number.",
+    "float_type": "Send a number.",
+    "float_parsing": "Send a number.",
+    "extra_forbidden": "Not a field of this request.",
+    "value_error": "{error}",
+}
+
+
+def _reason(error: Any) -> tuple[str, str]:
+    """``(field, why)`` for one pydantic fault."""
+    ctx = dict(error.get("ctx") or {})
+    if "expected" in ctx:
+        ctx["choices"] = str(ctx["expected"]).replace("'", "")
+    for bound in ("ge", "gt", "le"):
+        if isinstance(ctx.get(bound), float) and ctx[bound].is_integer():
+            ctx[bound] = int(ctx[bound])
+    wording = _WORDING.get(error["type"])
+    try:
+        why = wording.format(**ctx) if wording else error["msg"]
+    except KeyError:
+        why = error["msg"]
+    return ".".join(str(part) for part in error["loc"]) or "body", why
+
+
 def _invalid(exc: ValidationError):
     """400 naming the first field at fault and every reason, as ``field: why``."""
-    reasons = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
-               for e in exc.errors(include_url=False)]
-    first = exc.errors(include_url=False)[0]
+    reasons = [_reason(error) for error in exc.errors(include_url=False)]
+    field, why = reasons[0]
     return error_response(400, "Bad request", {
-        "field": ".".join(str(p) for p in first["loc"]) or "body",
-        "message": reasons[0].split(": ", 1)[1],
-        "reasons": reasons,
+        "field": field, "message": f"{field}: {why}",
+        "reasons": [f"{name}: {text}" for name, text in reasons],
     })
+
+
+def _not_a_flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("Send a number.")
+    return value
+
+
+# A JSON number, never true or false (which Python would read as 1 and 0).
+Number = Annotated[float, BeforeValidator(_not_a_flag)]
 
 
 class ApiBlueprint(Blueprint):

@@ -11,7 +11,7 @@ from app.aeo import service as aeo
 from app.api import bp
 from app.api.answers import refusals_answered
 from app.api.auth import api_user, token_required
-from app.api.openapi import Answer, Body, operation
+from app.api.openapi import Answer, Body, Number, operation
 from app.pca import service as pca
 from graph.db import get_graph
 
@@ -40,7 +40,7 @@ class NewAudit(Body):
 class DeclarationResult(Body):
     id: str
     result: Literal["", "negative", "positive"] | None = None
-    revenue: float | None = Field(None, ge=0)
+    revenue: Number | None = Field(None, ge=0)
 
 
 class Findings(Body):
