@@ -58,6 +58,42 @@ MATCH (u)-[:MEMBER_OF]->(home:Unit)
 WITH *, {id: u.id, unit: home.name, role: u.role} AS viewer
 """
 
+# A notification stays readable exactly while its record is: a report recoded restricted,
+# a task moved to a case the reader is not on, after the notification was written, takes
+# it out of the list and the badge. The record's id is the key's third part (see each
+# key below); a record that no longer exists leaves its notification as it was.
+_REPORT_KINDS: LiteralString = "['report', 'dissemination', 'feedback', 'tip']"
+NOTIFICATION_VISIBLE: LiteralString = (
+    """(
+  (NOT n.kind IN """
+    + _REPORT_KINDS
+    + """ OR NOT EXISTS { (:Report {id: split(n.key, '|')[2]}) }
+   OR EXISTS { MATCH (r:Report {id: split(n.key, '|')[2]}) WHERE """
+    + _REPORT_OK
+    + """ })
+  AND (n.kind <> 'task' OR NOT EXISTS { (:Task {id: split(n.key, '|')[2]}) }
+   OR EXISTS { MATCH (t:Task {id: split(n.key, '|')[2]}) WHERE """
+    + _TASK_OK
+    + """ })
+  AND (n.kind <> 'aeo' OR NOT EXISTS { (:Entity {id: split(n.key, '|')[2]}) }
+   OR EXISTS { MATCH (e:Entity {id: split(n.key, '|')[2]}) WHERE """
+    + _ENTITY_OK
+    + """ })
+)"""
+)
+
+# A user's notifications as they may read them now: ``u`` bound, ``viewer`` from _VIEWER.
+MY_NOTIFICATIONS: LiteralString = (
+    """
+MATCH (u:User {id: $user_id})
+"""
+    + _VIEWER
+    + """
+MATCH (n:Notification)-[:FOR]->(u)
+WHERE """
+    + NOTIFICATION_VISIBLE
+)
+
 # Watchers of the entities a report names (mentions not rejected, and entities merged
 # with them), and saved searches matching the report's title, text or entity names; only
 # watchers who may read the report. One notification per report and watch.

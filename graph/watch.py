@@ -15,6 +15,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
+from graph.notify import MY_NOTIFICATIONS
 
 MAX_QUERY = 200
 
@@ -76,26 +77,33 @@ DETACH DELETE w
 RETURN $id AS id
 """
 
-LIST_NOTIFICATIONS = """
-MATCH (n:Notification)-[:FOR]->(:User {id: $user_id})
-WHERE $all OR n.read = false
+# Each read checks the record behind the notification (graph/notify.py): what the reader
+# may no longer see is neither listed, counted on the badge nor opened.
+LIST_NOTIFICATIONS = (
+    MY_NOTIFICATIONS
+    + """ AND ($all OR n.read = false)
 RETURN n {.id, .text, .link, .created_at, .read, .kind} AS notification
 ORDER BY n.created_at DESC
 LIMIT $limit
 """
+)
 
-# The menu badge on every page: anchored on the user, so it costs their own
-# notifications, never a scan of everyone's unread ones.
-UNREAD_COUNT = """
-MATCH (u:User {id: $user_id})
-RETURN COUNT { (u)<-[:FOR]-(n:Notification) WHERE n.read = false } AS unread
+# The menu badge on every page: anchored on the user, so it costs their own unread
+# notifications, never a scan of everyone's.
+UNREAD_COUNT = (
+    MY_NOTIFICATIONS
+    + """ AND n.read = false
+RETURN count(n) AS unread
 """
+)
 
-OPEN_NOTIFICATION = """
-MATCH (n:Notification {id: $id})-[:FOR]->(:User {id: $user_id})
+OPEN_NOTIFICATION = (
+    MY_NOTIFICATIONS
+    + """ AND n.id = $id
 SET n.read = true, n.read_at = coalesce(n.read_at, $now)
 RETURN n.link AS link
 """
+)
 
 MARK_READ = """
 MATCH (n:Notification)-[:FOR]->(:User {id: $user_id})

@@ -1,10 +1,11 @@
 """The JSON API under /api/v1: each feature's operations live in their own module."""
 
-from flask import Blueprint, current_app, request
+from flask import current_app, request
 
+from app.api.openapi import ApiBlueprint
 from app.limits import limiter
 
-bp = Blueprint("api", __name__)
+bp = ApiBlueprint("api", __name__)
 # One limit for the whole API, read from the serving app's configuration on each request
 # (the limiter outlives any one app: tests create several in one process).
 limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)

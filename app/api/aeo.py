@@ -7,7 +7,7 @@ from flask import jsonify
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import Answer, operation
 from app.api.risk import allowed
 from app.errors import error_response
 from app.risk import service
@@ -15,45 +15,19 @@ from graph.db import get_graph
 from graph.errors import NotFound
 
 
+class Acknowledged(Answer):
+    ref: str
+    acknowledged_by: str
+
+
 @bp.post("/risk/aeo/<ref>/acknowledge")
 @token_required
 @allowed(service.READ_ROLES)
+@operation("Acknowledge an AEO trader's network exposure (new baseline)", answer=Acknowledged,
+           errors=(401, 403, 404))
 def api_acknowledge_aeo(ref: str):
     try:
         service.acknowledge_aeo(get_graph(), ref, api_user().email)
     except NotFound:
         return error_response(404, "Not found", f"No AEO trader {ref}.")
     return jsonify({"ref": ref, "acknowledged_by": api_user().email})
-
-
-register(
-    {
-        "/risk/aeo/{ref}/acknowledge": {
-            "post": {
-                "summary": "Acknowledge an AEO trader's network exposure (new baseline)",
-                "operationId": "acknowledgeAeo",
-                "parameters": [
-                    {"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "Acknowledged",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["ref", "acknowledged_by"],
-                                    "properties": {
-                                        "ref": {"type": "string"},
-                                        "acknowledged_by": {"type": "string"},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    **error_responses(401, 403, 404),
-                },
-            }
-        }
-    }
-)

@@ -11,13 +11,7 @@ from flask import jsonify, request
 from app.api import bp
 from app.api.answers import TITLES, not_visible, refused
 from app.api.auth import api_user, token_required
-from app.api.openapi import (
-    error_responses,
-    json_response,
-    path_parameter,
-    register,
-    schema_ref,
-)
+from app.api.openapi import Answer, operation
 from app.api.reports import report_service
 from app.errors import error_response
 from app.evidence.routes import evidence, file_response, uploads
@@ -26,6 +20,28 @@ from app.intake.service import ReportError
 from graph.errors import NotFound
 from graph.evidence import Parent
 
+
+class EvidenceFile(Answer):
+    id: str
+    name: str
+    type: str
+    size: int
+    sha256: str
+    download: str
+    uploaded_by: str | None = None
+    uploaded_at: str | None = None
+    metadata_removed: bool | None = None
+    entities: int | None = None
+
+
+class EvidenceFiles(Answer):
+    files: list[EvidenceFile]
+
+
+_MULTIPART = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {
+        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        "strip_metadata": {"type": "string"}}}}}}
 
 def file_json(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "name": row["name"], "type": row["mime"], "size": row["size"],
@@ -37,6 +53,13 @@ def file_json(row: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post("/reports/<report_id>/files")
 @token_required
+@operation("Attach evidence files to a report (author and reviewers)",
+           answer=(201, EvidenceFiles), errors=(400, 401, 403, 404, 413),
+           operation_id="attachReportFiles", requestBody=_MULTIPART,
+           description="multipart/form-data with one or more `files` (photos, PDF, text, "
+           "office documents, checked by content; at most CORDON_MAX_UPLOAD_MB in all) and "
+           "optionally `strip_metadata=true`. The text of PDFs and text files goes through "
+           "entity extraction.")
 def api_attach_report_files(report_id: str):
     service = report_service()
     try:
@@ -62,6 +85,8 @@ def api_attach_report_files(report_id: str):
 
 @bp.get("/reports/<report_id>/files")
 @token_required
+@operation("A report's evidence files", answer=EvidenceFiles, errors=(401, 404),
+           operation_id="listReportFiles")
 def api_report_files(report_id: str):
     service = report_service()
     try:
@@ -74,67 +99,13 @@ def api_report_files(report_id: str):
 
 @bp.get("/files/<file_id>")
 @token_required
+@operation("Download an evidence file (audited; as an attachment)", errors=(401, 404),
+           operation_id="downloadFile", responses={"200": {
+               "description": "The file's bytes", "content": {"application/octet-stream": {
+                   "schema": {"type": "string", "format": "binary"}}}}})
 def api_download_file(file_id: str):
     try:
         record, handle = evidence().download(api_user(), file_id, via="api")
     except (NotFound, FileNotFoundError):
         return not_visible("file", file_id)
     return file_response(record, handle)
-
-
-_FILE = {
-    "type": "object",
-    "required": ["id", "name", "type", "size", "sha256", "download"],
-    "properties": {
-        "id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
-        "size": {"type": "integer"}, "sha256": {"type": "string"},
-        "uploaded_by": {"type": "string"}, "uploaded_at": {"type": "string"},
-        "metadata_removed": {"type": "boolean"}, "entities": {"type": "integer"},
-        "download": {"type": "string"},
-    },
-}
-_FILES = {"type": "object", "required": ["files"],
-          "properties": {"files": {"type": "array", "items": schema_ref("EvidenceFile")}}}
-
-register(
-    {
-        "/reports/{report_id}/files": {
-            "post": {
-                "summary": "Attach evidence files to a report (author and reviewers)",
-                "description": "multipart/form-data with one or more `files` (photos, PDF, "
-                "text, office documents, checked by content; at most CORDON_MAX_UPLOAD_MB "
-                "in all) and optionally `strip_metadata=true`. The text of PDFs and text "
-                "files goes through entity extraction.",
-                "operationId": "attachReportFiles",
-                "parameters": [path_parameter("report_id")],
-                "requestBody": {"required": True, "content": {"multipart/form-data": {
-                    "schema": {"type": "object", "properties": {
-                        "files": {"type": "array", "items": {"type": "string",
-                                                              "format": "binary"}},
-                        "strip_metadata": {"type": "string"}}}}}},
-                "responses": {"201": json_response(_FILES, "Created"),
-                              **error_responses(400, 401, 403, 404, 413)},
-            },
-            "get": {
-                "summary": "A report's evidence files",
-                "operationId": "listReportFiles",
-                "parameters": [path_parameter("report_id")],
-                "responses": {"200": json_response(_FILES), **error_responses(401, 404)},
-            },
-        },
-        "/files/{file_id}": {
-            "get": {
-                "summary": "Download an evidence file (audited; as an attachment)",
-                "operationId": "downloadFile",
-                "parameters": [path_parameter("file_id")],
-                "responses": {
-                    "200": {"description": "The file's bytes",
-                            "content": {"application/octet-stream": {
-                                "schema": {"type": "string", "format": "binary"}}}},
-                    **error_responses(401, 404),
-                },
-            },
-        },
-    },
-    {"EvidenceFile": _FILE},
-)

@@ -6,12 +6,15 @@ Tipsters themselves use the public pages only: the API needs an officer's token.
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from typing import Any
+
+from flask import jsonify
+from pydantic import Field
 
 from app.api import bp
 from app.api.answers import not_visible
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, json_request, json_response, path_parameter, register
+from app.api.openapi import Answer, Body, operation
 from app.errors import error_response
 from app.hotline import service
 from app.hotline.service import MAX_TEXT, TipError
@@ -19,14 +22,35 @@ from graph.db import get_graph
 from graph.errors import NotFound
 
 
+class Tips(Answer):
+    tips: list[dict[str, Any]]
+
+
+class Tip(Answer):
+    id: str
+    thread: list[dict[str, Any]]
+    reference: str | None = None
+
+
+class Reply(Body):
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class Replied(Answer):
+    report_id: str
+    replied: bool
+
+
 @bp.get("/hotline/tips")
 @token_required
+@operation("Hotline tips the caller may see, latest activity first", answer=Tips)
 def api_tips():
     return jsonify({"tips": service.tips_for(get_graph(), api_user())})
 
 
 @bp.get("/hotline/tips/<report_id>")
 @token_required
+@operation("One tip with its thread (audited)", answer=Tip, errors=(401, 404))
 def api_tip(report_id: str):
     try:
         return jsonify(service.tip_for(get_graph(), api_user(), report_id, via="api"))
@@ -36,15 +60,11 @@ def api_tip(report_id: str):
 
 @bp.post("/hotline/tips/<report_id>/replies")
 @token_required
-def api_reply(report_id: str):
-    body = request.get_json(silent=True)
-    text = body.get("text") if isinstance(body, dict) else None
-    if not isinstance(text, str) or not text or len(text) > MAX_TEXT:
-        return error_response(
-            400, "Bad request", f'Send {{"text": "..."}} with 1 to {MAX_TEXT} characters.'
-        )
+@operation("Answer the tipster (analysts and admins; never name sources)", body=Reply,
+           answer=(201, Replied), errors=(400, 401, 403, 404, 422))
+def api_reply(report_id: str, body: Reply):
     try:
-        service.reply(get_graph(), api_user(), report_id, text)
+        service.reply(get_graph(), api_user(), report_id, body.text)
     except PermissionError as exc:
         return error_response(403, "Forbidden", str(exc))
     except NotFound:
@@ -52,77 +72,3 @@ def api_reply(report_id: str):
     except TipError as exc:
         return error_response(422, "Unprocessable", str(exc))
     return jsonify({"report_id": report_id, "replied": True}), 201
-
-
-
-_REPORT_ID = path_parameter("report_id")
-
-register(
-    {
-        "/hotline/tips": {
-            "get": {
-                "summary": "Hotline tips the caller may see, latest activity first",
-                "operationId": "listTips",
-                "responses": {
-                    "200": json_response(
-                        {
-                            "type": "object",
-                            "required": ["tips"],
-                            "properties": {"tips": {"type": "array", "items": {"type": "object"}}},
-                        }
-                    ),
-                    **error_responses(401),
-                },
-            }
-        },
-        "/hotline/tips/{report_id}": {
-            "get": {
-                "summary": "One tip with its thread (audited)",
-                "operationId": "getTip",
-                "parameters": [_REPORT_ID],
-                "responses": {
-                    "200": json_response(
-                        {
-                            "type": "object",
-                            "required": ["id", "thread"],
-                            "properties": {
-                                "id": {"type": "string"},
-                                "reference": {"type": ["string", "null"]},
-                                "thread": {"type": "array", "items": {"type": "object"}},
-                            },
-                        }
-                    ),
-                    **error_responses(401, 404),
-                },
-            }
-        },
-        "/hotline/tips/{report_id}/replies": {
-            "post": {
-                "summary": "Answer the tipster (analysts and admins; never name sources)",
-                "operationId": "replyToTip",
-                "parameters": [_REPORT_ID],
-                "requestBody": json_request({
-                    "type": "object",
-                    "required": ["text"],
-                    "properties": {
-                        "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
-                    },
-                }),
-                "responses": {
-                    "201": json_response(
-                        {
-                            "type": "object",
-                            "required": ["report_id", "replied"],
-                            "properties": {
-                                "report_id": {"type": "string"},
-                                "replied": {"type": "boolean"},
-                            },
-                        },
-                        "Sent",
-                    ),
-                    **error_responses(400, 401, 403, 404, 422),
-                },
-            }
-        },
-    }
-)

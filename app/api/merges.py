@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
+from pydantic import Field
 
 from app.api import bp
-from app.api.answers import json_object
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import Answer, Body, operation
 from app.errors import error_response
 from app.merges import service
 from app.merges.service import MergeRefused, NotFound
 from graph.db import get_graph
 
 
+class MergeRequest(Body):
+    into: str = Field(min_length=1, description="id of the surviving entity")
+    reason: str = Field("", max_length=500)
+
+
+class SplitRequest(Body):
+    reason: str = Field("", max_length=500)
+
+
+class MergeResult(Answer):
+    id: str
+    merged: bool
+    into: str | None = None
+    from_: str | None = Field(None, alias="from")
+
+
 @bp.post("/entities/<path:entity_id>/merge")
 @token_required
-def merge_entity(entity_id: str):
-    data = json_object()
-    if data is None:
-        return error_response(
-            400, "Bad request", 'Send a JSON object: {"into": ID, "reason": TEXT}.'
-        )
-    into, reason = data.get("into"), data.get("reason", "")
-    if not isinstance(into, str) or not into.strip():
+@operation("Merge an entity into another (reversible SAME_AS link)", body=MergeRequest,
+           answer=(201, MergeResult), errors=(400, 401, 403, 404, 409))
+def merge_entity(entity_id: str, body: MergeRequest):
+    if not body.into.strip():
         return error_response(400, "Bad request", '"into" must be the id of an entity.')
-    if not isinstance(reason, str):
-        return error_response(400, "Bad request", '"reason" must be text.')
     try:
-        result = service.merge(get_graph(), api_user(), entity_id, into.strip(), reason)
+        result = service.merge(get_graph(), api_user(), entity_id, body.into.strip(),
+                               body.reason)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
     except MergeRefused as exc:
@@ -38,99 +49,13 @@ def merge_entity(entity_id: str):
 
 @bp.post("/entities/<path:entity_id>/split")
 @token_required
-def split_entity(entity_id: str):
-    data = request.get_json(silent=True) if request.data else {}
-    if not isinstance(data, dict):
-        return error_response(400, "Bad request", 'Send a JSON object, e.g. {"reason": TEXT}.')
-    reason = data.get("reason", "")
-    if not isinstance(reason, str):
-        return error_response(400, "Bad request", '"reason" must be text.')
+@operation("Undo a merge: remove the entity's SAME_AS link", body=SplitRequest,
+           answer=MergeResult, errors=(400, 401, 403, 404, 409))
+def split_entity(entity_id: str, body: SplitRequest):
     try:
-        result = service.split(get_graph(), api_user(), entity_id, reason)
+        result = service.split(get_graph(), api_user(), entity_id, body.reason)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
     except MergeRefused as exc:
         return error_response(exc.status, "Refused", str(exc))
     return jsonify({"id": result["from"], "from": result["into"], "merged": False})
-
-
-_ID = {"name": "entity_id", "in": "path", "required": True, "schema": {"type": "string"}}
-register(
-    {
-        "/entities/{entity_id}/merge": {
-            "post": {
-                "summary": "Merge an entity into another (reversible SAME_AS link)",
-                "operationId": "mergeEntity",
-                "parameters": [_ID],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/MergeRequest"}
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {
-                        "description": "Merged: the entity now points at the survivor",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/MergeResult"}
-                            }
-                        },
-                    },
-                    **error_responses(400, 401, 403, 404, 409),
-                },
-            }
-        },
-        "/entities/{entity_id}/split": {
-            "post": {
-                "summary": "Undo a merge: remove the entity's SAME_AS link",
-                "operationId": "splitEntity",
-                "parameters": [_ID],
-                "requestBody": {
-                    "required": False,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"reason": {"type": "string", "maxLength": 500}},
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "200": {
-                        "description": "Split",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/MergeResult"}
-                            }
-                        },
-                    },
-                    **error_responses(400, 401, 403, 404, 409),
-                },
-            }
-        },
-    },
-    {
-        "MergeRequest": {
-            "type": "object",
-            "required": ["into", "reason"],
-            "properties": {
-                "into": {"type": "string", "description": "id of the surviving entity"},
-                "reason": {"type": "string", "maxLength": 500},
-            },
-        },
-        "MergeResult": {
-            "type": "object",
-            "required": ["id", "merged"],
-            "properties": {
-                "id": {"type": "string"},
-                "into": {"type": "string"},
-                "from": {"type": "string"},
-                "merged": {"type": "boolean"},
-            },
-        },
-    },
-)

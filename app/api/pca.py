@@ -2,56 +2,84 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from flask import jsonify, request
+from flask import jsonify
+from pydantic import ConfigDict, Field
 
 from app.aeo import service as aeo
 from app.api import bp
+from app.api.answers import refusals_answered
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, json_request, json_response, register
-from app.errors import error_response
+from app.api.openapi import Answer, Body, Number, operation
 from app.pca import service as pca
 from graph.db import get_graph
-from graph.errors import NotFound
+
+_audit_refusals = refusals_answered("audit", "audit_id", pca.PcaError)
+_aeo_refusals = refusals_answered("trader", "ref", aeo.AeoError)
 
 
-def _body() -> dict[str, Any] | None:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+class Period(Body):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    start: str | None = Field(None, alias="from", json_schema_extra={"format": "date"})
+    end: str | None = Field(None, alias="to", json_schema_extra={"format": "date"})
 
 
-def _refused(exc: pca.PcaError | aeo.AeoError):
-    titles = {403: "Forbidden", 404: "Not found", 409: "Conflict"}
-    return error_response(exc.status, titles.get(exc.status, "Bad request"),
-                          {"field": exc.field, "message": str(exc)})
+class NewAudit(Body):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    trader: str
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+    assignee: str | None = None
+    unit: str | None = None
+    due: str | None = None
+
+
+class DeclarationResult(Body):
+    id: str
+    result: Literal["", "negative", "positive"] | None = None
+    revenue: Number | None = Field(None, ge=0)
+
+
+class Findings(Body):
+    date: str
+    finding: str | None = None
+    declarations: list[DeclarationResult]
+
+
+class AeoChange(Body):
+    status: Literal["granted", "suspended", "revoked"]
+    date: str
+    level: str | None = None
+    note: str | None = None
+
+
+class Recorded(Answer):
+    audit: str
+    controls: list[str]
 
 
 @bp.get("/pca/plan")
 @token_required
-def api_pca_plan():
-    try:
-        pca.authorize(api_user(), pca.READ_ROLES)
-        plan = pca.plan(get_graph(), request.args.get("from"), request.args.get("to"))
-    except pca.PcaError as exc:
-        return _refused(exc)
-    return jsonify(plan)
+@_audit_refusals
+@operation("Post-clearance audit plan: traders by risk over a period", query=Period,
+           answer=dict[str, Any], errors=(400, 401, 403), operation_id="pcaPlan")
+def api_pca_plan(query: Period):
+    pca.authorize(api_user(), pca.READ_ROLES)
+    return jsonify(pca.plan(get_graph(), query.start, query.end))
 
 
 @bp.post("/pca/audits")
 @token_required
-def api_plan_audit():
-    body = _body()
-    if body is None:
-        return error_response(400, "Bad request", 'Send {"trader", "from", "to", "assignee" '
-                                                  'or "unit", "due"} as JSON.')
-    try:
-        audit_id = pca.plan_audit(get_graph(), api_user(), trader=body.get("trader"),
-                                  start=body.get("from"), end=body.get("to"),
-                                  assignee=body.get("assignee"), unit=body.get("unit"),
-                                  due=body.get("due"))
-    except pca.PcaError as exc:
-        return _refused(exc)
+@_audit_refusals
+@operation("Plan an audit of a trader's declarations, assigned as a task", body=NewAudit,
+           answer=(201, dict[str, Any]), errors=(400, 401, 403, 404))
+def api_plan_audit(body: NewAudit):
+    audit_id = pca.plan_audit(get_graph(), api_user(), trader=body.trader, start=body.start,
+                              end=body.end, assignee=body.assignee, unit=body.unit,
+                              due=body.due)
     return jsonify(_audit(pca.read_audit(get_graph(), api_user(), audit_id))), 201
 
 
@@ -64,130 +92,51 @@ def _audit(row: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/pca/audits/<audit_id>")
 @token_required
+@_audit_refusals
+@operation("An audit with its declarations and task", answer=dict[str, Any],
+           errors=(401, 403, 404))
 def api_get_audit(audit_id: str):
-    try:
-        return jsonify(_audit(pca.read_audit(get_graph(), api_user(), audit_id)))
-    except pca.PcaError as exc:
-        return _refused(exc)
-    except NotFound:
-        return error_response(404, "Not found", f"No audit {audit_id}.")
+    return jsonify(_audit(pca.read_audit(get_graph(), api_user(), audit_id)))
 
 
 @bp.post("/pca/audits/<audit_id>/findings")
 @token_required
-def api_audit_findings(audit_id: str):
-    body = _body()
-    if body is None:
-        return error_response(400, "Bad request", 'Send {"date", "finding", "declarations": '
-                                                  '[{"id", "result", "revenue"}]} as JSON.')
-    try:
-        ids = pca.record_findings(get_graph(), api_user(), audit_id, when=body.get("date"),
-                                  finding=body.get("finding"),
-                                  results=body.get("declarations"))
-    except pca.PcaError as exc:
-        return _refused(exc)
-    except NotFound:
-        return error_response(404, "Not found", f"No audit {audit_id}.")
+@_audit_refusals
+@operation("Record an audit's findings as control results (lane blue)", body=Findings,
+           answer=(201, Recorded), errors=(400, 401, 403, 404, 409),
+           operation_id="recordAuditFindings")
+def api_audit_findings(audit_id: str, body: Findings):
+    results = [r.model_dump(exclude_unset=True) for r in body.declarations]
+    ids = pca.record_findings(get_graph(), api_user(), audit_id, when=body.date,
+                              finding=body.finding, results=results)
     return jsonify({"audit": audit_id, "controls": ids}), 201
 
 
 @bp.get("/traders/<ref>/aeo")
 @token_required
+@_aeo_refusals
+@operation("A trader's AEO status history", answer=dict[str, Any], errors=(401, 403, 404),
+           operation_id="getAeoHistory")
 def api_aeo_history(ref: str):
-    try:
-        return jsonify(aeo.history(get_graph(), api_user(), ref))
-    except aeo.AeoError as exc:
-        return _refused(exc)
-    except NotFound:
-        return error_response(404, "Not found", f"No trader {ref}.")
+    return jsonify(aeo.history(get_graph(), api_user(), ref))
 
 
 @bp.post("/traders/<ref>/aeo")
 @token_required
-def api_record_aeo_status(ref: str):
-    body = _body()
-    if body is None:
-        return error_response(400, "Bad request",
-                              'Send {"status", "date", "level", "note"} as JSON.')
-    try:
-        status_id = aeo.record_status(get_graph(), api_user(), ref, status=body.get("status"),
-                                      when=body.get("date"), level=body.get("level"),
-                                      note=body.get("note"))
-    except aeo.AeoError as exc:
-        return _refused(exc)
-    except NotFound:
-        return error_response(404, "Not found", f"No trader {ref}.")
+@_aeo_refusals
+@operation("Record a change of a trader's AEO status", body=AeoChange,
+           answer=(201, dict[str, Any]), errors=(400, 401, 403, 404, 409))
+def api_record_aeo_status(ref: str, body: AeoChange):
+    status_id = aeo.record_status(get_graph(), api_user(), ref, status=body.status,
+                                  when=body.date, level=body.level, note=body.note)
     return jsonify({"id": status_id, **aeo.history(get_graph(), api_user(), ref)}), 201
 
 
 @bp.get("/risk/aeo/performance")
 @token_required
+@_aeo_refusals
+@operation("AEO against other importers: selection rate, hit rate, revenue per control",
+           answer=dict[str, Any], errors=(401, 403))
 def api_aeo_performance():
-    try:
-        aeo.authorize(api_user(), aeo.READ_ROLES)
-    except aeo.AeoError as exc:
-        return _refused(exc)
+    aeo.authorize(api_user(), aeo.READ_ROLES)
     return jsonify(aeo.performance(get_graph()))
-
-
-_OBJ = {"type": "object"}
-_PATH = [{"name": "audit_id", "in": "path", "required": True, "schema": {"type": "string"}}]
-_REF = [{"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}]
-_RESULT = {"type": "object", "required": ["id"],
-           "properties": {"id": {"type": "string"}, "result": {"type": "string",
-                                                               "enum": ["", "negative",
-                                                                        "positive"]},
-                          "revenue": {"type": "number", "minimum": 0}}}
-
-
-def _op(summary: str, op_id: str, codes: tuple[int, ...], *, status: str = "200",
-        params: list | None = None, body: dict | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"summary": summary, "operationId": op_id,
-                           "responses": {status: json_response(_OBJ),
-                                         **error_responses(*codes)}}
-    if params:
-        out["parameters"] = params
-    if body:
-        out["requestBody"] = json_request(body)
-    return out
-
-
-register({
-    "/pca/plan": {"get": {
-        **_op("Post-clearance audit plan: traders by risk over a period", "pcaPlan",
-              (400, 401, 403)),
-        "parameters": [{"name": "from", "in": "query", "schema": {"type": "string",
-                                                                  "format": "date"}},
-                       {"name": "to", "in": "query", "schema": {"type": "string",
-                                                                "format": "date"}}]}},
-    "/pca/audits": {"post": _op(
-        "Plan an audit of a trader's declarations, assigned as a task", "planAudit",
-        (400, 401, 403, 404), status="201",
-        body={"type": "object", "required": ["trader", "from", "to"],
-              "properties": {"trader": {"type": "string"}, "from": {"type": "string"},
-                             "to": {"type": "string"}, "assignee": {"type": "string"},
-                             "unit": {"type": "string"}, "due": {"type": "string"}}})},
-    "/pca/audits/{audit_id}": {"get": _op("An audit with its declarations and task",
-                                          "getAudit", (401, 403, 404), params=_PATH)},
-    "/pca/audits/{audit_id}/findings": {"post": _op(
-        "Record an audit's findings as control results (lane blue)", "recordAuditFindings",
-        (400, 401, 403, 404, 409), status="201", params=_PATH,
-        body={"type": "object", "required": ["date", "declarations"],
-              "properties": {"date": {"type": "string"}, "finding": {"type": "string"},
-                             "declarations": {"type": "array", "items": _RESULT}}})},
-    "/traders/{ref}/aeo": {
-        "get": _op("A trader's AEO status history", "getAeoHistory", (401, 403, 404),
-                   params=_REF),
-        "post": _op("Record a change of a trader's AEO status", "recordAeoStatus",
-                    (400, 401, 403, 404, 409), status="201", params=_REF,
-                    body={"type": "object", "required": ["status", "date"],
-                          "properties": {"status": {"type": "string",
-                                                    "enum": ["granted", "suspended",
-                                                             "revoked"]},
-                                         "date": {"type": "string"},
-                                         "level": {"type": "string"},
-                                         "note": {"type": "string"}}})},
-    "/risk/aeo/performance": {"get": _op(
-        "AEO against other importers: selection rate, hit rate, revenue per control",
-        "aeoPerformance", (401, 403))},
-})

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
+from pydantic import Field
 
 from app.api import bp
-from app.api.answers import object_body, refusals_answered
+from app.api.answers import refusals_answered
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, json_request, json_response, register
-from app.errors import error_response
+from app.api.openapi import Answer, Body, operation
 from app.sources.service import SourceError, SourceService
 from graph.db import get_graph
 
@@ -28,33 +28,110 @@ def _public(source: dict[str, Any]) -> dict[str, Any]:
 
 
 _answered = refusals_answered("source", "codename", SourceError)
+SourceType = Literal["informant", "liaison_officer", "partner_agency", "open_source", "hotline"]
+
+
+class Source(Answer):
+    codename: str
+    id: str | None = None
+    type: SourceType | None = None
+    reliability: str | None = None
+    status: str | None = None
+    approved_at: str | None = None
+    approved_by: str | None = None
+    review_due: str | None = None
+    handler: str | None = None
+    controller: str | None = None
+
+
+class Sources(Answer):
+    sources: list[Source]
+
+
+class SourceQuery(Body):
+    type: str | None = None
+    status: str | None = None
+
+
+class Identity(Body):
+    name: str | None = None
+    contact: str | None = None
+    address: str | None = None
+    notes: str | None = None
+
+
+class NewSource(Body):
+    codename: str
+    type: str
+    controller_id: str
+    reliability: str | None = None
+    handler_id: str | None = None
+    identity: Identity | None = None
+
+
+class Registered(Answer):
+    codename: str
+
+
+class Regrade(Body):
+    grade: str
+    reason: str
+
+
+class Reason(Body):
+    reason: str
+
+
+class Revealed(Answer):
+    codename: str
+    identity: dict[str, Any] | None = None
+
+
+class Approval(Body):
+    review_due: str = Field(json_schema_extra={"format": "date"})
+
+
+class Review(Body):
+    review_due: str = Field(json_schema_extra={"format": "date"})
+    note: str
+
+
+class Contact(Body):
+    date: str = Field(json_schema_extra={"format": "date"})
+    officer_id: str
+    place: str
+    payment: Literal["none", "payment", "reward"] | None = None
+    amount: str | float | None = None
+    currency: str | None = None
+    reason: str | None = None
+    notes: str | None = None
 
 
 @bp.get("/sources")
 @token_required
 @_answered
-def api_list_sources():
-    sources = _service().list(api_user(), type=request.args.get("type") or None,
-                              status=request.args.get("status") or None)
+@operation("The source register (codenames only; handlers, analysts, admins)",
+           query=SourceQuery, answer=Sources, errors=(401, 403))
+def api_list_sources(query: SourceQuery):
+    sources = _service().list(api_user(), type=query.type or None, status=query.status or None)
     return jsonify({"sources": [_public(s) for s in sources]})
 
 
 @bp.post("/sources")
 @token_required
 @_answered
-def api_register_source():
-    body = object_body()
-    identity = body.get("identity")
-    if identity is not None and not isinstance(identity, dict):
-        return error_response(400, "Bad request", {"field": "identity",
-                                                   "message": "identity is an object."})
-    codename = _service().register(api_user(), body)
+@operation("Register a source (handlers and admins)", body=NewSource,
+           answer=(201, Registered), errors=(400, 401, 403, 409))
+def api_register_source(body: NewSource):
+    codename = _service().register(api_user(), body.model_dump(exclude_none=True))
     return jsonify({"codename": codename}), 201
 
 
 @bp.get("/sources/<codename>")
 @token_required
 @_answered
+@operation("One source with its reliability history (never its identity)", answer=Source,
+           errors=(401, 403, 404))
 def api_get_source(codename: str):
     service = _service()
     source = service.get(api_user(), codename, via="api")
@@ -65,194 +142,76 @@ def api_get_source(codename: str):
 @bp.post("/sources/<codename>/grades")
 @token_required
 @_answered
-def api_regrade_source(codename: str):
-    body = object_body()
-    code = _service().regrade(api_user(), codename, body.get("grade"),
-                              str(body.get("reason") or ""))
+@operation("Regrade a source's reliability, with a reason", body=Regrade,
+           answer=dict[str, Any], errors=(400, 401, 403, 404))
+def api_regrade_source(codename: str, body: Regrade):
+    code = _service().regrade(api_user(), codename, body.grade, body.reason)
     return jsonify({"codename": codename, "reliability": code})
 
 
 @bp.post("/sources/<codename>/identity")
 @token_required
 @_answered
-def api_source_identity(codename: str):
-    body = object_body("Send a JSON object with a reason.")
+@operation("The identity, for the source's handler or controller only, with a reason "
+           "(audited); 404 for everyone else", body=Reason, answer=Revealed,
+           errors=(400, 401, 403, 404), operation_id="revealSourceIdentity")
+def api_source_identity(codename: str, body: Reason):
     service = _service()
     source = service.get(api_user(), codename, audited=False)  # the view is audited
-    identity = service.reveal_identity(api_user(), source, str(body.get("reason") or ""))
+    identity = service.reveal_identity(api_user(), source, body.reason)
     return jsonify({"codename": source["codename"], "identity": identity})
 
 
 @bp.post("/sources/<codename>/approval")
 @token_required
 @_answered
-def api_approve_source(codename: str):
+@operation("Approve a source's recruitment (its controller only), with the first review date",
+           body=Approval, answer=dict[str, Any], errors=(400, 401, 403, 404, 409))
+def api_approve_source(codename: str, body: Approval):
     """The controller approves the recruitment, with the first review date."""
-    body = object_body()
-    due = _service().approve(api_user(), codename, body.get("review_due"))
+    due = _service().approve(api_user(), codename, body.review_due)
     return jsonify({"codename": codename, "status": "active", "review_due": due})
 
 
 @bp.post("/sources/<codename>/reviews")
 @token_required
 @_answered
-def api_review_source(codename: str):
-    body = object_body()
-    due = _service().record_review(api_user(), codename, body.get("review_due"),
-                                   body.get("note"))
+@operation("Record a periodic review with the next review date (handler or controller)",
+           body=Review, answer=dict[str, Any], errors=(400, 401, 403, 404, 409))
+def api_review_source(codename: str, body: Review):
+    due = _service().record_review(api_user(), codename, body.review_due, body.note)
     return jsonify({"codename": codename, "review_due": due})
 
 
-@bp.route("/sources/<codename>/contacts", methods=["GET", "POST"])
-@token_required
-@_answered
-def api_source_contacts(codename: str):
-    """The contact log: read and written by the source's handler and controller only."""
+def _contact_log(codename: str) -> tuple[SourceService, dict[str, Any]]:
+    """The contact log is read and written by the source's handler and controller only."""
     service = _service()
     source = service.get(api_user(), codename, audited=False)
     if not (source["is_handler"] or source["is_controller"]):
         raise SourceError("The contact log is kept by the source's handler and "
                           "controller only.", "codename", status=403)
-    if request.method == "GET":
-        return jsonify({"codename": source["codename"],
-                        "contacts": service.contacts(api_user(), source)})
-    contact_id = service.record_contact(api_user(), source["codename"], object_body())
+    return service, source
+
+
+@bp.get("/sources/<codename>/contacts")
+@token_required
+@_answered
+@operation("The contact log (the source's handler and controller only)",
+           answer=dict[str, Any], errors=(401, 403, 404), operation_id="listSourceContacts")
+def api_source_contacts(codename: str):
+    service, source = _contact_log(codename)
+    return jsonify({"codename": source["codename"],
+                    "contacts": service.contacts(api_user(), source)})
+
+
+@bp.post("/sources/<codename>/contacts")
+@token_required
+@_answered
+@operation("Log a contact: date, officer met, place, payment or reward with amount, "
+           "currency and reason", body=Contact, answer=(201, dict[str, Any]),
+           errors=(400, 401, 403, 404), operation_id="addSourceContact")
+def api_add_source_contact(codename: str, body: Contact):
+    service, source = _contact_log(codename)
+    contact_id = service.record_contact(api_user(), source["codename"],
+                                        body.model_dump(exclude_none=True))
     return jsonify({"id": contact_id}), 201
-
-
-_CODENAME = {"name": "codename", "in": "path", "required": True, "schema": {"type": "string"}}
-_SOURCE = {
-    "type": "object",
-    "required": ["codename"],
-    "properties": {
-        "id": {"type": ["string", "null"]}, "codename": {"type": "string"},
-        "type": {"type": ["string", "null"], "enum": [
-            "informant", "liaison_officer", "partner_agency", "open_source", "hotline", None]},
-        "reliability": {"type": ["string", "null"]}, "status": {"type": "string"},
-        "approved_at": {"type": ["string", "null"]}, "approved_by": {"type": ["string", "null"]},
-        "review_due": {"type": ["string", "null"]},
-        "handler": {"type": ["string", "null"]}, "controller": {"type": ["string", "null"]},
-    },
-}
-
-register(
-    {
-        "/sources": {
-            "get": {
-                "summary": "The source register (codenames only; handlers, analysts, admins)",
-                "operationId": "listSources",
-                "parameters": [{"name": n, "in": "query", "required": False,
-                                "schema": {"type": "string"}} for n in ("type", "status")],
-                "responses": {"200": json_response({"type": "object", "properties": {
-                    "sources": {"type": "array",
-                                "items": {"$ref": "#/components/schemas/Source"}}}}),
-                    **error_responses(401, 403)},
-            },
-            "post": {
-                "summary": "Register a source (handlers and admins)",
-                "operationId": "registerSource",
-                "requestBody": json_request({"type": "object",
-                                         "required": ["codename", "type", "controller_id"],
-                                         "properties": {
-                    "codename": {"type": "string"}, "type": {"type": "string"},
-                    "reliability": {"type": "string"}, "handler_id": {"type": "string"},
-                    "controller_id": {"type": "string"},
-                    "identity": {"type": "object", "properties": {
-                        "name": {"type": "string"}, "contact": {"type": "string"},
-                        "address": {"type": "string"}, "notes": {"type": "string"}}}}}),
-                "responses": {"201": json_response({"type": "object", "properties": {
-                    "codename": {"type": "string"}}}, "Created"),
-                    **error_responses(400, 401, 403, 409)},
-            },
-        },
-        "/sources/{codename}": {
-            "get": {
-                "summary": "One source with its reliability history (never its identity)",
-                "operationId": "getSource",
-                "parameters": [_CODENAME],
-                "responses": {"200": json_response({"$ref": "#/components/schemas/Source"}),
-                              **error_responses(401, 403, 404)},
-            },
-        },
-        "/sources/{codename}/grades": {
-            "post": {
-                "summary": "Regrade a source's reliability, with a reason",
-                "operationId": "regradeSource",
-                "parameters": [_CODENAME],
-                "requestBody": json_request({"type": "object", "required": ["grade", "reason"],
-                                         "properties": {"grade": {"type": "string"},
-                                                        "reason": {"type": "string"}}}),
-                "responses": {"200": json_response({"type": "object"}),
-                              **error_responses(400, 401, 403, 404)},
-            },
-        },
-        "/sources/{codename}/identity": {
-            "post": {
-                "summary": "The identity, for the source's handler or controller only, "
-                "with a reason (audited); 404 for everyone else",
-                "operationId": "revealSourceIdentity",
-                "parameters": [_CODENAME],
-                "requestBody": json_request({"type": "object", "required": ["reason"],
-                                         "properties": {"reason": {"type": "string"}}}),
-                "responses": {"200": json_response({"type": "object", "properties": {
-                    "codename": {"type": "string"}, "identity": {"type": "object"}}}),
-                    **error_responses(400, 401, 403, 404)},
-            },
-        },
-        "/sources/{codename}/approval": {
-            "post": {
-                "summary": "Approve a source's recruitment (its controller only), with the "
-                "first review date",
-                "operationId": "approveSource",
-                "parameters": [_CODENAME],
-                "requestBody": json_request({"type": "object", "required": ["review_due"],
-                                         "properties": {"review_due": {"type": "string",
-                                                                       "format": "date"}}}),
-                "responses": {"200": json_response({"type": "object"}),
-                              **error_responses(400, 401, 403, 404, 409)},
-            },
-        },
-        "/sources/{codename}/reviews": {
-            "post": {
-                "summary": "Record a periodic review with the next review date (handler or "
-                "controller)",
-                "operationId": "reviewSource",
-                "parameters": [_CODENAME],
-                "requestBody": json_request({"type": "object",
-                                         "required": ["review_due", "note"],
-                                         "properties": {"review_due": {"type": "string",
-                                                                       "format": "date"},
-                                                        "note": {"type": "string"}}}),
-                "responses": {"200": json_response({"type": "object"}),
-                              **error_responses(400, 401, 403, 404, 409)},
-            },
-        },
-        "/sources/{codename}/contacts": {
-            "get": {
-                "summary": "The contact log (the source's handler and controller only)",
-                "operationId": "listSourceContacts",
-                "parameters": [_CODENAME],
-                "responses": {"200": json_response({"type": "object"}),
-                              **error_responses(401, 403, 404)},
-            },
-            "post": {
-                "summary": "Log a contact: date, officer met, place, payment or reward with "
-                "amount, currency and reason",
-                "operationId": "addSourceContact",
-                "parameters": [_CODENAME],
-                "requestBody": json_request({"type": "object",
-                                         "required": ["date", "officer_id", "place"],
-                                         "properties": {
-                    "date": {"type": "string", "format": "date"},
-                    "officer_id": {"type": "string"}, "place": {"type": "string"},
-                    "payment": {"type": "string", "enum": ["none", "payment", "reward"]},
-                    "amount": {"type": ["string", "number"]},
-                    "currency": {"type": "string"}, "reason": {"type": "string"},
-                    "notes": {"type": "string"}}}),
-                "responses": {"201": json_response({"type": "object"}, "Created"),
-                              **error_responses(400, 401, 403, 404)},
-            },
-        },
-    },
-    {"Source": _SOURCE},
-)

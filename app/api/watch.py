@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
-from flask import jsonify, request
+from flask import jsonify
+from pydantic import Field
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, json_response, register
+from app.api.openapi import Answer, Body, operation
 from app.errors import error_response
 from app.watch import service
 from app.watch.service import WatchError
@@ -17,34 +18,78 @@ from graph.errors import NotFound
 from graph.watch import MAX_QUERY
 
 MAX_ENTITY_ID = 300
+NotificationKind = Literal["report", "dissemination", "task", "tip", "control", "declaration",
+                           "aeo"]
+
+
+class Watch(Answer):
+    id: str
+    kind: Literal["entity", "search"] | None = None
+    entity_id: str | None = None
+    query: str | None = None
+    label: str | None = None
+    created_at: str | None = None
+
+
+class Watches(Answer):
+    watches: list[Watch]
+
+
+class NewWatch(Body):
+    """Give exactly one: an entity to watch or a search to save."""
+
+    entity_id: str | None = Field(None, min_length=1, max_length=MAX_ENTITY_ID)
+    query: str | None = Field(None, max_length=MAX_QUERY)
+
+
+class Notification(Answer):
+    id: str
+    kind: NotificationKind | None = None
+    text: str | None = None
+    link: str | None = Field(None, description="the page of the record")
+    created_at: str | None = None
+    read: bool | None = None
+
+
+class Notifications(Answer):
+    notifications: list[Notification]
+    unread: int
+
+
+class NotificationQuery(Body):
+    unread: Literal["0", "1", "true"] | None = None
+
+
+class MarkRead(Body):
+    """One notification's id, or nothing for all of them."""
+
+    id: str | None = Field(None, min_length=1)
+
+
+class Marked(Answer):
+    marked: int
 
 
 @bp.get("/watches")
 @token_required
+@operation("The caller's watched entities and saved searches", answer=Watches)
 def api_watches():
     return jsonify({"watches": service.watches(api_user())})
 
 
 @bp.post("/watches")
 @token_required
-def api_add_watch():
+@operation("Watch an entity or save a search (give exactly one)", body=NewWatch,
+           answer=(201, Watch), errors=(400, 401, 422))
+def api_add_watch(body: NewWatch):
     """``{"entity_id": ID}`` watches an entity, ``{"query": TEXT}`` saves a search."""
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    entity_id, query = body.get("entity_id"), body.get("query")
-    if (entity_id is None) == (query is None):
+    if (body.entity_id is None) == (body.query is None):
         return error_response(400, "Bad request", 'Send {"entity_id": ID} or {"query": TEXT}.')
     try:
-        if entity_id is not None:
-            if not isinstance(entity_id, str) or not 0 < len(entity_id) <= MAX_ENTITY_ID:
-                return error_response(
-                    400, "Bad request", f"entity_id: 1 to {MAX_ENTITY_ID} characters."
-                )
-            watch_id = service.watch_entity(api_user(), entity_id)
+        if body.entity_id is not None:
+            watch_id = service.watch_entity(api_user(), body.entity_id)
         else:
-            if not isinstance(query, str) or len(query) > MAX_QUERY:
-                return error_response(400, "Bad request", f"query: up to {MAX_QUERY} characters.")
-            watch_id = service.watch_search(api_user(), query)
+            watch_id = service.watch_search(api_user(), body.query or "")
     except WatchError as exc:
         return error_response(422, "Unprocessable", str(exc))
     watch = next((w for w in service.watches(api_user()) if w["id"] == watch_id), {"id": watch_id})
@@ -53,6 +98,7 @@ def api_add_watch():
 
 @bp.delete("/watches/<watch_id>")
 @token_required
+@operation("Stop watching", errors=(401, 404), responses={"204": {"description": "Removed"}})
 def api_remove_watch(watch_id: str):
     try:
         service.unwatch(api_user(), watch_id)
@@ -63,8 +109,10 @@ def api_remove_watch(watch_id: str):
 
 @bp.get("/notifications")
 @token_required
-def api_notifications():
-    include_read = request.args.get("unread") not in ("1", "true")
+@operation("The caller's notifications, newest first", query=NotificationQuery,
+           answer=Notifications, operation_id="listNotifications")
+def api_notifications(query: NotificationQuery):
+    include_read = query.unread not in ("1", "true")
     return jsonify(
         {
             "notifications": service.notifications(api_user(), include_read=include_read),
@@ -75,157 +123,8 @@ def api_notifications():
 
 @bp.post("/notifications/read")
 @token_required
-def api_mark_read():
+@operation("Mark one notification read, or all with an empty object", body=MarkRead,
+           answer=Marked, errors=(400, 401), operation_id="markNotificationsRead")
+def api_mark_read(body: MarkRead):
     """``{"id": ID}`` marks one notification read; ``{}`` marks them all."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return error_response(400, "Bad request", 'Send {"id": ID} or {} for all.')
-    notification_id = body.get("id")
-    if notification_id is not None and (
-        not isinstance(notification_id, str) or not notification_id
-    ):
-        return error_response(400, "Bad request", "id: a notification id.")
-    return jsonify({"marked": service.mark_read(api_user(), notification_id)})
-
-
-
-def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {"type": "object", "required": required or [], "properties": properties}
-
-
-_SCHEMAS = {
-    "Watch": _object(
-        {
-            "id": {"type": "string"},
-            "kind": {"type": "string", "enum": ["entity", "search"]},
-            "entity_id": {"type": ["string", "null"]},
-            "query": {"type": ["string", "null"]},
-            "label": {"type": ["string", "null"]},
-            "created_at": {"type": ["string", "null"]},
-        },
-        ["id"],
-    ),
-    "Notification": _object(
-        {
-            "id": {"type": "string"},
-            "kind": {
-                "type": ["string", "null"],
-                "enum": ["report", "dissemination", "task", "tip", "control", "declaration",
-                         "aeo", None],
-            },
-            "text": {"type": ["string", "null"]},
-            "link": {"type": ["string", "null"], "description": "the page of the record"},
-            "created_at": {"type": ["string", "null"]},
-            "read": {"type": ["boolean", "null"]},
-        },
-        ["id"],
-    ),
-}
-_WATCH = {"$ref": "#/components/schemas/Watch"}
-_NOTIFICATION = {"$ref": "#/components/schemas/Notification"}
-
-register(
-    {
-        "/watches": {
-            "get": {
-                "summary": "The caller's watched entities and saved searches",
-                "operationId": "listWatches",
-                "responses": {
-                    "200": json_response(
-                        _object({"watches": {"type": "array", "items": _WATCH}}, ["watches"])
-                    ),
-                    **error_responses(401),
-                },
-            },
-            "post": {
-                "summary": "Watch an entity or save a search (give exactly one)",
-                "operationId": "addWatch",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": _object(
-                                {
-                                    "entity_id": {
-                                        "type": "string",
-                                        "minLength": 1,
-                                        "maxLength": MAX_ENTITY_ID,
-                                    },
-                                    "query": {
-                                        "type": "string",
-                                        "minLength": 3,
-                                        "maxLength": MAX_QUERY,
-                                    },
-                                }
-                            )
-                        }
-                    },
-                },
-                "responses": {
-                    "201": json_response(_WATCH, "Watching"),
-                    **error_responses(400, 401, 422),
-                },
-            },
-        },
-        "/watches/{watch_id}": {
-            "delete": {
-                "summary": "Stop watching",
-                "operationId": "removeWatch",
-                "parameters": [
-                    {
-                        "name": "watch_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "responses": {"204": {"description": "Removed"}, **error_responses(401, 404)},
-            }
-        },
-        "/notifications": {
-            "get": {
-                "summary": "The caller's notifications, newest first",
-                "operationId": "listNotifications",
-                "parameters": [
-                    {
-                        "name": "unread",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "string", "enum": ["0", "1"]},
-                    }
-                ],
-                "responses": {
-                    "200": json_response(
-                        _object(
-                            {
-                                "notifications": {"type": "array", "items": _NOTIFICATION},
-                                "unread": {"type": "integer"},
-                            },
-                            ["notifications", "unread"],
-                        )
-                    ),
-                    **error_responses(401),
-                },
-            }
-        },
-        "/notifications/read": {
-            "post": {
-                "summary": "Mark one notification read, or all with an empty object",
-                "operationId": "markNotificationsRead",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": _object({"id": {"type": "string", "minLength": 1}})
-                        }
-                    },
-                },
-                "responses": {
-                    "200": json_response(_object({"marked": {"type": "integer"}}, ["marked"])),
-                    **error_responses(400, 401),
-                },
-            }
-        },
-    },
-    _SCHEMAS,
-)
+    return jsonify({"marked": service.mark_read(api_user(), body.id)})

@@ -223,7 +223,7 @@ def test_the_api_plans_and_records_an_audit_and_refuses_bad_input(
         ({"date": DAY[0], "declarations": [{"id": "DEC-PCA-0002", "result": "positive",
                                             "revenue": -5}]}, 400, "0 or more"),
         ({"date": DAY[0], "declarations": [{"id": "DEC-PCA-0002", "result": "positive",
-                                            "revenue": True}]}, 400, "0 or more"),
+                                            "revenue": True}]}, 400, "a number"),
         ({"date": "soon", "declarations": [{"id": "DEC-PCA-0002", "result": "positive"}]},
          400, "YYYY-MM-DD"),
         ({"date": DAY[29], "declarations": [{"id": "DEC-PCA-0001", "result": "positive"}]},

@@ -209,6 +209,32 @@ def test_without_smtp_url_no_mail_is_queued(app, client, runner, make_user, tmp_
     assert result.exit_code != 0 and "CORDON_SMTP_URL is not set" in result.output
 
 
+def test_a_notification_leaves_with_its_report_when_the_report_is_recoded_restricted(
+    client, runner, make_unit, make_user, auth, tmp_path
+):
+    make_unit("North", "regional", "HQ")
+    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
+    make_user("north@customs.example", "analyst", "North")
+    make_user("author@customs.example", "analyst", "HQ")
+    north = token(runner, "north@customs.example")
+    author = token(runner, "author@customs.example")
+    assert client.post("/api/v1/watches", json={"entity_id": PHONE},
+                       headers=north).status_code == 201
+    report_id = create_report(client, author)  # open: North reads it and is told
+    note = inbox(client, north)["notifications"][0]
+    assert note["link"] == f"/reports/{report_id}"
+
+    recoded = client.patch(f"/api/v1/reports/{report_id}", headers=author, json={
+        "handling": "restricted", "reason": "the partner asked for it"})
+    assert recoded.status_code == 200, recoded.json
+    assert client.get(f"/api/v1/reports/{report_id}", headers=north).status_code == 404
+    # the notification goes with the report: not listed, not counted, not opened
+    assert inbox(client, north, unread=False) == {"notifications": [], "unread": 0}
+    auth.login("north@customs.example")
+    assert "Notifications (0)" in client.get("/watch/").text
+    assert client.get(f"/notifications/{note['id']}").status_code == 404
+
+
 def test_dissemination_notifies_the_unit_and_a_restricted_report_stays_with_its_readers(
     app, client, runner, make_unit, make_user, tmp_path
 ):
