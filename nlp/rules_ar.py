@@ -33,8 +33,10 @@ def ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """One spelling for matching: no diacritics or tatweel, أ/إ/آ/ٱ as ا, ى as ي, ة as ه."""
+    """One spelling for matching: no diacritics or tatweel, أ/إ/آ/ٱ as ا, ى as ي, ة as ه
+    (cached: a report's words repeat, and every recogniser folds them)."""
     word = _DIACRITICS.sub("", word)
     return (word.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ٱ", "ا")
             .replace("ى", "ي").replace("ة", "ه"))
@@ -178,8 +180,21 @@ def _places() -> dict[tuple[str, ...], tuple[str, str]]:
     return out
 
 
-def _words(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=1)
+def _place_lengths() -> dict[str, tuple[int, ...]]:
+    """First word of each listed name → the lengths of the names it opens, longest first:
+    a word that opens none is passed over without building any key."""
+    lengths: dict[str, set[int]] = {}
+    for key in _places():
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
+
+
+@lru_cache(maxsize=16)
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The Arabic words of ``text`` with their offsets, folded (cached: every recogniser
+    of one text reads them)."""
+    return tuple((m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text))
 
 
 def _bare(word: str) -> str:
@@ -192,19 +207,23 @@ def _bare(word: str) -> str:
 
 
 def find_places_and_services(text: str) -> Iterator[Candidate]:
-    places = _places()
-    longest = max(len(k) for k in places)
+    places, lengths = _places(), _place_lengths()
     words = _words(text)
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
+        first = words[i][2]
+        bare = _bare(first)
+        sizes = sorted({*lengths.get(first, ()), *lengths.get(bare, ())}, reverse=True)
+        for n in sizes:
+            if i + n > len(words):
+                continue
             key = tuple(w for _, _, w in words[i:i + n])
-            hit = places.get(key) or places.get((_bare(key[0]), *key[1:]))
+            hit = places.get(key) or places.get((bare, *key[1:]))
             if hit is None:
                 continue
             label, norm = hit
             s, e = words[i][0], words[i + n - 1][1]
-            if key[0] != _bare(key[0]) and places.get(key) is None:
+            if key[0] != bare and places.get(key) is None:
                 s += 1 if not key[0].startswith("لل") else 2
             if label == "AGENCY" and i + n < len(words) and words[i + n][2].endswith("يه"):
                 e = words[i + n][1]  # "الجمارك السعودية": the service and its nationality
@@ -245,8 +264,13 @@ def find_persons(text: str) -> Iterator[Candidate]:
                         0.8 if len(name) > 1 else 0.6, "rule", PRIO_NAME)
 
 
-def _month_at(words: list[tuple[int, int, str]], i: int) -> tuple[int, int, bool] | None:
+_MONTH_FIRST = frozenset(k.split()[0] for k in (*_GREGORIAN, *_HIJRI))
+
+
+def _month_at(words: tuple[tuple[int, int, str], ...], i: int) -> tuple[int, int, bool] | None:
     """(month, words used, Hijri) for the month name starting at word ``i``."""
+    if words[i][2] not in _MONTH_FIRST:
+        return None
     for n in (2, 1):
         key = " ".join(w for _, _, w in words[i:i + n])
         if len(words[i:i + n]) == n:
