@@ -28,9 +28,14 @@ _DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]
 _WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064B-\u065F\u0670\u0640]+")
 
 
+_INDIC_DIGIT = re.compile(r"[٠-٩۰-۹]")
+
+
+@lru_cache(maxsize=16)
 def ascii_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits as ASCII, character for character."""
-    return text.translate(_DIGITS)
+    """Arabic-Indic and Persian digits as ASCII, character for character (cached: each
+    recogniser of one text asks; a text without them is returned as it is)."""
+    return text.translate(_DIGITS) if _INDIC_DIGIT.search(text) else text
 
 
 @lru_cache(maxsize=65536)
@@ -232,6 +237,7 @@ def _words(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text))
 
 
+@lru_cache(maxsize=65536)
 def _bare(word: str) -> str:
     """A word without one leading conjunction or preposition (و، ب، ل، ف، ك; لل → ال)."""
     if word.startswith("لل") and len(word) > 4:
