@@ -17,6 +17,7 @@ from graph import backup, migrations
 from graph.audit import AuditRepository
 from graph.clock import utc_now
 from graph.db import get_graph
+from graph.entities import EntityRepository
 from graph.errors import NotFound
 from graph.filestore import file_store
 from graph.private import private_folder
@@ -37,6 +38,7 @@ def db_upgrade() -> None:
     graph = get_graph()
     applied = migrations.upgrade(graph)
     UnitRepository(graph).ensure_headquarters()
+    EntityRepository(graph).fill_translit_keys()
     for migration in applied:
         click.echo(f"applied V{migration.version:04d} {migration.name}")
     click.echo(f"schema up to date ({len(applied)} applied now)")

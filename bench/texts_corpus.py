@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bench.generator import generate
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "extraction.jsonl"
+CORPORA = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+CORPUS = CORPORA / "extraction.jsonl"
 
 
 def report_texts(n: int, seed: int = 11) -> list[str]:
@@ -18,3 +19,10 @@ def report_texts(n: int, seed: int = 11) -> list[str]:
     gold = [json.loads(line)["text"] for line in CORPUS.read_text().splitlines() if line.strip()]
     texts += list(itertools.islice(itertools.cycle(gold), n - len(texts)))
     return texts
+
+
+def corpus_texts(language: str) -> list[str]:
+    """Every annotated text of a language's corpus files (``extraction_fr*.jsonl``...)."""
+    return [json.loads(line)["text"]
+            for path in sorted(CORPORA.glob(f"extraction_{language}*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

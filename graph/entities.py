@@ -39,6 +39,11 @@ class EntityRow:
         return entity_id(self.kind, self.ref)
 
     def to_param(self) -> dict[str, Any]:
+        props = dict(self.properties or {})
+        if self.kind is EntityKind.PERSON and self.key is not None:
+            from nlp import translit_key
+
+            props["translit"] = translit_key(self.name)  # cross-script duplicates
         return {
             "id": self.id,
             "kind": self.kind.value,
@@ -47,7 +52,7 @@ class EntityRow:
             "name": self.name,
             "key": self.key,
             "status": self.status,
-            "props": self.properties or {},
+            "props": props,
         }
 
 
@@ -90,6 +95,20 @@ MATCH (e:Entity)
 WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
   AND size(e.name) >= 4
 RETURN e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases
+"""
+
+# Persons written before the transliteration key existed (migration V0025).
+MISSING_TRANSLIT = """
+MATCH (e:Person)
+WHERE e.translit IS NULL AND e.key IS NOT NULL AND e.name IS NOT NULL
+RETURN e.id AS id, e.name AS name
+LIMIT $limit
+"""
+
+SET_TRANSLIT = """
+UNWIND $rows AS row
+MATCH (e:Entity {id: row.id})
+SET e.translit = row.translit
 """
 
 GET_ENTITY = """
@@ -180,6 +199,18 @@ class EntityRepository:
         if not rows:
             raise NotFound(f"no entity {entity_id}")
         return rows[0]["entity"]
+
+    def fill_translit_keys(self, batch: int = 1000) -> int:
+        """Give every person written before V0025 its transliteration key; returns how
+        many were filled (none the second time)."""
+        from nlp import translit_key
+
+        filled = 0
+        while rows := self.graph.query(MISSING_TRANSLIT, {"limit": batch}):
+            keys = [{"id": r["id"], "translit": translit_key(r["name"])} for r in rows]
+            self.graph.query(SET_TRANSLIT, {"rows": keys}, write=True)
+            filled += len(keys)
+        return filled
 
     def gazetteer_entries(self) -> list[tuple[str, str, str, list[str]]]:
         """Confirmed names for ``nlp.Gazetteer``: known traders and persons are recognised."""

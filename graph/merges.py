@@ -78,8 +78,30 @@ MATCH (e:Entity {id: $id}) WHERE """
     + """
 RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS status,
        [l IN labels(e) WHERE l <> 'Entity'][0] AS kind, coalesce(e.aliases, []) AS aliases,
+       e.translit AS translit, e.nationality AS nationality, e.dob AS dob,
        [(e)-[:SAME_AS]->(x) | x.id][0] AS merged_into,
        [(x)-[:SAME_AS]->(e) | x.id] AS merged_from
+"""
+)
+
+# What a candidate row carries: its mentions the viewer may read, what it shares with the
+# entity in the registers (identifiers, traders it has a role in), its birth and nationality.
+_CANDIDATE = (
+    """
+WITH c, c AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
+RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
+       c.nationality AS nationality, c.dob AS dob,
+       COUNT { MATCH (r:Report)-[:MENTIONS]->(c) WHERE """
+    + REPORT_VISIBLE
+    + """ } AS mentions,
+       [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
+          <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
+          (:Entity {id: $id}) | i.name] AS shared,
+       [(c)-[:DIRECTOR_OF|EMPLOYEE_OF|OWNER_OF|SHAREHOLDER_OF {source: 'register'}]->(t:Trader)
+          <-[:DIRECTOR_OF|EMPLOYEE_OF|OWNER_OF|SHAREHOLDER_OF {source: 'register'}]-
+          (:Entity {id: $id}) | t.name] AS traders
 """
 )
 
@@ -89,17 +111,19 @@ FULLTEXT = (
 CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node AS c, score
 WHERE c.id <> $id AND c.label = $label AND $kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
   AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
-WITH c, c AS e WHERE """
-    + ENTITY_VISIBLE
-    + """
-RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
-       COUNT { MATCH (r:Report)-[:MENTIONS]->(c) WHERE """
-    + REPORT_VISIBLE
-    + """ } AS mentions,
-       [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
-          <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
-          (:Entity {id: $id}) | i.name] AS shared
 """
+    + _CANDIDATE
+)
+
+# The same name in another script or spelling: one transliteration key (nlp.translit_key).
+SAME_TRANSLIT = (
+    """
+MATCH (c:Entity {translit: $translit})
+WHERE c.id <> $id AND c.label = $label AND $kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
+  AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
+WITH c LIMIT $limit
+"""
+    + _CANDIDATE
 )
 
 RECENT = (
@@ -179,6 +203,18 @@ class MergeRepository:
         return self.graph.query(
             FULLTEXT,
             {"q": query, "id": entity["id"], "label": entity["label"],
+             "kind": entity["kind"] or "Entity", "limit": limit, "viewer": viewer},
+        )
+
+    def translit_candidates(
+        self, entity: dict[str, Any], viewer: dict[str, str], limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """Entities of the same kind whose name has the entity's transliteration key."""
+        if not entity.get("translit"):
+            return []
+        return self.graph.query(
+            SAME_TRANSLIT,
+            {"translit": entity["translit"], "id": entity["id"], "label": entity["label"],
              "kind": entity["kind"] or "Entity", "limit": limit, "viewer": viewer},
         )
 

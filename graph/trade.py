@@ -114,7 +114,7 @@ MERGE (e:Entity {id: row.id})
 ON CREATE SET e.created_at = $now, e.aliases = [], e.aliases_text = ''
 SET e:Person, e.label = 'PERSON', e.ref = row.ref, e.name = row.name, e.key = row.key,
     e.status = 'confirmed', e.nationality = row.nationality, e.dob = row.dob,
-    e.extra_json = row.extra_json
+    e.extra_json = row.extra_json, e.translit = row.translit
 """ + _merge_links(tuple(RelationType))
 
 
@@ -146,7 +146,8 @@ UNWIND $rows AS row
 CREATE (e:Entity:Person {id: row.id})
 SET e.created_at = $now, e.aliases = [], e.aliases_text = '', e.label = 'PERSON',
     e.ref = row.ref, e.name = row.name, e.key = row.key, e.status = 'confirmed',
-    e.nationality = row.nationality, e.dob = row.dob, e.extra_json = row.extra_json
+    e.nationality = row.nationality, e.dob = row.dob, e.extra_json = row.extra_json,
+    e.translit = row.translit
 """
 
 _TRADE_TYPES = ("IMPORTED_BY", "EXPORTED_BY", "DECLARED_BY", "SHIPPED_IN", "CARRIED_BY",
@@ -394,7 +395,10 @@ def write_persons(
     tx: ManagedTransaction, records: Sequence[Record], known: dict[str, str] | None = None
 ) -> set[str]:
     ensure_entities(tx, records, known)
-    rows = _party_rows(records, "person", _person_key, ("nationality", "dob"))
+    from nlp import translit_key
+
+    rows = [{**row, "translit": translit_key(row["name"])}
+            for row in _party_rows(records, "person", _person_key, ("nationality", "dob"))]
     return _write_split(tx, FIND_ENTITIES, CREATE_PERSONS, UPSERT_PERSONS, rows,
                         links=_create_links)
 

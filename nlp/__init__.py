@@ -4,6 +4,7 @@ from .gazetteer import Gazetteer
 from .language import detect as detect_language
 from .pipeline import LABELS, Mention, extract, extract_many, get_nlp
 from .resolution import candidates, phone_e164, resolution_key, set_home_region, similarity
+from .translit import translit_key
 
 __all__ = [
     "LABELS",
@@ -18,4 +19,5 @@ __all__ = [
     "resolution_key",
     "set_home_region",
     "similarity",
+    "translit_key",
 ]

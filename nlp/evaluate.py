@@ -118,24 +118,26 @@ def format_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def benchmark(texts: list[str], repeat: int = 20) -> dict[str, float]:
-    """Words/second of plain ``en_core_web_sm`` ``nlp.pipe`` vs :func:`extract_many`, same run."""
+def benchmark(texts: list[str], repeat: int = 20, language: str = "en") -> dict[str, float]:
+    """Words/second of the language's plain spaCy model (``nlp.pipe``, every component it
+    ships; spaCy's blank pipeline for Arabic, which has no model) against
+    :func:`extract_many` on the same texts, same run."""
     import spacy
 
     from .pipeline import MODEL_NAMES, get_nlp
 
     batch = texts * repeat
     words = sum(len(t.split()) for t in batch)
-    plain = None
-    for name in MODEL_NAMES["en"]:
+    plain = spacy.blank(language) if not MODEL_NAMES.get(language) else None
+    for name in MODEL_NAMES.get(language, ()):
         try:
             plain = spacy.load(name)
             break
         except OSError:
             continue
     if plain is None:
-        raise OSError("en_core_web_sm is not installed")
-    get_nlp()  # load outside the timed region, as the baseline is
+        raise OSError(f"no spaCy model installed for {language}")
+    get_nlp(language=language)  # load outside the timed region, as the baseline is
     list(plain.pipe(texts))
     extract_many(texts)
     t0 = time.perf_counter()

@@ -330,6 +330,12 @@ def _build(default_region: str | None, language: str) -> Language:
 # --------------------------------------------------------------------------- resolution
 
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
+# French: "du Havre", "au Havre" are Le Havre after a contracted article; the article is
+# not the place, and a run of lowercase words ("port de") is no place at all.
+_LEADING_DET_FR = re.compile(r"^(?:du|au|aux|des)\s+(?=[A-ZÀ-Þ])")
+# "à Toubacouta", "par Bianouan": one word after a French place preposition is a place,
+# not the person or company the small model takes it for.
+_PLACE_BEFORE_FR = re.compile(r"(?:\b(?:à|de|par|vers|en|au|aux)|\bd['’]|eaux de)[ ]?$")
 _TRAILING_JUNK = re.compile(r"(?:'s|’s|[\s,.;:)(\"'])+$")
 # "analysis project SOYA", "operation Lionfish": a code name is no organisation or person.
 _CODE_NAME_BEFORE = re.compile(r"\b(?i:project|operation|op\.|code[ -]?name[d]?)[ ]$")
@@ -341,15 +347,18 @@ _CURRENCY_ONLY = re.compile(r"^(?:EUR|USD|GBP|BGN|TRY|AED|CHF|RON|PLN)$")
 
 def _model_candidates(doc: Doc) -> Iterator[Candidate]:
     text = doc.text
+    french = doc.lang_ == "fr"
     for ent in doc.ents:
         label = _MODEL_LABELS.get(ent.label_)
         if label is None:
             continue
         s, e = ent.start_char, ent.end_char
         span = text[s:e]
-        m = _LEADING_DET.match(span)
+        m = _LEADING_DET.match(span) or (_LEADING_DET_FR.match(span) if french else None)
         if m and label in ("ORG", "LOCATION"):
             s += m.end()
+        if french and label == "LOCATION" and span.islower():
+            continue
         tail = _TRAILING_JUNK.search(text, s, e)
         if tail and tail.start() > s and not _DOTTED_END.search(text, s, e):
             e = tail.start()
@@ -379,8 +388,11 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             continue  # "tel", "fax": the model's organisations that are abbreviations
         if label == "ORG" and is_public_body(span):
             label = "AGENCY"
-        elif (label == "ORG" and " " not in span and not span.isupper()
-              and _PLACE_BEFORE.search(text, max(0, s - 8), s)):
+        elif " " not in span and not span.isupper() and (
+            (label == "ORG" and _PLACE_BEFORE.search(text, max(0, s - 8), s))
+            or (french and label in ("ORG", "PERSON")
+                and _PLACE_BEFORE_FR.search(text, max(0, s - 10), s))
+        ):
             label = "LOCATION"
         if label == "PERSON" and (
             (span.isupper() and len(span) <= 4) or any(c.isdigit() for c in span)
@@ -459,12 +471,16 @@ def _known_names(text: str, cands: list[Candidate]) -> list[Candidate]:
 
 
 _DEFINED_SHORT = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
-_MINOR_WORDS = frozenset(["of", "and", "the", "for", "on", "de", "du", "des", "la", "le", "&"])
+_MINOR_WORDS = frozenset(["of", "and", "the", "for", "on", "de", "du", "des", "la", "le", "&",
+                          "et"])
+_ELISION = re.compile(r"^(?:d|l)['’](?=\w)")
 
 
 def _initials(name: str) -> str:
-    """ "National Revenue Agency" -> NRA, "HM Revenue and Customs" -> HMRC."""
-    return "".join(w if w.isupper() else w[0] for w in name.split()
+    """ "National Revenue Agency" -> NRA, "HM Revenue and Customs" -> HMRC, "Unité Mobile
+    d'Intervention Rapide" -> UMIR (a French elided article is no initial)."""
+    words = [_ELISION.sub("", w) for w in name.split()]
+    return "".join(w if w.isupper() else w[0] for w in words
                    if w not in _MINOR_WORDS and w[:1].isalpha())
 
 

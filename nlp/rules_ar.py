@@ -28,13 +28,20 @@ _DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]
 _WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064B-\u065F\u0670\u0640]+")
 
 
+_INDIC_DIGIT = re.compile(r"[٠-٩۰-۹]")
+
+
+@lru_cache(maxsize=16)
 def ascii_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits as ASCII, character for character."""
-    return text.translate(_DIGITS)
+    """Arabic-Indic and Persian digits as ASCII, character for character (cached: each
+    recogniser of one text asks; a text without them is returned as it is)."""
+    return text.translate(_DIGITS) if _INDIC_DIGIT.search(text) else text
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """One spelling for matching: no diacritics or tatweel, أ/إ/آ/ٱ as ا, ى as ي, ة as ه."""
+    """One spelling for matching: no diacritics or tatweel, أ/إ/آ/ٱ as ا, ى as ي, ة as ه
+    (cached: a report's words repeat, and every recogniser folds them)."""
     word = _DIACRITICS.sub("", word)
     return (word.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ٱ", "ا")
             .replace("ى", "ي").replace("ة", "ه"))
@@ -88,7 +95,22 @@ _UNITS = {
     "علبه": "علبة", "علب": "علبة", "كرتونه": "كرتونة", "كراتين": "كرتونة", "قطعه": "pcs",
     "قطع": "pcs", "خرطوشه": "خرطوشة", "خراطيش": "خرطوشة", "صندوق": "صندوق",
     "صناديق": "صندوق", "كيس": "كيس", "اكياس": "كيس", "رزمه": "رزمة", "رزم": "رزمة",
+    "كرتون": "كرتونة", "كرتونات": "كرتونة", "شوال": "شوال", "زجاجه": "زجاجة",
+    "زجاجات": "زجاجة", "سبيكه": "سبيكة", "سبائك": "سبيكة", "كبسوله": "كبسولة",
+    "كبسولات": "كبسولة", "غرامات": "g", "جرامات": "g", "كيلوجرامات": "kg", "لترا": "l",
+    "حاويه": "حاوية", "حاويات": "حاوية", "طرد": "طرد", "طرود": "طرد",
 }
+
+
+def _unit(word: str) -> str | None:
+    """The unit a (folded) word names, also with a preposition before it or in the
+    accusative after a number ("158 كرتوناً", "370 كيلوغراما")."""
+    for form in (word, _bare(word)):
+        if form in _UNITS:
+            return _UNITS[form]
+        if form.endswith("ا") and form[:-1] in _UNITS:
+            return _UNITS[form[:-1]]
+    return None
 
 # ---------------------------------------------------------------------------- names
 
@@ -131,7 +153,18 @@ _AGENCY_HEADS = (
     "الجمارك", "جمارك", "خفر السواحل", "حرس الحدود", "الشرطه", "الدرك الوطني", "الدرك",
     "المديريه العامه لمكافحه المخدرات", "الاداره العامه لمكافحه المخدرات",
     "النيابه العامه", "الامن الوطني", "منظمه الجمارك العالميه", "الانتربول",
+    # Maghreb: the customs are الديوانة in Tunisia, its field force الحرس الديواني
+    "الاداره العامه للديوانه", "الديوانه", "الحرس الديواني", "زاتكا",
 )
+# "الجمارك" or "الديوانة" alone is the trade ("رجال الجمارك", "عناصر الجمارك"), a service
+# only with its nationality ("الجمارك السعودية").
+_GENERIC_SERVICES = frozenset({"الجمارك", "جمارك", "الديوانه"})
+# A unit named by its shape: a unit word, a few words, then the customs ("الفرقة المتنقلة
+# للجمارك", "المديرية الجهوية للجمارك"), or "إدارة جمارك" and what it covers ("إدارة جمارك
+# الموانئ الجنوبية").
+_UNIT_HEADS = frozenset({"اداره", "الاداره", "مديريه", "المديريه", "فرقه", "الفرقه",
+                         "مفتشيه", "المفتشيه", "مصلحه", "وحده", "الوحده", "قسم", "دائره"})
+_CUSTOMS_WORDS = frozenset({"للجمارك", "الجمارك", "للديوانه", "الديوانه", "جمارك"})
 _PORTS = (
     "جده", "ميناء جده الاسلامي", "الدمام", "ميناء الملك عبدالعزيز", "جبل علي", "دبي",
     "ابوظبي", "الشارقه", "الدار البيضاء", "طنجه", "طنجه المتوسط", "الجزائر العاصمه",
@@ -144,6 +177,15 @@ _PORTS = (
     "اسطنبول", "انقره", "طهران", "بندر عباس", "كراتشي", "الرباط", "مراكش", "فاس",
     "قسنطينه", "بنغازي", "طرابلس", "الموصل", "اربيل", "غزه", "القدس",
     "صنعاء", "الخليل", "نابلس", "الزرقاء", "اربد", "المكلا", "الفجيره", "عجمان",
+    # Maghreb governorates, wilayas and border posts
+    "تونس", "سوسه", "جندوبه", "قفصه", "مدنين", "قابس", "نابل", "بنزرت", "القيروان",
+    "تطاوين", "سيدي بوزيد", "القصرين", "رمادة", "راس جدير", "ذهيبه", "عنابه", "تلمسان",
+    "سطيف", "بجايه", "تبسه", "ورقله", "تمنراست", "سوق اهراس", "الطارف", "الغزوات",
+    "اكادير", "الناظور", "تطوان", "سبته", "مليليه", "العيون", "الداخله", "الكركرات",
+    # ports and cities abroad that seizure notices name
+    "مرسيليا", "نيويورك", "باريس", "لندن", "مدريد", "روما", "امستردام", "روتردام",
+    "انتويرب", "هامبورغ", "برشلونه", "فالنسيا", "الجزيره الخضراء", "جنوه", "اليكانتي",
+    "شنغهاي", "هونغ كونغ", "سنغافوره", "كوالالمبور", "مومباي", "بكين", "غوانزو",
 )
 # Short Arabic names of countries whose pycountry name is the long official one.
 _COUNTRY_SHORT = {
@@ -178,10 +220,24 @@ def _places() -> dict[tuple[str, ...], tuple[str, str]]:
     return out
 
 
-def _words(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=1)
+def _place_lengths() -> dict[str, tuple[int, ...]]:
+    """First word of each listed name → the lengths of the names it opens, longest first:
+    a word that opens none is passed over without building any key."""
+    lengths: dict[str, set[int]] = {}
+    for key in _places():
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
 
 
+@lru_cache(maxsize=16)
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The Arabic words of ``text`` with their offsets, folded (cached: every recogniser
+    of one text reads them)."""
+    return tuple((m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text))
+
+
+@lru_cache(maxsize=65536)
 def _bare(word: str) -> str:
     """A word without one leading conjunction or preposition (و، ب، ل، ف، ك; لل → ال)."""
     if word.startswith("لل") and len(word) > 4:
@@ -192,29 +248,119 @@ def _bare(word: str) -> str:
 
 
 def find_places_and_services(text: str) -> Iterator[Candidate]:
-    places = _places()
-    longest = max(len(k) for k in places)
+    places, lengths = _places(), _place_lengths()
     words = _words(text)
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
+        first = words[i][2]
+        bare = _bare(first)
+        sizes = sorted({*lengths.get(first, ()), *lengths.get(bare, ())}, reverse=True)
+        for n in sizes:
+            if i + n > len(words):
+                continue
             key = tuple(w for _, _, w in words[i:i + n])
-            hit = places.get(key) or places.get((_bare(key[0]), *key[1:]))
+            hit = places.get(key) or places.get((bare, *key[1:]))
             if hit is None:
                 continue
             label, norm = hit
             s, e = words[i][0], words[i + n - 1][1]
-            if key[0] != _bare(key[0]) and places.get(key) is None:
+            if key[0] != bare and places.get(key) is None:
                 s += 1 if not key[0].startswith("لل") else 2
             if label == "AGENCY" and i + n < len(words) and words[i + n][2].endswith("يه"):
                 e = words[i + n][1]  # "الجمارك السعودية": the service and its nationality
                 n += 1
+            elif label == "AGENCY" and n == 1 and bare in _GENERIC_SERVICES:
+                i += n - 1
+                break
             prio = PRIO_CONTEXT if label == "AGENCY" else PRIO_LEXICON + 5
             yield Candidate(s, e, label, norm if label == "LOCATION" else text[s:e], 0.85,
                             "gazetteer", prio)
             i += n - 1
             break
         i += 1
+
+
+def find_units(text: str) -> Iterator[Candidate]:
+    """Customs units named by their shape ("الفرقة المتنقلة للجمارك", "إدارة جمارك الموانئ
+    الجنوبية"): a unit word, at most three words, then the customs, or "إدارة جمارك" and
+    the definite words that say which."""
+    words = _words(text)
+    for i, (start, _, word) in enumerate(words):
+        if _bare(word) not in _UNIT_HEADS:
+            continue
+        s = start + (len(word) - len(_bare(word)))
+        for j in range(i + 1, min(i + 5, len(words))):
+            if text[words[j - 1][1]:words[j][0]].strip() or words[j][2] in _NAME_END:
+                break
+            if words[j][2] not in _CUSTOMS_WORDS:
+                continue
+            e = words[j][1]
+            if words[j][2] == "جمارك":  # "إدارة جمارك الموانئ الجنوبية"
+                for k in range(j + 1, min(j + 4, len(words))):
+                    if (not words[k][2].startswith("ال") or words[k][2] in _NAME_END
+                            or text[words[k - 1][1]:words[k][0]].strip()):
+                        break
+                    e = words[k][1]
+                if e == words[j][1]:
+                    break
+            elif j + 1 < len(words) and words[j + 1][2].endswith("يه") \
+                    and not text[e:words[j + 1][0]].strip():
+                e = words[j + 1][1]  # and its nationality
+            yield Candidate(s, e, "AGENCY", " ".join(text[s:e].split()), 0.8, "rule",
+                            PRIO_CONTEXT - 1)
+            break
+
+
+# Common given names (folded), so that a name with no word introducing it is still found
+# ("المتحدث الرسمي حمود الحربي"): a given name and at least one more name word.
+_GIVEN_NAMES_TEXT = """
+محمد احمد محمود مصطفي علي حسن حسين عبدالله عبدالرحمن عبدالعزيز عبدالرحيم عبدالكريم
+عبدالمجيد عبدالقادر عبدالسلام عبدالحميد عبدالناصر خالد فهد فيصل سعود سلطان سلمان مشعل
+حمود حمد ناصر سعد سعيد صالح عمر عثمان يوسف ابراهيم اسماعيل يعقوب موسي عيسي هشام وليد
+طارق مجدي جمال كمال عادل عماد رامي سامي هاني ياسر ياسين بلال زياد نبيل جلال راشد منصور
+مراد رشيد كريم امين انس حمزه جابر جاسم بدر تركي نايف نواف مساعد متعب عبيد سيف مبارك
+ايمن اسامه حازم حاتم وائل شريف اشرف عمرو ابوبكر اياد فراس غسان لؤي مهدي جعفر قاسم
+حيدر عباس كاظم رضا نور فاطمه مريم عائشه خديجه زينب سميره نوره ليلي هند سلمي رانيا منيره
+امال سعاد ناديه حنان منال وفاء اسماء رحمه ساره هدي
+"""
+_GIVEN_NAMES = frozenset(_GIVEN_NAMES_TEXT.split())
+_NOT_IN_NAME = _PLACE_HEADS | frozenset({"الدولي", "الدوليه", "الشمالي", "الجنوبي"})
+
+
+def find_named_persons(text: str) -> Iterator[Candidate]:
+    words = _words(text)
+    i = 0
+    while i < len(words):
+        start, end, word = words[i]
+        bare = word if word in _GIVEN_NAMES else _bare(word)  # "فيصل" keeps its ف
+        if (bare not in _GIVEN_NAMES or _DIACRITICS.sub("", text[start:end]) in ("على", "وعلى")
+                or (i and (words[i - 1][2] in _TITLES or _bare(words[i - 1][2]) in _NOT_IN_NAME
+                           or _bare(words[i - 1][2]) in _GIVEN_NAMES))):
+            i += 1
+            continue
+        name = [(start + len(word) - len(bare), end, bare)]
+        j = i + 1
+        while j < len(words) and len(name) < 5:
+            s, e, w = words[j]
+            if text[name[-1][1]:s].strip() or w in _NOT_NAME or w in _NOT_IN_NAME \
+                    or _DIACRITICS.sub("", text[s:e]) == "على":
+                break
+            if w in _GIVEN_NAMES or w in _NAME_LINKS:
+                name.append((s, e, w))
+            elif w.startswith("ال") and len(w) > 3:
+                name.append((s, e, w))
+                if name[-2][2] not in _NAME_LINKS:
+                    break  # the family name or nisba ends the name
+            else:
+                break
+            j += 1
+        while name and name[-1][2] in _NAME_LINKS:
+            name.pop()
+        if len(name) >= 2:
+            s, e = name[0][0], name[-1][1]
+            yield Candidate(s, e, "PERSON", " ".join(text[s:e].split()), 0.7, "rule",
+                            PRIO_NAME - 1)
+        i = j if len(name) >= 2 else i + 1
 
 
 def find_persons(text: str) -> Iterator[Candidate]:
@@ -245,8 +391,13 @@ def find_persons(text: str) -> Iterator[Candidate]:
                         0.8 if len(name) > 1 else 0.6, "rule", PRIO_NAME)
 
 
-def _month_at(words: list[tuple[int, int, str]], i: int) -> tuple[int, int, bool] | None:
+_MONTH_FIRST = frozenset(k.split()[0] for k in (*_GREGORIAN, *_HIJRI))
+
+
+def _month_at(words: tuple[tuple[int, int, str], ...], i: int) -> tuple[int, int, bool] | None:
     """(month, words used, Hijri) for the month name starting at word ``i``."""
+    if words[i][2] not in _MONTH_FIRST:
+        return None
     for n in (2, 1):
         key = " ".join(w for _, _, w in words[i:i + n])
         if len(words[i:i + n]) == n:
@@ -344,18 +495,26 @@ def find_amounts(text: str) -> Iterator[Candidate]:
                         break
             yield Candidate(m.start(), end, "MONEY", f"{code} {_fmt_amount(value)}", 0.9,
                             "rule", PRIO_AMOUNT + 1)
-        elif word in _UNITS or _bare(word) in _UNITS:
-            unit = _UNITS.get(word) or _UNITS[_bare(word)]
+        elif (unit := _unit(word)) is not None:
             yield Candidate(m.start(), words[i][1], "QUANTITY",
                             f"{_fmt_amount(value)} {unit}", 0.85, "rule", PRIO_AMOUNT)
+
+
+# A place's name may carry a title ("ميناء الملك عبدالعزيز", "مطار الأمير نايف") and end
+# in an adjective ("مطار برج العرب الدولي", "ميناء أم قصر الشمالي").
+_TITLES = frozenset({"الملك", "الامير", "الشيخ", "السلطان", "الرئيس"})
+_PLACE_ADJECTIVES = frozenset({"الدولي", "الدوليه", "الشمالي", "الجنوبي", "الشرقي",
+                               "الغربي", "البري", "البحري", "الجوي", "الجديد", "القديم",
+                               "الاسلامي", "التجاري", "المتوسط"})
 
 
 def find_headed_names(text: str) -> Iterator[Candidate]:
     """A company, ship or place named after the word that opens it ("شركة النخبة للتجارة",
     "السفينة البحر الأزرق", "منفذ العبدلي"): up to four words, to a word that ends it."""
     words = _words(text)
+    heads = _ORG_HEADS | _VESSEL_HEADS | _PLACE_HEADS
     for i, (start, _, word) in enumerate(words):
-        bare = _bare(word)
+        bare = word if word in heads else _bare(word)  # "باخرة" keeps its ب
         if bare in _ORG_HEADS:
             label, first, prio = "ORG", start, PRIO_NAME
         elif bare in _VESSEL_HEADS:
@@ -368,14 +527,20 @@ def find_headed_names(text: str) -> Iterator[Candidate]:
             first = start + (len(word) - len(bare))
         name: list[tuple[int, int, str]] = []
         longest = 2 if label == "LOCATION" else 4
-        for s, e, w in words[i + 1:i + 1 + longest]:
+        if label == "LOCATION" and i + 1 < len(words) and words[i + 1][2] in _TITLES:
+            longest = 3
+        for s, e, w in words[i + 1:i + 1 + longest + (label == "LOCATION")]:
+            if len(name) == longest and w not in _PLACE_ADJECTIVES:
+                break
             previous_end = name[-1][1] if name else words[i][1]
             if w in _NAME_END or _bare(w) in _CUES or text[previous_end:s].strip():
                 break
             if label == "LOCATION" and name and name[0][2].startswith("ال") \
-                    and not w.startswith("ال"):
+                    and not w.startswith("ال") and name[0][2] not in _TITLES:
                 break  # "منفذ الكرامة شاحنة": after a definite name, a bare noun is not in it
             name.append((s, e, w))
+            if w in _PLACE_ADJECTIVES and label == "LOCATION":
+                break
         if not name:
             continue
         s = name[0][0] if first is None else first
@@ -390,5 +555,5 @@ def find_hs_codes(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start(1), m.end(1), "HS_CODE", digits, 0.95, "rule", PRIO_CONTEXT)
 
 
-FINDERS = (find_dates, find_amounts, find_persons, find_places_and_services, find_headed_names,
-           find_hs_codes)
+FINDERS = (find_dates, find_amounts, find_persons, find_named_persons, find_places_and_services,
+           find_units, find_headed_names, find_hs_codes)

@@ -58,6 +58,8 @@ _UNITS = {
     "bouteilles": "bouteilles", "pièces": "pcs", "unités": "pcs", "comprimés": "comprimés",
     "plaquettes": "plaquettes", "ballots": "ballots", "fûts": "fûts", "bidons": "bidons",
     "têtes": "têtes", "conteneurs": "conteneurs", "palettes": "palettes",
+    "pains": "pains", "pain": "pains", "blocs": "blocs", "sachets": "sachets",
+    "plaques": "plaques", "paquet": "paquets", "boîte": "boîtes", "sac": "sacs",
 }
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _QUANTITY = re.compile(
@@ -88,8 +90,34 @@ AGENCIES = (
     "Douanes tunisiennes", "douanes algériennes", "Douanes algériennes", "douanes ivoiriennes",
     "Douanes ivoiriennes", "douane camerounaise", "Douane camerounaise", "douanes maliennes",
     "Douanes maliennes", "douanes nigériennes", "Douanes nigériennes", "OMD",
-    "Organisation mondiale des douanes", "Interpol", "INTERPOL", "ONUDC",
+    "Organisation mondiale des douanes", "Interpol", "INTERPOL", "ONUDC", "DNRED",
+    "Direction nationale du renseignement et des enquêtes douanières", "JIRS",
+    "juridiction interrégionale spécialisée", "police mixte", "Police mixte",
+    "police des frontières", "Police des frontières", "police aux frontières",
+    "Police aux frontières", "PAF", "garde-côtes", "Garde-côtes", "douane française",
+    "Douane française", "douanes françaises", "Douanes françaises",
 )
+# Units named by their shape: "brigade maritime des douanes", "bureau des douanes de Noé",
+# "brigade de surveillance extérieure des navires", "cellule de lutte contre le trafic
+# illicite par conteneurs" (a unit word, at most four words, then what it watches).
+_UNIT_WORDS = r"(?:[Bb]rigade|[Bb]ureau|[Cc]ellule|[Ss]ubdivision|[Uu]nité|[Ii]nspection|" \
+    r"[Rr]ecette|[Dd]irection régionale|[Dd]ivision|[Gg]roupement)s?"
+_UNIT_SHAPE = re.compile(
+    rf"(?<![\w]){_UNIT_WORDS}(?:\s+[\wÀ-ÿ'’-]+){{0,4}}?\s+des\s+douanes(?![\w])"
+    rf"|(?<![\w]){_UNIT_WORDS}\s+de\s+(?:surveillance|lutte|recherche|contrôle)"
+    r"(?:\s+[\wÀ-ÿ'’-]+){0,3}?\s+(?:des\s+navires|des\s+conteneurs|par\s+conteneurs|"
+    r"des\s+stupéfiants|aux\s+frontières)(?![\w])")
+# A service named with capitals and its initials in brackets: "Unité Mobile d'Intervention
+# Rapide (UMIR)"; the initials then name it wherever they stand (pipeline abbreviations).
+_SERVICE_WITH_INITIALS = re.compile(
+    r"(?<![\w])(?:Unité|Brigade|Cellule|Direction|Office|Service|Groupement|Bureau|Division|"
+    r"Agence|Autorité)(?:\s+(?:de\s+la\s+|de\s+l['’]|d['’]|des\s+|du\s+|de\s+|et\s+)?"
+    r"[A-ZÀ-Þ][\wÀ-ÿ-]*){1,6}(?=\s*\([A-Z]{2,8}\))")
+# Ministries: "ministère de l'Action et des Comptes publics", "ministère des Finances".
+_MINISTRY = re.compile(
+    r"(?<![\w])[Mm]inistère\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+)[A-ZÀ-Þ][\wÀ-ÿ-]*"
+    r"(?:(?:\s+et)?\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+)[A-ZÀ-Þ][\wÀ-ÿ-]*"
+    r"(?:\s+publi(?:cs|ques))?)*")
 _AGENCY = re.compile(
     r"(?<![\w])(?:" + "|".join(re.escape(a) for a in sorted(AGENCIES, key=len, reverse=True))
     + r")(?![\w])")
@@ -116,7 +144,7 @@ _HS_CODE = re.compile(r"\s*(?:n[o°]\s*)?:?\s*(\d{4}(?:[. ]?\d{2}){0,3})(?![\d,]
 _PLATE = re.compile(
     r"\b(?:immatricul[ée]e?s?|plaques?(?:\s+d['’]immatriculation)?|immatriculation)"
     r"(?:\s+(?:n[o°]|num[ée]ro))?\s*:?\s*"
-    r"(?P<plate>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,3})\b")
+    r"(?P<plate>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,7}(?:[ -][A-Z0-9]{1,4}){1,3})\b")
 
 
 def find_hs_codes(text: str) -> Iterator[Candidate]:
@@ -215,6 +243,10 @@ def find_companies(text: str) -> Iterator[Candidate]:
 def find_agencies(text: str) -> Iterator[Candidate]:
     for m in _AGENCY.finditer(text):
         yield Candidate(m.start(), m.end(), "AGENCY", m.group(), 0.9, "rule", PRIO_CONTEXT)
+    for pattern in (_UNIT_SHAPE, _SERVICE_WITH_INITIALS, _MINISTRY):
+        for m in pattern.finditer(text):
+            yield Candidate(m.start(), m.end(), "AGENCY", " ".join(m.group().split()), 0.8,
+                            "rule", PRIO_CONTEXT - 1)
 
 
 def find_persons(text: str) -> Iterator[Candidate]:

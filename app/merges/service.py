@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit
 from graph.access import viewer_param
 from graph.connection import Graph, atomic
@@ -17,6 +19,7 @@ from graph.merges import MergeRefused, MergeRepository, canonical_id
 
 MERGE_ROLES = {"analyst", "admin"}
 THRESHOLD = 0.85
+TRANSLIT_SCORE = 0.9  # the same name in another script: as strong as a close spelling
 PROPOSAL_LABELS = ["ORG", "PERSON", "VESSEL", "AGENCY", "LOCATION", "COMMODITY"]
 MAX_REASON = 500
 
@@ -31,17 +34,19 @@ def _require_role(user: Any) -> None:
 def candidates_for(
     graph: Graph, user: Any, entity_id: str, threshold: float = THRESHOLD
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The entity and its fuzzy duplicates above ``threshold``, best first, among the
-    entities ``user`` may see (``ENTITY_VISIBLE``)."""
+    """The entity and its possible duplicates, best first, among the entities ``user`` may
+    see (``ENTITY_VISIBLE``): names alike above ``threshold``, and the same name in another
+    script or spelling (one transliteration key). A person born on another day than the
+    entity is never proposed."""
     from nlp import candidates
 
     repo = MergeRepository(graph)
     viewer = viewer_param(user)
     entity = repo.entity(entity_id, viewer)
-    rows = repo.fulltext_candidates(entity, viewer)
-    if not rows or not entity["name"]:
+    if not entity["name"]:
         return entity, []
-    best: dict[str, tuple[float, str, str]] = {}  # candidate id: (score, name, its name)
+    rows = [r for r in repo.fulltext_candidates(entity, viewer) if not _born_apart(entity, r)]
+    best: dict[str, tuple[float, str]] = {}  # candidate id: (score, why)
     names = [entity["name"], *entity["aliases"]]
     for row in rows:
         known = {
@@ -50,24 +55,52 @@ def candidates_for(
         for name in names:
             for key, score in candidates(name, known, threshold, entity["label"] or "ORG"):
                 cid = key.split("\x1f", 1)[0]
-                if score > best.get(cid, (0.0, "", ""))[0]:
-                    best[cid] = (score, name, known[key])
+                if score > best.get(cid, (0.0, ""))[0]:
+                    best[cid] = (score, _why(score, name, known[key], entity, row))
     by_id = {row["id"]: row for row in rows}
+    for row in repo.translit_candidates(entity, viewer):
+        if row["id"] in best or _born_apart(entity, row):
+            continue
+        by_id[row["id"]] = row
+        best[row["id"]] = (TRANSLIT_SCORE, _why(None, entity["name"], row["name"], entity, row))
     ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
     return entity, [
-        {**by_id[cid], "score": score, "why": _why(score, ours, theirs, by_id[cid]["shared"])}
-        for cid, (score, ours, theirs) in ranked
+        {**by_id[cid], "score": score, "why": why} for cid, (score, why) in ranked
     ]
 
 
-def _why(score: float, ours: str, theirs: str, shared: list[str]) -> str:
-    """Why a pair is proposed, in an analyst's words."""
-    said = (f"names {round(score * 100)} % alike" if ours.casefold() != theirs.casefold()
-            else "same name")
+def _born_apart(entity: dict[str, Any], row: dict[str, Any]) -> bool:
+    """Two persons with different birth dates are two people, however alike their names."""
+    return bool(entity.get("dob") and row.get("dob") and entity["dob"] != row["dob"])
+
+
+def _arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def _why(
+    score: float | None, ours: str, theirs: str, entity: dict[str, Any], row: dict[str, Any]
+) -> str:
+    """Why a pair is proposed, in an analyst's words: how the names meet (``score`` None:
+    on their transliteration key), then the evidence that agrees."""
+    if score is None:
+        said = (_("same name in another script") if _arabic(ours) != _arabic(theirs)
+                else _("same name in another spelling"))
+    elif ours.casefold() != theirs.casefold():
+        said = _("names %(num)s %% alike", num=round(score * 100))
+    else:
+        said = _("same name")
     said += f" (“{ours}” / “{theirs}”)"
-    if shared:
-        said += "; both registered with " + ", ".join(shared[:3])
-    return said
+    agree = []
+    if entity.get("nationality") and entity["nationality"] == row.get("nationality"):
+        agree.append(_("same nationality (%(value)s)", value=row["nationality"]))
+    if entity.get("dob") and entity["dob"] == row.get("dob"):
+        agree.append(_("same birth date (%(value)s)", value=row["dob"]))
+    if row.get("shared"):
+        agree.append(_("both registered with %(value)s", value=", ".join(row["shared"][:3])))
+    if row.get("traders"):
+        agree.append(_("both linked to %(value)s", value=", ".join(row["traders"][:3])))
+    return "; ".join([said, *agree])
 
 
 def proposals(graph: Graph, user: Any, limit: int = 30) -> list[dict[str, Any]]:
