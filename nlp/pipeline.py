@@ -25,7 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from . import rules, rules_ar, rules_fr
+from . import payments, rules, rules_ar, rules_fr
 from .language import segments
 from .lexicons import (
     agency_entries,
@@ -160,6 +160,16 @@ _NATIONALITIES = frozenset(
 # month, separators or is a year.
 _BARE_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d[\d ]*")
 _AGE = re.compile(r"\d+-year-old|\d+ years? old", re.I)
+# What makes a span a calendar date: a month's name, a year, or a day and month in
+# figures. Without one, what the model calls a date is relative ("today", "last Friday",
+# "next month"), a weekday alone, or a length of time ("20 years"): none is tagged.
+_ABSOLUTE_DATE = re.compile(
+    r"\b(?:(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?![\w'])"
+    r"|(?:1[89]|20)\d\d(?:s|/\d\d)?|\d{1,2}[./-]\d{1,2})\b"
+)
+# "between January and March 2023", "since 2021": the preposition is not part of the date.
+_DATE_LEAD = re.compile(r"^(?i:between|from|since|until|till|by|on|in|during|before|after|"
+                        r"around|as of)[ ]+")
 _DAY_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2})(?:st|nd|rd|th)?[ ]$")
 
 if not Doc.has_extension("cordon_candidates"):
@@ -196,6 +206,7 @@ _NEUTRAL_FINDERS = (
     rules.find_containers,
     rules.find_imo,
     rules.find_emails,
+    payments.find_accounts,
     rules.find_vessel_names,
     rules.find_hs_codes,
     rules.find_vehicles,
@@ -367,8 +378,13 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
         if label in ("PERSON", "ORG") and span in _NATIONALITIES:
             continue
         if label == "DATE":
-            if _AGE.search(span) or _BARE_DIGITS.fullmatch(span):
+            if (_AGE.search(span) or _BARE_DIGITS.fullmatch(span)
+                    or not _ABSOLUTE_DATE.search(span)):
                 continue
+            lead = _DATE_LEAD.match(span)
+            if lead:
+                s += lead.end()
+                span = text[s:e]
             day = _DAY_BEFORE.search(text, max(0, s - 6), s)
             if day and not span[:1].isdigit():
                 s = day.start(1)
@@ -425,6 +441,8 @@ def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
     out = []
     for c in chosen:
         label = c.label
+        if not label:  # a withheld number (payment card) holds its range and stays out
+            continue
         if label == "ORG" and c.source != "gazetteer" and is_public_body(text[c.start : c.end]):
             label = "AGENCY"
         out.append(

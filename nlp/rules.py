@@ -19,6 +19,8 @@ from .lexicons import known_agency
 
 # Priorities used by overlap resolution: higher wins, then longer span.
 PRIO_SUPPRESS = 100
+# Numbers withheld from extraction (payment cards): the range is taken, nothing comes out.
+PRIO_WITHHELD = 95
 PRIO_ID = 90  # check-digit identifiers, e-mail
 PRIO_CONTEXT = 80  # HS codes, plates, documents: context-anchored identifiers
 PRIO_PHONE = 70
@@ -945,12 +947,26 @@ def find_places(text: str) -> Iterator[Candidate]:
                                 PRIO_LEXICON - 2)
 
 
-_PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\()\d[\d ()./-]{6,}\d")
+_PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\(|\b\d{3})\d?[\d ()./-]{4,}\d|\b1[- .]?\(?8\d\d")
+# A local number no country explains, after a word that says it is one: "tel. 0888 765
+# 432", "call 555-0100", "call me back on 6944 123 456", "hotline 2545 6182".
 _PHONE_CUE = re.compile(
-    r"\b(?:tel|phone|mob|mobile|gsm|cell|fax|whatsapp|viber|telegram)\b\.?"
-    r"(?:[ ]?(?:no\.?|nr\.?|number|is|:|-))*[ ]?"
-    r"(?P<number>\(?0\d[\d ()/-]{5,14}\d)(?![\d.,]\d)",
+    r"\b(?:tel|telephone|phone|ph|mob|mobile|cell|cellphone|gsm|fax|whatsapp|viber|telegram|"
+    r"signal|hotline|helpline|tip[ -]?line|call|text|sms|ring)\b\.?"
+    r"(?:[ ]?(?:no\.?|nr\.?|numbers?|is|:|-|on|me|us|him|her|them|back|at|free|toll-free))*"
+    r"[ ]?(?P<number>\(?\d{2,5}\)?(?:[ ./-]?\d{2,5}){1,4})"
+    r"(?![\d.,]\d|\w|[ ]?%|[ ](?i:kg|kilos?|tonnes?|tons?|litres?|cartons|pieces|units)\b)",
     re.I,
+)
+# Toll-free and shared-cost numbers, written with or without a country: North American
+# 1-8xx numbers, spelled in letters or not ("1-800-BE-ALERT", "1-866-DHS-2-ICE"), and the
+# 0800/08xx, 1800 and 1300 numbers of the UK, Africa, Australia and elsewhere.
+_NANP_FREE = re.compile(
+    r"(?<![\w+-])1[ .-]?\(?8(?:00|33|44|55|66|77|88)\)?[ .-]?"
+    r"(?P<tail>[A-Z0-9]{1,7}(?:[ .-][A-Z0-9]{1,7}){0,4})(?![\w-])"
+)
+_LOCAL_FREE = re.compile(
+    r"(?<![\w+])(?:0[5-9]\d\d|1[38]00)[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?(?![\w-])"
 )
 
 
@@ -963,22 +979,33 @@ def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
         phonenumbers.region_code_for_number(m.number)
         for m in phonenumbers.PhoneNumberMatcher(text, "ZZ", leniency=phonenumbers.Leniency.VALID)
     ]
-    seen: set[tuple[int, int]] = set()
+    seen: list[tuple[int, int]] = []
+    for m in _NANP_FREE.finditer(text):
+        tail = m.group("tail")
+        # the seven digits or capital letters after 1-8xx, as written ("BE-ALERT")
+        if len(re.sub(r"[^A-Z0-9]", "", tail)) != 7:
+            continue
+        digits = phonenumbers.convert_alpha_characters_in_number(m.group())
+        seen.append(m.span())
+        yield Candidate(m.start(), m.end(), "PHONE", "+" + re.sub(r"\D", "", digits), 0.9,
+                        "rule", PRIO_PHONE)
     for region in dict.fromkeys([*[r for r in spoken if r], *regions, "ZZ"]):
         leniency = phonenumbers.Leniency.VALID
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
-            key = (match.start, match.end)
             if any(match.start < e and s < match.end for s, e in seen):
                 continue
-            seen.add(key)
+            seen.append((match.start, match.end))
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             intl = match.raw_string.lstrip().startswith(("+", "00"))
             conf = 0.95 if intl else 0.8
             yield Candidate(match.start, match.end, "PHONE", e164, conf, "rule", PRIO_PHONE)
-    # A local number no country explains, after "tel.", "mobile"...: still an identifier
-    # officers search for, kept with its digits as written.
-    for m in _PHONE_CUE.finditer(text):
-        start, end = m.span("number")
-        if not any(start < e and s < end for s, e in seen):
-            digits = re.sub(r"\D", "", m.group("number"))
-            yield Candidate(start, end, "PHONE", digits, 0.6, "rule", PRIO_PHONE)
+    # A local or toll-free number no country explains: still an identifier officers
+    # search for, kept with its digits as written.
+    found = [(m.span("number"), 0.6) for m in _PHONE_CUE.finditer(text)]
+    found += [(m.span(), 0.7) for m in _LOCAL_FREE.finditer(text)]
+    for (start, end), conf in found:
+        digits = re.sub(r"\D", "", text[start:end])
+        if not 7 <= len(digits) <= 12 or any(start < e and s < end for s, e in seen):
+            continue
+        seen.append((start, end))
+        yield Candidate(start, end, "PHONE", digits, conf, "rule", PRIO_PHONE)
