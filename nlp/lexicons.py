@@ -319,6 +319,13 @@ def is_public_body(name: str) -> bool:
     return name.strip() in _agency_names()
 
 
+@lru_cache(maxsize=1)
+def brand_names() -> frozenset[str]:
+    """Brands of goods (``nlp/data/brands.txt``), lower-cased: a brand alone is no company."""
+    lines = (DATA_DIR / "brands.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
 def known_agency(name: str) -> bool:
     """A name (or alias) of a public body in the hand-written list."""
     return name in _agency_names()

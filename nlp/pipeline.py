@@ -29,6 +29,7 @@ from . import payments, rules, rules_ar, rules_fr
 from .language import segments
 from .lexicons import (
     agency_entries,
+    brand_names,
     case_variants,
     city_entries,
     commodity_entries,
@@ -141,6 +142,9 @@ _JARGON = frozenset(
 _GENERIC_BODIES = frozenset(
     ["Customs", "Police", "Border", "Ministry", "Coast", "Guard", "Gendarmerie"]
 )
+# A goods word before one of these names a part or a place, not goods ("the fuel tank").
+_NOT_GOODS_AFTER = frozenset(["tank", "tanks", "station", "stations", "pump", "pumps",
+                              "tanker", "tankers", "gauge", "cap"])
 _CODE2 = re.compile(r"[A-Z]{2}")  # "UA passport", "(TR)": a country code, not a company
 # Customs documents, procedures and systems the model takes for organisations.
 _CUSTOMS_TERMS = frozenset(
@@ -216,7 +220,8 @@ _NEUTRAL_FINDERS = (
     rules.find_dates,
 )
 _FINDERS = {
-    "en": (*_NEUTRAL_FINDERS, rules.find_titled_persons, rules.find_companies,
+    "en": (*_NEUTRAL_FINDERS, rules.find_fake_goods, rules.find_titled_persons,
+           rules.find_companies,
            rules.find_names_by_shape, rules.find_places),
     "fr": (*_NEUTRAL_FINDERS, rules.find_companies, *rules_fr.FINDERS),
     "ar": _NEUTRAL_FINDERS,  # over ASCII digits; the Arabic ones read the text itself
@@ -255,8 +260,9 @@ class DomainRecognizer:
         for matcher in (self.ci_matcher, self.cs_matcher):
             for match_id, start, end in matcher(doc):
                 label, norm = self.info[match_id]
-                if label == "COMMODITY" and _inside_a_name(doc, start):
-                    continue  # "Marlboro Gold" is a brand, not gold
+                if label == "COMMODITY" and (_inside_a_name(doc, start) or (
+                        end < len(doc) and doc[end].lower_ in _NOT_GOODS_AFTER)):
+                    continue  # "Marlboro Gold" is a brand, a "fuel tank" a hiding place
                 s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
                 conf = 0.8 if label != "AGENCY" else 0.9
                 prio = PRIO_LEXICON + (5 if label == "AGENCY" else 0)
@@ -375,8 +381,11 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             continue
         if label == "LOCATION" and len(span) > 6 and _DEMONYM.match(span):
             continue
-        if label in ("PERSON", "ORG") and span in _NATIONALITIES:
-            continue
+        if label in ("PERSON", "ORG") and (span in _NATIONALITIES
+                                            or span.lower() in brand_names()):
+            continue  # "Kazakh plates", "a Volvo truck", "fake Louis Vuitton bags"
+        if label == "PERSON" and span.islower():
+            continue  # a name is written with capitals; "lorry" in a lowercase tip is not one
         if label == "DATE":
             if (_AGE.search(span) or _BARE_DIGITS.fullmatch(span)
                     or not _ABSOLUTE_DATE.search(span)):
@@ -486,6 +495,19 @@ def _initials(name: str) -> str:
                    if w not in _MINOR_WORDS and w[:1].isalpha())
 
 
+def _abbreviates(short: str, name: str) -> bool:
+    """Initials ("NRA" of "National Revenue Agency"), or letters taken from the name's words
+    in order, the first from its first word ("ZIMRA" of "Zimbabwe Revenue Authority",
+    "DGDDI" of "Direction générale des douanes et droits indirects")."""
+    if _initials(name) == short:
+        return True
+    words = [w for w in name.split() if w[:1].isalpha()]
+    if not words or short[0] != words[0][0].upper():
+        return False
+    pattern = "".join(f"{re.escape(c)}.*?" for c in short.lower())
+    return re.match(pattern, " ".join(words).lower()) is not None and len(short) <= 2 * len(words)
+
+
 def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name followed by its initials in brackets ("National Revenue Agency (NRA)")
     defines them: the initials, there and wherever else they stand alone in the text, are
@@ -494,7 +516,7 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         after = _DEFINED_SHORT.match(text, m.end)
         if (after and m.label in ("ORG", "AGENCY", "LOCATION") and " " in m.text
-                and _initials(m.text) == after.group(1).replace("&", "")):
+                and _abbreviates(after.group(1).replace("&", ""), m.text)):
             defined.setdefault(after.group(1), m)
     if not defined:
         return mentions

@@ -102,11 +102,30 @@ _VESSEL_RE = re.compile(
     r"(?:(?<![\d.,] )(?<!\d)\b(?:"  # not "40 ft reefer": a number before a ship type is a size
     + _VESSEL_PREFIX
     + r"\.?[ ]+|(?i:vessel|vsl|ship|boat|yacht|tanker|trawler|dhow|barge|freighter|reefer|coaster|"
-    r"ferry|tug|tugboat|speedboat|catamaran|schooner|containership|(?:bulk|car|LNG|LPG)[ ]carrier)"
-    r"(?:[ ]+(?:named|called))?[ ]+)"
+    r"ferry|tug|tugboat|speedboat|catamaran|schooner|containership|(?:bulk|car|LNG|LPG)[ ]carrier|"
+    r"bulker|feeder|sailboat|go-fast|semi-submersible|[a-z]+-flagged)"
+    r"(?:[ ]+(?:named|called|name(?:[ ]is)?[ ]?:?))?[ ]+)"
     r"|\b(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?)"
     r"[\"'“‘]?" + _VESSEL_NAME,
 )
+# Ships of the container lines carry the line's name first ("MSC Gayane", "Maersk Kendal",
+# "CMA CGM Marco Polo", "Ever Given"): the line's name and one or two capitalised words
+# after it are a ship, unless they make a company's name ("Maersk Line", "MSC Cruises").
+_LINER_VESSEL_RE = re.compile(
+    r"\b(?:MSC|Maersk|MAERSK|CMA[ ]CGM|COSCO(?:[ ]SHIPPING|[ ]Shipping)?|OOCL|APL|ZIM|HMM|"
+    r"YM|Ever|EVER|MOL|NYK|ONE|Wan[ ]Hai|Seaspan|Hapag[ ]Lloyd|Yang[ ]Ming)[ ]"
+    r"([A-Z][A-Za-z'-]+(?:[ ](?:[A-Z][A-Za-z'-]+|[IVX]+))?)\b"
+)
+# "the Sea Star, a Panama-flagged tanker": a name set off before what it is.
+_APPOSED_VESSEL_RE = re.compile(
+    r"\b(?:the|The)[ ]((?:[A-Z][\w'-]*)(?:[ ][A-Z][\w'-]*){0,3}),[ ](?:an?|the)[ ]"
+    r"(?:[\w-]+[ ]){0,3}(?:vessel|ship|tanker|carrier|freighter|trawler|yacht|dhow|boat|"
+    r"ferry|containership|reefer|bulker)\b"
+)
+_LINER_NOT_SHIP = frozenset({
+    "Line", "Lines", "Group", "Shipping", "Cruises", "Logistics", "Company", "Agency",
+    "Mediterranean", "Container", "Containers", "Holdings", "Terminals", "Global", "Ltd",
+})  # fmt: skip
 _VESSEL_STOP = frozenset(
     [
         "The",
@@ -442,6 +461,20 @@ def find_vessel_names(text: str) -> Iterator[Candidate]:
             continue
         yield Candidate(start, start + len(name), "VESSEL", name.upper(), 0.85, "rule", PRIO_NAME)
         yield Candidate(m.start(), start, "", "", 0.0, "rule", PRIO_SUPPRESS)
+    for m in _LINER_VESSEL_RE.finditer(text):
+        words = m.group(1).split(" ")
+        if words[0] in _LINER_NOT_SHIP or words[0] in _VESSEL_STOP:
+            continue
+        if words[-1] in _LINER_NOT_SHIP or words[-1] in _VESSEL_STOP:
+            words.pop()
+        end = m.start(1) + len(" ".join(words))
+        yield Candidate(m.start(), end, "VESSEL", text[m.start() : end].upper(), 0.8, "rule",
+                        PRIO_NAME)
+    for m in _APPOSED_VESSEL_RE.finditer(text):
+        name = m.group(1)
+        if name.split(" ")[0] not in _VESSEL_STOP and not known_agency(name):
+            yield Candidate(m.start(1), m.end(1), "VESSEL", name.upper(), 0.75, "rule",
+                            PRIO_NAME - 1)
 
 
 def find_hs_codes(text: str) -> Iterator[Candidate]:
@@ -640,6 +673,37 @@ def find_quantities(text: str) -> Iterator[Candidate]:
             continue  # "2024 t"? unlikely; avoid years glued to letters
         norm = normalize_quantity(m.group())
         yield Candidate(m.start(), m.end(), "QUANTITY", norm, 0.85, "rule", PRIO_AMOUNT)
+
+
+# Goods the lexicon does not list, named by what makes them contraband: "counterfeit car
+# wax", "fake designer perfume", "falsified vaccine vials". One or two lower-case words
+# after the qualifier (a brand between them is skipped: it is not the goods).
+_FAKE_GOODS_RE = re.compile(
+    r"\b(?i:counterfeit|fake|falsified|pirated|replica|knock-off)[ ]"
+    r"(?:(?:[A-Z][\w&'-]*|designer|branded|brand-name)[ ]){0,3}"
+    r"([a-z][a-z-]{2,}(?:[ ][a-z][a-z-]{2,})?)"
+)
+_NOT_GOODS = frozenset({
+    "and", "or", "of", "in", "on", "at", "from", "to", "for", "with", "worth", "were", "was",
+    "are", "is", "being", "that", "which", "by", "into", "as", "valued", "bearing", "had",
+    "have", "has", "the", "a", "an", "trade", "trafficking", "smuggling", "network", "ring",
+    "operation", "operations", "seizures", "seizure", "items", "products", "goods",
+})  # fmt: skip
+
+
+def find_fake_goods(text: str) -> Iterator[Candidate]:
+    for m in _FAKE_GOODS_RE.finditer(text):
+        words = m.group(1).split(" ")
+        while words and words[-1] in _NOT_GOODS:
+            words.pop()
+        if not words or words[0] in _NOT_GOODS:
+            continue
+        end = m.start(1) + len(" ".join(words))
+        # "counterfeit car wax" keeps its qualifier, as the lexicon's "counterfeit
+        # clothing" does; a brand between them leaves the goods alone
+        start = m.start() if " " not in text[m.start() : m.start(1) - 1] else m.start(1)
+        yield Candidate(start, end, "COMMODITY", text[start:end].lower(), 0.7, "rule",
+                        PRIO_LEXICON - 1)
 
 
 def count_before(text: str, pos: int) -> tuple[int, str] | None:
