@@ -158,7 +158,11 @@ _NATIONALITIES = frozenset(
     ["Kazakh", "Uzbek", "Tajik", "Turkmen", "Kyrgyz", "Thai", "Czech", "Dutch", "French",
      "Greek", "Swiss", "Slovak", "Serb", "Croat", "Turk", "Pole", "Dane", "Swede", "Finn",
      "Filipino", "Lao", "Mexican", "Moroccan", "American", "African", "Korean", "Cuban",
-     "Dominican", "Tunisian", "Libyan", "Afghan", "Arab", "Chechen", "Kurd", "Uyghur"]
+     "Dominican", "Tunisian", "Libyan", "Afghan", "Arab", "Chechen", "Kurd", "Uyghur",
+     "Kenyan", "Moldovan", "Ugandan", "Tanzanian", "Rwandan", "Zimbabwean", "Zambian",
+     "Malawian", "Angolan", "Mozambican", "Venezuelan", "Guatemalan", "Honduran",
+     "Salvadoran", "Nicaraguan", "Jamaican", "Montenegrin", "German", "Welsh", "Kosovan",
+     "Sri Lankan", "South African", "Costa Rican", "Puerto Rican", "Sierra Leonean"]
 )
 # Digit groups the model calls dates ("0532", "22 33", a register number): a date has a
 # month, separators or is a year.

@@ -153,7 +153,8 @@ _VESSEL_STOP = frozenset(
 )
 
 _HS_TRIGGER = (
-    r"\b(?:HS|H\.S\.|HTS|CN|TARIC|tariff|commodity|customs)[ ]*(?:code|heading|subheading|"
+    r"\b(?:HS|H\.S\.|HTS|HTSUS|CN|TARIC|tariff|commodity|customs|Harmonized[ ]System|"
+    r"Harmonized[ ]Tariff[ ]Schedule|(?<=under[ ])code)[ ]*(?:code|heading|subheading|"
     r"classification|item|line|no\.?|number|nos?\.?)?s?[ ]*(?:under|as|of)?[ ]*[:#]?[ ]*"
     r"|\b(?:sub)?headings?[ ]+(?:No\.?[ ]*)?|\bclassified[ ]+(?:under|as|in)[ ]+"
 )
@@ -169,6 +170,10 @@ _HS_RE = re.compile(
     re.I,
 )
 _HS_ONE = re.compile(_HS_CODE)
+# A tariff line written in full (four digits, then two, then two to four, with dots:
+# "8517.12.00", "8471.30.0100") is a code without any word before it.
+_HS_DOTTED_RE = re.compile(r"(?<![\w.,])\d{4}\.\d{2}\.\d{2,4}(?:\.\d{2})?(?![\w.,]\d|\w)")
+_DOTTED_DATE = re.compile(r"(?:19|20)\d\d\.(?:0[1-9]|1[0-2])\.(?:[0-2]\d|3[01])")
 
 _PLATE = r"(?-i:([A-Z0-9]{1,5}(?:[ -]?[A-Z0-9]{1,5}){0,3}))\b"
 _VEHICLE_RE = re.compile(
@@ -230,8 +235,15 @@ _UNITS = (
     r"rounds|heads?|TEU|TEUs|containers?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
     r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz"
 )
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "a dozen": 12,
+}  # fmt: skip
+_NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _QUANTITY_RE = re.compile(
-    r"(?<![\w.,])(?P<num>" + _NUMBER + r")(?:[ ]?(?P<scale>million|billion|thousand|mln|bn))?"
+    r"(?<![\w.,])(?P<num>" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r")(?=[ ]))"
+    r"(?:[ ]?(?P<scale>million|billion|thousand|mln|bn))?"
     r"(?:[ ]?(?:-[ ]?)?(?P<unit>" + _UNITS + r"))\b",
 )
 _NUM_SCALE_RE = re.compile(
@@ -363,7 +375,8 @@ _CAP_WORD = r"(?:[A-Z][\w&'’.-]*)"
 _COMPANY_RE = re.compile(
     r"\b("
     + _CAP_WORD
-    + r"(?:[ ](?:&[ ]|(?:de|del|da|di|la|van|der|von)[ ])?"
+    + r"(?:[ ](?:&[ ]|(?:de|del|da|di|la|van|der|von)[ ]|and[ ](?=(?:Gas|Sons|Partners|Co|"
+    r"Company|Services|Logistics|Trading|Shipping|Energy|Exports?|Imports?)\b))?"
     + _CAP_WORD
     + r"){0,5}),?[ ]"
     r"(?:" + _LEGAL_ALT + r")(?![\w])"
@@ -490,6 +503,10 @@ def find_hs_codes(text: str) -> Iterator[Candidate]:
             s, e = base + c.start(), base + c.end()
             yield Candidate(s, e, "HS_CODE", digits, 0.95, "rule", PRIO_CONTEXT)
         yield Candidate(m.start(), m.start(1), "", "", 0.0, "rule", PRIO_SUPPRESS)
+    for m in _HS_DOTTED_RE.finditer(text):
+        if not _DOTTED_DATE.fullmatch(m.group()):
+            yield Candidate(m.start(), m.end(), "HS_CODE", m.group().replace(".", ""), 0.8,
+                            "rule", PRIO_CONTEXT - 1)
 
 
 def find_vehicles(text: str) -> Iterator[Candidate]:
@@ -656,7 +673,8 @@ def normalize_quantity(text: str) -> str:
     m = _QUANTITY_RE.search(text)
     if not m:
         return text
-    value = _parse_number(m.group("num"))
+    word = _NUMBER_WORDS.get(m.group("num").lower())
+    value = float(word) if word else _parse_number(m.group("num"))
     if value is None:
         return text
     if m.group("scale"):
@@ -706,16 +724,21 @@ def find_fake_goods(text: str) -> Iterator[Candidate]:
                         PRIO_LEXICON - 1)
 
 
+_COUNT_BEFORE = re.compile(
+    r"(?<![\w.,])(" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r"))"
+    r"(?:[ ](million|billion|thousand|mln|bn))?[ ]$"
+)
+
+
 def count_before(text: str, pos: int) -> tuple[int, str] | None:
     """A number (optionally scaled) that ends right before ``pos`` (one space between)."""
     window_start = max(0, pos - 40)
     chunk = text[window_start:pos]
-    m = re.search(
-        r"(?<![\w.,])(" + _NUMBER + r")(?:[ ](million|billion|thousand|mln|bn))?[ ]$", chunk
-    )
+    m = _COUNT_BEFORE.search(chunk)
     if not m:
         return None
-    value = _parse_number(m.group(1))
+    word = _NUMBER_WORDS.get(m.group(1).lower())
+    value = float(word) if word else _parse_number(m.group(1))
     if value is None:
         return None
     if m.group(2):
