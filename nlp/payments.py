@@ -30,6 +30,11 @@ _VAT_RE = re.compile(
     r"\b(?:VAT|V\.A\.T\.)(?:[ ](?:reg(?:istration)?\.?|ID|identification))?"
     r"(?:[ ](?:no\.?|number|nr\.?|#))?[ ]*[:#]?[ ]*([A-Z]{2}[ ]?[0-9A-Z](?:[ ]?[0-9A-Z]){6,13})\b"
 )
+# A bank account number without its IBAN, after the word: "acct 0123456789".
+_ACCOUNT_RE = re.compile(
+    r"\b(?i:(?:bank[ ])?account|acct|a/c)(?:[ ](?i:no\.?|number|nr\.?|#))?[ ]*[:#]?[ ]*"
+    r"(\d[\d -]{6,20}\d)(?![\d-])"
+)
 # Card numbers in groups of four or in one run; industries 2-6 (cards), never a phone's
 # leading 0 or +.
 _CARD_RE = re.compile(r"(?<![\d+])(?:[2-6]\d{3}(?:[ -]\d{4}){2}[ -]\d{1,7}|[2-6]\d{12,18})(?!\d)")
@@ -37,7 +42,7 @@ _CARD_RE = re.compile(r"(?<![\d+])(?:[2-6]\d{3}(?:[ -]\d{4}){2}[ -]\d{1,7}|[2-6]
 
 def find_accounts(text: str) -> Iterator[Candidate]:
     """IBANs, BICs after their name and VAT numbers after theirs, checksum-validated;
-    payment cards withheld."""
+    account numbers after "account"; payment cards withheld."""
     for m in _IBAN_RE.finditer(text):
         found = _valid_iban(m.group())
         if found:
@@ -52,6 +57,11 @@ def find_accounts(text: str) -> Iterator[Candidate]:
         if vat.is_valid(number):
             yield Candidate(m.start(1), m.start(1) + len(number), "ID_DOCUMENT",
                             vat.compact(number), 0.9, "rule", PRIO_CONTEXT)
+    for m in _ACCOUNT_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(1))
+        if 8 <= len(digits) <= 18:
+            yield Candidate(m.start(1), m.end(1), "ID_DOCUMENT", digits, 0.7, "rule",
+                            PRIO_CONTEXT - 1)
     for m in _CARD_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if 13 <= len(digits) <= 19 and luhn.is_valid(digits):

@@ -431,7 +431,10 @@ def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
     suppress = [(c.start, c.end) for c in cands if c.priority == PRIO_SUPPRESS]
     # A city inside a longer name the model calls a person ("Preston Adams") is part of
     # that name; a city the model alone calls a person ("..., Plovdiv;") stays a city.
-    persons = [(c.start, c.end) for c in cands if c.source == "model" and c.label == "PERSON"]
+    # So is a city inside a longer place ("New York", "Kingston Container Terminal").
+    persons = [(c.start, c.end) for c in cands
+               if (c.source == "model" and c.label == "PERSON")
+               or (c.label == "LOCATION" and c.priority != PRIO_CITY)]
     real = [
         c
         for c in cands

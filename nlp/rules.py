@@ -208,7 +208,7 @@ _CURRENCY_WORD = (
     r"cedis?|shillings?|rand|yuan|dirhams?|riyals?|francs?|zloty|hryvnias?|roubles?|rubles?|"
     r"pesos?|reais|ringgit|baht"
 )
-_SCALE = r"(?:[ ]?(?:million|billion|thousand|mln|bn|m|k)\b)?"
+_SCALE = r"(?:[ ]?(?:million|billion|thousand|mln|bn|m|k|lakh|crore)\b)?"
 _NUMBER = r"\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _MONEY_RE = re.compile(
     r"(?:(?<![A-Za-z])(?P<cur1>"  # not the R of "TR 34 AB 1234"
@@ -564,6 +564,8 @@ _SCALES = {
     "m": 1e6,
     "billion": 1e9,
     "bn": 1e9,
+    "lakh": 1e5,
+    "crore": 1e7,
 }
 _CURRENCY_NORM = {
     "€": "EUR",
@@ -626,7 +628,8 @@ def normalize_money(text: str) -> str:
     cur = m.group("cur1") or m.group("cur2")
     num = m.group("num1") or m.group("num2")
     value = _parse_number(num)
-    scale = re.search(r"(million|billion|thousand|mln|bn|m|k)\b", text[m.start() : m.end()])
+    scale = re.search(r"(million|billion|thousand|mln|bn|m|k|lakh|crore)\b",
+                      text[m.start() : m.end()])
     if value is None:
         return text
     if scale:
@@ -706,6 +709,8 @@ _NOT_GOODS = frozenset({
     "are", "is", "being", "that", "which", "by", "into", "as", "valued", "bearing", "had",
     "have", "has", "the", "a", "an", "trade", "trafficking", "smuggling", "network", "ring",
     "operation", "operations", "seizures", "seizure", "items", "products", "goods",
+    "shipment", "shipments", "consignment", "consignments", "cargo", "containers", "parcels",
+    "packages", "imports", "exports", "sales", "sellers", "factory", "warehouse", "labels",
 })  # fmt: skip
 
 
@@ -721,7 +726,7 @@ def find_fake_goods(text: str) -> Iterator[Candidate]:
         # clothing" does; a brand between them leaves the goods alone
         start = m.start() if " " not in text[m.start() : m.start(1) - 1] else m.start(1)
         yield Candidate(start, end, "COMMODITY", text[start:end].lower(), 0.7, "rule",
-                        PRIO_LEXICON - 1)
+                        PRIO_LEXICON)  # the longer of it and a lexicon's match wins
 
 
 _COUNT_BEFORE = re.compile(
@@ -842,7 +847,7 @@ _BODY_RUN = re.compile(
 _STRONG_HEADS = frozenset({
     "Customs", "Police", "Directorate", "Administration", "Authority", "Ministry", "Bureau",
     "Inspectorate", "Guard", "Gendarmerie", "Commissioners", "Force", "Forces", "Prosecutor",
-    "Prosecution", "Constabulary",
+    "Prosecution", "Constabulary", "Court", "Tribunal",
 })  # fmt: skip
 _WEAK_HEADS = frozenset({
     "Agency", "Service", "Department", "Committee", "Board", "Office", "Unit", "Division",
@@ -1007,6 +1012,7 @@ _CROSSING_BEFORE = re.compile(r"\b" + _CROSSING_WORDS + r"[ ](" + _PLACE_NAME + 
 _FACILITY = re.compile(
     r"\b((?:[A-Z][\w'’-]*[ ]){1,4}(?:International[ ])?(?:Airport|Harbour|Harbor|Seaport|"
     r"Container[ ]Terminal|Free[ ](?:Trade[ ])?Zone))\b"
+    r"|\b((?:Port|Airport)[ ]of[ ][A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?)\b"
 )
 
 
@@ -1014,12 +1020,14 @@ def find_places(text: str) -> Iterator[Candidate]:
     """Airports, harbours and free zones by their names; border crossings by the words
     around theirs."""
     for m in _FACILITY.finditer(text):
-        words, start = m.group(1).split(" "), m.start(1)
+        group = 1 if m.group(1) else 2
+        words, start = m.group(group).split(" "), m.start(group)
         while len(words) > 2 and words[0] in _BODY_LEAD_STOP:
             start += len(words[0]) + 1
             words = words[1:]
         name = " ".join(words)
-        yield Candidate(start, start + len(name), "LOCATION", name, 0.8, "rule", PRIO_LEXICON - 2)
+        # the whole name is the place, over a city inside it ("Kingston Container Terminal")
+        yield Candidate(start, start + len(name), "LOCATION", name, 0.8, "rule", PRIO_LEXICON)
     for pattern in (_CROSSING_AFTER, _CROSSING_BEFORE):
         for m in pattern.finditer(text):
             words = m.group(1).split(" ")
