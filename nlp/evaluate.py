@@ -1,5 +1,6 @@
 """Evaluate extraction against a gold JSONL corpus: ``python -m nlp.evaluate [corpus]``
-(``--plain=fr`` scores the plain spaCy model of a language instead, the baseline).
+(``--plain=en`` or ``--plain=fr`` scores the plain spaCy model of a language instead, the
+baseline).
 
 Two views are reported per label: *strict* (same span and label) and *lenient* (same label,
 overlapping span). Lenient numbers show whether a miss is a boundary disagreement or a real
@@ -60,14 +61,11 @@ def plain_model(texts: list[str], language: str) -> list[list[Any]]:
     """What the language's small spaCy model finds alone (its person, organisation, place,
     money, quantity and date labels mapped to ours): the baseline beside Cordon's figures.
     Arabic has no model, so its baseline finds nothing."""
-    import spacy
+    from .pipeline import _MODEL_LABELS, MODEL_NAMES, Mention, _load_base
 
-    from .pipeline import _MODEL_LABELS, MODEL_NAMES, Mention
-
-    names = MODEL_NAMES.get(language, ())
-    if not names:
+    if not MODEL_NAMES.get(language, ()):
         return [[] for _ in texts]
-    nlp = spacy.load(names[0])
+    nlp = _load_base(language)  # whichever of the language's model names is installed
     return [[Mention(e.start_char, e.end_char, _MODEL_LABELS[e.label_], e.text, e.text, 1.0)
              for e in doc.ents if e.label_ in _MODEL_LABELS] for doc in nlp.pipe(texts)]
 
