@@ -226,6 +226,18 @@ def agency_entries() -> tuple[LexEntry, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def carrier_entries() -> tuple[LexEntry, ...]:
+    """Shipping lines, couriers and airlines known by a name without a legal form
+    (``nlp/data/carriers.txt``): companies, whatever the model or a country's name says."""
+    out = []
+    for line in (DATA_DIR / "carriers.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            names = line.split("|")
+            out.append(LexEntry("ORG", names[0], tuple(names)))
+    return tuple(out)
+
+
 def case_variants(surface: str) -> list[str]:
     """Spellings a case-sensitive matcher should accept for one lexicon surface."""
     variants = {surface, fold(surface)}
@@ -304,6 +316,8 @@ _AGENCY_PHRASES = re.compile(
     r"national crime|coast guard)\b",
     re.I,
 )
+# "Services" makes a company's name, except after what only a state collects or polices.
+_PUBLIC_SERVICES = re.compile(r"\b(?:Revenue|Tax|Police|Customs|Prison|Immigration) Services\b")
 _LEGAL_TOKEN_RE: re.Pattern[str] | None = None
 
 
@@ -319,7 +333,7 @@ def is_public_body(name: str) -> bool:
         return False
     from .rules import COMPANY_WORDS
 
-    if set(name.split()) & COMPANY_WORDS:
+    if set(name.split()) & COMPANY_WORDS and not _PUBLIC_SERVICES.search(name):
         return False
     if _AGENCY_PHRASES.search(name):
         return True

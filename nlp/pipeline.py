@@ -30,10 +30,12 @@ from .language import segments
 from .lexicons import (
     agency_entries,
     brand_names,
+    carrier_entries,
     case_variants,
     city_entries,
     commodity_entries,
     is_public_body,
+    known_agency,
     location_entries,
 )
 from .resolution import home_region
@@ -126,6 +128,7 @@ _JARGON = frozenset(
         "Case",
         "Summary",
         "Comptroller",
+        "Controller",
         "Officer",
         "Agent",
         "Inspector",
@@ -145,11 +148,16 @@ _GENERIC_BODIES = frozenset(
 # A goods word before one of these names a part or a place, not goods ("the fuel tank").
 _NOT_GOODS_AFTER = frozenset(["tank", "tanks", "station", "stations", "pump", "pumps",
                               "tanker", "tankers", "gauge", "cap"])
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9.&-]{1,6}")
+_NOT_BODIES = frozenset(["Convention", "Treaty", "Agreement", "Protocol", "Act", "Regulation",
+                         "Directive", "Code", "Schedule", "Chapter", "Ch.", "Section"])
 _CODE2 = re.compile(r"[A-Z]{2}")  # "UA passport", "(TR)": a country code, not a company
 # Customs documents, procedures and systems the model takes for organisations.
 _CUSTOMS_TERMS = frozenset(
     ["TIR", "CMR", "EORI", "AEO", "SAD", "MRN", "AWB", "B/L", "TARIC", "VAT", "NCTS", "ICS",
-     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR"]
+     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR", "CITES", "CTH",
+     "CTI", "CTSH", "HGV", "LGV", "FIR", "ATM", "LCD", "LED", "DPV", "K-9", "GST", "FTZ", "POE",
+     "CFS", "ICD", "SEZ", "NDPS", "IPR", "CBM", "TEU", "PoM", "MEA", "DRAM"]
 )
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
 # Nationality words the suffixes above miss, which the model takes for a name ("Kazakh
@@ -246,7 +254,8 @@ class DomainRecognizer:
             key = f"COMMODITY|{i}"
             self.info[nlp.vocab.strings.add(key)] = (entry.label, entry.normalized)
             self.ci_matcher.add(key, list(tok.pipe(entry.surfaces)))
-        for i, entry in enumerate((*location_entries(), *agency_entries())):
+        for i, entry in enumerate((*location_entries(), *agency_entries(),
+                                   *carrier_entries())):
             key = f"{entry.label}|{i}"
             self.info[nlp.vocab.strings.add(key)] = (entry.label, entry.normalized)
             surfaces = [v for s in entry.surfaces for v in case_variants(s)]
@@ -267,6 +276,8 @@ class DomainRecognizer:
                 if label == "COMMODITY" and (_inside_a_name(doc, start) or (
                         end < len(doc) and doc[end].lower_ in _NOT_GOODS_AFTER)):
                     continue  # "Marlboro Gold" is a brand, a "fuel tank" a hiding place
+                if label == "COMMODITY":
+                    start, end = _goods_words(doc, start, end)
                 s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
                 conf = 0.8 if label != "AGENCY" else 0.9
                 prio = PRIO_LEXICON + (5 if label == "AGENCY" else 0)
@@ -297,6 +308,33 @@ class DomainRecognizer:
         cands.extend(rules.find_phones(neutral, regions))
         doc._.cordon_candidates = cands
         return doc
+
+
+# Words that belong to the goods' name around a lexicon's word: what makes them contraband
+# or how they come ("duty-unpaid cigarettes", "unprocessed tobacco", "semi-automatic
+# pistol") and the form they take ("gold biscuits", "cigarette packs", "fuel filters").
+_GOODS_QUALIFIERS = frozenset([
+    "duty-unpaid", "duty-free", "untaxed", "contraband", "illicit", "illegal", "smuggled",
+    "undeclared", "counterfeit", "fake", "falsified", "branded", "unprocessed", "processed",
+    "loose", "used", "second-hand", "secondhand", "frozen", "dried", "raw", "compressed",
+    "semi-automatic", "automatic", "large-capacity", "luxury", "exotic", "adult", "assorted",
+    "unmanufactured", "refined", "crude", "synthetic", "liquid", "powdered",
+])  # fmt: skip
+_GOODS_FORMS = frozenset([
+    "packs", "packets", "filters", "biscuits", "paste", "chain", "chains", "legs", "parts",
+    "nuggets", "dust", "powder", "resin", "seeds", "leaves", "lenses", "racks", "skins",
+    "scales", "horns", "tusks", "bars", "jewellery", "jewelry", "products",
+])  # fmt: skip
+
+
+def _goods_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A lexicon's goods word widened to its qualifiers before and its form after."""
+    for _ in range(2):
+        if start > 0 and doc[start - 1].lower_ in _GOODS_QUALIFIERS:
+            start -= 1
+    if end < len(doc) and doc[end].lower_ in _GOODS_FORMS:
+        end += 1
+    return start, end
 
 
 def _inside_a_name(doc: Doc, start: int) -> bool:
@@ -406,6 +444,15 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             continue
         if label == "ORG" and span.islower() and len(span) <= 4:
             continue  # "tel", "fax": the model's organisations that are abbreviations
+        if label == "ORG" and (
+            (_ACRONYM.fullmatch(span) and not known_agency(span))
+            or span.split(" ", 1)[0] in _NOT_BODIES
+            or (" " not in span and _DEMONYM.match(span))
+        ):
+            # an unknown acronym is a code or a term far more often than a company (one
+            # defined in the text, "... (NRA)", still becomes its name's); a convention or
+            # an act is no organisation; "Spanish" is no company
+            continue
         if label == "ORG" and is_public_body(span):
             label = "AGENCY"
         elif (label == "ORG" and " " not in span and not span.isupper()

@@ -103,9 +103,9 @@ _VESSEL_RE = re.compile(
     + _VESSEL_PREFIX
     + r"\.?[ ]+|(?i:vessel|vsl|ship|boat|yacht|tanker|trawler|dhow|barge|freighter|reefer|coaster|"
     r"ferry|tug|tugboat|speedboat|catamaran|schooner|containership|(?:bulk|car|LNG|LPG)[ ]carrier|"
-    r"bulker|feeder|sailboat|go-fast|semi-submersible|[a-z]+-flagged)"
+    r"bulker|feeder|sailboat|go-fast|semi-submersible|cutter|[a-z]+-flagged)"
     r"(?:[ ]+(?:named|called|name(?:[ ]is)?[ ]?:?))?[ ]+)"
-    r"|\b(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?)"
+    r"|\b(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?(?:" + _VESSEL_PREFIX + r"\.?[ ]+)?)"
     r"[\"'“‘]?" + _VESSEL_NAME,
 )
 # Ships of the container lines carry the line's name first ("MSC Gayane", "Maersk Kendal",
@@ -153,12 +153,13 @@ _VESSEL_STOP = frozenset(
 )
 
 _HS_TRIGGER = (
-    r"\b(?:HS|H\.S\.|HTS|HTSUS|CN|TARIC|tariff|commodity|customs|Harmonized[ ]System|"
+    r"\b(?:HS|H\.S\.|HTS|HTSUS|CN|TARIC|CTH|CTI|CTSH|tariff|commodity|customs|"
+    r"Harmonized[ ]System|"
     r"Harmonized[ ]Tariff[ ]Schedule|(?<=under[ ])code)[ ]*(?:code|heading|subheading|"
     r"classification|item|line|no\.?|number|nos?\.?)?s?[ ]*(?:under|as|of)?[ ]*[:#]?[ ]*"
     r"|\b(?:sub)?headings?[ ]+(?:No\.?[ ]*)?|\bclassified[ ]+(?:under|as|in)[ ]+"
 )
-_HS_CODE = r"\d{4}(?:[. ]?\d{2}){0,3}(?!\d|[.,]\d)"
+_HS_CODE = r"(?:\d{4}(?:[. ]?\d{2}){0,3}|\d{2}\.\d{2})(?!\d|[.,]\d)"  # "Heading 90.01"
 _HS_RE = re.compile(
     "(?:"
     + _HS_TRIGGER
@@ -338,6 +339,11 @@ LEGAL_FORMS: tuple[str, ...] = (
     "Pty",
     "Pty Ltd",
     "Pvt Ltd",
+    "(Pvt) Ltd",
+    "(Pvt.) Ltd.",
+    "(Pvt) Limited",
+    "(Private) Limited",
+    "Private Limited",
     "Pvt. Ltd.",
     "Sdn Bhd",
     "FZE",
@@ -379,7 +385,7 @@ _COMPANY_RE = re.compile(
     r"Company|Services|Logistics|Trading|Shipping|Energy|Exports?|Imports?)\b))?"
     + _CAP_WORD
     + r"){0,5}),?[ ]"
-    r"(?:" + _LEGAL_ALT + r")(?![\w])"
+    r"(?:" + _LEGAL_ALT + r")(?![\w-])"  # not the "Co" of "Co-operation"
 )
 _COMPANY_LEAD_STOP = frozenset(
     [
@@ -457,7 +463,7 @@ def find_emails(text: str) -> Iterator[Candidate]:
 
 def find_vessel_names(text: str) -> Iterator[Candidate]:
     for m in _VESSEL_RE.finditer(text):
-        name = m.group(1)
+        name = m.group(1).rstrip("'")  # the closing quote of "'Jay Malhar'"
         start = m.start(1)
         words = name.split(" ")
         # drop trailing function words / stop words the greedy pattern swallowed
@@ -711,12 +717,15 @@ _NOT_GOODS = frozenset({
     "operation", "operations", "seizures", "seizure", "items", "products", "goods",
     "shipment", "shipments", "consignment", "consignments", "cargo", "containers", "parcels",
     "packages", "imports", "exports", "sales", "sellers", "factory", "warehouse", "labels",
+    "trademarks", "trademark", "brands", "versions", "copies", "through", "destined", "bound",
 })  # fmt: skip
 
 
 def find_fake_goods(text: str) -> Iterator[Candidate]:
     for m in _FAKE_GOODS_RE.finditer(text):
         words = m.group(1).split(" ")
+        if words[0].endswith("s"):
+            words = words[:1]  # "counterfeit airbags destined for": a plural ends the name
         while words and words[-1] in _NOT_GOODS:
             words.pop()
         if not words or words[0] in _NOT_GOODS:
@@ -815,7 +824,15 @@ def find_titled_persons(text: str) -> Iterator[Candidate]:
         yield Candidate(s, s + len(name), "PERSON", name, 0.75, "rule", PRIO_NAME - 10)
 
 
+# "M/s Bilal Associates": South Asian texts mark a firm's name with "M/s" (messrs).
+_MESSRS_RE = re.compile(
+    r"\bM/[sS]\.?[ ]+(" + _CAP_WORD + r"(?:[ ](?:&[ ])?" + _CAP_WORD + r"){0,5})"
+)
+
+
 def find_companies(text: str) -> Iterator[Candidate]:
+    for m in _MESSRS_RE.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "ORG", m.group(1), 0.8, "rule", PRIO_NAME - 1)
     for m in _COMPANY_RE.finditer(text):
         s = m.start(1)
         words = m.group(1).split(" ")
@@ -968,7 +985,7 @@ _TRADE_NAME_ENDS = COMPANY_WORDS | frozenset({
     "Imports", "Exports", "Enterprises", "Industries", "Distribution", "Traders", "Company",
     "Forwarders", "Carriers", "Agencies", "Wholesale", "Electronics", "Textiles", "Foods",
     "Fuels", "Pharmaceuticals", "Pharma", "Motors", "Storage", "Warehousing", "Maritime",
-    "Petroleum", "Distributors", "Suppliers", "Investments", "Ventures",
+    "Petroleum", "Distributors", "Suppliers", "Investments", "Ventures", "Associates",
 }) - {"Bank", "Marine", "Line"}  # fmt: skip
 
 
