@@ -209,12 +209,13 @@ _CURRENCY_WORD = (
     r"cedis?|shillings?|rand|yuan|dirhams?|riyals?|francs?|zloty|hryvnias?|roubles?|rubles?|"
     r"pesos?|reais|ringgit|baht"
 )
-_SCALE = r"(?:[ ]?(?:million|billion|thousand|mln|bn|m|k|lakh|crore)\b)?"
+_SCALE = r"(?:[ -]?(?:million|billion|thousand|mln|bn|m|k|(?i:lakhs?|crores?))\b)?"
 _NUMBER = r"\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _MONEY_RE = re.compile(
     r"(?:(?<![A-Za-z])(?P<cur1>"  # not the R of "TR 34 AB 1234"
     + _CURRENCY
-    + r"|€|\$|£|¥|₦|US\$|Rs\.?|R\$|R(?=[ ]?\d)|N(?=\d))[ ]?(?P<num1>"
+    + r"|€|\$|£|¥|₦|₹|₱|US\$|USD\$|[SAC]\$|NZ\$|HK\$|RM(?=[ ]?\d)|K?[Ss]h(?=[ ]?\d)|"
+    r"Rs\.?|R\$|R(?=[ ]?\d)|N(?=\d)|P(?=\d))[ ]?(?P<num1>"
     + _NUMBER
     + ")"
     + _SCALE
@@ -224,9 +225,9 @@ _MONEY_RE = re.compile(
     + _SCALE
     + r"[ ]?(?P<cur2>"
     + _CURRENCY
-    + r"|"
+    + r"|(?i:"
     + _CURRENCY_WORD
-    + r"|€))\b",
+    + r")|€))\b",
 )
 _UNITS = (
     r"kg|kgs|kilos?|kilograms?|g|grams?|mg|t|tonnes?|tons?|MT|lbs?|pounds|l|lt|ltrs?|litres?|"
@@ -234,18 +235,27 @@ _UNITS = (
     r"units?|boxes|box|bottles?|cans|cases?|crates?|pallets?|sticks?|bales?|bags?|sacks?|parcels?|"
     r"packages?|pkgs?|bundles?|rolls?|sets?|pairs?|doses?|tablets?|pills?|capsules?|vials?|ampoules?|"
     r"rounds|heads?|TEU|TEUs|containers?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
-    r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz"
+    r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz|gms|grammes?|kilogrammes?|pellets"
 )
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "a dozen": 12,
 }  # fmt: skip
-_NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNITS_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NUMBER_WORDS.update({f"{t}-{u}": n + i for t, n in _TENS.items()
+                      for i, u in enumerate(_UNITS_WORDS, start=1)})
+_NUMBER_WORDS.update(_TENS)
+# "eighty-one (81) cartons": a number in words may repeat itself in figures
+_NUMBER_WORD = ("(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+                + r")(?:[ ]\(\d+\))?")
 _QUANTITY_RE = re.compile(
     r"(?<![\w.,])(?P<num>" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r")(?=[ ]))"
-    r"(?:[ ]?(?P<scale>million|billion|thousand|mln|bn))?"
-    r"(?:[ ]?(?:-[ ]?)?(?P<unit>" + _UNITS + r"))\b",
+    r"(?:[ ]?(?P<scale>million|billion|thousand|mln|bn|lakh|crore))?"
+    r"(?:[ ]?(?:-[ ]?)?(?P<unit>" + _UNITS + r"))\b"
+    r"(?:(?<=lbs|kgs|gms|ozs|pcs)\.)?",  # "941 lbs.": the dot is the unit's
 )
 _NUM_SCALE_RE = re.compile(
     r"(?<![\w.,])(?:" + _NUMBER + r")(?:[ ]?(?:million|billion|thousand|mln|bn))?(?=[ ]\w)"
@@ -598,6 +608,18 @@ _CURRENCY_NORM = {
     "rupees": "INR",
     "rs": "INR",
     "rs.": "INR",
+    "₹": "INR",
+    "₱": "PHP",
+    "p": "PHP",
+    "usd$": "USD",
+    "s$": "SGD",
+    "a$": "AUD",
+    "c$": "CAD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "rm": "MYR",
+    "sh": "KES",
+    "ksh": "KES",
     "r$": "BRL",
     "r": "ZAR",
     "n": "NGN",
@@ -624,6 +646,7 @@ _CURRENCY_NORM = {
 
 
 def _fmt_amount(value: float) -> str:
+    value = round(value, 2)  # 9.8 lakh is 980000, not 980000.0000000001
     return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
@@ -634,8 +657,8 @@ def normalize_money(text: str) -> str:
     cur = m.group("cur1") or m.group("cur2")
     num = m.group("num1") or m.group("num2")
     value = _parse_number(num)
-    scale = re.search(r"(million|billion|thousand|mln|bn|m|k|lakh|crore)\b",
-                      text[m.start() : m.end()])
+    scale = re.search(r"(million|billion|thousand|mln|bn|m|k|lakh|crore)s?\b",
+                      text[m.start() : m.end()].lower())
     if value is None:
         return text
     if scale:
@@ -655,6 +678,11 @@ _UNIT_NORM = {
     "kilo": "kg",
     "kilos": "kg",
     "kilogram": "kg",
+    "kilogramme": "kg",
+    "kilogrammes": "kg",
+    "gms": "g",
+    "gramme": "g",
+    "grammes": "g",
     "kilograms": "kg",
     "gram": "g",
     "grams": "g",
@@ -682,7 +710,7 @@ def normalize_quantity(text: str) -> str:
     m = _QUANTITY_RE.search(text)
     if not m:
         return text
-    word = _NUMBER_WORDS.get(m.group("num").lower())
+    word = _NUMBER_WORDS.get(m.group("num").lower().split(" (")[0])
     value = float(word) if word else _parse_number(m.group("num"))
     if value is None:
         return text
@@ -751,7 +779,7 @@ def count_before(text: str, pos: int) -> tuple[int, str] | None:
     m = _COUNT_BEFORE.search(chunk)
     if not m:
         return None
-    word = _NUMBER_WORDS.get(m.group(1).lower())
+    word = _NUMBER_WORDS.get(m.group(1).lower().split(" (")[0])
     value = float(word) if word else _parse_number(m.group(1))
     if value is None:
         return None
