@@ -185,7 +185,8 @@ _ABSOLUTE_DATE = re.compile(
 )
 # "between January and March 2023", "since 2021": the preposition is not part of the date.
 _DATE_LEAD = re.compile(r"^(?i:between|from|since|until|till|by|on|in|during|before|after|"
-                        r"around|as of)[ ]+")
+                        r"around|as of|the|(?:the[ ])?(?:end|beginning|start|middle)[ ]of)[ ]+")
+_DATE_TAIL = re.compile(r"[ ]+(?:this|last|next)[ ]year$")
 _DAY_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2})(?:st|nd|rd|th)?[ ]$")
 
 if not Doc.has_extension("cordon_candidates"):
@@ -435,6 +436,10 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             lead = _DATE_LEAD.match(span)
             if lead:
                 s += lead.end()
+                span = text[s:e]
+            tail = _DATE_TAIL.search(span)
+            if tail:
+                e = s + tail.start()
                 span = text[s:e]
             day = _DAY_BEFORE.search(text, max(0, s - 6), s)
             if day and not span[:1].isdigit():

@@ -892,12 +892,12 @@ _BODY_RUN = re.compile(
 _STRONG_HEADS = frozenset({
     "Customs", "Police", "Directorate", "Administration", "Authority", "Ministry", "Bureau",
     "Inspectorate", "Guard", "Gendarmerie", "Commissioners", "Force", "Forces", "Prosecutor",
-    "Prosecution", "Constabulary", "Court", "Tribunal",
+    "Prosecution", "Constabulary", "Court", "Tribunal", "Commissionerate", "Collectorate",
 })  # fmt: skip
 _WEAK_HEADS = frozenset({
     "Agency", "Service", "Department", "Committee", "Board", "Office", "Unit", "Division",
     "Team", "Section", "Centre", "Center", "Command", "Squad", "Commission", "Council",
-    "Organization", "Organisation",
+    "Organization", "Organisation", "Cell",
 })  # fmt: skip
 _TRADE_WORDS = frozenset({
     "Customs", "Police", "Revenue", "Tax", "Taxes", "Excise", "Border", "Borders", "Fiscal",
@@ -908,7 +908,7 @@ _TRADE_WORDS = frozenset({
     "Public", "Federal", "State", "National", "Royal", "Surveillance", "Checkpoints",
     "Finance", "Interior", "Justice", "Trade", "Treasury", "Veterinary", "Phytosanitary",
     "Health", "Wildlife", "Forestry", "Environment", "Maritime", "Port", "Counter-Terrorism",
-    "Naval", "Navy", "Military", "Defence", "Defense", "Armed",
+    "Naval", "Navy", "Military", "Defence", "Defense", "Armed", "Operations",
 })  # fmt: skip
 # Words of a company's name, never of a public body's ("Orion Shipping Agency").
 COMPANY_WORDS = frozenset({
