@@ -184,8 +184,8 @@ _ABSOLUTE_DATE = re.compile(
     r"|(?:1[89]|20)\d\d(?:s|/\d\d)?|\d{1,2}[./-]\d{1,2})\b"
 )
 # "between January and March 2023", "since 2021": the preposition is not part of the date.
-_DATE_LEAD = re.compile(r"^(?i:between|from|since|until|till|by|on|in|during|before|after|"
-                        r"around|as of|the|(?:the[ ])?(?:end|beginning|start|middle)[ ]of)[ ]+")
+_DATE_LEAD = re.compile(r"^(?i:(?:the[ ])?(?:end|beginning|start|middle)[ ]of|between|from|"
+                        r"since|until|till|by|on|in|during|before|after|around|as of|the)[ ]+")
 _DATE_TAIL = re.compile(r"[ ]+(?:this|last|next)[ ]year$")
 _DAY_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2})(?:st|nd|rd|th)?[ ]$")
 
@@ -277,9 +277,9 @@ class DomainRecognizer:
                 if label == "COMMODITY" and (_inside_a_name(doc, start) or (
                         end < len(doc) and doc[end].lower_ in _NOT_GOODS_AFTER)):
                     continue  # "Marlboro Gold" is a brand, a "fuel tank" a hiding place
-                if label == "COMMODITY":
-                    start, end = _goods_words(doc, start, end)
                 s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+                if label == "COMMODITY":
+                    s, e = _goods_words(text, s, e)
                 conf = 0.8 if label != "AGENCY" else 0.9
                 prio = PRIO_LEXICON + (5 if label == "AGENCY" else 0)
                 if label == "CITY":  # weaker: city names collide with personal names
@@ -328,14 +328,20 @@ _GOODS_FORMS = frozenset([
 ])  # fmt: skip
 
 
-def _goods_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
+_WORD_BEFORE = re.compile(r"(?<![\w-])([\w-]+)[ ]$")
+_WORD_AFTER = re.compile(r"[ ](\w+)\b")
+
+
+def _goods_words(text: str, s: int, e: int) -> tuple[int, int]:
     """A lexicon's goods word widened to its qualifiers before and its form after."""
     for _ in range(2):
-        if start > 0 and doc[start - 1].lower_ in _GOODS_QUALIFIERS:
-            start -= 1
-    if end < len(doc) and doc[end].lower_ in _GOODS_FORMS:
-        end += 1
-    return start, end
+        before = _WORD_BEFORE.search(text, max(0, s - 30), s)
+        if before and before.group(1).lower() in _GOODS_QUALIFIERS:
+            s = before.start(1)
+    after = _WORD_AFTER.match(text, e)
+    if after and after.group(1).lower() in _GOODS_FORMS:
+        e = after.end(1)
+    return s, e
 
 
 def _inside_a_name(doc: Doc, start: int) -> bool:

@@ -1100,13 +1100,15 @@ _PHONE_CUE = re.compile(
 )
 # Toll-free and shared-cost numbers, written with or without a country: North American
 # 1-8xx numbers, spelled in letters or not ("1-800-BE-ALERT", "1-866-DHS-2-ICE"), and the
-# 0800/08xx, 1800 and 1300 numbers of the UK, Africa, Australia and elsewhere.
+# 0800/0808/086x, 0500/0508, 1800 and 1300 numbers of the UK, Africa, Australia, New
+# Zealand, Ireland and elsewhere.
 _NANP_FREE = re.compile(
     r"(?<![\w+-])1[ .-]?\(?8(?:00|33|44|55|66|77|88)\)?[ .-]?"
     r"(?P<tail>[A-Z0-9]{1,7}(?:[ .-][A-Z0-9]{1,7}){0,4})(?![\w-])"
 )
 _LOCAL_FREE = re.compile(
-    r"(?<![\w+])(?:0[5-9]\d\d|1[38]00)[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?(?![\w-])"
+    r"(?<![\w+])(?:080[08]|0500|0508|086[01]|1[38]00)[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?"
+    r"(?![\w-])"
 )
 
 
