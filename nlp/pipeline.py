@@ -25,14 +25,17 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from . import rules, rules_ar, rules_fr
+from . import payments, rules, rules_ar, rules_fr
 from .language import segments
 from .lexicons import (
     agency_entries,
+    brand_names,
+    carrier_entries,
     case_variants,
     city_entries,
     commodity_entries,
     is_public_body,
+    known_agency,
     location_entries,
 )
 from .resolution import home_region
@@ -125,6 +128,7 @@ _JARGON = frozenset(
         "Case",
         "Summary",
         "Comptroller",
+        "Controller",
         "Officer",
         "Agent",
         "Inspector",
@@ -141,11 +145,19 @@ _JARGON = frozenset(
 _GENERIC_BODIES = frozenset(
     ["Customs", "Police", "Border", "Ministry", "Coast", "Guard", "Gendarmerie"]
 )
+# A goods word before one of these names a part or a place, not goods ("the fuel tank").
+_NOT_GOODS_AFTER = frozenset(["tank", "tanks", "station", "stations", "pump", "pumps",
+                              "tanker", "tankers", "gauge", "cap"])
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9.&-]{1,6}")
+_NOT_BODIES = frozenset(["Convention", "Treaty", "Agreement", "Protocol", "Act", "Regulation",
+                         "Directive", "Code", "Schedule", "Chapter", "Ch.", "Section"])
 _CODE2 = re.compile(r"[A-Z]{2}")  # "UA passport", "(TR)": a country code, not a company
 # Customs documents, procedures and systems the model takes for organisations.
 _CUSTOMS_TERMS = frozenset(
     ["TIR", "CMR", "EORI", "AEO", "SAD", "MRN", "AWB", "B/L", "TARIC", "VAT", "NCTS", "ICS",
-     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR"]
+     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR", "CITES", "CTH",
+     "CTI", "CTSH", "HGV", "LGV", "FIR", "ATM", "LCD", "LED", "DPV", "K-9", "GST", "FTZ", "POE",
+     "CFS", "ICD", "SEZ", "NDPS", "IPR", "CBM", "TEU", "PoM", "MEA", "DRAM"]
 )
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
 # Nationality words the suffixes above miss, which the model takes for a name ("Kazakh
@@ -154,12 +166,27 @@ _NATIONALITIES = frozenset(
     ["Kazakh", "Uzbek", "Tajik", "Turkmen", "Kyrgyz", "Thai", "Czech", "Dutch", "French",
      "Greek", "Swiss", "Slovak", "Serb", "Croat", "Turk", "Pole", "Dane", "Swede", "Finn",
      "Filipino", "Lao", "Mexican", "Moroccan", "American", "African", "Korean", "Cuban",
-     "Dominican", "Tunisian", "Libyan", "Afghan", "Arab", "Chechen", "Kurd", "Uyghur"]
+     "Dominican", "Tunisian", "Libyan", "Afghan", "Arab", "Chechen", "Kurd", "Uyghur",
+     "Kenyan", "Moldovan", "Ugandan", "Tanzanian", "Rwandan", "Zimbabwean", "Zambian",
+     "Malawian", "Angolan", "Mozambican", "Venezuelan", "Guatemalan", "Honduran",
+     "Salvadoran", "Nicaraguan", "Jamaican", "Montenegrin", "German", "Welsh", "Kosovan",
+     "Sri Lankan", "South African", "Costa Rican", "Puerto Rican", "Sierra Leonean"]
 )
 # Digit groups the model calls dates ("0532", "22 33", a register number): a date has a
 # month, separators or is a year.
 _BARE_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d[\d ]*")
 _AGE = re.compile(r"\d+-year-old|\d+ years? old", re.I)
+# What makes a span a calendar date: a month's name, a year, or a day and month in
+# figures. Without one, what the model calls a date is relative ("today", "last Friday",
+# "next month"), a weekday alone, or a length of time ("20 years"): none is tagged.
+_ABSOLUTE_DATE = re.compile(
+    r"\b(?:(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?![\w'])"
+    r"|(?:1[89]|20)\d\d(?:s|/\d\d)?|\d{1,2}[./-]\d{1,2})\b"
+)
+# "between January and March 2023", "since 2021": the preposition is not part of the date.
+_DATE_LEAD = re.compile(r"^(?i:(?:the[ ])?(?:end|beginning|start|middle)[ ]of|between|from|"
+                        r"since|until|till|by|on|in|during|before|after|around|as of|the)[ ]+")
+_DATE_TAIL = re.compile(r"[ ]+(?:this|last|next)[ ]year$")
 _DAY_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2})(?:st|nd|rd|th)?[ ]$")
 
 if not Doc.has_extension("cordon_candidates"):
@@ -196,6 +223,7 @@ _NEUTRAL_FINDERS = (
     rules.find_containers,
     rules.find_imo,
     rules.find_emails,
+    payments.find_accounts,
     rules.find_vessel_names,
     rules.find_hs_codes,
     rules.find_vehicles,
@@ -205,7 +233,8 @@ _NEUTRAL_FINDERS = (
     rules.find_dates,
 )
 _FINDERS = {
-    "en": (*_NEUTRAL_FINDERS, rules.find_titled_persons, rules.find_companies,
+    "en": (*_NEUTRAL_FINDERS, rules.find_fake_goods, rules.find_titled_persons,
+           rules.find_companies,
            rules.find_names_by_shape, rules.find_places),
     "fr": (*_NEUTRAL_FINDERS, rules.find_companies, *rules_fr.FINDERS),
     "ar": _NEUTRAL_FINDERS,  # over ASCII digits; the Arabic ones read the text itself
@@ -226,7 +255,8 @@ class DomainRecognizer:
             key = f"COMMODITY|{i}"
             self.info[nlp.vocab.strings.add(key)] = (entry.label, entry.normalized)
             self.ci_matcher.add(key, list(tok.pipe(entry.surfaces)))
-        for i, entry in enumerate((*location_entries(), *agency_entries())):
+        for i, entry in enumerate((*location_entries(), *agency_entries(),
+                                   *carrier_entries())):
             key = f"{entry.label}|{i}"
             self.info[nlp.vocab.strings.add(key)] = (entry.label, entry.normalized)
             surfaces = [v for s in entry.surfaces for v in case_variants(s)]
@@ -244,9 +274,12 @@ class DomainRecognizer:
         for matcher in (self.ci_matcher, self.cs_matcher):
             for match_id, start, end in matcher(doc):
                 label, norm = self.info[match_id]
-                if label == "COMMODITY" and _inside_a_name(doc, start):
-                    continue  # "Marlboro Gold" is a brand, not gold
+                if label == "COMMODITY" and (_inside_a_name(doc, start) or (
+                        end < len(doc) and doc[end].lower_ in _NOT_GOODS_AFTER)):
+                    continue  # "Marlboro Gold" is a brand, a "fuel tank" a hiding place
                 s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+                if label == "COMMODITY":
+                    s, e = _goods_words(text, s, e)
                 conf = 0.8 if label != "AGENCY" else 0.9
                 prio = PRIO_LEXICON + (5 if label == "AGENCY" else 0)
                 if label == "CITY":  # weaker: city names collide with personal names
@@ -276,6 +309,39 @@ class DomainRecognizer:
         cands.extend(rules.find_phones(neutral, regions))
         doc._.cordon_candidates = cands
         return doc
+
+
+# Words that belong to the goods' name around a lexicon's word: what makes them contraband
+# or how they come ("duty-unpaid cigarettes", "unprocessed tobacco", "semi-automatic
+# pistol") and the form they take ("gold biscuits", "cigarette packs", "fuel filters").
+_GOODS_QUALIFIERS = frozenset([
+    "duty-unpaid", "duty-free", "untaxed", "contraband", "illicit", "illegal", "smuggled",
+    "undeclared", "counterfeit", "fake", "falsified", "branded", "unprocessed", "processed",
+    "loose", "used", "second-hand", "secondhand", "frozen", "dried", "raw", "compressed",
+    "semi-automatic", "automatic", "large-capacity", "luxury", "exotic", "adult", "assorted",
+    "unmanufactured", "refined", "crude", "synthetic", "liquid", "powdered",
+])  # fmt: skip
+_GOODS_FORMS = frozenset([
+    "packs", "packets", "filters", "biscuits", "paste", "chain", "chains", "legs", "parts",
+    "nuggets", "dust", "powder", "resin", "seeds", "leaves", "lenses", "racks", "skins",
+    "scales", "horns", "tusks", "bars", "jewellery", "jewelry", "products",
+])  # fmt: skip
+
+
+_WORD_BEFORE = re.compile(r"(?<![\w-])([\w-]+)[ ]$")
+_WORD_AFTER = re.compile(r"[ ](\w+)\b")
+
+
+def _goods_words(text: str, s: int, e: int) -> tuple[int, int]:
+    """A lexicon's goods word widened to its qualifiers before and its form after."""
+    for _ in range(2):
+        before = _WORD_BEFORE.search(text, max(0, s - 30), s)
+        if before and before.group(1).lower() in _GOODS_QUALIFIERS:
+            s = before.start(1)
+    after = _WORD_AFTER.match(text, e)
+    if after and after.group(1).lower() in _GOODS_FORMS:
+        e = after.end(1)
+    return s, e
 
 
 def _inside_a_name(doc: Doc, start: int) -> bool:
@@ -373,11 +439,23 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             continue
         if label == "LOCATION" and len(span) > 6 and _DEMONYM.match(span):
             continue
-        if label in ("PERSON", "ORG") and span in _NATIONALITIES:
-            continue
+        if label in ("PERSON", "ORG") and (span in _NATIONALITIES
+                                            or span.lower() in brand_names()):
+            continue  # "Kazakh plates", "a Volvo truck", "fake Louis Vuitton bags"
+        if label == "PERSON" and span.islower():
+            continue  # a name is written with capitals; "lorry" in a lowercase tip is not one
         if label == "DATE":
-            if _AGE.search(span) or _BARE_DIGITS.fullmatch(span):
+            if (_AGE.search(span) or _BARE_DIGITS.fullmatch(span)
+                    or not _ABSOLUTE_DATE.search(span)):
                 continue
+            lead = _DATE_LEAD.match(span)
+            if lead:
+                s += lead.end()
+                span = text[s:e]
+            tail = _DATE_TAIL.search(span)
+            if tail:
+                e = s + tail.start()
+                span = text[s:e]
             day = _DAY_BEFORE.search(text, max(0, s - 6), s)
             if day and not span[:1].isdigit():
                 s = day.start(1)
@@ -386,6 +464,15 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             continue
         if label == "ORG" and span.islower() and len(span) <= 4:
             continue  # "tel", "fax": the model's organisations that are abbreviations
+        if label == "ORG" and (
+            (_ACRONYM.fullmatch(span) and not known_agency(span))
+            or span.split(" ", 1)[0] in _NOT_BODIES
+            or (" " not in span and _DEMONYM.match(span))
+        ):
+            # an unknown acronym is a code or a term far more often than a company (one
+            # defined in the text, "... (NRA)", still becomes its name's); a convention or
+            # an act is no organisation; "Spanish" is no company
+            continue
         if label == "ORG" and is_public_body(span):
             label = "AGENCY"
         elif " " not in span and not span.isupper() and (
@@ -414,7 +501,10 @@ def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
     suppress = [(c.start, c.end) for c in cands if c.priority == PRIO_SUPPRESS]
     # A city inside a longer name the model calls a person ("Preston Adams") is part of
     # that name; a city the model alone calls a person ("..., Plovdiv;") stays a city.
-    persons = [(c.start, c.end) for c in cands if c.source == "model" and c.label == "PERSON"]
+    # So is a city inside a longer place ("New York", "Kingston Container Terminal").
+    persons = [(c.start, c.end) for c in cands
+               if (c.source == "model" and c.label == "PERSON")
+               or (c.label == "LOCATION" and c.priority != PRIO_CITY)]
     real = [
         c
         for c in cands
@@ -437,6 +527,8 @@ def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
     out = []
     for c in chosen:
         label = c.label
+        if not label:  # a withheld number (payment card) holds its range and stays out
+            continue
         if label == "ORG" and c.source != "gazetteer" and is_public_body(text[c.start : c.end]):
             label = "AGENCY"
         out.append(
@@ -484,6 +576,19 @@ def _initials(name: str) -> str:
                    if w not in _MINOR_WORDS and w[:1].isalpha())
 
 
+def _abbreviates(short: str, name: str) -> bool:
+    """Initials ("NRA" of "National Revenue Agency"), or letters taken from the name's words
+    in order, the first from its first word ("ZIMRA" of "Zimbabwe Revenue Authority",
+    "DGDDI" of "Direction générale des douanes et droits indirects")."""
+    if _initials(name) == short:
+        return True
+    words = [w for w in name.split() if w[:1].isalpha()]
+    if not words or short[0] != words[0][0].upper():
+        return False
+    pattern = "".join(f"{re.escape(c)}.*?" for c in short.lower())
+    return re.match(pattern, " ".join(words).lower()) is not None and len(short) <= 2 * len(words)
+
+
 def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name followed by its initials in brackets ("National Revenue Agency (NRA)")
     defines them: the initials, there and wherever else they stand alone in the text, are
@@ -492,7 +597,7 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         after = _DEFINED_SHORT.match(text, m.end)
         if (after and m.label in ("ORG", "AGENCY", "LOCATION") and " " in m.text
-                and _initials(m.text) == after.group(1).replace("&", "")):
+                and _abbreviates(after.group(1).replace("&", ""), m.text)):
             defined.setdefault(after.group(1), m)
     if not defined:
         return mentions

@@ -19,6 +19,8 @@ from .lexicons import known_agency
 
 # Priorities used by overlap resolution: higher wins, then longer span.
 PRIO_SUPPRESS = 100
+# Numbers withheld from extraction (payment cards): the range is taken, nothing comes out.
+PRIO_WITHHELD = 95
 PRIO_ID = 90  # check-digit identifiers, e-mail
 PRIO_CONTEXT = 80  # HS codes, plates, documents: context-anchored identifiers
 PRIO_PHONE = 70
@@ -100,11 +102,30 @@ _VESSEL_RE = re.compile(
     r"(?:(?<![\d.,] )(?<!\d)\b(?:"  # not "40 ft reefer": a number before a ship type is a size
     + _VESSEL_PREFIX
     + r"\.?[ ]+|(?i:vessel|vsl|ship|boat|yacht|tanker|trawler|dhow|barge|freighter|reefer|coaster|"
-    r"ferry|tug|tugboat|speedboat|catamaran|schooner|containership|(?:bulk|car|LNG|LPG)[ ]carrier)"
-    r"(?:[ ]+(?:named|called))?[ ]+)"
-    r"|\b(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?)"
+    r"ferry|tug|tugboat|speedboat|catamaran|schooner|containership|(?:bulk|car|LNG|LPG)[ ]carrier|"
+    r"bulker|feeder|sailboat|go-fast|semi-submersible|cutter|[a-z]+-flagged)"
+    r"(?:[ ]+(?:named|called|name(?:[ ]is)?[ ]?:?))?[ ]+)"
+    r"|\b(?i:aboard|on board|onboard)[ ]+(?:the[ ]+)?(?:" + _VESSEL_PREFIX + r"\.?[ ]+)?)"
     r"[\"'“‘]?" + _VESSEL_NAME,
 )
+# Ships of the container lines carry the line's name first ("MSC Gayane", "Maersk Kendal",
+# "CMA CGM Marco Polo", "Ever Given"): the line's name and one or two capitalised words
+# after it are a ship, unless they make a company's name ("Maersk Line", "MSC Cruises").
+_LINER_VESSEL_RE = re.compile(
+    r"\b(?:MSC|Maersk|MAERSK|CMA[ ]CGM|COSCO(?:[ ]SHIPPING|[ ]Shipping)?|OOCL|APL|ZIM|HMM|"
+    r"YM|Ever|EVER|MOL|NYK|ONE|Wan[ ]Hai|Seaspan|Hapag[ ]Lloyd|Yang[ ]Ming)[ ]"
+    r"([A-Z][A-Za-z'-]+(?:[ ](?:[A-Z][A-Za-z'-]+|[IVX]+))?)\b"
+)
+# "the Sea Star, a Panama-flagged tanker": a name set off before what it is.
+_APPOSED_VESSEL_RE = re.compile(
+    r"\b(?:the|The)[ ]((?:[A-Z][\w'-]*)(?:[ ][A-Z][\w'-]*){0,3}),[ ](?:an?|the)[ ]"
+    r"(?:[\w-]+[ ]){0,3}(?:vessel|ship|tanker|carrier|freighter|trawler|yacht|dhow|boat|"
+    r"ferry|containership|reefer|bulker)\b"
+)
+_LINER_NOT_SHIP = frozenset({
+    "Line", "Lines", "Group", "Shipping", "Cruises", "Logistics", "Company", "Agency",
+    "Mediterranean", "Container", "Containers", "Holdings", "Terminals", "Global", "Ltd",
+})  # fmt: skip
 _VESSEL_STOP = frozenset(
     [
         "The",
@@ -132,11 +153,13 @@ _VESSEL_STOP = frozenset(
 )
 
 _HS_TRIGGER = (
-    r"\b(?:HS|H\.S\.|HTS|CN|TARIC|tariff|commodity|customs)[ ]*(?:code|heading|subheading|"
+    r"\b(?:HS|H\.S\.|HTS|HTSUS|CN|TARIC|CTH|CTI|CTSH|tariff|commodity|customs|"
+    r"Harmonized[ ]System|"
+    r"Harmonized[ ]Tariff[ ]Schedule|(?<=under[ ])code)[ ]*(?:code|heading|subheading|"
     r"classification|item|line|no\.?|number|nos?\.?)?s?[ ]*(?:under|as|of)?[ ]*[:#]?[ ]*"
     r"|\b(?:sub)?headings?[ ]+(?:No\.?[ ]*)?|\bclassified[ ]+(?:under|as|in)[ ]+"
 )
-_HS_CODE = r"\d{4}(?:[. ]?\d{2}){0,3}(?!\d|[.,]\d)"
+_HS_CODE = r"(?:\d{4}(?:[. ]?\d{2}){0,3}|\d{2}\.\d{2})(?!\d|[.,]\d)"  # "Heading 90.01"
 _HS_RE = re.compile(
     "(?:"
     + _HS_TRIGGER
@@ -148,6 +171,10 @@ _HS_RE = re.compile(
     re.I,
 )
 _HS_ONE = re.compile(_HS_CODE)
+# A tariff line written in full (four digits, then two, then two to four, with dots:
+# "8517.12.00", "8471.30.0100") is a code without any word before it.
+_HS_DOTTED_RE = re.compile(r"(?<![\w.,])\d{4}\.\d{2}\.\d{2,4}(?:\.\d{2})?(?![\w.,]\d|\w)")
+_DOTTED_DATE = re.compile(r"(?:19|20)\d\d\.(?:0[1-9]|1[0-2])\.(?:[0-2]\d|3[01])")
 
 _PLATE = r"(?-i:([A-Z0-9]{1,5}(?:[ -]?[A-Z0-9]{1,5}){0,3}))\b"
 _VEHICLE_RE = re.compile(
@@ -182,12 +209,13 @@ _CURRENCY_WORD = (
     r"cedis?|shillings?|rand|yuan|dirhams?|riyals?|francs?|zloty|hryvnias?|roubles?|rubles?|"
     r"pesos?|reais|ringgit|baht"
 )
-_SCALE = r"(?:[ ]?(?:million|billion|thousand|mln|bn|m|k)\b)?"
+_SCALE = r"(?:[ -]?(?:million|billion|thousand|mln|bn|m|k|(?i:lakhs?|crores?))\b)?"
 _NUMBER = r"\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _MONEY_RE = re.compile(
     r"(?:(?<![A-Za-z])(?P<cur1>"  # not the R of "TR 34 AB 1234"
     + _CURRENCY
-    + r"|€|\$|£|¥|₦|US\$|Rs\.?|R\$|R(?=[ ]?\d)|N(?=\d))[ ]?(?P<num1>"
+    + r"|€|\$|£|¥|₦|₹|₱|US\$|USD\$|[SAC]\$|NZ\$|HK\$|RM(?=[ ]?\d)|K?[Ss]h(?=[ ]?\d)|"
+    r"Rs\.?|R\$|R(?=[ ]?\d)|N(?=\d)|P(?=\d))[ ]?(?P<num1>"
     + _NUMBER
     + ")"
     + _SCALE
@@ -197,9 +225,9 @@ _MONEY_RE = re.compile(
     + _SCALE
     + r"[ ]?(?P<cur2>"
     + _CURRENCY
-    + r"|"
+    + r"|(?i:"
     + _CURRENCY_WORD
-    + r"|€))\b",
+    + r")|€))\b",
 )
 _UNITS = (
     r"kg|kgs|kilos?|kilograms?|g|grams?|mg|t|tonnes?|tons?|MT|lbs?|pounds|l|lt|ltrs?|litres?|"
@@ -207,11 +235,27 @@ _UNITS = (
     r"units?|boxes|box|bottles?|cans|cases?|crates?|pallets?|sticks?|bales?|bags?|sacks?|parcels?|"
     r"packages?|pkgs?|bundles?|rolls?|sets?|pairs?|doses?|tablets?|pills?|capsules?|vials?|ampoules?|"
     r"rounds|heads?|TEU|TEUs|containers?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
-    r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz"
+    r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz|gms|grammes?|kilogrammes?|pellets"
 )
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "a dozen": 12,
+}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNITS_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NUMBER_WORDS.update({f"{t}-{u}": n + i for t, n in _TENS.items()
+                      for i, u in enumerate(_UNITS_WORDS, start=1)})
+_NUMBER_WORDS.update(_TENS)
+# "eighty-one (81) cartons": a number in words may repeat itself in figures
+_NUMBER_WORD = ("(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+                + r")(?:[ ]\(\d+\))?")
 _QUANTITY_RE = re.compile(
-    r"(?<![\w.,])(?P<num>" + _NUMBER + r")(?:[ ]?(?P<scale>million|billion|thousand|mln|bn))?"
-    r"(?:[ ]?(?:-[ ]?)?(?P<unit>" + _UNITS + r"))\b",
+    r"(?<![\w.,])(?P<num>" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r")(?=[ ]))"
+    r"(?:[ ]?(?P<scale>million|billion|thousand|mln|bn|lakh|crore))?"
+    r"(?:[ ]?(?:-[ ]?)?(?P<unit>" + _UNITS + r"))\b"
+    r"(?:(?<=lbs|kgs|gms|ozs|pcs)\.)?",  # "941 lbs.": the dot is the unit's
 )
 _NUM_SCALE_RE = re.compile(
     r"(?<![\w.,])(?:" + _NUMBER + r")(?:[ ]?(?:million|billion|thousand|mln|bn))?(?=[ ]\w)"
@@ -305,6 +349,11 @@ LEGAL_FORMS: tuple[str, ...] = (
     "Pty",
     "Pty Ltd",
     "Pvt Ltd",
+    "(Pvt) Ltd",
+    "(Pvt.) Ltd.",
+    "(Pvt) Limited",
+    "(Private) Limited",
+    "Private Limited",
     "Pvt. Ltd.",
     "Sdn Bhd",
     "FZE",
@@ -342,10 +391,11 @@ _CAP_WORD = r"(?:[A-Z][\w&'’.-]*)"
 _COMPANY_RE = re.compile(
     r"\b("
     + _CAP_WORD
-    + r"(?:[ ](?:&[ ]|(?:de|del|da|di|la|van|der|von)[ ])?"
+    + r"(?:[ ](?:&[ ]|(?:de|del|da|di|la|van|der|von)[ ]|and[ ](?=(?:Gas|Sons|Partners|Co|"
+    r"Company|Services|Logistics|Trading|Shipping|Energy|Exports?|Imports?)\b))?"
     + _CAP_WORD
     + r"){0,5}),?[ ]"
-    r"(?:" + _LEGAL_ALT + r")(?![\w])"
+    r"(?:" + _LEGAL_ALT + r")(?![\w-])"  # not the "Co" of "Co-operation"
 )
 _COMPANY_LEAD_STOP = frozenset(
     [
@@ -423,7 +473,7 @@ def find_emails(text: str) -> Iterator[Candidate]:
 
 def find_vessel_names(text: str) -> Iterator[Candidate]:
     for m in _VESSEL_RE.finditer(text):
-        name = m.group(1)
+        name = m.group(1).rstrip("'")  # the closing quote of "'Jay Malhar'"
         start = m.start(1)
         words = name.split(" ")
         # drop trailing function words / stop words the greedy pattern swallowed
@@ -440,6 +490,20 @@ def find_vessel_names(text: str) -> Iterator[Candidate]:
             continue
         yield Candidate(start, start + len(name), "VESSEL", name.upper(), 0.85, "rule", PRIO_NAME)
         yield Candidate(m.start(), start, "", "", 0.0, "rule", PRIO_SUPPRESS)
+    for m in _LINER_VESSEL_RE.finditer(text):
+        words = m.group(1).split(" ")
+        if words[0] in _LINER_NOT_SHIP or words[0] in _VESSEL_STOP:
+            continue
+        if words[-1] in _LINER_NOT_SHIP or words[-1] in _VESSEL_STOP:
+            words.pop()
+        end = m.start(1) + len(" ".join(words))
+        yield Candidate(m.start(), end, "VESSEL", text[m.start() : end].upper(), 0.8, "rule",
+                        PRIO_NAME)
+    for m in _APPOSED_VESSEL_RE.finditer(text):
+        name = m.group(1)
+        if name.split(" ")[0] not in _VESSEL_STOP and not known_agency(name):
+            yield Candidate(m.start(1), m.end(1), "VESSEL", name.upper(), 0.75, "rule",
+                            PRIO_NAME - 1)
 
 
 def find_hs_codes(text: str) -> Iterator[Candidate]:
@@ -455,6 +519,10 @@ def find_hs_codes(text: str) -> Iterator[Candidate]:
             s, e = base + c.start(), base + c.end()
             yield Candidate(s, e, "HS_CODE", digits, 0.95, "rule", PRIO_CONTEXT)
         yield Candidate(m.start(), m.start(1), "", "", 0.0, "rule", PRIO_SUPPRESS)
+    for m in _HS_DOTTED_RE.finditer(text):
+        if not _DOTTED_DATE.fullmatch(m.group()):
+            yield Candidate(m.start(), m.end(), "HS_CODE", m.group().replace(".", ""), 0.8,
+                            "rule", PRIO_CONTEXT - 1)
 
 
 def find_vehicles(text: str) -> Iterator[Candidate]:
@@ -512,6 +580,8 @@ _SCALES = {
     "m": 1e6,
     "billion": 1e9,
     "bn": 1e9,
+    "lakh": 1e5,
+    "crore": 1e7,
 }
 _CURRENCY_NORM = {
     "€": "EUR",
@@ -538,6 +608,18 @@ _CURRENCY_NORM = {
     "rupees": "INR",
     "rs": "INR",
     "rs.": "INR",
+    "₹": "INR",
+    "₱": "PHP",
+    "p": "PHP",
+    "usd$": "USD",
+    "s$": "SGD",
+    "a$": "AUD",
+    "c$": "CAD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "rm": "MYR",
+    "sh": "KES",
+    "ksh": "KES",
     "r$": "BRL",
     "r": "ZAR",
     "n": "NGN",
@@ -564,6 +646,7 @@ _CURRENCY_NORM = {
 
 
 def _fmt_amount(value: float) -> str:
+    value = round(value, 2)  # 9.8 lakh is 980000, not 980000.0000000001
     return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
@@ -574,7 +657,8 @@ def normalize_money(text: str) -> str:
     cur = m.group("cur1") or m.group("cur2")
     num = m.group("num1") or m.group("num2")
     value = _parse_number(num)
-    scale = re.search(r"(million|billion|thousand|mln|bn|m|k)\b", text[m.start() : m.end()])
+    scale = re.search(r"(million|billion|thousand|mln|bn|m|k|lakh|crore)s?\b",
+                      text[m.start() : m.end()].lower())
     if value is None:
         return text
     if scale:
@@ -594,6 +678,11 @@ _UNIT_NORM = {
     "kilo": "kg",
     "kilos": "kg",
     "kilogram": "kg",
+    "kilogramme": "kg",
+    "kilogrammes": "kg",
+    "gms": "g",
+    "gramme": "g",
+    "grammes": "g",
     "kilograms": "kg",
     "gram": "g",
     "grams": "g",
@@ -621,7 +710,8 @@ def normalize_quantity(text: str) -> str:
     m = _QUANTITY_RE.search(text)
     if not m:
         return text
-    value = _parse_number(m.group("num"))
+    word = _NUMBER_WORDS.get(m.group("num").lower().split(" (")[0])
+    value = float(word) if word else _parse_number(m.group("num"))
     if value is None:
         return text
     if m.group("scale"):
@@ -640,16 +730,57 @@ def find_quantities(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(), m.end(), "QUANTITY", norm, 0.85, "rule", PRIO_AMOUNT)
 
 
+# Goods the lexicon does not list, named by what makes them contraband: "counterfeit car
+# wax", "fake designer perfume", "falsified vaccine vials". One or two lower-case words
+# after the qualifier (a brand between them is skipped: it is not the goods).
+_FAKE_GOODS_RE = re.compile(
+    r"\b(?i:counterfeit|fake|falsified|pirated|replica|knock-off)[ ]"
+    r"(?:(?:[A-Z][\w&'-]*|designer|branded|brand-name)[ ]){0,3}"
+    r"([a-z][a-z-]{2,}(?:[ ][a-z][a-z-]{2,})?)"
+)
+_NOT_GOODS = frozenset({
+    "and", "or", "of", "in", "on", "at", "from", "to", "for", "with", "worth", "were", "was",
+    "are", "is", "being", "that", "which", "by", "into", "as", "valued", "bearing", "had",
+    "have", "has", "the", "a", "an", "trade", "trafficking", "smuggling", "network", "ring",
+    "operation", "operations", "seizures", "seizure", "items", "products", "goods",
+    "shipment", "shipments", "consignment", "consignments", "cargo", "containers", "parcels",
+    "packages", "imports", "exports", "sales", "sellers", "factory", "warehouse", "labels",
+    "trademarks", "trademark", "brands", "versions", "copies", "through", "destined", "bound",
+})  # fmt: skip
+
+
+def find_fake_goods(text: str) -> Iterator[Candidate]:
+    for m in _FAKE_GOODS_RE.finditer(text):
+        words = m.group(1).split(" ")
+        if words[0].endswith("s"):
+            words = words[:1]  # "counterfeit airbags destined for": a plural ends the name
+        while words and words[-1] in _NOT_GOODS:
+            words.pop()
+        if not words or words[0] in _NOT_GOODS:
+            continue
+        end = m.start(1) + len(" ".join(words))
+        # "counterfeit car wax" keeps its qualifier, as the lexicon's "counterfeit
+        # clothing" does; a brand between them leaves the goods alone
+        start = m.start() if " " not in text[m.start() : m.start(1) - 1] else m.start(1)
+        yield Candidate(start, end, "COMMODITY", text[start:end].lower(), 0.7, "rule",
+                        PRIO_LEXICON)  # the longer of it and a lexicon's match wins
+
+
+_COUNT_BEFORE = re.compile(
+    r"(?<![\w.,])(" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r"))"
+    r"(?:[ ](million|billion|thousand|mln|bn))?[ ]$"
+)
+
+
 def count_before(text: str, pos: int) -> tuple[int, str] | None:
     """A number (optionally scaled) that ends right before ``pos`` (one space between)."""
     window_start = max(0, pos - 40)
     chunk = text[window_start:pos]
-    m = re.search(
-        r"(?<![\w.,])(" + _NUMBER + r")(?:[ ](million|billion|thousand|mln|bn))?[ ]$", chunk
-    )
+    m = _COUNT_BEFORE.search(chunk)
     if not m:
         return None
-    value = _parse_number(m.group(1))
+    word = _NUMBER_WORDS.get(m.group(1).lower().split(" (")[0])
+    value = float(word) if word else _parse_number(m.group(1))
     if value is None:
         return None
     if m.group(2):
@@ -721,7 +852,15 @@ def find_titled_persons(text: str) -> Iterator[Candidate]:
         yield Candidate(s, s + len(name), "PERSON", name, 0.75, "rule", PRIO_NAME - 10)
 
 
+# "M/s Bilal Associates": South Asian texts mark a firm's name with "M/s" (messrs).
+_MESSRS_RE = re.compile(
+    r"\bM/[sS]\.?[ ]+(" + _CAP_WORD + r"(?:[ ](?:&[ ])?" + _CAP_WORD + r"){0,5})"
+)
+
+
 def find_companies(text: str) -> Iterator[Candidate]:
+    for m in _MESSRS_RE.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "ORG", m.group(1), 0.8, "rule", PRIO_NAME - 1)
     for m in _COMPANY_RE.finditer(text):
         s = m.start(1)
         words = m.group(1).split(" ")
@@ -753,12 +892,12 @@ _BODY_RUN = re.compile(
 _STRONG_HEADS = frozenset({
     "Customs", "Police", "Directorate", "Administration", "Authority", "Ministry", "Bureau",
     "Inspectorate", "Guard", "Gendarmerie", "Commissioners", "Force", "Forces", "Prosecutor",
-    "Prosecution", "Constabulary",
+    "Prosecution", "Constabulary", "Court", "Tribunal", "Commissionerate", "Collectorate",
 })  # fmt: skip
 _WEAK_HEADS = frozenset({
     "Agency", "Service", "Department", "Committee", "Board", "Office", "Unit", "Division",
     "Team", "Section", "Centre", "Center", "Command", "Squad", "Commission", "Council",
-    "Organization", "Organisation",
+    "Organization", "Organisation", "Cell",
 })  # fmt: skip
 _TRADE_WORDS = frozenset({
     "Customs", "Police", "Revenue", "Tax", "Taxes", "Excise", "Border", "Borders", "Fiscal",
@@ -769,7 +908,7 @@ _TRADE_WORDS = frozenset({
     "Public", "Federal", "State", "National", "Royal", "Surveillance", "Checkpoints",
     "Finance", "Interior", "Justice", "Trade", "Treasury", "Veterinary", "Phytosanitary",
     "Health", "Wildlife", "Forestry", "Environment", "Maritime", "Port", "Counter-Terrorism",
-    "Naval", "Navy", "Military", "Defence", "Defense", "Armed",
+    "Naval", "Navy", "Military", "Defence", "Defense", "Armed", "Operations",
 })  # fmt: skip
 # Words of a company's name, never of a public body's ("Orion Shipping Agency").
 COMPANY_WORDS = frozenset({
@@ -874,7 +1013,7 @@ _TRADE_NAME_ENDS = COMPANY_WORDS | frozenset({
     "Imports", "Exports", "Enterprises", "Industries", "Distribution", "Traders", "Company",
     "Forwarders", "Carriers", "Agencies", "Wholesale", "Electronics", "Textiles", "Foods",
     "Fuels", "Pharmaceuticals", "Pharma", "Motors", "Storage", "Warehousing", "Maritime",
-    "Petroleum", "Distributors", "Suppliers", "Investments", "Ventures",
+    "Petroleum", "Distributors", "Suppliers", "Investments", "Ventures", "Associates",
 }) - {"Bank", "Marine", "Line"}  # fmt: skip
 
 
@@ -918,6 +1057,7 @@ _CROSSING_BEFORE = re.compile(r"\b" + _CROSSING_WORDS + r"[ ](" + _PLACE_NAME + 
 _FACILITY = re.compile(
     r"\b((?:[A-Z][\w'’-]*[ ]){1,4}(?:International[ ])?(?:Airport|Harbour|Harbor|Seaport|"
     r"Container[ ]Terminal|Free[ ](?:Trade[ ])?Zone))\b"
+    r"|\b((?:Port|Airport)[ ]of[ ][A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?)\b"
 )
 
 
@@ -925,12 +1065,14 @@ def find_places(text: str) -> Iterator[Candidate]:
     """Airports, harbours and free zones by their names; border crossings by the words
     around theirs."""
     for m in _FACILITY.finditer(text):
-        words, start = m.group(1).split(" "), m.start(1)
+        group = 1 if m.group(1) else 2
+        words, start = m.group(group).split(" "), m.start(group)
         while len(words) > 2 and words[0] in _BODY_LEAD_STOP:
             start += len(words[0]) + 1
             words = words[1:]
         name = " ".join(words)
-        yield Candidate(start, start + len(name), "LOCATION", name, 0.8, "rule", PRIO_LEXICON - 2)
+        # the whole name is the place, over a city inside it ("Kingston Container Terminal")
+        yield Candidate(start, start + len(name), "LOCATION", name, 0.8, "rule", PRIO_LEXICON)
     for pattern in (_CROSSING_AFTER, _CROSSING_BEFORE):
         for m in pattern.finditer(text):
             words = m.group(1).split(" ")
@@ -945,12 +1087,28 @@ def find_places(text: str) -> Iterator[Candidate]:
                                 PRIO_LEXICON - 2)
 
 
-_PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\()\d[\d ()./-]{6,}\d")
+_PHONE_HINT = re.compile(r"(?:\+|\b00|\b0|\(|\b\d{3})\d?[\d ()./-]{4,}\d|\b1[- .]?\(?8\d\d")
+# A local number no country explains, after a word that says it is one: "tel. 0888 765
+# 432", "call 555-0100", "call me back on 6944 123 456", "hotline 2545 6182".
 _PHONE_CUE = re.compile(
-    r"\b(?:tel|phone|mob|mobile|gsm|cell|fax|whatsapp|viber|telegram)\b\.?"
-    r"(?:[ ]?(?:no\.?|nr\.?|number|is|:|-))*[ ]?"
-    r"(?P<number>\(?0\d[\d ()/-]{5,14}\d)(?![\d.,]\d)",
+    r"\b(?:tel|telephone|phone|ph|mob|mobile|cell|cellphone|gsm|fax|whatsapp|viber|telegram|"
+    r"signal|hotline|helpline|tip[ -]?line|call|text|sms|ring)\b\.?"
+    r"(?:[ ]?(?:no\.?|nr\.?|numbers?|is|:|-|on|me|us|him|her|them|back|at|free|toll-free))*"
+    r"[ ]?(?P<number>\(?\d{2,5}\)?(?:[ ./-]?\d{2,5}){1,4})"
+    r"(?![\d.,]\d|\w|[ ]?%|[ ](?i:kg|kilos?|tonnes?|tons?|litres?|cartons|pieces|units)\b)",
     re.I,
+)
+# Toll-free and shared-cost numbers, written with or without a country: North American
+# 1-8xx numbers, spelled in letters or not ("1-800-BE-ALERT", "1-866-DHS-2-ICE"), and the
+# 0800/0808/086x, 0500/0508, 1800 and 1300 numbers of the UK, Africa, Australia, New
+# Zealand, Ireland and elsewhere.
+_NANP_FREE = re.compile(
+    r"(?<![\w+-])1[ .-]?\(?8(?:00|33|44|55|66|77|88)\)?[ .-]?"
+    r"(?P<tail>[A-Z0-9]{1,7}(?:[ .-][A-Z0-9]{1,7}){0,4})(?![\w-])"
+)
+_LOCAL_FREE = re.compile(
+    r"(?<![\w+])(?:080[08]|0500|0508|086[01]|1[38]00)[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?"
+    r"(?![\w-])"
 )
 
 
@@ -963,22 +1121,33 @@ def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
         phonenumbers.region_code_for_number(m.number)
         for m in phonenumbers.PhoneNumberMatcher(text, "ZZ", leniency=phonenumbers.Leniency.VALID)
     ]
-    seen: set[tuple[int, int]] = set()
+    seen: list[tuple[int, int]] = []
+    for m in _NANP_FREE.finditer(text):
+        tail = m.group("tail")
+        # the seven digits or capital letters after 1-8xx, as written ("BE-ALERT")
+        if len(re.sub(r"[^A-Z0-9]", "", tail)) != 7:
+            continue
+        digits = phonenumbers.convert_alpha_characters_in_number(m.group())
+        seen.append(m.span())
+        yield Candidate(m.start(), m.end(), "PHONE", "+" + re.sub(r"\D", "", digits), 0.9,
+                        "rule", PRIO_PHONE)
     for region in dict.fromkeys([*[r for r in spoken if r], *regions, "ZZ"]):
         leniency = phonenumbers.Leniency.VALID
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
-            key = (match.start, match.end)
             if any(match.start < e and s < match.end for s, e in seen):
                 continue
-            seen.add(key)
+            seen.append((match.start, match.end))
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             intl = match.raw_string.lstrip().startswith(("+", "00"))
             conf = 0.95 if intl else 0.8
             yield Candidate(match.start, match.end, "PHONE", e164, conf, "rule", PRIO_PHONE)
-    # A local number no country explains, after "tel.", "mobile"...: still an identifier
-    # officers search for, kept with its digits as written.
-    for m in _PHONE_CUE.finditer(text):
-        start, end = m.span("number")
-        if not any(start < e and s < end for s, e in seen):
-            digits = re.sub(r"\D", "", m.group("number"))
-            yield Candidate(start, end, "PHONE", digits, 0.6, "rule", PRIO_PHONE)
+    # A local or toll-free number no country explains: still an identifier officers
+    # search for, kept with its digits as written.
+    found = [(m.span("number"), 0.6) for m in _PHONE_CUE.finditer(text)]
+    found += [(m.span(), 0.7) for m in _LOCAL_FREE.finditer(text)]
+    for (start, end), conf in found:
+        digits = re.sub(r"\D", "", text[start:end])
+        if not 7 <= len(digits) <= 12 or any(start < e and s < end for s, e in seen):
+            continue
+        seen.append((start, end))
+        yield Candidate(start, end, "PHONE", digits, conf, "rule", PRIO_PHONE)

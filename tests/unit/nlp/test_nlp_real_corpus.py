@@ -54,9 +54,9 @@ def results():
     return {part: evaluate(path) for part, path in FILES.items()}
 
 
-MICRO_FLOORS = {  # (strict F1, lenient F1); measured 0.67/0.78 (dev), 0.67/0.79 (held out)
-    "dev": (0.64, 0.75),
-    "heldout": (0.64, 0.76),
+MICRO_FLOORS = {  # (strict F1, lenient F1); measured 0.82/0.89 (dev), 0.77/0.86 (held out)
+    "dev": (0.79, 0.86),
+    "heldout": (0.74, 0.83),
 }
 
 
@@ -68,14 +68,16 @@ def test_real_corpus_micro_f1_floor(results, part):
 
 
 LENIENT_RECALL_FLOORS = {  # labels with enough support in both parts
-    "PERSON": 0.64,
-    "ORG": 0.60,
-    "AGENCY": 0.72,
-    "LOCATION": 0.78,
-    "COMMODITY": 0.61,
-    "MONEY": 0.71,
-    "QUANTITY": 0.60,
-    "DATE": 0.90,
+    "PERSON": 0.66,
+    # companies the model alone proposed as acronyms are dropped for precision (F1 rose)
+    "ORG": 0.54,
+    "AGENCY": 0.87,
+    "LOCATION": 0.82,
+    "COMMODITY": 0.80,
+    "MONEY": 0.91,
+    "QUANTITY": 0.75,
+    # a weekday alone is no date for the evaluators of issue #20; this corpus annotates it
+    "DATE": 0.72,
 }
 
 

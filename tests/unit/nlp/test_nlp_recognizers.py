@@ -364,3 +364,82 @@ def test_brand_words_and_code_names_are_not_goods_or_organisations():
                    "Marlboro Gold; gold bars were found too.")
     assert ("COMMODITY", "Gold") not in found and ("COMMODITY", "gold bars") in found
     assert not [text for label, text in found if text == "SOYA"]
+
+
+def test_bank_identifiers_are_checksum_validated_and_cards_withheld():
+    text = ("Pay to IBAN DE89 3704 0044 0532 0130 00 (BIC COBADEFFXXX), not DE89 3704 0044 "
+            "0532 0130 01. VAT number IT00743110157. Card 4111 1111 1111 1111, tel 4111.")
+    ids = {(m.text, m.normalized) for m in _find(text, "ID_DOCUMENT")}
+    assert ids == {("DE89 3704 0044 0532 0130 00", "DE89370400440532013000"),
+                   ("COBADEFFXXX", "COBADEFFXXX"), ("IT00743110157", "IT00743110157")}
+    assert not [m for m in extract(text) if "4111 1111" in m.text]
+
+
+@pytest.mark.parametrize(
+    "text,number,normalized",
+    [
+        ("To report, call 1-800-BE-ALERT today.", "1-800-BE-ALERT", "+18002325378"),
+        ("ICE tip line 1-866-DHS-2-ICE.", "1-866-DHS-2-ICE", "+18663472423"),
+        ("Crimestoppers on 0800 555 111.", "0800 555 111", "0800555111"),
+        ("Border Watch 1800 009 623.", "1800 009 623", "1800009623"),
+        ("call me back on 6944 123 456", "6944 123 456", "6944123456"),
+        ("Call 555-0100 for details.", "555-0100", "5550100"),
+    ],
+)
+def test_toll_free_vanity_and_cued_local_phones(text, number, normalized):
+    assert [(m.text, m.normalized) for m in _find(text, "PHONE")] == [(number, normalized)]
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Cocaine arrived aboard the MSC Gayane from Peru.", "MSC Gayane"),
+        ("The Liberian-flagged Star Athena docked in Tema.", "Star Athena"),
+        ("They boarded the Santa Lucia, a Panamanian-flagged bulk carrier.", "Santa Lucia"),
+        ("vessel name is Ocean Breeze flag Togo", "Ocean Breeze"),
+        ("containers on board M/V BUXFAVOURITE arriving", "BUXFAVOURITE"),
+    ],
+)
+def test_vessel_names_without_a_ship_type_before_them(text, name):
+    assert name in [m.text for m in _find(text, "VESSEL")]
+
+
+def test_relative_dates_and_lone_weekdays_are_not_dates():
+    text = ("On Monday officers said that yesterday and last Friday they found nothing; the "
+            "raid of 14 March 2025 followed one at the end of June 2024.")
+    assert [m.text for m in _find(text, "DATE")] == ["14 March 2025", "June 2024"]
+
+
+def test_brands_acronyms_and_public_body_abbreviations():
+    text = ("ZIMRA seized fake Nike trainers and a Volvo truck. The Zimbabwe Revenue "
+            "Authority (ZIMRA) works with HSI and NDLEA.")
+    found = {(m.text, m.label) for m in extract(text)}
+    assert {("ZIMRA", "AGENCY"), ("HSI", "AGENCY"), ("NDLEA", "AGENCY")} <= found
+    assert not {t for t, label in found if label == "ORG"}
+
+
+@pytest.mark.parametrize(
+    "text,codes",
+    [
+        ("declared under HTSUS 9503.00.0073", ["9503000073"]),
+        ("classifiable under CTI 8509 80 00, not CTI 8479", ["85098000", "8479"]),
+        ("Heading 90.01 covers lenses", ["9001"]),
+        ("entered as 8517.12.00 phones", ["85171200"]),
+    ],
+)
+def test_more_tariff_code_forms(text, codes):
+    assert [m.normalized for m in _find(text, "HS_CODE")] == codes
+
+
+@pytest.mark.parametrize(
+    "text,quantity,goods",
+    [
+        ("seized two containers of rice", "two containers", "rice"),
+        ("found five pump-action rifles", "five", "pump-action rifles"),
+        ("eighty-one (81) cartons of duty-unpaid cigarettes", "eighty-one (81) cartons",
+         "duty-unpaid cigarettes"),
+    ],
+)
+def test_counts_in_words_and_goods_with_qualifiers(text, quantity, goods):
+    assert quantity in [m.text for m in _find(text, "QUANTITY")]
+    assert goods in [m.text for m in _find(text, "COMMODITY")]
