@@ -20,6 +20,7 @@ from them.
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -184,7 +185,7 @@ class PartnerRepository:
         return rows[0]["partner"] if rows else None
 
     def claim_deliveries(self, claim: str, package_id: str | None = None,
-                         limit: int = 20) -> list[dict[str, Any]]:
+                         limit: int = 20) -> builtins.list[dict[str, Any]]:
         """Deliveries due now (or the one package's), claimed for a while so that two
         workers do not push one package twice."""
         rows = self.graph.write(tx_run, CLAIM_DELIVERIES, now=utc_now(), id=package_id,

@@ -107,18 +107,18 @@ def bundle(reports: Sequence[Mapping[str, Any]], entities: Sequence[Mapping[str,
     refs_of: dict[str, list[str]] = {str(r["reference"]): [] for r in reports}
     for relation in relations:
         start, end = by_entity.get(str(relation["from"])), by_entity.get(str(relation["to"]))
-        report = str(relation.get("report") or "")
-        if start is None or end is None or report not in refs_of:
+        stated = str(relation.get("report") or "")
+        if start is None or end is None or stated not in refs_of:
             continue
         kind = str(relation["type"])
         made = stix2.Relationship(
-            id=_stable("relationship", origin, report, start, kind, end),
+            id=_stable("relationship", origin, stated, start, kind, end),
             relationship_type=kind.lower().replace("_", "-"), source_ref=start,
             target_ref=end, allow_custom=True, x_cordon_type=kind,
             **({"start_time": f"{relation['date'][:10]}T00:00:00Z"}
                if relation.get("date") else {}))
         objects[made.id] = made
-        refs_of[report] += [start, end, made.id]
+        refs_of[stated] += [start, end, made.id]
     mentions = {str(r["reference"]): list(r.get("entities") or []) for r in reports}
     for report in reports:
         reference = str(report["reference"])

@@ -68,11 +68,11 @@ def evaluated_report(make, rid: str = "R-OPEN", handling: str = "open") -> str:
 def test_a_package_is_pushed_to_the_partners_inbox_and_retried_when_it_is_away(
     app, graph, client, make, make_user, served_b, tmp_path
 ):
-    instance_b, inbox = served_b
+    b, inbox = served_b
     make_user(ADMIN, role="admin")
     make_user(ANALYST, role="analyst")
-    b_client = instance_b.test_client()
-    register_both(client, b_client, app, instance_b, inbox)
+    b_client = b.test_client()
+    register_both(client, b_client, app, b, inbox)
     hash_row = graph.query("MATCH (p:Partner {name: 'Customs A'}) "
                            "RETURN p.inbound_token_hash AS h")[0]
     assert hash_row["h"] and TOKEN_A_TO_B not in json.dumps(hash_row)
@@ -98,7 +98,7 @@ def test_a_package_is_pushed_to_the_partners_inbox_and_retried_when_it_is_away(
                                "exchange.package.send"]
 
     # B's inbox: a wrong token is refused; B's token presented with another signer too
-    wrong = instance_b.test_client().post(
+    wrong = b.test_client().post(
         "/api/v1/exchange/inbox", data=sent.data,
         headers={"Authorization": "Bearer " + "y" * 47})
     assert wrong.status_code == 401
@@ -112,7 +112,7 @@ def test_a_package_is_pushed_to_the_partners_inbox_and_retried_when_it_is_away(
     form = client.get(f"/admin/partners/{partner_id}")
     assert client.post(f"/admin/partners/{partner_id}", data={
         "name": "Border Police B", "kind": "agency", "country": "RO", "contact": "",
-        "handling": ["open", "restricted"], "unit": "HQ", **public_keys(instance_b),
+        "handling": ["open", "restricted"], "unit": "HQ", **public_keys(b),
         "inbox_url": "http://127.0.0.1:9/api/v1/exchange/inbox",
         "csrf_token": csrf_from(form.text)}).status_code == 302
     second = evaluated_report(make, "R-TWO")
@@ -134,7 +134,7 @@ def test_a_package_is_pushed_to_the_partners_inbox_and_retried_when_it_is_away(
     form = client.get(f"/admin/partners/{partner_id}")
     assert client.post(f"/admin/partners/{partner_id}", data={
         "name": "Border Police B", "kind": "agency", "country": "RO", "contact": "",
-        "handling": ["open", "restricted"], "unit": "HQ", **public_keys(instance_b),
+        "handling": ["open", "restricted"], "unit": "HQ", **public_keys(b),
         "inbox_url": inbox, "csrf_token": csrf_from(form.text)}).status_code == 302
     graph.query("MATCH (x:ExchangeDelivery {status: 'pending'}) "  # the backoff has passed
                 "SET x.next_attempt_at = '2000-01-01T00:00:00+00:00'", write=True)
