@@ -4,7 +4,7 @@ companies that reports name, with the ownership and directorship the reports sta
 
 One JSON object per line: ``{"id", "schema", "properties": {name: [values]}}``. Persons
 are ``Person`` (nationality as a lower-case ISO code), traders ``Company`` (their register
-id as ``registrationNumber``), other organisations ``Organization``; ``OWNER_OF`` and
+id as ``registrationNumber``), organisations ``Company``, agencies ``Organization``; ``OWNER_OF`` and
 ``SHAREHOLDER_OF`` become ``Ownership``, ``DIRECTOR_OF`` ``Directorship``. Other kinds and
 relations are not part of what Aleph models this way and are left out. Ids are derived
 from the entity's kind and reference, so two exports name one person alike. Pure.
@@ -17,7 +17,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-SCHEMA_OF_KIND = {"Person": "Person", "Trader": "Company", "Organisation": "Organization",
+# An organisation a report names is a company (it trades, it can be owned); an agency is not.
+SCHEMA_OF_KIND = {"Person": "Person", "Trader": "Company", "Organisation": "Company",
                   "Agency": "Organization"}  # fmt: skip
 INTERESTS = {"OWNER_OF": ("Ownership", "owner", "asset", "owner"),
              "SHAREHOLDER_OF": ("Ownership", "owner", "asset", "shareholder"),
@@ -57,8 +58,9 @@ def entities(found: Sequence[Mapping[str, Any]], relations: Sequence[Mapping[str
         if interest is None or start is None or end is None:
             continue
         schema, holder, held, role = interest
-        if kinds.get(str(relation["to"])) == "Person":
-            continue  # a person is neither an asset nor an organisation
+        target = SCHEMA_OF_KIND.get(str(kinds.get(str(relation["to"]))))
+        if target == "Person" or (schema == "Ownership" and target != "Company"):
+            continue  # what is owned is a company; a person is owned by no one
         properties = {holder: [start], held: [end], "role": [role]}
         if relation.get("date"):
             properties["startDate"] = [str(relation["date"])[:10]]
