@@ -26,6 +26,8 @@ from stix2.exceptions import STIXError
 from stix2.properties import StringProperty
 from stix2.utils import format_datetime
 
+from graph import safejson
+
 NAMESPACE = uuid.UUID("6c1d7f0a-3e62-4f4e-9d2b-5b8a4f0c2e91")
 TLP = {"open": stix2.TLP_GREEN, "restricted": stix2.TLP_AMBER, "originator": stix2.TLP_RED}
 IDENTITY_KINDS = {"Person": "individual", "Trader": "organization",
@@ -153,11 +155,19 @@ def read(data: bytes) -> dict[str, list[dict[str, Any]]]:
     if len(data) > MAX_BUNDLE_BYTES:
         raise BundleRefused("the file is too large to be a bundle")
     try:
-        parsed = stix2.parse(data.decode("utf-8"), allow_custom=True)
-    except (UnicodeDecodeError, ValueError, STIXError) as exc:
+        raw = safejson.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, safejson.JSONRefused):
+        raise BundleRefused("the file is not a valid STIX 2.1 bundle: it does not read as "
+                            "JSON") from None
+    if not isinstance(raw, dict) or raw.get("type") != "bundle" or not isinstance(
+            raw.get("objects"), list) or not all(isinstance(o, dict) for o in raw["objects"]):
+        raise BundleRefused("the file is not a valid STIX 2.1 bundle: a bundle is an object "
+                            "of type 'bundle' with a list of objects")
+    try:
+        parsed = stix2.parse(raw, allow_custom=True)
+    except (ValueError, STIXError, KeyError, TypeError, AttributeError) as exc:
+        # stix2 names the first object or property that breaks the specification
         raise BundleRefused(f"the file is not a valid STIX 2.1 bundle: {exc}") from None
-    if getattr(parsed, "type", None) != "bundle":
-        raise BundleRefused("the file is a STIX object, not a bundle")
     objects = {o["id"]: o for o in parsed.get("objects") or []}
     entities: dict[str, dict[str, str]] = {}
     for object_id, obj in objects.items():
