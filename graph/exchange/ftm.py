@@ -4,10 +4,11 @@ companies that reports name, with the ownership and directorship the reports sta
 
 One JSON object per line: ``{"id", "schema", "properties": {name: [values]}}``. Persons
 are ``Person`` (nationality as a lower-case ISO code), traders ``Company`` (their register
-id as ``registrationNumber``), organisations ``Company``, agencies ``Organization``; ``OWNER_OF`` and
-``SHAREHOLDER_OF`` become ``Ownership``, ``DIRECTOR_OF`` ``Directorship``. Other kinds and
-relations are not part of what Aleph models this way and are left out. Ids are derived
-from the entity's kind and reference, so two exports name one person alike. Pure.
+id as ``registrationNumber``), organisations ``Company``, agencies ``Organization``;
+``OWNER_OF`` and ``SHAREHOLDER_OF`` become ``Ownership``, ``DIRECTOR_OF``
+``Directorship``. Other kinds and relations are not part of what Aleph models this way
+and are left out. Ids are derived from the entity's kind and reference, so two exports
+name one person alike. Pure.
 """
 
 from __future__ import annotations
