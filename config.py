@@ -95,6 +95,8 @@ class Config:
     # each with a backoff from PUSH_RETRY_SECONDS (doubling, up to 6 hours; 8 attempts).
     PUSH_POLL_SECONDS = float(os.environ.get("CORDON_PUSH_POLL_SECONDS", "60"))
     PUSH_RETRY_SECONDS = float(os.environ.get("CORDON_PUSH_RETRY_SECONDS", "60"))
+    # How long "Send to partner" waits for the partner's inbox before leaving it to a retry.
+    PUSH_TIMEOUT_SECONDS = float(os.environ.get("CORDON_PUSH_TIMEOUT_SECONDS", "20"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")

@@ -51,7 +51,6 @@ PARTNER_KINDS = {"agency": "Agency (police, border guard, ...)",
 MAX_CONDITIONS = 2_000
 MAX_REPORTS = 200
 MIN_TOKEN = 24
-PUSH_TIMEOUT_SECONDS = 20
 # Receiving instances name partners' reports by a stable id, so a package read twice (or a
 # report sent in two packages) lands on the same report.
 PARTNER_REPORTS = uuid.UUID("3f6b1c52-8d0e-4c1e-9a57-1b2f7c0e5d44")
@@ -300,7 +299,7 @@ def push_due(graph: Graph, config: Mapping[str, Any],
     claim = secrets.token_hex(8)
     done: dict[str, str] = {}
     for delivery in repo.claim_deliveries(claim, package_id):
-        error, final = _post(delivery)
+        error, final = _post(delivery, config.get("PUSH_TIMEOUT_SECONDS", 20))
         status = repo.mark_delivery(delivery["id"], claim, attempts=delivery["attempts"],
                                     error=error, final=final,
                                     base_seconds=config.get("PUSH_RETRY_SECONDS", 60))
@@ -311,7 +310,7 @@ def push_due(graph: Graph, config: Mapping[str, Any],
     return done
 
 
-def _post(delivery: Mapping[str, Any]) -> tuple[str | None, bool]:
+def _post(delivery: Mapping[str, Any], timeout: float) -> tuple[str | None, bool]:
     """POST one package to the partner's inbox: (None, _) when taken; (why, final) else,
     final when the partner refused it (retrying would not help)."""
     url = str(delivery["url"])
@@ -322,7 +321,7 @@ def _post(delivery: Mapping[str, Any]) -> tuple[str | None, bool]:
         headers={"Content-Type": "application/json",
                  "Authorization": f"Bearer {delivery['token']}"})
     try:
-        with urllib.request.urlopen(request, timeout=PUSH_TIMEOUT_SECONDS) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
             answer.read()
         return None, False
     except urllib.error.HTTPError as exc:
