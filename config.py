@@ -91,6 +91,12 @@ class Config:
     # after it was sent; each web worker looks for reminders due this often.
     FEEDBACK_DAYS = int(os.environ.get("CORDON_FEEDBACK_DAYS", "14"))
     REMINDER_POLL_SECONDS = float(os.environ.get("CORDON_REMINDER_POLL_SECONDS", "600"))
+    # Packages for a partner's inbox that could not be pushed at once: retried this often,
+    # each with a backoff from PUSH_RETRY_SECONDS (doubling, up to 6 hours; 8 attempts).
+    PUSH_POLL_SECONDS = float(os.environ.get("CORDON_PUSH_POLL_SECONDS", "60"))
+    PUSH_RETRY_SECONDS = float(os.environ.get("CORDON_PUSH_RETRY_SECONDS", "60"))
+    # How long "Send to partner" waits for the partner's inbox before leaving it to a retry.
+    PUSH_TIMEOUT_SECONDS = float(os.environ.get("CORDON_PUSH_TIMEOUT_SECONDS", "20"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")

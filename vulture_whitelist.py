@@ -12,6 +12,7 @@ from PIL import Image as PIL_Image
 from app.accounts.models import User
 from app.auditlog.forms import AuditFilterForm
 from app.background import start_worker
+from app.cooperation.forms import PartnerForm
 from app.extensions import login_manager
 from app.intake.forms import EvaluateForm, ReportForm
 from app.intake.service import EventType, Review
@@ -35,6 +36,9 @@ session.permanent
 
 # WTForms: form options, inline validators (validate_<field>) and fields the templates render.
 AuditFilterForm.Meta
+PartnerForm.inbox_url
+PartnerForm.outbound_token
+PartnerForm.inbound_token
 AuditFilterForm.validate_date_to
 ReportForm.event_type
 ReportForm.event_date

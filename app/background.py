@@ -3,9 +3,11 @@
 A daemon thread per gunicorn worker (started from gunicorn.conf.py) runs, each at its own
 pace: the notification mail outbox every MAIL_POLL_SECONDS when CORDON_SMTP_URL is set
 (app/mail.py), and the feedback reminders every REMINDER_POLL_SECONDS (recipients who
-have not answered a report sent CORDON_FEEDBACK_DAYS ago). Both are idempotent, so several
-workers, or a cron running ``flask mail send-pending`` / ``flask feedback remind`` as well,
-never send a mail or a reminder twice.
+have not answered a report sent CORDON_FEEDBACK_DAYS ago), and the exchange packages
+waiting for a partner's inbox every CORDON_PUSH_POLL_SECONDS (app/cooperation). All are
+idempotent, so several workers, or a cron running ``flask mail send-pending`` / ``flask
+feedback remind`` / ``flask exchange push`` as well, never send a mail, a reminder or a
+package twice.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.cooperation.service import push_due
 from app.dissemination.service import InvalidInput, remind_feedback
 from app.mail import send_pending
 from graph.db import get_graph
@@ -37,6 +40,8 @@ class Job:
 def jobs_for(app: Flask) -> list[Job]:
     jobs = [Job("feedback reminders", app.config["REMINDER_POLL_SECONDS"],
                 lambda a: remind_feedback(get_graph(), a.config["FEEDBACK_DAYS"]))]
+    jobs.append(Job("partner pushes", app.config["PUSH_POLL_SECONDS"],
+                    lambda a: push_due(get_graph(), a.config)))
     if app.config.get("SMTP_URL"):
         jobs.append(Job("mail outbox", app.config["MAIL_POLL_SECONDS"],
                         lambda a: send_pending(a.config)))

@@ -87,6 +87,35 @@ ORDER BY toString(d.date) DESC, d.id DESC
 """
 
 
+# Controls that seized goods, with what the WCO seizure format reports: the declaration's
+# office, route and conveyance, and the nationality (persons) or country (traders) of the
+# parties it names, each party only when the viewer may see it.
+SEIZURES = (
+    """
+MATCH (c:Control)-[:CONTROL_OF]->(d:Declaration)
+WHERE coalesce(c.seized_json, '[]') <> '[]'
+WITH c, d, coalesce(c.seizure_date, substring(toString(c.date), 0, 10)) AS day
+WHERE ($start IS NULL OR day >= $start) AND ($end IS NULL OR day <= $end)
+CALL (d) {
+  OPTIONAL MATCH (d)-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]->(e:Entity)
+  WHERE """
+    + ENTITY_VISIBLE
+    + """
+  RETURN collect(DISTINCT coalesce(e.nationality, e.country)) AS nationalities
+}
+RETURN c.id AS control, day AS date, d.id AS declaration, d.office AS office,
+       d.origin AS origin, d.departure AS departure, d.destination AS destination,
+       d.mode AS mode, c.seized_json AS seized, c.finding AS finding,
+       c.extra_json AS extra_json, nationalities,
+       head([(d)-[:SHIPPED_IN]->(x) | x.name]) AS container,
+       head([(d)-[:CARRIED_BY]->(x) | x.name]) AS vessel,
+       head([(d)-[:TRANSPORTED_BY]->(x) | x.name]) AS vehicle
+ORDER BY day, c.id
+LIMIT $limit
+"""
+)
+
+
 class DeclarationRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -98,6 +127,21 @@ class DeclarationRepository:
         return self.graph.query(SEARCH, {
             "id": text.lower() if text else None, "trader": trader.lower() if trader else None,
             "start": start, "end": end, "limit": limit})
+
+    def seizures(self, start: str | None, end: str | None, viewer: dict[str, str],
+                 limit: int = 100_000) -> list[dict[str, Any]]:
+        """One row per seized item of the controls between ``start`` and ``end`` (ISO
+        dates, inclusive; the seizure date, else the control's)."""
+        rows = []
+        for row in self.graph.query(SEIZURES, {"start": start, "end": end, "viewer": viewer,
+                                               "limit": limit}):
+            items = _loads(row.pop("seized")) or []
+            extra = _loads(row.pop("extra_json")) or {}
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict):
+                    rows.append({**row, "item": item,
+                                 "extra": extra if isinstance(extra, dict) else {}})
+        return rows
 
     def page(self, declaration_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         """The declaration page's content; NotFound when there is no such declaration."""

@@ -1,6 +1,6 @@
 """Dissemination of evaluated reports, originator consent, sanitised copies and feedback.
 
-- ``(:Report)-[:DISSEMINATED_TO {by, at, handling}]->(:Unit|:User|:Partner)``: one edge
+- ``(:Report)-[:DISSEMINATED_TO {by, at, handling, package}]->(:Unit|:User|:Partner)``: one edge
   per sending, the dissemination log (a partner agency receives a package, app/cooperation);
 - ``(:Report)-[:CONSENT_FOR {by, at, unit}]->(:Unit|:User)``: the originating unit's
   consent to share an ``originator`` report with that recipient;
@@ -26,15 +26,8 @@ from graph.connection import Graph, tx_run
 from graph.entities import link_report_tx
 from graph.errors import NotFound
 
-# SET first: it takes the report's write lock, so what the check reads cannot change
-# before this transaction commits (a refused check rolls the SET back too).
-LOCK_VISIBLE_REPORT = (
-    """
-MATCH (r:Report {id: $id})
-WHERE """
-    + REPORT_VISIBLE
-    + """
-SET r.updated_at = $now
+# What the dissemination rules read of a report (handling, unit, source, consents).
+_REPORT_FOR_RULES = """
 RETURN r {.id, .reference, .title, .text, .status, .handling, .unit, .author_id, .channel,
           .received, .source_grade, .info_grade, .grading_scheme, .sanitised} AS report,
        [(r)-[:FROM_SOURCE]->(s:Source) | s.codename][0] AS source,
@@ -45,6 +38,27 @@ RETURN r {.id, .reference, .title, .text, .status, .handling, .unit, .author_id,
                                                   WHEN t:Partner THEN 'partner' ELSE 'user' END,
                                        id: coalesce(t.id, t.name)}] AS sent_to
 """
+
+# SET first: it takes the report's write lock, so what the check reads cannot change
+# before this transaction commits (a refused check rolls the SET back too).
+LOCK_VISIBLE_REPORT = (
+    """
+MATCH (r:Report {id: $id})
+WHERE """
+    + REPORT_VISIBLE
+    + """
+SET r.updated_at = $now"""
+    + _REPORT_FOR_RULES
+)
+
+# The same without the lock: an export (STIX, FollowTheMoney) checks the rules and writes
+# nothing but its audit event.
+RELEASABLE_REPORT = (
+    """
+MATCH (r:Report {id: $id})
+WHERE """
+    + REPORT_VISIBLE
+    + _REPORT_FOR_RULES
 )
 
 VISIBLE_REPORT = (
@@ -94,7 +108,8 @@ CALL (row) {
   UNION
   MATCH (t:Partner {id: row.id}) WHERE row.kind = 'partner' RETURN t
 }
-CREATE (r)-[d:DISSEMINATED_TO {by: $by, at: $now, handling: r.handling}]->(t)
+CREATE (r)-[d:DISSEMINATED_TO {by: $by, at: $now, handling: r.handling,
+                              package: $package}]->(t)
 WITH r, count(d) AS sent
 SET r.status = 'disseminated', r.disseminated_at = $now, r.disseminated_by = $by
 RETURN sent
@@ -158,11 +173,14 @@ WHERE ($report_id IS NULL OR r.id = $report_id)
     + SENDING_VISIBLE
     + """
 OPTIONAL MATCH (sender:User {id: d.by})
+OPTIONAL MATCH (x:ExchangeDelivery {id: d.package})
 RETURN r.id AS report_id, r.reference AS reference, r.title AS title, d.at AS at,
        d.handling AS handling,
        coalesce(sender.email, d.by) AS by,
        CASE WHEN t:Unit THEN 'unit' WHEN t:Partner THEN 'partner' ELSE 'user' END AS kind,
-       coalesce(t.email, t.name) AS recipient
+       coalesce(t.email, t.name) AS recipient,
+       CASE WHEN x IS NOT NULL THEN x {.status, .attempts, .last_error, .delivered_at}
+            WHEN d.package IS NOT NULL THEN {status: 'file'} END AS delivery
 ORDER BY d.at DESC, r.id
 SKIP $skip LIMIT $limit
 """
@@ -402,6 +420,16 @@ class DisseminationRepository:
 
         return self.graph.write(work)
 
+    def releasable(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
+        """A report as the dissemination rules read it, for an export; :class:`Hidden` or
+        NotFound when the viewer may not see it."""
+        rows = self.graph.query(RELEASABLE_REPORT, {"id": report_id, "viewer": viewer})
+        if not rows:
+            raise refusal(self.graph, report_id)
+        row = rows[0]
+        return {**row["report"], "source": row["source"], "consents": row["consents"],
+                "sent_to": row["sent_to"]}
+
     def _locked(self, tx: Any, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         rows = tx_run(tx, LOCK_VISIBLE_REPORT, id=report_id, viewer=viewer, now=utc_now())
         if not rows:
@@ -421,13 +449,16 @@ class DisseminationRepository:
         recipients: Sequence[dict[str, str]],
         check: Check,
         also: Also | None = None,
+        package: str | None = None,
     ) -> dict[str, Any]:
         """Send to ``recipients`` after ``check(report)`` passes under the report's lock;
-        ``also(tx, report)`` then runs in the same transaction."""
+        ``also(tx, report)`` then runs in the same transaction. ``package``: the exchange
+        package that carries it to a partner (the log shows its delivery)."""
 
         def send(tx: Any, report: dict[str, Any]) -> dict[str, Any]:
             rows = _recipient_rows(recipients)
-            sent = tx_run(tx, DISSEMINATE, id=report_id, rows=rows, by=viewer["id"], now=utc_now())
+            sent = tx_run(tx, DISSEMINATE, id=report_id, rows=rows, by=viewer["id"],
+                          now=utc_now(), package=package)
             if not sent or sent[0]["sent"] != len(rows):
                 raise Refused("A recipient no longer exists; nothing was sent.")
             return report

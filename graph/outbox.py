@@ -45,7 +45,8 @@ RETURN m.status AS status, count(m) AS n
 """
 
 
-def _at(seconds: float) -> str:
+def later(seconds: float) -> str:
+    """The time ``seconds`` from now (ISO 8601, UTC)."""
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
@@ -60,7 +61,7 @@ class OutboxRepository:
 
     def claim_due(self, claim: str, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.graph.write(
-            tx_run, CLAIM_DUE, now=utc_now(), until=_at(CLAIM_SECONDS), claim=claim,
+            tx_run, CLAIM_DUE, now=utc_now(), until=later(CLAIM_SECONDS), claim=claim,
             limit=limit,
         )
         return [row["message"] for row in rows]
@@ -73,7 +74,7 @@ class OutboxRepository:
     ) -> None:
         self.graph.write(
             tx_run, MARK_FAILED, id=message_id, claim=claim, error=error[:500],
-            retry_at=_at(backoff_seconds(attempts + 1, base_seconds)),
+            retry_at=later(backoff_seconds(attempts + 1, base_seconds)),
             max_attempts=MAX_ATTEMPTS,
         )
 

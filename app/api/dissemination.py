@@ -241,8 +241,13 @@ _SCHEMAS = {
             "at": {"type": "string"},
             "handling": _STRINGS,
             "by": _STRINGS,
-            "kind": {"type": "string", "enum": ["unit", "user"]},
+            "kind": {"type": "string", "enum": ["unit", "user", "partner"]},
             "recipient": _STRINGS,
+            "delivery": {
+                "type": ["object", "null"],
+                "description": "A package to a partner: status delivered, pending (retried), "
+                               "failed, or file (downloaded, not pushed)",
+            },
         },
     },
     "FeedbackSummary": {

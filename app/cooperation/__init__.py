@@ -5,8 +5,12 @@ Pages under ``/cooperation`` (an analyst's "Send to partner"), the partner regis
 """
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.navigation import nav_item
 
 bp = Blueprint("cooperation", __name__, cli_group="exchange")
+nav_item("cooperation.index", _l("Cooperation"), roles={"analyst", "admin"}, order=36)
 
 
 @bp.app_template_global()

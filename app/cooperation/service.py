@@ -16,10 +16,15 @@ before stores nothing again. Every package sent, received or refused is audited.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.audit import audit, audit_tx
 from app.dissemination.service import refusal as dissemination_refusal
@@ -38,13 +43,14 @@ from graph.exchange.package import (
 )
 from graph.exchange.records import Context, LineError, text_problem, validate
 from graph.grading import Grading
-from graph.partners import PartnerRepository, package_content_tx
+from graph.partners import PartnerRepository, package_content_tx, queue_delivery_tx
 from graph.vocabulary import Channel, is_country_code
 
 PARTNER_KINDS = {"agency": "Agency (police, border guard, ...)",
                  "administration": "Customs administration"}  # fmt: skip
 MAX_CONDITIONS = 2_000
 MAX_REPORTS = 200
+MIN_TOKEN = 24
 # Receiving instances name partners' reports by a stable id, so a package read twice (or a
 # report sent in two packages) lands on the same report.
 PARTNER_REPORTS = uuid.UUID("3f6b1c52-8d0e-4c1e-9a57-1b2f7c0e5d44")
@@ -103,7 +109,46 @@ def _partner_fields(data: Mapping[str, Any], grading: Grading, units: Iterable[s
     if unit not in set(units):
         raise PartnerError(f"No unit {unit}.", "unit")
     fields["unit"] = unit
+    url = str(data.get("inbox_url") or "").strip()
+    if problem := inbox_url_problem(url):
+        raise PartnerError(problem, "inbox_url")
+    fields["inbox_url"] = url or None
+    for name in ("outbound_token", "inbound_token"):
+        token = str(data.get(name) or "").strip()
+        if not token:
+            continue  # left blank: the token kept is unchanged
+        if len(token) < MIN_TOKEN or len(token) > 200 or text_problem(token, multiline=False):
+            raise PartnerError(f"A token is {MIN_TOKEN} to 200 characters on one line.", name)
+        if name == "outbound_token":
+            fields[name] = token
+        else:
+            fields["inbound_token_hash"] = token_hash(token)
     return fields
+
+
+def inbox_url_problem(url: str) -> str | None:
+    """Why ``url`` is not a partner inbox address (None: fine, or none given). HTTPS only;
+    plain HTTP only to this machine (a test or a tunnel)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        return "The inbox address starts with https:// (plain http only to localhost)."
+    if not parts.hostname or len(url) > 500 or text_problem(url, multiline=False):
+        return "The inbox address is not a web address."
+    return None
+
+
+def token_hash(token: str) -> str:
+    """How a partner's inbox token is kept: hashed as API tokens are (256 random bits need
+    no slow hash)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def partner_for_token(graph: Graph, token: str) -> dict[str, Any] | None:
+    """The partner presenting ``token`` at our inbox, or None."""
+    return PartnerRepository(graph).by_inbound_token(token_hash(token)) if token else None
 
 
 def save_partner(graph: Graph, user: Any, data: Mapping[str, Any], grading: Grading,
@@ -117,6 +162,9 @@ def save_partner(graph: Graph, user: Any, data: Mapping[str, Any], grading: Grad
         else:
             repo.update(partner_id, fields, by=user.id)
     except Duplicate as exc:
+        if "inbound_token" in str(exc):
+            raise PartnerError("Another partner presents this token; give each its own.",
+                               "inbound_token") from None
         if "verify_key" in str(exc):
             raise PartnerError("Another partner is registered with this verify key.",
                                "verify_key") from None
@@ -148,7 +196,7 @@ def partner_refusal(report: Mapping[str, Any], partner: Mapping[str, Any]) -> st
     return None
 
 
-def _payload_report(report: Mapping[str, Any], conditions: str | None) -> dict[str, Any]:
+def payload_report(report: Mapping[str, Any], conditions: str | None) -> dict[str, Any]:
     """What a partner receives of a report: never its source, unit, author or internal id."""
     return {
         "reference": report.get("reference") or report["id"],
@@ -203,8 +251,10 @@ def build_package(graph: Graph, user: Any, config: Mapping[str, Any], partner_na
                 "package": package_id})
 
         for report_id in ids:
-            repo.disseminate(report_id, viewer, [recipient], check, also=record)
+            repo.disseminate(report_id, viewer, [recipient], check, also=record,
+                             package=package_id)
         content = graph.read(package_content_tx, [r["id"] for r in sent])
+        content.pop("mentions")
         reference_of = {r["id"]: r.get("reference") or r["id"] for r in sent}
         for relation in content["relations"]:  # the partner knows our references only
             relation["report"] = reference_of[relation["report"]]
@@ -212,26 +262,83 @@ def build_package(graph: Graph, user: Any, config: Mapping[str, Any], partner_na
             "sender": {"administration": config.get("CORDON_ADMINISTRATION") or None,
                        "country": config.get("CORDON_COUNTRY") or None},
             "recipient": partner["name"],
-            "reports": sorted((_payload_report(r, conditions) for r in sent),
+            "reports": sorted((payload_report(r, conditions) for r in sent),
                               key=lambda r: r["reference"]),
             **content,
         }
         data = seal(payload, own, partner["encryption_key"], package_id=package_id,
                     created=utc_now())
         references = [r["reference"] for r in payload["reports"]]
+        pushed = bool(partner.get("inbox_url") and partner.get("pushes"))
+        if pushed:
+            graph.write(queue_delivery_tx, package_id, partner["id"], data, user.id)
         audit("exchange.package.send", package_id, {
-            "partner": partner["name"], "reports": references,
+            "partner": partner["name"], "reports": references, "push": pushed,
             "entities": len(content["entities"]), "relations": len(content["relations"])})
         return {"package_id": package_id, "data": data, "partner": partner["name"],
-                "references": references,
+                "references": references, "pushed": pushed,
                 "filename": f"cordon-package-{_slug(partner['name'])}-{package_id[:8]}.json"}
 
     try:
-        return graph.atomically(work)
+        sent = graph.atomically(work)
     except Refused as exc:
         audit("exchange.package.refused", partner["name"], {
             "direction": "send", "reports": ids, "reason": str(exc)})
         raise
+    if sent["pushed"]:  # at once; the background round retries when the partner is away
+        sent["delivery"] = push_due(graph, config, package_id).get(package_id, "pending")
+    return sent
+
+
+def push_due(graph: Graph, config: Mapping[str, Any],
+             package_id: str | None = None) -> dict[str, str]:
+    """Push the packages due to their partners' inboxes (or the one package): each
+    delivered, kept for a retry with backoff, or failed (refused by the partner, or too
+    many attempts). Every attempt is audited. Returns {package id: status}."""
+    repo = PartnerRepository(graph)
+    claim = secrets.token_hex(8)
+    done: dict[str, str] = {}
+    for delivery in repo.claim_deliveries(claim, package_id):
+        error, final = _post(delivery, config.get("PUSH_TIMEOUT_SECONDS", 20))
+        status = repo.mark_delivery(delivery["id"], claim, attempts=delivery["attempts"],
+                                    error=error, final=final,
+                                    base_seconds=config.get("PUSH_RETRY_SECONDS", 60))
+        audit("exchange.package.push", delivery["id"], {
+            "partner": delivery["partner"], "status": status, "attempt":
+            delivery["attempts"] + 1, **({"error": error} if error else {})}, graph=graph)
+        done[delivery["id"]] = status
+    return done
+
+
+def _post(delivery: Mapping[str, Any], timeout: float) -> tuple[str | None, bool]:
+    """POST one package to the partner's inbox: (None, _) when taken; (why, final) else,
+    final when the partner refused it (retrying would not help)."""
+    url = str(delivery["url"])
+    if inbox_url_problem(url):  # only https (or http to localhost) is ever opened
+        return f"{delivery['partner']}'s inbox address is not https", True
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url, data=str(delivery["data"]).encode(), method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {delivery['token']}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            answer.read()
+        return None, False
+    except urllib.error.HTTPError as exc:
+        detail = _detail(exc)
+        final = 400 <= exc.code < 500 and exc.code not in (408, 429)
+        return f"{delivery['partner']} answered {exc.code}: {detail}", final
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return f"{delivery['partner']} is unreachable: {reason}", False
+
+
+def _detail(exc: urllib.error.HTTPError) -> str:
+    try:
+        body = json.loads(exc.read() or b"{}")
+    except (ValueError, OSError):
+        return exc.reason or ""
+    return str(body.get("detail") or exc.reason) if isinstance(body, dict) else ""
 
 
 def _slug(name: str) -> str:
@@ -246,7 +353,7 @@ def sendable_partners(graph: Graph) -> list[dict[str, Any]]:
 
 
 def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
-                    by: str) -> dict[str, Any]:
+                    by: str, sender: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Verify and import a package file; returns ``{"package_id", "partner", "reports"
     (our ids), "created", "updated", "duplicate"}``. Raises :class:`PackageRefused` with
     the reason (audited); nothing is written then."""
@@ -257,6 +364,9 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
         partner = repo.by_verify_key(opened.sender_key)
         if partner is None:  # removed between the two reads
             raise PackageRefused("the package is signed by no known partner")
+        if sender is not None and sender["id"] != partner["id"]:
+            raise PackageRefused(f"the package is signed by {partner['name']}, not by "
+                                 f"{sender['name']} whose token was presented")
         grading = Grading.from_config(config)
         earlier = repo.received(opened.package_id)
         if earlier is not None:
@@ -265,19 +375,13 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
             return {"package_id": opened.package_id, "partner": partner["name"],
                     "reports": earlier["reports"], "created": 0, "updated": 0,
                     "duplicate": True}
-        records = _records(opened.payload, opened.package_id, partner, grading,
-                           graph.read(_unit_names))
+        records = partner_records(opened.payload, opened.package_id, partner, grading,
+                           graph.read(unit_names_tx))
     except PackageRefused as exc:
-        audit("exchange.package.refused", "", {"direction": "receive", "reason": str(exc)})
+        audit("exchange.package.refused", "", {"direction": "receive", "reason": str(exc),
+                                                "by": by})
         raise
-    from graph.exchange import Importer
-
-    summary = Importer(graph, grading=grading).import_records(records)
-    if summary.rejected:  # the database refused a record: the package is not taken
-        reasons = "; ".join(reason for _line, reason in summary.first_errors)
-        audit("exchange.package.refused", opened.package_id, {
-            "direction": "receive", "partner": partner["name"], "reason": reasons})
-        raise PackageRefused(f"the package could not be stored: {reasons}")
+    summary = store_records(graph, grading, records, partner, opened.package_id)
     ours = [r.key for r in records if r.kind == "report"]
     repo.record_received(opened.package_id, partner_id=partner["id"], by=by,
                          created=opened.created, reports=ours)
@@ -289,6 +393,21 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
     return {"package_id": opened.package_id, "partner": partner["name"], "reports": ours,
             "created": report_summary["created"], "updated": report_summary["updated"],
             "duplicate": False}
+
+
+def store_records(graph: Graph, grading: Grading, records: list[Any],
+                  partner: Mapping[str, Any], package_id: str) -> Any:
+    """Write a partner's checked records through the bulk import; :class:`PackageRefused`
+    (audited) when the database refused one: the package is not taken."""
+    from graph.exchange import Importer
+
+    summary = Importer(graph, grading=grading).import_records(records)
+    if summary.rejected:
+        reasons = "; ".join(reason for _line, reason in summary.first_errors)
+        audit("exchange.package.refused", package_id, {
+            "direction": "receive", "partner": partner["name"], "reason": reasons})
+        raise PackageRefused(f"the package could not be stored: {reasons}")
+    return summary
 
 
 def provenance(report: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -309,7 +428,7 @@ def provenance(report: Mapping[str, Any]) -> dict[str, Any] | None:
             "scheme": grading.get("scheme"), "conditions": kept.get("conditions")}
 
 
-def _unit_names(tx: Any) -> frozenset[str]:
+def unit_names_tx(tx: Any) -> frozenset[str]:
     from graph.exchange.reports import unit_names
 
     return unit_names(tx)
@@ -319,7 +438,7 @@ def partner_report_id(partner: Mapping[str, Any], reference: str) -> str:
     return "P-" + uuid.uuid5(PARTNER_REPORTS, f"{partner['verify_key']}|{reference}").hex[:20]
 
 
-def _records(payload: Mapping[str, Any], package_id: str, partner: Mapping[str, Any],
+def partner_records(payload: Mapping[str, Any], package_id: str, partner: Mapping[str, Any],
              grading: Grading, units: frozenset[str]) -> list[Any]:
     """The package's reports and relations as exchange records of this instance, all
     validated before anything is written (a bad one refuses the package, with its reason)."""
