@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Literal
 
 from flask import current_app, jsonify, request
+from pydantic import Field, StrictBool
 
 from app.api import bp
 from app.api.auth import api_user, token_required
-from app.api.openapi import error_responses, register
+from app.api.openapi import Answer, Body, json_request, operation
 from app.audit import audit
 from app.errors import error_response
 from app.risk import service
@@ -22,6 +23,53 @@ from graph.grading import Grading, GradingScheme
 from graph.vocabulary import LANES
 
 MAX_BATCH = 1000
+Lane = Literal[LANES]  # the vocabulary's lanes, one word each
+
+
+class RiskReason(Answer):
+    indicator: str
+    contribution: float
+    detail: str
+
+
+class RiskResult(Answer):
+    id: str
+    score: float = Field(ge=0, le=1)
+    lane: Lane
+    reasons: list[RiskReason]
+    model_version: str | None = None
+    random: bool | None = None
+    profiles: list[str] | None = None
+
+
+class RiskFieldError(Answer):
+    field: str | None
+    message: str
+
+
+class RiskDeclarationError(Answer):
+    """A declaration of a batch that could not be scored, in its place."""
+
+    id: str | None
+    error: RiskFieldError
+    errors: list[RiskFieldError]
+
+
+class RiskResults(Answer):
+    results: list[RiskResult | RiskDeclarationError]
+
+
+class Limit(Body):
+    limit: int = Field(50, ge=1, le=1000)
+
+
+class RegradeDecision(Body):
+    accept: StrictBool
+
+
+# Bodies that are records of the exchange format (a declaration, a control) or the
+# committee's own documents: their validators hold the rules (422 with every reason).
+_RECORD = json_request({"type": "object"})
 
 
 def _json_body() -> Any:
@@ -52,15 +100,11 @@ def allowed(roles: frozenset[str]) -> Callable[[Callable[..., Any]], Callable[..
     return decorate
 
 
-def _limit(default: int = 50) -> int | None:
-    raw = request.args.get("limit", str(default))
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1000:
-        return None
-    return int(raw)
-
-
 @bp.post("/declarations/score")
 @token_required
+@operation("Score one declaration or {declarations: [...]} (stores nothing)",
+           answer=RiskResult | RiskResults, errors=(400, 401, 413, 422),
+           operation_id="scoreDeclarations", requestBody=_RECORD)
 def score_declarations():
     body = _json_body()
     if not isinstance(body, dict):
@@ -111,6 +155,8 @@ def _checked(raw: Any, kind: str) -> tuple[dict[str, Any], list[str]]:
 
 @bp.post("/declarations/<declaration_id>/selection")
 @token_required
+@operation("Record the selection of a stored declaration", answer=(201, dict[str, Any]),
+           errors=(401, 403, 404), operation_id="selectDeclaration")
 def select_declaration(declaration_id: str):
     try:
         service.authorize(api_user(), service.EXAMINE_ROLES)
@@ -126,6 +172,8 @@ def select_declaration(declaration_id: str):
 @bp.post("/controls")
 @token_required
 @allowed(service.EXAMINE_ROLES)
+@operation("Record a control or post-clearance audit result", answer=(201, dict[str, Any]),
+           errors=(401, 403, 404, 422), operation_id="recordControl", requestBody=_RECORD)
 def record_control():
     control, errors = _checked(_json_body(), "control")
     if errors:
@@ -140,32 +188,32 @@ def record_control():
 @bp.get("/risk/traders")
 @token_required
 @allowed(service.READ_ROLES)
-def risk_traders():
-    limit = _limit()
-    if limit is None:
-        return error_response(400, "Bad request", "limit: an integer from 1 to 1000")
-    return jsonify({"traders": service.high_risk_traders(get_graph(), limit)})
+@operation("High-risk traders with reasons", query=Limit, answer=dict[str, Any],
+           errors=(400, 401, 403), operation_id="riskTraders")
+def risk_traders(query: Limit):
+    return jsonify({"traders": service.high_risk_traders(get_graph(), query.limit)})
 
 
 @bp.get("/risk/commodities")
 @token_required
 @allowed(service.READ_ROLES)
-def risk_commodities():
-    limit = _limit()
-    if limit is None:
-        return error_response(400, "Bad request", "limit: an integer from 1 to 1000")
-    return jsonify({"commodities": service.high_risk_commodities(get_graph(), limit)})
+@operation("High-risk HS6 x origin lines with reasons", query=Limit, answer=dict[str, Any],
+           errors=(400, 401, 403), operation_id="riskCommodities")
+def risk_commodities(query: Limit):
+    return jsonify({"commodities": service.high_risk_commodities(get_graph(), query.limit)})
 
 
 @bp.get("/risk/profiles")
 @token_required
 @allowed(service.READ_ROLES)
+@operation("Committee risk profiles", answer=dict[str, Any], errors=(401, 403))
 def list_profiles():
     return jsonify({"profiles": service.list_profiles(get_graph())})
 
 
 @bp.get("/risk/profiles/<profile_id>")
 @token_required
+@operation("A profile with its history", answer=dict[str, Any], errors=(401, 403, 404))
 def get_profile(profile_id: str):
     try:
         service.authorize(api_user(), service.READ_ROLES)
@@ -178,6 +226,8 @@ def get_profile(profile_id: str):
 
 @bp.post("/risk/profiles")
 @token_required
+@operation("Create or change a profile (versioned)", answer=(201, dict[str, Any]),
+           errors=(400, 401, 403, 422), requestBody=_RECORD)
 def save_profile():
     body = _json_body()
     if not isinstance(body, dict):
@@ -201,6 +251,8 @@ def save_profile():
 
 @bp.delete("/risk/profiles/<profile_id>")
 @token_required
+@operation("Retire a profile (kept in history)", answer=dict[str, Any],
+           errors=(401, 403, 404))
 def retire_profile(profile_id: str):
     try:
         service.authorize(api_user(), service.EDIT_ROLES)
@@ -214,12 +266,15 @@ def retire_profile(profile_id: str):
 
 @bp.get("/risk/thresholds")
 @token_required
+@operation("Selectivity thresholds and random rate", answer=dict[str, Any])
 def get_thresholds():
     return jsonify(service.current_settings(get_graph()))
 
 
 @bp.put("/risk/thresholds")
 @token_required
+@operation("Set thresholds (or red_share for capacity)", answer=dict[str, Any],
+           errors=(400, 401, 403, 422), requestBody=_RECORD)
 def put_thresholds():
     body = _json_body()
     if not isinstance(body, dict):
@@ -270,6 +325,8 @@ def _share(body: dict, name: str) -> float:
 @bp.get("/risk/effectiveness")
 @token_required
 @allowed(service.READ_ROLES)
+@operation("Hit rates per profile, indicator, lane, random", answer=dict[str, Any],
+           errors=(401, 403), operation_id="riskEffectiveness")
 def get_effectiveness():
     return jsonify(service.effectiveness(get_graph()))
 
@@ -277,6 +334,8 @@ def get_effectiveness():
 @bp.get("/risk/aeo")
 @token_required
 @allowed(service.READ_ROLES)
+@operation("AEO traders and network exposure alerts", answer=dict[str, Any],
+           errors=(401, 403), operation_id="riskAeo")
 def get_aeo():
     return jsonify({"traders": service.aeo_monitoring(get_graph(), viewer_param(api_user()))})
 
@@ -284,6 +343,8 @@ def get_aeo():
 @bp.get("/risk/sources/regrade")
 @token_required
 @allowed(service.REGRADE_ROLES)
+@operation("Source regrade suggestions (handlers)", answer=dict[str, Any], errors=(401, 403),
+           operation_id="regradeSuggestions")
 def get_regrades():
     audit("risk.regrade.read", "sources")
     return jsonify({"suggestions": service.regrade_suggestions(get_graph(), _scheme())})
@@ -291,13 +352,12 @@ def get_regrades():
 
 @bp.post("/risk/sources/<source_id>/regrade")
 @token_required
-def decide_regrade(source_id: str):
-    body = _json_body()
-    if not isinstance(body, dict) or not isinstance(body.get("accept"), bool):
-        return error_response(400, "Bad request", '{"accept": true|false}')
+@operation("Accept or decline a regrade suggestion", body=RegradeDecision,
+           answer=dict[str, Any], errors=(400, 401, 403, 404))
+def decide_regrade(source_id: str, body: RegradeDecision):
     try:
         service.authorize(api_user(), service.REGRADE_ROLES)
-        result = service.decide_regrade(get_graph(), _scheme(), source_id, body["accept"],
+        result = service.decide_regrade(get_graph(), _scheme(), source_id, body.accept,
                                         api_user().email)
     except service.RiskForbidden as exc:
         return _forbidden(exc)
@@ -313,6 +373,8 @@ def _scheme() -> GradingScheme:
 
 @bp.post("/risk/train")
 @token_required
+@operation("Retrain the risk model from the controls", answer=(201, dict[str, Any]),
+           errors=(401, 403, 409), operation_id="trainRisk")
 def train_model():
     try:
         service.authorize(api_user(), service.EDIT_ROLES)
@@ -323,214 +385,3 @@ def train_model():
         return error_response(409, "Cannot train", str(exc))
     audit("risk.train", result["version"], {"metrics": result["metrics"]})
     return jsonify(result), 201
-
-
-_RESULT = {
-    "type": "object",
-    "required": ["id", "score", "lane", "reasons"],
-    "properties": {
-        "id": {"type": "string"},
-        "score": {"type": "number", "minimum": 0, "maximum": 1},
-        "lane": {"enum": list(LANES)},
-        "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/RiskReason"}},
-        "model_version": {"type": "string"},
-        "random": {"type": "boolean"},
-        "profiles": {"type": "array", "items": {"type": "string"}},
-    },
-}
-_JSON = {"application/json": {"schema": {"type": "object"}}}
-
-
-def _op(
-    summary: str, op_id: str, codes: tuple[int, ...], body: bool = False, schema: dict | None = None
-) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "summary": summary,
-        "operationId": op_id,
-        "responses": {
-            "200": {
-                "description": "OK",
-                "content": {"application/json": {"schema": schema or {"type": "object"}}},
-            },
-            **error_responses(*codes),
-        },
-    }
-    if body:
-        out["requestBody"] = {"required": True, "content": _JSON}
-    return out
-
-
-_LIMIT = [
-    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
-]
-register(
-    {
-        "/declarations/score": {
-            "post": _op(
-                "Score one declaration or {declarations: [...]} (stores nothing)",
-                "scoreDeclarations",
-                (400, 401, 413, 422),
-                True,
-                {
-                    "oneOf": [
-                        {"$ref": "#/components/schemas/RiskResult"},
-                        {
-                            "type": "object",
-                            "required": ["results"],
-                            "properties": {
-                                "results": {
-                                    "type": "array",
-                                    "items": {
-                                        "oneOf": [
-                                            {"$ref": "#/components/schemas/RiskResult"},
-                                            {"$ref": "#/components/schemas/RiskDeclarationError"},
-                                        ]
-                                    },
-                                }
-                            },
-                        },
-                    ]
-                },
-            )
-        },
-        "/declarations/{declaration_id}/selection": {
-            "post": {
-                **_op(
-                    "Record the selection of a stored declaration",
-                    "selectDeclaration",
-                    (401, 403, 404),
-                ),
-                "parameters": [
-                    {
-                        "name": "declaration_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-            }
-        },
-        "/controls": {
-            "post": _op(
-                "Record a control or post-clearance audit result",
-                "recordControl",
-                (401, 403, 404, 422),
-                True,
-            )
-        },
-        "/risk/traders": {
-            "get": {
-                **_op("High-risk traders with reasons", "riskTraders", (400, 401, 403)),
-                "parameters": _LIMIT,
-            }
-        },
-        "/risk/commodities": {
-            "get": {
-                **_op(
-                    "High-risk HS6 x origin lines with reasons", "riskCommodities", (400, 401, 403)
-                ),
-                "parameters": _LIMIT,
-            }
-        },
-        "/risk/profiles": {
-            "get": _op("Committee risk profiles", "listProfiles", (401, 403)),
-            "post": _op(
-                "Create or change a profile (versioned)", "saveProfile", (400, 401, 403, 422), True
-            ),
-        },
-        "/risk/profiles/{profile_id}": {
-            "get": {
-                **_op("A profile with its history", "getProfile", (401, 403, 404)),
-                "parameters": [
-                    {
-                        "name": "profile_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-            },
-            "delete": {
-                **_op("Retire a profile (kept in history)", "retireProfile", (401, 403, 404)),
-                "parameters": [
-                    {
-                        "name": "profile_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-            },
-        },
-        "/risk/thresholds": {
-            "get": _op("Selectivity thresholds and random rate", "getThresholds", (401,)),
-            "put": _op(
-                "Set thresholds (or red_share for capacity)",
-                "putThresholds",
-                (400, 401, 403, 422),
-                True,
-            ),
-        },
-        "/risk/effectiveness": {
-            "get": _op(
-                "Hit rates per profile, indicator, lane, random", "riskEffectiveness", (401, 403)
-            )
-        },
-        "/risk/aeo": {"get": _op("AEO traders and network exposure alerts", "riskAeo", (401, 403))},
-        "/risk/sources/regrade": {
-            "get": _op("Source regrade suggestions (handlers)", "regradeSuggestions", (401, 403))
-        },
-        "/risk/sources/{source_id}/regrade": {
-            "post": {
-                **_op(
-                    "Accept or decline a regrade suggestion",
-                    "decideRegrade",
-                    (400, 401, 403, 404),
-                    True,
-                ),
-                "parameters": [
-                    {
-                        "name": "source_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-            }
-        },
-        "/risk/train": {
-            "post": _op("Retrain the risk model from the controls", "trainRisk", (401, 403, 409))
-        },
-    },
-    {
-        "RiskResult": _RESULT,
-        "RiskDeclarationError": {
-            "type": "object",
-            "description": "A declaration of a batch that could not be scored, in its place.",
-            "required": ["id", "error", "errors"],
-            "properties": {
-                "id": {"type": ["string", "null"]},
-                "error": {"$ref": "#/components/schemas/RiskFieldError"},
-                "errors": {"type": "array",
-                           "items": {"$ref": "#/components/schemas/RiskFieldError"}},
-            },
-        },
-        "RiskFieldError": {
-            "type": "object",
-            "required": ["field", "message"],
-            "properties": {
-                "field": {"type": ["string", "null"]},
-                "message": {"type": "string"},
-            },
-        },
-        "RiskReason": {
-            "type": "object",
-            "required": ["indicator", "contribution", "detail"],
-            "properties": {
-                "indicator": {"type": "string"},
-                "contribution": {"type": "number"},
-                "detail": {"type": "string"},
-            },
-        },
-    },
-)
