@@ -91,6 +91,9 @@ class Config:
     # after it was sent; each web worker looks for reminders due this often.
     FEEDBACK_DAYS = int(os.environ.get("CORDON_FEEDBACK_DAYS", "14"))
     REMINDER_POLL_SECONDS = float(os.environ.get("CORDON_REMINDER_POLL_SECONDS", "600"))
+    # Mutual assistance requests: their officers are reminded this many days before the
+    # deadline, and again once it has passed (the same reminder round).
+    ASSISTANCE_REMIND_DAYS = int(os.environ.get("CORDON_ASSISTANCE_REMIND_DAYS", "7"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")

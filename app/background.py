@@ -3,9 +3,11 @@
 A daemon thread per gunicorn worker (started from gunicorn.conf.py) runs, each at its own
 pace: the notification mail outbox every MAIL_POLL_SECONDS when CORDON_SMTP_URL is set
 (app/mail.py), and the feedback reminders every REMINDER_POLL_SECONDS (recipients who
-have not answered a report sent CORDON_FEEDBACK_DAYS ago). Both are idempotent, so several
-workers, or a cron running ``flask mail send-pending`` / ``flask feedback remind`` as well,
-never send a mail or a reminder twice.
+have not answered a report sent CORDON_FEEDBACK_DAYS ago) with the mutual assistance
+reminders (requests due within CORDON_ASSISTANCE_REMIND_DAYS, or overdue). All are
+idempotent, so several workers, or a cron running ``flask mail send-pending``,
+``flask feedback remind`` or ``flask assistance remind`` as well, never send a mail or a
+reminder twice.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.assistance.service import remind as remind_assistance
 from app.dissemination.service import InvalidInput, remind_feedback
 from app.mail import send_pending
 from graph.db import get_graph
@@ -36,7 +39,9 @@ class Job:
 
 def jobs_for(app: Flask) -> list[Job]:
     jobs = [Job("feedback reminders", app.config["REMINDER_POLL_SECONDS"],
-                lambda a: remind_feedback(get_graph(), a.config["FEEDBACK_DAYS"]))]
+                lambda a: remind_feedback(get_graph(), a.config["FEEDBACK_DAYS"])),
+            Job("assistance reminders", app.config["REMINDER_POLL_SECONDS"],
+                lambda a: remind_assistance(get_graph(), a.config["ASSISTANCE_REMIND_DAYS"]))]
     if app.config.get("SMTP_URL"):
         jobs.append(Job("mail outbox", app.config["MAIL_POLL_SECONDS"],
                         lambda a: send_pending(a.config)))
@@ -72,6 +77,8 @@ def start_worker(app: Flask) -> BackgroundWorker:
     # a malformed setting shows at start, not as a failed round every few minutes
     if app.config["FEEDBACK_DAYS"] < 0:
         raise ValueError("CORDON_FEEDBACK_DAYS is a number of days, 0 or more.")
+    if app.config["ASSISTANCE_REMIND_DAYS"] < 0:
+        raise ValueError("CORDON_ASSISTANCE_REMIND_DAYS is a number of days, 0 or more.")
     if app.config.get("SMTP_URL"):
         from app.mail import smtp_settings
 

@@ -111,7 +111,7 @@ _SCHEMAS = {
             "kind": {
                 "type": ["string", "null"],
                 "enum": ["report", "dissemination", "task", "tip", "control", "declaration",
-                         "aeo", None],
+                         "aeo", "assistance", None],
             },
             "text": {"type": ["string", "null"]},
             "link": {"type": ["string", "null"], "description": "the page of the record"},

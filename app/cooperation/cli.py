@@ -70,3 +70,5 @@ def receive_command(file: Path) -> None:
         return
     click.echo(f"package {result['package_id']} from {result['partner']}: "
                f"{len(result['reports'])} report(s), {result['created']} new")
+    for line in result.get("assistance", []):
+        click.echo(line)

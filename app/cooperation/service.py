@@ -267,6 +267,9 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
                     "duplicate": True}
         records = _records(opened.payload, opened.package_id, partner, grading,
                            graph.read(_unit_names))
+        from app.assistance import exchange as assistance
+
+        requests = assistance.read_section(graph, opened.payload, partner)
     except PackageRefused as exc:
         audit("exchange.package.refused", "", {"direction": "receive", "reason": str(exc)})
         raise
@@ -281,6 +284,7 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
     ours = [r.key for r in records if r.kind == "report"]
     repo.record_received(opened.package_id, partner_id=partner["id"], by=by,
                          created=opened.created, reports=ours)
+    taken = assistance.take(graph, config, partner, requests, opened.package_id)
     report_summary = summary.by_kind["report"]
     audit("exchange.package.receive", opened.package_id, {
         "partner": partner["name"], "reports": ours, "created": report_summary["created"],
@@ -288,7 +292,7 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
         + summary.by_kind["relation"]["updated"]})
     return {"package_id": opened.package_id, "partner": partner["name"], "reports": ours,
             "created": report_summary["created"], "updated": report_summary["updated"],
-            "duplicate": False}
+            "duplicate": False, "assistance": taken}
 
 
 def provenance(report: Mapping[str, Any]) -> dict[str, Any] | None:
