@@ -211,7 +211,7 @@ class AssistanceRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def list(self, viewer: dict[str, str], *, today: str, direction: str | None = None,
+    def page(self, viewer: dict[str, str], *, today: str, direction: str | None = None,
              status: str | None = None, partner: str | None = None,
              after: list[str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Newest first, ``limit`` rows after the key ``[created_at, id]``."""

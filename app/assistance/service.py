@@ -238,7 +238,7 @@ def listing(graph: Graph, user: Any, *, direction: str | None = None,
         key = decode_cursor(after, 2) if after else None
     except ValueError as exc:
         raise AssistanceError(str(exc), "after") from None
-    rows = AssistanceRepository(graph).list(
+    rows = AssistanceRepository(graph).page(
         viewer_param(user), today=clock.today(), direction=direction or None,
         status=status or None, partner=partner or None, after=key, limit=limit + 1)
     page, following = next_page(rows, limit, ("created_at", "id"))
