@@ -103,6 +103,12 @@ RETURN a {.*} AS request, p {.id, .name, .country, .kind} AS partner, subjects,
 
 _EXISTS: LiteralString = "MATCH (a:AssistanceRequest {id: $id}) RETURN count(a) > 0 AS found"
 
+_SENT_TO: LiteralString = """
+MATCH (a:AssistanceRequest {id: $id, direction: 'outgoing'})-[:WITH_PARTNER]->
+      (:Partner {id: $partner_id})
+RETURN count(a) > 0 AS found
+"""
+
 _BY_REFERENCE: LiteralString = (
     "MATCH (a:AssistanceRequest {reference: $reference}) RETURN a.id AS id"
 )
@@ -282,6 +288,11 @@ class AssistanceRepository:
 
     def exists(self, request_id: str) -> bool:
         return bool(self.graph.query(_EXISTS, {"id": request_id})[0]["found"])
+
+    def sent_to(self, request_id: str, partner_id: str) -> bool:
+        """Whether ``request_id`` is a request of ours to that partner (a reply's target)."""
+        return bool(self.graph.query(_SENT_TO, {"id": request_id,
+                                                "partner_id": partner_id})[0]["found"])
 
     def receive(self, request_id: str, partner_id: str, fields: dict[str, Any]) -> str:
         """A request a partner sent us; returns its reference here."""

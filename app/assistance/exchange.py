@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.assistance.service import (
     LEGAL_BASES,
     MAX_DECLARATIONS,
@@ -83,8 +85,8 @@ def build_request_package(graph: Graph, user: Any, config: Mapping[str, Any],
     authorize(user)
     row = read(graph, user, request_id, via="package")
     if row["direction"] != "outgoing" or row["status"] not in ("draft", "sent"):
-        raise AssistanceError("Only an outgoing request not yet acknowledged goes in a "
-                              "package.", "status", 409)
+        raise AssistanceError(_("Only an outgoing request not yet acknowledged goes in a "
+                                "package."), "status", 409)
     partner = PartnerRepository(graph).get(row["partner"]["id"])
     repo = AssistanceRepository(graph)
     item = {"kind": "request", "id": row["id"], "reference": row["reference"],
@@ -113,11 +115,11 @@ def build_reply_package(graph: Graph, user: Any, config: Mapping[str, Any],
     authorize(user)
     row = read(graph, user, request_id, via="package")
     if row["direction"] != "incoming" or row["status"] != "answered":
-        raise AssistanceError("Write the reply first; then it goes back to the partner.",
+        raise AssistanceError(_("Write the reply first; then it goes back to the partner."),
                               "reply", 409)
     if not row.get("partner_request_id"):
-        raise AssistanceError("This request did not come in a package: answer it the way it "
-                              "came.", "reply", 409)
+        raise AssistanceError(_("This request did not come in a package: answer it the way "
+                                "it came."), "reply", 409)
     partner = PartnerRepository(graph).get(row["partner"]["id"])
     store = file_store(config["CORDON_DATA"])
     files = []
@@ -180,6 +182,7 @@ def _request(item: Mapping[str, Any]) -> dict[str, Any]:
         except ValueError:
             raise PackageRefused("an assistance request's deadline is not a date") from None
     basis = item.get("legal_basis")
+    basis = basis if isinstance(basis, str) else None
     return {
         "kind": "request", "id": _string(item, "id", 100, required=True, multiline=False),
         "reference": _string(item, "reference", 60, required=True, multiline=False),
@@ -197,7 +200,7 @@ def _request(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def _reply(graph: Graph, item: Mapping[str, Any], partner: Mapping[str, Any]) -> dict[str, Any]:
     ours = _string(item, "in_reply_to", 100, required=True, multiline=False) or ""
-    if not AssistanceRepository(graph).exists(ours):
+    if not AssistanceRepository(graph).sent_to(ours, partner["id"]):
         raise PackageRefused(f"the reply answers no assistance request we sent to "
                              f"{partner['name']}")
     files = item.get("files") or []

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit import audit, recorded_read
@@ -78,23 +79,23 @@ def is_desk_officer(user: Any) -> bool:
 
 def authorize(user: Any) -> None:
     if not is_desk_officer(user):
-        raise AssistanceError("Mutual assistance requests are kept by intelligence "
-                              "officers, investigators and administrators.", "role", 403)
+        raise AssistanceError(_("Mutual assistance requests are kept by intelligence "
+                                "officers, investigators and administrators."), "role", 403)
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False,
           multiline: bool = True) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise AssistanceError("Send text.", field)
+        raise AssistanceError(_("Send text."), field)
     text = (value or "").strip()
     if not text:
         if required:
-            raise AssistanceError("This is required.", field)
+            raise AssistanceError(_("This is required."), field)
         return None
     if len(text) > limit:
-        raise AssistanceError(f"Keep it under {limit} characters.", field)
+        raise AssistanceError(_("Keep it under %(num)s characters.", num=limit), field)
     if problem := text_problem(text, multiline=multiline):
-        raise AssistanceError(f"The text {problem}.", field)
+        raise AssistanceError(_("The text %(problem)s.", problem=problem), field)
     return text
 
 
@@ -107,12 +108,12 @@ def _ids(value: Any, field: str, limit: int) -> list[str]:
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
         items = [v.strip() for v in value]
     else:
-        raise AssistanceError("Send a list of ids.", field)
+        raise AssistanceError(_("Send a list of ids."), field)
     items = list(dict.fromkeys(i for i in items if i))
     if len(items) > limit:
-        raise AssistanceError(f"Name at most {limit}.", field)
+        raise AssistanceError(_("Name at most %(num)s.", num=limit), field)
     if any(len(i) > 200 or text_problem(i, multiline=False) for i in items):
-        raise AssistanceError("An id is too long or holds control characters.", field)
+        raise AssistanceError(_("An id is too long or holds control characters."), field)
     return items
 
 
@@ -120,11 +121,11 @@ def parse_deadline(value: Any, field: str = "deadline") -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise AssistanceError("Enter the deadline as YYYY-MM-DD.", field)
+        raise AssistanceError(_("Enter the deadline as YYYY-MM-DD."), field)
     try:
         return date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError:
-        raise AssistanceError("Enter the deadline as YYYY-MM-DD.", field) from None
+        raise AssistanceError(_("Enter the deadline as YYYY-MM-DD."), field) from None
 
 
 def create(graph: Graph, user: Any, data: Mapping[str, Any]) -> str:
@@ -135,42 +136,44 @@ def create(graph: Graph, user: Any, data: Mapping[str, Any]) -> str:
     repo = AssistanceRepository(graph)
     partner_key = data.get("partner")
     if not isinstance(partner_key, str) or not partner_key.strip():
-        raise AssistanceError("Choose the partner.", "partner")
+        raise AssistanceError(_("Choose the partner."), "partner")
     partners = PartnerRepository(graph)
     partner = partners.by_name(partner_key.strip())
     if partner is None:
         try:
             partner = partners.get(partner_key.strip())
         except NotFound:
-            raise AssistanceError(f"No partner {partner_key.strip()} is registered "
-                                  "(see /admin/partners).", "partner") from None
+            raise AssistanceError(_("No partner %(name)s is registered (see /admin/partners).",
+                                    name=partner_key.strip()), "partner") from None
     direction = data.get("direction") or "outgoing"
-    if direction not in DIRECTIONS:
-        raise AssistanceError(f"Choose the direction: {', '.join(DIRECTIONS)}.", "direction")
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
+        raise AssistanceError(_("Choose the direction: %(choices)s.",
+                                choices=", ".join(DIRECTIONS)), "direction")
     basis = data.get("legal_basis")
-    if basis not in LEGAL_BASES:
-        raise AssistanceError(f"Choose the legal basis: {', '.join(LEGAL_BASES)}.",
-                              "legal_basis")
+    if not isinstance(basis, str) or basis not in LEGAL_BASES:
+        raise AssistanceError(_("Choose the legal basis: %(choices)s.",
+                                choices=", ".join(LEGAL_BASES)), "legal_basis")
     legal_text = _text(data.get("legal_text"), "legal_text", MAX_LEGAL_TEXT,
                        required=basis == "other", multiline=False)
     questions = _text(data.get("questions"), "questions", MAX_QUESTIONS, required=True)
     deadline = parse_deadline(data.get("deadline"))
     if deadline is None:
-        raise AssistanceError("Enter the deadline as YYYY-MM-DD.", "deadline")
+        raise AssistanceError(_("Enter the deadline as YYYY-MM-DD."), "deadline")
     if direction == "outgoing" and deadline < clock.today():
-        raise AssistanceError("Choose a deadline from today on.", "deadline")
+        raise AssistanceError(_("Choose a deadline from today on."), "deadline")
     subjects = _ids(data.get("subjects"), "subjects", MAX_SUBJECTS)
     if subjects and (unknown := repo.unknown_subjects(viewer, subjects)):
-        raise AssistanceError(f"No person or trader {', '.join(unknown)} that you may see "
-                              "(use the id shown on the entity's page, e.g. trader:BG123).",
-                              "subjects")
+        raise AssistanceError(_("No person or trader %(ids)s that you may see (use the id "
+                                "shown on the entity's page, e.g. trader:BG123).",
+                                ids=", ".join(unknown)), "subjects")
     declarations = _ids(data.get("declarations"), "declarations", MAX_DECLARATIONS)
     if declarations and (missing := repo.unknown_declarations(declarations)):
-        raise AssistanceError(f"No declaration {', '.join(missing)}.", "declarations")
+        raise AssistanceError(_("No declaration %(ids)s.", ids=", ".join(missing)),
+                              "declarations")
     case_id = data.get("case") or None
     if case_id is not None and (not isinstance(case_id, str)
                                 or not repo.case_visible(viewer, case_id.strip())):
-        raise AssistanceError(f"No case {case_id} that you may see.", "case")
+        raise AssistanceError(_("No case %(case)s that you may see.", case=case_id), "case")
     request_id = str(uuid.uuid4())
     fields = {"direction": direction, "status": "draft" if direction == "outgoing" else "sent",
               "legal_basis": basis, "legal_text": legal_text, "questions": questions,
@@ -228,12 +231,13 @@ def listing(graph: Graph, user: Any, *, direction: str | None = None,
     of the page after, or None)."""
     authorize(user)
     if direction not in (None, "", *DIRECTIONS):
-        raise AssistanceError(f"direction is one of {', '.join(DIRECTIONS)}.", "direction")
+        raise AssistanceError(_("Choose the direction: %(choices)s.",
+                                choices=", ".join(DIRECTIONS)), "direction")
     if status not in (None, "", *STATUSES, "overdue"):
-        raise AssistanceError(f"status is one of {', '.join((*STATUSES, 'overdue'))}.",
-                              "status")
+        raise AssistanceError(_("Choose the status: %(choices)s.",
+                                choices=", ".join((*STATUSES, "overdue"))), "status")
     if partner is not None and not isinstance(partner, str):
-        raise AssistanceError("partner is a partner's id.", "partner")
+        raise AssistanceError(_("Choose the partner."), "partner")
     try:
         key = decode_cursor(after, 2) if after else None
     except ValueError as exc:
@@ -252,13 +256,15 @@ def partners(graph: Graph) -> list[dict[str, Any]]:
 def change_status(graph: Graph, user: Any, request_id: str, status: Any) -> None:
     """Mark a request sent (by other means), acknowledged or closed."""
     authorize(user)
-    if status not in MOVES:
-        raise AssistanceError(f"Choose the status: {', '.join(MOVES)}.", "status")
+    if not isinstance(status, str) or status not in MOVES:
+        raise AssistanceError(_("Choose the status: %(choices)s.", choices=", ".join(MOVES)),
+                              "status")
     row = read(graph, user, request_id, via="status")
     if row["status"] not in MOVES[status] or (status == "sent"
                                              and row["direction"] != "outgoing"):
-        raise AssistanceError(f"A request {row['status']} cannot become {status}.", "status",
-                              409)
+        raise AssistanceError(_("A request %(now)s cannot become %(then)s.",
+                                now=STATUS_TITLES[row["status"]],
+                                then=STATUS_TITLES[status]), "status", 409)
     changes = {"status": status, f"{status}_at": utc_now()}
 
     def work() -> None:
@@ -279,7 +285,8 @@ def reply(graph: Graph, user: Any, request_id: str, text: Any,
     row = read(graph, user, request_id, via="reply")
     if row["status"] not in OPEN_STATUSES and not (row["status"] == "answered"
                                                    and row["direction"] == "incoming"):
-        raise AssistanceError(f"A request {row['status']} takes no reply.", "reply", 409)
+        raise AssistanceError(_("A request %(now)s takes no reply.",
+                                now=STATUS_TITLES[row["status"]]), "reply", 409)
     changes = {"status": "answered", "answered_at": utc_now(), "reply_text": body,
                "reply_by": user.email}
     prepared = files or []
@@ -299,7 +306,7 @@ def reply(graph: Graph, user: Any, request_id: str, text: Any,
 def link_case(graph: Graph, user: Any, request_id: str, case_id: Any) -> None:
     authorize(user)
     if not isinstance(case_id, str) or not case_id.strip():
-        raise AssistanceError("Enter the case's id.", "case")
+        raise AssistanceError(_("Enter the case's id."), "case")
     row = read(graph, user, request_id, via="case")
     viewer = viewer_param(user)
 
@@ -307,8 +314,8 @@ def link_case(graph: Graph, user: Any, request_id: str, case_id: Any) -> None:
         try:
             AssistanceRepository(graph).link_case(viewer, request_id, case_id.strip())
         except NotFound:
-            raise AssistanceError(f"No case {case_id.strip()} that you may see.", "case",
-                                  404) from None
+            raise AssistanceError(_("No case %(case)s that you may see.",
+                                    case=case_id.strip()), "case", 404) from None
         audit("assistance.case", row["reference"], {"id": request_id,
                                                     "case": case_id.strip()})
 

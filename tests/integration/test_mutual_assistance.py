@@ -27,6 +27,7 @@ from tests.integration.test_exchange_packages import (  # noqa: F401 (a fixture)
 ANALYST = "desk@customs.example"
 ADMIN = "admin@customs.example"
 OUTSIDER = "north@customs.example"
+HIDDEN = "person:zoran kostadinov"
 TODAY = datetime.date.today()
 
 
@@ -253,10 +254,18 @@ def test_need_to_know_and_refusals(app, graph, client, auth, make, make_user, ma
     make_user(OUTSIDER, role="analyst", unit="North")
     make_user("liaison@customs.example", role="liaison")
     partner = graph.query("MATCH (p:Partner {name: 'Customs B'}) RETURN p.id AS id")[0]["id"]
+    # a person known only from a restricted HQ report (a proposed entity)
+    hidden = make.typed_report("Zoran Kostadinov is director of Quiet Goods EOOD in Varna.",
+                               by=ANALYST, channel="partner_agency", handling="restricted",
+                               source_grade="B", info_grade="2", title="Quiet Goods")
+    assert HIDDEN in {e["entity_id"] for e in hidden["entities"]}
     body = {"partner": "Customs B", "legal_basis": "bilateral", "questions": "Who owns it?",
-            "deadline": _day(20), "subjects": ["trader:BG123456789"]}
+            "deadline": _day(20), "subjects": ["trader:BG123456789", HIDDEN]}
     made = make.api("post", "/assistance", as_=ANALYST, json=body, expect=201)
-    assert made["subjects"][0]["name"] == "Baltic Star Trading Ltd"
+    assert {e["name"] for e in made["subjects"]} == {"Baltic Star Trading Ltd",
+                                                     "Zoran Kostadinov"}
+    assert make.api("post", "/assistance", as_=OUTSIDER, json=body).json["detail"][
+        "field"] == "subjects"  # North may not name a person it may not see
 
     # bad input over the API: 400 with the field, never a 500
     for bad, field in (({**body, "deadline": "tomorrow"}, "deadline"),
@@ -304,6 +313,12 @@ def test_need_to_know_and_refusals(app, graph, client, auth, make, make_user, ma
     assert "Baltic Star exports" in client.get(detail).text
     seen = make.api("get", f"/assistance/{made['id']}", as_=OUTSIDER, expect=200)
     assert seen["case"]["id"] == case_id
+    assert [e["name"] for e in seen["subjects"]] == ["Baltic Star Trading Ltd"]
+    auth.logout()
+    auth.login(OUTSIDER)
+    page = client.get(detail)
+    assert page.status_code == 200 and "Baltic Star" in page.text
+    assert "Zoran" not in page.text and "Zoran" not in client.get(f"{detail}/print").text
     refused = graph.query("MATCH (a:AuditEvent {action: 'assistance.read'}) "
                           "WHERE a.outcome IS NOT NULL RETURN a.outcome AS o")
     assert refused  # the refused reads are in the audit log
