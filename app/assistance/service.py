@@ -218,8 +218,8 @@ def described(row: dict[str, Any]) -> dict[str, Any]:
     declarations (incoming), the legal basis in words, whether the reader may act."""
     row["partner_subjects"] = json.loads(row.get("subjects_json") or "[]")
     row["partner_declarations"] = json.loads(row.get("declarations_json") or "[]")
-    row["legal_title"] = row.get("legal_text") if row.get("legal_basis") == "other" else (
-        LEGAL_BASES.get(row.get("legal_basis") or "", row.get("legal_basis")))
+    row["legal_title"] = (row.get("legal_text") if row.get("legal_basis") == "other" else
+                          LEGAL_BASES.get(row.get("legal_basis") or "")) or "—"
     row["shown_status"] = "overdue" if row.get("overdue") else row.get("status")
     return row
 
