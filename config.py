@@ -97,6 +97,9 @@ class Config:
     PUSH_RETRY_SECONDS = float(os.environ.get("CORDON_PUSH_RETRY_SECONDS", "60"))
     # How long "Send to partner" waits for the partner's inbox before leaving it to a retry.
     PUSH_TIMEOUT_SECONDS = float(os.environ.get("CORDON_PUSH_TIMEOUT_SECONDS", "20"))
+    # Mutual assistance requests: their officers are reminded this many days before the
+    # deadline, and again once it has passed (the same reminder round).
+    ASSISTANCE_REMIND_DAYS = int(os.environ.get("CORDON_ASSISTANCE_REMIND_DAYS", "7"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("CORDON_RATELIMIT_LOGIN", "20 per minute")

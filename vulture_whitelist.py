@@ -10,6 +10,7 @@ from flask import g, session
 from PIL import Image as PIL_Image
 
 from app.accounts.models import User
+from app.assistance.forms import RequestForm
 from app.auditlog.forms import AuditFilterForm
 from app.background import start_worker
 from app.cooperation.forms import PartnerForm
@@ -48,6 +49,7 @@ ReportForm.vehicles
 EvaluateForm.evaluation
 SourceForm.notes
 IdentityForm.notes
+RequestForm.legal_basis
 
 # Called by templates (intake/review pages) to show grade labels.
 GradingScheme.source_label

@@ -40,6 +40,7 @@ FEATURES: list[tuple[str, str | None]] = [
     ("app.aeo", None),
     ("app.auditlog", "/audit"),
     ("app.evidence", None),
+    ("app.assistance", None),
 ]
 
 # Endpoints a stranger may reach; everything else requires a signed-in officer, so a new

@@ -3,11 +3,12 @@
 A daemon thread per gunicorn worker (started from gunicorn.conf.py) runs, each at its own
 pace: the notification mail outbox every MAIL_POLL_SECONDS when CORDON_SMTP_URL is set
 (app/mail.py), and the feedback reminders every REMINDER_POLL_SECONDS (recipients who
-have not answered a report sent CORDON_FEEDBACK_DAYS ago), and the exchange packages
-waiting for a partner's inbox every CORDON_PUSH_POLL_SECONDS (app/cooperation). All are
-idempotent, so several workers, or a cron running ``flask mail send-pending`` / ``flask
-feedback remind`` / ``flask exchange push`` as well, never send a mail, a reminder or a
-package twice.
+have not answered a report sent CORDON_FEEDBACK_DAYS ago) with the mutual assistance
+reminders (requests due within CORDON_ASSISTANCE_REMIND_DAYS, or overdue), and the
+exchange packages waiting for a partner's inbox every CORDON_PUSH_POLL_SECONDS
+(app/cooperation). All are idempotent, so several workers, or a cron running ``flask mail
+send-pending``, ``flask feedback remind``, ``flask assistance remind`` or ``flask exchange
+push`` as well, never send a mail, a reminder or a package twice.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.assistance.service import remind as remind_assistance
 from app.cooperation.service import push_due
 from app.dissemination.service import InvalidInput, remind_feedback
 from app.mail import send_pending
@@ -39,7 +41,9 @@ class Job:
 
 def jobs_for(app: Flask) -> list[Job]:
     jobs = [Job("feedback reminders", app.config["REMINDER_POLL_SECONDS"],
-                lambda a: remind_feedback(get_graph(), a.config["FEEDBACK_DAYS"]))]
+                lambda a: remind_feedback(get_graph(), a.config["FEEDBACK_DAYS"])),
+            Job("assistance reminders", app.config["REMINDER_POLL_SECONDS"],
+                lambda a: remind_assistance(get_graph(), a.config["ASSISTANCE_REMIND_DAYS"]))]
     jobs.append(Job("partner pushes", app.config["PUSH_POLL_SECONDS"],
                     lambda a: push_due(get_graph(), a.config)))
     if app.config.get("SMTP_URL"):
@@ -77,6 +81,8 @@ def start_worker(app: Flask) -> BackgroundWorker:
     # a malformed setting shows at start, not as a failed round every few minutes
     if app.config["FEEDBACK_DAYS"] < 0:
         raise ValueError("CORDON_FEEDBACK_DAYS is a number of days, 0 or more.")
+    if app.config["ASSISTANCE_REMIND_DAYS"] < 0:
+        raise ValueError("CORDON_ASSISTANCE_REMIND_DAYS is a number of days, 0 or more.")
     if app.config.get("SMTP_URL"):
         from app.mail import smtp_settings
 

@@ -1,8 +1,9 @@
 """Evidence files' metadata: ``(:EvidenceFile)-[:ATTACHED_TO]->(parent)``, where the parent
-is a report (hotline tips included), a case or a control result.
+is a report (hotline tips included), a case, a control result or a mutual assistance request.
 
 A file is visible exactly when its parent is: ``FILE_VISIBLE`` reuses ``REPORT_VISIBLE``
-(graph/access.py) and ``CASE_VISIBLE`` (graph/cases.py); control results are seen by every
+(graph/access.py), ``CASE_VISIBLE`` (graph/cases.py) and ``ASSISTANCE_VISIBLE``
+(graph/assistance.py); control results are seen by every
 officer, like the declarations they belong to. The bytes live in the file store
 (graph/filestore.py) under the file's SHA-256; several records may share the same bytes.
 """
@@ -13,6 +14,7 @@ from enum import StrEnum
 from typing import Any, LiteralString
 
 from graph.access import REPORT_VISIBLE
+from graph.assistance import ASSISTANCE_VISIBLE
 from graph.cases import CASE_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
@@ -25,6 +27,7 @@ class Parent(StrEnum):
     REPORT = "report"
     CASE = "case"
     CONTROL = "control"
+    ASSISTANCE = "assistance"  # a mutual assistance request's reply
 
 
 _FIELDS = """f {.id, .name, .mime, .size, .sha256, .uploaded_by, .uploaded_at, .stripped,
@@ -34,6 +37,7 @@ _ATTACH: dict[Parent, LiteralString] = {
     Parent.REPORT: "MATCH (p:Report {id: $parent_id})",
     Parent.CASE: "MATCH (p:Case {id: $parent_id})",
     Parent.CONTROL: "MATCH (p:Control {id: $parent_id})",
+    Parent.ASSISTANCE: "MATCH (p:AssistanceRequest {id: $parent_id})",
 }
 _CREATE = """
 UNWIND $rows AS row
@@ -52,6 +56,9 @@ FILE_VISIBLE = (
     + CASE_VISIBLE
     + """ }
   OR EXISTS { (f)-[:ATTACHED_TO]->(:Control) }
+  OR EXISTS { MATCH (f)-[:ATTACHED_TO]->(a:AssistanceRequest) WHERE """
+    + ASSISTANCE_VISIBLE
+    + """ }
 )"""
 )
 
@@ -63,6 +70,8 @@ _LIST: dict[Parent, LiteralString] = {
     Parent.REPORT: "MATCH (f:EvidenceFile)-[:ATTACHED_TO]->(:Report {id: $parent_id})",
     Parent.CASE: "MATCH (f:EvidenceFile)-[:ATTACHED_TO]->(:Case {id: $parent_id})",
     Parent.CONTROL: "MATCH (f:EvidenceFile)-[:ATTACHED_TO]->(:Control {id: $parent_id})",
+    Parent.ASSISTANCE:
+        "MATCH (f:EvidenceFile)-[:ATTACHED_TO]->(:AssistanceRequest {id: $parent_id})",
 }
 _LIST_TAIL = " WHERE " + FILE_VISIBLE + " RETURN " + _FIELDS + \
     " AS file ORDER BY f.uploaded_at, f.name"

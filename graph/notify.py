@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from graph.access import REPORT_VISIBLE
+from graph.assistance import ASSISTANCE_VISIBLE
 from graph.clock import utc_now
 from graph.connection import tx_run
 from graph.dissemination import ANSWERED
@@ -395,4 +396,77 @@ def declaration_watchers(
 
 def aeo_drift(tx: Any, refs: Sequence[str], threshold: float, *, mail: bool) -> list[str]:
     return _deliver(tx, AEO_DRIFT, refs=list(refs), threshold=threshold, mail=mail,
+                    actor_id=None)
+
+
+# Mutual assistance requests (graph/assistance.py): the cooperation officers of the
+# request's unit and its author, each only while they may see the request.
+_ASSISTANCE_OK: LiteralString = ASSISTANCE_VISIBLE.replace("$viewer", "viewer")
+_ASSISTANCE_OFFICERS: LiteralString = """
+CALL (a) {
+  MATCH (u:User)-[:MEMBER_OF]->(:Unit {name: a.unit})
+  WHERE u.role IN ['analyst', 'investigator', 'admin']
+  RETURN u
+  UNION
+  MATCH (u:User {id: a.created_by}) RETURN u
+}
+WITH DISTINCT a, stage, u
+"""
+
+# A deadline near (``$soon``: today plus the reminder days) or passed (before ``$today``)
+# on a request still awaiting its answer: once per request, stage and officer.
+ASSISTANCE_DUE: LiteralString = (
+    """
+MATCH (a:AssistanceRequest)
+WHERE a.status IN ['sent', 'acknowledged'] AND a.deadline IS NOT NULL
+  AND a.deadline <= $soon
+WITH a, CASE WHEN a.deadline < $today THEN 'overdue' ELSE 'due' END AS stage
+"""
+    + _ASSISTANCE_OFFICERS
+    + _VIEWER
+    + "WHERE "
+    + _ASSISTANCE_OK
+    + """
+WITH u, u.id + '|assistance-' + stage + '|' + a.id AS key, 'assistance' AS kind,
+     CASE stage
+       WHEN 'overdue' THEN 'Mutual assistance request ' + a.reference
+                           + ' is overdue: its deadline was ' + a.deadline
+       ELSE 'Mutual assistance request ' + a.reference + ' is due on ' + a.deadline
+     END AS text,
+     '/assistance/' + a.id AS link
+"""
+    + _DELIVER
+)
+
+# A request arrived from a partner, or a partner's reply to ours (``$stage``).
+ASSISTANCE_ARRIVED: LiteralString = (
+    """
+MATCH (a:AssistanceRequest {id: $request_id})-[:WITH_PARTNER]->(p:Partner)
+WITH a, p, $stage AS stage
+"""
+    + _ASSISTANCE_OFFICERS.replace("WITH DISTINCT a, stage, u", "WITH DISTINCT a, p, stage, u")
+    + _VIEWER
+    + "WHERE "
+    + _ASSISTANCE_OK
+    + """
+WITH u, u.id + '|assistance-' + stage + '|' + a.id + '|' + $now AS key, 'assistance' AS kind,
+     CASE stage
+       WHEN 'received' THEN 'Mutual assistance request ' + a.reference + ' received from '
+                            + p.name
+       ELSE p.name + ' answered mutual assistance request ' + a.reference
+     END AS text,
+     '/assistance/' + a.id AS link
+"""
+    + _DELIVER
+)
+
+
+def assistance_due(tx: Any, today: str, soon: str, *, mail: bool) -> list[str]:
+    """Remind the officers of requests due by ``soon`` or overdue on ``today``; idempotent."""
+    return _deliver(tx, ASSISTANCE_DUE, today=today, soon=soon, mail=mail, actor_id=None)
+
+
+def assistance_arrived(tx: Any, request_id: str, stage: str, *, mail: bool) -> list[str]:
+    """``stage``: 'received' (a partner's request) or 'answered' (a partner's reply)."""
+    return _deliver(tx, ASSISTANCE_ARRIVED, request_id=request_id, stage=stage, mail=mail,
                     actor_id=None)

@@ -1,4 +1,5 @@
-"""Human references for reports and hotline tips: ``R-2026-000123``, ``T-2026-000045``.
+"""Human references for reports, hotline tips and mutual assistance requests:
+``R-2026-000123``, ``T-2026-000045``, ``MAR-2026-000012``.
 
 A per-year counter node per series is incremented in the transaction that creates the
 record, so a reference is never handed out twice and a rolled-back write returns nothing
@@ -22,6 +23,7 @@ class Series(Enum):
 
     REPORT = "R"
     TIP = "T"
+    ASSISTANCE = "MAR"  # mutual administrative assistance requests
 
 
 _RESERVE = {
@@ -33,6 +35,12 @@ RETURN c.next - $count AS base
 """,
     Series.TIP: """
 MERGE (c:TipCounter {year: $year})
+ON CREATE SET c.next = 0
+SET c.next = c.next + $count
+RETURN c.next - $count AS base
+""",
+    Series.ASSISTANCE: """
+MERGE (c:AssistanceCounter {year: $year})
 ON CREATE SET c.next = 0
 SET c.next = c.next + $count
 RETURN c.next - $count AS base

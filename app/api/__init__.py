@@ -22,6 +22,7 @@ def parse_json_body() -> None:
 # Importing the modules registers their routes and OpenAPI paths on ``bp``.
 from app.api import (  # noqa: E402
     aeo,  # noqa: F401
+    assistance,  # noqa: F401
     auditlog,  # noqa: F401
     cases,  # noqa: F401
     dissemination,  # noqa: F401

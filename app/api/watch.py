@@ -19,7 +19,7 @@ from graph.watch import MAX_QUERY
 
 MAX_ENTITY_ID = 300
 NotificationKind = Literal["report", "dissemination", "task", "tip", "control", "declaration",
-                           "aeo"]
+                           "aeo", "assistance"]
 
 
 class Watch(Answer):

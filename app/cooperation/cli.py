@@ -73,6 +73,8 @@ def receive_command(file: Path) -> None:
         return
     click.echo(f"package {result['package_id']} from {result['partner']}: "
                f"{len(result['reports'])} report(s), {result['created']} new")
+    for line in result.get("assistance", []):
+        click.echo(line)
 
 
 def _officer(graph, email: str) -> User:

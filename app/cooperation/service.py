@@ -376,7 +376,10 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
                     "reports": earlier["reports"], "created": 0, "updated": 0,
                     "duplicate": True}
         records = partner_records(opened.payload, opened.package_id, partner, grading,
-                           graph.read(unit_names_tx))
+                                  graph.read(unit_names_tx))
+        from app.assistance import exchange as assistance
+
+        requests = assistance.read_section(graph, opened.payload, partner)
     except PackageRefused as exc:
         audit("exchange.package.refused", "", {"direction": "receive", "reason": str(exc),
                                                 "by": by})
@@ -385,6 +388,7 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
     ours = [r.key for r in records if r.kind == "report"]
     repo.record_received(opened.package_id, partner_id=partner["id"], by=by,
                          created=opened.created, reports=ours)
+    taken = assistance.take(graph, config, partner, requests, opened.package_id)
     report_summary = summary.by_kind["report"]
     audit("exchange.package.receive", opened.package_id, {
         "partner": partner["name"], "reports": ours, "created": report_summary["created"],
@@ -392,7 +396,7 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
         + summary.by_kind["relation"]["updated"]})
     return {"package_id": opened.package_id, "partner": partner["name"], "reports": ours,
             "created": report_summary["created"], "updated": report_summary["updated"],
-            "duplicate": False}
+            "duplicate": False, "assistance": taken}
 
 
 def store_records(graph: Graph, grading: Grading, records: list[Any],

@@ -148,13 +148,17 @@ def sha256(value: Any) -> str:
 
 
 def manifest(payload: dict[str, Any]) -> dict[str, Any]:
-    """Hashes of what a payload carries: each report, the entities, the relations."""
-    return {
+    """Hashes of what a payload carries: each report, the entities, the relations (and
+    the mutual assistance requests and replies, app/assistance/exchange.py)."""
+    hashes: dict[str, Any] = {
         "reports": [{"reference": r["reference"], "sha256": sha256(r)}
                     for r in payload["reports"]],
         "entities": sha256(payload["entities"]),
         "relations": sha256(payload["relations"]),
     }
+    if "assistance_requests" in payload:  # mutual assistance requests and replies
+        hashes["assistance_requests"] = sha256(payload["assistance_requests"])
+    return hashes
 
 
 def seal(payload: dict[str, Any], keys: InstanceKeys, recipient_key: str, *,

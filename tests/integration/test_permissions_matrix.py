@@ -26,6 +26,7 @@ MAY_OPEN: dict[str, frozenset[str]] = {
     "/risk/control": EVERYONE - {"handler"},
     "/pca/": RISK_READERS,
     "/merges/": frozenset({"admin", "analyst"}),
+    "/assistance/": frozenset({"admin", "analyst", "investigator"}),
     "/admin/users": frozenset({"admin"}),
     "/admin/guidelines": frozenset({"admin"}),
     "/audit/": frozenset({"admin", "auditor"}),
