@@ -10,6 +10,7 @@ from flask import g, session
 from PIL import Image as PIL_Image
 
 from app.accounts.models import User
+from app.api.openapi import Answer
 from app.assistance.forms import RequestForm
 from app.auditlog.forms import AuditFilterForm
 from app.background import start_worker
@@ -94,3 +95,25 @@ PIL_Image.MAX_IMAGE_PIXELS
 
 # Read by Flask-Login when it flashes "Please sign in": the lazy message in the page's language.
 login_manager.localize_callback
+
+# The API's declared models (app/api/openapi.py): pydantic reads their fields and settings
+# by name to validate requests and write the OpenAPI document.
+Answer.model_config
+Answer.acknowledged_by
+Answer.approved_at
+Answer.approved_by
+Answer.assigned
+Answer.can_manage
+Answer.case_title
+Answer.charts
+Answer.contribution
+Answer.from_
+Answer.metadata_removed
+Answer.on_case
+Answer.overdue
+Answer.replied
+Answer.reviewed
+Answer.tips
+Answer.updated_at
+Answer.uploaded_at
+Answer.uploaded_by
