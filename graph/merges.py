@@ -26,6 +26,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
+from graph.paging import COUNT_CAP
 
 # Variable-length matches below are bounded at 50 hops; real chains are one or two.
 
@@ -83,22 +84,38 @@ RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS s
 """
 )
 
-# Full-text pre-selection; the fuzzy score is computed in Python (nlp.candidates).
+# Full-text pre-selection for many subjects in one statement; the fuzzy score is computed
+# in Python (nlp.candidates). Only names are read here: the mention counts and shared
+# identifiers are read afterwards for the few candidates above the threshold (DETAILS).
 FULLTEXT = (
     """
-CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node AS c, score
-WHERE c.id <> $id AND c.label = $label AND $kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
-  AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
-WITH c, c AS e WHERE """
+UNWIND $subjects AS s
+CALL (s) {
+  CALL db.index.fulltext.queryNodes('entity_names', s.q, {limit: $limit}) YIELD node AS c
+  WHERE c.id <> s.id AND c.label = s.label AND s.kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
+    AND NOT EXISTS { MATCH (:Entity {id: s.id})-[:SAME_AS*1..50]-(c) }
+  WITH c, c AS e WHERE """
     + ENTITY_VISIBLE
     + """
-RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
+  RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases
+}
+RETURN s.id AS subject, id, name, status, aliases
+"""
+)
+
+# What the page shows beside a proposed pair: the candidate's visible mentions (counted up
+# to $count_cap) and the register identifiers both entities hold.
+DETAILS = (
+    """
+UNWIND $pairs AS pair
+MATCH (c:Entity {id: pair.candidate})
+RETURN pair.subject AS subject, c.id AS id,
        COUNT { MATCH (r:Report)-[:MENTIONS]->(c) WHERE """
     + REPORT_VISIBLE
-    + """ } AS mentions,
+    + """ RETURN r LIMIT $count_cap } AS mentions,
        [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
           <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
-          (:Entity {id: $id}) | i.name] AS shared
+          (:Entity {id: pair.subject}) | i.name] AS shared
 """
 )
 
@@ -108,7 +125,8 @@ MATCH (e:Entity)
 WHERE e.label IN $labels AND NOT (e)-[:SAME_AS]->() AND e.name IS NOT NULL AND """
     + ENTITY_VISIBLE
     + """
-RETURN e.id AS id, e.label AS label, e.name AS name
+RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind, coalesce(e.aliases, []) AS aliases
 ORDER BY e.created_at DESC, e.id
 LIMIT $limit
 """
@@ -171,16 +189,34 @@ class MergeRepository:
         return rows[0]
 
     def fulltext_candidates(
-        self, entity: dict[str, Any], viewer: dict[str, str], limit: int = 50
-    ) -> list[dict[str, Any]]:
-        query = fulltext_query(entity["name"] or entity.get("key") or "")
-        if not query:
-            return []
-        return self.graph.query(
-            FULLTEXT,
-            {"q": query, "id": entity["id"], "label": entity["label"],
-             "kind": entity["kind"] or "Entity", "limit": limit, "viewer": viewer},
-        )
+        self, subjects: list[dict[str, Any]], viewer: dict[str, str], limit: int = 50
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Per subject id, the entities of its kind whose names the full-text index finds
+        close to its name (names only, no counts), among those ``viewer`` may see."""
+        params = [
+            {"id": s["id"], "label": s["label"], "kind": s["kind"] or "Entity", "q": q}
+            for s in subjects
+            if (q := fulltext_query(s["name"] or s.get("key") or ""))
+        ]
+        found: dict[str, list[dict[str, Any]]] = {s["id"]: [] for s in subjects}
+        if params:
+            for row in self.graph.query(
+                FULLTEXT, {"subjects": params, "limit": limit, "viewer": viewer}
+            ):
+                found[row.pop("subject")].append(row)
+        return found
+
+    def details(
+        self, pairs: list[tuple[str, str]], viewer: dict[str, str]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Mentions (up to COUNT_CAP) and shared register identifiers of proposed pairs
+        (subject id, candidate id)."""
+        if not pairs:
+            return {}
+        rows = self.graph.query(DETAILS, {
+            "pairs": [{"subject": s, "candidate": c} for s, c in pairs],
+            "count_cap": COUNT_CAP, "viewer": viewer})
+        return {(r["subject"], r["id"]): r for r in rows}
 
     def recent(self, labels: list[str], limit: int, viewer: dict[str, str]) -> list[dict[str, Any]]:
         return self.graph.query(RECENT, {"labels": labels, "limit": limit, "viewer": viewer})

@@ -33,31 +33,53 @@ def candidates_for(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The entity and its fuzzy duplicates above ``threshold``, best first, among the
     entities ``user`` may see (``ENTITY_VISIBLE``)."""
-    from nlp import candidates
-
     repo = MergeRepository(graph)
     viewer = viewer_param(user)
     entity = repo.entity(entity_id, viewer)
-    rows = repo.fulltext_candidates(entity, viewer)
-    if not rows or not entity["name"]:
-        return entity, []
-    best: dict[str, tuple[float, str, str]] = {}  # candidate id: (score, name, its name)
-    names = [entity["name"], *entity["aliases"]]
-    for row in rows:
-        known = {
-            f"{row['id']}\x1f{i}": n for i, n in enumerate([row["name"], *row["aliases"]]) if n
-        }
-        for name in names:
-            for key, score in candidates(name, known, threshold, entity["label"] or "ORG"):
-                cid = key.split("\x1f", 1)[0]
-                if score > best.get(cid, (0.0, "", ""))[0]:
-                    best[cid] = (score, name, known[key])
-    by_id = {row["id"]: row for row in rows}
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return entity, [
-        {**by_id[cid], "score": score, "why": _why(score, ours, theirs, by_id[cid]["shared"])}
-        for cid, (score, ours, theirs) in ranked
-    ]
+    return entity, _duplicates(repo, [entity], viewer, threshold)[entity_id]
+
+
+def _duplicates(
+    repo: MergeRepository, subjects: list[dict[str, Any]], viewer: dict[str, str],
+    threshold: float = THRESHOLD,
+) -> dict[str, list[dict[str, Any]]]:
+    """Per subject, its candidates above ``threshold``, best first: one full-text read for
+    all subjects, then one read of mentions and shared identifiers for the proposed pairs
+    only (a page of proposals costs two statements, not two per subject)."""
+    from nlp import candidates
+
+    rows_of = repo.fulltext_candidates(subjects, viewer)
+    ranked_of: dict[str, list[tuple[str, tuple[float, str, str]]]] = {}
+    for entity in subjects:
+        rows = rows_of.get(entity["id"], [])
+        if not rows or not entity["name"]:
+            ranked_of[entity["id"]] = []
+            continue
+        best: dict[str, tuple[float, str, str]] = {}  # candidate id: (score, name, its name)
+        names = [entity["name"], *entity["aliases"]]
+        for row in rows:
+            known = {
+                f"{row['id']}\x1f{i}": n for i, n in enumerate([row["name"], *row["aliases"]])
+                if n
+            }
+            for name in names:
+                for key, score in candidates(name, known, threshold, entity["label"] or "ORG"):
+                    cid = key.split("\x1f", 1)[0]
+                    if score > best.get(cid, (0.0, "", ""))[0]:
+                        best[cid] = (score, name, known[key])
+        ranked_of[entity["id"]] = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    details = repo.details(
+        [(sid, cid) for sid, ranked in ranked_of.items() for cid, _ in ranked], viewer)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for entity in subjects:
+        by_id = {row["id"]: row for row in rows_of.get(entity["id"], [])}
+        out[entity["id"]] = []
+        for cid, (score, ours, theirs) in ranked_of[entity["id"]]:
+            extra = details.get((entity["id"], cid), {"mentions": 0, "shared": []})
+            out[entity["id"]].append({
+                **by_id[cid], "mentions": extra["mentions"], "shared": extra["shared"],
+                "score": score, "why": _why(score, ours, theirs, extra["shared"])})
+    return out
 
 
 def _why(score: float, ours: str, theirs: str, shared: list[str]) -> str:
@@ -72,11 +94,14 @@ def _why(score: float, ours: str, theirs: str, shared: list[str]) -> str:
 
 def proposals(graph: Graph, user: Any, limit: int = 30) -> list[dict[str, Any]]:
     """Candidate pairs among the most recent entities ``user`` may see, each pair once."""
+    repo = MergeRepository(graph)
+    viewer = viewer_param(user)
+    recent = repo.recent(PROPOSAL_LABELS, limit, viewer)
+    found_of = _duplicates(repo, recent, viewer)
     seen: set[frozenset[str]] = set()
     out = []
-    for entity in MergeRepository(graph).recent(PROPOSAL_LABELS, limit, viewer_param(user)):
-        _entity, found = candidates_for(graph, user, entity["id"])
-        for cand in found:
+    for entity in recent:
+        for cand in found_of[entity["id"]]:
             pair = frozenset((entity["id"], cand["id"]))
             if pair in seen:
                 continue
