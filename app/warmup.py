@@ -105,11 +105,14 @@ def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
     def report_page() -> None:
         """A report's page; a missing id plans the same statements as a real one."""
         from graph.errors import NotFound
+        from graph.evidence import EvidenceRepository, Parent
 
         reports = ReportRepository(graph)
+        reports.id_of_reference("R-0000-000000", viewer)
         with contextlib.suppress(NotFound):
             reports.get("warm-up", viewer)
         reports.mentions("warm-up", viewer)
+        EvidenceRepository(graph).of(Parent.REPORT, "warm-up", viewer)
         with contextlib.suppress(NotFound):
             DisseminationRepository(graph).may_give_feedback("warm-up", viewer)
 
