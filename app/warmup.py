@@ -11,6 +11,7 @@ here: the pages then plan as before).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -50,6 +51,8 @@ def warm_up(app: Any) -> dict[str, str]:
 
 def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
     from app.risk.service import high_risk_traders, score_declarations
+    from graph.dashboard import DashboardRepository
+    from graph.dissemination import DisseminationRepository
     from graph.dossier import DossierRepository
     from graph.exchange.records import SCORING, LineError, validate
     from graph.network import NetworkRepository, parse_query
@@ -85,7 +88,45 @@ def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
         else:
             score_declarations(graph, [declaration])
 
+    def dashboard() -> None:
+        from graph.clock import today
+        from graph.risk import RiskRepository
+        from graph.sources import SourceRepository
+        from graph.tasks import TaskRepository
+
+        DashboardRepository(graph).counts()
+        TaskRepository(graph).mine(viewer)
+        sendings = DisseminationRepository(graph)
+        sendings.awaiting_feedback(viewer)
+        sendings.feedback_by_unit(viewer)
+        SourceRepository(graph).reviews_overdue(viewer["id"], today())
+        RiskRepository(graph).effectiveness_groups()
+
+    def report_page() -> None:
+        """A report's page; a missing id plans the same statements as a real one."""
+        from graph.errors import NotFound
+        from graph.evidence import EvidenceRepository, Parent
+
+        reports = ReportRepository(graph)
+        reports.id_of_reference("R-0000-000000", viewer)
+        with contextlib.suppress(NotFound):
+            reports.get("warm-up", viewer)
+        reports.mentions("warm-up", viewer)
+        EvidenceRepository(graph).of(Parent.REPORT, "warm-up", viewer)
+        with contextlib.suppress(NotFound):
+            DisseminationRepository(graph).may_give_feedback("warm-up", viewer)
+
+    def kpi() -> None:
+        from graph.kpi import KpiRepository
+
+        figures = KpiRepository(graph)
+        figures.year(figures.latest_year(viewer) or date.today().year, viewer)
+
     return [
+        # the dashboard is every officer's first page: 13 s of planning on a cold server
+        ("dashboard", dashboard),
+        ("report page", report_page),
+        ("kpi", kpi),
         ("search", lambda: SearchRepository(graph).search("warm up", viewer)),
         ("reports", lambda: ReportRepository(graph).list(viewer, limit=20)),
         ("traders", ranked),

@@ -153,17 +153,25 @@ RETURN count(CASE WHEN fine THEN 1 END) AS penalties,
        collect(CASE WHEN court THEN c.court_result END) AS court_results
 """
 
+# One pass over the year's selections, grouped by the profiles each lists, then joined to
+# the profiles (a profile that selected nothing shows with zeros): never profiles x selections.
 PROFILE_HITS = """
+CALL () {
+  MATCH (s:Selection)-[:SELECTION_OF]->(d:Declaration)
+  WHERE s.profiles IS NOT NULL AND toString(d.date) >= $start AND toString(d.date) < $end
+  UNWIND s.profiles AS pid
+  WITH DISTINCT pid, d
+  WITH pid, d, EXISTS { (:Control)-[:CONTROL_OF]->(d) } AS controlled,
+       EXISTS { (c:Control)-[:CONTROL_OF]->(d) WHERE c.result = 'positive' } AS hit
+  WITH pid, count(*) AS selected, count(CASE WHEN controlled THEN 1 END) AS controlled,
+       count(CASE WHEN hit THEN 1 END) AS hits
+  RETURN collect({pid: pid, selected: selected, controlled: controlled, hits: hits}) AS rows
+}
 MATCH (p:RiskProfile)
-OPTIONAL MATCH (s:Selection)-[:SELECTION_OF]->(d:Declaration)
-WHERE p.id IN coalesce(s.profiles, []) AND toString(d.date) >= $start
-  AND toString(d.date) < $end
-WITH p, collect(DISTINCT d) AS selected
+WITH p, [x IN rows WHERE x.pid = p.id][0] AS mine
 RETURN p.id AS id, coalesce(p.name, p.title, p.id) AS name, coalesce(p.random, false) AS random,
-       size(selected) AS selected,
-       size([d IN selected WHERE EXISTS { (:Control)-[:CONTROL_OF]->(d) }]) AS controlled,
-       size([d IN selected WHERE EXISTS {
-         (c:Control)-[:CONTROL_OF]->(d) WHERE c.result = 'positive' }]) AS hits
+       coalesce(mine.selected, 0) AS selected, coalesce(mine.controlled, 0) AS controlled,
+       coalesce(mine.hits, 0) AS hits
 ORDER BY hits DESC, name
 LIMIT 200
 """
@@ -226,13 +234,41 @@ class KpiRepository:
         except ValueError:
             return None  # a date that does not start with a year is not a year with data
 
-    def year(self, year: int, viewer: dict[str, str]) -> dict[str, Any]:
+    def year(self, year: int, viewer: dict[str, str],
+             trade: dict[str, Any] | None = None) -> dict[str, Any]:
         """Every KPI for one calendar year as plain data (tables and charts share it).
-        Reports and cases count only when ``viewer`` may see them (need-to-know)."""
-        params: dict[str, Any] = {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01",
-                  "viewer": viewer}
-        by_month_channel = self.graph.query(REPORTS_BY_MONTH_CHANNEL, params)
+        Reports and cases count only when ``viewer`` may see them (need-to-know);
+        ``trade`` is :meth:`trade` of the year when the caller already holds it."""
+        return {**self.intelligence(year, viewer),
+                **(trade if trade is not None else self.trade(year))}
+
+    @staticmethod
+    def _params(year: int) -> dict[str, Any]:
+        return {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01"}
+
+    def intelligence(self, year: int, viewer: dict[str, str]) -> dict[str, Any]:
+        """The figures that depend on who reads: reports and cases ``viewer`` may see."""
+        params = {**self._params(year), "viewer": viewer}
         flow = self.graph.query(REPORT_FLOW, params)[0]
+        return {
+            "year": year,
+            "months": [f"{year:04d}-{m:02d}" for m in range(1, 13)],
+            "reports_by_month_channel": self.graph.query(REPORTS_BY_MONTH_CHANNEL, params),
+            "reports_by_unit": self.graph.query(REPORTS_BY_UNIT, params),
+            "reports_by_grade": self.graph.query(REPORTS_BY_GRADE, params),
+            "reports": {
+                **flow,
+                "dissemination_rate": _rate(flow["disseminated"], flow["reports"]),
+                "feedback_rate": _rate(flow["feedback"], flow["disseminated"]),
+                "evaluation_rate": _rate(flow["evaluated"], flow["reports"]),
+            },
+            "cases": self.graph.query(CASES_IN_YEAR, params)[0],
+        }
+
+    def trade(self, year: int) -> dict[str, Any]:
+        """The figures that are the same for every reader (controls, selections, profiles
+        and sanctions are not need-to-know records), so one read serves all of them."""
+        params = self._params(year)
         lanes = self.graph.query(CONTROLS_BY_LANE, params)
         for lane in lanes:
             lane["hit_rate"] = _rate(lane["hits"], lane["controls"])
@@ -243,17 +279,6 @@ class KpiRepository:
         selected = {r["lane"]: r["declarations"]
                     for r in self.graph.query(SELECTIONS_BY_LANE, params)}
         return {
-            "year": year,
-            "months": [f"{year:04d}-{m:02d}" for m in range(1, 13)],
-            "reports_by_month_channel": by_month_channel,
-            "reports_by_unit": self.graph.query(REPORTS_BY_UNIT, params),
-            "reports_by_grade": self.graph.query(REPORTS_BY_GRADE, params),
-            "reports": {
-                **flow,
-                "dissemination_rate": _rate(flow["disseminated"], flow["reports"]),
-                "feedback_rate": _rate(flow["feedback"], flow["disseminated"]),
-                "evaluation_rate": _rate(flow["evaluated"], flow["reports"]),
-            },
             "controls_by_lane": lanes,
             "controls_by_month": controls_by_month,
             "controls": {
@@ -272,7 +297,6 @@ class KpiRepository:
             "profiles": profiles,
             "seizures": self._seizures(params, controls_by_month),
             "sanctions": self._sanctions(params),
-            "cases": self.graph.query(CASES_IN_YEAR, params)[0],
         }
 
     def _sanctions(self, params: dict[str, Any]) -> dict[str, Any]:

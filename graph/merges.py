@@ -26,6 +26,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 from graph.network import ENTITY_VISIBLE
+from graph.paging import COUNT_CAP
 
 # Variable-length matches below are bounded at 50 hops; real chains are one or two.
 
@@ -84,46 +85,65 @@ RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS s
 """
 )
 
-# What a candidate row carries: its mentions the viewer may read, what it shares with the
-# entity in the registers (identifiers, traders it has a role in), its birth and nationality.
-_CANDIDATE = (
-    """
-WITH c, c AS e WHERE """
-    + ENTITY_VISIBLE
-    + """
-RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
-       c.nationality AS nationality, c.dob AS dob,
-       COUNT { MATCH (r:Report)-[:MENTIONS]->(c) WHERE """
-    + REPORT_VISIBLE
-    + """ } AS mentions,
-       [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
-          <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
-          (:Entity {id: $id}) | i.name] AS shared,
-       [(c)-[:DIRECTOR_OF|EMPLOYEE_OF|OWNER_OF|SHAREHOLDER_OF {source: 'register'}]->(t:Trader)
-          <-[:DIRECTOR_OF|EMPLOYEE_OF|OWNER_OF|SHAREHOLDER_OF {source: 'register'}]-
-          (:Entity {id: $id}) | t.name] AS traders
-"""
-)
-
-# Full-text pre-selection; the fuzzy score is computed in Python (nlp.candidates).
+# Full-text pre-selection for many subjects in one statement; the fuzzy score is computed
+# in Python (nlp.candidates). Only names (and a person's birth and nationality, which rule
+# a pair in or out) are read here: the mention counts and what the two share are read
+# afterwards for the few candidates above the threshold (DETAILS).
 FULLTEXT = (
     """
-CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node AS c, score
-WHERE c.id <> $id AND c.label = $label AND $kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
-  AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
+UNWIND $subjects AS s
+CALL (s) {
+  CALL db.index.fulltext.queryNodes('entity_names', s.q, {limit: $limit}) YIELD node AS c
+  WHERE c.id <> s.id AND c.label = s.label AND s.kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
+    AND NOT EXISTS { MATCH (:Entity {id: s.id})-[:SAME_AS*1..50]-(c) }
+  WITH c, c AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
+  RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
+         c.nationality AS nationality, c.dob AS dob
+}
+RETURN s.id AS subject, id, name, status, aliases, nationality, dob
 """
-    + _CANDIDATE
 )
 
-# The same name in another script or spelling: one transliteration key (nlp.translit_key).
+# The same name in another script or spelling: one transliteration key (nlp.translit_key),
+# for many subjects in one statement.
 SAME_TRANSLIT = (
     """
-MATCH (c:Entity {translit: $translit})
-WHERE c.id <> $id AND c.label = $label AND $kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
-  AND NOT EXISTS { MATCH (:Entity {id: $id})-[:SAME_AS*1..50]-(c) }
-WITH c LIMIT $limit
+UNWIND $subjects AS s
+CALL (s) {
+  MATCH (c:Entity {translit: s.translit})
+  WHERE c.id <> s.id AND c.label = s.label AND s.kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
+    AND NOT EXISTS { MATCH (:Entity {id: s.id})-[:SAME_AS*1..50]-(c) }
+  WITH c LIMIT $limit
+  WITH c, c AS e WHERE """
+    + ENTITY_VISIBLE
+    + """
+  RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
+         c.nationality AS nationality, c.dob AS dob
+}
+RETURN s.id AS subject, id, name, status, aliases, nationality, dob
 """
-    + _CANDIDATE
+)
+
+# What the page shows beside a proposed pair: the candidate's visible mentions (counted up
+# to $count_cap), the register identifiers both entities hold and the traders both have a
+# role in.
+DETAILS = (
+    """
+UNWIND $pairs AS pair
+MATCH (c:Entity {id: pair.candidate})
+RETURN pair.subject AS subject, c.id AS id,
+       COUNT { MATCH (r:Report)-[:MENTIONS]->(c) WHERE """
+    + REPORT_VISIBLE
+    + """ RETURN r LIMIT $count_cap } AS mentions,
+       [(c)-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]->(i)
+          <-[:USES_PHONE|USES_EMAIL|HOLDS_DOCUMENT|LOCATED_AT {source: 'register'}]-
+          (:Entity {id: pair.subject}) | i.name] AS shared,
+       [(c)-[:DIRECTOR_OF|EMPLOYEE_OF|OWNER_OF|SHAREHOLDER_OF {source: 'register'}]->(t:Trader)
+          <-[:DIRECTOR_OF|EMPLOYEE_OF|OWNER_OF|SHAREHOLDER_OF {source: 'register'}]-
+          (:Entity {id: pair.subject}) | t.name] AS traders
+"""
 )
 
 RECENT = (
@@ -132,7 +152,9 @@ MATCH (e:Entity)
 WHERE e.label IN $labels AND NOT (e)-[:SAME_AS]->() AND e.name IS NOT NULL AND """
     + ENTITY_VISIBLE
     + """
-RETURN e.id AS id, e.label AS label, e.name AS name
+RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key,
+       [l IN labels(e) WHERE l <> 'Entity'][0] AS kind, coalesce(e.aliases, []) AS aliases,
+       e.translit AS translit, e.nationality AS nationality, e.dob AS dob
 ORDER BY e.created_at DESC, e.id
 LIMIT $limit
 """
@@ -195,28 +217,49 @@ class MergeRepository:
         return rows[0]
 
     def fulltext_candidates(
-        self, entity: dict[str, Any], viewer: dict[str, str], limit: int = 50
-    ) -> list[dict[str, Any]]:
-        query = fulltext_query(entity["name"] or entity.get("key") or "")
-        if not query:
-            return []
-        return self.graph.query(
-            FULLTEXT,
-            {"q": query, "id": entity["id"], "label": entity["label"],
-             "kind": entity["kind"] or "Entity", "limit": limit, "viewer": viewer},
-        )
+        self, subjects: list[dict[str, Any]], viewer: dict[str, str], limit: int = 50
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Per subject id, the entities of its kind whose names the full-text index finds
+        close to its name (names only, no counts), among those ``viewer`` may see."""
+        params = [
+            {"id": s["id"], "label": s["label"], "kind": s["kind"] or "Entity", "q": q}
+            for s in subjects
+            if (q := fulltext_query(s["name"] or s.get("key") or ""))
+        ]
+        found: dict[str, list[dict[str, Any]]] = {s["id"]: [] for s in subjects}
+        if params:
+            for row in self.graph.query(
+                FULLTEXT, {"subjects": params, "limit": limit, "viewer": viewer}
+            ):
+                found[row.pop("subject")].append(row)
+        return found
+
+    def details(
+        self, pairs: list[tuple[str, str]], viewer: dict[str, str]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Mentions (up to COUNT_CAP) and shared register identifiers of proposed pairs
+        (subject id, candidate id)."""
+        if not pairs:
+            return {}
+        rows = self.graph.query(DETAILS, {
+            "pairs": [{"subject": s, "candidate": c} for s, c in pairs],
+            "count_cap": COUNT_CAP, "viewer": viewer})
+        return {(r["subject"], r["id"]): r for r in rows}
 
     def translit_candidates(
-        self, entity: dict[str, Any], viewer: dict[str, str], limit: int = 50
-    ) -> list[dict[str, Any]]:
-        """Entities of the same kind whose name has the entity's transliteration key."""
-        if not entity.get("translit"):
-            return []
-        return self.graph.query(
-            SAME_TRANSLIT,
-            {"translit": entity["translit"], "id": entity["id"], "label": entity["label"],
-             "kind": entity["kind"] or "Entity", "limit": limit, "viewer": viewer},
-        )
+        self, subjects: list[dict[str, Any]], viewer: dict[str, str], limit: int = 50
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Per subject id, the entities of its kind whose name has its transliteration key,
+        among those ``viewer`` may see."""
+        params = [{"id": s["id"], "label": s["label"], "kind": s["kind"] or "Entity",
+                   "translit": s["translit"]} for s in subjects if s.get("translit")]
+        found: dict[str, list[dict[str, Any]]] = {s["id"]: [] for s in subjects}
+        if params:
+            for row in self.graph.query(
+                SAME_TRANSLIT, {"subjects": params, "limit": limit, "viewer": viewer}
+            ):
+                found[row.pop("subject")].append(row)
+        return found
 
     def recent(self, labels: list[str], limit: int, viewer: dict[str, str]) -> list[dict[str, Any]]:
         return self.graph.query(RECENT, {"labels": labels, "limit": limit, "viewer": viewer})

@@ -439,6 +439,12 @@ def update_task(
         set_task_status(graph, user, task_id, status)
 
 
+def assigned_tasks(graph: Graph, user: Any, limit: int = 200) -> list[dict[str, Any]]:
+    """The open tasks given to ``user`` or their unit, at most ``limit`` (the dashboard
+    shows a few and does not read the ones the officer issued)."""
+    return TaskRepository(graph).mine(viewer_param(user), limit=limit)
+
+
 def my_tasks(graph: Graph, user: Any, *, include_closed: bool = False) -> dict[str, Any]:
     repo = TaskRepository(graph)
     viewer = viewer_param(user)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 
@@ -16,6 +17,7 @@ from graph.kpi import KpiRepository
 CACHE_SECONDS = 60
 FIRST_YEAR = 1990
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 def parse_year(value: Any, user: Any = None) -> int:
@@ -23,7 +25,10 @@ def parse_year(value: Any, user: Any = None) -> int:
     current year when there is none); the current year for anything not a sensible year."""
     this_year = datetime.now(UTC).year
     if value in (None, "") and user is not None:
-        latest = KpiRepository(get_graph()).latest_year(viewer_param(user))
+        viewer = viewer_param(user)
+        latest = _cached(
+            "kpi_cache", ("latest", viewer["id"], viewer["unit"], viewer["role"]),
+            lambda: KpiRepository(get_graph()).latest_year(viewer))
         return latest if latest and FIRST_YEAR <= latest <= this_year + 1 else this_year
     try:
         year = int(str(value))
@@ -38,19 +43,26 @@ def forget_figures() -> None:
         current_app.extensions.get("kpi_cache", {}).clear()
 
 
-def figures(year: int, user: Any) -> dict[str, Any]:
-    """The figures of ``year`` as ``user`` may count them (cached per reader)."""
-    viewer = viewer_param(user)
-    key = (year, viewer["id"], viewer["unit"], viewer["role"])
-    cache: dict[tuple, tuple[float, dict[str, Any]]] = current_app.extensions.setdefault(
-        "kpi_cache", {}
-    )
+def _cached(name: str, key: tuple, read: Callable[[], T]) -> T:
+    """``read()``, kept CACHE_SECONDS in the app's cache ``name`` under ``key``."""
+    cache: dict[tuple, tuple[float, Any]] = current_app.extensions.setdefault(name, {})
     now = time.monotonic()
     with _lock:
         hit = cache.get(key)
         if hit and now - hit[0] < CACHE_SECONDS:
             return hit[1]
-    data = KpiRepository(get_graph()).year(year, viewer)
+    data = read()
     with _lock:
         cache[key] = (now, data)
     return data
+
+
+def figures(year: int, user: Any) -> dict[str, Any]:
+    """The figures of ``year`` as ``user`` may count them: reports and cases cached per
+    reader, the trade figures (the same for every reader) once for all of them."""
+    viewer = viewer_param(user)
+    repo = KpiRepository(get_graph())
+    return _cached(
+        "kpi_cache", (year, viewer["id"], viewer["unit"], viewer["role"]),
+        lambda: repo.year(year, viewer, _cached("kpi_cache", ("trade", year),
+                                                lambda: repo.trade(year))))

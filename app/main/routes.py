@@ -19,7 +19,7 @@ DASHBOARD_AWAITING = 5
 @bp.get("/")
 def dashboard():
     counts = DashboardRepository(get_graph()).counts()
-    mine = tasks.my_tasks(get_graph(), current_user)["assigned"]
+    mine = tasks.assigned_tasks(get_graph(), current_user)
     awaiting = dissemination.awaiting_feedback(get_graph(), current_user,
                                                current_app.config["FEEDBACK_DAYS"])
     return render_template(

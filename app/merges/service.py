@@ -38,35 +38,61 @@ def candidates_for(
     see (``ENTITY_VISIBLE``): names alike above ``threshold``, and the same name in another
     script or spelling (one transliteration key). A person born on another day than the
     entity is never proposed."""
-    from nlp import candidates
-
     repo = MergeRepository(graph)
     viewer = viewer_param(user)
     entity = repo.entity(entity_id, viewer)
-    if not entity["name"]:
-        return entity, []
-    rows = [r for r in repo.fulltext_candidates(entity, viewer) if not _born_apart(entity, r)]
-    best: dict[str, tuple[float, str]] = {}  # candidate id: (score, why)
-    names = [entity["name"], *entity["aliases"]]
-    for row in rows:
-        known = {
-            f"{row['id']}\x1f{i}": n for i, n in enumerate([row["name"], *row["aliases"]]) if n
-        }
-        for name in names:
-            for key, score in candidates(name, known, threshold, entity["label"] or "ORG"):
-                cid = key.split("\x1f", 1)[0]
-                if score > best.get(cid, (0.0, ""))[0]:
-                    best[cid] = (score, _why(score, name, known[key], entity, row))
-    by_id = {row["id"]: row for row in rows}
-    for row in repo.translit_candidates(entity, viewer):
-        if row["id"] in best or _born_apart(entity, row):
-            continue
-        by_id[row["id"]] = row
-        best[row["id"]] = (TRANSLIT_SCORE, _why(None, entity["name"], row["name"], entity, row))
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return entity, [
-        {**by_id[cid], "score": score, "why": why} for cid, (score, why) in ranked
-    ]
+    return entity, _duplicates(repo, [entity], viewer, threshold)[entity_id]
+
+
+def _duplicates(
+    repo: MergeRepository, subjects: list[dict[str, Any]], viewer: dict[str, str],
+    threshold: float = THRESHOLD,
+) -> dict[str, list[dict[str, Any]]]:
+    """Per subject, its candidates best first: one full-text read and one transliteration
+    read for all subjects, then one read of mentions and what the pair shares for the
+    proposed pairs only (a page of proposals costs three statements, not two per subject)."""
+    from nlp import candidates
+
+    named = [s for s in subjects if s["name"]]
+    fulltext = repo.fulltext_candidates(named, viewer)
+    translit = repo.translit_candidates(named, viewer)
+    ranked_of: dict[str, list[tuple[str, tuple[float, str, str, bool]]]] = {}
+    rows_of: dict[str, dict[str, dict[str, Any]]] = {}
+    for entity in subjects:
+        rows = {r["id"]: r for r in fulltext.get(entity["id"], [])
+                if not _born_apart(entity, r)}
+        best: dict[str, tuple[float, str, str, bool]] = {}  # id: (score, ours, theirs, key)
+        names = [entity["name"], *entity["aliases"]] if entity["name"] else []
+        for row in rows.values():
+            known = {
+                f"{row['id']}\x1f{i}": n for i, n in enumerate([row["name"], *row["aliases"]])
+                if n
+            }
+            for name in names:
+                for key, score in candidates(name, known, threshold, entity["label"] or "ORG"):
+                    cid = key.split("\x1f", 1)[0]
+                    if score > best.get(cid, (0.0, "", "", False))[0]:
+                        best[cid] = (score, name, known[key], False)
+        for row in translit.get(entity["id"], []):
+            if row["id"] in best or _born_apart(entity, row):
+                continue
+            rows[row["id"]] = row
+            best[row["id"]] = (TRANSLIT_SCORE, entity["name"], row["name"], True)
+        rows_of[entity["id"]] = rows
+        ranked_of[entity["id"]] = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    details = repo.details(
+        [(sid, cid) for sid, ranked in ranked_of.items() for cid, _ in ranked], viewer)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for entity in subjects:
+        out[entity["id"]] = []
+        for cid, (score, ours, theirs, by_key) in ranked_of[entity["id"]]:
+            extra = details.get((entity["id"], cid),
+                                {"mentions": 0, "shared": [], "traders": []})
+            row = {**rows_of[entity["id"]][cid], "mentions": extra["mentions"],
+                   "shared": extra["shared"], "traders": extra["traders"], "score": score}
+            row["why"] = _why(None if by_key else score, ours, theirs, entity, row)
+            out[entity["id"]].append(row)
+    return out
 
 
 def _born_apart(entity: dict[str, Any], row: dict[str, Any]) -> bool:
@@ -105,11 +131,14 @@ def _why(
 
 def proposals(graph: Graph, user: Any, limit: int = 30) -> list[dict[str, Any]]:
     """Candidate pairs among the most recent entities ``user`` may see, each pair once."""
+    repo = MergeRepository(graph)
+    viewer = viewer_param(user)
+    recent = repo.recent(PROPOSAL_LABELS, limit, viewer)
+    found_of = _duplicates(repo, recent, viewer)
     seen: set[frozenset[str]] = set()
     out = []
-    for entity in MergeRepository(graph).recent(PROPOSAL_LABELS, limit, viewer_param(user)):
-        _entity, found = candidates_for(graph, user, entity["id"])
-        for cand in found:
+    for entity in recent:
+        for cand in found_of[entity["id"]]:
             pair = frozenset((entity["id"], cand["id"]))
             if pair in seen:
                 continue

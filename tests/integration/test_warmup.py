@@ -9,7 +9,8 @@ COUNT = "MATCH (n) RETURN count(n) AS nodes"
 
 
 def test_warm_up_runs_every_step_and_writes_nothing(app, graph, make):
-    steps = ["search", "reports", "traders", "entity page", "explorer", "scoring"]
+    steps = ["dashboard", "report page", "kpi", "search", "reports", "traders", "entity page",
+             "explorer", "scoring"]
     empty = warm_up(app)
     assert list(empty) == steps
     assert all(outcome == "ok" for outcome in empty.values()), empty
