@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 HS_DIMENSIONS = ("hs2", "hs4", "hs6", "hs6_origin")
-# Combinations: an importer's own record on these goods, a declarant's with this importer
-# (collusion shows there before it shows on either alone).
-PAIR_DIMENSIONS = ("importer_hs6", "declarant_importer")
 DEFAULT_STRENGTH = 20.0  # pseudo-controls of prior evidence
 
 
@@ -70,6 +67,8 @@ def dimension_keys(declaration: Mapping) -> dict[str, list[str]]:
             if key and key not in hs_keys[dim]:  # no origin (unknown): no HS6 x origin key
                 hs_keys[dim].append(key)
     keys.update(hs_keys)
+    # pairs: an importer's own record on these goods, a declarant's with this importer
+    # (collusion shows there before it shows on either alone)
     importer, declarant = keys["importer"], keys["declarant"]
     keys["importer_hs6"] = [f"{importer[0]}|{h}" for h in hs_keys["hs6"]] if importer else []
     keys["declarant_importer"] = ([f"{declarant[0]}|{importer[0]}"] if importer and declarant
