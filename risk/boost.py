@@ -24,7 +24,7 @@ from risk.model import RiskModel, Score, _sigmoid
 PARAMS: dict[str, Any] = {
     "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 20,
     "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
-    "max_bin": 255, "num_threads": 2, "deterministic": True, "force_row_wise": True,
+    "max_bin": 255, "num_threads": 1, "deterministic": True, "force_row_wise": True,
     "seed": 7, "verbosity": -1,
 }  # fmt: skip
 ROUNDS = 300
