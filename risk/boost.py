@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from risk.features import Feature
+from risk.features import Feature, indicator_label
 from risk.model import RiskModel, Score, _sigmoid
 
 PARAMS: dict[str, Any] = {
@@ -91,7 +91,8 @@ class BoostedModel:
                 feat = by_name.get(name)
                 reasons.append({"indicator": name, "contribution": round(float(value), 4),
                                 "value": round(feat.value, 4) if feat else None,
-                                "detail": feat.detail if feat else f"{name}: not declared"})
+                                "detail": feat.detail if feat
+                                else f"{indicator_label(name)}: not declared"})
             reasons.sort(key=lambda r: -r["contribution"])
             out.append(Score(_sigmoid(logit), logit, float(c[-1]), reasons, self.version))
         return out

@@ -271,6 +271,16 @@ def measures(declaration: Mapping, values: UnitValueStats) -> list[Feature]:
     return out
 
 
+def indicator_label(name: str) -> str:
+    """An input's name in words, for a reason whose value the declaration lacks."""
+    if name in _MEASURE_LABEL:
+        return _MEASURE_LABEL[name]
+    if name.startswith((FIELD, ITEM_FIELD, MEASURE)):
+        return _field_label(name)
+    words = name.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def field_histories(declaration: Mapping, stats: HistoryStats,
                     strengths: Mapping[str, float] | None = None) -> list[Feature]:
     """Each declared source-system field's own record (``field:payment_type``...), the log
