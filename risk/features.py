@@ -11,18 +11,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from risk.intel import Mention, describe, to_date
-from risk.stats import FIELD, ITEM_FIELD, HistoryStats, Smoothed, dimension_keys, smoothed
-from risk.valuation import UnitValueStats, undervaluation_indicator
+from risk.stats import (
+    _ITEM_NAMED,
+    _NAMED,
+    _OUTCOME,
+    FIELD,
+    ITEM_FIELD,
+    MAX_FIELDS,
+    HistoryStats,
+    Smoothed,
+    dimension_keys,
+    smoothed,
+)
+from risk.valuation import UnitValueStats, assess, undervaluation_indicator
 
 HISTORY_LABEL = {"importer": "Importer", "declarant": "Declarant", "exporter": "Exporter",
                  "hs2": "Chapter", "hs4": "Heading", "hs6": "HS6", "origin": "Origin",
-                 "hs6_origin": "HS6 x origin", "office": "Office"}
+                 "hs6_origin": "HS6 x origin", "office": "Office",
+                 "importer_hs6": "Importer x HS6", "declarant_importer": "Declarant x importer"}
+HISTORY_DIMENSIONS = ("importer", "declarant", "exporter", "hs2", "hs4", "hs6", "origin",
+                      "hs6_origin", "office", "importer_hs6", "declarant_importer")
 
 FEATURE_NAMES: tuple[str, ...] = (
     "importer_history", "declarant_history", "exporter_history", "hs2_history", "hs4_history",
     "hs6_history", "origin_history", "hs6_origin_history", "office_history",
-    "declared_fields_history", "importer_revenue", "hs6_origin_revenue", "undervaluation",
-    "transit_origin",
+    "importer_hs6_history", "declarant_importer_history", "declared_fields_history",
+    "importer_revenue", "hs6_origin_revenue", "undervaluation", "transit_origin",
     "trader_age", "importer_experience", "intelligence", "network_exposure", "watchlist", "aeo",
     "declared_value", "item_count",
 )
@@ -30,8 +44,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 # Direction each indicator may push the score (see risk.model.train); unlisted are free.
 EXPECTED_SIGN: dict[str, int] = {
-    **{f"{d}_history": 1 for d in ("importer", "declarant", "exporter", "hs2", "hs4", "hs6",
-                                   "origin", "hs6_origin", "office")},
+    **{f"{d}_history": 1 for d in HISTORY_DIMENSIONS},
     "declared_fields_history": 1, "importer_revenue": 1, "hs6_origin_revenue": 1,
     "undervaluation": 1, "transit_origin": 1,
     "intelligence": 1, "network_exposure": 1, "watchlist": 1, "aeo": -1,
@@ -117,8 +130,7 @@ def extract(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
     out: list[Feature] = []
     keys = dimension_keys(declaration)
     hist: dict[str, Smoothed | None] = {}
-    for dim in ("importer", "declarant", "exporter", "hs2", "hs4", "hs6", "origin",
-                "hs6_origin", "office"):
+    for dim in HISTORY_DIMENSIONS:
         sm, detail = _history(stats, dim, keys[dim], ctx.strengths)
         hist[dim] = sm
         out.append(Feature(f"{dim}_history", sm.lift if sm else 0.0, detail))
@@ -173,3 +185,121 @@ def extract(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
 def as_mapping(features: Sequence[Feature]) -> dict[str, float]:
     """Indicator values by name, as profile rules reference them."""
     return {f.name: f.value for f in features}
+
+
+# -- what the boosted model reads beyond the indicators above ------------------------------
+# The boosted model splits on each declared field and measure on its own (a tax rate, a
+# mass, one payment type's record), where the logistic model needs them summed into a few
+# indicators. Names are stable; source-system fields keep their own (``field:payment_type``,
+# ``measure:net_mass``), so what an administration records is learnt without naming it here.
+MEASURE = "measure:"
+MEASURE_NAMES: tuple[str, ...] = (
+    "tax_rate", "declared_mass", "declared_quantity", "value_per_kg", "mass_per_unit",
+    "unit_value_z", "tax_share",
+)
+_MEASURE_LABEL = {"tax_rate": "Tax rate", "declared_mass": "Gross mass",
+                  "declared_quantity": "Quantity", "value_per_kg": "Value per kg",
+                  "mass_per_unit": "Mass per unit", "unit_value_z": "Unit value",
+                  "tax_share": "Taxes declared"}  # fmt: skip
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _sum(items: Sequence[Mapping], name: str) -> float | None:
+    found = [v for it in items if (v := _number(it.get(name))) is not None]
+    return math.fsum(found) if found else None
+
+
+def _source_measures(declaration: Mapping) -> dict[str, float]:
+    """Numbers the source system sends beside the exchange format's own (net mass, item
+    price, number of packages...): the declaration's, then the largest of its items'."""
+    out: dict[str, float] = {}
+    extra = declaration.get("extra")
+    for source in (declaration, extra if isinstance(extra, Mapping) else {}):
+        for name, value in source.items():
+            v = _number(value)
+            if (v is not None and isinstance(name, str) and name not in _NAMED
+                    and not _OUTCOME.search(name.lower())):
+                out[MEASURE + name] = v
+    for item in declaration.get("items") or ():
+        for name, value in item.items():
+            v = _number(value)
+            if (v is None or not isinstance(name, str) or name in _ITEM_NAMED
+                    or name == "tax_rate" or _OUTCOME.search(name.lower())):
+                continue
+            key = MEASURE + name
+            out[key] = max(out.get(key, v), v)
+    return dict(sorted(out.items())[:MAX_FIELDS])
+
+
+def measures(declaration: Mapping, values: UnitValueStats) -> list[Feature]:
+    """The declared measures with their sentences: rates, masses, unit values."""
+    items = declaration.get("items") or ()
+    out: list[Feature] = []
+
+    def add(name: str, value: float | None, detail: str) -> None:
+        if value is not None and math.isfinite(value):
+            out.append(Feature(name, value, f"{_MEASURE_LABEL.get(name, name)}: {detail}"))
+
+    rates = [v for it in items if (v := _number(it.get("tax_rate"))) is not None]
+    add("tax_rate", max(rates) if rates else None,
+        f"{max(rates):g} % (highest of the items)" if rates else "")
+    total = math.fsum(float(it.get("value_cif") or it.get("value") or 0.0) for it in items)
+    mass, qty, taxes = _sum(items, "weight_kg"), _sum(items, "quantity"), _sum(items, "taxes")
+    add("declared_mass", math.log1p(mass) if mass else None, f"{mass or 0:,.1f} kg declared")
+    add("declared_quantity", math.log1p(qty) if qty else None, f"{qty or 0:,.0f} declared")
+    if mass and total > 0:
+        add("value_per_kg", math.log(total / mass), f"{total / mass:,.2f} EUR per kg declared")
+    if mass and qty:
+        add("mass_per_unit", math.log(mass / qty), f"{mass / qty:,.3f} kg per unit declared")
+    if taxes is not None and total > 0:
+        add("tax_share", taxes / total, f"{taxes:,.0f} EUR, {taxes / total:.1%} of the value")
+    assessed = assess(declaration, values)
+    if assessed:
+        low = min(assessed, key=lambda it: it.z)
+        where = "this origin" if low.norm.level == "hs6_origin" else "all origins"
+        unit = "kg" if low.basis == "kg" else "unit"
+        add("unit_value_z", low.z,
+            f"item {low.position} HS {low.hs6} at {low.unit_value:,.2f} EUR/{unit} vs median "
+            f"{low.norm_value:,.2f} for {where} (robust z {low.z:+.1f}, n={low.norm.n})")
+    for name, v in _source_measures(declaration).items():
+        out.append(Feature(name, v, f"{_field_label(name)}: {v:,.6g} declared"))
+    return out
+
+
+def indicator_label(name: str) -> str:
+    """An input's name in words, for a reason whose value the declaration lacks."""
+    if name in _MEASURE_LABEL:
+        return _MEASURE_LABEL[name]
+    if name.startswith((FIELD, ITEM_FIELD, MEASURE)):
+        return _field_label(name)
+    words = name.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def field_histories(declaration: Mapping, stats: HistoryStats,
+                    strengths: Mapping[str, float] | None = None) -> list[Feature]:
+    """Each declared source-system field's own record (``field:payment_type``...), the log
+    lift its key has earned, where ``declared_fields_history`` sums them."""
+    out = []
+    for dim, dim_keys in dimension_keys(declaration).items():
+        if not dim.startswith((FIELD, ITEM_FIELD)) or not dim_keys:
+            continue
+        s = max((smoothed(stats, dim, k, strengths) for k in dim_keys), key=lambda s: s.rate)
+        c = s.counts
+        out.append(Feature(dim, s.lift, f"{_field_label(dim)} {s.key}: {c.n_positive} of "
+                                        f"{c.n_controls} controls positive (smoothed "
+                                        f"{s.rate:.0%} vs {s.overall_rate:.0%} overall)"))
+    return out
+
+
+def detailed(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
+             context: Context | None = None) -> list[Feature]:
+    """The indicators, then the measures and each field's record: the boosted model's input."""
+    ctx = context or Context()
+    return [*extract(declaration, stats, values, ctx), *measures(declaration, values),
+            *field_histories(declaration, stats, ctx.strengths)]

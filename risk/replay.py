@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from risk.features import FEATURE_NAMES, Context, Feature, extract
+from risk.features import FEATURE_NAMES, Context, Feature, detailed
 from risk.intel import GradeSignal, MentionIndex
 from risk.network import TraderNetwork
 from risk.stats import InMemoryHistoryStats
@@ -48,7 +48,8 @@ class RiskState:
                        trader_registered=trader.get("registered"))
 
     def features(self, declaration: Mapping) -> list[Feature]:
-        return extract(declaration, self.stats, self.values, self.context(declaration))
+        """The indicators (:data:`FEATURE_NAMES` first), then the measures and fields."""
+        return detailed(declaration, self.stats, self.values, self.context(declaration))
 
     def observe_declaration(self, declaration: Mapping) -> None:
         self.stats.record_declaration(declaration)
@@ -68,6 +69,9 @@ class Row:
     revenue: float
     random_selection: bool
     features: list[Feature] | None = None
+    inputs: dict[str, float] = field(default_factory=dict)  # every feature by name
+    raw: dict | None = None  # as declared (the raw-field baseline reads it)
+    scored_only: bool = False  # its result was never shown to the engine
 
 
 def _load(path: Path, signal: GradeSignal
@@ -115,12 +119,16 @@ def _declarations(path: Path, offsets: list[tuple[str, int]]) -> Iterator[dict]:
             yield json.loads(fh.readline())
 
 
-def replay(path: str | Path, signal: GradeSignal, keep_features: bool = False
+def replay(path: str | Path, signal: GradeSignal, keep_features: bool = False,
+           keep_declarations: bool = False, scored_only: Mapping[str, dict] | None = None
            ) -> tuple[list[Row], RiskState]:
     """Rows (in date order) for every controlled declaration, features as of its date;
-    ``signal`` weighs the file's report grades (the scheme they are written in)."""
+    ``signal`` weighs the file's report grades (the scheme they are written in).
+    ``scored_only``: controls (by declaration) kept out of the file: their declarations
+    are scored and get rows, their results never reach the engine."""
     path = Path(path)
     state, controls, reports, offsets = _load(path, signal)
+    hidden = dict(scored_only or {})
     pending: list[tuple[str, int, dict, dict]] = []
     rows: list[Row] = []
     next_report = 0
@@ -133,13 +141,18 @@ def replay(path: str | Path, signal: GradeSignal, keep_features: bool = False
             state.intel.add_report(reports[next_report])
             next_report += 1
         control = controls.get(decl["id"])
-        if control is not None:
+        held = hidden.get(decl["id"])
+        outcome = control if control is not None else held
+        if outcome is not None:
             feats = state.features(decl)
-            rows.append(Row(decl["id"], day, [f.value for f in feats],
-                            control.get("result") == "positive",
-                            float(control.get("revenue") or 0.0),
+            rows.append(Row(decl["id"], day, [f.value for f in feats[:len(FEATURE_NAMES)]],
+                            outcome.get("result") == "positive",
+                            float(outcome.get("revenue") or 0.0),
                             bool(decl.get("random_selection")),
-                            feats if keep_features else None))
+                            feats if keep_features else None,
+                            {f.name: f.value for f in feats},
+                            decl if keep_declarations else None, control is None))
+        if control is not None:
             heapq.heappush(pending, (control.get("date") or day, seq, decl, control))
         state.observe_declaration(decl)
     return rows, state

@@ -67,6 +67,12 @@ def dimension_keys(declaration: Mapping) -> dict[str, list[str]]:
             if key and key not in hs_keys[dim]:  # no origin (unknown): no HS6 x origin key
                 hs_keys[dim].append(key)
     keys.update(hs_keys)
+    # pairs: an importer's own record on these goods, a declarant's with this importer
+    # (collusion shows there before it shows on either alone)
+    importer, declarant = keys["importer"], keys["declarant"]
+    keys["importer_hs6"] = [f"{importer[0]}|{h}" for h in hs_keys["hs6"]] if importer else []
+    keys["declarant_importer"] = ([f"{declarant[0]}|{importer[0]}"] if importer and declarant
+                                  else [])
     keys.update(declared_fields(declaration))
     return keys
 
@@ -153,6 +159,10 @@ def parent_key(dimension: str, key: str) -> tuple[str, str] | None:
     """The broader bucket a key is smoothed towards; None means the overall rate."""
     if dimension == "hs6_origin":
         return "hs6", key.split(":", 1)[0]
+    if dimension == "importer_hs6":
+        return "importer", key.rsplit("|", 1)[0]
+    if dimension == "declarant_importer":
+        return "declarant", key.split("|", 1)[0]
     if dimension == "hs6":
         return "hs4", key[:4]
     if dimension == "hs4":

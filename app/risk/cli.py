@@ -20,14 +20,17 @@ from graph.riskstats import rebuild
 @bp.cli.command("train")
 @click.option("--if-due", is_flag=True, help="Only when enough new controls arrived.")
 @click.option("--l2", type=float, default=1.0, show_default=True)
-def train(if_due: bool, l2: float) -> None:
-    """Learn indicator weights from the controls in the graph and activate the model."""
+@click.option("--model", "kind", type=click.Choice(service.MODEL_KINDS), default="auto",
+              show_default=True,
+              help="auto keeps whichever of logistic and boosted ranks later controls better.")
+def train(if_due: bool, l2: float, kind: str) -> None:
+    """Learn from the controls in the graph and activate the model."""
     graph = get_graph()
     if if_due and not service.retrain_due(graph):
         click.echo("no retraining due")
         return
     try:
-        result = service.train_from_graph(graph, by="cli", l2=l2)
+        result = service.train_from_graph(graph, by="cli", l2=l2, kind=kind)
     except service.RiskError as exc:
         raise click.ClickException(str(exc)) from None
     audit("risk.train", result["version"], {"metrics": result["metrics"]})
@@ -36,8 +39,8 @@ def train(if_due: bool, l2: float) -> None:
 
 def report_training(result: dict) -> None:
     """The new model and how it did on the controls held out from its check fit."""
-    click.echo(f"risk model {result['version']} trained on "
-               f"{result['metrics']['controls']} controls and activated")
+    click.echo(f"risk model {result['version']} ({result['metrics'].get('kind', 'logistic')}) "
+               f"trained on {result['metrics']['controls']} controls and activated")
     for row in result["metrics"].get("holdout", []):
         click.echo(f"  holdout precision@{row['rate']:.0%}: {row['precision']:.1%} "
                    f"(random {row['random_precision']:.1%})")

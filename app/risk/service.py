@@ -39,9 +39,20 @@ from graph.riskstats import (
     load_snapshot,
     stream_history,
 )
-from risk.features import EXPECTED_SIGN, FEATURE_NAMES, Context, Feature, as_mapping, extract
+from risk import boost
+from risk.boost import BoostedModel, load_model
+from risk.features import (
+    EXPECTED_SIGN,
+    FEATURE_NAMES,
+    MEASURE_NAMES,
+    Context,
+    Feature,
+    as_mapping,
+    detailed,
+    extract,
+)
 from risk.intel import RESTRICTED_REASON, Mention
-from risk.model import RiskModel, train
+from risk.model import RiskModel, Score, train
 from risk.network import PathLink, TraderFlag, exposure_from_links
 from risk.selectivity import (
     LANES,
@@ -86,17 +97,18 @@ def prior_model() -> RiskModel:
 
 # -- process-wide caches: reload only when the stored version changes -----------------------
 _lock = threading.Lock()
-_models: dict[str, RiskModel] = {}
+Model = RiskModel | BoostedModel
+_models: dict[str, Model] = {}
 _UNLOADED = object()
 _profiles: dict[str, Any] = {"version": _UNLOADED, "parsed": []}
 
 
-def _model(repo: RiskRepository, version: str | None) -> RiskModel:
+def _model(repo: RiskRepository, version: str | None) -> Model:
     if not version:
         return prior_model()
     model = _models.get(version)
     if model is None:
-        model = RiskModel.from_json(repo.model_json(version))
+        model = load_model(repo.model_json(version))
         with _lock:
             _models.clear()  # one active model per process is enough
             _models[version] = model
@@ -220,13 +232,39 @@ def context_for(decl: Mapping[str, Any], ctx: BatchContext) -> Context:
 
 
 # -- scoring ----------------------------------------------------------------------------------
+OTHER_INDICATORS = "other_indicators"
+
+
 def _reasons(reasons: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    kept = [r for r in reasons if abs(r["contribution"]) >= 0.005]
+    """The strongest reasons; what the others add together is one more reason, so that the
+    contributions shown always add up to the score."""
+    listed = list(reasons)
+    kept = [r for r in listed if abs(r["contribution"]) >= 0.005]
     kept.sort(key=lambda r: -abs(r["contribution"]))
     if not kept:
-        kept = list(reasons)[:1]
-    return [{"indicator": r["indicator"], "contribution": round(float(r["contribution"]), 4),
-             "detail": r["detail"]} for r in kept[:MAX_REASONS]]
+        kept = listed[:1]
+    shown = kept[:MAX_REASONS]
+    out = [{"indicator": r["indicator"], "contribution": round(float(r["contribution"]), 4),
+            "detail": r["detail"]} for r in shown]
+    rest = [r for r in listed if not any(r is s for s in shown)]
+    left = math.fsum(float(r["contribution"]) for r in rest)
+    if abs(left) >= 0.005:
+        out.append({"indicator": OTHER_INDICATORS, "contribution": round(left, 4),
+                    "detail": f"{len(rest)} other indicators together"})
+    return out
+
+
+def _features(model: Model, decl: Mapping[str, Any], ctx: BatchContext) -> list[Feature]:
+    """What ``model`` reads: the indicators, and for the boosted model the measures and
+    each declared field's record too."""
+    read = detailed if isinstance(model, BoostedModel) else extract
+    return read(decl, ctx.stats, ctx.values, context_for(decl, ctx))
+
+
+def _score_all(model: Model, rows: Sequence[Sequence[Feature]]) -> list[Score]:
+    if isinstance(model, BoostedModel):
+        return model.score_batch(rows)
+    return [model.score(r) for r in rows]
 
 
 def score_declarations(graph: Graph, declarations: Sequence[Mapping[str, Any]],
@@ -242,9 +280,8 @@ def score_declarations(graph: Graph, declarations: Sequence[Mapping[str, Any]],
     model = _model(repo, ctx.settings.get("model_version"))
     select = selectivity_of(settings, _active_profiles(repo, ctx.settings.get("profiles_version")))
     results = []
-    for decl in declarations:
-        features = extract(decl, ctx.stats, ctx.values, context_for(decl, ctx))
-        score = model.score(features)
+    rows = [_features(model, decl, ctx) for decl in declarations]
+    for decl, features, score in zip(declarations, rows, _score_all(model, rows), strict=True):
         decision = select.decide(decl, score, as_mapping(features))
         reasons = _reasons(decision.reasons)
         if decision.random:
@@ -253,7 +290,8 @@ def score_declarations(graph: Graph, declarations: Sequence[Mapping[str, Any]],
                                          "minimum rate) for unbiased hit rates"})
         results.append({
             "id": decl.get("id"), "score": round(decision.score, 6), "lane": decision.lane,
-            "reasons": reasons, "model_version": decision.model_version,
+            "reasons": reasons, "baseline": round(score.baseline, 4),
+            "model_version": decision.model_version,
             "model_score": round(decision.model_score, 6), "random": decision.random,
             "targeted": decision.targeted, "profiles": decision.profiles,
         })
@@ -268,6 +306,7 @@ class TrainingRow:
     values: list[float]
     positive: bool
     revenue: float
+    inputs: dict[str, float]
 
 
 class _Replay:
@@ -286,7 +325,7 @@ class _Replay:
     def features(self, decl: Mapping[str, Any]) -> list[Feature]:
         ctx = BatchContext(self.stats, self.values, self.traders,  # type: ignore[arg-type]
                            self.mentions, self.links, self.flags, {})
-        return extract(decl, self.stats, self.values, context_for(decl, ctx))
+        return detailed(decl, self.stats, self.values, context_for(decl, ctx))
 
     def observe_control(self, decl: Mapping[str, Any], control: Mapping[str, Any]) -> None:
         self.stats.record_control(decl, control)
@@ -346,9 +385,11 @@ def training_rows(graph: Graph) -> list[TrainingRow]:
             state.observe_control(d, c)
         if entry.controls:
             features = state.features(decl)
-            rows.append(TrainingRow(decl["id"], today, [f.value for f in features],
+            rows.append(TrainingRow(decl["id"], today,
+                                    [f.value for f in features[:len(FEATURE_NAMES)]],
                                     any(c.get("result") == "positive" for c in entry.controls),
-                                    sum(float(c.get("revenue") or 0.0) for c in entry.controls)))
+                                    sum(float(c.get("revenue") or 0.0) for c in entry.controls),
+                                    {f.name: f.value for f in features}))
             for control in entry.controls:
                 seq += 1
                 heapq.heappush(pending, (control.get("date") or today, seq, decl, control))
@@ -383,9 +424,32 @@ def _with_fixed_weights(model: RiskModel) -> RiskModel:
                      model.n_train, model.n_positive, model.l2, model.meta)
 
 
+MODEL_KINDS = ("auto", "boosted", "logistic")
+BOOSTED_INPUTS = (*FEATURE_NAMES, *MEASURE_NAMES)
+
+
+def _fit(kind: str, rows: list[TrainingRow], x: np.ndarray, y: np.ndarray, l2: float,
+         trained: str | None = None) -> Model:
+    linear = train(x, y, FEATURE_NAMES, l2=l2, trained=trained, signs=EXPECTED_SIGN)
+    if kind == "logistic":
+        return linear
+    return boost.train([r.inputs for r in rows], y, BOOSTED_INPUTS, trained=trained,
+                       signs=EXPECTED_SIGN, linear=_with_fixed_weights(linear))
+
+
+def _holdout_scores(model: Model, rows: list[TrainingRow], x: np.ndarray) -> np.ndarray:
+    if isinstance(model, BoostedModel):
+        return model.score_matrix(model.matrix([r.inputs for r in rows]))
+    return model.score_matrix(x)
+
+
 def train_from_graph(graph: Graph, by: str = "system", holdout: float = 0.3,
-                     l2: float = 1.0) -> dict[str, Any]:
-    """Learn weights from the controls in the graph; store and activate the model."""
+                     l2: float = 1.0, kind: str = "auto") -> dict[str, Any]:
+    """Learn from the controls in the graph; store and activate the model. ``kind``:
+    ``auto`` fits the logistic and the boosted model on the earlier controls and keeps the
+    one with the better precision at 5 % on the later ones (ties: logistic, the simpler)."""
+    if kind not in MODEL_KINDS:
+        raise RiskError(f"model kind: one of {', '.join(MODEL_KINDS)}")
     rows = training_rows(graph)
     y = np.array([r.positive for r in rows], dtype=float)
     if len(rows) < 20 or y.sum() < 2 or y.sum() == len(y):
@@ -396,20 +460,34 @@ def train_from_graph(graph: Graph, by: str = "system", holdout: float = 0.3,
     cut = dates[min(len(dates) - 1, int(len(dates) * (1 - holdout)))]
     early = np.array([r.date < cut for r in rows])
     metrics: dict[str, Any] = {"controls": len(rows), "positive": int(y.sum()), "split": cut}
+    chosen = "logistic" if kind == "logistic" else "boosted"
     if early.sum() >= 10 and len(set(y[early].tolist())) == 2 and (~early).sum() >= 10:
-        check = train(x[early], y[early], FEATURE_NAMES, l2=l2, signs=EXPECTED_SIGN)
         revenue = np.array([r.revenue for r in rows])
-        metrics["holdout"] = precision_at(check.score_matrix(x[~early]), y[~early],
-                                          revenue[~early])
+        first = [r for r, e in zip(rows, early, strict=True) if e]
+        later = [r for r, e in zip(rows, early, strict=True) if not e]
+        tried = ("logistic", "boosted") if kind == "auto" else (chosen,)
+        candidates = {k: precision_at(_holdout_scores(_fit(k, first, x[early], y[early], l2),
+                                                      later, x[~early]),
+                                      y[~early], revenue[~early]) for k in tried}
+        if kind == "auto":
+            at5 = {k: next(r["precision"] for r in table if r["rate"] == 0.05)
+                   for k, table in candidates.items()}
+            chosen = "boosted" if at5["boosted"] > at5["logistic"] else "logistic"
+        metrics["holdout"] = candidates[chosen]
+        metrics["candidates"] = candidates
         metrics["holdout_controls"] = int((~early).sum())
-    model = _with_fixed_weights(train(x, y, FEATURE_NAMES, l2=l2, trained=dates[-1],
-                                      signs=EXPECTED_SIGN))
+    elif kind == "auto":
+        chosen = "logistic"  # too few controls to compare: the simpler model
+    metrics["kind"] = chosen
+    fitted = _fit(chosen, rows, x, y, l2, trained=dates[-1])
+    model = fitted if isinstance(fitted, BoostedModel) else _with_fixed_weights(fitted)
+    linear = ranking_model(model)
     repo = RiskRepository(graph)
     version = repo.save_model(model.version, model.to_json(), model.trained, model.n_train,
                               model.n_positive, metrics, by, repo.count_controls())
     rescore_all_traders(graph)
     return {"version": version, "metrics": metrics,
-            "coefficients": dict(zip(model.features, model.coef, strict=True))}
+            "coefficients": dict(zip(linear.features, linear.coef, strict=True))}
 
 
 def retrain_due(graph: Graph) -> bool:
@@ -667,9 +745,17 @@ def _contribution(model: RiskModel, name: str, value: float) -> float:
     return model.coef[j] * (value - model.mean[j]) / model.scale[j]
 
 
+def ranking_model(model: Model) -> RiskModel:
+    """Traders and commodities are ranked on the logistic weights (a boosted model keeps
+    the logistic model fitted beside it): their indicators are sums, not declarations."""
+    if isinstance(model, BoostedModel):
+        return model.linear or prior_model()
+    return model
+
+
 def _active_model(graph: Graph) -> RiskModel:
     repo = RiskRepository(graph)
-    return _model(repo, repo.settings().get("model_version"))
+    return ranking_model(_model(repo, repo.settings().get("model_version")))
 
 
 def _stats_snapshot(rows: list[dict[str, Any]]) -> tuple[StatsSnapshot, dict[str, list[str]]]:
@@ -698,11 +784,11 @@ def _model_in(tx: Any) -> RiskModel:
         found = tx_run(tx, GET_MODEL, version=version)
         if not found:
             return prior_model()
-        model = RiskModel.from_json(found[0]["json"])
+        model = load_model(found[0]["json"])
         with _lock:
             _models.clear()
             _models[version] = model
-    return model
+    return ranking_model(model)
 
 
 def rank_traders(tx: Any, model: RiskModel, refs: Iterable[str]) -> list[dict[str, Any]]:
