@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.answers import object_body, refusals_answered
@@ -111,8 +112,8 @@ def api_source_contacts(codename: str):
     service = _service()
     source = service.get(api_user(), codename, audited=False)
     if not (source["is_handler"] or source["is_controller"]):
-        raise SourceError("The contact log is kept by the source's handler and "
-                          "controller only.", "codename", status=403)
+        raise SourceError(_("The contact log is kept by the source's "
+                            "handler and controller only."), "codename", status=403)
     if request.method == "GET":
         return jsonify({"codename": source["codename"],
                         "contacts": service.contacts(api_user(), source)})

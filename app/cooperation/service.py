@@ -180,15 +180,18 @@ def build_package(graph: Graph, user: Any, config: Mapping[str, Any], partner_na
     Raises :class:`Refused` (nothing sent, nothing logged but the refusal)."""
     conditions = (conditions or "").strip() or None
     if conditions and (len(conditions) > MAX_CONDITIONS or text_problem(conditions)):
-        raise Refused(f"Keep the conditions under {MAX_CONDITIONS} characters of text.")
+        raise Refused(_("Keep the conditions under %(max_conditions)s characters of text.",
+                        max_conditions=MAX_CONDITIONS))
     partner = PartnerRepository(graph).by_name(partner_name or "")
     if partner is None:
-        raise Refused(f"No partner named {partner_name!r} is registered (see /admin/partners).")
+        raise Refused(_("No partner named %(partner_name)s is registered (see /admin/partners).",
+                        partner_name=repr(partner_name)))
     ids = list(dict.fromkeys(r for r in report_ids if r))
     if not ids:
-        raise Refused("Choose at least one report for the package.")
+        raise Refused(_("Choose at least one report for the package."))
     if len(ids) > MAX_REPORTS:
-        raise Refused(f"A package holds at most {MAX_REPORTS} reports.")
+        raise Refused(_("A package holds at most %(max_reports)s reports.",
+                        max_reports=MAX_REPORTS))
     own = keys(config)
     package_id = str(uuid.uuid4())
     recipient = {"kind": "partner", "id": partner["id"], "name": partner["name"]}

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from app.i18n import CHANNEL_LABELS
+from app.i18n import VOCABULARY
 from app.intake.service import Channel, EventType
 
 # What the file inputs offer (the server checks the content whatever the browser sends).
@@ -140,4 +140,4 @@ class RelationForm(FlaskForm):
     submit = SubmitField(_l("Add relation"))
 
 
-CHANNEL_CHOICES = [(c.value, CHANNEL_LABELS[c.value]) for c in Channel]
+CHANNEL_CHOICES = [(c.value, VOCABULARY[c.value]) for c in Channel]
