@@ -81,7 +81,12 @@ VOCABULARY = {
     "ASSOCIATE_OF": _l("associate of"), "RELATIVE_OF": _l("relative of"),
     "USES_PHONE": _l("uses phone"), "USES_EMAIL": _l("uses e-mail"),
     "LOCATED_AT": _l("located at"), "HOLDS_DOCUMENT": _l("holds document"),
-    "OPERATES": _l("operates"), "RELATED_TO": _l("related to"),
+    "OPERATES": _l("operates"), "RELATED_TO": _l("related to"), "SAME_AS": _l("same as"),
+    # the trade and report links of the network (graph.network)
+    "IMPORTED_BY": _l("imported by"), "EXPORTED_BY": _l("exported by"),
+    "DECLARED_BY": _l("declared by"), "SHIPPED_IN": _l("shipped in"),
+    "CARRIED_BY": _l("carried by"), "TRANSPORTED_BY": _l("transported by"),
+    "MENTIONS": _l("mentions"), "Report": _l("Report"), "Declaration": _l("Declaration"),
     # report channels (graph.vocabulary.Channel; CHANNEL_TITLES keeps the stored English)
     "informant": _l("Informant report"), "register": _l("Register entry"),
     "liaison": _l("Liaison log"), "hotline": _l("Hotline tip"),
@@ -92,6 +97,9 @@ VOCABULARY = {
     "open": _l("open"), "in_progress": _l("in progress"), "done": _l("done"),
     "cancelled": _l("cancelled"), "suspended": _l("suspended"), "closed": _l("closed"),
     "granted": _l("granted"), "revoked": _l("revoked"),
+    # what an entity's timeline lists, an entity's own status
+    "report": _l("report"), "declaration": _l("declaration"), "control": _l("control"),
+    "relation": _l("relation"), "confirmed": _l("confirmed"), "referenced": _l("referenced"),
     # case kinds, task priorities, an entity's review
     "rfi": _l("Request for information"), "investigation": _l("Investigation"),
     "low": _l("low"), "normal": _l("normal"), "high": _l("high"), "urgent": _l("urgent"),
@@ -102,14 +110,15 @@ VOCABULARY = {
     "positive": _l("positive"), "negative": _l("negative"),
     # the default handling codes (graph.grading.DEFAULT_HANDLING; "open" is above)
     "restricted": _l("restricted"), "originator": _l("originator control"),
-    # what the extraction labels a mention (nlp.LABELS) and what found it
-    "PERSON": _l("person"), "ORG": _l("organisation"), "AGENCY": _l("agency"),
-    "LOCATION": _l("place"), "VESSEL": _l("vessel"), "CONTAINER": _l("container"),
-    "HS_CODE": _l("HS code"), "COMMODITY": _l("goods"), "VEHICLE": _l("vehicle"),
-    "PHONE": _l("phone number"), "EMAIL": _l("e-mail"), "MONEY": _l("amount"),
-    "QUANTITY": _l("quantity"), "DATE": _l("date"), "ID_DOCUMENT": _l("identity document"),
-    "model": _l("language model"), "rule": _l("rule"), "gazetteer": _l("known names"),
-    "person": _l("an officer"),
+    # what the extraction labels a mention (nlp.LABELS: shown as a tag, in capitals) and
+    # what found it
+    "PERSON": _l("PERSON"), "ORG": _l("ORG"), "AGENCY": _l("AGENCY"),
+    "LOCATION": _l("LOCATION"), "VESSEL": _l("VESSEL"), "CONTAINER": _l("CONTAINER"),
+    "HS_CODE": _l("HS_CODE"), "COMMODITY": _l("COMMODITY"), "VEHICLE": _l("VEHICLE"),
+    "PHONE": _l("PHONE"), "EMAIL": _l("EMAIL"), "MONEY": _l("MONEY"),
+    "QUANTITY": _l("QUANTITY"), "DATE": _l("DATE"), "ID_DOCUMENT": _l("ID_DOCUMENT"),
+    "model": _l("model"), "rule": _l("rule"), "gazetteer": _l("gazetteer"),
+    "person": _l("person"),
     # a case member's part
     "lead": _l("case lead"), "member": _l("case member"),
 }

@@ -151,6 +151,7 @@ def stored_words() -> list[tuple[str, str]]:
     from graph.cases import CaseKind, CaseStatus, MemberRole
     from graph.exchange.records import AEO_STATUSES
     from graph.grading import DEFAULT_HANDLING
+    from graph.network import ALL_RELATIONS, NODE_KINDS
     from graph.tasks import TaskPriority, TaskStatus
     from nlp.pipeline import LABELS
 
@@ -167,6 +168,8 @@ def stored_words() -> list[tuple[str, str]]:
         ("graph/exchange/records.py AEO_STATUSES", AEO_STATUSES),
         ("graph/grading.py DEFAULT_HANDLING", [g.code for g in DEFAULT_HANDLING]),
         ("nlp/pipeline.py LABELS", LABELS),
+        ("graph/network.py ALL_RELATIONS", ALL_RELATIONS),
+        ("graph/network.py NODE_KINDS", NODE_KINDS),
         ("app/accounts/roles.py Role", [r.value for r in Role]),  # their own table
     ):
         words.extend((value, where) for value in values)

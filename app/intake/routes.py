@@ -406,7 +406,7 @@ def review_label(report_id: str):
     except NotFound:  # a mention went while this ran: nothing was written
         return _review_refused(report_id,
                                _("The entities changed meanwhile; reload and retry."), 409)
-    label = str(form.label.data).upper()
+    label = term(str(form.label.data).upper())
     if not ids:
         message = _("No %(label)s mention was proposed.", label=label)
     elif form.action.data.lower() == "rejected":
