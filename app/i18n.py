@@ -100,6 +100,9 @@ VOCABULARY = {
     # what an entity's timeline lists, an entity's own status
     "report": _l("report"), "declaration": _l("declaration"), "control": _l("control"),
     "relation": _l("relation"), "confirmed": _l("confirmed"), "referenced": _l("referenced"),
+    # an entity's most common properties
+    "name": _l("name"), "created_at": _l("created at"), "updated_at": _l("updated at"),
+    "country": _l("country"),
     # case kinds, task priorities, an entity's review
     "rfi": _l("Request for information"), "investigation": _l("Investigation"),
     "low": _l("low"), "normal": _l("normal"), "high": _l("high"), "urgent": _l("urgent"),
@@ -168,6 +171,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.globals.update(
         languages=LANGUAGES, current_language=current_language, text_direction=text_direction,
-        lane_name=lane_name, term=term, channel_title=channel_title,
+        lane_name=lane_name, term=term, channel_title=channel_title, vocabulary=VOCABULARY,
     )
     app.jinja_env.filters["term"] = term

@@ -107,7 +107,7 @@ def _log_review_and_explore(page, live_server, email: str, language: str) -> Non
     _in_language(page, language, words["menu"])
     page.get_by_role("link", name=words["open_explorer"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(words["explorer"])
-    expect(page.locator("#node-list")).to_contain_text(CONTAINER)
+    expect(page.locator("#node-list")).to_contain_text(CONTAINER, timeout=60_000)
     _in_language(page, language, words["menu"])
 
 
