@@ -19,17 +19,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.accounts.roles import Role
+
 # The interface's languages, each named in itself (as the language switch shows it).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العربية"}
 RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT_LANGUAGE = "en"
 
 babel = Babel()
-
-# The selectivity lanes as customs officers name them (circuit rouge, المسار الأحمر).
-LANES = {"green": _l("green lane"), "yellow": _l("yellow lane"), "red": _l("red lane"),
-         "blue": _l("blue lane (post-clearance audit)")}
-
 
 def valid_language(code: Any) -> str | None:
     """``code`` if it is one of the interface's languages, else None."""
@@ -68,39 +65,83 @@ def locale() -> Locale:
     return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
 
 
-# Stored states and kinds shown on pages (graph/ keeps them as plain values, no Flask).
-TERMS = {
+# Every stored word a page shows, in the page's language: the records keep the English
+# codes of graph/vocabulary.py (and of the roles, handling codes, case and task states);
+# ``term`` names them. `make lint` (app/i18n_check.py) fails on a stored word missing here.
+VOCABULARY = {
+    # entity kinds (graph.vocabulary.EntityKind)
+    "Trader": _l("Trader"), "Organisation": _l("Organisation"), "Agency": _l("Agency"),
+    "Person": _l("Person"), "Location": _l("Location"), "Vessel": _l("Vessel"),
+    "Container": _l("Container"), "Vehicle": _l("Vehicle"), "Phone": _l("Phone"),
+    "Email": _l("E-mail address"), "Document": _l("Identity document"),
+    "Commodity": _l("Commodity"), "Address": _l("Address"),
+    # relation types (graph.vocabulary.RelationType)
+    "DIRECTOR_OF": _l("director of"), "EMPLOYEE_OF": _l("employee of"),
+    "OWNER_OF": _l("owner of"), "SHAREHOLDER_OF": _l("shareholder of"),
+    "ASSOCIATE_OF": _l("associate of"), "RELATIVE_OF": _l("relative of"),
+    "USES_PHONE": _l("uses phone"), "USES_EMAIL": _l("uses e-mail"),
+    "LOCATED_AT": _l("located at"), "HOLDS_DOCUMENT": _l("holds document"),
+    "OPERATES": _l("operates"), "RELATED_TO": _l("related to"), "SAME_AS": _l("same as"),
+    # the trade and report links of the network (graph.network)
+    "IMPORTED_BY": _l("imported by"), "EXPORTED_BY": _l("exported by"),
+    "DECLARED_BY": _l("declared by"), "SHIPPED_IN": _l("shipped in"),
+    "CARRIED_BY": _l("carried by"), "TRANSPORTED_BY": _l("transported by"),
+    "MENTIONS": _l("mentions"), "Report": _l("Report"), "Declaration": _l("Declaration"),
+    # report channels (graph.vocabulary.Channel; CHANNEL_TITLES keeps the stored English)
+    "informant": _l("Informant report"), "register": _l("Register entry"),
+    "liaison": _l("Liaison log"), "hotline": _l("Hotline tip"),
+    "open_source": _l("Open source"), "partner_agency": _l("Partner agency"),
+    # report statuses, case and task states, AEO statuses
     "draft": _l("draft"), "submitted": _l("submitted"), "evaluated": _l("evaluated"),
     "disseminated": _l("disseminated"), "archived": _l("archived"),
     "open": _l("open"), "in_progress": _l("in progress"), "done": _l("done"),
     "cancelled": _l("cancelled"), "suspended": _l("suspended"), "closed": _l("closed"),
     "granted": _l("granted"), "revoked": _l("revoked"),
+    # what an entity's timeline lists, an entity's own status
+    "report": _l("report"), "declaration": _l("declaration"), "control": _l("control"),
+    "relation": _l("relation"), "confirmed": _l("confirmed"), "referenced": _l("referenced"),
+    # an entity's most common properties
+    "name": _l("name"), "created_at": _l("created at"), "updated_at": _l("updated at"),
+    "country": _l("country"),
+    # case kinds, task priorities, an entity's review
+    "rfi": _l("Request for information"), "investigation": _l("Investigation"),
+    "low": _l("low"), "normal": _l("normal"), "high": _l("high"), "urgent": _l("urgent"),
+    "proposed": _l("proposed"), "accepted": _l("accepted"), "rejected": _l("rejected"),
+    # selectivity lanes as customs officers name them (circuit rouge, المسار الأحمر), results
+    "green": _l("green lane"), "yellow": _l("yellow lane"), "red": _l("red lane"),
+    "blue": _l("blue lane (post-clearance audit)"),
+    "positive": _l("positive"), "negative": _l("negative"),
+    # the default handling codes (graph.grading.DEFAULT_HANDLING; "open" is above)
+    "restricted": _l("restricted"), "originator": _l("originator control"),
+    # what the extraction labels a mention (nlp.LABELS: shown as a tag, in capitals) and
+    # what found it
+    "PERSON": _l("PERSON"), "ORG": _l("ORG"), "AGENCY": _l("AGENCY"),
+    "LOCATION": _l("LOCATION"), "VESSEL": _l("VESSEL"), "CONTAINER": _l("CONTAINER"),
+    "HS_CODE": _l("HS_CODE"), "COMMODITY": _l("COMMODITY"), "VEHICLE": _l("VEHICLE"),
+    "PHONE": _l("PHONE"), "EMAIL": _l("EMAIL"), "MONEY": _l("MONEY"),
+    "QUANTITY": _l("QUANTITY"), "DATE": _l("DATE"), "ID_DOCUMENT": _l("ID_DOCUMENT"),
+    "model": _l("model"), "rule": _l("rule"), "gazetteer": _l("gazetteer"),
+    "person": _l("person"),
+    # a case member's part
+    "lead": _l("case lead"), "member": _l("case member"),
 }
+# Roles share a word with a channel ("liaison"): ``term(value, "role")`` reads them here.
+ROLES = {role.value: role.title for role in Role}
 
 
-# Report channels on pages (graph.vocabulary.CHANNEL_TITLES keeps the English a stored title uses).
-CHANNEL_LABELS = {
-    "informant": _l("Informant report"), "register": _l("Register entry"),
-    "liaison": _l("Liaison log"), "hotline": _l("Hotline tip"),
-    "open_source": _l("Open source"), "partner_agency": _l("Partner agency"),
-}
+def term(value: Any, of: str = "") -> str:
+    """A stored word (``Person``, ``DIRECTOR_OF``, ``red``, ``in_progress``, ``Channel.LIAISON``;
+    a role: ``term("analyst", "role")`` or ``Role.ANALYST``) in the page's language; an
+    unknown value (a configured handling code, a name) as it is, nothing as ""."""
+    table = ROLES if of == "role" or isinstance(value, Role) else VOCABULARY
+    value = getattr(value, "value", value)
+    if value is None:
+        return ""
+    return str(table.get(str(value), value))
 
 
-def channel_title(channel: Any) -> str:
-    """A report channel (``Channel.LIAISON`` or ``liaison``) named in the page's language."""
-    value = getattr(channel, "value", channel)
-    return str(CHANNEL_LABELS.get(str(value), value or ""))
-
-
-def term(value: Any) -> str:
-    """A stored state or kind (``submitted``, ``in_progress``, ``rfi``…) in the page's
-    language; an unknown value as it is."""
-    return str(TERMS.get(str(value), value if value is not None else ""))
-
-
-def lane_name(lane: Any) -> str:
-    """``red`` → "red lane" / "circuit rouge" / "المسار الأحمر"; an unknown value as it is."""
-    return str(LANES.get(str(lane), lane or ""))
+# Older names of ``term`` that pages and services already call.
+channel_title = lane_name = term
 
 
 def bdi(value: Any) -> Markup | str:
@@ -130,5 +171,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.globals.update(
         languages=LANGUAGES, current_language=current_language, text_direction=text_direction,
-        lane_name=lane_name, term=term, channel_title=channel_title,
+        lane_name=lane_name, term=term, channel_title=channel_title, vocabulary=VOCABULARY,
     )
+    app.jinja_env.filters["term"] = term

@@ -147,7 +147,7 @@ def with_urls(network: dict[str, Any]) -> dict[str, Any]:
 def grade_text(source_grade: Any, info_grade: Any) -> str:
     """``B2``; one half missing shows a dash; neither: ``ungraded``."""
     if not source_grade and not info_grade:
-        return "ungraded"
+        return _("ungraded")
     return f"{source_grade or '–'}{info_grade or '–'}"
 
 

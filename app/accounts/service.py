@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
+
 from app.accounts import totp
 from app.accounts.models import User
 from app.accounts.passwords import DUMMY_HASH, hash_password, policy_problems, verify_password
@@ -49,7 +51,7 @@ class LoginResult:
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL.match(email):
-        raise AccountError("Enter a valid e-mail address.")
+        raise AccountError(_("Enter a valid e-mail address."))
     return email
 
 
@@ -70,7 +72,7 @@ def create_user(
     try:
         role_value = Role(role)
     except ValueError:
-        raise AccountError(f"Unknown role {role!r}.", "role") from None
+        raise AccountError(_("Unknown role %(role)s.", role=repr(role)), "role") from None
     problems = policy_problems(password, email)
     if problems:
         raise AccountError("Password " + "; ".join(problems) + ".", "password")
@@ -85,9 +87,9 @@ def create_user(
             must_change_password=must_change_password,
         )
     except Duplicate:
-        raise AccountError(f"A user with e-mail {email} exists already.") from None
+        raise AccountError(_("A user with e-mail %(email)s exists already.", email=email)) from None
     except NotFound:
-        raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
+        raise AccountError(_("Unit %(unit)s does not exist.", unit=repr(unit)), "unit") from None
     audit("user.create", email, {"role": role_value.value, "unit": unit,
                                  "must_change_password": must_change_password}, graph=graph)
     return User.from_row(row)
@@ -100,18 +102,19 @@ def update_user(
     try:
         Role(role)
     except ValueError:
-        raise AccountError(f"Unknown role {role!r}.", "role") from None
+        raise AccountError(_("Unknown role %(role)s.", role=repr(role)), "role") from None
     repo = UserRepository(graph)
     current = repo.get(user_id)
     if current is None:
-        raise AccountError("No such user.")
+        raise AccountError(_("No such user."))
     demoting = current["role"] == Role.ADMIN and (role != Role.ADMIN or not active)
     if demoting and repo.count_admins() <= 1:
-        raise AccountError("The last active administrator cannot be demoted or disabled.", "role")
+        raise AccountError(_("The last active administrator cannot be demoted or "
+                             "disabled."), "role")
     try:
         repo.update(user_id, name=name.strip()[:120], role=role, unit=unit, active=active)
     except NotFound:
-        raise AccountError(f"Unit {unit!r} does not exist.", "unit") from None
+        raise AccountError(_("Unit %(unit)s does not exist.", unit=repr(unit)), "unit") from None
     if not active:
         SessionRepository(graph).end_all(user_id)  # signed out everywhere, at once
     before = {"role": current.get("role"), "unit": current.get("unit"),
@@ -180,7 +183,7 @@ def enable_totp(graph: Graph, user_id: str, secret: str, code: str, box: totp.Se
     step = totp.matching_step(secret, code)
     if step is None:
         raise AccountError(
-            "That code does not match. Check the time on your phone and retry.", "code"
+            _("That code does not match. Check the time on your phone and retry."), "code"
         )
     repo = UserRepository(graph)
     row = repo.get(user_id) or {}
@@ -207,18 +210,18 @@ def reenrol_totp(
     repo = UserRepository(graph)
     row = repo.get(user_id)
     if row is None:
-        raise AccountError("No such user.", "password")
+        raise AccountError(_("No such user."), "password")
     if _locked(row):
         raise AccountError(
-            "Your account is locked after too many wrong passwords or codes. Try again later.",
+            _("Your account is locked after too many wrong passwords or codes. Try again later."),
             "password",
         )
     if not verify_password(row["password_hash"], password):
         _record_failure(repo, user_id, lockout)
-        raise AccountError("That is not your password.", "password")
+        raise AccountError(_("That is not your password."), "password")
     if not check_totp(graph, user_id, current_code, box):
         _record_failure(repo, user_id, lockout)
-        raise AccountError("That code is not valid for your current app.", "current_code")
+        raise AccountError(_("That code is not valid for your current app."), "current_code")
     enable_totp(graph, user_id, secret, code, box)
 
 
@@ -256,7 +259,7 @@ def set_language(graph: Graph, user_id: str, language: str | None) -> None:
     """The officer's interface language (``en``, ``fr``, ``ar``); empty: none of their own
     (the browser's, then the administration's default)."""
     if language and language not in LANGUAGES:
-        raise AccountError(f"Unknown language {language!r}.", "language")
+        raise AccountError(_("Unknown language %(language)s.", language=repr(language)), "language")
     UserRepository(graph).set_language(user_id, language or None)
 
 
@@ -268,11 +271,11 @@ def change_password(
     repo = UserRepository(graph)
     row = repo.get(user_id)
     if row is None:
-        raise AccountError("No such user.", "current")
+        raise AccountError(_("No such user."), "current")
     if not verify_password(row["password_hash"], current):
-        raise AccountError("That is not your current password.", "current")
+        raise AccountError(_("That is not your current password."), "current")
     if new == current:
-        raise AccountError("Choose a password different from the current one.", "new")
+        raise AccountError(_("Choose a password different from the current one."), "new")
     problems = policy_problems(new, row["email"])
     if problems:
         raise AccountError("Password " + "; ".join(problems) + ".", "new")
@@ -296,15 +299,16 @@ def issue_token(
     """
     row = UserRepository(graph).by_email(normalise_email(email))
     if row is None:
-        raise AccountError(f"No user with e-mail {email}.")
+        raise AccountError(_("No user with e-mail %(email)s.", email=email))
     if not row.get("active", True):
-        raise AccountError(f"User {row['email']} is disabled.")
+        raise AccountError(_("User %(email)s is disabled.", email=row['email']))
     if row["role"] in second_factor_roles and not row.get("totp_enc"):
         raise AccountError(
-            f"A {row['role']} must set up two-step sign-in before an API token can be issued."
+            _("A %(role)s must set up two-step sign-in before an API token can be issued.",
+              role=row['role'])
         )
     if days < 1:
-        raise AccountError("A token lasts at least one day.", "days")
+        raise AccountError(_("A token lasts at least one day."), "days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = secrets.token_hex(6)
     expires_at = (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
@@ -374,7 +378,8 @@ PARENT_KINDS: dict[UnitKind, tuple[UnitKind, ...]] = {
 def _unit_name(name: str | None, field: str = "name") -> str:
     name = (name or "").strip()
     if not UNIT_NAME.match(name):
-        raise AccountError("A unit name has 1–64 letters, digits, spaces, dots or dashes.", field)
+        raise AccountError(_("A unit name has 1–64 letters, digits, spaces, dots or "
+                             "dashes."), field)
     return name
 
 
@@ -383,19 +388,23 @@ def _check_place(graph: Graph, kind: UnitKind, parent: str | None) -> list[str]:
     allowed = PARENT_KINDS[kind]
     if not allowed:
         if parent:
-            raise AccountError("Headquarters is the top of the tree: it has no parent.", "parent")
+            raise AccountError(_("Headquarters is the top of the tree: it has no "
+                                 "parent."), "parent")
         return []
     wanted = " or ".join(k.title.lower() for k in allowed)
     if not parent:
-        raise AccountError(f"A {kind.title.lower()} needs a parent unit: {wanted}.", "parent")
+        raise AccountError(_("A %(value)s needs a parent unit: %(wanted)s.",
+                             value=kind.title.lower(), wanted=wanted), "parent")
     try:
         row = UnitRepository(graph).get(parent)
     except NotFound:
-        raise AccountError(f"Parent unit {parent!r} does not exist.", "parent") from None
+        raise AccountError(_("Parent unit %(parent)s does not exist.",
+                             parent=repr(parent)), "parent") from None
     if row["kind"] not in allowed:
         raise AccountError(
-            f"A {kind.title.lower()} sits under a {wanted}, not under {parent} "
-            f"({UnitKind(row['kind']).title.lower()}).",
+            _("A %(value)s sits under a %(wanted)s, not under %(parent)s (%(value2)s).",
+              value=kind.title.lower(),
+            wanted=wanted, parent=parent, value2=UnitKind(row['kind']).title.lower()),
             "parent",
         )
     return [k.value for k in allowed]
@@ -407,14 +416,15 @@ def create_unit(graph: Graph, name: str, *, kind: str, parent: str | None = None
     try:
         kind_value = UnitKind(kind)
     except ValueError:
-        raise AccountError(f"Unknown unit kind {kind!r}.", "kind") from None
+        raise AccountError(_("Unknown unit kind %(kind)s.", kind=repr(kind)), "kind") from None
     parent_kinds = _check_place(graph, kind_value, parent or None)
     try:
         unit = UnitRepository(graph).create(name, kind_value.value, parent or None, parent_kinds)
     except Duplicate:
-        raise AccountError(f"Unit {name} exists already.", "name") from None
+        raise AccountError(_("Unit %(name)s exists already.", name=name), "name") from None
     except NotFound:
-        raise AccountError(f"Parent unit {parent!r} does not exist.", "parent") from None
+        raise AccountError(_("Parent unit %(parent)s does not exist.",
+                             parent=repr(parent)), "parent") from None
     audit("unit.create", name, {"kind": kind_value.value, "parent": parent or None},
           graph=graph)
     return unit
@@ -424,7 +434,7 @@ def _existing_unit(graph: Graph, name: str | None) -> dict:
     try:
         return UnitRepository(graph).get((name or "").strip())
     except NotFound:
-        raise AccountError(f"Unit {name!r} does not exist.", "unit") from None
+        raise AccountError(_("Unit %(name)s does not exist.", name=repr(name)), "unit") from None
 
 
 @atomic
@@ -434,7 +444,7 @@ def rename_unit(graph: Graph, name: str, new_name: str) -> dict:
     new_name = _unit_name(new_name)
     if unit["kind"] == UnitKind.HQ:
         raise AccountError(
-            "Headquarters keeps its name HQ: setup, the hotline queue and backups use it.",
+            _("Headquarters keeps its name HQ: setup, the hotline queue and backups use it."),
             "name",
         )
     if new_name == unit["name"]:
@@ -442,7 +452,8 @@ def rename_unit(graph: Graph, name: str, new_name: str) -> dict:
     try:
         UnitRepository(graph).rename(unit["name"], new_name)
     except Duplicate:
-        raise AccountError(f"Unit {new_name} exists already.", "name") from None
+        raise AccountError(_("Unit %(new_name)s exists already.",
+                             new_name=new_name), "name") from None
     audit("unit.update", new_name, {"name": [unit["name"], new_name]}, graph=graph)
     return UnitRepository(graph).get(new_name)
 
@@ -461,7 +472,8 @@ def move_unit(graph: Graph, name: str, parent: str | None) -> dict:
     try:
         UnitRepository(graph).move(unit["name"], kind.value, parent, parent_kinds)
     except NotFound:
-        raise AccountError(f"{unit['name']} cannot move under {parent}.", "parent") from None
+        raise AccountError(_("%(name)s cannot move under %(parent)s.",
+                             name=unit['name'], parent=parent), "parent") from None
     audit("unit.update", unit["name"], {"parent": [unit["parent"], parent]}, graph=graph)
     return UnitRepository(graph).get(unit["name"])
 

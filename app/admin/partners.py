@@ -4,6 +4,7 @@ administrations, what they may receive, their keys; and this instance's own publ
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -43,7 +44,7 @@ def _save(form: PartnerForm, partner_id: str | None = None) -> str | None:
 def partners():
     form = _form({"kind": "agency", "unit": "HQ"})
     if form.validate_on_submit() and _save(form):
-        flash(f"Partner {form.name.data.strip()} registered.", "success")
+        flash(_("Partner %(name)s registered.", name=form.name.data.strip()), "success")
         return redirect(url_for("admin.partners"))
     own = service.keys(current_app.config)
     return render_template("admin/partners.html", partners=PartnerRepository(get_graph()).list(),
@@ -58,7 +59,7 @@ def edit_partner(partner_id: str):
         abort(404)
     form = _form(partner)
     if form.validate_on_submit() and _save(form, partner_id):
-        flash(f"Partner {form.name.data.strip()} saved.", "success")
+        flash(_("Partner %(name)s saved.", name=form.name.data.strip()), "success")
         return redirect(url_for("admin.partners"))
     return render_template("admin/partner_edit.html", partner=partner, form=form), (
         400 if form.errors else 200)

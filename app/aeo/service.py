@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit
 from app.risk import service as risk
 from graph.aeo import AEO_LEVELS, AEO_STATUSES, AeoRepository
@@ -47,26 +49,27 @@ def status_row(ref: str, status: Any, when: Any, level: Any = None, note: Any = 
     """One checked status line ``{trader, status, date, level, note}``."""
     chosen = str(status or "").strip().lower()
     if chosen not in AEO_STATUSES:
-        raise AeoError("Choose granted, suspended or revoked.", "status")
+        raise AeoError(_("Choose granted, suspended or revoked."), "status")
     text = str(when or "").strip()
     try:
         day = date.fromisoformat(text).isoformat() if len(text) == 10 else None
     except ValueError:
         day = None
     if day is None:
-        raise AeoError("Enter the date as YYYY-MM-DD.", "date")
+        raise AeoError(_("Enter the date as YYYY-MM-DD."), "date")
     if day > date.today().isoformat():
-        raise AeoError("Record a status once it applies: the date is in the future.", "date")
+        raise AeoError(_("Record a status once it applies: the date is in the future."), "date")
     grade = str(level or "").strip().upper() or None
     if grade is not None and grade not in AEO_LEVELS:
-        raise AeoError(f"The level is one of {', '.join(AEO_LEVELS)}, or none.", "level")
+        raise AeoError(_("The level is one of %(values)s, or none.",
+                         values=', '.join(AEO_LEVELS)), "level")
     if chosen == "granted" and grade is None:
-        raise AeoError("A grant names its level (AEOC, AEOS or AEOF).", "level")
+        raise AeoError(_("A grant names its level (AEOC, AEOS or AEOF)."), "level")
     remark = str(note or "").strip()
     if len(remark) > MAX_NOTE:
-        raise AeoError(f"At most {MAX_NOTE} characters.", "note")
+        raise AeoError(_("At most %(max_note)s characters.", max_note=MAX_NOTE), "note")
     if problem := text_problem(remark):
-        raise AeoError(f"The note {problem}.", "note")
+        raise AeoError(_("The note %(problem)s.", problem=problem), "note")
     return {"trader": ref, "status": chosen, "date": day, "level": grade,
             "note": remark or None}
 
@@ -80,7 +83,8 @@ def record_status(graph: Graph, user: Any, ref: str, *, status: Any, when: Any,
     repo = AeoRepository(graph)
     repo.history(ref)  # NotFound for an unknown trader
     if repo.exists(f"{ref}/{row['date']}/{row['status']}"):
-        raise AeoError(f"{ref} already has a '{row['status']}' status on {row['date']}.",
+        raise AeoError(_("%(ref)s already has a '%(status)s' status on %(date)s.",
+                         ref=ref, status=row['status'], date=row['date']),
                        "date", 409)
     status_id = repo.record(row, user.email)
     graph.write(risk.rescore_traders, [ref])

@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, jsonify
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.answers import json_object, not_visible
@@ -44,7 +45,7 @@ class BadBody(ValueError):
 def _object() -> dict[str, Any]:
     body = json_object()
     if body is None:
-        raise BadBody("Send a JSON object.")
+        raise BadBody(_("Send a JSON object."))
     return body
 
 
@@ -58,8 +59,9 @@ def _names(body: dict[str, Any], field: str) -> list[str]:
         or not all(isinstance(v, str) and 0 < len(v) <= MAX_NAME for v in value)
     ):
         raise BadBody(
-            f"{field}: a list of at most {MAX_RECIPIENTS} non-empty strings "
-            f"(up to {MAX_NAME} characters each)."
+            _("%(field)s: a list of at most %(max_recipients)s non-empty strings (up to "
+              "%(max_name)s characters each).",
+              field=field, max_recipients=MAX_RECIPIENTS, max_name=MAX_NAME)
         )
     return value
 
@@ -67,7 +69,7 @@ def _names(body: dict[str, Any], field: str) -> list[str]:
 def _recipients(body: dict[str, Any]) -> tuple[list[str], list[str]]:
     units, users = _names(body, "units"), _names(body, "users")
     if not units and not users:
-        raise BadBody('Name at least one recipient: {"units": [NAME], "users": [USER_ID]}.')
+        raise BadBody(_("Name at least one recipient: {\"units\": [NAME], \"users\": [USER_ID]}."))
     return units, users
 
 
@@ -77,16 +79,17 @@ def _text(body: dict[str, Any], field: str, limit: int, *, required: bool) -> st
         return ""
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
         need = "a non-empty string" if required else "a string"
-        raise BadBody(f"{field}: {need} of at most {limit} characters.")
+        raise BadBody(_("%(field)s: %(need)s of at most %(limit)s characters.",
+                        field=field, need=need, limit=limit))
     if problem := text_problem(value):
-        raise BadBody(f"{field}: {problem}.")
+        raise BadBody(_("%(field)s: %(problem)s.", field=field, problem=problem))
     return value
 
 
 def _flag(body: dict[str, Any], field: str) -> bool:
     value = body.get(field, False)
     if not isinstance(value, bool):
-        raise BadBody(f"{field}: true or false.")
+        raise BadBody(_("%(field)s: true or false.", field=field))
     return value
 
 
@@ -182,7 +185,7 @@ def api_sanitise(report_id: str):
     text = _text(body, "text", MAX_TEXT, required=True)
     handling = body.get("handling", "open")
     if handling not in HANDLING_CODES:
-        raise BadBody(f"handling: one of {', '.join(HANDLING_CODES)}.")
+        raise BadBody(_("handling: one of %(values)s.", values=', '.join(HANDLING_CODES)))
     copy_id = service.sanitise(
         get_graph(), api_user(), report_id, title=title, text=text, handling=handling
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.answers import TITLES, not_visible, refused
@@ -71,7 +72,7 @@ def api_attach_report_files(report_id: str):
     try:
         files = store.prepare(uploads(), by=api_user().email, strip=strip, extract=True)
         if not files:
-            raise EvidenceError("Send the files as multipart/form-data, field 'files'.")
+            raise EvidenceError(_("Send the files as multipart/form-data, field 'files'."))
         store.saved(files, lambda: service.attach_files(api_user(), report_id, files))
     except EvidenceError as exc:
         return error_response(exc.status, TITLES[exc.status],

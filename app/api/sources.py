@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask import current_app, jsonify
+from flask_babel import gettext as _
 from pydantic import Field
 
 from app.api import bp
@@ -188,8 +189,8 @@ def _contact_log(codename: str) -> tuple[SourceService, dict[str, Any]]:
     service = _service()
     source = service.get(api_user(), codename, audited=False)
     if not (source["is_handler"] or source["is_controller"]):
-        raise SourceError("The contact log is kept by the source's handler and "
-                          "controller only.", "codename", status=403)
+        raise SourceError(_("The contact log is kept by the source's "
+                            "handler and controller only."), "codename", status=403)
     return service, source
 
 

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit
 from graph.audit import AuditRepository
 from graph.connection import Graph
@@ -74,7 +76,8 @@ class AuditPage:
 
 def authorize(user: Any) -> None:
     if str(getattr(user, "role", "")) not in AUDIT_ROLES:
-        raise AuditForbidden(f"role {getattr(user, 'role', '?')} may not read the audit log")
+        raise AuditForbidden(_("role %(value)s may not read the audit log",
+                               value=getattr(user, 'role', '?')))
 
 
 def resolve_actor(graph: Graph, actor: str | None) -> str | None:

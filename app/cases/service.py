@@ -17,6 +17,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit, recorded_read
 from app.dissemination.service import release_refusal
 from app.evidence import service as evidence
@@ -48,11 +50,11 @@ class CaseError(ValueError):
 def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
     text = (value if isinstance(value, str) else "" if value is None else str(value)).strip()
     if required and not text:
-        raise CaseError("This field is required.", field)
+        raise CaseError(_("This field is required."), field)
     if len(text) > limit:
-        raise CaseError(f"At most {limit} characters.", field)
+        raise CaseError(_("At most %(limit)s characters.", limit=limit), field)
     if problem := text_problem(text):
-        raise CaseError(f"This field {problem}.", field)
+        raise CaseError(_("This field %(problem)s.", problem=problem), field)
     return text
 
 
@@ -61,7 +63,7 @@ def _choice(enum: Any, value: Any, field: str) -> str:
         return enum(str(value or "").strip().lower()).value
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
-        raise CaseError(f"Choose one of: {allowed}.", field) from None
+        raise CaseError(_("Choose one of: %(allowed)s.", allowed=allowed), field) from None
 
 
 # Cases -----------------------------------------------------------------------------------
@@ -70,7 +72,7 @@ def _choice(enum: Any, value: Any, field: str) -> str:
 @atomic
 def open_case(graph: Graph, user: Any, *, title: Any, kind: Any, description: Any = "") -> str:
     if str(user.role) not in CASE_OPENER_ROLES:
-        raise CaseError("Your role does not open cases.", "title", 403)
+        raise CaseError(_("Your role does not open cases."), "title", 403)
     case_id = "C-" + uuid.uuid4().hex[:12].upper()
     values = {
         "title": _text(title, "title", required=True, limit=MAX_TITLE),
@@ -106,7 +108,7 @@ def _managed(graph: Graph, user: Any, case_id: str) -> dict[str, Any]:
     access = CaseRepository(graph).access(viewer_param(user), case_id)
     if not access["can_manage"]:
         raise CaseError(
-            "Only the case leads and the owning unit's case workers may do this.", "status", 403
+            _("Only the case leads and the owning unit's case workers may do this."), "status", 403
         )
     return access
 
@@ -114,7 +116,7 @@ def _managed(graph: Graph, user: Any, case_id: str) -> dict[str, Any]:
 def _open_for_work(graph: Graph, user: Any, case_id: str) -> None:
     access = CaseRepository(graph).access(viewer_param(user), case_id)
     if access["status"] == CaseStatus.CLOSED:
-        raise CaseError("The case is closed; reopen it first.", "status", 409)
+        raise CaseError(_("The case is closed; reopen it first."), "status", 409)
 
 
 @atomic
@@ -131,7 +133,8 @@ def convert_to_investigation(graph: Graph, user: Any, case_id: str) -> None:
     """An RFI becomes an investigation on the same node: it keeps everything it holds."""
     access = _managed(graph, user, case_id)
     if access["kind"] != CaseKind.RFI:
-        raise CaseError("Only a request for information can become an investigation.", "kind", 409)
+        raise CaseError(_("Only a request for information can become an "
+                          "investigation."), "kind", 409)
     if not CaseRepository(graph).convert_to_investigation(viewer_param(user), case_id):
         raise NotFound(f"case {case_id} does not exist")
     audit("case.convert", case_id, {"kind": CaseKind.INVESTIGATION.value})
@@ -143,7 +146,7 @@ def update_case(graph: Graph, user: Any, case_id: str, *, kind: Any = None,
     """The API's PATCH: every value is checked before anything is written, and the
     conversion and the status change commit together or not at all."""
     if kind is not None and kind != CaseKind.INVESTIGATION.value:
-        raise CaseError("A case can only become an investigation.", "kind")
+        raise CaseError(_("A case can only become an investigation."), "kind")
     if status is not None:
         _choice(CaseStatus, status, "status")
     if kind is not None:
@@ -156,7 +159,7 @@ def _user_by_email(graph: Graph, email: Any, field: str) -> dict[str, Any]:
     text = _text(email, field, required=True, limit=254).lower()
     row = UserRepository(graph).by_email(text)
     if row is None or not row.get("active", True):
-        raise CaseError(f"No active officer with e-mail {text}.", field)
+        raise CaseError(_("No active officer with e-mail %(text)s.", text=text), field)
     return row
 
 
@@ -233,7 +236,7 @@ def remove_member(graph: Graph, user: Any, case_id: str, *, email: Any) -> None:
     _managed(graph, user, case_id)
     member = _user_by_email(graph, email, "email")
     if not CaseRepository(graph).remove_member(viewer_param(user), case_id, member["id"]):
-        raise CaseError(f"{member['email']} is not on this case.", "email")
+        raise CaseError(_("%(email)s is not on this case.", email=member['email']), "email")
     audit("case.member.remove", case_id, {"member": member["email"]})
 
 
@@ -248,7 +251,8 @@ def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> Non
     if what == "report":
         audience = repo.audience_of_attach(viewer_param(user), case_id, target_id)
         if audience is None:
-            raise CaseError(f"No report {target_id} that you may attach.", field, 404)
+            raise CaseError(_("No report %(target_id)s that you may attach.",
+                              target_id=target_id), field, 404)
         released = _release_on_attach(user, audience)
         if released:
             detail["released_to"] = released
@@ -259,7 +263,8 @@ def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> Non
     }[what]
     if not method(viewer_param(user), case_id, target_id):
         # the same answer for "missing" and "not yours to see": nothing leaks
-        raise CaseError(f"No {what} {target_id} that you may attach.", field, 404)
+        raise CaseError(_("No %(what)s %(target_id)s that you may attach.",
+                          what=what, target_id=target_id), field, 404)
     audit(f"case.{what}.attach", case_id, detail)
 
 
@@ -278,7 +283,7 @@ def add_note(graph: Graph, user: Any, case_id: str, text: Any) -> str:
 def attach_files(graph: Graph, user: Any, case_id: str, files: list[Prepared]) -> None:
     """Attach checked, stored files (app.evidence) to an open case the user works on."""
     if not files:
-        raise CaseError("Choose a file to attach.", "files")
+        raise CaseError(_("Choose a file to attach."), "files")
     _open_for_work(graph, user, case_id)
     EvidenceRepository(graph).attach(Parent.CASE, case_id, evidence.rows(files))
     audit("case.files.add", case_id, {"files": evidence.summary(files)})
@@ -294,7 +299,7 @@ def _due(value: Any) -> str | None:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise CaseError("Enter the due date as YYYY-MM-DD.", "due") from None
+        raise CaseError(_("Enter the due date as YYYY-MM-DD."), "due") from None
 
 
 def _assignment(graph: Graph, user: Any, assignee: Any, unit: Any) -> tuple[str | None, str | None]:
@@ -302,24 +307,25 @@ def _assignment(graph: Graph, user: Any, assignee: Any, unit: Any) -> tuple[str 
     email = _text(assignee, "assignee", required=False, limit=254)
     unit_name = _text(unit, "unit", required=False, limit=64)
     if bool(email) == bool(unit_name):
-        raise CaseError("Assign the task to one officer or to one unit.", "assignee")
+        raise CaseError(_("Assign the task to one officer or to one unit."), "assignee")
     repo = TaskRepository(graph)
     viewer = viewer_param(user)
     if email:
         row = _user_by_email(graph, email, "assignee")
         if repo.can_task_unit(viewer, row["unit"]) is not True:
             raise CaseError(
-                f"{row['email']} is in {row['unit']}: you task only {user.unit} and the units "
-                "below it.",
+                _("%(email)s is in %(unit)s: you task only %(unit2)s and the units below it.",
+                  email=row['email'], unit=row['unit'], unit2=user.unit),
                 "assignee",
                 403,
             )
         return row["id"], None
     allowed = repo.can_task_unit(viewer, unit_name)
     if allowed is None:
-        raise CaseError(f"Unit {unit_name!r} does not exist.", "unit")
+        raise CaseError(_("Unit %(unit_name)s does not exist.", unit_name=repr(unit_name)), "unit")
     if not allowed:
-        raise CaseError(f"You task only {user.unit} and the units below it.", "unit", 403)
+        raise CaseError(_("You task only %(unit)s and the units below it.",
+                          unit=user.unit), "unit", 403)
     return None, unit_name
 
 
@@ -400,7 +406,7 @@ def reassign_task(
 ) -> None:
     task = TaskRepository(graph).get(viewer_param(user), task_id)  # NotFound when invisible
     if task["status"] not in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS):
-        raise CaseError("Only open tasks can be reassigned; reopen it first.", "status", 409)
+        raise CaseError(_("Only open tasks can be reassigned; reopen it first."), "status", 409)
     assignee_id, unit_name = _assignment(graph, user, assignee, unit)
     if not TaskRepository(graph).reassign(
         viewer_param(user), task_id, assignee_id=assignee_id, unit=unit_name

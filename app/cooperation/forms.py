@@ -18,23 +18,23 @@ from wtforms.validators import Length, Optional
 
 from app.cooperation.service import MAX_CONDITIONS, PARTNER_KINDS
 
-KEY_HINT = "Base64, 44 characters, as the partner's Cordon shows it on its partners page."
+KEY_HINT = _l("Base64, 44 characters, as the partner's Cordon shows it on its partners page.")
 
 
 class PartnerForm(FlaskForm):
-    name = StringField("Name", validators=[Length(max=120)],
-                       description="The agency or administration, as officers call it.")
-    kind = SelectField("Kind", choices=[SelectChoice(k, t) for k, t in PARTNER_KINDS.items()])
-    country = StringField("Country", validators=[Length(max=2)],
-                          description="ISO 3166-1 alpha-2 code (BG, RO, TR, ...).")
-    contact = StringField("Contact", validators=[Optional(), Length(max=500)],
-                          description="Liaison officer, desk, e-mail or phone.")
-    handling = SelectMultipleField("Handling codes it may receive", choices=[],
+    name = StringField(_l("Name"), validators=[Length(max=120)],
+                       description=_l("The agency or administration, as officers call it."))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, t) for k, t in PARTNER_KINDS.items()])
+    country = StringField(_l("Country"), validators=[Length(max=2)],
+                          description=_l("ISO 3166-1 alpha-2 code (BG, RO, TR, ...)."))
+    contact = StringField(_l("Contact"), validators=[Optional(), Length(max=500)],
+                          description=_l("Liaison officer, desk, e-mail or phone."))
+    handling = SelectMultipleField(_l("Handling codes it may receive"), choices=[],
                                    validators=[Optional()])
-    verify_key = StringField("Verify key (Ed25519)", description=KEY_HINT)
-    encryption_key = StringField("Encryption key (X25519)", description=KEY_HINT)
-    unit = SelectField("Its reports go to", choices=[],
-                       description="The unit whose queue the partner's reports land in.")
+    verify_key = StringField(_l("Verify key (Ed25519)"), description=KEY_HINT)
+    encryption_key = StringField(_l("Encryption key (X25519)"), description=KEY_HINT)
+    unit = SelectField(_l("Its reports go to"), choices=[],
+                       description=_l("The unit whose queue the partner's reports land in."))
     inbox_url = StringField(
         _l("Its inbox address"), validators=[Optional(), Length(max=500)],
         description=_l("The partner Cordon's https://…/api/v1/exchange/inbox; with a token, "
@@ -46,19 +46,20 @@ class PartnerForm(FlaskForm):
         _l("Token it presents to our inbox"), validators=[Optional(), Length(max=200)],
         description=_l("At least 24 characters, agreed with the partner; kept hashed. Left "
                        "blank: unchanged."))
-    submit = SubmitField("Save partner")
+    submit = SubmitField(_l("Save partner"))
 
 
 class PackageForm(FlaskForm):
-    partner = SelectField("Partner", choices=[])
+    partner = SelectField(_l("Partner"), choices=[])
     conditions = TextAreaField(
-        "Conditions of use", validators=[Optional(), Length(max=MAX_CONDITIONS)],
-        description="The originator's conditions the partner must keep, e.g. \"For "
-        "intelligence purposes only; not to be used in court without our consent.\"")
+        _l("Conditions of use"), validators=[Optional(), Length(max=MAX_CONDITIONS)],
+        description=_l("The originator's conditions the partner must keep, e.g. \"For "
+                    "intelligence purposes only; not to be used in court without our "
+                    "consent.\""))
     download = BooleanField(_l("Also download the file"),
                             description=_l("A partner without an inbox address always gets "
                                            "the file."))
-    submit = SubmitField("Download the package")
+    submit = SubmitField(_l("Send the package"))
 
 
 class SeizuresForm(FlaskForm):

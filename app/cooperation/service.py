@@ -26,6 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.audit import audit, audit_tx
 from app.dissemination.service import refusal as dissemination_refusal
 from graph.access import viewer_param
@@ -46,8 +49,8 @@ from graph.grading import Grading
 from graph.partners import PartnerRepository, package_content_tx, queue_delivery_tx
 from graph.vocabulary import Channel, is_country_code
 
-PARTNER_KINDS = {"agency": "Agency (police, border guard, ...)",
-                 "administration": "Customs administration"}  # fmt: skip
+PARTNER_KINDS = {"agency": _l("Agency (police, border guard, ...)"),
+                 "administration": _l("Customs administration")}  # fmt: skip
 MAX_CONDITIONS = 2_000
 MAX_REPORTS = 200
 MIN_TOKEN = 24
@@ -79,35 +82,39 @@ def _partner_fields(data: Mapping[str, Any], grading: Grading, units: Iterable[s
     for name, limit in (("name", 120), ("contact", 500)):
         value = str(data.get(name) or "").strip()
         if name == "name" and not value:
-            raise PartnerError("Give the partner's name.", "name")
+            raise PartnerError(_("Give the partner's name."), "name")
         if len(value) > limit or text_problem(value, multiline=False):
-            raise PartnerError(f"Keep it under {limit} characters on one line.", name)
+            raise PartnerError(_("Keep it under %(limit)s characters on one line.", limit=limit),
+                               name)
         fields[name] = value or None
     kind = data.get("kind")
     if kind not in PARTNER_KINDS:
-        raise PartnerError(f"Choose the kind: {', '.join(PARTNER_KINDS)}.", "kind")
+        raise PartnerError(_("Choose the kind: %(kinds)s.", kinds=", ".join(PARTNER_KINDS)), "kind")
     fields["kind"] = kind
     country = str(data.get("country") or "").strip().upper()
     if not is_country_code(country):
-        raise PartnerError(f"{country or 'Nothing'} is not an ISO 3166-1 alpha-2 country "
-                           "code (BG, RO, TR, ...).", "country")
+        raise PartnerError(_("%(country)s is not an ISO 3166-1 alpha-2 country code (BG, RO, "
+                             "TR, ...).", country=country or _("Nothing")), "country")
     fields["country"] = country
     known = {g.code for g in grading.handling}
     handling = list(dict.fromkeys(data.get("handling") or []))
     unknown = [h for h in handling if h not in known]
     if unknown:
-        raise PartnerError(f"Unknown handling code {', '.join(map(repr, unknown))}; one of "
-                           f"{', '.join(sorted(known))}.", "handling")
+        raise PartnerError(_("Unknown handling code %(unknown)s; one of %(known)s.",
+                             unknown=", ".join(map(repr, unknown)),
+                             known=", ".join(sorted(known))), "handling")
     fields["handling"] = handling
     for name, kind_ in (("verify_key", "ed25519"), ("encryption_key", "x25519")):
         key = str(data.get(name) or "").strip()
         if problem := public_key_problem(key, kind_):
-            label = "verify key (Ed25519)" if kind_ == "ed25519" else "encryption key (X25519)"
-            raise PartnerError(f"The {label} {problem}.", name)
+            message = (_("The verify key (Ed25519) %(problem)s.", problem=problem)
+                       if kind_ == "ed25519"
+                       else _("The encryption key (X25519) %(problem)s.", problem=problem))
+            raise PartnerError(message, name)
         fields[name] = key
     unit = data.get("unit") or "HQ"
     if unit not in set(units):
-        raise PartnerError(f"No unit {unit}.", "unit")
+        raise PartnerError(_("No unit %(unit)s.", unit=unit), "unit")
     fields["unit"] = unit
     url = str(data.get("inbox_url") or "").strip()
     if problem := inbox_url_problem(url):
@@ -166,9 +173,10 @@ def save_partner(graph: Graph, user: Any, data: Mapping[str, Any], grading: Grad
             raise PartnerError("Another partner presents this token; give each its own.",
                                "inbound_token") from None
         if "verify_key" in str(exc):
-            raise PartnerError("Another partner is registered with this verify key.",
+            raise PartnerError(_("Another partner is registered with this verify key."),
                                "verify_key") from None
-        raise PartnerError(f"A partner named {fields['name']} is registered already.",
+        raise PartnerError(_("A partner named %(name)s is registered already.",
+                             name=fields["name"]),
                            "name") from None
     audit("partner.save", fields["name"], {
         "id": partner_id, "country": fields["country"], "handling": fields["handling"]})
@@ -220,15 +228,18 @@ def build_package(graph: Graph, user: Any, config: Mapping[str, Any], partner_na
     Raises :class:`Refused` (nothing sent, nothing logged but the refusal)."""
     conditions = (conditions or "").strip() or None
     if conditions and (len(conditions) > MAX_CONDITIONS or text_problem(conditions)):
-        raise Refused(f"Keep the conditions under {MAX_CONDITIONS} characters of text.")
+        raise Refused(_("Keep the conditions under %(max_conditions)s characters of text.",
+                        max_conditions=MAX_CONDITIONS))
     partner = PartnerRepository(graph).by_name(partner_name or "")
     if partner is None:
-        raise Refused(f"No partner named {partner_name!r} is registered (see /admin/partners).")
+        raise Refused(_("No partner named %(partner_name)s is registered (see /admin/partners).",
+                        partner_name=repr(partner_name)))
     ids = list(dict.fromkeys(r for r in report_ids if r))
     if not ids:
-        raise Refused("Choose at least one report for the package.")
+        raise Refused(_("Choose at least one report for the package."))
     if len(ids) > MAX_REPORTS:
-        raise Refused(f"A package holds at most {MAX_REPORTS} reports.")
+        raise Refused(_("A package holds at most %(max_reports)s reports.",
+                        max_reports=MAX_REPORTS))
     own = keys(config)
     package_id = str(uuid.uuid4())
     recipient = {"kind": "partner", "id": partner["id"], "name": partner["name"]}

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit, audit_tx, recorded_read
 from app.watch import notify
 from graph.access import viewer_param
@@ -142,8 +144,8 @@ def record_consent(
     def check(report: dict[str, Any]) -> None:
         if str(user.role) not in SENDER_ROLES or user.unit != report.get("unit"):
             raise Refused(
-                f"Only an intelligence officer of the originating unit ({report.get('unit')}) "
-                "gives consent."
+                _("Only an intelligence officer of the originating unit (%(value)s) gives consent.",
+                  value=report.get('unit'))
             )
 
     def record(tx: Any, _report: dict[str, Any]) -> None:
@@ -174,11 +176,11 @@ def sanitise(
             user.unit != report.get("unit") and str(user.role) != "admin"
         ):
             raise Refused(
-                f"Only an intelligence officer of the originating unit ({report.get('unit')}) "
-                "makes a sanitised copy."
+                _("Only an intelligence officer of the originating unit (%(value)s) makes a "
+                  "sanitised copy.", value=report.get('unit'))
             )
         if report.get("status") not in SENDABLE:
-            raise Refused("Evaluate the report before making a sanitised copy.")
+            raise Refused(_("Evaluate the report before making a sanitised copy."))
         if text == (report.get("text") or "").strip():
             raise InvalidInput("Edit the text: remove what could identify the source.")
         codename = report.get("source")
@@ -289,7 +291,7 @@ def sanitise_draft(graph: Graph, report: dict[str, Any]) -> dict[str, Any]:
     source = (SourceRepository(graph).get(codename) if codename else None) or {}
     fields = {"codename": codename, **source}
     text, redacted = redact_source(report.get("text") or "", fields)
-    title, _ = redact_source(f"{report.get('title') or report['id']} (sanitised)", fields)
+    title, _redactions = redact_source(f"{report.get('title') or report['id']} (sanitised)", fields)
     handling = report.get("handling")
     return {"text": text, "title": title, "redacted": redacted,
             "handling": handling if handling in HANDLING_CODES else HANDLING_CODES[-1]}

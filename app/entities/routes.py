@@ -13,6 +13,7 @@ from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from app.entities import bp, service
+from app.i18n import term
 from app.templating import with_urls
 from graph.errors import NotFound
 from graph.network import ALL_RELATIONS, MAX_DEPTH, NODE_KINDS
@@ -98,6 +99,8 @@ def explorer():
         charts=service.list_charts(current_user),
         relation_types=ALL_RELATIONS,
         node_kinds=NODE_KINDS,
+        explorer_terms={word: term(word) for word in (
+            *ALL_RELATIONS, *NODE_KINDS, "proposed", "confirmed", "referenced")},
         max_depth=MAX_DEPTH,
     )
 

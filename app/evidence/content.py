@@ -11,6 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -82,7 +83,8 @@ def sniff(data: bytes) -> Kind:
         return _office(data)
     if _plain_text(data):
         return TEXT
-    raise Refused(f"This kind of file is not accepted. Cordon keeps {ACCEPTED}.")
+    raise Refused(_("This kind of file is not accepted. Cordon keeps %(accepted)s.",
+                    accepted=ACCEPTED))
 
 
 def _office(data: bytes) -> Kind:
@@ -100,7 +102,8 @@ def _office(data: bytes) -> Kind:
                         return kind
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
         pass
-    raise Refused(f"This archive is no office document. Cordon keeps {ACCEPTED}.")
+    raise Refused(_("This archive is no office document. Cordon keeps %(accepted)s.",
+                    accepted=ACCEPTED))
 
 
 def _plain_text(data: bytes) -> bool:
@@ -133,7 +136,8 @@ def clean_image(data: bytes, kind: Kind) -> bytes:
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
             Image.DecompressionBombError) as exc:
-        raise Refused(f"The image cannot be read ({exc.__class__.__name__}).") from None
+        raise Refused(_("The image cannot be read (%(name)s).",
+                        name=exc.__class__.__name__)) from None
 
 
 def check_image(data: bytes) -> None:
@@ -143,7 +147,8 @@ def check_image(data: bytes) -> None:
             image.verify()
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
             Image.DecompressionBombError) as exc:
-        raise Refused(f"The image cannot be read ({exc.__class__.__name__}).") from None
+        raise Refused(_("The image cannot be read (%(name)s).",
+                        name=exc.__class__.__name__)) from None
 
 
 def thumbnail(data: bytes) -> bytes:

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
+from flask_babel import gettext as _
+
 from app.audit import recorded_read
 from app.evidence import content
 from graph.access import viewer_param
@@ -97,7 +99,8 @@ class Evidence:
         hotline), ``extract`` finds the entities in the text of PDFs and text files."""
         chosen = [u for u in uploads if u.name or u.stream]
         if len(chosen) > MAX_FILES:
-            raise EvidenceError(f"Attach at most {MAX_FILES} files at once.")
+            raise EvidenceError(_("Attach at most %(max_files)s files at once.",
+                                  max_files=MAX_FILES))
         done: list[Prepared] = []
         try:
             for upload in chosen:
@@ -112,10 +115,10 @@ class Evidence:
         try:
             data = b"".join(read_limited(upload.stream, self.limit))
         except TooLarge:
-            raise EvidenceError(f"{name} is larger than {self.limit // MB} MB, the largest "
-                                "file Cordon accepts.", 413) from None
+            raise EvidenceError(_("%(name)s is larger than %(value)s MB, the largest file Cordon "
+                                  "accepts.", name=name, value=self.limit // MB), 413) from None
         if not data:
-            raise EvidenceError(f"{name} is empty.")
+            raise EvidenceError(_("%(name)s is empty.", name=name))
         try:
             kind = content.sniff(data)
             if kind.image and strip:
@@ -123,7 +126,7 @@ class Evidence:
             elif kind.image:
                 content.check_image(data)
         except content.Refused as exc:
-            raise EvidenceError(f"{name}: {exc}") from None
+            raise EvidenceError(_("%(name)s: %(exc)s", name=name, exc=exc)) from None
         sha256, size = self.store.put(io.BytesIO(data))
         row = {"id": "F-" + uuid.uuid4().hex[:16].upper(), "name": name, "mime": kind.mime,
                "size": size, "sha256": sha256, "uploaded_by": by, "uploaded_at": utc_now(),
@@ -188,7 +191,7 @@ class Evidence:
         record = recorded_read("file.thumbnail", file_id,
                                lambda: self.repo.get(file_id, viewer_param(user)))
         if not content.KINDS[record["mime"]].image:
-            raise EvidenceError("Only images have thumbnails.", 404)
+            raise EvidenceError(_("Only images have thumbnails."), 404)
         with self.store.open(record["sha256"]) as handle:
             return content.thumbnail(handle.read())
 

@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.hotline.service import MAX_TEXT
 
-FILE_HINT = ("Photos, PDF, text or office documents. We remove the hidden information "
-             "from photos (location, camera) before keeping them.")
+FILE_HINT = _l("Photos, PDF, text or office documents. We remove the hidden information "
+               "from photos (location, camera) before keeping them.")
 ACCEPT = ("image/jpeg,image/png,image/webp,application/pdf,text/plain,.docx,.xlsx,.pptx,"
           ".odt,.ods,.odp")
 

@@ -16,26 +16,22 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from app.i18n import CHANNEL_LABELS
+from app.i18n import VOCABULARY
 from app.intake.service import Channel, EventType
+from graph.vocabulary import RelationType
 
 # What the file inputs offer (the server checks the content whatever the browser sends).
 DOCUMENTS = ("image/jpeg,image/png,image/webp,application/pdf,text/plain,.docx,.xlsx,.pptx,"
              ".odt,.ods,.odp")
 
 LABEL_CHOICES = [
-    ("PERSON", "Person"), ("ORG", "Company / organisation"), ("AGENCY", "Public body"),
-    ("LOCATION", "Place"), ("VESSEL", "Vessel"), ("CONTAINER", "Container"),
-    ("VEHICLE", "Vehicle"), ("PHONE", "Phone"), ("EMAIL", "E-mail"),
-    ("ID_DOCUMENT", "Identity document"), ("COMMODITY", "Commodity"), ("HS_CODE", "HS code"),
+    ("PERSON", _l("Person")), ("ORG", _l("Company / organisation")),
+    ("AGENCY", _l("Public body")), ("LOCATION", _l("Place")), ("VESSEL", _l("Vessel")),
+    ("CONTAINER", _l("Container")), ("VEHICLE", _l("Vehicle")), ("PHONE", _l("Phone")),
+    ("EMAIL", _l("E-mail")), ("ID_DOCUMENT", _l("Identity document")),
+    ("COMMODITY", _l("Commodity")), ("HS_CODE", _l("HS code")),
 ]
-RELATION_CHOICES = [
-    ("director_of", "director of"), ("employee_of", "employee of"), ("owner_of", "owner of"),
-    ("shareholder_of", "shareholder of"), ("associate_of", "associate of"),
-    ("relative_of", "relative of"), ("uses_phone", "uses phone"), ("uses_email", "uses e-mail"),
-    ("located_at", "located at"), ("holds_document", "holds document"),
-    ("operates", "operates"), ("related_to", "related to"),
-]
+RELATION_CHOICES = [(t.value.lower(), VOCABULARY[t.value]) for t in RelationType]
 
 
 class ReportForm(FlaskForm):
@@ -140,4 +136,4 @@ class RelationForm(FlaskForm):
     submit = SubmitField(_l("Add relation"))
 
 
-CHANNEL_CHOICES = [(c.value, CHANNEL_LABELS[c.value]) for c in Channel]
+CHANNEL_CHOICES = [(c.value, VOCABULARY[c.value]) for c in Channel]

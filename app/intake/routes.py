@@ -83,7 +83,7 @@ def _form_error(form: Any, exc: ReportError) -> None:
 
 def _grading_choices(form: Any, service: ReportService) -> None:
     grading = service.grading
-    form.handling.choices = grading.choices(grading.handling, blank="— choose —")
+    form.handling.choices = grading.choices(grading.handling, blank=_("— choose —"))
     if hasattr(form, "source_grade"):
         form.source_grade.choices = grading.choices(grading.scheme.source, blank="—")
     if hasattr(form, "info_grade"):
@@ -144,7 +144,7 @@ def new():
     form = ReportForm(channel=channel.value)
     _grading_choices(form, service)
     held = SourceRepository(get_graph()).held_by(current_user.id)
-    form.source.choices = [("", "— choose —")] + [
+    form.source.choices = [("", _("— choose —"))] + [
         (s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
         for s in held if s.get("status") != "pending"  # approval of recruitment first
     ]
@@ -202,7 +202,10 @@ def quick_log():
         form.crossing.choices.insert(0, (current_user.unit, current_user.unit))
     if request.method == "GET":
         form.crossing.data = current_user.unit
-    form.handling.choices = [(g.code, g.label) for g in service.grading.handling]
+    # the default codes in the officer's language; an instance's own codes as configured
+    form.handling.choices = [
+        (g.code, g.label if term(g.code) == g.code else term(g.code).capitalize())
+        for g in service.grading.handling]
     if form.validate_on_submit():
         data = {
             "channel": Channel.LIAISON.value,
@@ -251,7 +254,7 @@ def detail(report_id: str):
     reviewer = service.may_review(current_user, report)
     evaluate = EvaluateForm()
     evaluate.info_grade.choices = service.grading.choices(
-        service.grading.scheme.information, blank="— choose —")
+        service.grading.scheme.information, blank=_("— choose —"))
     evaluate.source_grade.choices = service.grading.choices(service.grading.scheme.source,
                                                             blank="—")
     entities = {m["entity_id"]: m["entity_name"] or m["text"] for m in mentions
@@ -406,7 +409,7 @@ def review_label(report_id: str):
     except NotFound:  # a mention went while this ran: nothing was written
         return _review_refused(report_id,
                                _("The entities changed meanwhile; reload and retry."), 409)
-    label = str(form.label.data).upper()
+    label = term(str(form.label.data).upper())
     if not ids:
         message = _("No %(label)s mention was proposed.", label=label)
     elif form.action.data.lower() == "rejected":

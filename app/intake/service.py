@@ -22,7 +22,7 @@ from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
-from app.i18n import channel_title
+from app.i18n import channel_title, term
 from app.intake.extraction import extract_mentions
 from app.watch import notify
 from graph.access import viewer_param
@@ -155,12 +155,13 @@ def _text(data: dict[str, Any], name: str, limit: int = MAX_FIELD) -> str | None
     if value is None:
         return None
     if not isinstance(value, str | int | float):
-        raise ReportError(f"{name} must be text.", name)
+        raise ReportError(_("%(name)s must be text.", name=name), name)
     text = str(value).strip()
     if len(text) > limit:
-        raise ReportError(f"{name} is longer than {limit} characters.", name)
+        raise ReportError(_("%(name)s is longer than %(limit)s characters.",
+                            name=name, limit=limit), name)
     if problem := text_problem(text, multiline=name == "text"):
-        raise ReportError(f"{name} {problem}.", name)
+        raise ReportError(_("%(name)s %(problem)s.", name=name, problem=problem), name)
     return text or None
 
 
@@ -176,13 +177,14 @@ def _list(data: dict[str, Any], name: str) -> list[str]:
             if isinstance(item, dict):  # {"name": ...} or {"number": ...} objects
                 item = item.get("name") or item.get("number") or item.get("plate") or ""
             if not isinstance(item, str | int):
-                raise ReportError(f"{name} must be a list of text.", name)
+                raise ReportError(_("%(name)s must be a list of text.", name=name), name)
             items.append(str(item))
     else:
-        raise ReportError(f"{name} must be a list of text.", name)
+        raise ReportError(_("%(name)s must be a list of text.", name=name), name)
     cleaned = [i.strip()[:MAX_FIELD] for i in items if i and i.strip()]
     if len(cleaned) > MAX_LIST:
-        raise ReportError(f"{name}: at most {MAX_LIST} entries.", name)
+        raise ReportError(_("%(name)s: at most %(max_list)s entries.",
+                            name=name, max_list=MAX_LIST), name)
     return list(dict.fromkeys(cleaned))
 
 
@@ -195,10 +197,11 @@ def _datetime(value: Any, name: str) -> str:
             parsed = parsed.replace(tzinfo=UTC)
         parsed = parsed.astimezone(UTC)
     except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
-        raise ReportError(f"{name} must be an ISO 8601 date or time (2025-03-12T08:30).",
+        raise ReportError(_("%(name)s must be an ISO 8601 date or time (2025-03-12T08:30).",
+                            name=name),
                           name) from None
     if parsed > datetime.now(UTC) + timedelta(days=1):
-        raise ReportError(f"{name} lies in the future.", name)
+        raise ReportError(_("%(name)s lies in the future.", name=name), name)
     return parsed.isoformat(timespec="seconds")
 
 
@@ -208,20 +211,20 @@ def _date(value: Any, name: str) -> str | None:
     try:
         return date.fromisoformat(str(value).strip()[:10]).isoformat()
     except ValueError:
-        raise ReportError(f"{name} must be a date like 2025-03-12.", name) from None
+        raise ReportError(_("%(name)s must be a date like 2025-03-12.", name=name), name) from None
 
 
 def _number(value: Any, name: str) -> float | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ReportError(f"{name} must be a number.", name)
+        raise ReportError(_("%(name)s must be a number.", name=name), name)
     try:
         number = float(str(value).replace(",", "").strip())
     except ValueError:
-        raise ReportError(f"{name} must be a number.", name) from None
+        raise ReportError(_("%(name)s must be a number.", name=name), name) from None
     if number < 0 or number != number or number > 1e15:
-        raise ReportError(f"{name} must be a positive amount.", name)
+        raise ReportError(_("%(name)s must be a positive amount.", name=name), name)
     return number
 
 
@@ -239,17 +242,18 @@ class ReportInput:
 def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
     """Check one report object (form or exchange format) against the rules and the scheme."""
     if not isinstance(data, dict):
-        raise ReportError("A report is a JSON object.", "report")
+        raise ReportError(_("A report is a JSON object."), "report")
     if data.get("kind") not in (None, "", "report"):
-        raise ReportError("kind must be 'report' (or left out).", "kind")
+        raise ReportError(_("kind must be 'report' (or left out)."), "kind")
     try:
         channel = Channel(str(data.get("channel") or "").strip().lower())
     except ValueError:
         allowed = ", ".join(c.value for c in Channel)
-        raise ReportError(f"channel must be one of {allowed}.", "channel") from None
+        raise ReportError(_("channel must be one of %(allowed)s.",
+                            allowed=allowed), "channel") from None
     report_id = _text(data, "id", 64)
     if report_id and not REPORT_ID.match(report_id):
-        raise ReportError("id may hold letters, digits and - _ / . only.", "id")
+        raise ReportError(_("id may hold letters, digits and - _ / . only."), "id")
     text = _text(data, "text", MAX_TEXT) or ""
     title = _text(data, "title", MAX_TITLE)
     props: dict[str, Any] = {
@@ -273,13 +277,14 @@ def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
     if channel is Channel.INFORMANT:
         source = _text(data, "source", 64)
         if not source:
-            raise ReportError("An informant report names its source (codename).", "source")
+            raise ReportError(_("An informant report names its source (codename)."), "source")
     if channel is Channel.REGISTER:
         try:
             props["event_type"] = EventType(str(data.get("event_type") or "").strip().lower())
         except ValueError:
             allowed = ", ".join(e.value for e in EventType)
-            raise ReportError(f"event_type must be one of {allowed}.", "event_type") from None
+            raise ReportError(_("event_type must be one of %(allowed)s.",
+                                allowed=allowed), "event_type") from None
         props["event_date"] = _date(data.get("event_date") or data.get("date"), "event_date")
         props["place"] = _text(data, "place")
         props["commodity"] = _text(data, "commodity")
@@ -287,7 +292,7 @@ def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
         props["value"] = _number(data.get("value"), "value")
         currency = (_text(data, "currency", 3) or "").upper() or None
         if currency and not CURRENCY.match(currency):
-            raise ReportError("currency is a three-letter code such as EUR.", "currency")
+            raise ReportError(_("currency is a three-letter code such as EUR."), "currency")
         props["currency"] = currency
         props["persons"] = _list(data, "persons")
         structured += _field_mentions("place", "LOCATION", [props["place"]])
@@ -303,12 +308,13 @@ def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
         props["phones"] = _list(data, "phones")
         for phone in props["phones"]:
             if len(re.sub(r"\D", "", phone)) < 6:
-                raise ReportError(f"{phone!r} is not a phone number.", "phones")
+                raise ReportError(_("%(phone)s is not a phone number.",
+                                    phone=repr(phone)), "phones")
         structured += _field_mentions("phones", "PHONE", props["phones"])
         if not (text or props["vehicles"] or props["containers"] or props["phones"]):
-            raise ReportError("Log a vehicle, a container, a phone or a few words.", "text")
+            raise ReportError(_("Log a vehicle, a container, a phone or a few words."), "text")
     elif not text:
-        raise ReportError("The report needs its text.", "text")
+        raise ReportError(_("The report needs its text."), "text")
     props["title"] = title or _default_title(channel, props)
     return ReportInput(channel, props, source, report_id, structured)
 
@@ -358,7 +364,7 @@ class ReportService:
         ``submission`` is the client's key for this one submission: sent again (a retry
         on a poor network), it raises ``AlreadyStored`` instead of storing a copy."""
         if submission is not None and not SUBMISSION_KEY.fullmatch(submission):
-            raise ReportError("The submission key must be 8 to 100 letters, digits, - or _.",
+            raise ReportError(_("The submission key must be 8 to 100 letters, digits, - or _."),
                               "submission")
         report = validate_report(data, self.grading)
         if user.role not in CREATE_ROLES[report.channel]:
@@ -367,7 +373,7 @@ class ReportService:
         if report.source:
             props["source_grade"] = self._check_source(user, report.source, props)
         if data.get("unit") not in (None, "", user.unit) and user.role is not Role.ADMIN:
-            raise ReportError("A report belongs to your own unit.", "unit")
+            raise ReportError(_("A report belongs to your own unit."), "unit")
         unit = str(data.get("unit") or user.unit) if user.role is Role.ADMIN else user.unit
         now = utc_now()
         status = Status.SUBMITTED if submit else Status.DRAFT
@@ -398,10 +404,11 @@ class ReportService:
         except Resubmitted as again:
             raise AlreadyStored(again.record_id) from None
         except Duplicate:
-            raise ReportError(f"Report {report.report_id} exists already.", "id",
+            raise ReportError(_("Report %(report_id)s exists already.",
+                                report_id=report.report_id), "id",
                               status=409) from None
         except NotFound:
-            raise ReportError(f"Unit {unit!r} does not exist.", "unit") from None
+            raise ReportError(_("Unit %(unit)s does not exist.", unit=repr(unit)), "unit") from None
         return rid, rows
 
     def may_attach(self, user: User, report: dict[str, Any]) -> bool:
@@ -414,7 +421,7 @@ class ReportService:
         add to, with the entities found in their text, and record it: one transaction."""
         report = self.get(user, report_id, audited=False)
         if not self.may_attach(user, report):
-            raise ReportError("Only the author and the reviewers add files to this report.",
+            raise ReportError(_("Only the author and the reviewers add files to this report."),
                               "files", status=403)
         EvidenceRepository(self.graph).attach(Parent.REPORT, report_id, evidence.rows(files))
         self.repo.add_file_mentions(report_id, evidence.mentions(files), user.email)
@@ -426,8 +433,8 @@ class ReportService:
         kept where their words still are. Returns the reviewed mentions whose words went."""
         current = self.get(user, report_id, audited=False)
         if not self._may_edit(user, current):
-            raise ReportError("Only the author changes a draft; the author and the originating "
-                              "unit's analysts a submitted report.", status=403)
+            raise ReportError(_("Only the author changes a draft; the author and the originating "
+                                "unit's analysts a submitted report."), status=403)
         merged = {**current, **data, "channel": current["channel"], "id": None, "kind": None}
         report = validate_report(merged, self.grading)
         props = {k: v for k, v in report.props.items() if k not in ("channel", "kind")}
@@ -458,7 +465,7 @@ class ReportService:
         try:
             return self.graph.atomically(update_and_record)
         except NotFound:
-            raise ReportError("This report can no longer be changed.", status=409) from None
+            raise ReportError(_("This report can no longer be changed."), status=409) from None
 
     def _handling_change(
         self, user: User, current: dict[str, Any], new: str, reason: Any
@@ -471,16 +478,18 @@ class ReportService:
         if new == old or current.get("status") == Status.DRAFT:
             return None
         if user.unit != current.get("unit"):
-            raise ReportError(f"Only the originating unit ({current.get('unit')}) changes the "
-                              "handling code of this report.", "handling", status=403)
+            raise ReportError(_("Only the originating unit (%(value)s) changes the handling code "
+                                "of this report.",
+                                value=current.get('unit')), "handling", status=403)
         why = handling_change_refusal(current.get("channel"), old, new)
         if why:
             raise ReportError(why, "handling", status=403)
         text = reason.strip() if isinstance(reason, str) else ""
         if not text:
-            raise ReportError("State why the handling code changes (reason).", "reason")
+            raise ReportError(_("State why the handling code changes (reason)."), "reason")
         if len(text) > MAX_REASON:
-            raise ReportError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+            raise ReportError(_("Keep the reason under %(max_reason)s characters.",
+                                max_reason=MAX_REASON), "reason")
         return {"from": str(old), "to": new}
 
     def _mentions(self, text: str) -> list[MentionInput]:
@@ -495,10 +504,11 @@ class ReportService:
         source = sources.get(codename)
         holding = sources.holding(codename, user.id) if source else {}
         if source is None or (user.role is not Role.ADMIN and not any(holding.values())):
-            raise ReportError(f"You hold no source {codename}.", "source")
+            raise ReportError(_("You hold no source %(codename)s.", codename=codename), "source")
         if source.get("status") == "pending":  # the informant guidelines: approval first
-            raise ReportError(f"{source['codename']} awaits its controller's approval of "
-                              "recruitment: its reports are logged once it is approved.",
+            raise ReportError(_("%(codename)s awaits its controller's approval of recruitment: its "
+                                "reports are logged once it is approved.",
+                                codename=source['codename']),
                               "source")
         return props.get("source_grade") or source.get("reliability")
 
@@ -564,7 +574,7 @@ class ReportService:
         limit = max(1, min(int(filters.get("limit") or 50), 500))
         skip = max(0, int(filters.get("skip") or 0))
         if skip > MAX_SKIP:
-            raise ReportError(f"skip must be at most {MAX_SKIP}", "skip")
+            raise ReportError(_("skip must be at most %(max_skip)s", max_skip=MAX_SKIP), "skip")
         after = str(filters.get("after") or "")[:1000] or None
         try:
             return self.repo.list(viewer_param(user), skip=skip, limit=limit, after=after,
@@ -612,12 +622,13 @@ class ReportService:
             try:
                 self.grading.handling_code(report.get("handling"))
             except GradingError as exc:
-                raise ReportError(f"Handling code problem: {exc}", "handling") from None
+                raise ReportError(_("Handling code problem: %(exc)s",
+                                    exc=exc), "handling") from None
         try:
             self.repo.transition(report_id, viewer_param(user), from_status=report["status"],
                                  to_status=to.value, changes=changes)
         except NotFound:
-            raise ReportError("The report changed meanwhile; reload it.", status=409) from None
+            raise ReportError(_("The report changed meanwhile; reload it."), status=409) from None
         audit(f"report.{action}", report_id, {"from": report["status"], "to": to.value})
         if action == "submit":
             notify.report_changed(self.graph, report_id, user.id)
@@ -625,27 +636,28 @@ class ReportService:
 
     def _check_transition(self, user: User, report: dict[str, Any], action: str) -> Status:
         if action not in TRANSITIONS:
-            raise ReportError(f"Unknown action {action!r}.", "action")
+            raise ReportError(_("Unknown action %(action)s.", action=repr(action)), "action")
         sources, to = TRANSITIONS[action]
         if report.get("status") not in {s.value for s in sources}:
-            raise ReportError(f"A {report.get('status')} report cannot be {to.value}.",
+            raise ReportError(_("A %(status)s report cannot become %(wanted)s.",
+                                status=term(report.get("status")), wanted=term(to.value)),
                               "action", status=409)
         author = report.get("author_id") == user.id
         if action == "submit" and not author:
-            raise ReportError("Only the author submits a draft.", "action", status=403)
+            raise ReportError(_("Only the author submits a draft."), "action", status=403)
         if action == "evaluate":
             holds = report.get("source") and any(
                 SourceRepository(self.graph).holding(report["source"], user.id).values())
             if author and user.role is not Role.ADMIN:
-                raise ReportError("Another officer evaluates your report.", "action", 403)
+                raise ReportError(_("Another officer evaluates your report."), "action", 403)
             if user.role not in EVALUATE_ROLES and not holds:
-                raise ReportError("Analysts evaluate reports.", "action", status=403)
+                raise ReportError(_("Analysts evaluate reports."), "action", status=403)
         if action == "disseminate" and user.role not in EVALUATE_ROLES:
-            raise ReportError("Analysts disseminate reports.", "action", status=403)
+            raise ReportError(_("Analysts disseminate reports."), "action", status=403)
         if action == "archive" and not (
             user.role in EVALUATE_ROLES or (author and report["status"] == Status.DRAFT)
         ):
-            raise ReportError("Analysts archive reports.", "action", status=403)
+            raise ReportError(_("Analysts archive reports."), "action", status=403)
         return to
 
     def _may_edit(self, user: User, report: dict[str, Any]) -> bool:
@@ -674,7 +686,7 @@ class ReportService:
     def _reviewable(self, user: User, report_id: str) -> dict[str, Any]:
         report = self.get(user, report_id, audited=False)
         if not self.may_review(user, report):
-            raise ReportError("You cannot review the entities of this report.", status=403)
+            raise ReportError(_("You cannot review the entities of this report."), status=403)
         return report
 
     @atomic
@@ -694,7 +706,7 @@ class ReportService:
         self._reviewable(user, report_id)
         value = _enum(Review, review, "review")
         if value == Review.PROPOSED:
-            raise ReportError("Accept or reject the proposed mentions.", "review")
+            raise ReportError(_("Accept or reject the proposed mentions."), "review")
         label = _label(label)
         ids = [m["id"] for m in self.mentions(user, report_id)
                if m["label"] == label and m.get("review") == Review.PROPOSED]
@@ -742,7 +754,7 @@ class ReportService:
     def link_mention(self, user: User, report_id: str, mention_id: str, entity_id: str) -> None:
         self._reviewable(user, report_id)
         if not entity_id or self.repo.entity(entity_id, viewer_param(user)) is None:
-            raise ReportError("Choose an existing entity.", "entity_id")
+            raise ReportError(_("Choose an existing entity."), "entity_id")
         changes = {"review": "accepted", "linked_by": user.email, "reviewed_by": user.email,
                    "reviewed_at": utc_now()}
         self.repo.repoint_mention(report_id, viewer_param(user), mention_id,
@@ -768,7 +780,8 @@ class ReportService:
         try:
             rows = self.repo.add_mentions(report_id, viewer_param(user), [mention], user.email)
         except ValueError as exc:
-            raise ReportError(f"{surface!r} names no {label} entity.", "text") from exc
+            raise ReportError(_("%(surface)s names no %(label)s entity.",
+                                surface=repr(surface), label=label), "text") from exc
         audit("report.mention.add", report_id, {"label": label, "start": s, "end": e})
         notify.report_changed(self.graph, report_id, user.id)
         return rows[0]
@@ -786,7 +799,7 @@ class ReportService:
             raise ReportError(str(exc), "type") from None
         ids = {m["entity_id"] for m in self.mentions(user, report_id)}
         if from_id not in ids or to_id not in ids or from_id == to_id:
-            raise ReportError("Relate two different entities mentioned in this report.", "to")
+            raise ReportError(_("Relate two different entities mentioned in this report."), "to")
         EntityRepository(self.graph).relate(
             [{"from": from_id, "to": to_id, "type": kind, "source": f"report:{report_id}",
               "date": utc_now()[:10], "created_by": user.email}]
@@ -805,14 +818,15 @@ def _enum(kind: type[StrEnum], value: Any, field: str) -> str:
         return kind(str(value).strip().lower()).value
     except ValueError:
         allowed = ", ".join(k.value for k in kind)
-        raise ReportError(f"{field} must be one of {allowed}.", field) from None
+        raise ReportError(_("%(field)s must be one of %(allowed)s.",
+                            field=field, allowed=allowed), field) from None
 
 
 def _label(label: Any) -> str:
     value = str(label or "").strip().upper()
     if value not in KIND_OF_LABEL:
         allowed = ", ".join(sorted(KIND_OF_LABEL))
-        raise ReportError(f"Choose an entity label: {allowed}.", "label")
+        raise ReportError(_("Choose an entity label: %(allowed)s.", allowed=allowed), "label")
     return value
 
 
@@ -820,9 +834,10 @@ def _span(text: str, start: Any, end: Any) -> tuple[int, int]:
     try:
         s, e = int(start), int(end)
     except (TypeError, ValueError, OverflowError):  # OverflowError: JSON 1e999 is infinity
-        raise ReportError("Give start and end as character offsets.", "start") from None
+        raise ReportError(_("Give start and end as character offsets."), "start") from None
     if not (0 <= s < e <= len(text)) or not text[s:e].strip():
-        raise ReportError(f"Offsets must lie within the text (0–{len(text)}), start < end.",
+        raise ReportError(_("Offsets must lie within the text (0–%(length)s), start < end.",
+                            length=len(text)),
                           "start")
     return s, e
 
@@ -831,12 +846,13 @@ def _find(text: str, needle: str, occurrence: Any) -> tuple[int, int]:
     try:
         nth = max(1, int(occurrence or 1))
     except (TypeError, ValueError, OverflowError):
-        raise ReportError("Occurrence is a number (1 for the first).", "occurrence") from None
+        raise ReportError(_("Occurrence is a number (1 for the first)."), "occurrence") from None
     if not needle:
-        raise ReportError("Enter the text of the entity as it appears.", "text")
+        raise ReportError(_("Enter the text of the entity as it appears."), "text")
     s = -1
     for _nth in range(nth):
         s = text.find(needle, s + 1)
         if s < 0:
-            raise ReportError(f"{needle!r} does not occur {nth} time(s) in the text.", "text")
+            raise ReportError(_("%(needle)s does not occur %(nth)s time(s) in the text.",
+                                needle=repr(needle), nth=nth), "text")
     return s, s + len(needle)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit import audit
@@ -84,10 +85,10 @@ def stored_target(indicator: Indicator, typed: float) -> float:
     """The target as stored: a percentage typed for a rate becomes a fraction."""
     if indicator.unit == "rate":
         if not 0 <= typed <= 100:
-            raise ObjectiveError("A rate's target is a percentage between 0 and 100.", "target")
+            raise ObjectiveError(_("A rate's target is a percentage between 0 and 100."), "target")
         return round(typed / 100.0, 6)
     if typed < 0:
-        raise ObjectiveError("A target cannot be negative.", "target")
+        raise ObjectiveError(_("A target cannot be negative."), "target")
     return float(typed)
 
 
@@ -97,9 +98,10 @@ def set_objective(graph: Graph, user: Any, year: int, kpi: str, comparator: str,
     _require_editor(user)
     indicator = INDICATORS.get(kpi)
     if indicator is None:
-        raise ObjectiveError(f"Unknown indicator {kpi!r}: choose one from the list.", "kpi")
+        raise ObjectiveError(_("Unknown indicator %(kpi)s: choose one from the list.",
+                               kpi=repr(kpi)), "kpi")
     if comparator not in COMPARATORS:
-        raise ObjectiveError("Say whether the result must be at least or at most the target.",
+        raise ObjectiveError(_("Say whether the result must be at least or at most the target."),
                              "comparator")
     value = stored_target(indicator, target)
     note = (note or "").strip()[:MAX_TEXT]
@@ -129,7 +131,8 @@ def set_criteria(graph: Graph, user: Any, year: int, acceptable: str, unacceptab
     _require_editor(user)
     acceptable, unacceptable = (acceptable or "").strip(), (unacceptable or "").strip()
     if len(acceptable) > MAX_TEXT or len(unacceptable) > MAX_TEXT:
-        raise ObjectiveError(f"Keep each criterion under {MAX_TEXT} characters.", "acceptable")
+        raise ObjectiveError(_("Keep each criterion under %(max_text)s characters.",
+                               max_text=MAX_TEXT), "acceptable")
 
     def save() -> None:
         StrategyRepository(graph).save_criteria(year, acceptable, unacceptable, user.email)

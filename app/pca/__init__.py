@@ -2,6 +2,7 @@
 indicators), audits assigned as tasks, and their findings recorded as controls."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.navigation import nav_item
 
@@ -9,7 +10,7 @@ bp = Blueprint("pca", __name__)
 
 READERS = {"admin", "analyst", "investigator", "auditor", "committee"}
 
-nav_item("pca.plan", "Post-clearance audit", roles=READERS, order=61,
+nav_item("pca.plan", _l("Post-clearance audit"), roles=READERS, order=61,
          pinned={"auditor"})
 
 from app.pca import routes  # noqa: E402, F401

@@ -13,6 +13,8 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit
 from app.cases import service as cases
 from app.risk import service as risk
@@ -42,7 +44,7 @@ class PcaError(ValueError):
 
 def authorize(user: Any, roles: frozenset[str]) -> None:
     if str(user.role) not in roles:
-        raise PcaError("Your role does not do this in post-clearance audit.", "role", 403)
+        raise PcaError(_("Your role does not do this in post-clearance audit."), "role", 403)
 
 
 def _date(value: Any, field: str) -> str:
@@ -50,7 +52,7 @@ def _date(value: Any, field: str) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise PcaError("Enter the date as YYYY-MM-DD.", field) from None
+        raise PcaError(_("Enter the date as YYYY-MM-DD."), field) from None
 
 
 def period(start: Any = None, end: Any = None) -> tuple[str, str]:
@@ -61,9 +63,9 @@ def period(start: Any = None, end: Any = None) -> tuple[str, str]:
         period_from = (_date(start, "period_from") if start
                        else (date.fromisoformat(period_to) - timedelta(days=365)).isoformat())
     except OverflowError:
-        raise PcaError("The period ends too early.", "period_to") from None
+        raise PcaError(_("The period ends too early."), "period_to") from None
     if period_from > period_to:
-        raise PcaError("The period starts after it ends.", "period_from")
+        raise PcaError(_("The period starts after it ends."), "period_from")
     return period_from, period_to
 
 
@@ -85,20 +87,22 @@ def plan_audit(graph: Graph, user: Any, *, trader: Any, start: Any, end: Any,
     authorize(user, PLAN_ROLES)
     ref = str(trader or "").strip()
     if not ref:
-        raise PcaError("Choose the trader to audit.", "trader")
+        raise PcaError(_("Choose the trader to audit."), "trader")
     period_from, period_to = period(start, end)
     try:
         found = AuditRepository(graph).trader_declarations(ref, period_from, period_to,
                                                            MAX_COVERED + 1)
     except NotFound:
-        raise PcaError(f"There is no trader {ref}.", "trader", 404) from None
+        raise PcaError(_("There is no trader %(ref)s.", ref=ref), "trader", 404) from None
     covered = found["declarations"]
     if not covered:
-        raise PcaError(f"{ref} has no declarations from {period_from} to {period_to}.",
+        raise PcaError(_("%(ref)s has no declarations from %(period_from)s to %(period_to)s.",
+                         ref=ref, period_from=period_from, period_to=period_to),
                        "period_from")
     if len(covered) > MAX_COVERED:
-        raise PcaError(f"{ref} has more than {MAX_COVERED} declarations in the period: "
-                       "plan audits of shorter periods.", "period_from")
+        raise PcaError(_("%(ref)s has more than %(max_covered)s declarations in the period: plan "
+                         "audits of shorter periods.",
+                         ref=ref, max_covered=MAX_COVERED), "period_from")
     name = found["name"] or ref
     try:
         task_id = cases.create_task(
@@ -131,14 +135,14 @@ def _revenue(value: Any, field: str) -> float:
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0.0
     if isinstance(value, bool):
-        raise PcaError("Enter the revenue found as a number of EUR (0 or more).", field)
+        raise PcaError(_("Enter the revenue found as a number of EUR (0 or more)."), field)
     try:
         amount = float(value)
     except (TypeError, ValueError):
-        raise PcaError("Enter the revenue found as a number of EUR (0 or more).",
+        raise PcaError(_("Enter the revenue found as a number of EUR (0 or more)."),
                        field) from None
     if not 0 <= amount < 1e12:
-        raise PcaError("Enter the revenue found as a number of EUR (0 or more).", field)
+        raise PcaError(_("Enter the revenue found as a number of EUR (0 or more)."), field)
     return round(amount, 2)
 
 
@@ -149,21 +153,24 @@ def _controls(audit_row: dict[str, Any], when: str, finding: str | None,
     controls = []
     for i, row in enumerate(results):
         if not isinstance(row, dict):
-            raise PcaError("Each result is an object {id, result, revenue}.", "declarations")
+            raise PcaError(_("Each result is an object {id, result, revenue}."), "declarations")
         declaration = str(row.get("id") or "")
         if declaration not in covered:
-            raise PcaError(f"{declaration or 'A declaration'} is not covered by this audit.",
+            raise PcaError(_("%(value)s is not covered by this audit.",
+                             value=declaration or 'A declaration'),
                            f"result-{i}")
         result = str(row.get("result") or "").strip().lower()
         revenue = _revenue(row.get("revenue"), f"revenue-{i}")
         if not result:
             if revenue:
-                raise PcaError(f"Say whether {declaration} had an irregularity.", f"result-{i}")
+                raise PcaError(_("Say whether %(declaration)s had an irregularity.",
+                                 declaration=declaration), f"result-{i}")
             continue
         if result not in RESULTS:
-            raise PcaError("The result is negative or positive.", f"result-{i}")
+            raise PcaError(_("The result is negative or positive."), f"result-{i}")
         if result == "negative" and revenue:
-            raise PcaError(f"Revenue was found on {declaration}: its result is positive.",
+            raise PcaError(_("Revenue was found on %(declaration)s: its result is positive.",
+                             declaration=declaration),
                            f"result-{i}")
         try:
             ctrl = validate({"declaration": declaration, "date": when, "lane": "blue",
@@ -173,7 +180,7 @@ def _controls(audit_row: dict[str, Any], when: str, finding: str | None,
             raise PcaError("; ".join(exc.reasons), f"result-{i}") from None
         controls.append(ctrl)
     if not controls:
-        raise PcaError("Record a result for at least one declaration.", "result-0")
+        raise PcaError(_("Record a result for at least one declaration."), "result-0")
     return controls
 
 
@@ -184,28 +191,29 @@ def record_findings(graph: Graph, user: Any, audit_id: str, *, when: Any, findin
     authorize(user, risk.EXAMINE_ROLES)
     row = read_audit(graph, user, audit_id)
     if not row["tasked"]:
-        raise PcaError("Only the officer or unit the audit is assigned to, or who planned "
-                       "it, records its findings.", "date", 403)
+        raise PcaError(_("Only the officer or unit the audit is assigned to, or who planned it, "
+                         "records its findings."), "date", 403)
     if row["task"]["status"] not in ACTIVE_STATUSES:
-        raise PcaError("The audit's task is closed: reopen it to record findings.", "date",
+        raise PcaError(_("The audit's task is closed: reopen it to record findings."), "date",
                        409)
     day = _date(when, "date")
     if day > date.today().isoformat():
-        raise PcaError("The findings cannot be dated in the future.", "date")
+        raise PcaError(_("The findings cannot be dated in the future."), "date")
     text = (finding if isinstance(finding, str) else "" if finding is None else str(finding))
     text = text.strip()
     if len(text) > MAX_FINDING:
-        raise PcaError(f"At most {MAX_FINDING} characters.", "finding")
+        raise PcaError(_("At most %(max_finding)s characters.", max_finding=MAX_FINDING), "finding")
     if problem := text_problem(text):
-        raise PcaError(f"The finding {problem}.", "finding")
+        raise PcaError(_("The finding %(problem)s.", problem=problem), "finding")
     if not isinstance(results, list):
-        raise PcaError("declarations: a list of {id, result, revenue}.", "declarations")
+        raise PcaError(_("declarations: a list of {id, result, revenue}."), "declarations")
     controls = _controls(row, day, text or None, results)
     repo = AuditRepository(graph)
     if taken := repo.others_controls(audit_id,
                                      [f"{c['declaration']}/{c['date']}" for c in controls]):
-        raise PcaError(f"{', '.join(t.split('/')[0] for t in taken)} already has a control "
-                       f"dated {day}: date the findings another day.", "date", 409)
+        raise PcaError(_("%(values)s already has a control dated %(day)s: date the findings "
+                         "another day.",
+                         values=', '.join(t.split('/')[0] for t in taken), day=day), "date", 409)
     ids = [risk.record_control(graph, ctrl, user.email) for ctrl in controls]
     repo.record_findings(audit_id, ids, text or None, user.email)
     audit("pca.audit.findings", audit_id,

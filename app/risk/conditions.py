@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from graph.exchange.records import declaration_fields, is_country_code
@@ -58,13 +59,13 @@ def _kind(condition: Mapping[str, Any]) -> tuple[str, str]:
     if condition.get("field") is not None:
         name = condition["field"]
         if name not in fields:
-            raise ConditionError(f"field {name!r} is not a declaration field; one of "
-                                 f"{', '.join(fields)}")
+            raise ConditionError(_("field %(name)s is not a declaration field; one of %(values)s",
+                                   name=repr(name), values=', '.join(fields)))
         return name, fields[name]
     name = condition.get("indicator")
     if name not in FEATURE_NAMES:
-        raise ConditionError(f"indicator {name!r} is not an indicator of the engine; one of "
-                             f"{', '.join(FEATURE_NAMES)}")
+        raise ConditionError(_("indicator %(name)s is not an indicator of the engine; one of "
+                               "%(values)s", name=repr(name), values=', '.join(FEATURE_NAMES)))
     return str(name), "indicator"
 
 
@@ -72,26 +73,27 @@ def _value(kind: str, op: str, value: Any) -> Any:
     """One value checked (and normalised) for ``kind``."""
     if kind in ("number", "indicator"):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConditionError(f"{value!r} is not a number")
+            raise ConditionError(_("%(value)s is not a number", value=repr(value)))
         return value
     if not isinstance(value, str) or not value.strip():
-        raise ConditionError(f"{value!r} is not a text value")
+        raise ConditionError(_("%(value)s is not a text value", value=repr(value)))
     text = value.strip()
     if kind == "country":
         code = text.upper()
         if not is_country_code(code):
-            raise ConditionError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+            raise ConditionError(_("%(value)s is not an ISO 3166-1 alpha-2 country code",
+                                   value=repr(value)))
         return code
     if kind == "hs":
         digits = re.sub(r"[.\s]", "", text)
         if not _HS.fullmatch(digits) or (op != "startswith" and len(digits) < 6):
-            raise ConditionError(f"{value!r} is not an HS code (6 to 10 digits; a prefix of "
-                                 "2 or more with 'starts with')")
+            raise ConditionError(_("%(value)s is not an HS code (6 to 10 digits; a prefix of 2 or "
+                                   "more with 'starts with')", value=repr(value)))
         return digits
     if kind == "date":
         if not _DATE.fullmatch(text) or (op != "startswith" and len(text) != 10):
-            raise ConditionError(f"{value!r} is not a date (2025-03-12; a year or month, "
-                                 "2025-03, with 'starts with')")
+            raise ConditionError(_("%(value)s is not a date (2025-03-12; a year or month, 2025-03, "
+                                   "with 'starts with')", value=repr(value)))
         return text
     return text
 
@@ -99,19 +101,19 @@ def _value(kind: str, op: str, value: Any) -> Any:
 def check_condition(raw: Any) -> dict[str, Any]:
     """One condition, checked against the fields, operators and values; normalised."""
     if not isinstance(raw, Mapping):
-        raise ConditionError("a condition is an object with field (or indicator), op, value")
+        raise ConditionError(_("a condition is an object with field (or indicator), op, value"))
     name, kind = _kind(raw)
     op = raw.get("op")
     allowed = KIND_OPERATORS[kind]
     if op not in allowed:
-        raise ConditionError(f"operator {op!r} does not apply to {name}; one of "
-                             f"{', '.join(allowed)}")
+        raise ConditionError(_("operator %(op)s does not apply to %(name)s; one of %(values)s",
+                               op=repr(op), name=name, values=', '.join(allowed)))
     if "value" not in raw:
-        raise ConditionError("a value is required")
+        raise ConditionError(_("a value is required"))
     value = raw["value"]
     if op in ("in", "not_in"):
         if not isinstance(value, list | tuple) or not value:
-            raise ConditionError(f"operator {op!r} needs a non-empty list of values")
+            raise ConditionError(_("operator %(op)s needs a non-empty list of values", op=repr(op)))
         value = [_value(kind, op, v) for v in value]
     else:
         value = _value(kind, op, value)
@@ -122,9 +124,10 @@ def check_condition(raw: Any) -> dict[str, Any]:
 def check_conditions(conditions: Any) -> list[dict[str, Any]]:
     """Every condition checked; one ConditionError naming each condition that fails."""
     if not isinstance(conditions, list) or not conditions:
-        raise ConditionError("conditions: at least one condition is required")
+        raise ConditionError(_("conditions: at least one condition is required"))
     if len(conditions) > MAX_CONDITIONS:
-        raise ConditionError(f"conditions: at most {MAX_CONDITIONS}")
+        raise ConditionError(_("conditions: at most %(max_conditions)s",
+                               max_conditions=MAX_CONDITIONS))
     out, errors = [], []
     for i, raw in enumerate(conditions, start=1):
         try:
@@ -141,7 +144,8 @@ def condition_from_form(subject: str, op: str, text: str) -> dict[str, Any]:
     comma-separated, numbers parsed; checked as the API checks it."""
     kinds = {s: kind for s, _, kind in subjects()}
     if subject not in kinds:
-        raise ConditionError(f"{subject!r} is not a declaration field or indicator")
+        raise ConditionError(_("%(subject)s is not a declaration field or indicator",
+                               subject=repr(subject)))
     key, name = subject.split(":", 1)
     kind = kinds[subject]
     parts = [p.strip() for p in text.split(",")] if op in ("in", "not_in") else [text.strip()]
@@ -154,7 +158,7 @@ def condition_from_form(subject: str, op: str, text: str) -> dict[str, Any]:
             try:
                 values.append(float(part))
             except ValueError:
-                raise ConditionError(f"{part!r} is not a number") from None
+                raise ConditionError(_("%(part)s is not a number", part=repr(part))) from None
         else:
             values.append(part)
     value: Any = values if op in ("in", "not_in") else values[0]

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from flask import has_app_context
+from flask_babel import gettext as _
 
 from app.audit import audit as audit_event
 from app.evidence import service as evidence
@@ -381,7 +382,7 @@ def training_rows(graph: Graph) -> list[TrainingRow]:
         decl = entry.declaration
         today = decl["date"]
         while pending and pending[0][0] < today:  # a result counts from the day after
-            _, _, d, c = heapq.heappop(pending)
+            _cost, _order, d, c = heapq.heappop(pending)
             state.observe_control(d, c)
         if entry.controls:
             features = state.features(decl)
@@ -453,8 +454,9 @@ def train_from_graph(graph: Graph, by: str = "system", holdout: float = 0.3,
     rows = training_rows(graph)
     y = np.array([r.positive for r in rows], dtype=float)
     if len(rows) < 20 or y.sum() < 2 or y.sum() == len(y):
-        raise RiskError(f"training needs at least 20 controls with both outcomes; the graph "
-                        f"has {len(rows)} controlled declarations, {int(y.sum())} positive")
+        raise RiskError(_("training needs at least 20 controls with both outcomes; the graph has "
+                          "%(length)s controlled declarations, %(value)s positive",
+                          length=len(rows), value=int(y.sum())))
     x = np.array([r.values for r in rows])
     dates = sorted(r.date for r in rows)
     cut = dates[min(len(dates) - 1, int(len(dates) * (1 - holdout)))]
@@ -531,7 +533,7 @@ def thresholds_for_capacity(graph: Graph, red_share: float, yellow_share: float 
     recent = [declaration_from_node(r["declaration"], {k: r[k] for k in PARTY_ROLES},
                                     r["container"]) for r in repo.recent_declarations(sample)]
     if not recent:
-        raise RiskError("no declarations in the graph to take a score distribution from")
+        raise RiskError(_("no declarations in the graph to take a score distribution from"))
     scores: list[float] = []
     for i in range(0, len(recent), 500):
         scores.extend(r["score"] for r in score_declarations(graph, recent[i : i + 500]))
@@ -549,7 +551,7 @@ def save_profile(graph: Graph, raw: Mapping[str, Any], by: str, change: str = "u
     recorded as ``action`` in its transaction."""
     reports = raw.get("reports") or []
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
-        raise RiskError("reports: a list of report ids")
+        raise RiskError(_("reports: a list of report ids"))
     core = {k: raw.get(k) for k in ("id", "conditions", "rationale", "weight", "lane",
                                     "valid_from", "valid_to", "name") if raw.get(k) is not None}
     try:
@@ -563,7 +565,7 @@ def save_profile(graph: Graph, raw: Mapping[str, Any], by: str, change: str = "u
     repo = RiskRepository(graph)
     missing = repo.missing_reports(reports)
     if missing:
-        raise RiskError(f"reports not found: {', '.join(missing)}")
+        raise RiskError(_("reports not found: %(values)s", values=', '.join(missing)))
     active = raw.get("active", True)
     props = {
         "conditions_json": json.dumps(core["conditions"]), "rationale": profile.rationale,
@@ -575,8 +577,8 @@ def save_profile(graph: Graph, raw: Mapping[str, Any], by: str, change: str = "u
     def save_and_record() -> int:
         version = repo.save_profile(profile.id, props, reports, change, by, expected)
         if version is None:
-            raise RiskError("the profile was changed by someone else meanwhile; reload and "
-                            "retry")
+            raise RiskError(_("the profile was changed by someone else meanwhile; reload and "
+                              "retry"))
         audit_event(action, profile.id, {"version": version})
         return version
 
@@ -1038,7 +1040,7 @@ class RiskForbidden(PermissionError):
 
 def authorize(user: Any, roles: frozenset[str]) -> None:
     if str(getattr(user, "role", "")) not in roles:
-        raise RiskForbidden(f"role {getattr(user, 'role', '?')} may not do this")
+        raise RiskForbidden(_("role %(value)s may not do this", value=getattr(user, 'role', '?')))
 
 
 def list_models(graph: Graph, limit: int = 10) -> list[dict[str, Any]]:

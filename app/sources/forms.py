@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from app.sources.service import Payment, SourceType
 
-TYPE_CHOICES = [("", "— choose —")] + [(t.value, t.title) for t in SourceType]
+TYPE_CHOICES = [("", _l("— choose —"))] + [(t.value, t.title) for t in SourceType]
 PAYMENT_LABELS = {Payment.NONE: _l("No payment"), Payment.PAYMENT: _l("Payment (money)"),
                   Payment.REWARD: _l("Reward (in kind)")}
 PAYMENT_CHOICES = [SelectChoice(p.value, PAYMENT_LABELS[p]) for p in Payment]

@@ -75,11 +75,11 @@ def new():
         abort(403)
     form = SourceForm()
     grading = service.grading
-    form.reliability.choices = grading.choices(grading.scheme.source, blank="— not yet judged —")
+    form.reliability.choices = grading.choices(grading.scheme.source, blank=_("— not yet judged —"))
     users = [u for u in UserRepository(get_graph()).list() if u.get("active", True)]
-    form.handler_id.choices = [("", "— choose —")] + [
+    form.handler_id.choices = [("", _("— choose —"))] + [
         (u["id"], f"{u['name']} ({u['unit']})") for u in users if u["role"] == "handler"]
-    form.controller_id.choices = [("", "— choose —")] + [
+    form.controller_id.choices = [("", _("— choose —"))] + [
         (u["id"], f"{u['name']} · {u['role']} ({u['unit']})") for u in users
         if u["role"] in ("handler", "analyst", "admin")]
     if not form.is_submitted() and current_user.role.value == "handler":
@@ -110,7 +110,7 @@ def _detail_page(service: SourceService, source: dict[str, Any], status: int = 2
     """The source's page; ``forms`` carry a posted form back with its errors."""
     regrade = RegradeForm()
     regrade.grade.choices = service.grading.choices(service.grading.scheme.source,
-                                                    blank="— choose —")
+                                                    blank=_("— choose —"))
     approval = forms.get("approval") or ApprovalForm(
         formdata=None, data={"review_due": default_review_date()})
     review = forms.get("review") or ReviewForm(

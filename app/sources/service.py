@@ -26,6 +26,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, recorded_read
@@ -147,7 +149,7 @@ class SourceService:
         transaction that reads it: no record, no identity."""
         reason = (reason or "").strip()
         if len(reason) < MIN_REASON:
-            raise SourceError("State why you need the identity (a few words).", "reason")
+            raise SourceError(_("State why you need the identity (a few words)."), "reason")
         codename = source["codename"]
 
         def read_and_record() -> str | None:
@@ -168,13 +170,14 @@ class SourceService:
 
     def register(self, user: User, data: dict[str, Any]) -> str:
         if user.role not in REGISTER_ROLES:
-            raise SourceError("Only handlers and administrators register sources.", status=403)
+            raise SourceError(_("Only handlers and administrators register sources."), status=403)
         codename = normalise_codename(data.get("codename"))
         try:
             kind = SourceType(str(data.get("type") or "").strip().lower())
         except ValueError:
             allowed = ", ".join(t.value for t in SourceType)
-            raise SourceError(f"Choose a source type: {allowed}.", "type") from None
+            raise SourceError(_("Choose a source type: %(allowed)s.",
+                                allowed=allowed), "type") from None
         try:
             reliability = self.grading.source_grade(data.get("reliability")) or (
                 self.grading.scheme.unknown_source
@@ -186,13 +189,13 @@ class SourceService:
         handler = self._user(handler_id, "handler_id")
         controller = self._user(controller_id, "controller_id")
         if handler.role is not Role.HANDLER:
-            raise SourceError("The handler must be an officer with the handler role.",
+            raise SourceError(_("The handler must be an officer with the handler role."),
                               "handler_id")
         if controller.id == handler.id:
-            raise SourceError("The controller must be a different officer from the handler.",
+            raise SourceError(_("The controller must be a different officer from the handler."),
                               "controller_id")
         if controller.role not in CONTROLLER_ROLES:
-            raise SourceError("The controller must be a handler, analyst or administrator.",
+            raise SourceError(_("The controller must be a handler, analyst or administrator."),
                               "controller_id")
         identity = clean_identity(data.get("identity") or {})
         sealed = self.cipher.seal(identity) if identity else None
@@ -209,13 +212,15 @@ class SourceService:
         try:
             return self.graph.atomically(register_and_record)
         except Duplicate:
-            raise SourceError(f"A source with codename {codename} exists already.",
+            raise SourceError(_("A source with codename %(codename)s exists already.",
+                                codename=codename),
                               status=409) from None
 
     def regrade(self, user: User, codename: str, grade: Any, reason: str) -> str:
         source = self.get(user, codename, audited=False)
         if not (source["is_handler"] or source["is_controller"] or user.role in GRADE_ROLES):
-            raise SourceError("Only the handler, the controller or an analyst regrades a source.",
+            raise SourceError(_("Only the handler, the controller or an analyst regrades a "
+                                "source."),
                               "grade", status=403)
         try:
             code = self.grading.source_grade(grade, required=True)
@@ -223,7 +228,7 @@ class SourceService:
             raise SourceError(str(exc), "grade") from None
         reason = (reason or "").strip()
         if len(reason) < MIN_REASON:
-            raise SourceError("Give the reason for the new grade.", "reason")
+            raise SourceError(_("Give the reason for the new grade."), "reason")
         def regrade_and_record() -> None:
             self.repo.regrade(source["codename"], str(code), by=user.email, reason=reason[:500])
             audit("source.regrade", source["codename"], {"grade": str(code)}, reason=reason)
@@ -234,7 +239,7 @@ class SourceService:
     def set_identity(self, user: User, source: dict[str, Any], identity: dict[str, Any]) -> None:
         cleaned = clean_identity(identity)
         if not cleaned:
-            raise SourceError("Enter at least the name.", "name")
+            raise SourceError(_("Enter at least the name."), "name")
         codename, sealed = source["codename"], self.cipher.seal(cleaned)
 
         def store_and_record() -> None:
@@ -252,16 +257,18 @@ class SourceService:
         """The controller approves the recruitment and sets the first review date."""
         source = self.get(user, codename, audited=False)
         if not source["is_controller"]:
-            raise SourceError("Only the source's controller approves its recruitment.",
+            raise SourceError(_("Only the source's controller approves its recruitment."),
                               "review_due", status=403)
         if source.get("status") != "pending":
-            raise SourceError(f"{source['codename']} is not waiting for approval.",
+            raise SourceError(_("%(codename)s is not waiting for approval.",
+                                codename=source['codename']),
                               "review_due", status=409)
-        due = _future_date(review_due, "review_due", "first review")
+        due = _future_date(review_due, "review_due", _("first review"))
 
         def approve_and_record() -> None:
             if not self.repo.approve(source["codename"], user.id, due):
-                raise SourceError(f"{source['codename']} is not waiting for approval.",
+                raise SourceError(_("%(codename)s is not waiting for approval.",
+                                    codename=source['codename']),
                                   "review_due", status=409)
             audit("source.approve", source["codename"], {"review_due": due})
 
@@ -271,12 +278,12 @@ class SourceService:
     def record_review(self, user: User, codename: str, review_due: Any, note: Any) -> str:
         source = self._held(user, codename, "review_due")
         if source.get("status") != "active":
-            raise SourceError("A source is reviewed once its recruitment is approved.",
+            raise SourceError(_("A source is reviewed once its recruitment is approved."),
                               "review_due", status=409)
-        due = _future_date(review_due, "review_due", "next review")
+        due = _future_date(review_due, "review_due", _("next review"))
         note = _clean(note, "note", 1000)
         if len(note) < MIN_REASON:
-            raise SourceError("Say in a few words what the review found.", "note")
+            raise SourceError(_("Say in a few words what the review found."), "note")
 
         def review_and_record() -> None:
             self.repo.record_review(source["codename"], user.id, review_due=due, note=note,
@@ -299,8 +306,8 @@ class SourceService:
             contact_id = str(uuid.uuid4())
             if not self.repo.add_contact(source["codename"], user.id, id=contact_id,
                                          by=user.email, **contact):
-                raise SourceError("The officer met must be the source's handler or "
-                                  "controller.", "officer_id")
+                raise SourceError(_("The officer met must be the source's handler "
+                                    "or controller."), "officer_id")
             detail = {"date": contact["date"], "payment": contact["payment"]}
             if contact["amount"] is not None:
                 detail.update(amount=contact["amount"], currency=contact["currency"])
@@ -310,38 +317,39 @@ class SourceService:
         return self.graph.atomically(add_and_record)
 
     def _contact(self, source: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-        when = _date(data.get("date"), "date", "the contact")
+        when = _date(data.get("date"), "date", _("the contact"))
         if when > clock.today():
-            raise SourceError("A contact is logged after it happened: the date is in the "
-                              "future.", "date")
+            raise SourceError(_("A contact is logged after it happened: the date is in "
+                                "the future."), "date")
         officer_id = str(data.get("officer_id") or "").strip()
         if officer_id not in {source.get("handler_id"), source.get("controller_id")}:
-            raise SourceError("Choose the officer who met the source: its handler or "
-                              "controller.", "officer_id")
+            raise SourceError(_("Choose the officer who met the source: its "
+                                "handler or controller."), "officer_id")
         place = _clean(data.get("place"), "place", 200)
         if not place:
-            raise SourceError("Say where the contact took place (a meeting place, or "
-                              "'phone').", "place")
+            raise SourceError(_("Say where the contact took place (a meeting place, or "
+                                "'phone')."), "place")
         try:
             payment = Payment(str(data.get("payment") or "none").strip().lower())
         except ValueError:
-            raise SourceError("Choose no payment, a payment or a reward.", "payment") from None
+            raise SourceError(_("Choose no payment, a payment or a reward."), "payment") from None
         reason = _clean(data.get("reason"), "reason", 500)
         notes = _clean(data.get("notes"), "notes", 2000)
         amount = currency = None
         if payment is not Payment.NONE:
             if source.get("status") != "active":
-                raise SourceError("Nothing is paid to a source before its controller "
-                                  "approves the recruitment.", "payment")
+                raise SourceError(_("Nothing is paid to a source before its controller approves "
+                                    "the recruitment."), "payment")
             amount = _amount(data.get("amount"))
             currency = str(data.get("currency") or "").strip().upper()
             if not CURRENCY.match(currency):
-                raise SourceError("Give the currency as three letters, e.g. EUR.", "currency")
+                raise SourceError(_("Give the currency as three letters, e.g. EUR."), "currency")
             if len(reason) < MIN_REASON:
-                raise SourceError(f"A {payment.value} needs its reason: what it rewards.",
+                raise SourceError(_("A %(value)s needs its reason: what it rewards.",
+                                    value=payment.value),
                                   "reason")
         elif str(data.get("amount") or "").strip():
-            raise SourceError("An amount needs a payment or reward chosen.", "payment")
+            raise SourceError(_("An amount needs a payment or reward chosen."), "payment")
         return {"date": when, "officer_id": officer_id, "place": place,
                 "payment": payment.value, "amount": amount, "currency": currency,
                 "reason": reason or None, "notes": notes or None}
@@ -362,16 +370,17 @@ class SourceService:
 
     def set_guidelines(self, user: User, text: Any) -> None:
         if user.role is not Role.ADMIN:
-            raise SourceError("Administrators set the guidelines.", "text", status=403)
+            raise SourceError(_("Administrators set the guidelines."), "text", status=403)
         text = str(text or "").replace("\r\n", "\n").strip()
         if not text:
-            raise SourceError("Write the guidelines' text; an empty text is not adopted.",
+            raise SourceError(_("Write the guidelines' text; an empty text is not adopted."),
                               "text")
         if len(text) > MAX_GUIDELINES:
-            raise SourceError(f"Keep the guidelines under {MAX_GUIDELINES:,} characters.",
+            raise SourceError(_("Keep the guidelines under %(max_guidelines)s characters.",
+                                max_guidelines=format(MAX_GUIDELINES, ',')),
                               "text")
         if problem := text_problem(text):
-            raise SourceError(f"The text {problem}.", "text")
+            raise SourceError(_("The text %(problem)s.", problem=problem), "text")
 
         def save_and_record() -> None:
             GuidelinesRepository(self.graph).save(GUIDELINES_TOPIC, text,
@@ -385,19 +394,19 @@ class SourceService:
     def _held(self, user: User, codename: str, field: str) -> dict[str, Any]:
         source = self.get(user, codename, audited=False)
         if not (source["is_handler"] or source["is_controller"]):
-            raise SourceError("Only the source's handler or controller does this.", field,
+            raise SourceError(_("Only the source's handler or controller does this."), field,
                               status=403)
         return source
 
 
     def _require_read(self, user: User) -> None:
         if user.role not in READ_ROLES:
-            raise SourceError("The source register is for handlers and analysts.", status=403)
+            raise SourceError(_("The source register is for handlers and analysts."), status=403)
 
     def _user(self, user_id: str, field: str) -> User:
         row = UserRepository(self.graph).get(user_id) if user_id else None
         if row is None or not row.get("active", True):
-            raise SourceError("Choose an active officer.", field)
+            raise SourceError(_("Choose an active officer."), field)
         return User.from_row(row)
 
 
@@ -407,7 +416,7 @@ def normalise_codename(value: Any, *, strict: bool = True) -> str:
         return text  # lookups: imported codenames are kept as the register spelt them
     text = text.upper()
     if not CODENAME.match(text):
-        raise SourceError("A codename is 2–32 letters, digits or - _ . (e.g. KX-17).")
+        raise SourceError(_("A codename is 2–32 letters, digits or - _ . (e.g. KX-17)."))
     return text
 
 
@@ -426,12 +435,12 @@ def default_review_date() -> str:
 
 def _clean(value: Any, field: str, limit: int) -> str:
     if value is not None and not isinstance(value, str | int | float):
-        raise SourceError(f"{field} must be text.", field)
+        raise SourceError(_("%(field)s must be text.", field=field), field)
     text = str(value if value is not None else "").strip()
     if len(text) > limit:
-        raise SourceError(f"Keep it under {limit} characters.", field)
+        raise SourceError(_("Keep it under %(limit)s characters.", limit=limit), field)
     if problem := text_problem(text, multiline=field in ("notes", "note")):
-        raise SourceError(f"This {problem}.", field)
+        raise SourceError(_("This %(problem)s.", problem=problem), field)
     return text
 
 
@@ -442,17 +451,17 @@ def _date(value: Any, field: str, what: str) -> str:
     except ValueError:
         parsed = None
     if parsed is None or parsed.year < 1990:
-        raise SourceError(f"Give the date of {what} as YYYY-MM-DD.", field)
+        raise SourceError(_("Give the date of %(what)s as YYYY-MM-DD.", what=what), field)
     return parsed.isoformat()
 
 
 def _future_date(value: Any, field: str, what: str) -> str:
-    due = _date(value, field, f"the {what}")
+    due = _date(value, field, _("the %(what)s", what=what))
     today = date.fromisoformat(clock.today())
     if due <= today.isoformat():
-        raise SourceError(f"The {what} is a date after today.", field)
+        raise SourceError(_("The %(what)s is a date after today.", what=what), field)
     if due > (today + timedelta(days=MAX_REVIEW_DAYS)).isoformat():
-        raise SourceError(f"The {what} is at most three years ahead.", field)
+        raise SourceError(_("The %(what)s is at most three years ahead.", what=what), field)
     return due
 
 
@@ -461,9 +470,9 @@ def _amount(value: Any) -> str:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise SourceError("Give the amount as a number, e.g. 200 or 150.50.", "amount") from None
+        raise SourceError(_("Give the amount as a number, e.g. 200 or 150.50."), "amount") from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
-        raise SourceError("The amount is more than 0 and at most 10,000,000.", "amount")
+        raise SourceError(_("The amount is more than 0 and at most 10,000,000."), "amount")
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise SourceError("The amount has at most two decimals.", "amount")
+        raise SourceError(_("The amount has at most two decimals."), "amount")
     return f"{amount:.2f}"

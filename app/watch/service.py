@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.audit import audit
 from graph.access import viewer_param
 from graph.db import get_graph
@@ -19,7 +21,7 @@ class WatchError(ValueError):
 def watch_entity(user: Any, entity_id: Any) -> str:
     target = str(entity_id or "").strip()
     if not target or len(target) > 300:
-        raise WatchError("Give the id of the entity to watch.")
+        raise WatchError(_("Give the id of the entity to watch."))
     def watch_and_record() -> str:
         watch_id = WatchRepository(get_graph()).watch_entity(
             user.id, "W-" + uuid.uuid4().hex[:12].upper(), target, viewer_param(user)
@@ -30,13 +32,14 @@ def watch_entity(user: Any, entity_id: Any) -> str:
     try:
         return get_graph().atomically(watch_and_record)
     except NotFound:
-        raise WatchError(f"No entity {target}.") from None
+        raise WatchError(_("No entity %(target)s.", target=target)) from None
 
 
 def watch_search(user: Any, query: Any) -> str:
     text = " ".join(str(query or "").split())
     if len(text) < 3 or len(text) > MAX_QUERY:
-        raise WatchError(f"A saved search needs 3 to {MAX_QUERY} characters.")
+        raise WatchError(_("A saved search needs 3 to %(max_query)s characters.",
+                           max_query=MAX_QUERY))
     def watch_and_record() -> str:
         watch_id = WatchRepository(get_graph()).watch_search(
             user.id, "W-" + uuid.uuid4().hex[:12].upper(), text

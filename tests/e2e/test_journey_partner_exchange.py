@@ -47,7 +47,7 @@ def test_an_analyst_pushes_a_report_to_a_partner_and_downloads_its_stix_bundle(
     page.get_by_role("link", name="Send to partner").click()
     page.get_by_label("Partner", exact=True).select_option("Border Police B")
     page.get_by_label("Conditions of use").fill("Intelligence use only.")
-    page.get_by_role("button", name="Download the package").click(timeout=300_000)
+    page.get_by_role("button", name="Send the package").click(timeout=300_000)
     expect(page.locator("body")).to_contain_text(
         "Package pushed to Border Police B: delivered.", timeout=300_000)
 

@@ -111,3 +111,57 @@ def test_numbers_and_money_follow_the_page_language():
         with force_locale("fr"):
             assert i18n.lane_name("red") == "circuit rouge"
             assert str(i18n.bdi("MSCU1234565")) == "<bdi>MSCU1234565</bdi>"
+
+
+def test_a_stored_word_without_a_translated_label_is_a_problem(tmp_path, monkeypatch):
+    """Entity kinds, relation types, lanes, roles… are shown through ``term``: a word with
+    no label, or a label missing from a catalogue, fails the check."""
+    from app import i18n
+
+    _catalogue(tmp_path, "fr", {"Person": "Personne"})
+    _catalogue(tmp_path, "ar", {"Person": "شخص"})
+    monkeypatch.setattr(i18n, "VOCABULARY", {"Person": i18n.VOCABULARY["Person"],
+                                             "red": i18n.VOCABULARY["red"]})
+    problems = i18n_check.vocabulary_problems(tmp_path)
+    assert "graph/vocabulary.py EntityKind: 'Vessel' has no label in app.i18n.VOCABULARY or ROLES" \
+        in problems
+    assert ("graph/vocabulary.py RelationType: 'DIRECTOR_OF' has no label in "
+            "app.i18n.VOCABULARY or ROLES") in problems
+    assert "graph/vocabulary.py LANES 'red': 'red lane' is not in the ar catalogue" in problems
+    assert not [p for p in problems if "'Person'" in p]
+
+
+def test_a_stored_word_reads_in_the_pages_language():
+    from flask import Flask
+
+    from app import i18n
+    from app.accounts.roles import Role
+    from graph.vocabulary import Channel
+
+    app = Flask("app")  # root: the app package, whose translations/ Flask-Babel reads
+    app.secret_key = "test"
+    i18n.init_app(app)
+    with app.test_request_context("/?lang=fr"):
+        assert i18n.term("DIRECTOR_OF") == "dirigeant de"
+        assert i18n.term(Channel.LIAISON) == "Saisie de liaison"
+        assert i18n.term("red") == "circuit rouge"
+        assert i18n.term("HQ-only") == "HQ-only" and i18n.term(None) == ""
+    with app.test_request_context("/?lang=ar"):
+        assert i18n.term("Person") == "شخص"
+        assert i18n.term("liaison", "role") == i18n.term(Role.LIAISON) != i18n.term("liaison")
+
+
+def test_a_word_a_template_prints_as_a_bare_literal_is_found():
+    source = """<a>{{ 'older' if q else _('newer') }}</a><p>{{ x.title or 'chart' }}</p>
+<span class="lane-{{ c.lane|default('blue', true) }}">{{ {'a': _('b')}.get(k, k) }}</span>"""
+    assert i18n_check.untranslated_text(source) == ["older", "chart"]
+
+
+def test_a_menu_entry_flash_or_label_written_as_a_literal_is_found(tmp_path):
+    (tmp_path / "feature.py").write_text(
+        'nav_item("x.index", "Find a thing", order=1)\n'
+        'nav_item("x.other", _l("Other things"), order=2)\n'
+        'flash(f"Saved {name}.")\n'
+        'name = StringField("Name")\n')
+    problems = i18n_check.code_problems(tmp_path)
+    assert [p.split(": ")[0].rsplit(":", 1)[1] for p in problems] == ["1", "3", "4"]

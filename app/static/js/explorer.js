@@ -15,6 +15,9 @@
   // Sentences in the page's language, from the template (entities/explorer.html): the
   // English text is the key, {name} blanks are filled here.
   var TEXT = JSON.parse(($("explorer-text") || {}).textContent || "{}");
+  // Stored words (kinds, relation types, statuses) in the page's language, from the template.
+  var TERMS = JSON.parse(($("explorer-terms") || {}).textContent || "{}");
+  function term(value) { return TERMS[value] || value; }
   function t(key, values) {
     return (TEXT[key] || key).replace(/\{(\w+)\}/g, function (blank, name) {
       return values && name in values ? String(values[name]) : blank;
@@ -126,7 +129,7 @@
       since: $("date-from").value, until: $("date-to").value };
   }
 
-  function edgeLabel(e) { return e.type.toLowerCase().replace(/_/g, " "); }
+  function edgeLabel(e) { return TERMS[e.type] || e.type.toLowerCase().replace(/_/g, " "); }
 
   /* Merge a server network into the chart; returns the ids of nodes that were new. */
   function merge(network, cls) {
@@ -183,13 +186,13 @@
       button.addEventListener("click", function () { select(n.id()); });
       var kind = document.createElement("small");
       kind.className = "muted";
-      kind.textContent = " " + n.data("kind");
+      kind.textContent = " " + term(n.data("kind"));
       li.append(box, button, kind);
       list.appendChild(li);
       [fromSel, toSel].forEach(function (sel) {
         var opt = document.createElement("option");
         opt.value = n.id();
-        opt.textContent = n.data("name") + " (" + n.data("kind") + ")";
+        opt.textContent = n.data("name") + " (" + term(n.data("kind")) + ")";
         sel.appendChild(opt);
       });
     });
@@ -215,8 +218,8 @@
     h.textContent = d.name;
     var dl = document.createElement("dl");
     dl.className = "props";
-    [[t("Kind"), d.kind], [d.reference ? t("Reference") : t("Id"), d.reference || d.id],
-      [t("Status"), d.status], [t("Date"), d.date],
+    [[t("Kind"), term(d.kind)], [d.reference ? t("Reference") : t("Id"), d.reference || d.id],
+      [t("Status"), d.status && term(d.status)], [t("Date"), d.date],
       [t("Risk"), d.risk === null || d.risk === undefined ? null : Number(d.risk).toFixed(2)],
       [t("Positive control"), d.seized ? t("yes") : null], [t("Links"), d.degree],
       [t("Betweenness"), d.betweenness], [t("Community"), d.community]].forEach(function (pair) {
@@ -230,7 +233,7 @@
     actions.append(
       actionButton(t("Expand"), function () { expand(d.id); }),
       actionButton(t("Collapse"), function () { collapse(d.id); }),
-      actionButton("Remove", function () { cy.getElementById(d.id).remove(); refreshLists(); }),
+      actionButton(t("Remove"), function () { cy.getElementById(d.id).remove(); refreshLists(); }),
       actionButton(t("Path from here"), function () { $("path-from").value = d.id; }),
       actionButton(t("Path to here"), function () { $("path-to").value = d.id; })
     );
@@ -408,7 +411,7 @@
       if (!result.entities.length) { say(t("No entity matches “{query}”.", { query: q }), "error"); return; }
       result.entities.forEach(function (e) {
         var li = document.createElement("li");
-        li.append(actionButton(e.name + " (" + e.kind + ")", function () {
+        li.append(actionButton(e.name + " (" + term(e.kind) + ")", function () {
           startFrom(e.id);
           list.textContent = "";
         }));

@@ -35,9 +35,10 @@
       row.classList.remove("review-proposed", "review-accepted", "review-rejected");
       row.classList.add("review-" + review);
       row.dataset.review = review;
-      row.querySelector(".review-state").textContent = review;
+      var word = (box() && box().dataset[review]) || review;  // in the page's language
+      row.querySelector(".review-state").textContent = word;
       var label = row.getAttribute("aria-label") || "";
-      row.setAttribute("aria-label", label.replace(/, \w+$/, ", " + review));
+      row.setAttribute("aria-label", label.replace(/, [^,]+$/, ", " + word));
       row.querySelectorAll("form.review-form").forEach(function (form) {
         form.hidden = form.dataset.review === review;
       });
