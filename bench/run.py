@@ -299,8 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default=None,
-        help="comma-separated sections: extraction, targeting, driver, import, ingestion, "
-        "scoring, pages, load, graph",
+        help="comma-separated sections: extraction, targeting, bulk, driver, import, "
+        "ingestion, scoring, pages, load, graph",
     )
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
@@ -318,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, measure in sections:
         if only is None or name in only:
             bench.section(name, measure)
+    if only is None or "bulk" in only:
+        from bench.ingest import bulk_load
+
+        bench.section("bulk", lambda b: bulk_load(b, dataset(args.scale), DATA_DIR / "bulk"))
     try:
         store_sections(bench, data_file, args.scale, only)
     except Exception as exc:  # Neo4j could not start: say so, keep what was measured
