@@ -318,8 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default=None,
-        help="comma-separated sections: extraction, targeting, driver, import, ingestion, "
-        "scoring, pages, load, graph",
+        help="comma-separated sections: extraction, targeting, bulk, driver, import, "
+        "ingestion, scoring, pages, load, graph",
     )
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
@@ -337,6 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     data_file = dataset("100k" if args.scale == "1m" else args.scale)
     if only is None or "targeting" in only:
         bench.section("targeting", lambda b: targeting_quality(b, data_file))
+    if only is None or "bulk" in only:
+        from bench.ingest import bulk_load
+
+        bench.section("bulk", lambda b: bulk_load(b, dataset(args.scale), DATA_DIR / "bulk"))
     try:
         store_sections(bench, data_file, args.scale, only)
     except Exception as exc:  # Neo4j could not start: say so, keep what was measured

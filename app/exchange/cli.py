@@ -15,6 +15,7 @@ from graph.connection import Graph
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import DEFAULT_BATCH_SIZE, Importer, export_graph
+from graph.exchange.bulk import BulkRefused
 from graph.filestore import FileStoreError, file_store
 from graph.grading import Grading
 
@@ -30,8 +31,21 @@ from graph.grading import Grading
               type=click.IntRange(1, 50_000), help="Records per write transaction.")  # fmt: skip
 @click.option("--no-train", is_flag=True,
               help="Do not retrain the risk model, even when enough new controls arrived.")
-def import_command(file: Path, strict: bool, batch_size: int, no_train: bool) -> None:
+@click.option("--initial", is_flag=True,
+              help="First load of an empty database through Neo4j's offline importer.")
+@click.option("--csv-only", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --initial: write the importer's CSV files into DIR and print the "
+                   "neo4j-admin command (for an external Neo4j); nothing is written.")
+@click.option("--finish", is_flag=True,
+              help="With --initial: after the operator ran that command, finish the load.")
+def import_command(file: Path, strict: bool, batch_size: int, no_train: bool, initial: bool,
+                   csv_only: Path | None, finish: bool) -> None:
     """Import a register exchange file (JSON Lines; see docs/exchange-format.md)."""
+    if initial:
+        _initial(file, strict=strict, csv_only=csv_only, finish=finish, no_train=no_train)
+        return
+    if csv_only or finish:
+        raise click.UsageError("--csv-only and --finish go with --initial")
     graph = get_graph()
 
     def report_error(line: int, reason: str) -> None:
@@ -69,6 +83,48 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool) ->
         _refresh_plans()
     if not summary.ok:
         sys.exit(1)
+
+
+def _initial(file: Path, *, strict: bool, csv_only: Path | None, finish: bool,
+             no_train: bool) -> None:
+    """`flask import FILE --initial`: see app/exchange/initial.py."""
+    from app.exchange.initial import InitialLoadRefused, initial_load
+
+    def report_error(line: int, reason: str) -> None:
+        click.echo(f"{file.name}:{line}: {reason}", err=True)
+
+    started = time.perf_counter()
+    try:
+        outcome = initial_load(file, strict=strict, csv_only=csv_only, finish=finish,
+                               on_error=report_error)
+    except (InitialLoadRefused, BulkRefused) as exc:
+        raise click.ClickException(str(exc)) from None
+    summary = outcome.summary
+    seconds = time.perf_counter() - started
+    if outcome.csv is not None and csv_only is not None:
+        click.echo(f"CSV files written to {csv_only}; on the stopped Neo4j server run:")
+        click.echo(outcome.command)
+        click.echo(f"then start it and run: flask import {file} --initial --finish")
+    elif summary.written:
+        audit("exchange.import", str(file), {**summary.as_dict(), "strict": strict,
+                                             "initial": True, "seconds": outcome.seconds})
+        records = summary.created + summary.updated
+        steps = ", ".join(f"{step} {s:.1f} s" for step, s in outcome.seconds.items())
+        click.echo(
+            f"lines read {summary.lines}, created {summary.created}, updated "
+            f"{summary.updated}, rejected {summary.rejected} "
+            f"({records / seconds if seconds else 0:.0f} records/s; {steps})")
+        graph = get_graph()
+        if summary.by_kind["control"]["created"] and not no_train:
+            _retrain_if_due(graph)
+        if records:
+            _refresh_plans()
+    else:
+        click.echo(f"--strict: {summary.rejected} invalid line(s); nothing was written")
+    if not summary.ok:
+        sys.exit(1)
+
+
 
 
 def _retrain_if_due(graph: Graph) -> None:

@@ -153,9 +153,7 @@ class Importer:
     def run(self, path: str | Path, *, strict: bool = False) -> ImportSummary:
         """Import ``path``; with ``strict`` write nothing unless every line is valid."""
         path = Path(path)
-        self._folder = path.with_name(path.name + ".files")
-        ctx = Context(units=self.graph.read(reports.unit_names), grading=self.grading,
-                      file_at_hand=self._file_at_hand if self.store is not None else None)
+        ctx = self.context(path)
         if strict:
             checked = ImportSummary(written=False)
             for number, raw in _lines(path):
@@ -167,9 +165,21 @@ class Importer:
         self._write_all(read_ahead(self._windows(parsed)))
         return self.summary
 
+    def context(self, path: Path) -> Context:
+        """What validating the lines of ``path`` needs: the units, the grading, and the
+        evidence files folder beside it (``FILE.files/``)."""
+        self._folder = path.with_name(path.name + ".files")
+        return Context(units=self.graph.read(reports.unit_names), grading=self.grading,
+                       file_at_hand=self._file_at_hand if self.store is not None else None)
+
     def import_records(self, records: list[Record]) -> ImportSummary:
         """Write already validated records (the HTTP API path), batched the same way."""
         self.summary.lines += len(records)
+        return self.write_records(records)
+
+    def write_records(self, records: list[Record]) -> ImportSummary:
+        """Write records whose lines were counted already (the first load's reports and
+        relations, after its offline part)."""
         self._write_all(self._windows((record, 0) for record in records))
         return self.summary
 

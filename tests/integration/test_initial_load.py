@@ -1,0 +1,131 @@
+"""`flask import FILE --initial` builds the graph the online import builds.
+
+One varied generator file (traders, persons, declarations, controls, relations, reports)
+with hand-made bad lines is imported online into one fresh data folder and through Neo4j's
+offline importer into another (each with its own embedded Neo4j); the two `flask export`
+files are identical, the bad lines get the same reasons, and the same declarations get
+the same risk scores through the API.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from bench import generator
+from config import TestConfig
+
+pytestmark = pytest.mark.slow
+
+UNITS = ("VAR-INT", "SVI-INT", "SOF-INT")
+BAD_LINES = [
+    {"kind": "declaration", "id": "BAD-1", "date": "2026-13-40"},
+    {"kind": "control", "declaration": "BAD-2", "date": "2026-01-01", "result": "maybe"},
+    {"kind": "trader", "name": "NO ID LTD"},
+    {"kind": "spaceship", "id": "X"},
+]
+
+
+def _app(data: Path):
+    return create_app(TestConfig, {"CORDON_DATA": str(data), "NEO4J_URI": None,
+                                   "NEO4J_HEAP": "512m", "NEO4J_PAGECACHE": "128m"})
+
+
+def _prepared(data: Path):
+    app = _app(data)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    for unit in UNITS:
+        result = runner.invoke(args=["units", "create", unit, "--kind", "regional",
+                                     "--parent", "HQ"])
+        assert result.exit_code == 0, result.output
+    return app, runner
+
+
+def _errors(output: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if re.match(r"^\S+\.jsonl:\d+: ", line))
+
+
+def _scores(app, declarations: list[dict]) -> list[float]:
+    from app.accounts.service import create_user, issue_token
+
+    graph = app.extensions["neo4j"].graph
+    create_user(graph, "scorer@customs.example", role="analyst", unit="HQ",
+                password="a-long-test-password-1")
+    headers = {"Authorization": "Bearer " + issue_token(graph, "scorer@customs.example")}
+    client = app.test_client()
+    scores = []
+    for decl in declarations:
+        response = client.post("/api/v1/declarations/score", json=decl, headers=headers)
+        assert response.status_code == 200, response.json
+        scores.append(response.json["score"])
+    return scores
+
+
+@pytest.fixture(scope="module")
+def exchange_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("file") / "register.jsonl"
+    generator.write(path, 1500, seed=11)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(line) + "\n" for line in BAD_LINES)
+        handle.write("{not json\n")
+    return path
+
+
+def test_initial_load_builds_the_graph_the_online_import_builds(tmp_path, exchange_file):
+    lines = [json.loads(raw) for raw in exchange_file.read_text().splitlines()[:-5]]
+    scored = [line for line in lines if line["kind"] == "declaration"][-5:]
+
+    online_app, online = _prepared(tmp_path / "online")
+    bulk_app, bulk = _prepared(tmp_path / "bulk")
+    try:
+        # --strict refuses the file before anything is written: the database stays empty
+        refused = bulk.invoke(args=["import", str(exchange_file), "--initial", "--strict"])
+        assert refused.exit_code == 1
+        assert "nothing was written" in refused.output
+
+        first = online.invoke(args=["import", str(exchange_file)])
+        loaded = bulk.invoke(args=["import", str(exchange_file), "--initial"])
+        assert first.exit_code == loaded.exit_code == 1  # the bad lines
+        assert len(_errors(loaded.output)) == len(BAD_LINES) + 1
+        assert _errors(loaded.output) == _errors(first.output)
+        assert "neo4j-admin" in loaded.output
+
+        again = bulk.invoke(args=["import", str(exchange_file), "--initial"])
+        assert again.exit_code != 0
+        assert "already holds records" in again.output
+
+        exports = []
+        for name, runner in (("online", online), ("bulk", bulk)):
+            out = tmp_path / f"{name}.jsonl"
+            assert runner.invoke(args=["export", str(out)]).exit_code == 0
+            exports.append(out.read_bytes())
+        assert exports[0].count(b"\n") > 1500
+        assert exports[0] == exports[1]
+
+        assert _scores(online_app, scored) == _scores(bulk_app, scored)
+    finally:
+        for app in (online_app, bulk_app):
+            app.extensions["neo4j"].close()
+            app.extensions["neo4j"].embedded.stop()
+
+
+def test_csv_only_writes_the_files_and_the_command(tmp_path, exchange_file):
+    app, runner = _prepared(tmp_path / "data")
+    try:
+        result = runner.invoke(args=["import", str(exchange_file), "--initial",
+                                     "--csv-only", str(tmp_path / "csv")])
+        assert "neo4j-admin database import full" in result.output
+        assert "--nodes=" in result.output
+        header = (tmp_path / "csv" / "declarations.csv").read_text().splitlines()[0]
+        assert "id:ID(Declaration)" in header and "hs:string[]" in header
+        assert "value:double" in header
+        assert app.extensions["neo4j"].graph.query(
+            "MATCH (d:Declaration) RETURN count(d) AS n")[0]["n"] == 0
+    finally:
+        app.extensions["neo4j"].close()
+        app.extensions["neo4j"].embedded.stop()
