@@ -77,7 +77,7 @@ def measure(endpoint: Any, pure: bool) -> dict[str, Any]:
 
 def driver_codec(bench: Any, endpoint: Any) -> None:
     """Figures: write and read rows/s with the extension against the pure-Python codec."""
-    from bench.run import Figure
+    from bench.measure import Figure
 
     pure = measure(endpoint, pure=True)
     rust = measure(endpoint, pure=False)

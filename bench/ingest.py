@@ -34,7 +34,7 @@ WARM_UP = 2000  # lines written once, then wiped, before the timed runs
 
 def import_throughput(bench: Any, data_file: Path, graph: Graph) -> None:
     """Records/s of ``Importer.run`` on ``data_file`` versus the bare batched CREATE floor."""
-    from bench.run import Figure
+    from bench.measure import Figure
     from graph.exchange import DEFAULT_BATCH_SIZE, Importer, parse_line
     from graph.exchange.records import Context
 
@@ -79,7 +79,7 @@ def import_throughput(bench: Any, data_file: Path, graph: Graph) -> None:
 def report_ingestion(bench: Any, graph: Graph, n: int = 200) -> None:
     """Reports/s written end to end (the import's report path) versus extraction alone."""
     import nlp
-    from bench.run import Figure
+    from bench.measure import Figure
     from bench.texts_corpus import report_texts
     from graph.exchange import Importer, parse_line
     from graph.exchange.records import Context
@@ -174,7 +174,7 @@ def bulk_load(bench: Any, data_file: Path, folder: Path) -> None:
     import subprocess
 
     from app import create_app
-    from bench.run import Figure
+    from bench.measure import Figure
     from config import Config
     from graph.embedded import EmbeddedNeo4j
     from graph.exchange import bulk

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, LiteralString
 from urllib.parse import quote
 
-from bench.run import Bench, Figure, percentile
+from bench.measure import Bench, Figure, percentile
 from graph.connection import Graph
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
