@@ -1,6 +1,7 @@
 """Evaluate extraction against a gold JSONL corpus: ``python -m nlp.evaluate [corpus]``
 (``--plain=en`` or ``--plain=fr`` scores the plain spaCy model of a language instead, the
-baseline).
+baseline; ``--pipeline=en`` scores Cordon's English pipeline on every text, whatever its
+language: what a French or Arabic text got before it had its own).
 
 Two views are reported per label: *strict* (same span and label) and *lenient* (same label,
 overlapping span). Lenient numbers show whether a miss is a boundary disagreement or a real
@@ -70,13 +71,27 @@ def plain_model(texts: list[str], language: str) -> list[list[Any]]:
              for e in doc.ents if e.label_ in _MODEL_LABELS] for doc in nlp.pipe(texts)]
 
 
+def one_pipeline(texts: list[str], language: str) -> list[list[Any]]:
+    """Cordon's pipeline of ``language`` on every text, without detecting its language."""
+    from .pipeline import get_nlp, mentions_from_doc
+
+    nlp = get_nlp(language=language)
+    return [mentions_from_doc(nlp(text), None) for text in texts]
+
+
 def evaluate(corpus: list[dict[str, Any]] | str | Path = DEFAULT_CORPUS,
-             plain: str | None = None) -> dict[str, Any]:
+             plain: str | None = None, pipeline: str | None = None) -> dict[str, Any]:
     """Per-label and micro P/R/F1, strict and lenient; also the list of errors. With
-    ``plain`` (a language code), the plain spaCy model of that language is scored instead."""
+    ``plain`` (a language code), the plain spaCy model of that language is scored instead;
+    with ``pipeline``, Cordon's pipeline of that language on every text."""
     docs = load_corpus(corpus) if isinstance(corpus, str | Path) else corpus
     texts = [d["text"] for d in docs]
-    predictions = plain_model(texts, plain) if plain else extract_many(texts)
+    if plain:
+        predictions = plain_model(texts, plain)
+    elif pipeline:
+        predictions = one_pipeline(texts, pipeline)
+    else:
+        predictions = extract_many(texts)
     result: dict[str, Any] = {"errors": []}
     for mode in ("strict", "lenient"):
         tp: Counter[str] = Counter()
@@ -158,7 +173,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     paths = [a for a in args if not a.startswith("-")]
     corpus = load_corpus(paths[0] if paths else DEFAULT_CORPUS)
     plain = next((a.split("=", 1)[1] for a in args if a.startswith("--plain=")), None)
-    result = evaluate(corpus, plain)
+    pipeline = next((a.split("=", 1)[1] for a in args if a.startswith("--pipeline=")), None)
+    result = evaluate(corpus, plain, pipeline)
     print(format_table(result))
     if "--bench" in args:
         bench = benchmark([d["text"] for d in corpus])
