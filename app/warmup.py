@@ -93,8 +93,10 @@ def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
         from graph.risk import RiskRepository
         from graph.sources import SourceRepository
         from graph.tasks import TaskRepository
+        from graph.watch import NotificationRepository
 
         DashboardRepository(graph).counts()
+        NotificationRepository(graph).unread_count(viewer["id"])  # every page's menu badge
         TaskRepository(graph).mine(viewer)
         sendings = DisseminationRepository(graph)
         sendings.awaiting_feedback(viewer)

@@ -27,6 +27,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def live_server(app):
+    """The app served as `make run` serves it: each worker warms its hot queries up at start
+    (gunicorn.conf.py runs app/warmup.py), so the first page a test opens is not the one
+    that pays Neo4j's cold query planning."""
+    from app.warmup import warm_up
+
+    warm_up(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
