@@ -5,8 +5,8 @@ a few hundred nodes) and the numbers describe what the officer sees. Exact betwe
 costs O(nodes x edges): 2.7 s of one core for a 398-node hub picture. Up to
 ``EXACT_BELOW`` nodes it is exact; above, it is estimated from ``SAMPLES`` source nodes
 drawn with a fixed seed (repeatable), and Louvain stops at its first level, so one
-request's cost has a ceiling whatever the data. Directions do not matter for who is connected to whom, so the functions
-work on the undirected simple view of the graph.
+request's cost has a ceiling whatever the data. Directions do not matter for who is
+connected to whom, so the functions work on the undirected simple view of the graph.
 """
 
 from __future__ import annotations
