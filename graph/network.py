@@ -25,11 +25,14 @@ from typing import Any
 from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
+from graph.paging import decode_cursor, encode_cursor
 from graph.vocabulary import RelationType
 
 MAX_DEPTH = 3
 MAX_NODES = 500
-PER_NODE = 150  # neighbours taken from one node per step: a hub cannot fill the chart alone
+PER_TYPE = 25  # latest neighbours shown per relation type around an expanded node
+MAX_PER_TYPE = 100
+NEIGHBOUR_COUNT_CAP = 1000  # a type's total counts at most this many; "1,000+" beyond
 # Shortest paths are at most 6 hops: a literal in the shortest-path constants below.
 MAX_CONNECT = 10  # entities in one "connecting network" request
 
@@ -118,18 +121,24 @@ MATCH (n:Declaration {id: $id})
 RETURN elementId(n) AS eid
 """
 
-# One breadth-first step from every frontier node. The date of a link is the relation's
-# own date, else the report's receipt or the declaration's date; undated register facts
-# (a trader's phone) stay in any date range.
+# One breadth-first step from every frontier node, one relation type at a time: the
+# latest $per_type neighbours of each type (newest day first, then public id; after the
+# key $after when one group is paged further) and the type's total, counted up to
+# $count_cap. Need-to-know filters run before both the limit and the count, so a hidden
+# record neither shows nor counts; Top keeps at most $count_cap rows per type, so a hub's
+# thousands of relations stream past instead of reaching the answer. The date of a link
+# is the relation's own date, else the report's receipt or the declaration's date;
+# undated register facts (a trader's phone) stay in any date range and sort last.
 EXPAND = (
     """
 UNWIND $frontier AS eid
 MATCH (a) WHERE elementId(a) = eid
-CALL (a) {
+UNWIND $types AS wanted
+CALL (a, wanted) {
   MATCH (a)-[rel:"""
     + _PATTERN_TYPES
     + """]-(n)
-  WHERE type(rel) IN $types
+  WHERE type(rel) = wanted
     AND """
     + RELATION_VISIBLE
     + """
@@ -142,19 +151,25 @@ CALL (a) {
     AND """
     + NODE_LABEL_OK
     + """
-  WITH rel, n, day, n AS e WHERE """
+  WITH a, rel, n, day, n AS e WHERE """
     + ENTITY_OK
     + """
-  WITH rel, n, day, n AS r WHERE """
+  WITH a, rel, n, day, n AS r WHERE """
     + REPORT_OK
     + """
-  RETURN rel, n, day
-  LIMIT $per_node
+  WITH a, rel, n, day, coalesce(day, '') AS key_day, """
+    + _PUBLIC_ID
+    + """ AS key_id
+  WHERE $after IS NULL OR key_day < $after.day
+     OR (key_day = $after.day AND key_id < $after.id)
+  ORDER BY key_day DESC, key_id DESC
+  LIMIT $count_cap
+  WITH collect({b: elementId(n), outgoing: elementId(startNode(rel)) = elementId(a),
+                evidence: rel.source, date: day, key_day: key_day, key_id: key_id}) AS rows
+  WHERE size(rows) > 0
+  RETURN rows[..$per_type + 1] AS page, size(rows) AS total
 }
-RETURN elementId(a) AS a, elementId(n) AS b, type(rel) AS type,
-       elementId(startNode(rel)) = elementId(a) AS outgoing,
-       rel.source AS evidence, day AS date
-LIMIT $limit
+RETURN elementId(a) AS a, wanted AS type, page, total
 """
 )
 
@@ -267,6 +282,8 @@ class NetworkQuery:
     date_from: str | None = None
     date_to: str | None = None
     limit: int = MAX_NODES
+    per_type: int = PER_TYPE
+    more: tuple[str, str, str, str] | None = None  # node, type, day, id: one group's next page
 
     def params(self) -> dict[str, Any]:
         return {
@@ -284,9 +301,12 @@ class Network:
     nodes: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
     truncated: bool = False
+    # Per expanded node and relation type: shown, total (capped), and the ``more`` key.
+    groups: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"nodes": self.nodes, "edges": self.edges, "truncated": self.truncated}
+        return {"nodes": self.nodes, "edges": self.edges, "truncated": self.truncated,
+                "groups": self.groups, "counts_capped_at": NEIGHBOUR_COUNT_CAP}
 
 
 def _split(value: Any) -> list[str]:
@@ -309,8 +329,22 @@ def _iso_day(value: Any, name: str) -> str | None:
         raise ValueError(f"{name} must be a date like 2025-03-12") from None
 
 
+def _more(token: Any) -> tuple[str, str, str, str] | None:
+    """A group's ``more`` key back to (node id, relation type, day, neighbour id)."""
+    text = str(token or "").strip()
+    if not text:
+        return None
+    if len(text) > 2000:
+        raise ValueError("more is not a position from a previous answer")
+    node, rel_type, day, other = decode_cursor(text, 4, "more")
+    if rel_type not in ALL_RELATIONS or not isinstance(node, str) or not isinstance(day, str):
+        raise ValueError("more is not a position from a previous answer")
+    return node, rel_type, day, other
+
+
 def parse_query(args: Any) -> NetworkQuery:
-    """Validate request arguments: depth, types, kinds, since, until, limit.
+    """Validate request arguments: depth, types, kinds, since, until, limit, per_type
+    (neighbours shown per relation type, 1 to 100) and more (a group's next-page key).
 
     The date range is ``since``/``until`` because ``from``/``to`` name the two ends of a
     path (``/paths?from=ID&to=ID``).
@@ -343,6 +377,12 @@ def parse_query(args: Any) -> NetworkQuery:
         if text.lower() not in by_lower:
             raise ValueError(f"unknown node kind {text!r}")
         kinds.append(by_lower[text.lower()])
+    try:
+        per_type = int(get("per_type") or PER_TYPE)
+    except (TypeError, ValueError):
+        raise ValueError(f"per_type must be a whole number from 1 to {MAX_PER_TYPE}") from None
+    if not 1 <= per_type <= MAX_PER_TYPE:
+        raise ValueError(f"per_type must be a whole number from 1 to {MAX_PER_TYPE}")
     date_from = _iso_day(get("since"), "since")
     date_to = _iso_day(get("until"), "until")
     if date_from and date_to and date_from > date_to:
@@ -354,6 +394,8 @@ def parse_query(args: Any) -> NetworkQuery:
         date_from=date_from,
         date_to=date_to,
         limit=limit,
+        per_type=per_type,
+        more=_more(get("more")),
     )
 
 
@@ -366,7 +408,10 @@ class NetworkRepository:
     # -- entry points -------------------------------------------------------------------
 
     def neighbourhood(self, node_id: str, query: NetworkQuery, viewer: dict[str, str]) -> Network:
-        """Breadth-first from one node up to ``query.depth`` hops and ``query.limit`` nodes."""
+        """Breadth-first from one node up to ``query.depth`` hops and ``query.limit`` nodes,
+        each expanded node giving its latest ``query.per_type`` neighbours per relation type
+        with the type's total: a hub costs what any node costs. With ``query.more`` (a
+        group's key) only that group's next page, from the node the key names."""
         return self.graph.read(_neighbourhood, node_id, query, viewer)
 
     def paths(
@@ -418,34 +463,62 @@ def _start(tx: Any, node_id: str, viewer: dict[str, str]) -> str:
 
 
 def _neighbourhood(tx: Any, node_id: str, query: NetworkQuery, viewer: dict[str, str]) -> Network:
+    types, after, depth = list(query.types), None, query.depth
+    if query.more:
+        node_id, more_type, day, other = query.more
+        types, after, depth = [more_type], {"day": day, "id": other}, 1
     start = _start(tx, node_id, viewer)
     seen = {start}
     frontier = [start]
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    groups: list[dict[str, Any]] = []
     truncated = False
-    for _ in range(query.depth):
+    for _ in range(depth):
         if not frontier:
             break
         rows = tx_run(
             tx,
             EXPAND,
             frontier=frontier,
-            per_node=PER_NODE,
-            limit=query.limit * 4,
+            per_type=query.per_type,
+            count_cap=NEIGHBOUR_COUNT_CAP,
+            after=after,
             viewer=viewer,
-            **query.params(),
+            **{**query.params(), "types": types},
         )
         next_frontier = []
         for row in rows:
-            if row["b"] not in seen:
-                if len(seen) >= query.limit:
-                    truncated = True
-                    continue
-                seen.add(row["b"])
-                next_frontier.append(row["b"])
-            _add_edge(edges, row)
+            page = row["page"][: query.per_type]
+            shown = 0
+            for link in page:
+                if link["b"] not in seen:
+                    if len(seen) >= query.limit:
+                        truncated = True
+                        continue
+                    seen.add(link["b"])
+                    next_frontier.append(link["b"])
+                shown += 1
+                _add_edge(edges, {**link, "a": row["a"], "type": row["type"]})
+            last = page[-1] if page else None
+            groups.append({
+                "node": row["a"],
+                "type": row["type"],
+                "shown": shown,
+                "total": int(row["total"]),
+                "capped": int(row["total"]) >= NEIGHBOUR_COUNT_CAP,
+                "more": [row["type"], last["key_day"], last["key_id"]]
+                if last and len(row["page"]) > query.per_type else None,
+            })
         frontier = next_frontier
-    return _materialise(tx, seen, edges, truncated, first=start)
+    public: dict[str, str] = {}
+    network = _materialise(tx, seen, edges, truncated, first=start, public=public)
+    for group in groups:
+        group["node"] = public.get(group["node"], group["node"])
+        if group["more"]:
+            group["more"] = encode_cursor([group["node"], *group["more"]])
+    groups.sort(key=lambda g: (g["node"], g["type"]))
+    network.groups = groups
+    return network
 
 
 def _paths(
@@ -510,8 +583,13 @@ def _materialise(
     edges: dict[tuple[str, str, str], dict[str, Any]],
     truncated: bool,
     first: str | None = None,
+    public: dict[str, str] | None = None,
 ) -> Network:
+    """Node details for ``eids`` and the edges among them; ``public`` (when given) receives
+    each element id's public id."""
     details = {row["eid"]: row for row in tx_run(tx, NODE_DETAILS, eids=list(eids))}
+    if public is not None:
+        public.update((eid, row["id"]) for eid, row in details.items())
     nodes = []
     for eid, row in details.items():
         node = {k: v for k, v in row.items() if k != "eid"}

@@ -82,3 +82,35 @@ def test_phone_to_seized_trader_and_save_the_chart_to_a_case(
         {"case": case_id},
     )
     assert [t["title"] for t in tasks] == ["Check the next Baltic Star container"]
+
+
+def test_a_hubs_explorer_shows_n_of_m_per_relation_and_fetches_more(
+    page, live_server, make, make_user, make_unit
+):
+    from datetime import date, timedelta
+
+    from tests.factories import declaration
+
+    seed_network(make, make_unit)
+    ref = BALTIC.removeprefix("trader:")
+    make.import_lines(*(
+        declaration(f"DEC-2026-{i:06d}", (date(2026, 1, 1) + timedelta(days=i)).isoformat(),
+                    flow="import", importer=ref)
+        for i in range(1, 31)
+    ))
+    make_user("inv@customs.example", role="investigator", unit="HQ")
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("inv@customs.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto(f"{live_server}/explorer?id={BALTIC}")
+    imports = page.locator('.neighbour-groups li[data-type="IMPORTED_BY"]')
+    expect(imports).to_contain_text("imported by: showing 25 of 31")
+    imports.get_by_role("button", name="More").click()
+    expect(imports).to_contain_text("imported by: showing 31 of 31")
+    expect(imports.get_by_role("button")).to_have_count(0)
+    expect(page.locator("#node-list")).to_contain_text("DEC-2026-000001")
+    assert problems == [], problems

@@ -67,6 +67,9 @@
   });
   var useCommunities = false;
   var expandedBy = {};  // node id -> ids that its expansion added (for collapse)
+  // node id -> relation type -> {shown, total, capped, more}: the server sends the latest
+  // few neighbours per type and a key for the next page of one type.
+  var groupsBy = {};
 
   function nodeColour(n) {
     if (useCommunities && n.data("community") !== undefined && n.data("community") !== null) {
@@ -238,6 +241,8 @@
       actionButton(t("Path to here"), function () { $("path-to").value = d.id; })
     );
     box.append(h, dl, actions);
+    var groupList = neighbourGroups(d.id);
+    if (groupList) { box.appendChild(groupList); }
     var href = d.url ||
       (d.kind !== "Report" && d.kind !== "Declaration"
         ? data.urlEntity.replace("ENTITY", encodeURIComponent(d.id)) : null);
@@ -249,6 +254,64 @@
         : d.kind === "Declaration" ? t("Open declaration page") : t("Open entity page");
       box.appendChild(link);
     }
+  }
+
+  function totalText(g) {
+    return Number(g.total).toLocaleString(document.documentElement.lang || undefined) +
+      (g.capped ? "+" : "");
+  }
+
+  /* "Imported by: showing 25 of 1,000+ [More]" per relation type of an expanded node. */
+  function neighbourGroups(id) {
+    var groups = groupsBy[id];
+    if (!groups) { return null; }
+    var list = document.createElement("ul");
+    list.className = "neighbour-groups";
+    list.setAttribute("aria-label", t("Neighbours by relation"));
+    Object.keys(groups).sort().forEach(function (type) {
+      var g = groups[type];
+      var item = document.createElement("li");
+      item.dataset.type = type;
+      item.textContent = t("{type}: showing {shown} of {total}",
+        { type: edgeLabel({ type: type }), shown: g.shown, total: totalText(g) }) + " ";
+      if (g.more) {
+        var more = actionButton(t("More"), function () { showMore(id, type); });
+        more.setAttribute("aria-label", t("More: {type}", { type: edgeLabel({ type: type }) }));
+        item.appendChild(more);
+      }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function keepGroups(network, paged) {
+    (network.groups || []).forEach(function (g) {
+      var byType = groupsBy[g.node] = groupsBy[g.node] || {};
+      var known = byType[g.type];
+      if (paged && known) {
+        known.shown += g.shown;
+        known.more = g.more;
+      } else {
+        byType[g.type] = { shown: g.shown, total: g.total, capped: g.capped, more: g.more };
+      }
+    });
+  }
+
+  function showMore(id, type) {
+    var g = (groupsBy[id] || {})[type];
+    if (!g || !g.more) { return null; }
+    say(t("Expanding…"));
+    var params = Object.assign({ id: id, more: g.more }, filters());
+    return request(withQuery(data.urlNeighbours, params)).then(function (network) {
+      var added = merge(network);
+      expandedBy[id] = (expandedBy[id] || []).concat(added);
+      keepGroups(network, true);
+      relayout(false);
+      say(t("Expanded {name}: {added} new node(s), {shown} shown{cut}.", {
+        name: cy.getElementById(id).data("name") || id, added: added.length,
+        shown: cy.nodes().length, cut: network.truncated ? t(" (cut at the node limit)") : "" }));
+      select(id);
+    }).catch(function (err) { say(err.message, "error"); });
   }
 
   function actionButton(text, handler) {
@@ -266,6 +329,7 @@
     return request(withQuery(data.urlNeighbours, params)).then(function (network) {
       var added = merge(network);
       expandedBy[id] = (expandedBy[id] || []).concat(added);
+      keepGroups(network, false);
       relayout(false);
       say(t("Expanded {name}: {added} new node(s), {shown} shown{cut}.", {
         name: cy.getElementById(id).data("name") || id, added: added.length,
