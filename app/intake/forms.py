@@ -17,7 +17,8 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from app.i18n import CHANNEL_LABELS
-from app.intake.service import Channel, EventType
+from app.intake.service import Channel
+from graph.exchange.records import EventType
 
 # What the file inputs offer (the server checks the content whatever the browser sends).
 DOCUMENTS = ("image/jpeg,image/png,image/webp,application/pdf,text/plain,.docx,.xlsx,.pptx,"
