@@ -794,22 +794,24 @@ def _received(obj: dict, *, entered: bool) -> str:
     A report entered without it was received now."""
     value = _text(obj, "received", required=not entered)
     if value is None:
-        return utc_now()
+        return utc_now().replace("+00:00", "Z")
     try:
         if len(value) == 10:
-            day = date.fromisoformat(value)
-            if day > date.today() + timedelta(days=1):
-                raise LineError(f"received: {value!r} lies in the future")
-            return day.isoformat()
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        moment = moment.astimezone(UTC)
+            day: date | None = date.fromisoformat(value)
+        else:
+            day = None
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
         raise LineError(f"received: {value!r} is not an ISO 8601 date or date-time "
                         "(2025-03-12T08:30:00Z)") from None
-    if moment > datetime.now(UTC) + timedelta(days=1):
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    if (day > tomorrow.date()) if day is not None else (moment > tomorrow):
         raise LineError(f"received: {value!r} lies in the future")
+    if day is not None:
+        return day.isoformat()
     return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
