@@ -17,13 +17,14 @@ from app.background import start_worker
 from app.cooperation.forms import PartnerForm
 from app.extensions import login_manager
 from app.intake.forms import EvaluateForm, ReportForm
-from app.intake.service import EventType, Review
+from app.intake.service import Review
 from app.navigation import NavItem
 from app.sources.forms import IdentityForm, SourceForm
 from app.sources.service import Payment, SourceType
 from graph.backup import Manifest
 from graph.cases import CaseStatus, MemberRole
 from graph.entities import RelationType
+from graph.exchange.records import EventType
 from graph.grading import GradingScheme
 from graph.riskstats import StatRow
 from graph.tasks import TaskPriority, TaskStatus

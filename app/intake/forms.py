@@ -17,7 +17,8 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from app.i18n import VOCABULARY
-from app.intake.service import Channel, EventType
+from app.intake.service import Channel
+from graph.exchange.records import EventType
 from graph.vocabulary import RelationType
 
 # What the file inputs offer (the server checks the content whatever the browser sends).

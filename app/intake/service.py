@@ -1,6 +1,8 @@
 """The rules of intake: what a report must hold, who may enter, change and move it.
 
-Pages, the API and (through ``validate_report``) the bulk import share these rules.
+What a report must hold is the exchange format's rule for reports
+(``graph.exchange.records``): the pages, the API and ``flask import`` share it, and
+``validate_report`` turns its reasons into a ``ReportError``.
 Lifecycle: draft → submitted → evaluated → disseminated / archived. The author submits;
 an analyst other than the author evaluates (for an informant report also the source's
 controller or handler); analysts archive. Dissemination itself is the dissemination
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -31,7 +32,14 @@ from graph.connection import Graph, atomic
 from graph.entities import EntityRepository, entity_id
 from graph.errors import Duplicate, NotFound, Resubmitted
 from graph.evidence import EvidenceRepository, Parent, attach_tx
-from graph.exchange.records import text_problem
+from graph.exchange.records import (
+    FIELD_LABELS,
+    Context,
+    LineError,
+    bounded_text,
+    reason_field,
+    validate,
+)
 from graph.grading import Grading, GradingError, handling_change_refusal
 from graph.references import looks_like_reference
 from graph.reports import MentionInput, ReportRepository, add_mentions_tx
@@ -41,23 +49,7 @@ from graph.vocabulary import KIND_OF_LABEL, Channel, RelationType
 from graph.vocabulary import ReportStatus as Status
 from nlp import detect_language
 
-MAX_TEXT = 50_000
-MAX_TITLE = 200
-MAX_FIELD = 200
-MAX_LIST = 50
 MAX_REASON = 500
-REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}$")
-CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-class EventType(StrEnum):
-    SEIZURE = "seizure"
-    OFFENCE = "offence"
-    SUSPICIOUS_EVENT = "suspicious_event"
-
-    @property
-    def title(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class Review(StrEnum):
@@ -99,10 +91,12 @@ MAX_SKIP = 1_000_000  # a page past this is no page a person reads; Neo4j needs 
 class ReportError(ValueError):
     """Input or an action that breaks a rule; ``field`` names the form field."""
 
-    def __init__(self, message: str, field: str = "text", status: int = 400) -> None:
+    def __init__(self, message: str, field: str = "text", status: int = 400,
+                 reasons: list[str] | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.status = status
+        self.reasons = reasons or [message]  # every reason the validator found
 
 
 class AlreadyStored(Exception):
@@ -150,82 +144,12 @@ def who_logs(graph: Graph, user: User, channel: Channel) -> dict[str, Any]:
 # --------------------------------------------------------------------------- validation
 
 
-def _text(data: dict[str, Any], name: str, limit: int = MAX_FIELD) -> str | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str | int | float):
-        raise ReportError(_("%(name)s must be text.", name=name), name)
-    text = str(value).strip()
-    if len(text) > limit:
-        raise ReportError(_("%(name)s is longer than %(limit)s characters.",
-                            name=name, limit=limit), name)
-    if problem := text_problem(text, multiline=name == "text"):
-        raise ReportError(_("%(name)s %(problem)s.", name=name, problem=problem), name)
-    return text or None
-
-
-def _list(data: dict[str, Any], name: str) -> list[str]:
-    value = data.get(name)
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        items = re.split(r"[\n;,]+", value)
-    elif isinstance(value, list):
-        items = []
-        for item in value:
-            if isinstance(item, dict):  # {"name": ...} or {"number": ...} objects
-                item = item.get("name") or item.get("number") or item.get("plate") or ""
-            if not isinstance(item, str | int):
-                raise ReportError(_("%(name)s must be a list of text.", name=name), name)
-            items.append(str(item))
-    else:
-        raise ReportError(_("%(name)s must be a list of text.", name=name), name)
-    cleaned = [i.strip()[:MAX_FIELD] for i in items if i and i.strip()]
-    if len(cleaned) > MAX_LIST:
-        raise ReportError(_("%(name)s: at most %(max_list)s entries.",
-                            name=name, max_list=MAX_LIST), name)
-    return list(dict.fromkeys(cleaned))
-
-
-def _datetime(value: Any, name: str) -> str:
-    if value in (None, ""):
-        return utc_now()
-    try:
-        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        parsed = parsed.astimezone(UTC)
-    except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
-        raise ReportError(_("%(name)s must be an ISO 8601 date or time (2025-03-12T08:30).",
-                            name=name),
-                          name) from None
-    if parsed > datetime.now(UTC) + timedelta(days=1):
-        raise ReportError(_("%(name)s lies in the future.", name=name), name)
-    return parsed.isoformat(timespec="seconds")
-
-
-def _date(value: Any, name: str) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value).strip()[:10]).isoformat()
-    except ValueError:
-        raise ReportError(_("%(name)s must be a date like 2025-03-12.", name=name), name) from None
-
-
-def _number(value: Any, name: str) -> float | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        raise ReportError(_("%(name)s must be a number.", name=name), name)
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        raise ReportError(_("%(name)s must be a number.", name=name), name) from None
-    if number < 0 or number != number or number > 1e15:
-        raise ReportError(_("%(name)s must be a positive amount.", name=name), name)
-    return number
+def refusal(exc: LineError) -> ReportError:
+    """The exchange validator's reasons as the service's refusal: the first reason's
+    field (``vehicles[1]`` → ``vehicles``) and words, every reason kept."""
+    first = reason_field(exc.reasons[0])
+    field = re.split(r"[\[.]", first["field"] or "report")[0]
+    return ReportError(exc.reasons[0], field, reasons=exc.reasons)
 
 
 @dataclass(frozen=True)
@@ -240,89 +164,35 @@ class ReportInput:
 
 
 def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
-    """Check one report object (form or exchange format) against the rules and the scheme."""
-    if not isinstance(data, dict):
-        raise ReportError(_("A report is a JSON object."), "report")
-    if data.get("kind") not in (None, "", "report"):
-        raise ReportError(_("kind must be 'report' (or left out)."), "kind")
+    """Check one report a person enters (form or API) with the exchange format's rule for
+    reports (``graph.exchange.records``), the one ``flask import`` applies."""
     try:
-        channel = Channel(str(data.get("channel") or "").strip().lower())
-    except ValueError:
-        allowed = ", ".join(c.value for c in Channel)
-        raise ReportError(_("channel must be one of %(allowed)s.",
-                            allowed=allowed), "channel") from None
-    report_id = _text(data, "id", 64)
-    if report_id and not REPORT_ID.match(report_id):
-        raise ReportError(_("id may hold letters, digits and - _ / . only."), "id")
-    text = _text(data, "text", MAX_TEXT) or ""
-    title = _text(data, "title", MAX_TITLE)
+        record = validate(data, "report", Context(grading=grading, entered=True))
+    except LineError as exc:
+        raise refusal(exc) from None
+    found = record.data
+    channel = Channel(found["channel"])
+    text = found["text"] or ""
     props: dict[str, Any] = {
         "channel": channel.value,
         "kind": channel.value,
-        "received": _datetime(data.get("received"), "received"),
+        "received": found["received"],
         "text": text,
         "language": detect_language(text) if text.strip() else None,
-        "grading_scheme": grading.scheme.name,
+        "grading_scheme": found["grading_scheme"],
+        **{name: found[name] for name in ("handling", "source_grade", "info_grade",
+                                          "scheme_handling", "title")},
+        **found["fields"],
     }
-    try:
-        props["handling"] = grading.handling_code(data.get("handling"))
-        props["source_grade"] = grading.source_grade(data.get("source_grade"))
-        props["info_grade"] = grading.info_grade(data.get("info_grade"))
-        props["scheme_handling"] = grading.scheme_handling(data.get("scheme_handling"))
-    except GradingError as exc:
-        raise ReportError(str(exc), exc.field) from None
-
-    structured: list[MentionInput] = []
-    source = None
-    if channel is Channel.INFORMANT:
-        source = _text(data, "source", 64)
-        if not source:
-            raise ReportError(_("An informant report names its source (codename)."), "source")
-    if channel is Channel.REGISTER:
-        try:
-            props["event_type"] = EventType(str(data.get("event_type") or "").strip().lower())
-        except ValueError:
-            allowed = ", ".join(e.value for e in EventType)
-            raise ReportError(_("event_type must be one of %(allowed)s.",
-                                allowed=allowed), "event_type") from None
-        props["event_date"] = _date(data.get("event_date") or data.get("date"), "event_date")
-        props["place"] = _text(data, "place")
-        props["commodity"] = _text(data, "commodity")
-        props["quantity"] = _text(data, "quantity", 100)
-        props["value"] = _number(data.get("value"), "value")
-        currency = (_text(data, "currency", 3) or "").upper() or None
-        if currency and not CURRENCY.match(currency):
-            raise ReportError(_("currency is a three-letter code such as EUR."), "currency")
-        props["currency"] = currency
-        props["persons"] = _list(data, "persons")
-        structured += _field_mentions("place", "LOCATION", [props["place"]])
-        structured += _field_mentions("commodity", "COMMODITY", [props["commodity"]])
-        structured += _field_mentions("persons", "PERSON", props["persons"])
-    if channel in (Channel.REGISTER, Channel.LIAISON):
-        props["vehicles"] = _list(data, "vehicles")
-        props["containers"] = [c.replace(" ", "").upper() for c in _list(data, "containers")]
-        structured += _field_mentions("vehicles", "VEHICLE", props["vehicles"])
-        structured += _field_mentions("containers", "CONTAINER", props["containers"])
-    if channel is Channel.LIAISON:
-        props["crossing"] = _text(data, "crossing", 64)
-        props["phones"] = _list(data, "phones")
-        for phone in props["phones"]:
-            if len(re.sub(r"\D", "", phone)) < 6:
-                raise ReportError(_("%(phone)s is not a phone number.",
-                                    phone=repr(phone)), "phones")
-        structured += _field_mentions("phones", "PHONE", props["phones"])
-        if not (text or props["vehicles"] or props["containers"] or props["phones"]):
-            raise ReportError(_("Log a vehicle, a container, a phone or a few words."), "text")
-    elif not text:
-        raise ReportError(_("The report needs its text."), "text")
-    props["title"] = title or _default_title(channel, props)
-    return ReportInput(channel, props, source, report_id, structured)
+    structured = [
+        mention for name, label in FIELD_LABELS.items()
+        for mention in _field_mentions(name, label, _values(found["fields"].get(name)))
+    ]
+    return ReportInput(channel, props, found["source"], found["id"], structured)
 
 
-def _default_title(channel: Channel, props: dict[str, Any]) -> str:
-    bits = [props.get("crossing") or "", *props.get("vehicles", []), *props.get("containers", [])]
-    summary = " ".join(b for b in bits if b) or " ".join(props["text"].split())[:80]
-    return f"{channel.title}: {summary}"[:MAX_TITLE]
+def _values(value: Any) -> list[str | None]:
+    return value if isinstance(value, list) else [value]
 
 
 # What the quick log checks while the officer types.
@@ -615,7 +485,10 @@ class ReportService:
                 raise ReportError(str(exc), exc.field) from None
             if grade:
                 changes["source_grade"] = grade
-            note = _text(data, "evaluation", 2000)
+            try:
+                note = bounded_text(data, "evaluation", 2000)
+            except LineError as exc:
+                raise refusal(exc) from None
             if note:
                 changes["evaluation"] = note
         if action == "disseminate":

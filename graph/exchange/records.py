@@ -25,13 +25,15 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any, cast
 
 import pycountry
 
 from graph import safejson
+from graph.clock import utc_now
 from graph.entities import EntityRow, entity_id
 from graph.grading import Grading, GradingError
 from graph.vocabulary import (
@@ -688,6 +690,34 @@ def _control(obj: dict, line: int, ctx: Context) -> Record:
 _REPORT = frozenset({"kind", "id", "channel", "received", "source", "source_grade",
                      "info_grade", "handling", "unit", "title", "text", "status",
                      "files"})  # fmt: skip
+MAX_REPORT_TEXT = 50_000
+MAX_TITLE = 200
+MAX_FIELD = 200  # a place, a commodity, one entry of a list
+MAX_ENTRIES = 50  # persons, vehicles, containers, phones of one report
+REPORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}")  # it is part of the report's URL
+
+
+class EventType(StrEnum):
+    """What a register entry records."""
+
+    SEIZURE = "seizure"
+    OFFENCE = "offence"
+    SUSPICIOUS_EVENT = "suspicious_event"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]  # the display name, as on every enum here
+        return self.value.replace("_", " ").capitalize()
+
+
+# The fields of a channel's own form (the register entry, the liaison quick log): checked
+# for that channel, in this order; the field, the entity label its values name.
+CHANNEL_FIELDS: dict[str, tuple[str, ...]] = {
+    Channel.REGISTER: ("event_type", "event_date", "place", "commodity", "quantity", "value",
+                       "currency", "persons", "vehicles", "containers"),
+    Channel.LIAISON: ("vehicles", "containers", "crossing", "phones"),
+}  # fmt: skip
+FIELD_LABELS = {"place": "LOCATION", "commodity": "COMMODITY", "persons": "PERSON",
+                "vehicles": "VEHICLE", "containers": "CONTAINER", "phones": "PHONE"}  # fmt: skip
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -729,27 +759,212 @@ def _unit(obj: dict, units: frozenset[str] | None) -> str:
     return unit
 
 
+def bounded_text(
+    obj: dict, name: str, limit: int, *, required: bool = False, multiline: bool = True
+) -> str | None:
+    """``_text`` at most ``limit`` characters; a single-line field takes no line break."""
+    value = _text(obj, name, required=required)
+    if value is None:
+        return None
+    if len(value) > limit:
+        raise LineError(f"{name}: longer than {limit} characters")
+    if not multiline and (problem := text_problem(value, multiline=False)):
+        raise LineError(f"{name}: {problem}")
+    return value
+
+
+def _report_id(obj: dict, *, required: bool) -> str | None:
+    value = _text(obj, "id", required=required)
+    if value is not None and not REPORT_ID.fullmatch(value):
+        raise LineError(f"id: {value!r} may hold letters, digits and - _ / . only "
+                        "(1 to 64, starting with a letter or digit)")
+    return value
+
+
+def _channel(obj: dict) -> str:
+    value = _text(obj, "channel", required=True) or ""
+    if value.lower() not in CHANNELS:
+        raise LineError(f"channel: {value!r} is not one of {', '.join(sorted(CHANNELS))}")
+    return value.lower()
+
+
+def _received(obj: dict, *, entered: bool) -> str:
+    """When the report came in: a date stays a date; a date-time becomes UTC ``…Z`` (one
+    without an offset is read as UTC); never in the future (a day's grace for time zones).
+    A report entered without it was received now."""
+    value = _text(obj, "received", required=not entered)
+    if value is None:
+        return utc_now().replace("+00:00", "Z")
+    try:
+        if len(value) == 10:
+            day: date | None = date.fromisoformat(value)
+        else:
+            day = None
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
+        raise LineError(f"received: {value!r} is not an ISO 8601 date or date-time "
+                        "(2025-03-12T08:30:00Z)") from None
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    if (day > tomorrow.date()) if day is not None else (moment > tomorrow):
+        raise LineError(f"received: {value!r} lies in the future")
+    if day is not None:
+        return day.isoformat()
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def _entries(obj: dict, name: str) -> list[str]:
+    """A list of names, plates, numbers: a JSON list (of text, or of ``{name}``,
+    ``{number}``, ``{plate}`` objects) or one text split at line breaks, ``;`` and ``,``;
+    blanks and repeats dropped."""
+    value = obj.get(name)
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        items: list[Any] = re.split(r"[\n;,]+", value)
+    elif isinstance(value, list):
+        items = [item.get("name") or item.get("number") or item.get("plate") or ""
+                 if isinstance(item, dict) else item for item in value]
+    else:
+        items = [value]
+    if not all(isinstance(i, str) or (isinstance(i, int) and not isinstance(i, bool))
+               for i in items):
+        raise LineError(f"{name}: expected a list of text")
+    cleaned = []
+    for i, item in enumerate(items):
+        text = str(item).strip()
+        if problem := text_problem(text, multiline=False):
+            raise LineError(f"{name}[{i}]: {problem}")
+        if text:
+            cleaned.append(text[:MAX_FIELD])
+    if len(cleaned) > MAX_ENTRIES:
+        raise LineError(f"{name}: at most {MAX_ENTRIES} entries")
+    return list(dict.fromkeys(cleaned))
+
+
+def _event_date(obj: dict) -> str | None:
+    name = "event_date" if obj.get("event_date") not in (None, "") else "date"
+    value = _text(obj, name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise LineError(f"event_date: {value!r} is not a date like 2025-03-12") from None
+
+
+def _amount(obj: dict, name: str) -> float | None:
+    """A number as officers write it: thousands separated by commas (``30,000``)."""
+    value = obj.get(name)
+    if isinstance(value, str):
+        value = value.replace(",", "").strip()
+    return number({name: value}, name)
+
+
+def _currency(obj: dict, name: str) -> str | None:
+    value = _text(obj, name)
+    if value is not None and value.upper() not in _currencies():
+        raise LineError(f"{name}: {value!r} is not an ISO 4217 currency code such as EUR")
+    return value.upper() if value else None
+
+
+def _phones(obj: dict) -> list[str]:
+    phones = _entries(obj, "phones")
+    for i, phone in enumerate(phones):
+        if len(re.sub(r"\D", "", phone)) < 6:
+            raise LineError(f"phones[{i}]: {phone!r} is not a phone number")
+    return phones
+
+
+def _source(obj: dict, *, required: bool) -> str | None:
+    value = bounded_text(obj, "source", 64, multiline=False)
+    if value is None and required:
+        raise LineError("source: an informant report names its source (codename)")
+    return value
+
+
+def _event_type(obj: dict, *, required: bool) -> str | None:
+    value = _text(obj, "event_type", required=required)
+    if value is not None and value.lower() not in set(EventType):
+        raise LineError(f"event_type: {value!r} is not one of "
+                        f"{', '.join(e.value for e in EventType)}")
+    return value.lower() if value else None
+
+
+def _channel_fields(r: _Reasons, obj: dict, channel: str | None, entered: bool) -> dict:
+    """The fields of ``channel``'s own form, checked (all of them, None or [] when absent)."""
+    checks: dict[str, Callable[[], Any]] = {
+        "event_type": lambda: _event_type(obj, required=entered),
+        "event_date": lambda: _event_date(obj),
+        "place": lambda: bounded_text(obj, "place", MAX_FIELD, multiline=False),
+        "commodity": lambda: bounded_text(obj, "commodity", MAX_FIELD, multiline=False),
+        "quantity": lambda: bounded_text(obj, "quantity", 100, multiline=False),
+        "value": lambda: _amount(obj, "value"),
+        "currency": lambda: _currency(obj, "currency"),
+        "persons": lambda: _entries(obj, "persons"),
+        "vehicles": lambda: _entries(obj, "vehicles"),
+        "containers": lambda: [c.replace(" ", "").upper() for c in _entries(obj, "containers")],
+        "crossing": lambda: bounded_text(obj, "crossing", 64, multiline=False),
+        "phones": lambda: _phones(obj),
+    }
+    lists = ("persons", "vehicles", "containers", "phones")
+    return {name: r.check(checks[name]) or ([] if name in lists else None)
+            for name in CHANNEL_FIELDS.get(channel or "", ())}
+
+
+def default_title(channel: str, fields: dict[str, Any], text: str) -> str:
+    """A report's title when none is given: its channel and what it names first."""
+    bits = [fields.get("crossing") or "", *fields.get("vehicles", []),
+            *fields.get("containers", [])]
+    summary = " ".join(b for b in bits if b) or " ".join(text.split())[:80]
+    return f"{Channel(channel).title}: {summary}"[:MAX_TITLE]
+
+
 def _report(obj: dict, line: int, ctx: Context) -> Record:
-    grading, r = ctx.grading, _Reasons()
+    """A report from a file, or entered by an officer (``ctx.entered``: a form or the API).
+    One rule for both; what differs is who supplies what. An entered report gets its id,
+    unit, status (a draft or submitted) and evidence files from the service, and its
+    receipt time now when not given; its officer chooses the handling code (a file's line
+    defaults to restricted); an informant report names its source, a register entry its
+    event type; a liaison log needs only a vehicle, container, phone or a few words; a
+    title is made when none is given."""
+    grading, r, entered = ctx.grading, _Reasons(), ctx.entered
+    channel = r.check(_channel, obj)
+    handling = r.check(_text, obj, "handling")
     data = {
-        "id": r.check(_id, obj),
-        "channel": r.check(_choice, obj, "channel", CHANNELS, required=True),
-        "received": r.check(iso_date, obj, "received", required=True),
-        "source": r.check(_text, obj, "source"),
+        "id": r.check(_report_id, obj, required=not entered),
+        "channel": channel,
+        "received": r.check(_received, obj, entered=entered),
+        "source": r.check(_source, obj, required=entered and channel == Channel.INFORMANT),
         "source_grade": r.check(_grade, grading.source_grade, r.check(_text, obj, "source_grade")),
         "info_grade": r.check(_grade, grading.info_grade, r.check(_text, obj, "info_grade")),
         "handling": r.check(_grade, grading.handling_code,
-                            r.check(_text, obj, "handling") or "restricted"),
+                            handling if entered else handling or "restricted"),
+        "scheme_handling": r.check(_grade, grading.scheme_handling,
+                                   r.check(_text, obj, "scheme_handling")),
         "grading_scheme": grading.scheme.name,  # what its grades mean (risk.intel weighs them)
-        "unit": r.check(_unit, obj, ctx.units),
-        "title": r.check(_text, obj, "title"),
-        "text": r.check(_id, obj, "text"),
-        "status": r.check(_choice, obj, "status", EXCHANGED_STATUSES),
-        "files": r.check(_files, obj, ctx) or [],
-        "extra": _extra(obj, _REPORT),
+        "unit": r.check(_text, obj, "unit") if entered else r.check(_unit, obj, ctx.units),
+        "title": r.check(bounded_text, obj, "title", MAX_TITLE, multiline=False),
+        "text": r.check(bounded_text, obj, "text", MAX_REPORT_TEXT,
+                        required=not entered or channel not in (None, Channel.LIAISON)),
+        "status": None if entered else r.check(_choice, obj, "status", EXCHANGED_STATUSES),
+        "files": [] if entered else r.check(_files, obj, ctx) or [],
     }
+    fields = _channel_fields(r, obj, channel, entered)
+    if entered and channel == Channel.LIAISON and not (
+        data["text"] or fields.get("vehicles") or fields.get("containers")
+        or fields.get("phones")
+    ) and not r.found:
+        r.found.append("text: log a vehicle, a container, a phone or a few words")
     r.done()
-    return Record("report", line, data["id"], data)
+    data["fields"] = fields
+    if entered and not data["title"]:
+        data["title"] = default_title(channel, fields, data["text"] or "")
+    # a file's channel fields are stored with its other fields beyond the format's own
+    data["extra"] = {**_extra(obj, _REPORT), **{k: v for k, v in fields.items() if k in obj}}
+    return Record("report", line, data["id"] or "", data)
 
 
 _RELATION = frozenset({"kind", "from", "to", "type", "source", "date"})
@@ -804,6 +1019,8 @@ class Context:
     scoring: bool = False
     # whether an evidence file's bytes (by SHA-256) can be imported; None: not here
     file_at_hand: Callable[[str], bool] | None = None
+    # a report an officer enters through a form or the API (see ``_report``)
+    entered: bool = False
 
 
 SCORING = Context(scoring=True)

@@ -497,7 +497,7 @@ def test_every_text_check_refuses_control_characters(before, control, after):
     with pytest.raises(CaseError, match="control character"):
         _text(text, "title", required=True, limit=1000)
     with pytest.raises(ReportError, match="control character"):
-        validate_report({"channel": "open_source", "text": text}, SCHEMES["admiralty"])
+        validate_report({"channel": "open_source", "text": text, "handling": "open"}, GRADING)
 
 
 @FAST
