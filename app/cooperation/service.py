@@ -106,10 +106,12 @@ def _partner_fields(data: Mapping[str, Any], grading: Grading, units: Iterable[s
     fields["handling"] = handling
     for name, kind_ in (("verify_key", "ed25519"), ("encryption_key", "x25519")):
         key = str(data.get(name) or "").strip()
-        if problem := public_key_problem(key, kind_):
-            message = (_("The verify key (Ed25519) %(problem)s.", problem=problem)
+        if public_key_problem(key, kind_):  # its words are English: the page says its own
+            message = (_("The verify key (Ed25519) is not a public key: 44 base64 characters, "
+                         "as the partner's Cordon shows it.")
                        if kind_ == "ed25519"
-                       else _("The encryption key (X25519) %(problem)s.", problem=problem))
+                       else _("The encryption key (X25519) is not a public key: 44 base64 "
+                              "characters, as the partner's Cordon shows it."))
             raise PartnerError(message, name)
         fields[name] = key
     unit = data.get("unit") or "HQ"
@@ -125,7 +127,8 @@ def _partner_fields(data: Mapping[str, Any], grading: Grading, units: Iterable[s
         if not token:
             continue  # left blank: the token kept is unchanged
         if len(token) < MIN_TOKEN or len(token) > 200 or text_problem(token, multiline=False):
-            raise PartnerError(f"A token is {MIN_TOKEN} to 200 characters on one line.", name)
+            raise PartnerError(_("A token is %(min)s to 200 characters on one line.",
+                                 min=MIN_TOKEN), name)
         if name == "outbound_token":
             fields[name] = token
         else:
@@ -141,9 +144,9 @@ def inbox_url_problem(url: str) -> str | None:
     parts = urlsplit(url)
     local = parts.hostname in ("localhost", "127.0.0.1", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        return "The inbox address starts with https:// (plain http only to localhost)."
+        return _("The inbox address starts with https:// (plain http only to localhost).")
     if not parts.hostname or len(url) > 500 or text_problem(url, multiline=False):
-        return "The inbox address is not a web address."
+        return _("The inbox address is not a web address.")
     return None
 
 
@@ -170,7 +173,7 @@ def save_partner(graph: Graph, user: Any, data: Mapping[str, Any], grading: Grad
             repo.update(partner_id, fields, by=user.id)
     except Duplicate as exc:
         if "inbound_token" in str(exc):
-            raise PartnerError("Another partner presents this token; give each its own.",
+            raise PartnerError(_("Another partner presents this token; give each its own."),
                                "inbound_token") from None
         if "verify_key" in str(exc):
             raise PartnerError(_("Another partner is registered with this verify key."),

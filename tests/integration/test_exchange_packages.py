@@ -76,9 +76,13 @@ def test_partner_register_refuses_bad_input_with_a_reason(client, auth, make_use
 
     bad_key = partner_form(client, {**keys, "verify_key": "not-a-key"})
     assert bad_key.status_code == 400
-    assert "verify key (Ed25519) is not base64" in bad_key.text
+    assert "verify key (Ed25519) is not a public key: 44 base64 characters" in bad_key.text
     short = partner_form(client, {**keys, "encryption_key": "AAAA"})
-    assert "is 3 bytes long" in short.text
+    assert "encryption key (X25519) is not a public key" in short.text
+    http = partner_form(client, keys, inbox_url="http://partner.example/api/v1/exchange/inbox")
+    assert http.status_code == 400 and "starts with https://" in http.text
+    token = partner_form(client, keys, inbound_token="short")
+    assert token.status_code == 400 and "A token is 24 to 200 characters" in token.text
     unknown = partner_form(client, keys, handling=["secret"])
     assert unknown.status_code == 400 and "secret" in unknown.text
     country = partner_form(client, keys, country="QQ")
@@ -93,6 +97,25 @@ def test_partner_register_refuses_bad_input_with_a_reason(client, auth, make_use
     assert same_key.status_code == 400
     assert "Another partner is registered with this verify key" in same_key.text
     assert client.get("/admin/partners").text.count("Border Police B") == 1
+
+
+def test_partner_refusals_read_in_the_officers_language(client, auth, make_user, app):
+    """Every refusal of the partner form is translated, the keys' and tokens' too."""
+    make_user(ADMIN, role="admin")
+    auth.login(ADMIN)
+    keys = public_keys(app)
+    french = {"Accept-Language": "fr"}
+    page = client.get("/admin/partners", headers=french)
+    data = {"name": "Police des frontières", "kind": "agency", "country": "RO", "unit": "HQ",
+            "handling": ["open"], **keys, "csrf_token": csrf_from(page.text)}
+    refusals = {
+        "verify_key": ("not-a-key", "La clé de vérification (Ed25519) n&#39;est pas une clé"),
+        "inbox_url": ("http://partner.example/inbox", "commence par https://"),
+        "inbound_token": ("short", "Un jeton compte de 24 à 200 caractères"),
+    }
+    for field, (value, words) in refusals.items():
+        refused = client.post("/admin/partners", data={**data, field: value}, headers=french)
+        assert refused.status_code == 400 and words in refused.text, field
 
 
 def test_a_partners_receiving_unit_follows_a_rename(client, auth, make_user, app, runner):

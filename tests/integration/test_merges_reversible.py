@@ -175,3 +175,6 @@ def test_duplicates_are_same_kind_plausible_pairs_with_why(client, graph, make_u
     pair = [row for row in rows if "person:P-1" in row and "person:P-2" in row]
     assert pair, rows
     assert "both registered with" in pair[0] and "111" in pair[0]
+    assert "0 mentions" in pair[0]  # counted words: one mention, no "1 mentions"
+    french = client.get("/merges/", headers={"Accept-Language": "fr"})
+    assert "0 mention" in french.text and "0 mentions" not in french.text

@@ -247,3 +247,13 @@ def test_the_api_plans_and_records_an_audit_and_refuses_bad_input(
     row = next(t for t in client.get("/api/v1/pca/plan", headers=aud).json["traders"]
                if t["ref"] == "BG111")
     assert row["hits"] == 1 and row["revenue"] == 800.0
+
+
+def test_an_empty_period_says_so_in_a_sentence_a_phone_shows_whole(client, auth, people):
+    """No trader in the period: a sentence, not a table's one cell cut at the phone's edge."""
+    auth.login("aud@customs.example")
+    page = client.get("/pca/?period_from=1990-01-01&period_to=1990-12-31")
+    assert page.status_code == 200
+    assert 'id="pca-plan"' not in page.text
+    assert re.search(r"<p[^>]*>No trader with a risk score declared anything in this period.</p>",
+                     page.text)
