@@ -59,7 +59,7 @@ class NewReport(Body):
     place: str | None = None
     commodity: str | None = None
     quantity: str | None = None
-    value: float | None = None
+    value: float | str | None = None  # the validator reads "30,000" and says why not
     currency: str | None = None
     persons: list[str] | None = None
     vehicles: list[str] | None = None
