@@ -1,15 +1,13 @@
-"""What every API module reads and answers alike, written once so the wording cannot drift
-between modules: the JSON object a write sends, the 400 when it sends something else, the
-404 for a record the caller may not see (worded exactly like one that does not exist), and
-a service's refusal that names its form field and the HTTP status to answer with."""
+"""What every API module answers alike, written once so the wording cannot drift between
+modules: the 404 for a record the caller may not see (worded exactly like one that does
+not exist), and a service's refusal that names its form field and the HTTP status to
+answer with. (A body of the wrong shape is answered by its model: app/api/openapi.py.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Protocol
-
-from flask import request
 
 from app.errors import error_response
 from graph.errors import NotFound
@@ -27,29 +25,6 @@ class FieldRefusal(Protocol):
     status: int
 
 
-class NotAnObject(ValueError):
-    """The request's body is not a JSON object; the message says what to send."""
-
-
-def json_object() -> dict[str, Any] | None:
-    """The request's JSON body when it is an object; None for anything else (no body,
-    broken JSON, a list), which the view answers with :func:`not_an_object`."""
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
-
-
-def object_body(detail: str = "Send a JSON object.") -> dict[str, Any]:
-    """The request's JSON object; anything else raises :class:`NotAnObject` with ``detail``."""
-    body = json_object()
-    if body is None:
-        raise NotAnObject(detail)
-    return body
-
-
-def not_an_object(detail: str = "Send a JSON object."):
-    return error_response(400, "Bad request", detail)
-
-
 def not_visible(what: str, ident: str):
     """404 for a record that does not exist or that the caller may not see: one answer for
     both, so the API never tells a caller that a hidden record exists."""
@@ -63,18 +38,16 @@ def refused(exc: FieldRefusal):
 
 
 def refusals_answered(what: str, ident: str, refusal: type[Exception]):
-    """Decorate a view on the ``what`` named by its path parameter ``ident``: a body that is
-    not an object answers 400, a record the caller may not see 404 (as one that does not
-    exist), the service's ``refusal`` its own status with the field and the message. The
-    views then say only what they do; every module's operations answer alike."""
+    """Decorate a view on the ``what`` named by its path parameter ``ident``: a record the
+    caller may not see answers 404 (as one that does not exist), the service's ``refusal``
+    its own status with the field and the message. The views then say only what they do;
+    every module's operations answer alike."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def answered(*args: Any, **kwargs: Any) -> Any:
             try:
                 return view(*args, **kwargs)
-            except NotAnObject as exc:
-                return not_an_object(str(exc))
             except NotFound:
                 return not_visible(what, kwargs.get(ident, ""))
             except refusal as exc:

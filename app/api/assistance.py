@@ -6,22 +6,71 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
+from pydantic import Field
 
 from app.api import bp
-from app.api.answers import object_body, refusals_answered
+from app.api.answers import refusals_answered
 from app.api.auth import api_user, token_required
-from app.api.openapi import (
-    error_responses,
-    json_request,
-    json_response,
-    path_parameter,
-    register,
-    schema_ref,
-)
+from app.api.openapi import Answer, Body, operation
 from app.assistance import service
-from app.errors import error_response
+from graph.assistance import DIRECTIONS, STATUSES
 from graph.db import get_graph
+
+_answered = refusals_answered("assistance request", "request_id", service.AssistanceError)
+_DIRECTIONS = {"enum": list(DIRECTIONS)}
+
+
+class AssistanceRequest(Answer):
+    id: str
+    reference: str | None = Field(description="MAR-2026-000012")
+    direction: str = Field(json_schema_extra=_DIRECTIONS)
+    status: str = Field(json_schema_extra={"enum": list(STATUSES)})
+    overdue: bool
+    partner: dict[str, Any]
+    legal_basis: str | None = None
+    legal_text: str | None = None
+    questions: str | None = None
+    deadline: str | None = None
+    subjects: list[dict[str, Any]] = Field([], description="the persons and traders the "
+                                           "caller may see")
+    partner_subjects: list[Any] = []
+    declarations: list[str] | None = None
+    reply_text: str | None = None
+    case: dict[str, Any] | None = None
+    files: list[dict[str, Any]] = []
+
+
+class AssistancePage(Answer):
+    requests: list[AssistanceRequest]
+    next: str | None
+
+
+class AssistanceQuery(Body):
+    direction: str | None = Field(None, json_schema_extra=_DIRECTIONS)
+    status: str | None = None
+    partner: str | None = None
+    after: str | None = Field(None, description="the next page's token from the previous "
+                              "answer")
+
+
+class NewAssistanceRequest(Body):
+    """The request's fields; the service holds the rules (which are required, the legal
+    bases, the deadline, who may ask)."""
+
+    partner: str | None = None
+    direction: str | None = Field(None, json_schema_extra=_DIRECTIONS)
+    legal_basis: str | None = None
+    legal_text: str | None = None
+    questions: str | None = None
+    deadline: str | None = Field(None, json_schema_extra={"format": "date"})
+    subjects: list[str] | None = None
+    declarations: list[str] | None = None
+    case: str | None = None
+
+
+class AssistanceReply(Body):
+    reply: str | None = None
 
 _SHOWN = ("id", "reference", "direction", "status", "legal_basis", "legal_text", "questions",
           "deadline", "unit", "created_at", "sent_at", "answered_at", "partner_reference",
@@ -46,32 +95,33 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/assistance")
 @token_required
-def api_assistance_list():
-    args = request.args
-    try:
-        page = service.listing(get_graph(), api_user(), direction=args.get("direction"),
-                               status=args.get("status"), partner=args.get("partner"),
-                               after=args.get("after"))
-    except service.AssistanceError as exc:
-        return error_response(exc.status, "Forbidden" if exc.status == 403 else "Bad request",
-                              {"field": exc.field, "message": str(exc)})
+@_answered
+@operation("The mutual assistance register, newest first, a page at a time",
+           query=AssistanceQuery, answer=AssistancePage, errors=(400, 401, 403),
+           operation_id="listAssistanceRequests")
+def api_assistance_list(query: AssistanceQuery):
+    page = service.listing(get_graph(), api_user(), direction=query.direction,
+                           status=query.status, partner=query.partner, after=query.after)
     return jsonify({"requests": [_public(r) for r in page["requests"]],
                     "next": page["next"]})
 
 
 @bp.post("/assistance")
 @token_required
-@refusals_answered("assistance request", "request_id", service.AssistanceError)
-def api_assistance_create():
-    body = object_body('Send {"partner", "direction", "legal_basis", "questions", '
-                       '"deadline", "subjects", "declarations", "case"} as JSON.')
-    request_id = service.create(get_graph(), api_user(), body)
+@_answered
+@operation("Record a mutual assistance request (outgoing: a draft)",
+           body=NewAssistanceRequest, answer=(201, AssistanceRequest),
+           errors=(400, 401, 403, 404), operation_id="createAssistanceRequest")
+def api_assistance_create(body: NewAssistanceRequest):
+    request_id = service.create(get_graph(), api_user(), body.model_dump(exclude_unset=True))
     return jsonify(_public(service.read(get_graph(), api_user(), request_id, via="api"))), 201
 
 
 @bp.get("/assistance/<request_id>")
 @token_required
-@refusals_answered("assistance request", "request_id", service.AssistanceError)
+@_answered
+@operation("A mutual assistance request (by id or reference)", answer=AssistanceRequest,
+           errors=(401, 403, 404), operation_id="getAssistanceRequest")
 def api_assistance_get(request_id: str):
     found = service.read(get_graph(), api_user(), service.resolve(get_graph(), request_id),
                          via="api")
@@ -80,88 +130,11 @@ def api_assistance_get(request_id: str):
 
 @bp.post("/assistance/<request_id>/reply")
 @token_required
-@refusals_answered("assistance request", "request_id", service.AssistanceError)
-def api_assistance_reply(request_id: str):
-    body = object_body('Send {"reply": "..."} as JSON.')
+@_answered
+@operation("Record the reply to a request (ours to an incoming one, the partner's to an "
+           "outgoing one)", body=AssistanceReply, answer=AssistanceRequest,
+           errors=(400, 401, 403, 404, 409), operation_id="replyAssistanceRequest")
+def api_assistance_reply(request_id: str, body: AssistanceReply):
     ident = service.resolve(get_graph(), request_id)
-    service.reply(get_graph(), api_user(), ident, body.get("reply"))
+    service.reply(get_graph(), api_user(), ident, body.reply)
     return jsonify(_public(service.read(get_graph(), api_user(), ident, via="api")))
-
-
-_STRINGS = {"type": "array", "items": {"type": "string"}}
-_REQUEST = {
-    "type": "object",
-    "required": ["id", "reference", "direction", "status", "overdue", "partner"],
-    "properties": {
-        "id": {"type": "string"},
-        "reference": {"type": "string", "description": "MAR-2026-000012"},
-        "direction": {"type": "string", "enum": ["outgoing", "incoming"]},
-        "status": {"type": "string",
-                   "enum": ["draft", "sent", "acknowledged", "answered", "closed"]},
-        "overdue": {"type": "boolean"},
-        "partner": {"type": "object"},
-        "legal_basis": {"type": ["string", "null"]},
-        "legal_text": {"type": ["string", "null"]},
-        "questions": {"type": ["string", "null"]},
-        "deadline": {"type": ["string", "null"]},
-        "subjects": {"type": "array", "items": {"type": "object"},
-                     "description": "the persons and traders the caller may see"},
-        "partner_subjects": {"type": "array", "items": {"type": "object"}},
-        "declarations": {"type": ["array", "null"], "items": {"type": "string"}},
-        "reply_text": {"type": ["string", "null"]},
-        "case": {"type": ["object", "null"]},
-        "files": {"type": "array", "items": {"type": "object"}},
-    },
-}
-_ID = [path_parameter("request_id")]
-
-register({
-    "/assistance": {
-        "get": {
-            "summary": "The mutual assistance register, newest first, a page at a time",
-            "operationId": "listAssistanceRequests",
-            "parameters": [
-                {"name": "direction", "in": "query",
-                 "schema": {"type": "string", "enum": ["outgoing", "incoming"]}},
-                {"name": "status", "in": "query", "schema": {"type": "string"}},
-                {"name": "partner", "in": "query", "schema": {"type": "string"}},
-                {"name": "after", "in": "query", "schema": {"type": "string"},
-                 "description": "the next page's token from the previous answer"}],
-            "responses": {"200": json_response({
-                "type": "object", "required": ["requests", "next"],
-                "properties": {"requests": {"type": "array", "items": schema_ref(
-                    "AssistanceRequest")}, "next": {"type": ["string", "null"]}}}),
-                **error_responses(400, 401, 403)},
-        },
-        "post": {
-            "summary": "Record a mutual assistance request (outgoing: a draft)",
-            "operationId": "createAssistanceRequest",
-            "requestBody": json_request({
-                "type": "object", "required": ["partner", "legal_basis", "questions",
-                                               "deadline"],
-                "properties": {"partner": {"type": "string"},
-                               "direction": {"type": "string"},
-                               "legal_basis": {"type": "string"},
-                               "legal_text": {"type": "string"},
-                               "questions": {"type": "string"},
-                               "deadline": {"type": "string", "format": "date"},
-                               "subjects": _STRINGS, "declarations": _STRINGS,
-                               "case": {"type": "string"}}}),
-            "responses": {"201": json_response(schema_ref("AssistanceRequest"), "Recorded"),
-                          **error_responses(400, 401, 403, 404)},
-        },
-    },
-    "/assistance/{request_id}": {"get": {
-        "summary": "A mutual assistance request (by id or reference)",
-        "operationId": "getAssistanceRequest", "parameters": _ID,
-        "responses": {"200": json_response(schema_ref("AssistanceRequest")),
-                      **error_responses(401, 403, 404)}}},
-    "/assistance/{request_id}/reply": {"post": {
-        "summary": "Record the reply to a request (ours to an incoming one, the "
-                   "partner's to an outgoing one)",
-        "operationId": "replyAssistanceRequest", "parameters": _ID,
-        "requestBody": json_request({"type": "object", "required": ["reply"],
-                                     "properties": {"reply": {"type": "string"}}}),
-        "responses": {"200": json_response(schema_ref("AssistanceRequest")),
-                      **error_responses(400, 401, 403, 404, 409)}}},
-}, {"AssistanceRequest": _REQUEST})

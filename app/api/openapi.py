@@ -182,27 +182,15 @@ class ApiBlueprint(Blueprint):
             self.operations.append((rule, methods, view_func.__name__, declared))
 
 
-# Modules not yet declaring their operations with :func:`operation` add their paths here.
-_PATHS: dict[str, Any] = {}
-_SCHEMAS: dict[str, Any] = {}
-
-
-def register(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> None:
-    """Add hand-written operations to the served document (prefer :func:`operation`)."""
-    for path, operations in paths.items():
-        _PATHS.setdefault(path, {}).update(operations)
-    _SCHEMAS.update(schemas or {})
-
-
-def error_responses(*codes: int) -> dict[str, Any]:
+def _error_responses(*codes: int) -> dict[str, Any]:
     return {
         str(code): {"description": "Error",
-                    "content": {"application/json": {"schema": schema_ref("Error")}}}
+                    "content": {"application/json": {"schema": _schema_ref("Error")}}}
         for code in codes
     }
 
 
-def json_response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+def _json_response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
@@ -210,11 +198,11 @@ def json_request(schema: dict[str, Any], required: bool = True) -> dict[str, Any
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
-def schema_ref(name: str) -> dict[str, str]:
+def _schema_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def path_parameter(name: str, kind: str = "string") -> dict[str, Any]:
+def _path_parameter(name: str, kind: str = "string") -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
@@ -236,7 +224,7 @@ class _Schemas:
             self.components.setdefault(name, definition)
         if isinstance(kind, type) and issubclass(kind, BaseModel):
             self.components.setdefault(kind.__name__, schema)
-            return schema_ref(kind.__name__)
+            return _schema_ref(kind.__name__)
         return schema
 
 
@@ -256,7 +244,7 @@ def _paths_of(rule: str) -> list[tuple[str, list[dict[str, Any]], str]]:
                        for path, params, chosen in choices for o in options]
             continue
         kind = "integer" if converter == "int" else "string"
-        choices = [(path + literal + "{" + name + "}", [*params, path_parameter(name, kind)],
+        choices = [(path + literal + "{" + name + "}", [*params, _path_parameter(name, kind)],
                     chosen) for path, params, chosen in choices]
     return [(path + rule[pos:], params, chosen) for path, params, chosen in choices]
 
@@ -288,12 +276,12 @@ def _document_operation(view_name: str, chosen: str, declared: Operation,
     answer: dict[str, Any] = {}
     if declared.answer is not None:
         status, kind = declared.answer
-        answer[str(status)] = json_response(schemas.of(kind),
+        answer[str(status)] = _json_response(schemas.of(kind),
                                             "Created" if status == 201 else "OK")
     operation_doc: dict[str, Any] = {
         "summary": declared.summary,
         "operationId": (declared.operation_id or _camel(view_name)) + chosen,
-        "responses": {**answer, **error_responses(*declared.errors)},
+        "responses": {**answer, **_error_responses(*declared.errors)},
     }
     if declared.description:
         operation_doc["description"] = declared.description
@@ -315,7 +303,7 @@ def openapi_document() -> dict[str, Any]:
     from app.api import bp
 
     schemas = _Schemas()
-    paths: dict[str, Any] = {path: dict(ops) for path, ops in _PATHS.items()}
+    paths: dict[str, Any] = {}
     for rule, methods, view_name, declared in bp.operations:
         for path, params, chosen in _paths_of(rule):
             for method in methods:
@@ -335,8 +323,7 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": Error.model_json_schema(), **_SCHEMAS,
-                        **schemas.components},
+            "schemas": {"Error": Error.model_json_schema(), **schemas.components},
         },
         "paths": paths,
     }
