@@ -44,6 +44,9 @@ class NetworkQuery(Body):
     since: str | None = Field(None, json_schema_extra={"format": "date"})
     until: str | None = Field(None, json_schema_extra={"format": "date"})
     limit: int | None = Field(None, json_schema_extra={"maximum": 500})
+    per_type: int | None = Field(None, description="Neighbours shown per relation type and "
+                                 "node, latest first (1 to 100, default 25)")
+    more: str | None = Field(None, description="A group's `more` key: that group's next page")
 
 
 class PathQuery(Body):
