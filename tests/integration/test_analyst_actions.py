@@ -124,7 +124,7 @@ def test_sanitised_copy_starts_redacted_with_the_original_handling(client, auth,
         "handling": "originator"})
     assert made.status_code == 302, made.text
     copy = client.get(made.headers["Location"])
-    assert "handling <strong>originator</strong>" in copy.text
+    assert "handling <strong>originator control</strong>" in copy.text
     assert "KX-9" not in copy.text
 
 
