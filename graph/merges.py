@@ -85,17 +85,14 @@ RETURN e.id AS id, e.label AS label, e.name AS name, e.key AS key, e.status AS s
 """
 )
 
-# Full-text pre-selection for many subjects in one statement; the fuzzy score is computed
-# in Python (nlp.candidates). Only names (and a person's birth and nationality, which rule
-# a pair in or out) are read here: the mention counts and what the two share are read
-# afterwards for the few candidates above the threshold (DETAILS).
-FULLTEXT = (
-    """
-UNWIND $subjects AS s
-CALL (s) {
-  CALL db.index.fulltext.queryNodes('entity_names', s.q, {limit: $limit}) YIELD node AS c
+# A candidate ``c`` for subject ``s``: another entity of its kind, not merged, not already
+# the same; then, among those ``$viewer`` may see, the columns both reads below return.
+_SAME_KIND = """
   WHERE c.id <> s.id AND c.label = s.label AND s.kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
     AND NOT EXISTS { MATCH (:Entity {id: s.id})-[:SAME_AS*1..50]-(c) }
+"""
+_VISIBLE_CANDIDATES = (
+    """
   WITH c, c AS e WHERE """
     + ENTITY_VISIBLE
     + """
@@ -106,24 +103,29 @@ RETURN s.id AS subject, id, name, status, aliases, nationality, dob
 """
 )
 
+# Full-text pre-selection for many subjects in one statement; the fuzzy score is computed
+# in Python (nlp.candidates). Only names (and a person's birth and nationality, which rule
+# a pair in or out) are read here: the mention counts and what the two share are read
+# afterwards for the few candidates above the threshold (DETAILS).
+FULLTEXT = (
+    """
+UNWIND $subjects AS s
+CALL (s) {
+  CALL db.index.fulltext.queryNodes('entity_names', s.q, {limit: $limit}) YIELD node AS c"""
+    + _SAME_KIND
+    + _VISIBLE_CANDIDATES
+)
+
 # The same name in another script or spelling: one transliteration key (nlp.translit_key),
 # for many subjects in one statement.
 SAME_TRANSLIT = (
     """
 UNWIND $subjects AS s
 CALL (s) {
-  MATCH (c:Entity {translit: s.translit})
-  WHERE c.id <> s.id AND c.label = s.label AND s.kind IN labels(c) AND NOT (c)-[:SAME_AS]->()
-    AND NOT EXISTS { MATCH (:Entity {id: s.id})-[:SAME_AS*1..50]-(c) }
-  WITH c LIMIT $limit
-  WITH c, c AS e WHERE """
-    + ENTITY_VISIBLE
-    + """
-  RETURN c.id AS id, c.name AS name, c.status AS status, coalesce(c.aliases, []) AS aliases,
-         c.nationality AS nationality, c.dob AS dob
-}
-RETURN s.id AS subject, id, name, status, aliases, nationality, dob
-"""
+  MATCH (c:Entity {translit: s.translit})"""
+    + _SAME_KIND
+    + """  WITH s, c LIMIT $limit"""
+    + _VISIBLE_CANDIDATES
 )
 
 # What the page shows beside a proposed pair: the candidate's visible mentions (counted up
