@@ -297,21 +297,11 @@
     });
   }
 
+  /* The next page of one relation type around ``id`` (its group's ``more`` key). */
   function showMore(id, type) {
     var g = (groupsBy[id] || {})[type];
     if (!g || !g.more) { return null; }
-    say(t("Expanding…"));
-    var params = Object.assign({ id: id, more: g.more }, filters());
-    return request(withQuery(data.urlNeighbours, params)).then(function (network) {
-      var added = merge(network);
-      expandedBy[id] = (expandedBy[id] || []).concat(added);
-      keepGroups(network, true);
-      relayout(false);
-      say(t("Expanded {name}: {added} new node(s), {shown} shown{cut}.", {
-        name: cy.getElementById(id).data("name") || id, added: added.length,
-        shown: cy.nodes().length, cut: network.truncated ? t(" (cut at the node limit)") : "" }));
-      select(id);
-    }).catch(function (err) { say(err.message, "error"); });
+    return expand(id, g.more);
   }
 
   function actionButton(text, handler) {
@@ -323,13 +313,15 @@
     return b;
   }
 
-  function expand(id) {
+  /* Fetch ``id``'s neighbours (or, with ``more``, the next page of one of its groups) and
+     merge them into the picture. */
+  function expand(id, more) {
     say(t("Expanding…"));
-    var params = Object.assign({ id: id }, filters());
+    var params = Object.assign(more ? { id: id, more: more } : { id: id }, filters());
     return request(withQuery(data.urlNeighbours, params)).then(function (network) {
       var added = merge(network);
       expandedBy[id] = (expandedBy[id] || []).concat(added);
-      keepGroups(network, false);
+      keepGroups(network, Boolean(more));
       relayout(false);
       say(t("Expanded {name}: {added} new node(s), {shown} shown{cut}.", {
         name: cy.getElementById(id).data("name") || id, added: added.length,
