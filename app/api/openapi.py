@@ -130,7 +130,8 @@ _WORDING = {
 
 
 def _reason(error: Any) -> tuple[str, str]:
-    """``(field, why)`` for one pydantic fault."""
+    """``(where, why)`` for one pydantic fault; ``where`` is the path into the body
+    (``subjects.0``)."""
     ctx = dict(error.get("ctx") or {})
     if "expected" in ctx:
         ctx["choices"] = str(ctx["expected"]).replace("'", "")
@@ -148,9 +149,10 @@ def _reason(error: Any) -> tuple[str, str]:
 def _invalid(exc: ValidationError):
     """400 naming the first field at fault and every reason, as ``field: why``."""
     reasons = [_reason(error) for error in exc.errors(include_url=False)]
-    field, why = reasons[0]
+    where, why = reasons[0]
     return error_response(400, "Bad request", {
-        "field": field, "message": f"{field}: {why}",
+        "field": where.split(".", 1)[0],  # the form's field, as a service's refusal names it
+        "message": f"{where}: {why}",
         "reasons": [f"{name}: {text}" for name, text in reasons],
     })
 
