@@ -8,13 +8,11 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from app.accounts.models import User
-from app.accounts.service import normalise_email
 from app.assistance import bp, exchange, service
+from app.cooperation.cli import active_officer
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.private import open_private
-from graph.users import UserRepository
 
 
 @bp.cli.command("remind")
@@ -37,10 +35,7 @@ def remind_command() -> None:
 def package_command(ident: str, out: Path, email: str) -> None:
     """Seal an outgoing request, or our reply to an incoming one, for its partner."""
     graph = get_graph()
-    row = UserRepository(graph).by_email(normalise_email(email))
-    if row is None or not row.get("active", True):
-        raise click.ClickException(f"No active user {email}.")
-    user = User.from_row(row)
+    user = active_officer(graph, email)
     request_id = service.resolve(graph, ident)
     try:
         found = service.read(graph, user, request_id, via="cli")

@@ -42,10 +42,7 @@ def package_command(partner: str, reports: tuple[str, ...], out: Path, email: st
     """Pack sanitised reports for a partner agency: signed, encrypted to the partner,
     recorded in the dissemination log."""
     graph = get_graph()
-    row = UserRepository(graph).by_email(normalise_email(email))
-    if row is None or not row.get("active", True):
-        raise click.ClickException(f"No active user {email}.")
-    user = User.from_row(row)
+    user = active_officer(graph, email)
     intake = ReportService.from_config(graph, current_app.config)
     ids = [intake.resolve(user, ref) for ref in reports]
     try:
@@ -77,7 +74,8 @@ def receive_command(file: Path) -> None:
         click.echo(line)
 
 
-def _officer(graph, email: str) -> User:
+def active_officer(graph, email: str) -> User:
+    """The active officer a command acts as (``--by``); a clear refusal otherwise."""
     row = UserRepository(graph).by_email(normalise_email(email))
     if row is None or not row.get("active", True):
         raise click.ClickException(f"No active user {email}.")
@@ -114,7 +112,7 @@ def stix_command(reports: tuple[str, ...], email: str | None, partner: str | Non
         return
     if not (reports and email and out):
         raise click.UsageError("Give --report, --by and --out (or --receive FILE).")
-    user = _officer(graph, email)
+    user = active_officer(graph, email)
     ids = [ReportService.from_config(graph, current_app.config).resolve(user, r)
            for r in reports]
     try:
@@ -135,7 +133,7 @@ def ftm_command(reports: tuple[str, ...], email: str, partner: str | None, out: 
     """Export the persons and companies of reports, with ownership and directorship, as
     FollowTheMoney entities (one JSON object a line, as Aleph reads them)."""
     graph = get_graph()
-    user = _officer(graph, email)
+    user = active_officer(graph, email)
     ids = [ReportService.from_config(graph, current_app.config).resolve(user, r)
            for r in reports]
     try:
@@ -155,7 +153,7 @@ def seizures_command(email: str, start: str | None, end: str | None, out: Path) 
     """Export seizures as the WCO seizure CSV (one line per seized item)."""
     graph = get_graph()
     try:
-        rows = formats.seizure_rows(graph, _officer(graph, email), start, end)
+        rows = formats.seizure_rows(graph, active_officer(graph, email), start, end)
     except service.Refused as exc:
         raise click.ClickException(str(exc)) from None
     _write(out, csv_text(formats.SEIZURE_HEADER, rows).encode())
