@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from risk import boost
-from risk.features import EXPECTED_SIGN, FEATURE_NAMES, MEASURE_NAMES
+from risk.features import BOOSTED_INPUTS, EXPECTED_SIGN, FEATURE_NAMES
 from risk.intel import GradeSignal
 from risk.model import RiskModel, train
 from risk.replay import Row, replay
@@ -71,7 +71,7 @@ def raw_fields(decl: dict) -> dict[str, float | str]:
         k: str(decl[k]) for k in ("importer", "declarant", "exporter", "office", "origin",
                                   "departure") if decl.get(k)}
     if hs:
-        out.update(hs2=hs[:2], hs4=hs[:4], hs6=hs[:6])
+        out.update(hs2=hs[:2], hs4=hs[:4], hs6=hs[:6], hs10=hs)
     for name, keys in declared_fields(decl).items():
         out[name] = keys[0]
     for name in ("value_cif", "value", "weight_kg", "quantity", "taxes"):
@@ -123,6 +123,32 @@ def raw_baseline(train_rows: list[Row], test_rows: list[Row]) -> np.ndarray:
     return np.asarray(booster.predict(matrix(test_raw), num_threads=1))
 
 
+def _fit_both(rows: list[Row], l2: float, trained: str) -> tuple[RiskModel, boost.BoostedModel]:
+    y = np.array([r.positive for r in rows], dtype=float)
+    linear = train(np.array([r.values for r in rows]), y, FEATURE_NAMES, l2=l2,
+                   trained=trained, signs=EXPECTED_SIGN)
+    return linear, boost.train([r.inputs for r in rows], y, BOOSTED_INPUTS, trained=trained,
+                               signs=EXPECTED_SIGN)
+
+
+def choose(rows: list[Row], l2: float, holdout: float = 0.3) -> str:
+    """The model training keeps (``flask risk train --model auto``): both fitted on the
+    earlier controls, the better precision at 5 % on the later ``holdout`` wins (ties and
+    too few controls: the logistic model)."""
+    first, later, cut = split_rows(rows, 1 - holdout)
+    y_first = {r.positive for r in first}
+    if len(first) < 10 or len(later) < 10 or len(y_first) < 2:
+        return "logistic"
+    linear, boosted = _fit_both(first, l2, cut)
+    positive = np.array([r.positive for r in later], dtype=float)
+    none = np.zeros(len(later))
+    at5 = {kind: _at_rates(scores, positive, none, (0.05,), 1)[0]["model_precision"]
+           for kind, scores in (
+               ("logistic", linear.score_matrix(np.array([r.values for r in later]))),
+               ("boosted", boosted.score_matrix(boosted.matrix([r.inputs for r in later]))))}
+    return "boosted" if at5["boosted"] > at5["logistic"] else "logistic"
+
+
 def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, seeds: int = 20,
              l2: float = 1.0, rates: Sequence[float] = RATES,
              scored_only: dict[str, dict] | None = None) -> dict:
@@ -139,31 +165,30 @@ def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, se
         cut = test_rows[0].date if test_rows else ""
     else:
         train_rows, test_rows, cut = split_rows(rows, train_share)
-    x_train = np.array([r.values for r in train_rows])
     y_train = np.array([r.positive for r in train_rows], dtype=float)
-    model: RiskModel = train(x_train, y_train, FEATURE_NAMES, l2=l2, trained=cut,
-                             signs=EXPECTED_SIGN)
-    x_test = np.array([r.values for r in test_rows])
     positive = np.array([r.positive for r in test_rows], dtype=float)
     revenue = np.array([r.revenue for r in test_rows])
     t1 = time.perf_counter()
-    boosted = boost.train([r.inputs for r in train_rows], y_train,
-                          [*FEATURE_NAMES, *MEASURE_NAMES], trained=cut, signs=EXPECTED_SIGN)
+    model, boosted = _fit_both(train_rows, l2, cut)
     t_boost = time.perf_counter() - t1
     boosted_scores = boosted.score_matrix(boosted.matrix([r.inputs for r in test_rows]))
+    logistic_scores = model.score_matrix(np.array([r.values for r in test_rows]))
+    kind = choose(train_rows, l2)
     t1 = time.perf_counter()
     baseline_scores = raw_baseline(train_rows, test_rows)
     t_base = time.perf_counter() - t1
+    scores = boosted_scores if kind == "boosted" else logistic_scores
     models = {"boosted": _at_rates(boosted_scores, positive, revenue, rates, seeds),
-              "logistic": _at_rates(model.score_matrix(x_test), positive, revenue, rates, seeds),
+              "logistic": _at_rates(logistic_scores, positive, revenue, rates, seeds),
               "raw_baseline": _at_rates(baseline_scores, positive, revenue, rates, seeds)}
-    scores = boosted_scores
+    models["chosen"] = models[kind]
     result = {
-        "file": str(path), "split_date": cut, "model_version": boosted.version,
+        "file": str(path), "split_date": cut, "chosen": kind,
+        "model_version": boosted.version if kind == "boosted" else model.version,
         "train": {"controls": len(train_rows), "positive": int(y_train.sum())},
         "test": {"controls": len(test_rows), "positive": int(positive.sum()),
                  "revenue": float(revenue.sum())},
-        "rates": models["boosted"], "models": models,
+        "rates": models["chosen"], "models": models,
         "coefficients": dict(sorted(zip(model.features, model.coef, strict=True),
                                     key=lambda kv: -abs(kv[1]))),
         "seconds": {"replay": round(t_replay, 1), "boosted_training": round(t_boost, 1),
@@ -180,7 +205,8 @@ def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, se
 
 def format_table(result: dict) -> str:
     lines = [f"{result['file']}: train {result['train']} / test {result['test']} "
-             f"split {result['split_date']} model {result['model_version']}",
+             f"split {result['split_date']} model {result['model_version']} "
+             f"(chosen: {result['chosen']})",
              f"{'inspect':>8} {'k':>6} {'precision':>10} {'random':>8} {'lift':>6} "
              f"{'revenue':>8} {'random':>8}"]
 

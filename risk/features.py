@@ -297,9 +297,34 @@ def field_histories(declaration: Mapping, stats: HistoryStats,
     return out
 
 
+def history_counts(declaration: Mapping, stats: HistoryStats) -> list[Feature]:
+    """How many controls each history rests on (``importer_controls``...): a lift from 3
+    controls and one from 300 are not the same evidence, and trees can tell them apart only
+    when they see the count beside the lift (a time-ordered target encoding: count and rate
+    as known before the declaration)."""
+    keys = dimension_keys(declaration)
+    out = []
+    for dim in HISTORY_DIMENSIONS:
+        if not keys[dim]:
+            continue
+        key, c = max(((k, stats.counts(dim, k)) for k in keys[dim]),
+                     key=lambda kc: kc[1].n_controls)
+        out.append(Feature(f"{dim}_controls", math.log1p(c.n_controls),
+                           f"{HISTORY_LABEL[dim]} {key}: {c.n_controls} earlier controls, "
+                           f"{c.n_positive} positive"))
+    return out
+
+
+COUNT_NAMES: tuple[str, ...] = tuple(f"{d}_controls" for d in HISTORY_DIMENSIONS)
+# The boosted model's fixed columns; each source-system field and measure is added beside.
+BOOSTED_INPUTS: tuple[str, ...] = (*FEATURE_NAMES, *MEASURE_NAMES, *COUNT_NAMES)
+
+
 def detailed(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
              context: Context | None = None) -> list[Feature]:
-    """The indicators, then the measures and each field's record: the boosted model's input."""
+    """The indicators, then the measures, the controls each history rests on and each
+    field's record: the boosted model's input."""
     ctx = context or Context()
     return [*extract(declaration, stats, values, ctx), *measures(declaration, values),
+            *history_counts(declaration, stats),
             *field_histories(declaration, stats, ctx.strengths)]

@@ -122,7 +122,10 @@ def declared_fields(declaration: Mapping) -> dict[str, list[str]]:
         if key is not None and len(found) < MAX_FIELDS:
             found[FIELD + name] = [key]
     for item in declaration.get("items") or ():
-        for name, value in item.items():
+        national = "".join(ch for ch in str(item.get("hs") or "") if ch.isdigit())
+        # the national subdivision (HS8/HS10) beside HS6: its own record, as a field's
+        extra_keys = {"hs10": national} if len(national) > 6 else {}
+        for name, value in [*item.items(), *extra_keys.items()]:
             if name in _ITEM_NAMED:
                 continue
             key = _category(name, value)

@@ -43,9 +43,9 @@ from graph.riskstats import (
 from risk import boost
 from risk.boost import BoostedModel, load_model
 from risk.features import (
+    BOOSTED_INPUTS,
     EXPECTED_SIGN,
     FEATURE_NAMES,
-    MEASURE_NAMES,
     Context,
     Feature,
     as_mapping,
@@ -426,7 +426,6 @@ def _with_fixed_weights(model: RiskModel) -> RiskModel:
 
 
 MODEL_KINDS = ("auto", "boosted", "logistic")
-BOOSTED_INPUTS = (*FEATURE_NAMES, *MEASURE_NAMES)
 
 
 def _fit(kind: str, rows: list[TrainingRow], x: np.ndarray, y: np.ndarray, l2: float,
