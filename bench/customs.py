@@ -55,10 +55,11 @@ def _weights(rng: random.Random, values: tuple[str, ...], spread: float) -> dict
 
 
 def generate(n: int = 60_000, seed: int = 11, scored_share: float = 0.15,
-             inspected: str = "legacy") -> tuple[list[dict], list[dict]]:
-    """(lines for the exchange file, inspections kept aside for the scored-only tail)."""
+             inspected: str = "legacy", spread: float = 0.6) -> tuple[list[dict], list[dict]]:
+    """(lines for the exchange file, inspections kept aside for the scored-only tail);
+    ``spread``: how much the declared categories' own weights vary (their deviation)."""
     rng = random.Random(seed)
-    field_weight = {name: _weights(rng, values, 0.6) for name, values in (
+    field_weight = {name: _weights(rng, values, spread) for name, values in (
         ("import_type", IMPORT_TYPE), ("import_use", IMPORT_USE), ("tax_type", TAX_TYPE),
         ("origin_indicator", ORIGIN_MARK), ("mode", MODES), ("payment_type", PAYMENT),
         ("process_type", PROCESSING), ("office", OFFICES))}
@@ -176,10 +177,10 @@ def outcomes_path(path: str | Path) -> Path:
     return p.with_name(p.stem + ".outcomes.jsonl")
 
 
-def write(path: str | Path, n: int = 60_000, seed: int = 11, inspected: str = "legacy"
-          ) -> dict[str, int]:
+def write(path: str | Path, n: int = 60_000, seed: int = 11, inspected: str = "legacy",
+          spread: float = 0.6) -> dict[str, int]:
     """The exchange file and, beside it, the scored-only tail's inspections."""
-    lines, aside = generate(n, seed, inspected=inspected)
+    lines, aside = generate(n, seed, inspected=inspected, spread=spread)
     with Path(path).open("w") as fh:
         for line in lines:
             fh.write(json.dumps(line) + "\n")
@@ -200,9 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--declarations", type=int, default=60_000)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--inspected", choices=("legacy", "all"), default="legacy")
+    ap.add_argument("--spread", type=float, default=0.6,
+                    help="deviation of the declared categories' own weights in fraud")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
-    print(json.dumps(write(args.out, args.declarations, args.seed, args.inspected)))
+    print(json.dumps(write(args.out, args.declarations, args.seed, args.inspected,
+                           args.spread)))
     return 0
 
 

@@ -1,8 +1,9 @@
-"""The boosted targeting model: declarations of the public customs structure imported with
-`flask import`, the model trained with `flask risk train --model boosted`, the later
-declarations (their inspection results never imported) scored through the API: reasons
-name each indicator with its contribution, the contributions add up to the score, and
-precision at 5 % stays above a floor a little under what it reaches."""
+"""The boosted targeting model: declarations of the public customs structure (every one
+inspected, as in the public set) imported with `flask import`, the model trained with
+`flask risk train --model boosted`, the later declarations (their inspection results never
+imported) scored through the API: reasons name each indicator with its contribution, the
+contributions add up to the score, and precision at 5 % stays above a floor a little under
+what it reaches."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import numpy as np
 from app.accounts.service import issue_token
 from bench.customs import outcomes_path, read_outcomes, write
 
-N_DECLARATIONS = 8000
-PRECISION_FLOOR = 0.45  # reached: see the assertion message; random is about 0.12
+N_DECLARATIONS = 3000
+PRECISION_FLOOR = 0.45  # reached: see the assertion message; random is about 0.08
 
 
 def test_boosted_model_scores_later_declarations_with_reasons(runner, client, graph,
@@ -22,7 +23,7 @@ def test_boosted_model_scores_later_declarations_with_reasons(runner, client, gr
     import json
 
     source = tmp_path / "customs.jsonl"
-    write(source, N_DECLARATIONS, seed=11)
+    write(source, N_DECLARATIONS, seed=11, inspected="all")
     held = read_outcomes(outcomes_path(source))
     result = runner.invoke(args=["import", str(source), "--no-train"])
     assert result.exit_code == 0, result.output
