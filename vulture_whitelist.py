@@ -9,6 +9,7 @@ function here only because tests call it: that is the dead code the check is for
 from flask import g, session
 from PIL import Image as PIL_Image
 
+import nlp
 from app.accounts.models import User
 from app.api.openapi import Answer
 from app.assistance.forms import RequestForm
@@ -28,6 +29,9 @@ from graph.exchange.records import EventType
 from graph.grading import GradingScheme
 from graph.riskstats import StatRow
 from graph.tasks import TaskPriority, TaskStatus
+
+# Python calls a module's __getattr__ for the names it lacks (spaCy loaded on demand).
+nlp.__getattr__
 
 # Flask-Login reads these.
 User.is_active

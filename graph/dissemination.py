@@ -23,8 +23,9 @@ from typing import Any, LiteralString, TypeVar
 from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
-from graph.entities import link_report_tx
 from graph.errors import NotFound
+from graph.mentions import add_mentions_tx
+from nlp import Mention
 
 # What the dissemination rules read of a report (handling, unit, source, consents).
 _REPORT_FOR_RULES = """
@@ -488,7 +489,7 @@ class DisseminationRepository:
         title: str,
         text: str,
         handling: str,
-        mentions: Sequence[Any],
+        mentions: Sequence[Mention],
         check: Check,
         also: Also | None = None,
     ) -> str:
@@ -512,7 +513,7 @@ class DisseminationRepository:
             )
             if not rows:
                 raise NotFound(f"report {report_id} has no originating unit")
-            link_report_tx(tx, copy_id, mentions, by=viewer["id"])
+            add_mentions_tx(tx, copy_id, mentions, viewer["id"])
             return copy_id
 
         return self._checked_write(report_id, viewer, check, copy, also)

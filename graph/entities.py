@@ -1,21 +1,21 @@
-"""Entities (persons, companies, identifiers, places) and the mentions that point at them.
+"""Entities (persons, companies, identifiers, places) and the relations between them.
 
-Resolution happens here: a mention becomes an entity id built from its resolution key, so
-"Baltic Star Trading Ltd" and "BALTIC STAR TRADING LIMITED" land on one node. Kinds and
+An extracted entity's id is built from its resolution key (``graph.mentions`` resolves the
+mentions that point at it), so spellings of one name land on one node. Kinds and
 relation types pass through enums before they reach Cypher as dynamic labels, so no label
 ever comes from request text. See docs/graph-model.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.errors import NotFound
-from graph.vocabulary import KIND_OF_LABEL, EntityKind, RelationType
+from graph.vocabulary import EntityKind, RelationType
 
 
 def entity_id(kind: EntityKind, ref: str) -> str:
@@ -117,67 +117,6 @@ RETURN e {.*, kinds: [l IN labels(e) WHERE l <> 'Entity']} AS entity
 """
 
 
-@dataclass(frozen=True)
-class ResolvedMention:
-    """A mention tied to the entity it resolved to."""
-
-    entity_id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    provenance: str
-    confidence: float
-
-    def to_param(self) -> dict[str, Any]:
-        return {
-            "entity_id": self.entity_id,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "label": self.label,
-            "provenance": self.provenance,
-            "confidence": self.confidence,
-        }
-
-
-def resolve_mentions(mentions: Iterable[Any]) -> tuple[list[EntityRow], list[ResolvedMention]]:
-    """Turn extracted mentions (``nlp.Mention``) into entity rows and resolved mentions.
-
-    A mention the gazetteer recognised keeps the entity it names; the others resolve by
-    their resolution key, so repeated spellings of one name meet on one node.
-    """
-    from nlp import resolution_key
-
-    rows: dict[str, EntityRow] = {}
-    resolved = []
-    for mention in mentions:
-        kind = KIND_OF_LABEL.get(mention.label)
-        if kind is None:
-            continue
-        if mention.entity_id:
-            target = mention.entity_id
-        else:
-            key = resolution_key(mention.label, mention.normalized or mention.text)
-            if not key:
-                continue
-            row = EntityRow(kind, key, mention.text, key, "proposed")
-            rows.setdefault(row.id, row)
-            target = row.id
-        resolved.append(
-            ResolvedMention(
-                target,
-                mention.start,
-                mention.end,
-                mention.text,
-                mention.label,
-                getattr(mention, "source", "model"),
-                float(mention.confidence),
-            )
-        )
-    return list(rows.values()), resolved
-
-
 class EntityRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -226,137 +165,3 @@ def _upsert(tx: Any, rows: list[dict[str, Any]]) -> int:
 
 def _relate(tx: Any, rows: list[dict[str, Any]]) -> int:
     return tx_run(tx, RELATE_ENTITIES, rows=rows, now=utc_now())[0]["related"]
-
-
-# Mentions of a report with a mention id and its author, which the review pages address.
-LINK_MENTIONS_TX = """
-UNWIND $rows AS row
-MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})
-CREATE (r)-[m:MENTIONS]->(e)
-SET m.id = randomUUID(), m.start = row.start, m.end = row.end, m.text = row.text,
-    m.label = row.label, m.provenance = row.provenance, m.confidence = row.confidence,
-    m.review = 'proposed', m.created_at = $now, m.created_by = $by
-RETURN count(m) AS linked
-"""
-
-
-def link_report_tx(
-    tx: Any, report_id: str, mentions: Iterable[Any], by: str = "extraction"
-) -> list[ResolvedMention]:
-    """``link_report`` inside a caller's transaction, so a report and its mentions commit
-    together (or not at all)."""
-    rows, resolved = resolve_mentions(mentions)
-    if rows:
-        _upsert(tx, [r.to_param() for r in rows])
-    if resolved:
-        tx_run(
-            tx,
-            LINK_MENTIONS_TX,
-            rows=[m.to_param() for m in resolved],
-            report_id=report_id,
-            now=utc_now(),
-            by=by,
-        )
-    return resolved
-
-
-# Batch form of ``link_report`` for bulk imports: a report's proposed machine mentions are
-# replaced, not added to, so extracting a report again never duplicates them; mentions an
-# analyst accepted, rejected or added stay (see ``carry_decisions`` when the text changed).
-RELINK_REPORTS = """
-UNWIND $reports AS rep
-MATCH (r:Report {id: rep.id})
-CALL (r) {
-  MATCH (r)-[m:MENTIONS]->(:Entity)
-  WHERE m.review = 'proposed' AND m.provenance <> 'person' AND m.file IS NULL
-  DELETE m
-}
-CALL (r, rep) {
-  UNWIND rep.mentions AS row
-  MATCH (e:Entity {id: row.entity_id})
-  CREATE (r)-[m:MENTIONS]->(e)
-  SET m.id = randomUUID(), m.start = row.start, m.end = row.end, m.text = row.text,
-      m.label = row.label, m.provenance = row.provenance, m.confidence = row.confidence,
-      m.review = 'proposed', m.created_at = $now, m.created_by = 'import'
-}
-RETURN count(r) AS linked
-"""
-
-# The analysts' decisions on reports whose text an import changed, with the new text.
-DECISIONS = """
-UNWIND $ids AS id
-MATCH (r:Report {id: id})-[m:MENTIONS|REJECTED_MENTION]->(:Entity)
-WHERE NOT (m.review = 'proposed' AND m.provenance <> 'person')
-RETURN id, r.text AS text,
-       collect(m {.id, .start, .end, .text, .review, .provenance, .field}) AS mentions
-"""
-
-DROP_DECISIONS = """
-UNWIND $ids AS id
-MATCH (:Report)-[m:MENTIONS|REJECTED_MENTION {id: id}]->(:Entity)
-DELETE m
-"""
-
-MOVE_DECISIONS = """
-UNWIND $rows AS row
-MATCH (:Report)-[m:MENTIONS|REJECTED_MENTION {id: row.id}]->(:Entity)
-SET m.start = row.start, m.end = row.end
-"""
-
-
-def link_reports_tx(
-    tx: Any,
-    reports: Sequence[tuple[str, Iterable[Any]]],
-    previous: Mapping[str, str] | None = None,
-) -> int:
-    """Inside a write transaction: store the extracted mentions of many reports at once
-    (entities ``proposed``, one MENTIONS edge per mention). ``previous`` holds the former
-    text of reports whose text changed, so that the analysts' decisions on them follow
-    their words (``carry_decisions``); returns how many decisions were dropped because
-    their words are gone."""
-    fresh: dict[str, list[dict[str, Any]]] = {}
-    entities: dict[str, dict[str, Any]] = {}
-    for report_id, mentions in reports:
-        rows, resolved = resolve_mentions(mentions)
-        for row in rows:
-            entities.setdefault(row.id, row.to_param())
-        fresh[report_id] = [m.to_param() for m in resolved]
-    if not fresh:
-        return 0
-    dropped = 0
-    if previous:
-        dropped = carry_decisions(tx, previous, fresh)
-        wanted = {m["entity_id"] for rows in fresh.values() for m in rows}
-        entities = {k: v for k, v in entities.items() if k in wanted}
-    if entities:
-        _upsert(tx, list(entities.values()))
-    payload = [{"id": report_id, "mentions": rows} for report_id, rows in fresh.items()]
-    tx_run(tx, RELINK_REPORTS, reports=payload, now=utc_now())
-    return dropped
-
-
-def carry_decisions(
-    tx: Any, previous: Mapping[str, str], fresh: dict[str, list[dict[str, Any]]]
-) -> int:
-    """Decisions on re-imported reports move with their words (``nlp.spans``); those
-    whose words are gone are dropped (their number is returned), and fresh mentions they
-    cover are not added. Mentions of structured fields (no offsets) are not the import's
-    to change."""
-    from nlp.spans import carry_reviews
-
-    ids = [report_id for report_id in fresh if report_id in previous]
-    moves, drops = [], []
-    for row in tx_run(tx, DECISIONS, ids=ids) if ids else ():
-        report_id = row["id"]
-        spans = [m for m in row["mentions"] if m["start"] is not None]
-        kept, fresh[report_id], _ = carry_reviews(
-            previous[report_id], row["text"] or "", spans, fresh[report_id]
-        )
-        moves += kept
-        keep = {k["id"] for k in kept}
-        drops += [m["id"] for m in spans if m["id"] not in keep]
-    if drops:
-        tx_run(tx, DROP_DECISIONS, ids=drops)
-    if moves:
-        tx_run(tx, MOVE_DECISIONS, rows=moves)
-    return len(drops)

@@ -17,18 +17,19 @@ and its extracted mentions are written in one transaction, so a failure leaves n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
-from graph.entities import link_report_tx
 from graph.errors import NotFound
+from graph.mentions import add_mentions_tx
 from graph.references import Series, next_reference
+from nlp import Mention
 
 HOTLINE_UNIT = "HQ"  # the analysts' queue
 HOTLINE_AUTHOR = "hotline"
+EXTRACTION = "extraction"  # who a tip's mentions are created by: no officer
 
 CREATE_TIP = """
 MATCH (unit:Unit {name: $unit})
@@ -129,7 +130,7 @@ class TipRepository:
         text: str,
         contact: str | None,
         message_id: str,
-        mentions: Sequence[Any],
+        mentions: Sequence[Mention],
     ) -> str:
         """Store the tip, its key, the first thread message and its mentions atomically."""
 
@@ -153,7 +154,7 @@ class TipRepository:
             )
             if not rows:
                 raise NotFound(f"unit {HOTLINE_UNIT} does not exist")
-            link_report_tx(tx, report_id, mentions)
+            add_mentions_tx(tx, report_id, mentions, EXTRACTION)
             return rows[0]["id"]
 
         return self.graph.write(work)
@@ -173,7 +174,7 @@ class TipRepository:
         text: str,
         separator: str,
         message_id: str,
-        mentions: Sequence[Any],
+        mentions: Sequence[Mention],
     ) -> None:
         """Append the tipster's new text to the report and link its mentions, shifted to
         their place in the report text, in one transaction."""
@@ -191,8 +192,7 @@ class TipRepository:
             if not rows:
                 raise NotFound(f"no tip {report_id}")
             offset = int(rows[0]["offset"])
-            shifted = [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
-            link_report_tx(tx, report_id, shifted)
+            add_mentions_tx(tx, report_id, [m.shifted(offset) for m in mentions], EXTRACTION)
 
         self.graph.write(work)
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import builtins
 import re
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
-from graph.entities import UPSERT_ENTITIES, resolve_mentions
+from graph.entities import UPSERT_ENTITIES
 from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.mentions import DROP_ORPHANS, add_mentions_tx, carry_over_tx, link_tx, mention_rows
 from graph.network import ENTITY_VISIBLE
 from graph.paging import decode_cursor, next_page
 from graph.references import Series, next_reference
+from nlp import Mention
 
 CREATE_REPORT = """
 MATCH (u:Unit {name: $unit})
@@ -36,46 +36,6 @@ RETURN r.id AS id
 """
 
 FIND_SUBMISSION = "MATCH (r:Report {submission: $key}) RETURN r.id AS id"
-
-LINK_MENTIONS = """
-UNWIND $rows AS row
-MATCH (r:Report {id: $report_id}), (e:Entity {id: row.entity_id})
-CREATE (r)-[m:MENTIONS]->(e)
-SET m.id = row.id, m.start = row.start, m.end = row.end, m.text = row.text,
-    m.label = row.label, m.provenance = row.provenance, m.confidence = row.confidence,
-    m.review = row.review, m.field = row.field, m.file = row.file, m.created_at = $now,
-    m.created_by = row.by
-RETURN count(m) AS linked
-"""
-
-# Extracted entities nobody else refers to go when the mention that proposed them goes.
-DROP_ORPHANS = """
-UNWIND $ids AS id
-MATCH (e:Entity {id: id})
-WHERE e.status = 'proposed' AND NOT EXISTS { (e)--() }
-DELETE e
-"""
-
-CLEAR_MENTIONS = """
-MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(e:Entity)
-WHERE NOT m.id IN $keep AND m.file IS NULL
-DELETE m
-RETURN collect(DISTINCT e.id) AS ids
-"""
-
-# Mentions in the report's own text and fields; those found in its files stay as they are.
-MENTION_SPANS = """
-MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION]->(:Entity)
-WHERE m.file IS NULL
-RETURN m.id AS id, m.start AS start, m.end AS end, m.text AS text, m.review AS review,
-       m.field AS field, m.provenance AS provenance
-"""
-
-MOVE_MENTIONS = """
-UNWIND $rows AS row
-MATCH (:Report {id: $id})-[m:MENTIONS|REJECTED_MENTION {id: row.id}]->(:Entity)
-SET m.start = row.start, m.end = row.end
-"""
 
 _SUMMARY = """
 r.id AS id, r.reference AS reference, r.channel AS channel, r.kind AS kind,
@@ -335,23 +295,6 @@ def lucene_terms(text: str) -> str:
     return " ".join(w for w in words if w)
 
 
-@dataclass(frozen=True)
-class MentionInput:
-    """A mention to store: from extraction, from a structured field or from an analyst."""
-
-    start: int | None
-    end: int | None
-    label: str
-    text: str
-    normalized: str
-    confidence: float
-    source: str  # provenance: model | rule | gazetteer | person
-    entity_id: str | None = None
-    field: str | None = None
-    review: str = "proposed"
-    file: str | None = None  # found in this evidence file's text (no offsets)
-
-
 class ReportRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -366,17 +309,16 @@ class ReportRepository:
         unit: str,
         source: str | None,
         props: dict[str, Any],
-        mentions: Sequence[MentionInput],
+        mentions: Sequence[Mention],
         by: str,
         also: Callable[[Any, str, list[dict[str, Any]]], Any] | None = None,
     ) -> tuple[str, list[dict[str, Any]]]:
         """Store a report with its mentions in one transaction; return id and mentions.
         ``also(tx, id, mentions)`` runs in that transaction (the audit event). A report
         whose ``props["submission"]`` key was stored before raises ``Resubmitted``."""
-        entity_rows, rows = _mention_rows(mentions, by)
         key = props.get("submission")
 
-        def work(tx: Any) -> str:
+        def work(tx: Any) -> tuple[str, list[dict[str, Any]]]:
             if key and (first := tx_run(tx, FIND_SUBMISSION, key=key)):
                 raise Resubmitted(first[0]["id"])
             reference = next_reference(tx, Series.REPORT, year)
@@ -385,13 +327,13 @@ class ReportRepository:
                              source=source, props=props)
             if not created:
                 raise NotFound(f"unit {unit!r} or source {source!r} does not exist")
-            _link(tx, rid, entity_rows, rows)
+            rows = add_mentions_tx(tx, rid, mentions, by)
             if also is not None:
                 also(tx, rid, rows)
-            return rid
+            return rid, rows
 
         try:
-            rid = self.graph.write(work)
+            rid, rows = self.graph.write(work)
         except Duplicate:
             # the same submission arriving twice at once: the constraint kept one
             if key and (first := self.graph.query(FIND_SUBMISSION, {"key": key})):
@@ -406,14 +348,14 @@ class ReportRepository:
         *,
         props: dict[str, Any],
         editable: Sequence[str],
-        mentions: Sequence[MentionInput] | None,
+        mentions: Sequence[Mention] | None,
         by: str,
     ) -> int:
         """Change a report, atomically. New text replaces the proposed mentions with fresh
         ones; reviewed mentions (accepted, rejected, added by hand) follow their words into
-        the new text and outrank a fresh proposal of the same words. Returns how many
-        reviewed mentions were dropped because their words are no longer in the text."""
-        entity_rows, rows = _mention_rows(mentions or (), by)
+        the new text and outrank a fresh proposal of the same words (``carry_over_tx``).
+        Returns how many reviewed mentions were dropped because their words are no longer
+        in the text."""
 
         def work(tx: Any) -> int:
             done = tx_run(
@@ -429,19 +371,7 @@ class ReportRepository:
                 raise NotFound(f"no editable report {report_id}")
             if mentions is None:
                 return 0
-            from nlp.spans import carry_reviews  # nlp loads spaCy: only when text changed
-
-            before = tx_run(tx, MENTION_SPANS, id=report_id)
-            kept, fresh, gone = carry_reviews(done[0]["before"] or "", props.get("text") or "",
-                                               before, rows)
-            dropped = tx_run(tx, CLEAR_MENTIONS, id=report_id,
-                             keep=[m["id"] for m in kept])[0]["ids"]
-            tx_run(tx, DROP_ORPHANS, ids=dropped)
-            if kept:
-                tx_run(tx, MOVE_MENTIONS, id=report_id, rows=kept)
-            wanted = {row["entity_id"] for row in fresh}
-            _link(tx, report_id, [e for e in entity_rows if e["id"] in wanted], fresh)
-            return gone
+            return carry_over_tx(tx, {report_id: done[0]["before"]}, {report_id: mentions}, by)
 
         return self.graph.write(work)
 
@@ -490,20 +420,20 @@ class ReportRepository:
         viewer: dict[str, str],
         mention_id: str,
         *,
-        new_entity: MentionInput | None = None,
+        new_entity: Mention | None = None,
         entity_id: str | None = None,
         changes: dict[str, Any],
     ) -> str:
         """Move a mention to an existing entity, or to the entity a corrected span names."""
-        entity_rows, _ = _mention_rows([new_entity] if new_entity else [], "")
+        entity_rows, named = mention_rows(report_id, [new_entity] if new_entity else [], "")
 
         def work(tx: Any) -> str:
             target = entity_id
             if new_entity is not None:
-                if not entity_rows:
+                if not named:
                     raise ValueError("the corrected mention names no entity")
                 tx_run(tx, UPSERT_ENTITIES, rows=entity_rows, now=utc_now())
-                target = entity_rows[0]["id"]
+                target = named[0]["entity_id"]
             rows = tx_run(
                 tx,
                 REPOINT_MENTION,
@@ -523,21 +453,21 @@ class ReportRepository:
         return self.graph.write(work)
 
     def add_mentions(
-        self, report_id: str, viewer: dict[str, str], mentions: Sequence[MentionInput], by: str
+        self, report_id: str, viewer: dict[str, str], mentions: Sequence[Mention], by: str
     ) -> list[dict[str, Any]]:
-        entity_rows, rows = _mention_rows(mentions, by)
+        entity_rows, rows = mention_rows(report_id, mentions, by)
         if not rows:
             raise ValueError("the mention names no entity")
 
         def work(tx: Any) -> None:
             if not tx_run(tx, GET_REPORT, id=report_id, viewer=viewer):
                 raise NotFound(f"no report {report_id}")
-            _link(tx, report_id, entity_rows, rows)
+            link_tx(tx, entity_rows, rows)
 
         self.graph.write(work)
         return rows
 
-    def add_file_mentions(self, report_id: str, mentions: Sequence[MentionInput],
+    def add_file_mentions(self, report_id: str, mentions: Sequence[Mention],
                           by: str) -> None:
         """Link the entities found in a report's files (inside the caller's transaction,
         which checked that the report may be written)."""
@@ -641,58 +571,3 @@ class ReportRepository:
     def gazetteer_signature(self) -> tuple[int, int]:
         row = self.graph.query(GAZETTEER_SIGNATURE)[0]
         return int(row["n"] or 0), int(row["s"] or 0)
-
-
-def _mention_rows(
-    mentions: Sequence[MentionInput], by: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Entity rows to upsert and MENTIONS rows to create, resolved by resolution key."""
-    entity_rows, resolved = resolve_mentions(mentions)
-    # resolve_mentions drops labels that are not entities; pair the survivors by order.
-    kept = [m for m in mentions if _resolvable(m)]
-    rows = []
-    for mention, res in zip(kept, resolved, strict=True):
-        rows.append(
-            {
-                "id": str(uuid.uuid4()),
-                "entity_id": res.entity_id,
-                "start": mention.start,
-                "end": mention.end,
-                "text": mention.text,
-                "label": mention.label,
-                "normalized": mention.normalized,
-                "provenance": mention.source,
-                "confidence": float(mention.confidence),
-                "review": mention.review,
-                "field": mention.field,
-                "file": mention.file,
-                "by": by,
-            }
-        )
-    return [r.to_param() for r in entity_rows], rows
-
-
-def _resolvable(mention: MentionInput) -> bool:
-    from graph.vocabulary import KIND_OF_LABEL
-    from nlp import resolution_key
-
-    if KIND_OF_LABEL.get(mention.label) is None:
-        return False
-    if mention.entity_id:
-        return True
-    return bool(resolution_key(mention.label, mention.normalized or mention.text))
-
-
-def add_mentions_tx(tx: Any, report_id: str, mentions: Sequence[MentionInput], by: str) -> None:
-    """Link ``mentions`` to the report within the transaction ``tx``."""
-    entity_rows, rows = _mention_rows(mentions, by)
-    _link(tx, report_id, entity_rows, rows)
-
-
-def _link(
-    tx: Any, report_id: str, entity_rows: list[dict[str, Any]], rows: list[dict[str, Any]]
-) -> None:
-    if entity_rows:
-        tx_run(tx, UPSERT_ENTITIES, rows=entity_rows, now=utc_now())
-    if rows:
-        tx_run(tx, LINK_MENTIONS, report_id=report_id, rows=rows, now=utc_now())

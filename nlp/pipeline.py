@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import spacy
 from spacy.language import Language
@@ -38,6 +37,7 @@ from .lexicons import (
     known_agency,
     location_entries,
 )
+from .mention import Mention
 from .resolution import home_region
 from .rules import PRIO_AMOUNT, PRIO_LEXICON, PRIO_MODEL, PRIO_SUPPRESS, Candidate
 
@@ -191,28 +191,6 @@ _DAY_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2})(?:st|nd|rd|th)?[ ]$")
 
 if not Doc.has_extension("cordon_candidates"):
     Doc.set_extension("cordon_candidates", default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One extracted entity; ``to_dict`` gives the ``/api/v1/extract`` contract shape."""
-
-    start: int
-    end: int
-    label: str
-    text: str
-    normalized: str
-    confidence: float
-    source: str = "model"
-    entity_id: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("source")
-        d["confidence"] = round(self.confidence, 3)
-        if self.entity_id is None:
-            d.pop("entity_id")
-        return d
 
 
 # --------------------------------------------------------------------------- component
@@ -589,13 +567,20 @@ def _abbreviates(short: str, name: str) -> bool:
     return re.match(pattern, " ".join(words).lower()) is not None and len(short) <= 2 * len(words)
 
 
+def _at(m: Mention) -> tuple[int, int]:
+    """Where an extracted mention stands: extraction's mentions always have offsets."""
+    if m.start is None or m.end is None:
+        raise ValueError(f"{m.text!r} is not at a place in the text")
+    return m.start, m.end
+
+
 def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name followed by its initials in brackets ("National Revenue Agency (NRA)")
     defines them: the initials, there and wherever else they stand alone in the text, are
     that name, whatever the model made of them."""
     defined: dict[str, Mention] = {}
     for m in mentions:
-        after = _DEFINED_SHORT.match(text, m.end)
+        after = _DEFINED_SHORT.match(text, _at(m)[1])
         if (after and m.label in ("ORG", "AGENCY", "LOCATION") and " " in m.text
                 and _abbreviates(after.group(1).replace("&", ""), m.text)):
             defined.setdefault(after.group(1), m)
@@ -605,12 +590,13 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     for short, name in defined.items():
         for found in re.finditer(rf"(?<![\w&]){re.escape(short)}(?![\w&])", text):
             s, e = found.span()
-            if any(x.start < e and s < x.end and (x.start < s or x.end > e) for x in out):
+            spans = [_at(x) for x in out]
+            if any(xs < e and s < xe and (xs < s or xe > e) for xs, xe in spans):
                 continue  # part of a longer mention
-            out = [x for x in out if not (s <= x.start and x.end <= e)]
+            out = [x for x, (xs, xe) in zip(out, spans, strict=True) if not (s <= xs and xe <= e)]
             out.append(Mention(s, e, name.label, short, name.normalized, name.confidence,
                                "abbreviation", name.entity_id))
-    return sorted(out, key=lambda m: m.start)
+    return sorted(out, key=lambda m: _at(m)[0])
 
 
 def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
@@ -633,8 +619,7 @@ def extract(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
     out: list[Mention] = []
     for part in parts:
         doc = get_nlp(language=part.language)(text[part.start : part.end])
-        out.extend(replace(m, start=m.start + part.start, end=m.end + part.start)
-                   for m in mentions_from_doc(doc, gazetteer))
+        out.extend(m.shifted(part.start) for m in mentions_from_doc(doc, gazetteer))
     return out
 
 

@@ -69,22 +69,22 @@ def carry_reviews(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """Which of a report's mentions outlive an edit of its text.
 
-    ``before`` are the stored mentions (id, start, end, text, review, provenance, field),
-    ``fresh`` the new extraction's. Machine proposals give way to the fresh extraction. A
-    decision (accepted, rejected, or added by hand) on words of the text is kept at their
-    new place, and a fresh mention overlapping it is not added, so a rejected proposal
-    does not come back; a decision whose words are gone is counted. A mention of a
-    structured field (no offsets) is kept, in place of the fresh one, while the field
-    still holds its value. Returns (kept: id with new offsets, fresh mentions to add,
-    decisions whose words are gone)."""
+    ``before`` are the stored mentions (id, start, end, text, review, provenance, field,
+    and ``held``: what their field holds now), ``fresh`` the new extraction's. Machine
+    proposals give way to the fresh extraction. A decision (accepted, rejected, or added
+    by hand) on words of the text is kept at their new place, and a fresh mention
+    overlapping it is not added, so a rejected proposal does not come back; a decision
+    whose words are gone is counted. A mention of a structured field (no offsets) is
+    kept, in place of a fresh one, while the field still holds its words. Returns (kept:
+    id with new offsets, fresh mentions to add, decisions whose words are gone)."""
     spans = SpanMap(old_text, new_text)
     kept: list[dict[str, Any]] = []
     fields: set[tuple[Any, str]] = set()
     gone = 0
     for m in before:
         if m["start"] is None:
-            if any(f["start"] is None and (f.get("field"), f["text"]) == (m.get("field"), m["text"])
-                   for f in fresh):  # fmt: skip
+            held = m.get("held")
+            if m["text"] == held or (isinstance(held, list) and m["text"] in held):
                 kept.append({"id": m["id"], "start": None, "end": None})
                 fields.add((m.get("field"), m["text"]))
             continue

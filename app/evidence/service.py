@@ -16,7 +16,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any, TypeVar
 
 from flask_babel import gettext as _
@@ -28,7 +28,7 @@ from graph.clock import utc_now
 from graph.connection import Graph
 from graph.evidence import EvidenceRepository, Parent
 from graph.filestore import FileStore, TooLarge, file_store, read_limited
-from graph.reports import MentionInput
+from nlp import Mention
 
 MB = 1024 * 1024
 MAX_FILES = 10  # per form or request
@@ -59,7 +59,7 @@ class Prepared:
     row: dict[str, Any]
     kind: content.Kind
     text: str = ""
-    mentions: list[MentionInput] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
 
 def limit_bytes(config: Any) -> int:
@@ -138,7 +138,7 @@ class Evidence:
             row["mentions"] = len(prepared.mentions)
         return prepared
 
-    def _mentions(self, prepared: Prepared) -> list[MentionInput]:
+    def _mentions(self, prepared: Prepared) -> list[Mention]:
         """The entities named in the file's text, once each, pointing to the file."""
         from app.intake.extraction import extract_mentions
 
@@ -149,9 +149,7 @@ class Evidence:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(MentionInput(None, None, m.label, m.text, m.normalized, m.confidence,
-                                    m.source, m.entity_id, field="file",
-                                    file=prepared.row["id"]))
+            out.append(replace(m, start=None, end=None, field="file", file=prepared.row["id"]))
         return out
 
     def discard(self, prepared: Iterable[Prepared]) -> None:
@@ -200,7 +198,7 @@ def rows(prepared: list[Prepared]) -> list[dict[str, Any]]:
     return [p.row for p in prepared]
 
 
-def mentions(prepared: list[Prepared]) -> list[MentionInput]:
+def mentions(prepared: list[Prepared]) -> list[Mention]:
     return [m for p in prepared for m in p.mentions]
 
 

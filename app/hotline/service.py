@@ -30,6 +30,7 @@ from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.hotline import HOTLINE_AUTHOR, TipRepository
 from graph.reports import ReportRepository
+from nlp import Mention
 
 # Crockford base32: no I, L, O, U, so codes survive being read aloud or written by hand.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -115,7 +116,7 @@ def compose_tip(what: str, where: str, when: str, who: str, details: str) -> tup
     return title, body
 
 
-def _mentions(graph: Graph, text: str) -> list[Any]:
+def _mentions(graph: Graph, text: str) -> list[Mention]:
     """Extract entities, recognising names already known in the graph (cached gazetteer)."""
     from app.intake.extraction import extract_mentions
 

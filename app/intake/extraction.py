@@ -15,6 +15,7 @@ from typing import Any
 from graph.connection import Graph
 from graph.entities import EntityRepository
 from graph.reports import ReportRepository
+from nlp import Mention
 
 CHECK_INTERVAL = 5.0  # seconds between signature checks
 
@@ -49,8 +50,8 @@ def gazetteer_for(graph: Graph) -> Any:
         return gazetteer
 
 
-def extract_mentions(graph: Graph, text: str) -> list[Any]:
-    """``nlp.Mention`` objects for ``text``; known entities carry their ``entity_id``."""
+def extract_mentions(graph: Graph, text: str) -> list[Mention]:
+    """The mentions in ``text``; known entities carry their ``entity_id``."""
     from nlp import extract
 
     if not text.strip():

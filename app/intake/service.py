@@ -41,13 +41,14 @@ from graph.exchange.records import (
     validate,
 )
 from graph.grading import Grading, GradingError, handling_change_refusal
+from graph.mentions import add_mentions_tx
 from graph.references import looks_like_reference
-from graph.reports import MentionInput, ReportRepository, add_mentions_tx
+from graph.reports import ReportRepository
 from graph.sources import SourceRepository
 from graph.users import UserRepository
 from graph.vocabulary import KIND_OF_LABEL, Channel, RelationType
 from graph.vocabulary import ReportStatus as Status
-from nlp import detect_language
+from nlp import Mention, detect_language
 
 MAX_REASON = 500
 
@@ -160,7 +161,7 @@ class ReportInput:
     props: dict[str, Any]
     source: str | None
     report_id: str | None
-    structured: list[MentionInput]
+    structured: list[Mention]
 
 
 def validate_report(data: dict[str, Any], grading: Grading) -> ReportInput:
@@ -199,9 +200,9 @@ def _values(value: Any) -> list[str | None]:
 KNOWN_LABELS = ("VEHICLE", "CONTAINER", "PHONE")
 
 
-def _field_mentions(field: str, label: str, values: list[str | None]) -> list[MentionInput]:
+def _field_mentions(field: str, label: str, values: list[str | None]) -> list[Mention]:
     return [
-        MentionInput(None, None, label, v, v, 1.0, "person", field=field, review="accepted")
+        Mention(None, None, label, v, v, 1.0, "person", field=field, review="accepted")
         for v in values
         if v
     ]
@@ -253,7 +254,7 @@ class ReportService:
         )
         if submission:
             props["submission"] = f"{user.id}:{submission}"  # one author's keys, not all
-        mentions = self._mentions(props["text"]) + report.structured
+        mentions = extract_mentions(self.graph, props["text"]) + report.structured
 
         def record(tx: Any, rid: str, rows: list[dict[str, Any]]) -> None:
             detail: dict[str, Any] = {"channel": report.channel.value, "status": status.value,
@@ -317,7 +318,8 @@ class ReportService:
             for f in ("place", "commodity", "persons", "vehicles", "containers")
         )
         # extraction (CPU) before the transaction; the write and its record in one
-        mentions = (self._mentions(props["text"]) + report.structured) if text_changed else None
+        mentions = ((extract_mentions(self.graph, props["text"]) + report.structured)
+                    if text_changed else None)
 
         def update_and_record() -> int:
             gone = self.repo.update(report_id, viewer_param(user), props=props,
@@ -361,13 +363,6 @@ class ReportService:
             raise ReportError(_("Keep the reason under %(max_reason)s characters.",
                                 max_reason=MAX_REASON), "reason")
         return {"from": str(old), "to": new}
-
-    def _mentions(self, text: str) -> list[MentionInput]:
-        return [
-            MentionInput(m.start, m.end, m.label, m.text, m.normalized, m.confidence,
-                         m.source, m.entity_id)
-            for m in extract_mentions(self.graph, text)
-        ]
 
     def _check_source(self, user: User, codename: str, props: dict[str, Any]) -> str | None:
         sources = SourceRepository(self.graph)
@@ -610,7 +605,7 @@ class ReportService:
             s, e = _span(report["text"], start if start not in (None, "") else current["start"],
                          end if end not in (None, "") else current["end"])
             text = report["text"][s:e]
-        mention = MentionInput(s, e, label, text, text, 1.0, "person", review="accepted")
+        mention = Mention(s, e, label, text, text, 1.0, "person", review="accepted")
         changes = {"start": s, "end": e, "text": text, "label": label, "provenance": "person",
                    "review": "accepted", "confidence": 1.0, "reviewed_by": user.email,
                    "reviewed_at": utc_now()}
@@ -649,7 +644,7 @@ class ReportService:
         else:
             s, e = _span(body, start, end)
         surface = body[s:e]
-        mention = MentionInput(s, e, label, surface, surface, 1.0, "person", review="accepted")
+        mention = Mention(s, e, label, surface, surface, 1.0, "person", review="accepted")
         try:
             rows = self.repo.add_mentions(report_id, viewer_param(user), [mention], user.email)
         except ValueError as exc:

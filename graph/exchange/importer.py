@@ -34,6 +34,8 @@ from graph.exchange.readahead import read_ahead
 from graph.exchange.records import KINDS, Context, LineError, Record, parse_line
 from graph.filestore import FileStore
 from graph.grading import Grading
+from graph.mentions import carry_over_tx
+from nlp import Mention
 
 DEFAULT_BATCH_SIZE = 2000
 KNOWN_LIMIT = 200_000
@@ -76,7 +78,7 @@ class Extracted:
     """Mentions of a batch's reports whose text is new or changed, and the former text of
     the changed ones (the analysts' decisions on them follow their words)."""
 
-    mentions: dict[str, list[Any]] = field(default_factory=dict)
+    mentions: dict[str, list[Mention]] = field(default_factory=dict)
     previous: dict[str, str] = field(default_factory=dict)
 
 
@@ -322,12 +324,10 @@ class Importer:
         created = _WRITERS[kind](tx, records, known)
         dropped = 0
         if extracted.mentions:
-            from graph.entities import link_reports_tx
-
             found = extracted.mentions
-            dropped = link_reports_tx(
-                tx, [(r.key, found[r.key]) for r in records if r.key in found],
-                extracted.previous)
+            dropped = carry_over_tx(
+                tx, extracted.previous, {r.key: found[r.key] for r in records if r.key in found},
+                "import")
         listeners = listeners_for(kind)
         if listeners:
             rows = [{**r.data, "created": r.key in created} for r in records]

@@ -25,8 +25,8 @@ from app.accounts.service import create_user, issue_token
 from config import TestConfig
 from graph.audit import AuditRepository
 from graph.embedded import EmbeddedNeo4j
-from graph.entities import KIND_OF_LABEL
 from graph.units import UnitRepository
+from graph.vocabulary import KIND_OF_LABEL
 from nlp import extract
 from nlp.rules import iso6346_check_digit
 from tests.conftest import PASSWORD

@@ -158,14 +158,14 @@ def test_bad_input_gives_json_4xx_and_stores_nothing(graph, make_user, api):
 
 
 def test_a_failed_save_leaves_no_half_report(graph, make_user, api, monkeypatch):
-    import graph.reports as reports
+    import graph.mentions as mentions
 
     make_user("ana@customs.example", role="analyst")
 
-    def broken_link(tx, report_id, entity_rows, rows):
+    def broken_link(tx, entities, rows):
         raise RuntimeError("disk full while linking mentions")
 
-    monkeypatch.setattr(reports, "_link", broken_link)
+    monkeypatch.setattr(mentions, "link_tx", broken_link)
     answer = api("ana@customs.example").post("/reports", json=hotline())
     assert answer.status_code == 500
     assert count(graph, "MATCH (r:Report) RETURN count(r) AS n") == 0

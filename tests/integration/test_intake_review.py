@@ -297,3 +297,33 @@ def test_link_candidates_show_what_tells_namesakes_apart(graph, make_user, auth,
     assert any("register id <bdi>P-0102</bdi>" in f and "MK" in f and "born 1985-11-30" in f
                for f in flat), flat
     assert all("0 reports" in f for f in flat)
+
+
+def test_an_api_edit_of_the_text_keeps_a_corrected_mention_and_its_review(
+    graph, make_user, client
+):
+    """The API's PATCH carries reviews over as the form does (graph.mentions.carry_over_tx):
+    a re-spanned mention keeps its id, label and review at its words' new place, and the
+    fresh extraction does not propose those words again."""
+    make_user("ana@customs.example", role="analyst")
+    bearer = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
+    rid = client.post("/api/v1/reports", json={"channel": "hotline", "handling": "open",
+                                               "text": TEXT}, headers=bearer).json["id"]
+    orion = next(m for m in mentions(graph, rid).values() if m["text"].startswith("Orion"))
+    start = TEXT.index("Orion Freight")
+    corrected = client.patch(
+        f"/api/v1/reports/{rid}/mentions/{orion['id']}", headers=bearer,
+        json={"label": "ORG", "start": start, "end": start + len("Orion Freight")})
+    assert corrected.status_code == 200, corrected.text
+
+    new_text = "Second call. " + TEXT.replace("his courier goes by tiger.", "no courier.")
+    edited = client.patch(f"/api/v1/reports/{rid}", json={"text": new_text}, headers=bearer)
+    assert edited.status_code == 200, edited.text
+    answered = {m["id"]: m for m in edited.json["entities"]}
+    kept = answered[orion["id"]]
+    assert (kept["text"], kept["label"], kept["review"], kept["provenance"]) == (
+        "Orion Freight", "ORG", "accepted", "person")
+    assert kept["start"] == new_text.index("Orion Freight")
+    assert [m["text"] for m in answered.values() if m["text"].startswith("Orion")] == [
+        "Orion Freight"]  # no fresh proposal of the corrected words
+    assert new_text[kept["start"]:kept["end"]] == "Orion Freight"
