@@ -3,16 +3,17 @@
 Each figure is measured on a clean database beside its baseline, in the same run and
 through the same driver, so the ratio holds on a noisy machine:
 
-* ``import_throughput``: the importer (the code path of ``flask import``, risk listeners
-  included) against a bare batched ``UNWIND $rows AS row CREATE (n:X) SET n = row`` of the
-  same parsed rows, the least any import of those rows can cost;
+* ``import_throughput``: the import use case (the code path of ``flask import``: the
+  importer, then the risk aggregates, notifications and trader scores once for the file;
+  training and re-planning left out) against a bare batched
+  ``UNWIND $rows AS row CREATE (n:X) SET n = row`` of the same parsed rows, the least any
+  import of those rows can cost;
 * ``report_ingestion``: reports written end to end (extract, resolve, write, link) against
   extraction alone on the same texts.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from pathlib import Path
@@ -34,11 +35,12 @@ WARM_UP = 2000  # lines written once, then wiped, before the timed runs
 
 def import_throughput(bench: Any, data_file: Path, graph: Graph) -> None:
     """Records/s of ``Importer.run`` on ``data_file`` versus the bare batched CREATE floor."""
+    from app.exchange.load import Loaded, after_write, import_records
     from bench.measure import Figure
     from graph.exchange import DEFAULT_BATCH_SIZE, Importer, parse_line
     from graph.exchange.records import Context
+    from graph.grading import Grading
 
-    _register_app_listeners()
     units = _report_units(data_file)
     records = []
     with data_file.open("rb") as handle:
@@ -54,7 +56,7 @@ def import_throughput(bench: Any, data_file: Path, graph: Graph) -> None:
     graph.query(ENSURE_UNITS, {"names": sorted(units)}, write=True)
     for start in range(0, WARM_UP, DEFAULT_BATCH_SIZE):
         graph.write(_create_rows, rows[start : min(WARM_UP, start + DEFAULT_BATCH_SIZE)])
-    Importer(graph).import_records(records[:WARM_UP])
+    import_records(graph, records[:WARM_UP], Grading.from_config({}))
 
     _wipe(graph)
     t0 = time.perf_counter()
@@ -65,7 +67,9 @@ def import_throughput(bench: Any, data_file: Path, graph: Graph) -> None:
     _wipe(graph)
     graph.query(ENSURE_UNITS, {"names": sorted(units)}, write=True)
     t0 = time.perf_counter()
-    summary = Importer(graph).run(data_file)
+    importer = Importer(graph)
+    summary = importer.run(data_file)
+    after_write(graph, importer.written, Loaded(summary), train=False, warm=False)
     seconds = time.perf_counter() - t0
     if summary.rejected:
         raise RuntimeError(f"import rejected {summary.rejected} lines: {summary.first_errors[:3]}")
@@ -79,12 +83,13 @@ def import_throughput(bench: Any, data_file: Path, graph: Graph) -> None:
 def report_ingestion(bench: Any, graph: Graph, n: int = 200) -> None:
     """Reports/s written end to end (the import's report path) versus extraction alone."""
     import nlp
+    from app.exchange.load import import_records
     from bench.measure import Figure
     from bench.texts_corpus import report_texts
-    from graph.exchange import Importer, parse_line
+    from graph.exchange import parse_line
     from graph.exchange.records import Context
+    from graph.grading import Grading
 
-    _register_app_listeners()
     texts = report_texts(n)
     nlp.extract_many(texts[:10])  # load the model outside both timings
     t0 = time.perf_counter()
@@ -108,7 +113,8 @@ def report_ingestion(bench: Any, graph: Graph, n: int = 200) -> None:
     ]
     records = [parse_line(json.dumps(line), i, ctx) for i, line in enumerate(lines, start=1)]
     t0 = time.perf_counter()
-    summary = Importer(graph).import_records([r for r in records if r is not None])
+    summary = import_records(graph, [r for r in records if r is not None],
+                             Grading.from_config({}))
     seconds = time.perf_counter() - t0
     if summary.rejected:
         raise RuntimeError(f"reports rejected {summary.rejected}: {summary.first_errors[:3]}")
@@ -116,13 +122,6 @@ def report_ingestion(bench: Any, graph: Graph, n: int = 200) -> None:
     _wipe(graph)
     bench.add(Figure("report ingestion reports/s", value, "reports/s", "extraction only",
                      extraction, note=f"{len(texts)} report texts"))  # fmt: skip
-
-
-def _register_app_listeners() -> None:
-    """The CLI runs inside the app, whose risk engine listens to declaration and control
-    batches; the figure must include that cost."""
-    with contextlib.suppress(ImportError):
-        import app.risk  # noqa: F401
 
 
 def _report_units(data_file: Path) -> set[str]:

@@ -374,15 +374,15 @@ def neighbourhood_and_paths(bench: Bench, graph: Graph, scale: str, samples: int
 
 def prepare_scoring(app: Any, data_file: Path) -> dict[str, Any]:
     """Import the generated exchange file with Cordon's importer and train the model."""
+    from app.exchange.load import import_file
     from app.risk import service
     from graph.db import get_graph
-    from graph.exchange import import_file
 
     with app.app_context():
         graph = get_graph()
         _ensure_units(graph, data_file)
         t0 = time.perf_counter()
-        summary = import_file(graph, data_file)
+        summary = import_file(graph, data_file, train=False, warm=False).summary
         imported = time.perf_counter() - t0
         trained = service.train_from_graph(graph, by="bench")
     print(f"  imported {data_file.name} in {imported:.0f} s, model {trained['version']}",

@@ -417,9 +417,9 @@ def store_records(graph: Graph, grading: Grading, records: list[Any],
                   partner: Mapping[str, Any], package_id: str) -> Any:
     """Write a partner's checked records through the bulk import; :class:`PackageRefused`
     (audited) when the database refused one: the package is not taken."""
-    from graph.exchange import Importer
+    from app.exchange.load import import_records
 
-    summary = Importer(graph, grading=grading).import_records(records)
+    summary = import_records(graph, records, grading)
     if summary.rejected:
         reasons = "; ".join(reason for _line, reason in summary.first_errors)
         audit("exchange.package.refused", package_id, {

@@ -11,13 +11,12 @@ from flask import current_app
 
 from app.audit import audit
 from app.exchange import bp
-from graph.connection import Graph
+from app.exchange.load import Loaded, import_file
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
-from graph.exchange import DEFAULT_BATCH_SIZE, Importer, export_graph
+from graph.exchange import DEFAULT_BATCH_SIZE, export_graph
 from graph.exchange.bulk import BulkRefused
 from graph.filestore import FileStoreError, file_store
-from graph.grading import Grading
 
 
 @bp.cli.command("import")
@@ -55,17 +54,15 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool, in
     with click.progressbar(
         length=file.stat().st_size, label="importing", file=sys.stderr, show_pos=False
     ) as bar:
-        importer = Importer(
-            graph, batch_size=batch_size, grading=Grading.from_config(current_app.config),
-            on_error=report_error, on_progress=bar.update,
-            store=file_store(current_app.config["CORDON_DATA"]),
-        )
         try:
-            summary = importer.run(file, strict=strict)
+            loaded = import_file(graph, file, strict=strict, batch_size=batch_size,
+                                 train=not no_train, on_error=report_error,
+                                 on_progress=bar.update)
         except DatabaseUnavailable as exc:
             click.echo(f"import stopped: {exc}; committed batches stay, run it again", err=True)
             sys.exit(2)
     seconds = time.perf_counter() - started
+    summary = loaded.summary
     audit("exchange.import", str(file), {**summary.as_dict(), "strict": strict})
     records = summary.created + summary.updated
     if not summary.written:
@@ -77,10 +74,7 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool, in
     if summary.reviews_dropped:
         click.echo(f"{summary.reviews_dropped} reviewed mention(s) whose words are no longer "
                    "in their report's new text were removed")
-    if summary.by_kind["control"]["created"] and not no_train:
-        _retrain_if_due(graph)
-    if records:
-        _refresh_plans()
+    _report_after(loaded)
     if not summary.ok:
         sys.exit(1)
 
@@ -96,10 +90,10 @@ def _initial(file: Path, *, strict: bool, csv_only: Path | None, finish: bool,
     started = time.perf_counter()
     try:
         outcome = initial_load(file, strict=strict, csv_only=csv_only, finish=finish,
-                               on_error=report_error)
+                               train=not no_train, on_error=report_error)
     except (InitialLoadRefused, BulkRefused) as exc:
         raise click.ClickException(str(exc)) from None
-    summary = outcome.summary
+    summary = outcome.loaded.summary
     seconds = time.perf_counter() - started
     if outcome.csv is not None and csv_only is not None:
         click.echo(f"CSV files written to {csv_only}; on the stopped Neo4j server run:")
@@ -107,57 +101,34 @@ def _initial(file: Path, *, strict: bool, csv_only: Path | None, finish: bool,
         click.echo(f"then start it and run: flask import {file} --initial --finish")
     elif summary.written:
         audit("exchange.import", str(file), {**summary.as_dict(), "strict": strict,
-                                             "initial": True, "seconds": outcome.seconds})
+                                             "initial": True,
+                                             "seconds": outcome.loaded.seconds})
         records = summary.created + summary.updated
-        steps = ", ".join(f"{step} {s:.1f} s" for step, s in outcome.seconds.items())
+        steps = ", ".join(f"{step} {s:.1f} s" for step, s in outcome.loaded.seconds.items())
         click.echo(
             f"lines read {summary.lines}, created {summary.created}, updated "
             f"{summary.updated}, rejected {summary.rejected} "
             f"({records / seconds if seconds else 0:.0f} records/s; {steps})")
-        graph = get_graph()
-        if summary.by_kind["control"]["created"] and not no_train:
-            _retrain_if_due(graph)
-        if records:
-            _refresh_plans()
+        _report_after(outcome.loaded)
     else:
         click.echo(f"--strict: {summary.rejected} invalid line(s); nothing was written")
     if not summary.ok:
         sys.exit(1)
 
 
-
-
-def _retrain_if_due(graph: Graph) -> None:
-    """Controls are what the risk engine learns from: when this file brought enough of
-    them (``retrain_after``, or any at all before the first model), the model is retrained
-    now, as ``flask risk train --if-due`` would, so the next score uses them. A failed
-    training leaves the active model in place and does not fail the import."""
-    from app.risk import service
+def _report_after(loaded: Loaded) -> None:
+    """What the steps after the write did: training, re-planning."""
     from app.risk.cli import report_training
 
-    if not service.retrain_due(graph):
-        return
-    click.echo("retraining the risk model on the controls in the graph (--no-train skips)")
-    try:
-        result = service.train_from_graph(graph, by="import")
-    except service.RiskError as exc:
-        click.echo(f"risk model not retrained: {exc}")
-        return
-    audit("risk.train", result["version"], {"metrics": result["metrics"], "by": "import"})
-    report_training(result)
-
-
-def _refresh_plans() -> None:
-    """Neo4j replans a query once the data has changed enough since its plan; after an
-    import that cost falls on the first officer to open a page. Running the pages' reads
-    here pays it now (plans are shared by every connection to the database)."""
-    from app.warmup import warm_up
-
-    started = time.perf_counter()
-    outcome = warm_up(current_app._get_current_object())
-    failed = {step: why for step, why in outcome.items() if why != "ok"}
-    click.echo(f"page queries re-planned in {time.perf_counter() - started:.1f} s"
-               + (f" (skipped: {failed})" if failed else ""))
+    if loaded.not_trained:
+        click.echo(f"risk model not retrained: {loaded.not_trained}")
+    if loaded.training:
+        click.echo("risk model retrained on the controls in the graph (--no-train skips)")
+        report_training(loaded.training)
+    if loaded.warm_up is not None:
+        failed = {step: why for step, why in loaded.warm_up.items() if why != "ok"}
+        click.echo(f"page queries re-planned in {loaded.seconds.get('re-planning', 0):.1f} s"
+                   + (f" (skipped: {failed})" if failed else ""))
 
 
 @bp.cli.command("export")

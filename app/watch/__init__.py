@@ -19,6 +19,3 @@ nav_item("watch.notifications", _l("Notifications"), order=43, badge=unread_noti
          pinned=None)
 
 from app.watch import routes  # noqa: E402, F401
-from app.watch.notify import register_import_listeners  # noqa: E402
-
-register_import_listeners()

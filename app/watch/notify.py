@@ -8,7 +8,7 @@ who may hear of what live in graph/notify.py, in the Cypher.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from app.mail import mail_enabled
@@ -71,29 +71,16 @@ def aeo_scores_tx(tx: Any, refs: Sequence[str], threshold: float) -> list[str]:
     return notify.aeo_drift(tx, drifted, threshold, mail=mail_enabled()) if drifted else []
 
 
-# ----------------------------------------------------------------------- flask import
-# Batch listeners: they run in each batch's transaction (graph/exchange/listeners.py).
-
-
-def _ids(rows: Iterable[dict[str, Any]], *, created_only: bool = False) -> list[str]:
-    return [str(r["id"]) for r in rows if r.get("id") and (r.get("created") or not created_only)]
-
-
-def on_report_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
-    notify.report_watchers(tx, _ids(rows), mail=mail_enabled())
-
-
-def on_declaration_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
-    notify.declaration_watchers(tx, _ids(rows, created_only=True), mail=mail_enabled())
-
-
-def on_control_batch(tx: Any, rows: list[dict[str, Any]]) -> None:
-    notify.control_watchers(tx, _ids(rows), mail=mail_enabled())
-
-
-def register_import_listeners() -> None:
-    from graph.exchange.listeners import register_batch_listener
-
-    register_batch_listener("report", on_report_batch)
-    register_batch_listener("declaration", on_declaration_batch)
-    register_batch_listener("control", on_control_batch)
+def imported_tx(tx: Any, *, declarations: Sequence[str] = (), controls: Sequence[str] = (),
+                reports: Sequence[str] = ()) -> list[str]:
+    """An import (app/exchange/load.py, once per file): watchers hear of the declarations
+    it created, and of the controls and reports it wrote."""
+    mail = mail_enabled()
+    told = []
+    if declarations:
+        told += notify.declaration_watchers(tx, declarations, mail=mail)
+    if controls:
+        told += notify.control_watchers(tx, controls, mail=mail)
+    if reports:
+        told += notify.report_watchers(tx, reports, mail=mail)
+    return told

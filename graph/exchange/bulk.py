@@ -7,8 +7,9 @@ into their final state (a later line with the same id replaces an earlier one, a
 online upsert does) and written as CSV files that ``neo4j-admin database import full``
 turns into a store in one pass, without transactions. Reports and relation lines (few;
 reports need extraction against the graph, sources, references) and the derived data
-(risk aggregates, AEO status lines) are written afterwards through the online import's own
-writers and batch listeners, so the graph is the one ``flask import`` would build.
+(AEO status lines, then the import use case's one pass after the file: app/exchange/load.py)
+are written afterwards through the online import's own writers, so the graph is the one
+``flask import`` would build.
 
 The node and relationship shapes mirror ``graph/trade.py`` (``CREATE_*`` statements);
 change both together. Empty lists cannot be written in the importer's CSV (an empty field

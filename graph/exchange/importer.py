@@ -14,6 +14,10 @@ A batch the database refuses (a constraint, a type the server rejects) is split 
 until the offending lines are isolated; they are reported like invalid lines and the
 rest is written. An unreachable database stops the import (``DatabaseUnavailable``):
 batches already committed stay, and running the same file again completes it.
+
+The importer writes the records only; what is derived from them (risk aggregates, stored
+trader scores, watch notifications) is computed once per file from ``Importer.written``
+by the import use case (app/exchange/load.py).
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ from graph import trade
 from graph.connection import Graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import reports
-from graph.exchange.listeners import finish_listeners, listeners_for
 from graph.exchange.readahead import read_ahead
 from graph.exchange.records import KINDS, Context, LineError, Record, parse_line
 from graph.filestore import FileStore
@@ -80,6 +83,24 @@ class Extracted:
 
     mentions: dict[str, list[Mention]] = field(default_factory=dict)
     previous: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Written:
+    """What a run wrote, in file order, for the steps that follow the whole file: the
+    declarations and controls as normalised rows with ``created`` (True when the record
+    did not exist, or only as a reference), the ids of the reports."""
+
+    declarations: list[dict[str, Any]] = field(default_factory=list)
+    controls: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, records: list[Record], created: set[str]) -> None:
+        if kind == "report":
+            self.reports.extend(r.key for r in records)
+        elif kind in ("declaration", "control"):
+            rows = self.declarations if kind == "declaration" else self.controls
+            rows.extend({**r.data, "created": r.key in created} for r in records)
 
 
 @dataclass
@@ -144,6 +165,7 @@ class Importer:
         self.on_error = on_error
         self.on_progress = on_progress
         self.summary = ImportSummary()
+        self.written = Written()
         self._gazetteer: Any = None
         self._gazetteer_stale = True
         # Entities this run saw committed (id -> status), so a batch does not re-merge the
@@ -192,13 +214,6 @@ class Importer:
                     self._flush(window)
         finally:
             self._close_pool()
-        self._finish()
-
-    def _finish(self) -> None:
-        """Once per run, after the last batch: see ``register_finish_listener``."""
-        if self.summary.created or self.summary.updated:
-            for listener in finish_listeners():
-                listener(self.graph)
 
     def _close_pool(self) -> None:
         if self._pool is not None:
@@ -316,6 +331,7 @@ class Importer:
             return
         self.summary.reviews_dropped += dropped
         self._count(kind, records, created)
+        self.written.add(kind, records, created)
 
     @staticmethod
     def _work(
@@ -328,11 +344,6 @@ class Importer:
             dropped = carry_over_tx(
                 tx, extracted.previous, {r.key: found[r.key] for r in records if r.key in found},
                 "import")
-        listeners = listeners_for(kind)
-        if listeners:
-            rows = [{**r.data, "created": r.key in created} for r in records]
-            for listener in listeners:
-                listener(tx, rows)
         return created, dropped
 
     def _count(self, kind: str, records: list[Record], created: set[str]) -> None:
@@ -383,8 +394,3 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     line, not the file)."""
     with path.open("rb") as handle:
         yield from enumerate(handle, start=1)
-
-
-def import_file(graph: Graph, path: str | Path, *, strict: bool = False, **options: Any):
-    """Convenience: run one :class:`Importer` over ``path`` and return its summary."""
-    return Importer(graph, **options).run(path, strict=strict)

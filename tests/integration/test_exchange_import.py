@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from app.accounts.service import issue_token
-from graph.exchange import Importer, register_batch_listener, unregister_batch_listener
 
 TRADER = {
     "kind": "trader",
@@ -403,38 +402,6 @@ def test_export_then_import_restores_the_same_graph(runner, graph, tmp_path, mak
     again = tmp_path / "again.jsonl"
     assert runner.invoke(args=["export", str(again)]).exit_code == 0
     assert again.read_text() == backup.read_text()
-
-
-def test_batch_listeners_run_inside_the_write_transaction(graph, tmp_path):
-    seen: list = []
-
-    def record(tx, rows):  # Cypher on purpose: a test listener's own write in the batch
-        seen.extend((row["id"], row["created"]) for row in rows)
-        tx.run("UNWIND $ids AS id CREATE (:ListenerMark {id: id})", ids=[r["id"] for r in rows])
-
-    def explode(tx, rows):
-        raise RuntimeError("aggregate update failed")
-
-    path = write_jsonl(tmp_path / "controls.jsonl", [DECLARATION, CONTROL])
-    register_batch_listener("control", record)
-    try:
-        summary = Importer(graph).run(path)
-        Importer(graph).run(path)
-    finally:
-        unregister_batch_listener("control", record)
-    assert summary.ok
-    assert seen == [("DEC-2025-000001/2025-03-13", True), ("DEC-2025-000001/2025-03-13", False)]
-    assert graph.query("MATCH (m:ListenerMark) RETURN count(m) AS n")[0]["n"] == 2
-
-    other = write_jsonl(tmp_path / "other.jsonl", [{**CONTROL, "date": "2025-04-01"}])
-    register_batch_listener("control", explode)
-    try:
-        errors: list = []
-        failed = Importer(graph, on_error=lambda n, why: errors.append((n, why))).run(other)
-    finally:
-        unregister_batch_listener("control", explode)
-    assert not failed.ok and errors == [(1, "not written: aggregate update failed")]
-    assert graph.query("MATCH (c:Control {date: '2025-04-01'}) RETURN c") == []
 
 
 def test_generator_file_imports_completely(runner, graph, tmp_path, make_unit):
