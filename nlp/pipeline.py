@@ -175,6 +175,7 @@ _NATIONALITIES = frozenset(
 # Digit groups the model calls dates ("0532", "22 33", a register number): a date has a
 # month, separators or is a year.
 _BARE_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d[\d ]*")
+_BOX_SIZE = re.compile(r"\b(?:20|40|45)[ -]?(?:foot|feet|ft|footers?)\b", re.I)
 _AGE = re.compile(r"\d+-year-old|\d+ years? old", re.I)
 # What makes a span a calendar date: a month's name, a year, or a day and month in
 # figures. Without one, what the model calls a date is relative ("today", "last Friday",
@@ -407,6 +408,9 @@ _TRAILING_JUNK = re.compile(r"(?:'s|’s|[\s,.;:)(\"'])+$")
 _CODE_NAME_BEFORE = re.compile(r"\b(?i:project|operation|op\.|code[ -]?name[d]?)[ ]$")
 # "in Crete", "off Crete": one word after a place preposition is a place, not a company.
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|via|through|across|around)[ ]$")
+# One capitalised word the model calls a company after "at" or "from" is a place in
+# English ("seized at Aflao"): companies come with a cue word.
+_AT_PLACE = re.compile(r"\b(?:at|from|to)[ ]$")
 _DOTTED_END = re.compile(r"\b\w\.\w\.$")
 _CURRENCY_ONLY = re.compile(r"^(?:EUR|USD|GBP|BGN|TRY|AED|CHF|RON|PLN)$")
 
@@ -444,6 +448,8 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
             continue  # "Kazakh plates", "a Volvo truck", "fake Louis Vuitton bags"
         if label == "PERSON" and span.islower():
             continue  # a name is written with capitals; "lorry" in a lowercase tip is not one
+        if label == "QUANTITY" and _BOX_SIZE.search(span):
+            continue  # "40-foot", "two 20 foot": a container's size, no goods counted
         if label == "DATE":
             if (_AGE.search(span) or _BARE_DIGITS.fullmatch(span)
                     or not _ABSOLUTE_DATE.search(span)):
@@ -476,11 +482,16 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
         if label == "ORG" and is_public_body(span):
             label = "AGENCY"
         elif " " not in span and not span.isupper() and (
-            (label == "ORG" and _PLACE_BEFORE.search(text, max(0, s - 8), s))
+            (label == "ORG" and (_PLACE_BEFORE.search(text, max(0, s - 8), s)
+                                 or (not french and _AT_PLACE.search(text, max(0, s - 8), s))))
             or (french and label in ("ORG", "PERSON")
                 and _PLACE_BEFORE_FR.search(text, max(0, s - 10), s))
         ):
             label = "LOCATION"
+        elif label == "ORG" and not french and not rules.has_company_cue(span):
+            # the small model's companies without a word of trade or a legal form are
+            # mostly bodies, places, persons, brands and codes: a company needs its cue
+            continue
         if label == "PERSON" and (
             (span.isupper() and len(span) <= 4) or any(c.isdigit() for c in span)
         ):

@@ -229,12 +229,13 @@ _MONEY_RE = re.compile(
     + _CURRENCY_WORD
     + r")|€))\b",
 )
+# Not containers or TEU: a count of containers is of boxes, not of goods (the guideline).
 _UNITS = (
     r"kg|kgs|kilos?|kilograms?|g|grams?|mg|t|tonnes?|tons?|MT|lbs?|pounds|l|lt|ltrs?|litres?|"
     r"liters?|ml|m3|cubic metres?|cbm|barrels?|bbl|cartons?|ctns?|packs?|packets?|pcs|pieces?|"
     r"units?|boxes|box|bottles?|cans|cases?|crates?|pallets?|sticks?|bales?|bags?|sacks?|parcels?|"
     r"packages?|pkgs?|bundles?|rolls?|sets?|pairs?|doses?|tablets?|pills?|capsules?|vials?|ampoules?|"
-    r"rounds|heads?|TEU|TEUs|containers?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
+    r"rounds|heads?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
     r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz|gms|grammes?|kilogrammes?|pellets"
 )
 _NUMBER_WORDS = {
@@ -1017,6 +1018,27 @@ _TRADE_NAME_ENDS = COMPANY_WORDS | frozenset({
 }) - {"Bank", "Marine", "Line"}  # fmt: skip
 
 
+# Words that make a name a company's when no legal form follows it: the trade words above,
+# and the words of the press, airlines, foundations and the like ("Northglen News",
+# "Lotec Foundation", "Igma Trade").
+_COMPANY_CUES = _TRADE_NAME_ENDS | COMPANY_WORDS | frozenset({
+    "News", "Media", "Foundation", "Trade", "Airlines", "Airways", "Airline", "Times", "Post",
+    "Herald", "Tribune", "Gazette", "Television", "TV", "Radio", "Press", "Corporation",
+    "Corp", "Inc", "Motors", "Enterprise", "Partners", "Brothers", "Bros", "Sons", "Factory",
+    "Mills", "Farms", "Pharmacy", "Stores", "Supermarket", "Hotel", "Technologies", "Systems",
+    "Energy", "Oil", "Gas", "Mining", "Construction", "Chemicals", "Couriers", "Courier",
+    "Laboratories", "Impex", "Overseas", "International", "Global", "Bank", "Insurance",
+})  # fmt: skip
+_LEGAL_END = re.compile(r"(?:[ ,]|^)(?:" + _LEGAL_ALT + r")$")
+
+
+def has_company_cue(name: str) -> bool:
+    """A word of trade, of the press or a legal form in a name: what makes it a company's
+    rather than a brand's, a place's or a body's the model mistook for one."""
+    words = name.replace(",", " ").split()
+    return bool(set(words) & _COMPANY_CUES) or bool(_LEGAL_END.search(name))
+
+
 def _trade_names(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
     while words:
         cut = next((i for i, w in enumerate(words)
@@ -1098,6 +1120,32 @@ _PHONE_CUE = re.compile(
     r"(?![\d.,]\d|\w|[ ]?%|[ ](?i:kg|kilos?|tonnes?|tons?|litres?|cartons|pieces|units)\b)",
     re.I,
 )
+# A number after "on" or "at" in a sentence that has said it is one to call, a few words
+# before: "call ZIMRA on 08677 007 688 or the local office on 0286 23456", "report it to
+# the hotline at 0700 225 5337", "contact us on 0711 099 999".
+_PHONE_ON = re.compile(
+    r"\b(?:on|at|is|:)[ ]?(?P<number>\(?\d{2,5}\)?(?:[ ./-]?\d{2,5}){1,4})"
+    r"(?![\d.,]\d|\w|[ ]?%|[ ](?i:kg|kilos?|tonnes?|tons?|litres?|cartons|pieces|units)\b)",
+    re.I,
+)
+_CALL_CUE = re.compile(
+    r"\b(?:call|calls|calling|contact|phone|telephone|tel|ring|text|whatsapp|sms|reach|"
+    r"hotline|helpline|tip[ -]?line|toll-free|freephone|line|number|mobile|cell)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?](?:[ ]|$)|\n")
+
+
+def _called(text: str, pos: int) -> bool:
+    """Whether the sentence before ``pos`` says, in its last 80 characters, that a number
+    to call follows."""
+    window = text[max(0, pos - 80) : pos]
+    ends = list(_SENTENCE_END.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    return bool(_CALL_CUE.search(window))
+
+
 # Toll-free and shared-cost numbers, written with or without a country: North American
 # 1-8xx numbers, spelled in letters or not ("1-800-BE-ALERT", "1-866-DHS-2-ICE"), and the
 # 0800/0808/086x, 0500/0508, 1800 and 1300 numbers of the UK, Africa, Australia, New
@@ -1145,6 +1193,8 @@ def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
     # search for, kept with its digits as written.
     found = [(m.span("number"), 0.6) for m in _PHONE_CUE.finditer(text)]
     found += [(m.span(), 0.7) for m in _LOCAL_FREE.finditer(text)]
+    found += [(m.span("number"), 0.6) for m in _PHONE_ON.finditer(text)
+              if _called(text, m.start())]
     for (start, end), conf in found:
         digits = re.sub(r"\D", "", text[start:end])
         if not 7 <= len(digits) <= 12 or any(start < e and s < end for s, e in seen):
