@@ -234,7 +234,8 @@ _NEUTRAL_FINDERS = (
     rules.find_dates,
 )
 _FINDERS = {
-    "en": (*_NEUTRAL_FINDERS, rules.find_fake_goods, rules.find_titled_persons,
+    "en": (*_NEUTRAL_FINDERS, rules.find_fake_goods, rules.find_goods_by_context,
+           rules.find_titled_persons,
            rules.find_companies,
            rules.find_names_by_shape, rules.find_places),
     "fr": (*_NEUTRAL_FINDERS, rules.find_companies, *rules_fr.FINDERS),
@@ -396,6 +397,13 @@ def _build(default_region: str | None, language: str) -> Language:
 
 # --------------------------------------------------------------------------- resolution
 
+_PERSON_TITLES = re.compile(
+    r"^(?:(?:Brig(?:adier)?|Gen(?:eral)?|Maj(?:or)?|Col(?:onel)?|Lt|Lieutenant|Capt(?:ain)?|"
+    r"Sgt|Sergeant|Cpl|Corporal|Insp(?:ector)?|Supt|Superintendent|Commissioner|Comptroller|"
+    r"Controller|Director|Deputy|Assistant|Chief|Judge|Justice|Magistrate|Senator|Minister|"
+    r"President|Governor|Mr|Mrs|Ms|Dr|Prof|Hon|Alhaji|Alhaja|Sheikh|Officer|Agent|Special|"
+    r"Acting|Commander|Cmdr|Admiral|Adm|Rear|Vice|Spokesman|Spokesperson)\.?[ ]+)+"
+)
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 # French: "du Havre", "au Havre" are Le Havre after a contracted article; the article is
 # not the place, and a run of lowercase words ("port de") is no place at all.
@@ -410,6 +418,7 @@ _CODE_NAME_BEFORE = re.compile(r"\b(?i:project|operation|op\.|code[ -]?name[d]?)
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|via|through|across|around)[ ]$")
 # One capitalised word the model calls a company after "at" or "from" is a place in
 # English ("seized at Aflao"): companies come with a cue word.
+_AGE_OF = re.compile(r"\b\d{2},[ ]of[ ]$")
 _AT_PLACE = re.compile(r"\b(?:at|from|to)[ ]$")
 _DOTTED_END = re.compile(r"\b\w\.\w\.$")
 _CURRENCY_ONLY = re.compile(r"^(?:EUR|USD|GBP|BGN|TRY|AED|CHF|RON|PLN)$")
@@ -446,6 +455,15 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
         if label in ("PERSON", "ORG") and (span in _NATIONALITIES
                                             or span.lower() in brand_names()):
             continue  # "Kazakh plates", "a Volvo truck", "fake Louis Vuitton bags"
+        if label == "PERSON" and not french:
+            title = _PERSON_TITLES.match(span)
+            if title and " " in span[title.end():]:
+                s += title.end()  # "Brig Gen Buba Marwa": the rank is not the name
+                span = text[s:e]
+        if label == "PERSON" and not french and (
+                _PLACE_BEFORE.search(text, max(0, s - 8), s) or _AGE_OF.search(text, max(0, s - 12), s)
+        ) and not text.startswith(("'s", "’s"), e):
+            label = "LOCATION"  # "waters off Tsing Yi", "Kevin Doyle, 46, of Dartford"
         if label == "PERSON" and span.islower():
             continue  # a name is written with capitals; "lorry" in a lowercase tip is not one
         if label == "QUANTITY" and _BOX_SIZE.search(span):
@@ -624,6 +642,33 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+def _surnames(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A person named in full ("Jorge Alberto Salinas") is the same person where the text
+    names him by his surname alone ("Salinas shipped..."), whatever the model made of that
+    word: a place, a company, nothing."""
+    names = {m.text.split()[-1].removesuffix("'s").removesuffix("’s"): m for m in mentions
+             if m.label == "PERSON" and " " in m.text}
+    names = {k: m for k, m in names.items()
+             if len(k) > 2 and k[0].isupper() and k[1:].islower() and k not in _NATIONALITIES}
+    if not names:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.text in names and m.label in ("LOCATION", "ORG") and (
+                m.source == "model" or len(m.normalized) != 2):  # a country stays one
+            full = names[m.text]
+            m = replace(m, label="PERSON", normalized=full.normalized, source="surname")
+        out.append(m)
+    for short, full in names.items():
+        for found in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            s, e = found.span()
+            if any(x.start < e and s < x.end for x in out):
+                continue
+            out.append(Mention(s, e, "PERSON", short, full.normalized, 0.6, "surname",
+                               full.entity_id))
+    return sorted(out, key=lambda m: m.start)
+
+
 def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
     # rebuild tuples: they come back as lists when docs cross process boundaries
     cands = [Candidate(*c) for c in doc._.cordon_candidates or ()]
@@ -631,7 +676,8 @@ def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Ment
     cands.extend(_model_candidates(doc))
     if gazetteer is not None:
         cands.extend(gazetteer.match(doc))
-    return _abbreviations(doc.text, _resolve(doc.text, cands))
+    mentions = _abbreviations(doc.text, _resolve(doc.text, cands))
+    return _surnames(doc.text, mentions) if doc.lang_ == "en" else mentions
 
 
 def extract(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:

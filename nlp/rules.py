@@ -767,6 +767,49 @@ def find_fake_goods(text: str) -> Iterator[Candidate]:
                         PRIO_LEXICON)  # the longer of it and a lexicon's match wins
 
 
+# Goods the lexicon lacks, named by where they stand: after a count in a unit of goods
+# ("460 bags of fertilizer", "3,500 litres of illicit diesel") and as what a consignment
+# was declared ("declared as bathroom fittings under", "labelled as wooden handicrafts").
+_GOODS_UNITS = (
+    r"kg|kgs|kilos|kilograms?|grams|tonnes?|tons|lbs|pounds|litres|liters|gallons|barrels|"
+    r"cartons|packs|packets|pieces|units|boxes|bottles|cans|cases|crates|pallets|sticks|bales|"
+    r"bags|sacks|parcels|packages|bundles|rolls|sets|pairs|rounds|heads|drums|jerrycans|"
+    r"canisters|cylinders|tins|sachets|consignments?[ ]of[ ]"
+)
+_GOODS_OF_RE = re.compile(
+    r"(?<![\w.,])(?:\d[\d,.]*|(?i:" + _NUMBER_WORD + r"))(?:[ ](?:million|thousand))?[ ]?"
+    r"(?:" + _GOODS_UNITS + r")[ ]of[ ]((?:[a-z][a-z'-]+[ ]?){1,4})"
+    r"|\b(?:declared|described|labelled|labeled|manifested|disguised|invoiced|misdeclared)"
+    r"(?:[ ](?:the|its|their)[ ](?:consignments?|shipments?|goods|cargo|containers?|parcels?|"
+    r"packages?|items|imports?|load))?[ ]as[ ](?:an?[ ])?((?:[a-z][a-z'-]+[ ]?){1,4})"
+)
+_GOODS_STOP = _NOT_GOODS | frozenset({
+    "aboard", "hidden", "concealed", "declared", "each", "estimated", "what", "who", "when",
+    "belonging", "suspected", "alleged", "believed", "worth", "weighing", "inside", "under",
+    "onto", "off", "over", "via", "per", "some", "its", "their", "his", "her", "this", "these",
+    "those", "they", "it", "not", "but", "also", "after", "before", "during", "while",
+    "allegedly", "reportedly", "then", "than", "about", "arriving", "imported", "exported",
+    "loaded", "shipped", "transported", "carried", "seized", "found", "intended", "meant",
+    "merchandise", "substance", "substances", "material", "materials", "stuff", "things",
+    "drugs", "drug", "narcotics", "contraband", "cigarette", "every", "all", "other",
+    "personal", "commercial", "general", "mixed", "various", "different", "such",
+})  # fmt: skip
+
+
+def find_goods_by_context(text: str) -> Iterator[Candidate]:
+    for m in _GOODS_OF_RE.finditer(text):
+        group = 1 if m.group(1) else 2
+        words = m.group(group).split()
+        cut = next((i for i, w in enumerate(words) if w in _GOODS_STOP), len(words))
+        words = words[:cut]
+        if not words:
+            continue
+        start = m.start(group)
+        end = start + len(" ".join(words))
+        yield Candidate(start, end, "COMMODITY", text[start:end].lower(), 0.6, "rule",
+                        PRIO_LEXICON - 1)  # a lexicon's name, normalised, wins
+
+
 _COUNT_BEFORE = re.compile(
     r"(?<![\w.,])(" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r"))"
     r"(?:[ ](million|billion|thousand|mln|bn))?[ ]$"

@@ -469,3 +469,18 @@ def test_a_company_needs_a_cue_word_or_a_legal_form(text, orgs):
 ])
 def test_local_numbers_a_sentence_says_are_to_call(text, phones):
     assert [m.text for m in _find(text, "PHONE")] == phones
+
+
+def test_a_surname_alone_is_the_person_named_in_full():
+    text = ("A grand jury indicted Jorge Alberto Salinas of Laredo. Salinas shipped rifle "
+            "barrels to Mexico.")
+    assert [m.text for m in _find(text, "PERSON")] == ["Jorge Alberto Salinas", "Salinas"]
+
+
+@pytest.mark.parametrize("text,goods", [
+    ("They found 460 bags of fertilizer at Aflao.", "fertilizer"),
+    ("The importer declared the consignment as bathroom fittings under code 6910.",
+     "bathroom fittings"),
+])
+def test_goods_named_by_their_count_or_declaration(text, goods):
+    assert goods in [m.text for m in _find(text, "COMMODITY")]
