@@ -152,13 +152,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9.&-]{1,6}")
 _NOT_BODIES = frozenset(["Convention", "Treaty", "Agreement", "Protocol", "Act", "Regulation",
                          "Directive", "Code", "Schedule", "Chapter", "Ch.", "Section"])
 _CODE2 = re.compile(r"[A-Z]{2}")  # "UA passport", "(TR)": a country code, not a company
-# Customs documents, procedures and systems the model takes for organisations.
-_CUSTOMS_TERMS = frozenset(
-    ["TIR", "CMR", "EORI", "AEO", "SAD", "MRN", "AWB", "B/L", "TARIC", "VAT", "NCTS", "ICS",
-     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR", "CITES", "CTH",
-     "CTI", "CTSH", "HGV", "LGV", "FIR", "ATM", "LCD", "LED", "DPV", "K-9", "GST", "FTZ", "POE",
-     "CFS", "ICD", "SEZ", "NDPS", "IPR", "CBM", "TEU", "PoM", "MEA", "DRAM"]
-)
+_CUSTOMS_TERMS = rules.CUSTOMS_TERMS
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
 # Nationality words the suffixes above miss, which the model takes for a name ("Kazakh
 # plates", "a Czech driver").
@@ -235,7 +229,7 @@ _NEUTRAL_FINDERS = (
 )
 _FINDERS = {
     "en": (*_NEUTRAL_FINDERS, rules.find_fake_goods, rules.find_goods_by_context,
-           rules.find_titled_persons,
+           rules.find_titled_persons, rules.find_bodies_by_their_people,
            rules.find_companies,
            rules.find_names_by_shape, rules.find_places),
     "fr": (*_NEUTRAL_FINDERS, rules.find_companies, *rules_fr.FINDERS),
@@ -575,6 +569,21 @@ def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
     return out
 
 
+_OWNER = re.compile(r"[A-Z][\w-]*['’]s[ ]")
+
+
+def _without_owner(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """"India's Directorate of Revenue Intelligence": the country owning a body is a place
+    beside it, not the first word of its name."""
+    out = []
+    for c in cands:
+        owner = _OWNER.match(text, c.start) if c.label == "AGENCY" else None
+        if owner and " " in text[owner.end() : c.end]:
+            c = c._replace(start=owner.end(), normalized=text[owner.end() : c.end])
+        out.append(c)
+    return out
+
+
 def _known_names(text: str, cands: list[Candidate]) -> list[Candidate]:
     """A public body named by its shape ("Brazilian Federal Police") starts where the list
     of known bodies says its name does ("Federal Police"): a leading nationality is not
@@ -672,7 +681,7 @@ def _surnames(text: str, mentions: list[Mention]) -> list[Mention]:
 def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
     # rebuild tuples: they come back as lists when docs cross process boundaries
     cands = [Candidate(*c) for c in doc._.cordon_candidates or ()]
-    cands = _known_names(doc.text, cands)
+    cands = _known_names(doc.text, _without_owner(doc.text, cands))
     cands.extend(_model_candidates(doc))
     if gazetteer is not None:
         cands.extend(gazetteer.match(doc))

@@ -472,6 +472,14 @@ def find_emails(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(), m.end(), "EMAIL", m.group().lower(), 0.99, "rule", PRIO_ID)
 
 
+# What a number after a ship's name counts when it is not part of the name ("Blue Horizon
+# 40 nautical miles off"); "Yuet Fung 8 off Tsing Yi" keeps its number.
+_COUNTED_AFTER = re.compile(
+    r"[ ](?:nautical|miles?|nm|km|kilomet|met|feet|ft|tonnes?|tons?|kgs?|kilo|crew|people|"
+    r"men|persons|migrants|containers|hours?|days?|bags|bales|packages|pounds|lbs|cartons|"
+    r"per|percent|%)", re.I)
+
+
 def find_vessel_names(text: str) -> Iterator[Candidate]:
     for m in _VESSEL_RE.finditer(text):
         name = m.group(1).rstrip("'")  # the closing quote of "'Jay Malhar'"
@@ -483,8 +491,8 @@ def find_vessel_names(text: str) -> Iterator[Candidate]:
         if not words or words[0] in _VESSEL_STOP or words[0].isdigit():
             continue
         name = " ".join(words)
-        after = text[start + len(name) : start + len(name) + 2]
-        if len(words) > 1 and words[-1].isdigit() and after[:1] == " " and after[1:].islower():
+        after = text[start + len(name) : start + len(name) + 16]
+        if len(words) > 1 and words[-1].isdigit() and _COUNTED_AFTER.match(after):
             words.pop()  # "Blue Horizon 40 nautical miles": the number is not in the name
             name = " ".join(words)
         if name.isupper() and len(name) <= 3:
@@ -970,6 +978,30 @@ _HEADS = _STRONG_HEADS | _WEAK_HEADS
 _JOINS = ("of", "and", "for", "&", "the")
 
 
+# Customs documents, procedures and systems the model takes for organisations.
+CUSTOMS_TERMS = frozenset(
+    ["TIR", "CMR", "EORI", "AEO", "SAD", "MRN", "AWB", "B/L", "TARIC", "VAT", "NCTS", "ICS",
+     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR", "CITES", "CTH",
+     "CTI", "CTSH", "HGV", "LGV", "FIR", "ATM", "LCD", "LED", "DPV", "K-9", "GST", "FTZ", "POE",
+     "CFS", "ICD", "SEZ", "NDPS", "IPR", "CBM", "TEU", "PoM", "MEA", "DRAM"]
+)
+# An acronym no list knows is a public body when its people or its units follow it: "CIIS
+# officers", "ESS agents", "the PCG spokesman" (companies have staff, not officers).
+_ACRONYM_OF_A_BODY = re.compile(
+    r"(?<![\w&.-])([A-Z]{2,6})[ ](?=(?:officers?|agents?|operatives|officials|personnel|"
+    r"operatives|spokes(?:man|woman|person)|commander|headquarters|command|troops|"
+    r"investigators|inspectors|examiners)\b)"
+)
+
+
+def find_bodies_by_their_people(text: str) -> Iterator[Candidate]:
+    for m in _ACRONYM_OF_A_BODY.finditer(text):
+        if m.group(1) in CUSTOMS_TERMS:
+            continue
+        yield Candidate(m.start(1), m.end(1), "AGENCY", m.group(1), 0.6, "rule",
+                        PRIO_LEXICON - 3)
+
+
 def find_names_by_shape(text: str) -> Iterator[Candidate]:
     """Public bodies and companies without a legal form, from one pass over the runs of
     capitalised words (see ``_bodies`` and ``_trade_names``)."""
@@ -1094,7 +1126,8 @@ def _trade_names(text: str, start: int, words: list[str]) -> Iterator[Candidate]
 
 def _trade_name(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
     ends = [i for i, w in enumerate(words) if w in _TRADE_NAME_ENDS]
-    if not ends or set(words) & _STRONG_HEADS:
+    if not ends or set(words) & _STRONG_HEADS or known_agency(words[0]):
+        # "CBSA Border Watch Line": a body's line, not a company
         return
     words = words[: ends[-1] + 1]
     begin = _prefix_start(words, ends[-1])
@@ -1121,7 +1154,8 @@ _CROSSING_BEFORE = re.compile(r"\b" + _CROSSING_WORDS + r"[ ](" + _PLACE_NAME + 
 # Airports, harbours, terminals and free zones by their names: the whole name is the place.
 _FACILITY = re.compile(
     r"\b((?:[A-Z][\w'’-]*[ ]){1,4}(?:International[ ])?(?:Airport|Harbour|Harbor|Seaport|"
-    r"Container[ ]Terminal|Free[ ](?:Trade[ ])?Zone))\b"
+    r"Container[ ]Terminal|Free[ ](?:Trade[ ])?Zone|(?:Container[ ]|Ferry[ ]|Dry[ ])?Port)"
+    r"(?![ ](?:of|Authority|Health|Police|Command|Director|Manager)\b))\b"
     r"|\b((?:Port|Airport)[ ]of[ ][A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?)\b"
 )
 

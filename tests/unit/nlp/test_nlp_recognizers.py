@@ -484,3 +484,18 @@ def test_a_surname_alone_is_the_person_named_in_full():
 ])
 def test_goods_named_by_their_count_or_declaration(text, goods):
     assert goods in [m.text for m in _find(text, "COMMODITY")]
+
+
+@pytest.mark.parametrize("text,label,names", [
+    ("India's Directorate of Revenue Intelligence seized gold.", "AGENCY",
+     ["Directorate of Revenue Intelligence"]),
+    ("the zimra officers took bribes, Sars said", "AGENCY", ["zimra", "Sars"]),
+    ("CIIS officers and ESS agents inspected it; HGV drivers and CTH officials watched.",
+     "AGENCY", ["CIIS", "ESS"]),
+    ("Police boarded the fishing vessel Yuet Fung 8 off Tsing Yi.", "VESSEL", ["YUET FUNG 8"]),
+    ("Officers at Mundra Port and Manila International Container Port", "LOCATION",
+     ["Mundra Port", "Manila International Container Port"]),
+])
+def test_bodies_ships_and_ports_by_their_context(text, label, names):
+    found = [m.normalized if label == "VESSEL" else m.text for m in _find(text, label)]
+    assert found == names
