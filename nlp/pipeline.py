@@ -286,9 +286,9 @@ class DomainRecognizer:
                 if label == "COMMODITY":
                     counted = rules.count_before(text, s)
                     if counted:
-                        cs, value = counted
+                        cs, ce, value = counted
                         cands.append(
-                            Candidate(cs, s - 1, "QUANTITY", value, 0.7, "rule", PRIO_AMOUNT - 1)
+                            Candidate(cs, ce, "QUANTITY", value, 0.7, "rule", PRIO_AMOUNT - 1)
                         )
         if self.default_region:
             regions.insert(0, self.default_region)

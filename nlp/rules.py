@@ -824,20 +824,39 @@ _COUNT_BEFORE = re.compile(
 )
 
 
-def count_before(text: str, pos: int) -> tuple[int, str] | None:
-    """A number (optionally scaled) that ends right before ``pos`` (one space between)."""
-    window_start = max(0, pos - 40)
+# "960 Tommy Hillfiger belts", "62 prohibited large-capacity magazines", "seven non-duty
+# paid smuggled vehicles": a count with a brand or qualifiers between it and the goods.
+_COUNT_BEFORE_WORDS = re.compile(
+    r"(?<![\w.,])(?!(?:19|20)\d\d[ ])(" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r"))"
+    r"(?:[ ](million|billion|thousand|mln|bn))?[ ](?:[A-Za-z][\w'-]*[ ]){1,3}$"
+)
+_NOT_QUALIFIER = frozenset({
+    "of", "and", "or", "in", "at", "on", "to", "for", "with", "from", "by", "the", "a", "an",
+    "were", "was", "are", "is", "seized", "found", "containing", "cases", "years", "year",
+    "months", "days", "people", "persons", "suspects", "men", "women", "containers", "trucks",
+    "vessels", "kg", "kilograms", "tonnes", "tons", "litres", "liters", "pounds", "lbs",
+})  # fmt: skip
+
+
+def count_before(text: str, pos: int) -> tuple[int, int, str] | None:
+    """A number (optionally scaled) that ends right before ``pos`` (one space between), or
+    before up to three words that qualify the goods at ``pos``: its start, end and value."""
+    window_start = max(0, pos - 60)
     chunk = text[window_start:pos]
     m = _COUNT_BEFORE.search(chunk)
     if not m:
-        return None
+        m = _COUNT_BEFORE_WORDS.search(chunk)
+        if not m or set(chunk[m.end(2) if m.group(2) else m.end(1):].lower().split()) & (
+                _NOT_QUALIFIER):
+            return None
     word = _NUMBER_WORDS.get(m.group(1).lower().split(" (")[0])
     value = float(word) if word else _parse_number(m.group(1))
     if value is None:
         return None
     if m.group(2):
         value *= _SCALES[m.group(2)]
-    return window_start + m.start(), _fmt_amount(value)
+    end = m.end(2) if m.group(2) else m.end(1)
+    return window_start + m.start(), window_start + end, _fmt_amount(value)
 
 
 def find_dates(text: str) -> Iterator[Candidate]:
