@@ -455,7 +455,8 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
                 s += title.end()  # "Brig Gen Buba Marwa": the rank is not the name
                 span = text[s:e]
         if label == "PERSON" and not french and (
-                _PLACE_BEFORE.search(text, max(0, s - 8), s) or _AGE_OF.search(text, max(0, s - 12), s)
+                _PLACE_BEFORE.search(text, max(0, s - 8), s)
+                or _AGE_OF.search(text, max(0, s - 12), s)
         ) and not text.startswith(("'s", "’s"), e):
             label = "LOCATION"  # "waters off Tsing Yi", "Kevin Doyle, 46, of Dartford"
         if label == "PERSON" and span.islower():
