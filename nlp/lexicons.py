@@ -238,9 +238,16 @@ def carrier_entries() -> tuple[LexEntry, ...]:
     return tuple(out)
 
 
+# Acronyms that spell a name or a word once not in capitals ("Olaf", "saps", "Dian").
+_AMBIGUOUS_ACRONYMS = frozenset(["OLAF", "DIAN", "ANAM", "SAPS", "BURS", "NOAA", "KENT"])
+
+
 def case_variants(surface: str) -> list[str]:
     """Spellings a case-sensitive matcher should accept for one lexicon surface."""
     variants = {surface, fold(surface)}
+    if re.fullmatch(r"[A-Z]{4,}", surface) and surface not in _AMBIGUOUS_ACRONYMS:
+        # a tip writes "zimra", "Sars": an acronym of four letters or more is no word
+        variants.update((surface.lower(), surface.capitalize()))
     if not re.search(r"[A-Z]{2}", surface):  # not an acronym
         variants.add(surface.upper())
         if surface.lower() not in _AMBIGUOUS_LOWER and len(surface) > 3:

@@ -152,13 +152,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9.&-]{1,6}")
 _NOT_BODIES = frozenset(["Convention", "Treaty", "Agreement", "Protocol", "Act", "Regulation",
                          "Directive", "Code", "Schedule", "Chapter", "Ch.", "Section"])
 _CODE2 = re.compile(r"[A-Z]{2}")  # "UA passport", "(TR)": a country code, not a company
-# Customs documents, procedures and systems the model takes for organisations.
-_CUSTOMS_TERMS = frozenset(
-    ["TIR", "CMR", "EORI", "AEO", "SAD", "MRN", "AWB", "B/L", "TARIC", "VAT", "NCTS", "ICS",
-     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR", "CITES", "CTH",
-     "CTI", "CTSH", "HGV", "LGV", "FIR", "ATM", "LCD", "LED", "DPV", "K-9", "GST", "FTZ", "POE",
-     "CFS", "ICD", "SEZ", "NDPS", "IPR", "CBM", "TEU", "PoM", "MEA", "DRAM"]
-)
+_CUSTOMS_TERMS = rules.CUSTOMS_TERMS
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ese|ian|ean|i)$")
 # Nationality words the suffixes above miss, which the model takes for a name ("Kazakh
 # plates", "a Czech driver").
@@ -175,6 +169,7 @@ _NATIONALITIES = frozenset(
 # Digit groups the model calls dates ("0532", "22 33", a register number): a date has a
 # month, separators or is a year.
 _BARE_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d[\d ]*")
+_BOX_SIZE = re.compile(r"\b(?:20|40|45)[ -]?(?:foot|feet|ft|footers?)\b", re.I)
 _AGE = re.compile(r"\d+-year-old|\d+ years? old", re.I)
 # What makes a span a calendar date: a month's name, a year, or a day and month in
 # figures. Without one, what the model calls a date is relative ("today", "last Friday",
@@ -211,7 +206,8 @@ _NEUTRAL_FINDERS = (
     rules.find_dates,
 )
 _FINDERS = {
-    "en": (*_NEUTRAL_FINDERS, rules.find_fake_goods, rules.find_titled_persons,
+    "en": (*_NEUTRAL_FINDERS, rules.find_fake_goods, rules.find_goods_by_context,
+           rules.find_titled_persons, rules.find_bodies_by_their_people,
            rules.find_companies,
            rules.find_names_by_shape, rules.find_places),
     "fr": (*_NEUTRAL_FINDERS, rules.find_companies, *rules_fr.FINDERS),
@@ -268,9 +264,9 @@ class DomainRecognizer:
                 if label == "COMMODITY":
                     counted = rules.count_before(text, s)
                     if counted:
-                        cs, value = counted
+                        cs, ce, value = counted
                         cands.append(
-                            Candidate(cs, s - 1, "QUANTITY", value, 0.7, "rule", PRIO_AMOUNT - 1)
+                            Candidate(cs, ce, "QUANTITY", value, 0.7, "rule", PRIO_AMOUNT - 1)
                         )
         if self.default_region:
             regions.insert(0, self.default_region)
@@ -373,6 +369,13 @@ def _build(default_region: str | None, language: str) -> Language:
 
 # --------------------------------------------------------------------------- resolution
 
+_PERSON_TITLES = re.compile(
+    r"^(?:(?:Brig(?:adier)?|Gen(?:eral)?|Maj(?:or)?|Col(?:onel)?|Lt|Lieutenant|Capt(?:ain)?|"
+    r"Sgt|Sergeant|Cpl|Corporal|Insp(?:ector)?|Supt|Superintendent|Commissioner|Comptroller|"
+    r"Controller|Director|Deputy|Assistant|Chief|Judge|Justice|Magistrate|Senator|Minister|"
+    r"President|Governor|Mr|Mrs|Ms|Dr|Prof|Hon|Alhaji|Alhaja|Sheikh|Officer|Agent|Special|"
+    r"Acting|Commander|Cmdr|Admiral|Adm|Rear|Vice|Spokesman|Spokesperson)\.?[ ]+)+"
+)
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 # French: "du Havre", "au Havre" are Le Havre after a contracted article; the article is
 # not the place, and a run of lowercase words ("port de") is no place at all.
@@ -385,6 +388,10 @@ _TRAILING_JUNK = re.compile(r"(?:'s|’s|[\s,.;:)(\"'])+$")
 _CODE_NAME_BEFORE = re.compile(r"\b(?i:project|operation|op\.|code[ -]?name[d]?)[ ]$")
 # "in Crete", "off Crete": one word after a place preposition is a place, not a company.
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|via|through|across|around)[ ]$")
+# One capitalised word the model calls a company after "at" or "from" is a place in
+# English ("seized at Aflao"): companies come with a cue word.
+_AGE_OF = re.compile(r"\b\d{2},[ ]of[ ]$")
+_AT_PLACE = re.compile(r"\b(?:at|from|to)[ ]$")
 _DOTTED_END = re.compile(r"\b\w\.\w\.$")
 _CURRENCY_ONLY = re.compile(r"^(?:EUR|USD|GBP|BGN|TRY|AED|CHF|RON|PLN)$")
 
@@ -420,8 +427,20 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
         if label in ("PERSON", "ORG") and (span in _NATIONALITIES
                                             or span.lower() in brand_names()):
             continue  # "Kazakh plates", "a Volvo truck", "fake Louis Vuitton bags"
+        if label == "PERSON" and not french:
+            title = _PERSON_TITLES.match(span)
+            if title and " " in span[title.end():]:
+                s += title.end()  # "Brig Gen Buba Marwa": the rank is not the name
+                span = text[s:e]
+        if label == "PERSON" and not french and (
+                _PLACE_BEFORE.search(text, max(0, s - 8), s)
+                or _AGE_OF.search(text, max(0, s - 12), s)
+        ) and not text.startswith(("'s", "’s"), e):
+            label = "LOCATION"  # "waters off Tsing Yi", "Kevin Doyle, 46, of Dartford"
         if label == "PERSON" and span.islower():
             continue  # a name is written with capitals; "lorry" in a lowercase tip is not one
+        if label == "QUANTITY" and _BOX_SIZE.search(span):
+            continue  # "40-foot", "two 20 foot": a container's size, no goods counted
         if label == "DATE":
             if (_AGE.search(span) or _BARE_DIGITS.fullmatch(span)
                     or not _ABSOLUTE_DATE.search(span)):
@@ -454,11 +473,16 @@ def _model_candidates(doc: Doc) -> Iterator[Candidate]:
         if label == "ORG" and is_public_body(span):
             label = "AGENCY"
         elif " " not in span and not span.isupper() and (
-            (label == "ORG" and _PLACE_BEFORE.search(text, max(0, s - 8), s))
+            (label == "ORG" and (_PLACE_BEFORE.search(text, max(0, s - 8), s)
+                                 or (not french and _AT_PLACE.search(text, max(0, s - 8), s))))
             or (french and label in ("ORG", "PERSON")
                 and _PLACE_BEFORE_FR.search(text, max(0, s - 10), s))
         ):
             label = "LOCATION"
+        elif label == "ORG" and not french and not rules.has_company_cue(span):
+            # the small model's companies without a word of trade or a legal form are
+            # mostly bodies, places, persons, brands and codes: a company needs its cue
+            continue
         if label == "PERSON" and (
             (span.isupper() and len(span) <= 4) or any(c.isdigit() for c in span)
         ):
@@ -521,6 +545,21 @@ def _resolve(text: str, cands: list[Candidate]) -> list[Mention]:
                 c.entity_id,
             )
         )
+    return out
+
+
+_OWNER = re.compile(r"[A-Z][\w-]*['’]s[ ]")
+
+
+def _without_owner(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """"India's Directorate of Revenue Intelligence": the country owning a body is a place
+    beside it, not the first word of its name."""
+    out = []
+    for c in cands:
+        owner = _OWNER.match(text, c.start) if c.label == "AGENCY" else None
+        if owner and " " in text[owner.end() : c.end]:
+            c = c._replace(start=owner.end(), normalized=text[owner.end() : c.end])
+        out.append(c)
     return out
 
 
@@ -599,14 +638,42 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: _at(m)[0])
 
 
+def _surnames(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A person named in full ("Jorge Alberto Salinas") is the same person where the text
+    names him by his surname alone ("Salinas shipped..."), whatever the model made of that
+    word: a place, a company, nothing."""
+    names = {m.text.split()[-1].removesuffix("'s").removesuffix("’s"): m for m in mentions
+             if m.label == "PERSON" and " " in m.text}
+    names = {k: m for k, m in names.items()
+             if len(k) > 2 and k[0].isupper() and k[1:].islower() and k not in _NATIONALITIES}
+    if not names:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.text in names and m.label in ("LOCATION", "ORG") and (
+                m.source == "model" or len(m.normalized) != 2):  # a country stays one
+            full = names[m.text]
+            m = replace(m, label="PERSON", normalized=full.normalized, source="surname")
+        out.append(m)
+    for short, full in names.items():
+        for found in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            s, e = found.span()
+            if any(x.start < e and s < x.end for x in out):
+                continue
+            out.append(Mention(s, e, "PERSON", short, full.normalized, 0.6, "surname",
+                               full.entity_id))
+    return sorted(out, key=lambda m: m.start)
+
+
 def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
     # rebuild tuples: they come back as lists when docs cross process boundaries
     cands = [Candidate(*c) for c in doc._.cordon_candidates or ()]
-    cands = _known_names(doc.text, cands)
+    cands = _known_names(doc.text, _without_owner(doc.text, cands))
     cands.extend(_model_candidates(doc))
     if gazetteer is not None:
         cands.extend(gazetteer.match(doc))
-    return _abbreviations(doc.text, _resolve(doc.text, cands))
+    mentions = _abbreviations(doc.text, _resolve(doc.text, cands))
+    return _surnames(doc.text, mentions) if doc.lang_ == "en" else mentions
 
 
 def extract(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:

@@ -229,12 +229,13 @@ _MONEY_RE = re.compile(
     + _CURRENCY_WORD
     + r")|€))\b",
 )
+# Not containers or TEU: a count of containers is of boxes, not of goods (the guideline).
 _UNITS = (
     r"kg|kgs|kilos?|kilograms?|g|grams?|mg|t|tonnes?|tons?|MT|lbs?|pounds|l|lt|ltrs?|litres?|"
     r"liters?|ml|m3|cubic metres?|cbm|barrels?|bbl|cartons?|ctns?|packs?|packets?|pcs|pieces?|"
     r"units?|boxes|box|bottles?|cans|cases?|crates?|pallets?|sticks?|bales?|bags?|sacks?|parcels?|"
     r"packages?|pkgs?|bundles?|rolls?|sets?|pairs?|doses?|tablets?|pills?|capsules?|vials?|ampoules?|"
-    r"rounds|heads?|TEU|TEUs|containers?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
+    r"rounds|heads?|boxes|blocks|bricks|ingots|bars|drums|jerrycans?|"
     r"canisters?|cylinders?|logs|tusks|carats?|ounces?|oz|gms|grammes?|kilogrammes?|pellets"
 )
 _NUMBER_WORDS = {
@@ -471,6 +472,14 @@ def find_emails(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(), m.end(), "EMAIL", m.group().lower(), 0.99, "rule", PRIO_ID)
 
 
+# What a number after a ship's name counts when it is not part of the name ("Blue Horizon
+# 40 nautical miles off"); "Yuet Fung 8 off Tsing Yi" keeps its number.
+_COUNTED_AFTER = re.compile(
+    r"[ ](?:nautical|miles?|nm|km|kilomet|met|feet|ft|tonnes?|tons?|kgs?|kilo|crew|people|"
+    r"men|persons|migrants|containers|hours?|days?|bags|bales|packages|pounds|lbs|cartons|"
+    r"per|percent|%)", re.I)
+
+
 def find_vessel_names(text: str) -> Iterator[Candidate]:
     for m in _VESSEL_RE.finditer(text):
         name = m.group(1).rstrip("'")  # the closing quote of "'Jay Malhar'"
@@ -482,8 +491,8 @@ def find_vessel_names(text: str) -> Iterator[Candidate]:
         if not words or words[0] in _VESSEL_STOP or words[0].isdigit():
             continue
         name = " ".join(words)
-        after = text[start + len(name) : start + len(name) + 2]
-        if len(words) > 1 and words[-1].isdigit() and after[:1] == " " and after[1:].islower():
+        after = text[start + len(name) : start + len(name) + 16]
+        if len(words) > 1 and words[-1].isdigit() and _COUNTED_AFTER.match(after):
             words.pop()  # "Blue Horizon 40 nautical miles": the number is not in the name
             name = " ".join(words)
         if name.isupper() and len(name) <= 3:
@@ -766,26 +775,88 @@ def find_fake_goods(text: str) -> Iterator[Candidate]:
                         PRIO_LEXICON)  # the longer of it and a lexicon's match wins
 
 
+# Goods the lexicon lacks, named by where they stand: after a count in a unit of goods
+# ("460 bags of fertilizer", "3,500 litres of illicit diesel") and as what a consignment
+# was declared ("declared as bathroom fittings under", "labelled as wooden handicrafts").
+_GOODS_UNITS = (
+    r"kg|kgs|kilos|kilograms?|grams|tonnes?|tons|lbs|pounds|litres|liters|gallons|barrels|"
+    r"cartons|packs|packets|pieces|units|boxes|bottles|cans|cases|crates|pallets|sticks|bales|"
+    r"bags|sacks|parcels|packages|bundles|rolls|sets|pairs|rounds|heads|drums|jerrycans|"
+    r"canisters|cylinders|tins|sachets|consignments?[ ]of[ ]"
+)
+_GOODS_OF_RE = re.compile(
+    r"(?<![\w.,])(?:\d[\d,.]*|(?i:" + _NUMBER_WORD + r"))(?:[ ](?:million|thousand))?[ ]?"
+    r"(?:" + _GOODS_UNITS + r")[ ]of[ ]((?:[a-z][a-z'-]+[ ]?){1,4})"
+    r"|\b(?:declared|described|labelled|labeled|manifested|disguised|invoiced|misdeclared)"
+    r"(?:[ ](?:the|its|their)[ ](?:consignments?|shipments?|goods|cargo|containers?|parcels?|"
+    r"packages?|items|imports?|load))?[ ]as[ ](?:an?[ ])?((?:[a-z][a-z'-]+[ ]?){1,4})"
+)
+_GOODS_STOP = _NOT_GOODS | frozenset({
+    "aboard", "hidden", "concealed", "declared", "each", "estimated", "what", "who", "when",
+    "belonging", "suspected", "alleged", "believed", "worth", "weighing", "inside", "under",
+    "onto", "off", "over", "via", "per", "some", "its", "their", "his", "her", "this", "these",
+    "those", "they", "it", "not", "but", "also", "after", "before", "during", "while",
+    "allegedly", "reportedly", "then", "than", "about", "arriving", "imported", "exported",
+    "loaded", "shipped", "transported", "carried", "seized", "found", "intended", "meant",
+    "merchandise", "substance", "substances", "material", "materials", "stuff", "things",
+    "drugs", "drug", "narcotics", "contraband", "cigarette", "every", "all", "other",
+    "personal", "commercial", "general", "mixed", "various", "different", "such",
+})  # fmt: skip
+
+
+def find_goods_by_context(text: str) -> Iterator[Candidate]:
+    for m in _GOODS_OF_RE.finditer(text):
+        group = 1 if m.group(1) else 2
+        words = m.group(group).split()
+        cut = next((i for i, w in enumerate(words) if w in _GOODS_STOP), len(words))
+        words = words[:cut]
+        if not words:
+            continue
+        start = m.start(group)
+        end = start + len(" ".join(words))
+        yield Candidate(start, end, "COMMODITY", text[start:end].lower(), 0.6, "rule",
+                        PRIO_LEXICON - 1)  # a lexicon's name, normalised, wins
+
+
 _COUNT_BEFORE = re.compile(
     r"(?<![\w.,])(" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r"))"
     r"(?:[ ](million|billion|thousand|mln|bn))?[ ]$"
 )
 
 
-def count_before(text: str, pos: int) -> tuple[int, str] | None:
-    """A number (optionally scaled) that ends right before ``pos`` (one space between)."""
-    window_start = max(0, pos - 40)
+# "960 Tommy Hillfiger belts", "62 prohibited large-capacity magazines", "seven non-duty
+# paid smuggled vehicles": a count with a brand or qualifiers between it and the goods.
+_COUNT_BEFORE_WORDS = re.compile(
+    r"(?<![\w.,])(?!(?:19|20)\d\d[ ])(" + _NUMBER + r"|(?i:" + _NUMBER_WORD + r"))"
+    r"(?:[ ](million|billion|thousand|mln|bn))?[ ](?:[A-Za-z][\w'-]*[ ]){1,3}$"
+)
+_NOT_QUALIFIER = frozenset({
+    "of", "and", "or", "in", "at", "on", "to", "for", "with", "from", "by", "the", "a", "an",
+    "were", "was", "are", "is", "seized", "found", "containing", "cases", "years", "year",
+    "months", "days", "people", "persons", "suspects", "men", "women", "containers", "trucks",
+    "vessels", "kg", "kilograms", "tonnes", "tons", "litres", "liters", "pounds", "lbs",
+})  # fmt: skip
+
+
+def count_before(text: str, pos: int) -> tuple[int, int, str] | None:
+    """A number (optionally scaled) that ends right before ``pos`` (one space between), or
+    before up to three words that qualify the goods at ``pos``: its start, end and value."""
+    window_start = max(0, pos - 60)
     chunk = text[window_start:pos]
     m = _COUNT_BEFORE.search(chunk)
     if not m:
-        return None
+        m = _COUNT_BEFORE_WORDS.search(chunk)
+        if not m or set(chunk[m.end(2) if m.group(2) else m.end(1):].lower().split()) & (
+                _NOT_QUALIFIER):
+            return None
     word = _NUMBER_WORDS.get(m.group(1).lower().split(" (")[0])
     value = float(word) if word else _parse_number(m.group(1))
     if value is None:
         return None
     if m.group(2):
         value *= _SCALES[m.group(2)]
-    return window_start + m.start(), _fmt_amount(value)
+    end = m.end(2) if m.group(2) else m.end(1)
+    return window_start + m.start(), window_start + end, _fmt_amount(value)
 
 
 def find_dates(text: str) -> Iterator[Candidate]:
@@ -926,6 +997,30 @@ _HEADS = _STRONG_HEADS | _WEAK_HEADS
 _JOINS = ("of", "and", "for", "&", "the")
 
 
+# Customs documents, procedures and systems the model takes for organisations.
+CUSTOMS_TERMS = frozenset(
+    ["TIR", "CMR", "EORI", "AEO", "SAD", "MRN", "AWB", "B/L", "TARIC", "VAT", "NCTS", "ICS",
+     "ECS", "EX1", "EX-1", "T1", "T2", "ATA", "BCP", "HS", "CN", "LRN", "UCR", "CITES", "CTH",
+     "CTI", "CTSH", "HGV", "LGV", "FIR", "ATM", "LCD", "LED", "DPV", "K-9", "GST", "FTZ", "POE",
+     "CFS", "ICD", "SEZ", "NDPS", "IPR", "CBM", "TEU", "PoM", "MEA", "DRAM"]
+)
+# An acronym no list knows is a public body when its people or its units follow it: "CIIS
+# officers", "ESS agents", "the PCG spokesman" (companies have staff, not officers).
+_ACRONYM_OF_A_BODY = re.compile(
+    r"(?<![\w&.-])([A-Z]{2,6})[ ](?=(?:officers?|agents?|operatives|officials|personnel|"
+    r"operatives|spokes(?:man|woman|person)|commander|headquarters|command|troops|"
+    r"investigators|inspectors|examiners)\b)"
+)
+
+
+def find_bodies_by_their_people(text: str) -> Iterator[Candidate]:
+    for m in _ACRONYM_OF_A_BODY.finditer(text):
+        if m.group(1) in CUSTOMS_TERMS:
+            continue
+        yield Candidate(m.start(1), m.end(1), "AGENCY", m.group(1), 0.6, "rule",
+                        PRIO_LEXICON - 3)
+
+
 def find_names_by_shape(text: str) -> Iterator[Candidate]:
     """Public bodies and companies without a legal form, from one pass over the runs of
     capitalised words (see ``_bodies`` and ``_trade_names``)."""
@@ -1017,6 +1112,27 @@ _TRADE_NAME_ENDS = COMPANY_WORDS | frozenset({
 }) - {"Bank", "Marine", "Line"}  # fmt: skip
 
 
+# Words that make a name a company's when no legal form follows it: the trade words above,
+# and the words of the press, airlines, foundations and the like ("Northglen News",
+# "Lotec Foundation", "Igma Trade").
+_COMPANY_CUES = _TRADE_NAME_ENDS | COMPANY_WORDS | frozenset({
+    "News", "Media", "Foundation", "Trade", "Airlines", "Airways", "Airline", "Times", "Post",
+    "Herald", "Tribune", "Gazette", "Television", "TV", "Radio", "Press", "Corporation",
+    "Corp", "Inc", "Motors", "Enterprise", "Partners", "Brothers", "Bros", "Sons", "Factory",
+    "Mills", "Farms", "Pharmacy", "Stores", "Supermarket", "Hotel", "Technologies", "Systems",
+    "Energy", "Oil", "Gas", "Mining", "Construction", "Chemicals", "Couriers", "Courier",
+    "Laboratories", "Impex", "Overseas", "International", "Global", "Bank", "Insurance",
+})  # fmt: skip
+_LEGAL_END = re.compile(r"(?:[ ,]|^)(?:" + _LEGAL_ALT + r")$")
+
+
+def has_company_cue(name: str) -> bool:
+    """A word of trade, of the press or a legal form in a name: what makes it a company's
+    rather than a brand's, a place's or a body's the model mistook for one."""
+    words = name.replace(",", " ").split()
+    return bool(set(words) & _COMPANY_CUES) or bool(_LEGAL_END.search(name))
+
+
 def _trade_names(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
     while words:
         cut = next((i for i, w in enumerate(words)
@@ -1029,7 +1145,8 @@ def _trade_names(text: str, start: int, words: list[str]) -> Iterator[Candidate]
 
 def _trade_name(text: str, start: int, words: list[str]) -> Iterator[Candidate]:
     ends = [i for i, w in enumerate(words) if w in _TRADE_NAME_ENDS]
-    if not ends or set(words) & _STRONG_HEADS:
+    if not ends or set(words) & _STRONG_HEADS or known_agency(words[0]):
+        # "CBSA Border Watch Line": a body's line, not a company
         return
     words = words[: ends[-1] + 1]
     begin = _prefix_start(words, ends[-1])
@@ -1056,7 +1173,8 @@ _CROSSING_BEFORE = re.compile(r"\b" + _CROSSING_WORDS + r"[ ](" + _PLACE_NAME + 
 # Airports, harbours, terminals and free zones by their names: the whole name is the place.
 _FACILITY = re.compile(
     r"\b((?:[A-Z][\w'’-]*[ ]){1,4}(?:International[ ])?(?:Airport|Harbour|Harbor|Seaport|"
-    r"Container[ ]Terminal|Free[ ](?:Trade[ ])?Zone))\b"
+    r"Container[ ]Terminal|Free[ ](?:Trade[ ])?Zone|(?:Container[ ]|Ferry[ ]|Dry[ ])?Port)"
+    r"(?![ ](?:of|Authority|Health|Police|Command|Director|Manager)\b))\b"
     r"|\b((?:Port|Airport)[ ]of[ ][A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?)\b"
 )
 
@@ -1098,6 +1216,32 @@ _PHONE_CUE = re.compile(
     r"(?![\d.,]\d|\w|[ ]?%|[ ](?i:kg|kilos?|tonnes?|tons?|litres?|cartons|pieces|units)\b)",
     re.I,
 )
+# A number after "on" or "at" in a sentence that has said it is one to call, a few words
+# before: "call ZIMRA on 08677 007 688 or the local office on 0286 23456", "report it to
+# the hotline at 0700 225 5337", "contact us on 0711 099 999".
+_PHONE_ON = re.compile(
+    r"\b(?:on|at|is|:)[ ]?(?P<number>\(?\d{2,5}\)?(?:[ ./-]?\d{2,5}){1,4})"
+    r"(?![\d.,]\d|\w|[ ]?%|[ ](?i:kg|kilos?|tonnes?|tons?|litres?|cartons|pieces|units)\b)",
+    re.I,
+)
+_CALL_CUE = re.compile(
+    r"\b(?:call|calls|calling|contact|phone|telephone|tel|ring|text|whatsapp|sms|reach|"
+    r"hotline|helpline|tip[ -]?line|toll-free|freephone|line|number|mobile|cell)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?](?:[ ]|$)|\n")
+
+
+def _called(text: str, pos: int) -> bool:
+    """Whether the sentence before ``pos`` says, in its last 80 characters, that a number
+    to call follows."""
+    window = text[max(0, pos - 80) : pos]
+    ends = list(_SENTENCE_END.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    return bool(_CALL_CUE.search(window))
+
+
 # Toll-free and shared-cost numbers, written with or without a country: North American
 # 1-8xx numbers, spelled in letters or not ("1-800-BE-ALERT", "1-866-DHS-2-ICE"), and the
 # 0800/0808/086x, 0500/0508, 1800 and 1300 numbers of the UK, Africa, Australia, New
@@ -1145,6 +1289,8 @@ def find_phones(text: str, regions: list[str]) -> Iterator[Candidate]:
     # search for, kept with its digits as written.
     found = [(m.span("number"), 0.6) for m in _PHONE_CUE.finditer(text)]
     found += [(m.span(), 0.7) for m in _LOCAL_FREE.finditer(text)]
+    found += [(m.span("number"), 0.6) for m in _PHONE_ON.finditer(text)
+              if _called(text, m.start())]
     for (start, end), conf in found:
         digits = re.sub(r"\D", "", text[start:end])
         if not 7 <= len(digits) <= 12 or any(start < e and s < end for s, e in seen):

@@ -54,9 +54,9 @@ def results():
     return {part: evaluate(path) for part, path in FILES.items()}
 
 
-MICRO_FLOORS = {  # (strict F1, lenient F1); measured 0.83/0.90 (dev), 0.78/0.86 (held out)
-    "dev": (0.80, 0.87),
-    "heldout": (0.75, 0.83),
+MICRO_FLOORS = {  # (strict F1, lenient F1); measured 0.86/0.92 (dev), 0.80/0.88 (held out)
+    "dev": (0.83, 0.89),
+    "heldout": (0.77, 0.85),
 }
 
 
@@ -68,14 +68,15 @@ def test_real_corpus_micro_f1_floor(results, part):
 
 
 LENIENT_RECALL_FLOORS = {  # labels with enough support in both parts
-    "PERSON": 0.66,
-    # companies the model alone proposed as acronyms are dropped for precision (F1 rose)
-    "ORG": 0.54,
+    "PERSON": 0.74,
+    # the model's companies need a cue word or a legal form: recall 0.50 held out (7 of 14),
+    # for a precision of 0.78 (0.27 before) and an F1 of 0.61 (0.36)
+    "ORG": 0.48,
     "AGENCY": 0.87,
-    "LOCATION": 0.82,
-    "COMMODITY": 0.80,
+    "LOCATION": 0.83,
+    "COMMODITY": 0.81,
     "MONEY": 0.91,
-    "QUANTITY": 0.75,
+    "QUANTITY": 0.78,
     # measured 0.95 (dev), 0.91 (held out) once lone weekdays left the gold, as the rules do
     "DATE": 0.88,
 }
@@ -85,3 +86,41 @@ LENIENT_RECALL_FLOORS = {  # labels with enough support in both parts
 @pytest.mark.parametrize("label", sorted(LENIENT_RECALL_FLOORS))
 def test_real_corpus_lenient_recall_floor(results, part, label):
     assert results[part]["lenient"]["labels"][label]["recall"] >= LENIENT_RECALL_FLOORS[label]
+
+
+@pytest.mark.parametrize("part", sorted(FILES))
+def test_no_label_with_ten_spans_falls_below_its_floor(results, part):
+    """Issue #20's goal: no label with ten or more spans under 0.6 lenient F1 (measured
+    lowest: ORG 0.61 held out, PERSON 0.76)."""
+    labels = results[part]["lenient"]["labels"]
+    weak = {lab: round(v["f1"], 2) for lab, v in labels.items()
+            if v["support"] >= 10 and v["f1"] < 0.58}
+    assert not weak
+
+
+SYNTHETIC = DEFAULT_CORPUS.parent / "extraction_synthetic.jsonl"
+
+
+def test_synthetic_corpus_is_marked_and_well_formed():
+    """Texts written in the style of kinds the real files lack (indictments, court notices,
+    partner alerts, hotline tips): development only, and marked so nobody takes them for
+    real ones."""
+    docs = load_corpus(SYNTHETIC)
+    assert len(docs) >= 15
+    assert sum(d.get("register") == "informal" for d in docs) >= 4
+    for doc in docs:
+        assert doc["source"].startswith("synthetic"), doc["source"]
+        text = doc["text"]
+        spans = sorted((e["start"], e["end"]) for e in doc["entities"])
+        for e in doc["entities"]:
+            assert e["label"] in LABELS
+            span = text[e["start"]:e["end"]]
+            assert span and span == span.strip(), span
+        for (_, end), (start, _) in pairwise(spans):
+            assert end <= start
+
+
+def test_synthetic_corpus_micro_f1_floor():
+    micro = evaluate(SYNTHETIC)  # measured 0.93 strict, 0.97 lenient
+    assert micro["strict"]["micro"]["f1"] >= 0.90
+    assert micro["lenient"]["micro"]["f1"] >= 0.94

@@ -434,7 +434,7 @@ def test_more_tariff_code_forms(text, codes):
 @pytest.mark.parametrize(
     "text,quantity,goods",
     [
-        ("seized two containers of rice", "two containers", "rice"),
+        ("seized two bags of rice", "two bags", "rice"),
         ("found five pump-action rifles", "five", "pump-action rifles"),
         ("eighty-one (81) cartons of duty-unpaid cigarettes", "eighty-one (81) cartons",
          "duty-unpaid cigarettes"),
@@ -443,3 +443,59 @@ def test_more_tariff_code_forms(text, codes):
 def test_counts_in_words_and_goods_with_qualifiers(text, quantity, goods):
     assert quantity in [m.text for m in _find(text, "QUANTITY")]
     assert goods in [m.text for m in _find(text, "COMMODITY")]
+
+
+@pytest.mark.parametrize("text", ["seized two containers of rice", "in a 40-foot container",
+                                  "found in two 20 foot containers of rice"])
+def test_counts_of_containers_are_no_quantity(text):
+    """The guideline counts goods, not the boxes they travel in."""
+    assert _find(text, "QUANTITY") == []
+
+
+@pytest.mark.parametrize("text,orgs", [
+    ("Officers seized Kingsgate cigarettes at Aflao on Monday.", []),
+    ("The goods were consigned to Jadeluck Trading Corporation in Manila.",
+     ["Jadeluck Trading Corporation"]),
+])
+def test_a_company_needs_a_cue_word_or_a_legal_form(text, orgs):
+    assert [m.text for m in _find(text, "ORG")] == orgs
+
+
+@pytest.mark.parametrize("text,phones", [
+    ("Anyone with information may call ZIMRA on 08677 007 688 or the local office on "
+     "0286 23456.", ["08677 007 688", "0286 23456"]),
+    ("Call hotline 0700 225 5337 they said.", ["0700 225 5337"]),
+    ("The truck was stopped on 14 March. It carried 4500 cartons.", []),
+])
+def test_local_numbers_a_sentence_says_are_to_call(text, phones):
+    assert [m.text for m in _find(text, "PHONE")] == phones
+
+
+def test_a_surname_alone_is_the_person_named_in_full():
+    text = ("A grand jury indicted Jorge Alberto Salinas of Laredo. Salinas shipped rifle "
+            "barrels to Mexico.")
+    assert [m.text for m in _find(text, "PERSON")] == ["Jorge Alberto Salinas", "Salinas"]
+
+
+@pytest.mark.parametrize("text,goods", [
+    ("They found 460 bags of fertilizer at Aflao.", "fertilizer"),
+    ("The importer declared the consignment as bathroom fittings under code 6910.",
+     "bathroom fittings"),
+])
+def test_goods_named_by_their_count_or_declaration(text, goods):
+    assert goods in [m.text for m in _find(text, "COMMODITY")]
+
+
+@pytest.mark.parametrize("text,label,names", [
+    ("India's Directorate of Revenue Intelligence seized gold.", "AGENCY",
+     ["Directorate of Revenue Intelligence"]),
+    ("the zimra officers took bribes, Sars said", "AGENCY", ["zimra", "Sars"]),
+    ("CIIS officers and ESS agents inspected it; HGV drivers and CTH officials watched.",
+     "AGENCY", ["CIIS", "ESS"]),
+    ("Police boarded the fishing vessel Yuet Fung 8 off Tsing Yi.", "VESSEL", ["YUET FUNG 8"]),
+    ("Officers at Mundra Port and Manila International Container Port", "LOCATION",
+     ["Mundra Port", "Manila International Container Port"]),
+])
+def test_bodies_ships_and_ports_by_their_context(text, label, names):
+    found = [m.normalized if label == "VESSEL" else m.text for m in _find(text, label)]
+    assert found == names
