@@ -26,9 +26,9 @@ from app.audit import audit, recorded_read
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
 from app.mail import mail_enabled
-from graph import clock, notify
+from graph import clock, notify, policy
 from graph.access import viewer_param
-from graph.assistance import DESK_ROLES, DIRECTIONS, OPEN_STATUSES, STATUSES, AssistanceRepository
+from graph.assistance import DIRECTIONS, OPEN_STATUSES, STATUSES, AssistanceRepository
 from graph.clock import utc_now
 from graph.connection import Graph
 from graph.errors import NotFound
@@ -74,7 +74,7 @@ class AssistanceError(ValueError):
 
 
 def is_desk_officer(user: Any) -> bool:
-    return str(user.role) in DESK_ROLES
+    return policy.may(user, policy.ASSISTANCE_DESK)
 
 
 def authorize(user: Any) -> None:

@@ -24,8 +24,9 @@ from app.dissemination.service import release_refusal
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
 from app.watch import notify
+from graph import policy
 from graph.access import viewer_param
-from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
+from graph.cases import CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
 from graph.errors import NotFound
 from graph.evidence import EvidenceRepository, Parent
@@ -71,7 +72,7 @@ def _choice(enum: Any, value: Any, field: str) -> str:
 
 @atomic
 def open_case(graph: Graph, user: Any, *, title: Any, kind: Any, description: Any = "") -> str:
-    if str(user.role) not in CASE_OPENER_ROLES:
+    if not policy.may(user, policy.OPEN_CASES):
         raise CaseError(_("Your role does not open cases."), "title", 403)
     case_id = "C-" + uuid.uuid4().hex[:12].upper()
     values = {

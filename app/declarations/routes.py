@@ -11,6 +11,7 @@ from app.declarations import bp
 from app.declarations.forms import DeclarationSearchForm, SelectForm
 from app.i18n import lane_name
 from app.risk import service as risk
+from graph import policy
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.declarations import DeclarationRepository
@@ -27,7 +28,7 @@ PARTY_ROLES = {
 
 
 def _can_examine() -> bool:
-    return str(current_user.role) in risk.EXAMINE_ROLES
+    return policy.may(current_user, policy.EXAMINE_DECLARATIONS)
 
 
 @bp.get("/declarations/")

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 
 from app.audit import audit, audit_tx, recorded_read
 from app.watch import notify
+from graph import policy
 from graph.access import viewer_param
 from graph.clock import utc_days_ago
 from graph.connection import Graph, atomic
@@ -31,7 +32,6 @@ from graph.dissemination import DisseminationRepository, Refused
 from graph.errors import NotFound
 
 SENDABLE = {"evaluated", "disseminated"}
-SENDER_ROLES = {"analyst", "admin"}
 HANDLING_CODES = ("open", "restricted", "originator")
 MAX_TEXT = 50_000
 MAX_RESULT = 2_000
@@ -78,7 +78,7 @@ def release_refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]
     """Why ``user`` may not release ``report`` to ``recipient`` under its handling code
     (None: allowed). Dissemination adds that only evaluated reports are sent; a case
     (app/cases/service.py) applies this alone when it would give a member a report."""
-    if str(user.role) not in SENDER_ROLES:
+    if not policy.may(user, policy.DISSEMINATE):
         return "Only intelligence officers disseminate reports."
     handling = report.get("handling")
     origin = report.get("unit")
@@ -142,7 +142,7 @@ def record_consent(
     recipients = _known_recipients(repo, units, users, partners)
 
     def check(report: dict[str, Any]) -> None:
-        if str(user.role) not in SENDER_ROLES or user.unit != report.get("unit"):
+        if not policy.may(user, policy.DISSEMINATE) or user.unit != report.get("unit"):
             raise Refused(
                 _("Only an intelligence officer of the originating unit (%(value)s) gives consent.",
                   value=report.get('unit'))
@@ -172,8 +172,8 @@ def sanitise(
         raise InvalidInput(f"Keep the text under {MAX_TEXT} characters.")
 
     def check(report: dict[str, Any]) -> None:
-        if str(user.role) not in SENDER_ROLES or (
-            user.unit != report.get("unit") and str(user.role) != "admin"
+        if not policy.may(user, policy.DISSEMINATE) or (
+            user.unit != report.get("unit") and not policy.may(user, policy.ADMINISTER)
         ):
             raise Refused(
                 _("Only an intelligence officer of the originating unit (%(value)s) makes a "
@@ -238,10 +238,11 @@ def report_view(
         "log": repo.log(viewer, report_id=report_id),
         "feedback": repo.feedback(report_id, viewer),
         "may_give_feedback": repo.may_give_feedback(report_id, viewer),
-        "may_consent": str(user.role) in SENDER_ROLES and user.unit == report["unit"],
-        "may_send_to_partner": str(user.role) in SENDER_ROLES and report["status"] in SENDABLE,
-        "may_sanitise": str(user.role) in SENDER_ROLES
-        and (user.unit == report["unit"] or str(user.role) == "admin")
+        "may_consent": policy.may(user, policy.DISSEMINATE) and user.unit == report["unit"],
+        "may_send_to_partner": policy.may(user, policy.DISSEMINATE)
+        and report["status"] in SENDABLE,
+        "may_sanitise": policy.may(user, policy.DISSEMINATE)
+        and (user.unit == report["unit"] or policy.may(user, policy.ADMINISTER))
         and report["status"] in SENDABLE,
     }
 
@@ -249,13 +250,13 @@ def report_view(
 def report_actions(graph: Graph, user: Any, report: dict[str, Any]) -> dict[str, bool]:
     """Which dissemination pages ``user`` may act on for ``report`` (already visible to
     them): the report page links only to those."""
-    officer = str(user.role) in SENDER_ROLES
+    officer = policy.may(user, policy.DISSEMINATE)
     own_unit = user.unit == report.get("unit")
     sendable = report.get("status") in SENDABLE
     return {
         "disseminate": officer and sendable,
         "consent": officer and own_unit and report.get("handling") == "originator",
-        "sanitise": officer and (own_unit or str(user.role) == "admin") and sendable,
+        "sanitise": officer and (own_unit or policy.may(user, policy.ADMINISTER)) and sendable,
         "feedback": DisseminationRepository(graph).may_give_feedback(
             report["id"], viewer_param(user)),
     }

@@ -22,6 +22,7 @@ from app.audit import audit, recorded_read
 from app.evidence import service as ev
 from app.evidence.service import Evidence, EvidenceError, Prepared, Upload
 from app.watch import notify
+from graph import policy
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
@@ -37,7 +38,6 @@ _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 REFERENCE_CHARS = 8  # T-XXXX-XXXX: 40 bits, unique by constraint
 CODE_CHARS = 20  # XXXXX-XXXXX-XXXXX-XXXXX: 100 bits
 MAX_TEXT = 10_000
-REPLY_ROLES = {"analyst", "admin"}
 _DUMMY_HASH = "sha256:" + "0" * 64
 
 
@@ -283,7 +283,7 @@ def tip_for(graph: Graph, user: Any, report_id: str, via: str = "page") -> dict[
 @atomic
 def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
     """An analyst's answer to the tipster (who reads it with reference and code)."""
-    if str(user.role) not in REPLY_ROLES:
+    if not policy.may(user, policy.REPLY_TO_TIPS):
         raise PermissionError("Only intelligence officers answer tipsters.")
     text = (text or "").strip()
     if not text:

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit import audit
 from app.kpi import service
+from graph import policy
 from graph.connection import Graph
 from graph.strategy import StrategyRepository
 
-EDIT_ROLES = frozenset({"committee", "admin"})
 AT_LEAST, AT_MOST = "at_least", "at_most"
 COMPARATORS = {AT_LEAST: _l("at least"), AT_MOST: _l("at most")}
 MAX_TEXT = 2000
@@ -73,7 +73,7 @@ class StrategyForbidden(Exception):
 
 
 def can_edit(user: Any) -> bool:
-    return str(user.role) in EDIT_ROLES
+    return policy.may(user, policy.SET_OBJECTIVES)
 
 
 def _require_editor(user: Any) -> None:

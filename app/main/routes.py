@@ -8,6 +8,7 @@ from app.cases.forms import TaskStatusForm
 from app.dissemination import service as dissemination
 from app.main import bp
 from app.sources.service import SourceService
+from graph import policy
 from graph.dashboard import DashboardRepository
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
@@ -31,7 +32,7 @@ def dashboard():
         status_form=TaskStatusForm(),
         reviews_overdue=SourceService.from_config(get_graph(), current_app.config)
         .reviews_overdue(current_user),
-        handles_sources=current_user.role.value == "handler",
+        handles_sources=policy.may(current_user, policy.HANDLE_SOURCES),
         awaiting=awaiting[:DASHBOARD_AWAITING],
         more_awaiting=max(0, len(awaiting) - DASHBOARD_AWAITING),
         feedback_units=dissemination.feedback_by_unit(get_graph(), current_user),
