@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.errors import Forbidden
+
 Rule = frozenset[str]
 
 # -- administration and oversight -------------------------------------------------------------
@@ -64,3 +66,10 @@ PLAN_PCA: Rule = frozenset({"admin", "committee", "auditor", "analyst"})
 def may(user: Any, rule: Rule) -> bool:
     """Whether ``user`` (anything with a ``role``; anonymous: no role) holds ``rule``."""
     return str(getattr(user, "role", "") or "") in rule
+
+
+def require(user: Any, rule: Rule, why: str, field: str | None = None) -> None:
+    """Raise :class:`Forbidden` with ``why`` (the message people read) unless ``user`` holds
+    ``rule``; answered 403 by app/errors.py."""
+    if not may(user, rule):
+        raise Forbidden(why, field)

@@ -18,7 +18,7 @@ from app.accounts.roles import Role, UnitKind
 from app.audit import audit
 from app.i18n import LANGUAGES
 from graph.connection import Graph, atomic
-from graph.errors import Duplicate, NotFound
+from graph.errors import Duplicate, NotFound, Refused
 from graph.sessions import SessionRepository
 from graph.units import UnitRepository
 from graph.users import UserRepository
@@ -31,7 +31,7 @@ TOKEN_PREFIX = "cdn_"  # noqa: S105 - marks Cordon tokens, not a secret
 TOKEN_DAYS = 90
 
 
-class AccountError(ValueError):
+class AccountError(Refused, ValueError):
     """A request about accounts that breaks a rule; the message is shown to the user.
 
     ``field`` names the form field the message belongs to.

@@ -16,12 +16,13 @@ from app.risk import service as risk
 from graph import policy
 from graph.aeo import AEO_LEVELS, AEO_STATUSES, AeoRepository
 from graph.connection import Graph, atomic
+from graph.errors import Refused
 from graph.exchange.records import text_problem
 
 MAX_NOTE = 500
 
 
-class AeoError(ValueError):
+class AeoError(Refused, ValueError):
     """Bad input or a refused request; ``field`` names the form field, ``status`` the HTTP
     status the API answers with."""
 

@@ -31,7 +31,7 @@ from graph.access import viewer_param
 from graph.assistance import DIRECTIONS, OPEN_STATUSES, STATUSES, AssistanceRepository
 from graph.clock import utc_now
 from graph.connection import Graph
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.paging import decode_cursor, next_page
@@ -63,7 +63,7 @@ PAGE = 50
 PRINT_LIMIT = 2_000
 
 
-class AssistanceError(ValueError):
+class AssistanceError(Refused, ValueError):
     """Bad input or a refused change; ``field`` names the form field, ``status`` the HTTP
     answer (400, 403, 404, 409)."""
 

@@ -17,6 +17,7 @@ from app.audit import audit
 from graph import policy
 from graph.audit import AuditRepository
 from graph.connection import Graph
+from graph.errors import Forbidden
 from graph.users import UserRepository
 
 PER_PAGE = 50
@@ -42,7 +43,7 @@ SENSITIVE_READS = (
 )
 
 
-class AuditForbidden(PermissionError):
+class AuditForbidden(Forbidden, PermissionError):
     """The caller's role may not read the audit log."""
 
 

@@ -28,7 +28,7 @@ from graph import policy
 from graph.access import viewer_param
 from graph.cases import CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.tasks import TaskPriority, TaskRepository, TaskStatus
@@ -38,7 +38,7 @@ MAX_TITLE = 200
 MAX_TEXT = 10_000
 
 
-class CaseError(ValueError):
+class CaseError(Refused, ValueError):
     """Input or a request that breaks a rule; ``field`` names the form field, ``status`` the
     HTTP status the API answers with (400 bad input, 403 visible but not allowed)."""
 

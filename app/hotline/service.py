@@ -26,7 +26,7 @@ from graph import policy
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
-from graph.errors import Duplicate, NotFound
+from graph.errors import Duplicate, NotFound, Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.hotline import HOTLINE_AUTHOR, TipRepository
@@ -45,7 +45,7 @@ class TipAccessDenied(Exception):
     """Reference and code do not match; deliberately says no more than that."""
 
 
-class TipError(ValueError):
+class TipError(Refused, ValueError):
     """Bad input for a tip, a follow-up or a reply; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str = "details") -> None:
@@ -283,8 +283,7 @@ def tip_for(graph: Graph, user: Any, report_id: str, via: str = "page") -> dict[
 @atomic
 def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
     """An analyst's answer to the tipster (who reads it with reference and code)."""
-    if not policy.may(user, policy.REPLY_TO_TIPS):
-        raise PermissionError("Only intelligence officers answer tipsters.")
+    policy.require(user, policy.REPLY_TO_TIPS, "Only intelligence officers answer tipsters.")
     text = (text or "").strip()
     if not text:
         raise TipError(_("Please write a reply."), "text")

@@ -31,7 +31,7 @@ from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.entities import EntityRepository, entity_id
-from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.errors import Duplicate, NotFound, Refused, Resubmitted
 from graph.evidence import EvidenceRepository, Parent, attach_tx
 from graph.exchange.records import (
     FIELD_LABELS,
@@ -78,7 +78,7 @@ STAMP = {Status.SUBMITTED: "submitted", Status.EVALUATED: "evaluated",
 MAX_SKIP = 1_000_000  # a page past this is no page a person reads; Neo4j needs < 2**63
 
 
-class ReportError(ValueError):
+class ReportError(Refused, ValueError):
     """Input or an action that breaks a rule; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str = "text", status: int = 400,

@@ -21,7 +21,7 @@ from app.risk import service as risk
 from graph import policy
 from graph.access import viewer_param
 from graph.connection import Graph, atomic
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.exchange.records import SCORING, LineError, text_problem, validate
 from graph.pca import AuditRepository
 from graph.tasks import ACTIVE_STATUSES
@@ -31,7 +31,7 @@ MAX_FINDING = 200
 RESULTS = ("negative", "positive")
 
 
-class PcaError(ValueError):
+class PcaError(Refused, ValueError):
     """Bad input or a refused request; ``field`` names the form field, ``status`` the HTTP
     status the API answers with."""
 

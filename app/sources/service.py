@@ -33,7 +33,7 @@ from app.audit import audit, recorded_read
 from app.sources.crypto import IdentityCipher, load_key
 from graph import clock, policy
 from graph.connection import Graph
-from graph.errors import Duplicate, Hidden, NotFound
+from graph.errors import Duplicate, Hidden, NotFound, Refused
 from graph.exchange.records import text_problem
 from graph.grading import Grading, GradingError
 from graph.sources import GuidelinesRepository, SourceRepository
@@ -73,7 +73,7 @@ class SourceType(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-class SourceError(ValueError):
+class SourceError(Refused, ValueError):
     """A request that breaks a rule of the register; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str = "codename", status: int = 400) -> None:
