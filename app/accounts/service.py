@@ -48,6 +48,30 @@ class LoginResult:
     locked: bool = False
 
 
+def users(graph: Graph) -> list[dict]:
+    """Every account (active or not) with its unit, for the pages that list or choose
+    officers; routes read them here, not from the repository."""
+    return UserRepository(graph).list()
+
+
+def user_row(graph: Graph, user_id: str) -> dict:
+    """One account as the administration edits it; :class:`NotFound` (404) if none."""
+    row = UserRepository(graph).get(user_id)
+    if row is None:
+        raise NotFound(f"no user {user_id}")
+    return row
+
+
+def units(graph: Graph) -> list[dict]:
+    """The unit tree (HQ, regional units, crossing points) as plain rows."""
+    return UnitRepository(graph).list()
+
+
+def unit(graph: Graph, name: str) -> dict:
+    """One unit; :class:`NotFound` (404) if none."""
+    return UnitRepository(graph).get(name)
+
+
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL.match(email):

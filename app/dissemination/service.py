@@ -30,6 +30,7 @@ from graph.clock import utc_days_ago
 from graph.connection import Graph, atomic
 from graph.dissemination import DisseminationRepository, Refused
 from graph.errors import NotFound
+from graph.partners import PartnerRepository
 
 SENDABLE = {"evaluated", "disseminated"}
 HANDLING_CODES = ("open", "restricted", "originator")
@@ -72,6 +73,14 @@ def refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]) -> str
     if status not in SENDABLE:
         return f"Only evaluated reports are disseminated; this one is {status}."
     return release_refusal(report, user, recipient)
+
+
+def recipients(graph: Graph) -> dict[str, list[Any]]:
+    """Whom a report may go to, for the forms to choose from: unit names, users and (for a
+    consent) partner agencies."""
+    repo = DisseminationRepository(graph)
+    return {"units": repo.units(), "users": repo.users(),
+            "partners": PartnerRepository(graph).list()}
 
 
 def release_refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]) -> str | None:

@@ -541,6 +541,10 @@ class ReportService:
 
     # ----------------------------------------------------------------- review
 
+    def sources_held(self, user: User) -> list[dict[str, Any]]:
+        """The sources ``user`` handles or controls, offered on an informant report."""
+        return SourceRepository(self.graph).held_by(user.id)
+
     def may_review(self, user: User, report: dict[str, Any]) -> bool:
         if report.get("status") == Status.ARCHIVED:
             return False

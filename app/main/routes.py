@@ -6,10 +6,9 @@ from flask_login import current_user
 from app.cases import service as tasks
 from app.cases.forms import TaskStatusForm
 from app.dissemination import service as dissemination
-from app.main import bp
+from app.main import bp, service
 from app.sources.service import SourceService
 from graph import policy
-from graph.dashboard import DashboardRepository
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 
@@ -19,7 +18,7 @@ DASHBOARD_AWAITING = 5
 
 @bp.get("/")
 def dashboard():
-    counts = DashboardRepository(get_graph()).counts()
+    counts = service.counts(get_graph())
     mine = tasks.assigned_tasks(get_graph(), current_user)
     awaiting = dissemination.awaiting_feedback(get_graph(), current_user,
                                                current_app.config["FEEDBACK_DAYS"])

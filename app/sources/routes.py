@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.accounts import service as accounts
 from app.intake.service import ReportService
 from app.sources import bp
 from app.sources.forms import (
@@ -26,7 +27,6 @@ from app.sources.service import SourceError, SourceService, default_review_date
 from graph import clock, policy
 from graph.db import get_graph
 from graph.errors import NotFound
-from graph.users import UserRepository
 
 # The officers a contact may be logged for, named by their part in running the source.
 ROLE_WORDS = {"handler": _l("handler"), "controller": _l("controller")}
@@ -76,7 +76,7 @@ def new():
     form = SourceForm()
     grading = service.grading
     form.reliability.choices = grading.choices(grading.scheme.source, blank=_("— not yet judged —"))
-    users = [u for u in UserRepository(get_graph()).list() if u.get("active", True)]
+    users = [u for u in accounts.users(get_graph()) if u.get("active", True)]
     form.handler_id.choices = [("", _("— choose —"))] + [
         (u["id"], f"{u['name']} ({u['unit']})") for u in users
         if u["role"] in policy.HANDLE_SOURCES]
