@@ -141,28 +141,26 @@ def disseminate(
     return recipients
 
 
+@atomic
 def record_consent(
     graph: Graph, user: Any, report_id: str, *, units: Iterable[str] = (),
     users: Iterable[str] = (), partners: Iterable[str] = (),
 ) -> None:
     """The originating unit consents to sharing an ``originator`` report with recipients
-    (units, users, or partner agencies, which then receive it in a package)."""
+    (units, users, or partner agencies, which then receive it in a package). One unit:
+    the rule is decided on the locked report, and the consent commits with its events."""
     repo = DisseminationRepository(graph)
     recipients = _known_recipients(repo, units, users, partners)
-
-    def check(report: dict[str, Any]) -> None:
-        if not policy.may(user, policy.DISSEMINATE) or user.unit != report.get("unit"):
-            raise Refused(
-                _("Only an intelligence officer of the originating unit (%(value)s) gives consent.",
-                  value=report.get('unit'))
-            )
-
-    def record(tx: Any, _report: dict[str, Any]) -> None:
-        for rec in recipients:
-            audit_tx(tx, "report.consent", report_id,
-                     {"to": rec["kind"], "recipient": rec["name"]})
-
-    repo.consent(report_id, viewer_param(user), recipients, check, also=record)
+    viewer = viewer_param(user)
+    report = repo.locked(report_id, viewer)
+    if not policy.may(user, policy.DISSEMINATE) or user.unit != report.get("unit"):
+        raise Refused(
+            _("Only an intelligence officer of the originating unit (%(value)s) gives consent.",
+              value=report.get('unit'))
+        )
+    repo.consent(report_id, viewer, recipients)
+    for rec in recipients:
+        audit("report.consent", report_id, {"to": rec["kind"], "recipient": rec["name"]})
 
 
 def sanitise(
@@ -200,21 +198,21 @@ def sanitise(
 
     from app.intake.extraction import extract_mentions
 
-    # NotFound before the (costly) extraction when the report is not visible at all.
-    DisseminationRepository(graph).report(report_id, viewer_param(user))
+    repo = DisseminationRepository(graph)
+    viewer = viewer_param(user)
+    # NotFound before the (costly) extraction when the report is not visible at all; the
+    # extraction stays outside the unit, which the driver may run again.
+    repo.report(report_id, viewer)
     mentions = extract_mentions(graph, text)
-    copy_id = DisseminationRepository(graph).sanitise(
-        report_id,
-        viewer_param(user),
-        title=title,
-        text=text,
-        handling=handling,
-        mentions=mentions,
-        check=check,
-        also=lambda tx, copy_id: audit_tx(tx, "report.sanitise", copy_id,
-                                          {"original": report_id, "handling": handling}),
-    )
-    return copy_id
+
+    def copy_and_record() -> str:
+        check(repo.locked(report_id, viewer))  # the rules on the state the copy reads
+        copy_id = repo.sanitise(report_id, viewer, title=title, text=text,
+                                handling=handling, mentions=mentions)
+        audit("report.sanitise", copy_id, {"original": report_id, "handling": handling})
+        return copy_id
+
+    return graph.atomically(copy_and_record)
 
 
 @atomic
