@@ -25,8 +25,10 @@ from app.sources.service import Payment, SourceType
 from graph.backup import Manifest
 from graph.cases import CaseStatus, MemberRole
 from graph.entities import RelationType
+from graph.errors import Conflict
 from graph.exchange.records import EventType
 from graph.grading import GradingScheme
+from graph.policy import EDIT_RISK, REGRADE_SOURCES
 from graph.riskstats import StatRow
 from graph.tasks import TaskPriority, TaskStatus
 
@@ -56,6 +58,17 @@ EvaluateForm.evaluation
 SourceForm.notes
 IdentityForm.notes
 RequestForm.legal_basis
+
+# Read by templates (sources/_guidelines.html): the administration rule (graph/policy.py).
+User.is_admin
+
+# Risk rules of graph/policy.py that app/risk reads once its role sets switch to them
+# (app/risk/service.py READ_ROLES... are moved by the riskpkg branch).
+EDIT_RISK
+REGRADE_SOURCES
+
+# The 409 of the one error hierarchy (graph/errors.py), for services to raise.
+Conflict
 
 # Called by templates (intake/review pages) to show grade labels.
 GradingScheme.source_label

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from graph.errors import DatabaseUnavailable
+from graph.errors import DatabaseUnavailable, NotFound, Refused
 from graph.safejson import JSONRefused
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,8 @@ DATABASE_AWAY = (
 # Error pages in the reader's language; JSON errors keep the English text.
 PAGE_TEXTS = {
     "Bad Request": _l("Bad request"), "Bad request": _l("Bad request"),
-    "Forbidden": _l("Forbidden"), "Not Found": _l("Not found"),
+    "Forbidden": _l("Forbidden"), "Not Found": _l("Not found"), "Not found": _l("Not found"),
+    "Payload too large": _l("Too large"),
     "Method Not Allowed": _l("Method not allowed"), "Conflict": _l("Conflict"),
     "Request Entity Too Large": _l("Too large"), "Too Many Requests": _l("Too many requests"),
     "Internal error": _l("Internal error"), "The error was logged.": _l("The error was logged."),
@@ -55,7 +56,35 @@ def error_response(status: int, error: str, detail: object = None):
     ), status
 
 
+# The title beside each status a refusal (graph.errors.Refused) may carry; others read as 400's.
+TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+          413: "Payload too large"}
+NOT_VISIBLE = "No such record, or none that you may see."
+
+
+def refusal_response(exc: Refused):
+    """A refusal as its status: JSON names the field, the message and every reason (the
+    shape of a refused body, app/api/openapi.py); a page shows the message."""
+    title = TITLES.get(exc.status, "Bad request")
+    if wants_json():
+        return error_response(exc.status, title, {"field": exc.field, "message": str(exc),
+                                                  "reasons": exc.reasons})
+    return error_response(exc.status, title, str(exc))
+
+
 def register(app: Flask) -> None:
+    """The one mapping from failures to answers: the domain errors of graph/errors.py (a
+    service raises them; the pages, the API and the CLI share it), HTTP errors, the rest."""
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        # missing and hidden answer alike (app/audit.py's recorded_read tells them apart)
+        return error_response(404, "Not found", NOT_VISIBLE)
+
+    @app.errorhandler(Refused)
+    def refused(exc: Refused):
+        return refusal_response(exc)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500, exc.name, exc.description)

@@ -23,7 +23,6 @@ from graph.errors import Hidden, NotFound
 from graph.network import ENTITY_VISIBLE
 from graph.references import Series, next_reference
 
-DESK_ROLES = ("analyst", "investigator", "admin")
 DIRECTIONS = ("outgoing", "incoming")
 STATUSES = ("draft", "sent", "acknowledged", "answered", "closed")
 OPEN_STATUSES = ("sent", "acknowledged")  # awaiting an answer: these can be overdue

@@ -59,9 +59,6 @@ class MemberRole(StrEnum):
     MEMBER = "member"
 
 
-# Roles that may open a case (an RFI from a border crossing point included).
-CASE_OPENER_ROLES = ("analyst", "investigator", "liaison")
-
 CASE_VISIBLE = """(
   EXISTS { (:User {id: $viewer.id})-[:MEMBER_OF_CASE]->(c) }
   OR (c.unit = $viewer.unit AND $viewer.role IN ['analyst', 'investigator'])

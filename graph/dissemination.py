@@ -466,20 +466,19 @@ class DisseminationRepository:
 
         return self._checked_write(report_id, viewer, check, send, also)
 
-    def consent(
-        self,
-        report_id: str,
-        viewer: dict[str, str],
-        recipients: Sequence[dict[str, str]],
-        check: Check,
-        also: Also | None = None,
-    ) -> None:
-        def record(tx: Any, report: dict[str, Any]) -> dict[str, Any]:
-            tx_run(tx, CONSENT, id=report_id, rows=_recipient_rows(recipients), by=viewer["id"],
-                   unit=viewer["unit"], now=utc_now())
-            return report
+    def locked(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
+        """The report under a write lock, as the dissemination rules read it, for a service
+        inside ``Graph.atomically`` (the lock holds until the unit commits); NotFound when
+        the viewer may not see it."""
+        return self.graph.write(self._locked, report_id, viewer)
 
-        self._checked_write(report_id, viewer, check, record, also)
+    def consent(self, report_id: str, viewer: dict[str, str],
+                recipients: Sequence[dict[str, str]]) -> None:
+        """The viewer's unit consents to ``recipients`` receiving the report; call it in the
+        service's unit, after ``locked`` and the rules."""
+        self.graph.query(CONSENT, {"id": report_id, "rows": _recipient_rows(recipients),
+                                   "by": viewer["id"], "unit": viewer["unit"],
+                                   "now": utc_now()}, write=True)
 
     def sanitise(
         self,
@@ -490,13 +489,11 @@ class DisseminationRepository:
         text: str,
         handling: str,
         mentions: Sequence[Mention],
-        check: Check,
-        also: Also | None = None,
     ) -> str:
         """Create the sanitised copy (no source link), its mentions, linked to the original;
-        ``also(tx, copy_id)`` then runs in the same transaction."""
+        call it in the service's unit after ``locked`` and the rules."""
 
-        def copy(tx: Any, report: dict[str, Any]) -> str:
+        def copy(tx: Any) -> str:
             n = tx_run(tx, NEXT_COPY_NUMBER, id=report_id)[0]["n"]
             copy_id = f"{report_id}-S{n}"
             rows = tx_run(
@@ -516,7 +513,7 @@ class DisseminationRepository:
             add_mentions_tx(tx, copy_id, mentions, viewer["id"])
             return copy_id
 
-        return self._checked_write(report_id, viewer, check, copy, also)
+        return self.graph.write(copy)
 
     def add_feedback(
         self,

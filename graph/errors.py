@@ -1,4 +1,11 @@
-"""Domain errors raised at the repository edge, so callers never see driver exceptions."""
+"""The one error hierarchy: domain errors raised by repositories and services, so callers
+never see driver exceptions, and app/errors.py answers each alike as HTML or JSON.
+
+``NotFound`` (404, ``Hidden`` too), ``Refused`` (400: a request a rule refuses, with its
+form field and every reason), ``Forbidden`` (403: the caller's role or standing may not),
+``Conflict`` (409: the record's state or a duplicate). A feature's own error (``SourceError``,
+``CaseError``...) subclasses one of them, keeping its default field.
+"""
 
 
 class GraphError(Exception):
@@ -7,6 +14,36 @@ class GraphError(Exception):
 
 class DatabaseUnavailable(GraphError):
     """Neo4j cannot be reached (stopped, restarting or the network is down)."""
+
+
+class Refused(GraphError):
+    """A request a rule refuses: ``str(exc)`` is the message people read, ``field`` the form
+    field it is about (the API's ``field``), ``status`` the HTTP status, ``reasons`` every
+    reason found (by default the message alone)."""
+
+    status: int = 400
+    field: str | None = None
+
+    def __init__(self, message: str = "", field: str | None = None, status: int | None = None,
+                 reasons: list[str] | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+        if status is not None:
+            self.status = status
+        self.reasons = reasons or ([message] if message else [])
+
+
+class Forbidden(Refused):
+    """The caller's role (graph/policy.py) or standing may not do this: 403."""
+
+    status = 403
+
+
+class Conflict(Refused):
+    """The record's state or an existing record refuses the change: 409."""
+
+    status = 409
 
 
 class Duplicate(GraphError):

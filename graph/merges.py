@@ -24,7 +24,7 @@ from typing import Any
 from graph.access import REPORT_VISIBLE
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.network import ENTITY_VISIBLE
 from graph.paging import COUNT_CAP
 
@@ -182,7 +182,7 @@ LIMIT $limit
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-class MergeRefused(Exception):
+class MergeRefused(Refused):
     """The merge or split breaks a rule; ``status`` is the HTTP status it maps to."""
 
     def __init__(self, message: str, status: int = 400) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from flask_login import UserMixin
 
 from app.accounts.roles import Role
+from graph import policy
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class User(UserMixin):
 
     @property
     def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
+        return policy.may(self, policy.ADMINISTER)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> User:

@@ -18,7 +18,7 @@ from app.accounts.roles import Role, UnitKind
 from app.audit import audit
 from app.i18n import LANGUAGES
 from graph.connection import Graph, atomic
-from graph.errors import Duplicate, NotFound
+from graph.errors import Duplicate, NotFound, Refused
 from graph.sessions import SessionRepository
 from graph.units import UnitRepository
 from graph.users import UserRepository
@@ -31,7 +31,7 @@ TOKEN_PREFIX = "cdn_"  # noqa: S105 - marks Cordon tokens, not a secret
 TOKEN_DAYS = 90
 
 
-class AccountError(ValueError):
+class AccountError(Refused, ValueError):
     """A request about accounts that breaks a rule; the message is shown to the user.
 
     ``field`` names the form field the message belongs to.
@@ -46,6 +46,30 @@ class AccountError(ValueError):
 class LoginResult:
     user: User | None
     locked: bool = False
+
+
+def users(graph: Graph) -> list[dict]:
+    """Every account (active or not) with its unit, for the pages that list or choose
+    officers; routes read them here, not from the repository."""
+    return UserRepository(graph).list()
+
+
+def user_row(graph: Graph, user_id: str) -> dict:
+    """One account as the administration edits it; :class:`NotFound` (404) if none."""
+    row = UserRepository(graph).get(user_id)
+    if row is None:
+        raise NotFound(f"no user {user_id}")
+    return row
+
+
+def units(graph: Graph) -> list[dict]:
+    """The unit tree (HQ, regional units, crossing points) as plain rows."""
+    return UnitRepository(graph).list()
+
+
+def unit(graph: Graph, name: str) -> dict:
+    """One unit; :class:`NotFound` (404) if none."""
+    return UnitRepository(graph).get(name)
 
 
 def normalise_email(email: str) -> str:

@@ -21,8 +21,6 @@ from app.sources.forms import GuidelinesForm
 from app.sources.service import SourceError, SourceService
 from graph.db import get_graph
 from graph.errors import NotFound
-from graph.units import UnitRepository
-from graph.users import UserRepository
 
 KIND_TITLES = {k.value: k.title for k in UnitKind}
 
@@ -33,7 +31,7 @@ def _field_error(form, exc: AccountError) -> None:
 
 
 def _unit_names() -> list[str]:
-    return [u["name"] for u in UnitRepository(get_graph()).list()]
+    return [u["name"] for u in service.units(get_graph())]
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -56,13 +54,14 @@ def users():
         else:
             flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/users.html", users=UserRepository(get_graph()).list(), form=form)
+    return render_template("admin/users.html", users=service.users(get_graph()), form=form)
 
 
 @bp.route("/users/<user_id>", methods=["GET", "POST"])
 def edit_user(user_id: str):
-    row = UserRepository(get_graph()).get(user_id)
-    if row is None:
+    try:
+        row = service.user_row(get_graph(), user_id)
+    except NotFound:
         abort(404)
     form = UserEditForm(
         data={
@@ -94,7 +93,7 @@ def edit_user(user_id: str):
 @bp.route("/units", methods=["GET", "POST"])
 def units():
     form = UnitCreateForm()
-    form.parent.choices = parent_choices(UnitRepository(get_graph()).list())
+    form.parent.choices = parent_choices(service.units(get_graph()))
     if form.validate_on_submit():
         try:
             unit = service.create_unit(
@@ -106,7 +105,7 @@ def units():
             flash(_("Unit %(name)s created.", name=unit['name']), "success")
             return redirect(url_for("admin.units"))
     return render_template(
-        "admin/units.html", units=UnitRepository(get_graph()).list(), form=form, kinds=KIND_TITLES
+        "admin/units.html", units=service.units(get_graph()), form=form, kinds=KIND_TITLES
     ), (400 if form.errors else 200)
 
 
@@ -114,11 +113,11 @@ def units():
 def edit_unit(name: str):
     """Rename a unit or move it in the tree (HQ → regional → crossing point)."""
     try:
-        unit = UnitRepository(get_graph()).get(name)
+        unit = service.unit(get_graph(), name)
     except NotFound:
         abort(404)
     form = UnitEditForm(data={"name": unit["name"], "parent": unit["parent"] or ""})
-    form.parent.choices = parent_choices(UnitRepository(get_graph()).list(), exclude=unit["name"])
+    form.parent.choices = parent_choices(service.units(get_graph()), exclude=unit["name"])
     if form.validate_on_submit():
         try:
             saved = service.update_unit(

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.aeo import bp, service
 from app.aeo.forms import AeoStatusForm
 from app.i18n import term
+from graph import policy
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -23,7 +24,7 @@ def _page(ref: str, form: AeoStatusForm, status: int = 200):
     except NotFound:
         abort(404)
     return render_template("aeo/trader.html", ref=ref, trader=trader, form=form,
-                           can_edit=str(current_user.role) in service.EDIT_ROLES), status
+                           can_edit=policy.may(current_user, policy.EDIT_AEO)), status
 
 
 @bp.get("/aeo/<ref>")
@@ -34,7 +35,7 @@ def trader(ref: str):
 @bp.post("/aeo/<ref>")
 def record(ref: str):
     form = AeoStatusForm()
-    if str(current_user.role) not in service.EDIT_ROLES:
+    if not policy.may(current_user, policy.EDIT_AEO):
         abort(403)
     if form.validate_on_submit():
         try:

@@ -13,16 +13,16 @@ from flask_babel import gettext as _
 
 from app.audit import audit
 from app.risk import service as risk
+from graph import policy
 from graph.aeo import AEO_LEVELS, AEO_STATUSES, AeoRepository
 from graph.connection import Graph, atomic
+from graph.errors import Refused
 from graph.exchange.records import text_problem
 
-READ_ROLES = risk.READ_ROLES
-EDIT_ROLES = frozenset({"admin", "committee"})
 MAX_NOTE = 500
 
 
-class AeoError(ValueError):
+class AeoError(Refused, ValueError):
     """Bad input or a refused request; ``field`` names the form field, ``status`` the HTTP
     status the API answers with."""
 
@@ -33,14 +33,14 @@ class AeoError(ValueError):
 
 
 def authorize(user: Any, roles: frozenset[str]) -> None:
-    if str(user.role) not in roles:
+    if not policy.may(user, roles):
         raise AeoError("Only the risk committee and administrators record AEO status "
-                       "changes." if roles is EDIT_ROLES else "Your role does not read AEO "
+                       "changes." if roles is policy.EDIT_AEO else "Your role does not read AEO "
                        "records.", "status", 403)
 
 
 def history(graph: Graph, user: Any, ref: str) -> dict[str, Any]:
-    authorize(user, READ_ROLES)
+    authorize(user, policy.READ_AEO)
     return AeoRepository(graph).history(ref)
 
 
@@ -78,7 +78,7 @@ def status_row(ref: str, status: Any, when: Any, level: Any = None, note: Any = 
 def record_status(graph: Graph, user: Any, ref: str, *, status: Any, when: Any,
                   level: Any = None, note: Any = None) -> str:
     """Record a change of ``ref``'s AEO status and rescore the trader."""
-    authorize(user, EDIT_ROLES)
+    authorize(user, policy.EDIT_AEO)
     row = status_row(ref, status, when, level, note)
     repo = AeoRepository(graph)
     repo.history(ref)  # NotFound for an unknown trader

@@ -11,6 +11,7 @@ from app.api.openapi import Answer, operation
 from app.api.risk import allowed
 from app.errors import error_response
 from app.risk import service
+from graph import policy
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -22,7 +23,7 @@ class Acknowledged(Answer):
 
 @bp.post("/risk/aeo/<ref>/acknowledge")
 @token_required
-@allowed(service.READ_ROLES)
+@allowed(policy.READ_AEO)
 @operation("Acknowledge an AEO trader's network exposure (new baseline)", answer=Acknowledged,
            errors=(401, 403, 404))
 def api_acknowledge_aeo(ref: str):

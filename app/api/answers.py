@@ -7,22 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Protocol
+from typing import Any
 
-from app.errors import error_response
-from graph.errors import NotFound
-
-# The title beside each status a service's refusal may carry; any other reads as 400's.
-TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-          413: "Payload too large"}
-
-
-class FieldRefusal(Protocol):
-    """A service's refusal (ReportError, CaseError, SourceError): the field it is about and
-    the status the API answers with; its message is ``str(exc)``."""
-
-    field: str
-    status: int
+from app.errors import error_response, refusal_response
+from graph.errors import NotFound, Refused
 
 
 def not_visible(what: str, ident: str):
@@ -31,10 +19,10 @@ def not_visible(what: str, ident: str):
     return error_response(404, "Not found", f"No {what} {ident} that you may see.")
 
 
-def refused(exc: FieldRefusal):
-    """A service's refusal: its status, with the field and the message for the caller."""
-    return error_response(exc.status, TITLES.get(exc.status, "Bad request"),
-                          {"field": exc.field, "message": str(exc)})
+def refused(exc: Refused):
+    """A service's refusal: its status, with the field, the message and the reasons (the
+    one mapping, app/errors.py)."""
+    return refusal_response(exc)
 
 
 def refusals_answered(what: str, ident: str, refusal: type[Exception]):

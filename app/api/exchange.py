@@ -22,10 +22,9 @@ from app.api.openapi import Answer, Body, json_request, operation
 from app.cooperation import formats, service
 from app.errors import error_response
 from app.spreadsheet import csv_download
+from graph import policy
 from graph.db import get_graph
 from graph.errors import NotFound
-
-RECEIVER_ROLES = {"analyst", "admin"}
 
 
 class Received(Answer):
@@ -87,7 +86,7 @@ def exchange_inbox():
 @token_required
 def _officer_inbox():
     user = api_user()
-    if str(user.role) not in RECEIVER_ROLES:
+    if not policy.may(user, policy.RECEIVE_EXCHANGE):
         return error_response(403, "Forbidden", "Only an intelligence officer's account "
                               "takes packages in.")
     return _take_in(user.id, None)

@@ -10,11 +10,10 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp
-from app.api.answers import TITLES, not_visible, refused
+from app.api.answers import not_visible, refused
 from app.api.auth import api_user, token_required
 from app.api.openapi import Answer, operation
 from app.api.reports import report_service
-from app.errors import error_response
 from app.evidence.routes import evidence, file_response, uploads
 from app.evidence.service import EvidenceError
 from app.intake.service import ReportError
@@ -75,8 +74,7 @@ def api_attach_report_files(report_id: str):
             raise EvidenceError(_("Send the files as multipart/form-data, field 'files'."))
         store.saved(files, lambda: service.attach_files(api_user(), report_id, files))
     except EvidenceError as exc:
-        return error_response(exc.status, TITLES[exc.status],
-                              {"field": "files", "message": str(exc)})
+        return refused(exc)
     except NotFound:
         return not_visible("report", report_id)
     except ReportError as exc:

@@ -19,7 +19,7 @@ from app.errors import error_response
 from app.hotline import service
 from app.hotline.service import MAX_TEXT, TipError
 from graph.db import get_graph
-from graph.errors import NotFound
+from graph.errors import Forbidden, NotFound
 
 
 class Tips(Answer):
@@ -65,7 +65,7 @@ def api_tip(report_id: str):
 def api_reply(report_id: str, body: Reply):
     try:
         service.reply(get_graph(), api_user(), report_id, body.text)
-    except PermissionError as exc:
+    except Forbidden as exc:
         return error_response(403, "Forbidden", str(exc))
     except NotFound:
         return not_visible("tip", report_id)

@@ -13,6 +13,7 @@ from app.api.answers import refusals_answered
 from app.api.auth import api_user, token_required
 from app.api.openapi import Answer, Body, Number, operation
 from app.pca import service as pca
+from graph import policy
 from graph.db import get_graph
 
 _audit_refusals = refusals_answered("audit", "audit_id", pca.PcaError)
@@ -67,7 +68,7 @@ class Recorded(Answer):
 @operation("Post-clearance audit plan: traders by risk over a period", query=Period,
            answer=dict[str, Any], errors=(400, 401, 403), operation_id="pcaPlan")
 def api_pca_plan(query: Period):
-    pca.authorize(api_user(), pca.READ_ROLES)
+    pca.authorize(api_user(), policy.READ_PCA)
     return jsonify(pca.plan(get_graph(), query.start, query.end))
 
 
@@ -138,5 +139,5 @@ def api_record_aeo_status(ref: str, body: AeoChange):
 @operation("AEO against other importers: selection rate, hit rate, revenue per control",
            answer=dict[str, Any], errors=(401, 403))
 def api_aeo_performance():
-    aeo.authorize(api_user(), aeo.READ_ROLES)
+    aeo.authorize(api_user(), policy.READ_AEO)
     return jsonify(aeo.performance(get_graph()))

@@ -6,10 +6,10 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.navigation import nav_item
-from graph.assistance import DESK_ROLES
+from graph import policy
 
 bp = Blueprint("assistance", __name__, cli_group="assistance")
 
-nav_item("assistance.index", _l("Mutual assistance"), roles=set(DESK_ROLES), order=37)
+nav_item("assistance.index", _l("Mutual assistance"), roles=policy.ASSISTANCE_DESK, order=37)
 
 from app.assistance import cli, routes  # noqa: E402, F401

@@ -26,12 +26,12 @@ from app.audit import audit, recorded_read
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
 from app.mail import mail_enabled
-from graph import clock, notify
+from graph import clock, notify, policy
 from graph.access import viewer_param
-from graph.assistance import DESK_ROLES, DIRECTIONS, OPEN_STATUSES, STATUSES, AssistanceRepository
+from graph.assistance import DIRECTIONS, OPEN_STATUSES, STATUSES, AssistanceRepository
 from graph.clock import utc_now
 from graph.connection import Graph
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.paging import decode_cursor, next_page
@@ -63,7 +63,7 @@ PAGE = 50
 PRINT_LIMIT = 2_000
 
 
-class AssistanceError(ValueError):
+class AssistanceError(Refused, ValueError):
     """Bad input or a refused change; ``field`` names the form field, ``status`` the HTTP
     answer (400, 403, 404, 409)."""
 
@@ -74,7 +74,7 @@ class AssistanceError(ValueError):
 
 
 def is_desk_officer(user: Any) -> bool:
-    return str(user.role) in DESK_ROLES
+    return policy.may(user, policy.ASSISTANCE_DESK)
 
 
 def authorize(user: Any) -> None:

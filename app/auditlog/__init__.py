@@ -4,16 +4,16 @@ from flask import Blueprint, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auditlog.service import AUDIT_ROLES
 from app.navigation import nav_item
+from graph import policy
 
 bp = Blueprint("auditlog", __name__)
-nav_item("auditlog.index", _l("Audit log"), roles=set(AUDIT_ROLES), order=85)
+nav_item("auditlog.index", _l("Audit log"), roles=policy.READ_AUDIT_LOG, order=85)
 
 
 @bp.before_request
 def require_audit_role():
-    if not current_user.is_authenticated or current_user.role.value not in AUDIT_ROLES:
+    if not current_user.is_authenticated or not policy.may(current_user, policy.READ_AUDIT_LOG):
         abort(403)
 
 

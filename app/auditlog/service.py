@@ -14,11 +14,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.audit import audit
+from graph import policy
 from graph.audit import AuditRepository
 from graph.connection import Graph
+from graph.errors import Forbidden
 from graph.users import UserRepository
 
-AUDIT_ROLES = frozenset({"auditor", "admin"})
 PER_PAGE = 50
 EXPORT_LIMIT = 10_000
 
@@ -42,7 +43,7 @@ SENSITIVE_READS = (
 )
 
 
-class AuditForbidden(PermissionError):
+class AuditForbidden(Forbidden, PermissionError):
     """The caller's role may not read the audit log."""
 
 
@@ -75,7 +76,7 @@ class AuditPage:
 
 
 def authorize(user: Any) -> None:
-    if str(getattr(user, "role", "")) not in AUDIT_ROLES:
+    if not policy.may(user, policy.READ_AUDIT_LOG):
         raise AuditForbidden(_("role %(value)s may not read the audit log",
                                value=getattr(user, 'role', '?')))
 

@@ -27,7 +27,7 @@ from app.cases.service import CaseError
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError
 from app.i18n import term
-from graph.cases import CASE_OPENER_ROLES
+from graph import policy
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.tasks import TaskStatus
@@ -62,7 +62,7 @@ def _flash_error(exc: CaseError) -> None:
 @bp.route("/cases/", methods=["GET", "POST"])
 def index():
     form = CaseForm()
-    can_open = current_user.role.value in CASE_OPENER_ROLES
+    can_open = policy.may(current_user, policy.OPEN_CASES)
     if can_open and form.validate_on_submit():
         try:
             case_id = service.open_case(

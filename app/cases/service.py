@@ -24,10 +24,11 @@ from app.dissemination.service import release_refusal
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
 from app.watch import notify
+from graph import policy
 from graph.access import viewer_param
-from graph.cases import CASE_OPENER_ROLES, CaseKind, CaseRepository, CaseStatus, MemberRole
+from graph.cases import CaseKind, CaseRepository, CaseStatus, MemberRole
 from graph.connection import Graph, atomic
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.tasks import TaskPriority, TaskRepository, TaskStatus
@@ -37,7 +38,7 @@ MAX_TITLE = 200
 MAX_TEXT = 10_000
 
 
-class CaseError(ValueError):
+class CaseError(Refused, ValueError):
     """Input or a request that breaks a rule; ``field`` names the form field, ``status`` the
     HTTP status the API answers with (400 bad input, 403 visible but not allowed)."""
 
@@ -71,7 +72,7 @@ def _choice(enum: Any, value: Any, field: str) -> str:
 
 @atomic
 def open_case(graph: Graph, user: Any, *, title: Any, kind: Any, description: Any = "") -> str:
-    if str(user.role) not in CASE_OPENER_ROLES:
+    if not policy.may(user, policy.OPEN_CASES):
         raise CaseError(_("Your role does not open cases."), "title", 403)
     case_id = "C-" + uuid.uuid4().hex[:12].upper()
     values = {

@@ -8,9 +8,10 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.navigation import nav_item
+from graph import policy
 
 bp = Blueprint("cooperation", __name__, cli_group="exchange")
-nav_item("cooperation.index", _l("Cooperation"), roles={"analyst", "admin"}, order=36)
+nav_item("cooperation.index", _l("Cooperation"), roles=policy.DISSEMINATE, order=36)
 
 
 @bp.app_template_global()

@@ -28,8 +28,8 @@ from app.cooperation.service import (
     store_records,
     unit_names_tx,
 )
-from app.dissemination.service import SENDER_ROLES
 from app.dissemination.service import refusal as dissemination_refusal
+from graph import policy
 from graph.access import viewer_param
 from graph.connection import Graph
 from graph.declarations import DeclarationRepository
@@ -125,7 +125,7 @@ def import_stix(graph: Graph, config: Mapping[str, Any], data: bytes, partner_na
     partner = PartnerRepository(graph).by_name(partner_name or "")
     by = getattr(user, "id", None) or "cli"
     try:
-        if user is not None and str(user.role) not in SENDER_ROLES:
+        if user is not None and not policy.may(user, policy.DISSEMINATE):
             raise PackageRefused("only an intelligence officer takes a partner's bundle in")
         if partner is None:
             raise PackageRefused(f"no partner named {partner_name!r} is registered")
@@ -162,7 +162,7 @@ def seizure_rows(graph: Graph, user: Any, start: str | None,
                  end: str | None) -> list[list[Any]]:
     """The WCO seizure lines (one per seized item) of the controls in the date range;
     parties' nationalities only as far as the user may see the parties."""
-    if str(user.role) not in SENDER_ROLES:
+    if not policy.may(user, policy.DISSEMINATE):
         raise Refused("Only intelligence officers export seizures for partners.")
     for day in (start, end):
         if day and not _DAY.fullmatch(day):

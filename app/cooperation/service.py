@@ -36,6 +36,7 @@ from graph.clock import utc_now
 from graph.connection import Graph
 from graph.dissemination import DisseminationRepository, Refused
 from graph.errors import Duplicate
+from graph.errors import Refused as RefusedRequest
 from graph.exchange.package import (
     InstanceKeys,
     PackageRefused,
@@ -61,7 +62,7 @@ PARTNER_REPORTS = uuid.UUID("3f6b1c52-8d0e-4c1e-9a57-1b2f7c0e5d44")
 __all__ = ["PackageRefused", "Refused"]
 
 
-class PartnerError(ValueError):
+class PartnerError(RefusedRequest, ValueError):
     """Bad partner input; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str = "name") -> None:

@@ -7,13 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.declarations import bp
+from app.declarations import bp, service
 from app.declarations.forms import DeclarationSearchForm, SelectForm
 from app.i18n import lane_name
 from app.risk import service as risk
+from graph import policy
 from graph.access import viewer_param
 from graph.db import get_graph
-from graph.declarations import DeclarationRepository
 from graph.errors import NotFound
 
 PARTY_ROLES = {
@@ -27,7 +27,7 @@ PARTY_ROLES = {
 
 
 def _can_examine() -> bool:
-    return str(current_user.role) in risk.EXAMINE_ROLES
+    return policy.may(current_user, policy.EXAMINE_DECLARATIONS)
 
 
 @bp.get("/declarations/")
@@ -47,7 +47,7 @@ def search():
 def detail(declaration_id: str):
     graph = get_graph()
     try:
-        page = DeclarationRepository(graph).page(declaration_id, viewer_param(current_user))
+        page = service.page(graph, current_user, declaration_id)
     except NotFound:
         abort(404, "No such declaration.")
     score = None

@@ -11,19 +11,17 @@ from app.dissemination import bp, service
 from app.dissemination.forms import ConsentForm, FeedbackForm, RecipientsForm, SanitiseForm
 from app.dissemination.service import NotFound, Refused
 from graph.db import get_graph
-from graph.dissemination import DisseminationRepository
-from graph.partners import PartnerRepository
 
 
 def _with_choices(form: RecipientsForm) -> RecipientsForm:
-    repo = DisseminationRepository(get_graph())
-    form.units.choices = [SelectChoice(u, u) for u in repo.units()]
+    choices = service.recipients(get_graph())
+    form.units.choices = [SelectChoice(u, u) for u in choices["units"]]
     form.users.choices = [
-        SelectChoice(u["id"], f"{u['email']} ({u['unit']})") for u in repo.users()
+        SelectChoice(u["id"], f"{u['email']} ({u['unit']})") for u in choices["users"]
     ]
     if isinstance(form, ConsentForm):
         form.partners.choices = [SelectChoice(p["id"], f"{p['name']} ({p['country']})")
-                                 for p in PartnerRepository(get_graph()).list()]
+                                 for p in choices["partners"]]
     return form
 
 

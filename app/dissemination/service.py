@@ -24,14 +24,15 @@ from flask_babel import gettext as _
 
 from app.audit import audit, audit_tx, recorded_read
 from app.watch import notify
+from graph import policy
 from graph.access import viewer_param
 from graph.clock import utc_days_ago
 from graph.connection import Graph, atomic
 from graph.dissemination import DisseminationRepository, Refused
 from graph.errors import NotFound
+from graph.partners import PartnerRepository
 
 SENDABLE = {"evaluated", "disseminated"}
-SENDER_ROLES = {"analyst", "admin"}
 HANDLING_CODES = ("open", "restricted", "originator")
 MAX_TEXT = 50_000
 MAX_RESULT = 2_000
@@ -74,11 +75,19 @@ def refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]) -> str
     return release_refusal(report, user, recipient)
 
 
+def recipients(graph: Graph) -> dict[str, list[Any]]:
+    """Whom a report may go to, for the forms to choose from: unit names, users and (for a
+    consent) partner agencies."""
+    repo = DisseminationRepository(graph)
+    return {"units": repo.units(), "users": repo.users(),
+            "partners": PartnerRepository(graph).list()}
+
+
 def release_refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]) -> str | None:
     """Why ``user`` may not release ``report`` to ``recipient`` under its handling code
     (None: allowed). Dissemination adds that only evaluated reports are sent; a case
     (app/cases/service.py) applies this alone when it would give a member a report."""
-    if str(user.role) not in SENDER_ROLES:
+    if not policy.may(user, policy.DISSEMINATE):
         return "Only intelligence officers disseminate reports."
     handling = report.get("handling")
     origin = report.get("unit")
@@ -132,28 +141,26 @@ def disseminate(
     return recipients
 
 
+@atomic
 def record_consent(
     graph: Graph, user: Any, report_id: str, *, units: Iterable[str] = (),
     users: Iterable[str] = (), partners: Iterable[str] = (),
 ) -> None:
     """The originating unit consents to sharing an ``originator`` report with recipients
-    (units, users, or partner agencies, which then receive it in a package)."""
+    (units, users, or partner agencies, which then receive it in a package). One unit:
+    the rule is decided on the locked report, and the consent commits with its events."""
     repo = DisseminationRepository(graph)
     recipients = _known_recipients(repo, units, users, partners)
-
-    def check(report: dict[str, Any]) -> None:
-        if str(user.role) not in SENDER_ROLES or user.unit != report.get("unit"):
-            raise Refused(
-                _("Only an intelligence officer of the originating unit (%(value)s) gives consent.",
-                  value=report.get('unit'))
-            )
-
-    def record(tx: Any, _report: dict[str, Any]) -> None:
-        for rec in recipients:
-            audit_tx(tx, "report.consent", report_id,
-                     {"to": rec["kind"], "recipient": rec["name"]})
-
-    repo.consent(report_id, viewer_param(user), recipients, check, also=record)
+    viewer = viewer_param(user)
+    report = repo.locked(report_id, viewer)
+    if not policy.may(user, policy.DISSEMINATE) or user.unit != report.get("unit"):
+        raise Refused(
+            _("Only an intelligence officer of the originating unit (%(value)s) gives consent.",
+              value=report.get('unit'))
+        )
+    repo.consent(report_id, viewer, recipients)
+    for rec in recipients:
+        audit("report.consent", report_id, {"to": rec["kind"], "recipient": rec["name"]})
 
 
 def sanitise(
@@ -172,8 +179,8 @@ def sanitise(
         raise InvalidInput(f"Keep the text under {MAX_TEXT} characters.")
 
     def check(report: dict[str, Any]) -> None:
-        if str(user.role) not in SENDER_ROLES or (
-            user.unit != report.get("unit") and str(user.role) != "admin"
+        if not policy.may(user, policy.DISSEMINATE) or (
+            user.unit != report.get("unit") and not policy.may(user, policy.ADMINISTER)
         ):
             raise Refused(
                 _("Only an intelligence officer of the originating unit (%(value)s) makes a "
@@ -191,21 +198,21 @@ def sanitise(
 
     from app.intake.extraction import extract_mentions
 
-    # NotFound before the (costly) extraction when the report is not visible at all.
-    DisseminationRepository(graph).report(report_id, viewer_param(user))
+    repo = DisseminationRepository(graph)
+    viewer = viewer_param(user)
+    # NotFound before the (costly) extraction when the report is not visible at all; the
+    # extraction stays outside the unit, which the driver may run again.
+    repo.report(report_id, viewer)
     mentions = extract_mentions(graph, text)
-    copy_id = DisseminationRepository(graph).sanitise(
-        report_id,
-        viewer_param(user),
-        title=title,
-        text=text,
-        handling=handling,
-        mentions=mentions,
-        check=check,
-        also=lambda tx, copy_id: audit_tx(tx, "report.sanitise", copy_id,
-                                          {"original": report_id, "handling": handling}),
-    )
-    return copy_id
+
+    def copy_and_record() -> str:
+        check(repo.locked(report_id, viewer))  # the rules on the state the copy reads
+        copy_id = repo.sanitise(report_id, viewer, title=title, text=text,
+                                handling=handling, mentions=mentions)
+        audit("report.sanitise", copy_id, {"original": report_id, "handling": handling})
+        return copy_id
+
+    return graph.atomically(copy_and_record)
 
 
 @atomic
@@ -238,10 +245,11 @@ def report_view(
         "log": repo.log(viewer, report_id=report_id),
         "feedback": repo.feedback(report_id, viewer),
         "may_give_feedback": repo.may_give_feedback(report_id, viewer),
-        "may_consent": str(user.role) in SENDER_ROLES and user.unit == report["unit"],
-        "may_send_to_partner": str(user.role) in SENDER_ROLES and report["status"] in SENDABLE,
-        "may_sanitise": str(user.role) in SENDER_ROLES
-        and (user.unit == report["unit"] or str(user.role) == "admin")
+        "may_consent": policy.may(user, policy.DISSEMINATE) and user.unit == report["unit"],
+        "may_send_to_partner": policy.may(user, policy.DISSEMINATE)
+        and report["status"] in SENDABLE,
+        "may_sanitise": policy.may(user, policy.DISSEMINATE)
+        and (user.unit == report["unit"] or policy.may(user, policy.ADMINISTER))
         and report["status"] in SENDABLE,
     }
 
@@ -249,13 +257,13 @@ def report_view(
 def report_actions(graph: Graph, user: Any, report: dict[str, Any]) -> dict[str, bool]:
     """Which dissemination pages ``user`` may act on for ``report`` (already visible to
     them): the report page links only to those."""
-    officer = str(user.role) in SENDER_ROLES
+    officer = policy.may(user, policy.DISSEMINATE)
     own_unit = user.unit == report.get("unit")
     sendable = report.get("status") in SENDABLE
     return {
         "disseminate": officer and sendable,
         "consent": officer and own_unit and report.get("handling") == "originator",
-        "sanitise": officer and (own_unit or str(user.role) == "admin") and sendable,
+        "sanitise": officer and (own_unit or policy.may(user, policy.ADMINISTER)) and sendable,
         "feedback": DisseminationRepository(graph).may_give_feedback(
             report["id"], viewer_param(user)),
     }

@@ -26,6 +26,7 @@ from app.evidence import content
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph
+from graph.errors import Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.filestore import FileStore, TooLarge, file_store, read_limited
 from nlp import Mention
@@ -36,8 +37,10 @@ MAX_NAME = 200
 T = TypeVar("T")
 
 
-class EvidenceError(ValueError):
+class EvidenceError(Refused, ValueError):
     """A file that is refused, with a message for the sender; ``status`` 400 or 413."""
+
+    field = "files"
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)

@@ -23,9 +23,10 @@ from flask_login import current_user
 
 from app.hotline.ratelimit import SlidingWindowLimiter
 from app.navigation import nav_item
+from graph import policy
 
 bp = Blueprint("hotline", __name__)
-nav_item("hotline.tips", _l("Hotline tips"), roles={"analyst", "admin"}, order=25)
+nav_item("hotline.tips", _l("Hotline tips"), roles=policy.REPLY_TO_TIPS, order=25)
 
 _IDENTIFYING = (
     "HTTP_USER_AGENT",

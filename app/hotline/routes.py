@@ -12,7 +12,7 @@ from app.hotline import bp, service
 from app.hotline.forms import AddInformationForm, FollowUpForm, ReplyForm, TipForm
 from app.hotline.service import TipAccessDenied, TipError
 from graph.db import get_graph
-from graph.errors import NotFound
+from graph.errors import Forbidden, NotFound
 
 GENERIC_DENIAL = _l("That reference and code do not match a tip. Check both and try again.")
 
@@ -135,7 +135,7 @@ def reply(report_id: str):
             service.reply(get_graph(), current_user, report_id, form.text.data)
         except NotFound:
             abort(404)
-        except PermissionError as exc:
+        except Forbidden as exc:
             abort(403, str(exc))
         except TipError as exc:
             form.text.errors = [*form.text.errors, str(exc)]

@@ -22,10 +22,11 @@ from app.audit import audit, recorded_read
 from app.evidence import service as ev
 from app.evidence.service import Evidence, EvidenceError, Prepared, Upload
 from app.watch import notify
+from graph import policy
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
-from graph.errors import Duplicate, NotFound
+from graph.errors import Duplicate, NotFound, Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.hotline import HOTLINE_AUTHOR, TipRepository
@@ -38,7 +39,6 @@ _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 REFERENCE_CHARS = 8  # T-XXXX-XXXX: 40 bits, unique by constraint
 CODE_CHARS = 20  # XXXXX-XXXXX-XXXXX-XXXXX: 100 bits
 MAX_TEXT = 10_000
-REPLY_ROLES = {"analyst", "admin"}
 _DUMMY_HASH = "sha256:" + "0" * 64
 
 
@@ -46,7 +46,7 @@ class TipAccessDenied(Exception):
     """Reference and code do not match; deliberately says no more than that."""
 
 
-class TipError(ValueError):
+class TipError(Refused, ValueError):
     """Bad input for a tip, a follow-up or a reply; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str = "details") -> None:
@@ -284,8 +284,7 @@ def tip_for(graph: Graph, user: Any, report_id: str, via: str = "page") -> dict[
 @atomic
 def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
     """An analyst's answer to the tipster (who reads it with reference and code)."""
-    if str(user.role) not in REPLY_ROLES:
-        raise PermissionError("Only intelligence officers answer tipsters.")
+    policy.require(user, policy.REPLY_TO_TIPS, "Only intelligence officers answer tipsters.")
     text = (text or "").strip()
     if not text:
         raise TipError(_("Please write a reply."), "text")

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.accounts import service as accounts
 from app.dissemination import service as dissemination
 from app.errors import error_response, wants_json
 from app.evidence.routes import evidence, uploads
@@ -48,8 +49,6 @@ from app.intake.service import (
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.evidence import Parent
-from graph.sources import SourceRepository
-from graph.units import UnitRepository
 
 LIST_VIEWS = ("all", "queue", "mine")
 NOT_REPORT_FIELDS = ("csrf_token", "submit", "save_draft", "submission", "files",
@@ -124,7 +123,7 @@ def index():
         filters=filters,
         channels=CHANNEL_CHOICES,
         statuses=[s.value for s in Status],
-        units=[u["name"] for u in UnitRepository(get_graph()).list()],
+        units=[u["name"] for u in accounts.units(get_graph())],
         creatable=creatable_channels(current_user),
     )
 
@@ -143,7 +142,7 @@ def new():
             **who_logs(get_graph(), current_user, channel)), 403
     form = ReportForm(channel=channel.value)
     _grading_choices(form, service)
-    held = SourceRepository(get_graph()).held_by(current_user.id)
+    held = service.sources_held(current_user)
     form.source.choices = [("", _("— choose —"))] + [
         (s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
         for s in held if s.get("status") != "pending"  # approval of recruitment first
@@ -196,7 +195,7 @@ def quick_log():
     if Channel.LIAISON not in creatable_channels(current_user):
         abort(403)
     form = LiaisonLogForm()
-    units = UnitRepository(get_graph()).list()
+    units = accounts.units(get_graph())
     form.crossing.choices = [(u["name"], u["name"]) for u in units if u["kind"] == "bcp"]
     if current_user.unit not in {c[0] for c in form.crossing.choices}:
         form.crossing.choices.insert(0, (current_user.unit, current_user.unit))

@@ -26,11 +26,12 @@ from app.evidence.service import Prepared
 from app.i18n import channel_title, term
 from app.intake.extraction import extract_mentions
 from app.watch import notify
+from graph import policy
 from graph.access import viewer_param
 from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.entities import EntityRepository, entity_id
-from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.errors import Duplicate, NotFound, Refused, Resubmitted
 from graph.evidence import EvidenceRepository, Parent, attach_tx
 from graph.exchange.records import (
     FIELD_LABELS,
@@ -59,17 +60,6 @@ class Review(StrEnum):
     REJECTED = "rejected"
 
 
-# Who may enter a report on each channel (informant reports: also hold the source).
-CREATE_ROLES: dict[Channel, set[Role]] = {
-    Channel.INFORMANT: {Role.HANDLER, Role.ADMIN},
-    Channel.REGISTER: {Role.ANALYST, Role.INVESTIGATOR, Role.AUDITOR, Role.LIAISON, Role.ADMIN},
-    Channel.LIAISON: {Role.LIAISON, Role.ANALYST, Role.ADMIN},
-    Channel.HOTLINE: {Role.ANALYST, Role.ADMIN},
-    Channel.OPEN_SOURCE: {Role.ANALYST, Role.INVESTIGATOR, Role.ADMIN},
-    Channel.PARTNER_AGENCY: {Role.ANALYST, Role.ADMIN},
-}
-EVALUATE_ROLES = {Role.ANALYST, Role.ADMIN}
-REVIEW_ROLES = {Role.ANALYST, Role.ADMIN}
 EDITABLE = (Status.DRAFT.value, Status.SUBMITTED.value)
 
 # action -> (from statuses, to status)
@@ -89,7 +79,7 @@ STAMP = {Status.SUBMITTED: "submitted", Status.EVALUATED: "evaluated",
 MAX_SKIP = 1_000_000  # a page past this is no page a person reads; Neo4j needs < 2**63
 
 
-class ReportError(ValueError):
+class ReportError(Refused, ValueError):
     """Input or an action that breaks a rule; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str = "text", status: int = 400,
@@ -114,12 +104,13 @@ SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{8,100}")
 
 
 def creatable_channels(user: User) -> list[Channel]:
-    return [c for c, roles in CREATE_ROLES.items() if user.role in roles]
+    return [c for c in Channel if policy.may(user, policy.LOG_REPORTS[c.value])]
 
 
 def refusal_to_log(user: User, channel: Channel) -> str:
     """Why ``user`` may not log a ``channel`` report, and whom to ask instead."""
-    roles = sorted(r.title.lower() for r in CREATE_ROLES[channel] - {Role.ADMIN})
+    roles = sorted(Role(r).title.lower()
+                   for r in policy.LOG_REPORTS[channel] - policy.ADMINISTER)
     whom = _("the source's handler") if channel is Channel.INFORMANT else _("one of them")
     return _("%(kind)ss are logged by %(roles)ss; your role (%(role)s) does not log them: "
              "ask %(whom)s.", kind=channel_title(channel), roles=_(" or ").join(roles),
@@ -130,14 +121,14 @@ def who_logs(graph: Graph, user: User, channel: Channel) -> dict[str, Any]:
     """Why ``user`` may not log a ``channel`` report and whom to turn to: the active
     officers of the roles that may (handlers for informant reports; the user's own unit
     first). Names, e-mails and units only."""
-    roles = CREATE_ROLES[channel] - {Role.ADMIN}
+    roles = policy.LOG_REPORTS[channel] - policy.ADMINISTER
     people = [
         {"name": u.get("name") or u["email"], "email": u["email"], "unit": u.get("unit")}
         for u in UserRepository(graph).list()
         if u.get("role") in roles and u.get("active", True) and u.get("id") != user.id
     ]
     people.sort(key=lambda p: (p["unit"] != user.unit, p["name"].lower()))
-    titles = sorted(r.title for r in roles)
+    titles = sorted(Role(r).title for r in roles)
     return {"channel": channel, "roles": titles, "people": people[:10],
             "message": refusal_to_log(user, channel)}
 
@@ -238,14 +229,15 @@ class ReportService:
             raise ReportError(_("The submission key must be 8 to 100 letters, digits, - or _."),
                               "submission")
         report = validate_report(data, self.grading)
-        if user.role not in CREATE_ROLES[report.channel]:
+        if not policy.may(user, policy.LOG_REPORTS[report.channel]):
             raise ReportError(refusal_to_log(user, report.channel), "channel", status=403)
         props = dict(report.props)
         if report.source:
             props["source_grade"] = self._check_source(user, report.source, props)
-        if data.get("unit") not in (None, "", user.unit) and user.role is not Role.ADMIN:
+        any_unit = policy.may(user, policy.ADMINISTER)
+        if data.get("unit") not in (None, "", user.unit) and not any_unit:
             raise ReportError(_("A report belongs to your own unit."), "unit")
-        unit = str(data.get("unit") or user.unit) if user.role is Role.ADMIN else user.unit
+        unit = str(data.get("unit") or user.unit) if any_unit else user.unit
         now = utc_now()
         status = Status.SUBMITTED if submit else Status.DRAFT
         props.update(
@@ -368,7 +360,8 @@ class ReportService:
         sources = SourceRepository(self.graph)
         source = sources.get(codename)
         holding = sources.holding(codename, user.id) if source else {}
-        if source is None or (user.role is not Role.ADMIN and not any(holding.values())):
+        admin = policy.may(user, policy.ADMINISTER)
+        if source is None or (not admin and not any(holding.values())):
             raise ReportError(_("You hold no source %(codename)s.", codename=codename), "source")
         if source.get("status") == "pending":  # the informant guidelines: approval first
             raise ReportError(_("%(codename)s awaits its controller's approval of recruitment: its "
@@ -516,14 +509,15 @@ class ReportService:
         if action == "evaluate":
             holds = report.get("source") and any(
                 SourceRepository(self.graph).holding(report["source"], user.id).values())
-            if author and user.role is not Role.ADMIN:
+            if author and not policy.may(user, policy.ADMINISTER):
                 raise ReportError(_("Another officer evaluates your report."), "action", 403)
-            if user.role not in EVALUATE_ROLES and not holds:
+            if not policy.may(user, policy.EVALUATE_REPORTS) and not holds:
                 raise ReportError(_("Analysts evaluate reports."), "action", status=403)
-        if action == "disseminate" and user.role not in EVALUATE_ROLES:
+        if action == "disseminate" and not policy.may(user, policy.EVALUATE_REPORTS):
             raise ReportError(_("Analysts disseminate reports."), "action", status=403)
         if action == "archive" and not (
-            user.role in EVALUATE_ROLES or (author and report["status"] == Status.DRAFT)
+            policy.may(user, policy.EVALUATE_REPORTS)
+            or (author and report["status"] == Status.DRAFT)
         ):
             raise ReportError(_("Analysts archive reports."), "action", status=403)
         return to
@@ -534,7 +528,7 @@ class ReportService:
         if report.get("status") == Status.SUBMITTED:
             # others who may read it (a case member, a recipient) read it, not edit it
             return report.get("author_id") == user.id or (
-                user.role in REVIEW_ROLES and user.unit == report.get("unit"))
+                policy.may(user, policy.REVIEW_REPORTS) and user.unit == report.get("unit"))
         return False
 
     def may_edit(self, user: User, report: dict[str, Any]) -> bool:
@@ -542,10 +536,14 @@ class ReportService:
 
     # ----------------------------------------------------------------- review
 
+    def sources_held(self, user: User) -> list[dict[str, Any]]:
+        """The sources ``user`` handles or controls, offered on an informant report."""
+        return SourceRepository(self.graph).held_by(user.id)
+
     def may_review(self, user: User, report: dict[str, Any]) -> bool:
         if report.get("status") == Status.ARCHIVED:
             return False
-        if user.role in REVIEW_ROLES or report.get("author_id") == user.id:
+        if policy.may(user, policy.REVIEW_REPORTS) or report.get("author_id") == user.id:
             return True
         source = report.get("source")
         return bool(source) and any(

@@ -16,10 +16,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit import audit
 from app.kpi import service
+from graph import policy
 from graph.connection import Graph
+from graph.errors import Refused
 from graph.strategy import StrategyRepository
 
-EDIT_ROLES = frozenset({"committee", "admin"})
 AT_LEAST, AT_MOST = "at_least", "at_most"
 COMPARATORS = {AT_LEAST: _l("at least"), AT_MOST: _l("at most")}
 MAX_TEXT = 2000
@@ -60,7 +61,7 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
-class ObjectiveError(ValueError):
+class ObjectiveError(Refused, ValueError):
     """A target the committee cannot set: the message says which field and why."""
 
     def __init__(self, message: str, field: str) -> None:
@@ -68,17 +69,13 @@ class ObjectiveError(ValueError):
         self.field = field
 
 
-class StrategyForbidden(Exception):
-    """The reader may see the strategy but not change it."""
-
-
 def can_edit(user: Any) -> bool:
-    return str(user.role) in EDIT_ROLES
+    return policy.may(user, policy.SET_OBJECTIVES)
 
 
 def _require_editor(user: Any) -> None:
-    if not can_edit(user):
-        raise StrategyForbidden("only the risk committee and administrators set the strategy")
+    policy.require(user, policy.SET_OBJECTIVES,
+                   _("Only the risk committee and administrators set the strategy."))
 
 
 def stored_target(indicator: Indicator, typed: float) -> float:

@@ -6,9 +6,9 @@ from flask_login import current_user
 from app.cases import service as tasks
 from app.cases.forms import TaskStatusForm
 from app.dissemination import service as dissemination
-from app.main import bp
+from app.main import bp, service
 from app.sources.service import SourceService
-from graph.dashboard import DashboardRepository
+from graph import policy
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 
@@ -18,7 +18,7 @@ DASHBOARD_AWAITING = 5
 
 @bp.get("/")
 def dashboard():
-    counts = DashboardRepository(get_graph()).counts()
+    counts = service.counts(get_graph())
     mine = tasks.assigned_tasks(get_graph(), current_user)
     awaiting = dissemination.awaiting_feedback(get_graph(), current_user,
                                                current_app.config["FEEDBACK_DAYS"])
@@ -31,7 +31,7 @@ def dashboard():
         status_form=TaskStatusForm(),
         reviews_overdue=SourceService.from_config(get_graph(), current_app.config)
         .reviews_overdue(current_user),
-        handles_sources=current_user.role.value == "handler",
+        handles_sources=policy.may(current_user, policy.HANDLE_SOURCES),
         awaiting=awaiting[:DASHBOARD_AWAITING],
         more_awaiting=max(0, len(awaiting) - DASHBOARD_AWAITING),
         feedback_units=dissemination.feedback_by_unit(get_graph(), current_user),

@@ -4,8 +4,9 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.navigation import nav_item
+from graph import policy
 
 bp = Blueprint("merges", __name__)
-nav_item("merges.index", _l("Duplicates"), roles={"analyst", "admin"}, order=45)
+nav_item("merges.index", _l("Duplicates"), roles=policy.MERGE_ENTITIES, order=45)
 
 from app.merges import routes  # noqa: E402, F401

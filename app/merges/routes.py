@@ -9,13 +9,14 @@ from flask_login import current_user
 from app.merges import bp, service
 from app.merges.forms import MergeForm, SplitForm
 from app.merges.service import MergeRefused, NotFound
+from graph import policy
 from graph.db import get_graph
 
 
 @bp.get("/")
 def index():
     graph = get_graph()
-    if str(current_user.role) not in service.MERGE_ROLES:
+    if not policy.may(current_user, policy.MERGE_ENTITIES):
         abort(403)
     return render_template(
         "merges/index.html",
@@ -28,7 +29,7 @@ def index():
 
 @bp.get("/entities/<path:entity_id>")
 def entity(entity_id: str):
-    if str(current_user.role) not in service.MERGE_ROLES:
+    if not policy.may(current_user, policy.MERGE_ENTITIES):
         abort(403)
     try:
         subject, found = service.candidates_for(get_graph(), current_user, entity_id)

@@ -12,12 +12,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.audit import audit
+from graph import policy
 from graph.access import viewer_param
 from graph.connection import Graph, atomic
 from graph.errors import NotFound
 from graph.merges import MergeRefused, MergeRepository, canonical_id
 
-MERGE_ROLES = {"analyst", "admin"}
 THRESHOLD = 0.85
 TRANSLIT_SCORE = 0.9  # the same name in another script: as strong as a close spelling
 PROPOSAL_LABELS = ["ORG", "PERSON", "VESSEL", "AGENCY", "LOCATION", "COMMODITY"]
@@ -27,7 +27,7 @@ __all__ = ["MergeRefused", "NotFound", "canonical_id"]
 
 
 def _require_role(user: Any) -> None:
-    if str(user.role) not in MERGE_ROLES:
+    if not policy.may(user, policy.MERGE_ENTITIES):
         raise MergeRefused("Only intelligence officers merge or split entities.", 403)
 
 

@@ -5,12 +5,11 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.navigation import nav_item
+from graph import policy
 
 bp = Blueprint("pca", __name__)
 
-READERS = {"admin", "analyst", "investigator", "auditor", "committee"}
-
-nav_item("pca.plan", _l("Post-clearance audit"), roles=READERS, order=61,
+nav_item("pca.plan", _l("Post-clearance audit"), roles=policy.READ_PCA, order=61,
          pinned={"auditor"})
 
 from app.pca import routes  # noqa: E402, F401

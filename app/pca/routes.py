@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from app.cases import service as cases
 from app.pca import bp, service
 from app.pca.forms import FindingsForm, PeriodForm, PlanAuditForm
+from graph import policy
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -41,13 +42,13 @@ def _render_plan(plan: dict, period_form: PeriodForm, form: PlanAuditForm | None
     return render_template(
         "pca/plan.html", plan=plan, period_form=period_form, form=form,
         audits=service.list_audits(get_graph(), current_user),
-        can_plan=str(current_user.role) in service.PLAN_ROLES), status
+        can_plan=policy.may(current_user, policy.PLAN_PCA)), status
 
 
 @bp.get("/pca/")
 def plan():
     """Traders ranked by risk over a chosen period, the audits, a form to assign one."""
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_PCA)
     period_form = PeriodForm(request.args)
     try:
         result = service.plan(get_graph(), request.args.get("period_from") or None,
@@ -63,7 +64,7 @@ def plan():
 
 @bp.post("/pca/audits")
 def plan_audit():
-    _allow(service.PLAN_ROLES)
+    _allow(policy.PLAN_PCA)
     result = service.plan(get_graph())
     form = _plan_form(result)
     if form.validate_on_submit():
@@ -95,13 +96,13 @@ def _audit_page(audit_id: str, form: FindingsForm, status: int = 200,
 
 @bp.get("/pca/audits/<audit_id>")
 def audit_detail(audit_id: str):
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_PCA)
     return _audit_page(audit_id, FindingsForm(data={"date": date.today()}))
 
 
 @bp.post("/pca/audits/<audit_id>/findings")
 def findings(audit_id: str):
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_PCA)
     form = FindingsForm()
     try:
         audit = service.read_audit(get_graph(), current_user, audit_id)

@@ -18,21 +18,20 @@ from flask_babel import gettext as _
 from app.audit import audit
 from app.cases import service as cases
 from app.risk import service as risk
+from graph import policy
 from graph.access import viewer_param
 from graph.connection import Graph, atomic
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.exchange.records import SCORING, LineError, text_problem, validate
 from graph.pca import AuditRepository
 from graph.tasks import ACTIVE_STATUSES
 
-READ_ROLES = risk.READ_ROLES
-PLAN_ROLES = frozenset({"admin", "committee", "auditor", "analyst"})
 MAX_COVERED = 500  # declarations one audit covers: a bigger period is more than one audit
 MAX_FINDING = 200
 RESULTS = ("negative", "positive")
 
 
-class PcaError(ValueError):
+class PcaError(Refused, ValueError):
     """Bad input or a refused request; ``field`` names the form field, ``status`` the HTTP
     status the API answers with."""
 
@@ -43,7 +42,7 @@ class PcaError(ValueError):
 
 
 def authorize(user: Any, roles: frozenset[str]) -> None:
-    if str(user.role) not in roles:
+    if not policy.may(user, roles):
         raise PcaError(_("Your role does not do this in post-clearance audit."), "role", 403)
 
 
@@ -84,7 +83,7 @@ def plan(graph: Graph, start: Any = None, end: Any = None, limit: int = 100
 def plan_audit(graph: Graph, user: Any, *, trader: Any, start: Any, end: Any,
                assignee: Any = None, unit: Any = None, due: Any = None) -> str:
     """An audit of ``trader``'s declarations of the period, assigned as a standing task."""
-    authorize(user, PLAN_ROLES)
+    authorize(user, policy.PLAN_PCA)
     ref = str(trader or "").strip()
     if not ref:
         raise PcaError(_("Choose the trader to audit."), "trader")
@@ -122,12 +121,12 @@ def plan_audit(graph: Graph, user: Any, *, trader: Any, start: Any, end: Any,
 
 
 def read_audit(graph: Graph, user: Any, audit_id: str) -> dict[str, Any]:
-    authorize(user, READ_ROLES)
+    authorize(user, policy.READ_PCA)
     return AuditRepository(graph).get(viewer_param(user), audit_id)
 
 
 def list_audits(graph: Graph, user: Any) -> list[dict[str, Any]]:
-    authorize(user, READ_ROLES)
+    authorize(user, policy.READ_PCA)
     return AuditRepository(graph).audits()
 
 
@@ -188,7 +187,7 @@ def _controls(audit_row: dict[str, Any], when: str, finding: str | None,
 def record_findings(graph: Graph, user: Any, audit_id: str, *, when: Any, finding: Any,
                     results: Any) -> list[str]:
     """Record an audit's findings as controls of its declarations (one transaction)."""
-    authorize(user, risk.EXAMINE_ROLES)
+    authorize(user, policy.EXAMINE_DECLARATIONS)
     row = read_audit(graph, user, audit_id)
     if not row["tasked"]:
         raise PcaError(_("Only the officer or unit the audit is assigned to, or who planned it, "

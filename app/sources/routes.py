@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.accounts import service as accounts
 from app.intake.service import ReportService
 from app.sources import bp
 from app.sources.forms import (
@@ -23,10 +24,9 @@ from app.sources.forms import (
     SourceForm,
 )
 from app.sources.service import SourceError, SourceService, default_review_date
-from graph import clock
+from graph import clock, policy
 from graph.db import get_graph
 from graph.errors import NotFound
-from graph.users import UserRepository
 
 # The officers a contact may be logged for, named by their part in running the source.
 ROLE_WORDS = {"handler": _l("handler"), "controller": _l("controller")}
@@ -64,25 +64,26 @@ def index():
     except SourceError:
         abort(403)
     return render_template("sources/list.html", sources=sources,
-                           may_register=current_user.role.value in ("handler", "admin"),
+                           may_register=policy.may(current_user, policy.REGISTER_SOURCES),
                            guidelines=service.guidelines())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     service = _service()
-    if current_user.role.value not in ("handler", "admin"):
+    if not policy.may(current_user, policy.REGISTER_SOURCES):
         abort(403)
     form = SourceForm()
     grading = service.grading
     form.reliability.choices = grading.choices(grading.scheme.source, blank=_("— not yet judged —"))
-    users = [u for u in UserRepository(get_graph()).list() if u.get("active", True)]
+    users = [u for u in accounts.users(get_graph()) if u.get("active", True)]
     form.handler_id.choices = [("", _("— choose —"))] + [
-        (u["id"], f"{u['name']} ({u['unit']})") for u in users if u["role"] == "handler"]
+        (u["id"], f"{u['name']} ({u['unit']})") for u in users
+        if u["role"] in policy.HANDLE_SOURCES]
     form.controller_id.choices = [("", _("— choose —"))] + [
         (u["id"], f"{u['name']} · {u['role']} ({u['unit']})") for u in users
-        if u["role"] in ("handler", "analyst", "admin")]
-    if not form.is_submitted() and current_user.role.value == "handler":
+        if u["role"] in policy.CONTROL_SOURCES]
+    if not form.is_submitted() and policy.may(current_user, policy.HANDLE_SOURCES):
         form.handler_id.data = current_user.id
     if form.validate_on_submit():
         data = dict(form.data)

@@ -29,12 +29,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.audit import audit, recorded_read
 from app.sources.crypto import IdentityCipher, load_key
-from graph import clock
+from graph import clock, policy
 from graph.connection import Graph
-from graph.errors import Duplicate, Hidden, NotFound
+from graph.errors import Duplicate, Hidden, NotFound, Refused
 from graph.exchange.records import text_problem
 from graph.grading import Grading, GradingError
 from graph.sources import GuidelinesRepository, SourceRepository
@@ -74,13 +73,7 @@ class SourceType(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-REGISTER_ROLES = {Role.HANDLER, Role.ADMIN}
-READ_ROLES = {Role.HANDLER, Role.ADMIN, Role.ANALYST}
-GRADE_ROLES = {Role.ANALYST}  # besides the handler and controller of the source
-CONTROLLER_ROLES = {Role.HANDLER, Role.ADMIN, Role.ANALYST}
-
-
-class SourceError(ValueError):
+class SourceError(Refused, ValueError):
     """A request that breaks a rule of the register; ``field`` names the form field."""
 
     def __init__(self, message: str, field: str = "codename", status: int = 400) -> None:
@@ -121,7 +114,7 @@ class SourceService:
             source = self.repo.get(codename)
             if source is None:
                 raise NotFound(f"no source {codename}")
-            if user.role not in READ_ROLES:
+            if not policy.may(user, policy.READ_SOURCES):
                 raise Hidden(f"no source {codename}")
             return source
 
@@ -169,7 +162,7 @@ class SourceService:
     # ----------------------------------------------------------------- writing
 
     def register(self, user: User, data: dict[str, Any]) -> str:
-        if user.role not in REGISTER_ROLES:
+        if not policy.may(user, policy.REGISTER_SOURCES):
             raise SourceError(_("Only handlers and administrators register sources."), status=403)
         codename = normalise_codename(data.get("codename"))
         try:
@@ -184,17 +177,18 @@ class SourceService:
             )
         except GradingError as exc:
             raise SourceError(str(exc), "reliability") from None
-        handler_id = str(data.get("handler_id") or (user.id if user.role is Role.HANDLER else ""))
+        handles = policy.may(user, policy.HANDLE_SOURCES)
+        handler_id = str(data.get("handler_id") or (user.id if handles else ""))
         controller_id = str(data.get("controller_id") or "")
         handler = self._user(handler_id, "handler_id")
         controller = self._user(controller_id, "controller_id")
-        if handler.role is not Role.HANDLER:
+        if not policy.may(handler, policy.HANDLE_SOURCES):
             raise SourceError(_("The handler must be an officer with the handler role."),
                               "handler_id")
         if controller.id == handler.id:
             raise SourceError(_("The controller must be a different officer from the handler."),
                               "controller_id")
-        if controller.role not in CONTROLLER_ROLES:
+        if not policy.may(controller, policy.CONTROL_SOURCES):
             raise SourceError(_("The controller must be a handler, analyst or administrator."),
                               "controller_id")
         identity = clean_identity(data.get("identity") or {})
@@ -218,7 +212,8 @@ class SourceService:
 
     def regrade(self, user: User, codename: str, grade: Any, reason: str) -> str:
         source = self.get(user, codename, audited=False)
-        if not (source["is_handler"] or source["is_controller"] or user.role in GRADE_ROLES):
+        if not (source["is_handler"] or source["is_controller"]
+                or policy.may(user, policy.GRADE_SOURCES)):
             raise SourceError(_("Only the handler, the controller or an analyst regrades a "
                                 "source."),
                               "grade", status=403)
@@ -369,7 +364,7 @@ class SourceService:
         return GuidelinesRepository(self.graph).current(GUIDELINES_TOPIC)
 
     def set_guidelines(self, user: User, text: Any) -> None:
-        if user.role is not Role.ADMIN:
+        if not policy.may(user, policy.ADMINISTER):
             raise SourceError(_("Administrators set the guidelines."), "text", status=403)
         text = str(text or "").replace("\r\n", "\n").strip()
         if not text:
@@ -400,7 +395,7 @@ class SourceService:
 
 
     def _require_read(self, user: User) -> None:
-        if user.role not in READ_ROLES:
+        if not policy.may(user, policy.READ_SOURCES):
             raise SourceError(_("The source register is for handlers and analysts."), status=403)
 
     def _user(self, user_id: str, field: str) -> User:

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from app.audit import audit
 from graph.access import viewer_param
 from graph.db import get_graph
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.watch import MAX_QUERY, NotificationRepository, WatchRepository
 
 
-class WatchError(ValueError):
+class WatchError(Refused, ValueError):
     """Bad input for a watch; the message is shown to the officer."""
 
 
