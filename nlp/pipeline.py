@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
@@ -658,11 +659,11 @@ def _surnames(text: str, mentions: list[Mention]) -> list[Mention]:
     for short, full in names.items():
         for found in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
             s, e = found.span()
-            if any(x.start < e and s < x.end for x in out):
+            if any((x.start or 0) < e and s < (x.end or 0) for x in out):
                 continue
             out.append(Mention(s, e, "PERSON", short, full.normalized, 0.6, "surname",
                                full.entity_id))
-    return sorted(out, key=lambda m: m.start)
+    return sorted(out, key=lambda m: m.start or 0)
 
 
 def mentions_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
