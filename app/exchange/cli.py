@@ -11,6 +11,7 @@ from flask import current_app
 
 from app.audit import audit
 from app.exchange import bp
+from app.i18n import say
 from graph.connection import Graph
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
@@ -49,7 +50,7 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool, in
     graph = get_graph()
 
     def report_error(line: int, reason: str) -> None:
-        click.echo(f"{file.name}:{line}: {reason}", err=True)
+        click.echo(f"{file.name}:{line}: {say(reason)}", err=True)
 
     started = time.perf_counter()
     with click.progressbar(
@@ -91,7 +92,7 @@ def _initial(file: Path, *, strict: bool, csv_only: Path | None, finish: bool,
     from app.exchange.initial import InitialLoadRefused, initial_load
 
     def report_error(line: int, reason: str) -> None:
-        click.echo(f"{file.name}:{line}: {reason}", err=True)
+        click.echo(f"{file.name}:{line}: {say(reason)}", err=True)
 
     started = time.perf_counter()
     try:

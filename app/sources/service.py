@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit import audit, recorded_read
+from app.i18n import say, term
 from app.sources.crypto import IdentityCipher, load_key
 from graph import clock
 from graph.connection import Graph
@@ -71,7 +72,7 @@ class SourceType(StrEnum):
 
     @property
     def title(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return term(self.value, "source_type")
 
 
 REGISTER_ROLES = {Role.HANDLER, Role.ADMIN}
@@ -183,7 +184,7 @@ class SourceService:
                 self.grading.scheme.unknown_source
             )
         except GradingError as exc:
-            raise SourceError(str(exc), "reliability") from None
+            raise SourceError(say(exc), "reliability") from None
         handler_id = str(data.get("handler_id") or (user.id if user.role is Role.HANDLER else ""))
         controller_id = str(data.get("controller_id") or "")
         handler = self._user(handler_id, "handler_id")
@@ -225,7 +226,7 @@ class SourceService:
         try:
             code = self.grading.source_grade(grade, required=True)
         except GradingError as exc:
-            raise SourceError(str(exc), "grade") from None
+            raise SourceError(say(exc), "grade") from None
         reason = (reason or "").strip()
         if len(reason) < MIN_REASON:
             raise SourceError(_("Give the reason for the new grade."), "reason")
@@ -380,7 +381,7 @@ class SourceService:
                                 max_guidelines=format(MAX_GUIDELINES, ',')),
                               "text")
         if problem := text_problem(text):
-            raise SourceError(_("The text %(problem)s.", problem=problem), "text")
+            raise SourceError(_("The text %(problem)s.", problem=say(problem)), "text")
 
         def save_and_record() -> None:
             GuidelinesRepository(self.graph).save(GUIDELINES_TOPIC, text,
@@ -440,7 +441,7 @@ def _clean(value: Any, field: str, limit: int) -> str:
     if len(text) > limit:
         raise SourceError(_("Keep it under %(limit)s characters.", limit=limit), field)
     if problem := text_problem(text, multiline=field in ("notes", "note")):
-        raise SourceError(_("This %(problem)s.", problem=problem), field)
+        raise SourceError(_("This %(problem)s.", problem=say(problem)), field)
     return text
 
 
