@@ -126,6 +126,8 @@ VOCABULARY = {
     "person": _l("person"),
     # a case member's part
     "lead": _l("case lead"), "member": _l("case member"),
+    # what a register entry records (graph.exchange.records.EventType)
+    "seizure": _l("seizure"), "offence": _l("offence"), "suspicious_event": _l("suspicious event"),
 }
 # Roles share a word with a channel ("liaison"): ``term(value, "role")`` reads them here.
 ROLES = {role.value: role.title for role in Role}

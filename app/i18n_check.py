@@ -155,7 +155,7 @@ def stored_words() -> list[tuple[str, str]]:
     from app.accounts.roles import Role
     from graph import vocabulary
     from graph.cases import CaseKind, CaseStatus, MemberRole
-    from graph.exchange.records import AEO_STATUSES
+    from graph.exchange.records import AEO_STATUSES, EventType
     from graph.grading import DEFAULT_HANDLING
     from graph.network import ALL_RELATIONS, NODE_KINDS
     from graph.tasks import TaskPriority, TaskStatus
@@ -172,6 +172,7 @@ def stored_words() -> list[tuple[str, str]]:
         ("graph/cases.py", [v.value for e in (CaseKind, CaseStatus, MemberRole) for v in e]),
         ("graph/tasks.py", [v.value for e in (TaskStatus, TaskPriority) for v in e]),
         ("graph/exchange/records.py AEO_STATUSES", AEO_STATUSES),
+        ("graph/exchange/records.py EventType", [e.value for e in EventType]),
         ("graph/grading.py DEFAULT_HANDLING", [g.code for g in DEFAULT_HANDLING]),
         ("nlp/pipeline.py LABELS", LABELS),
         ("graph/network.py ALL_RELATIONS", ALL_RELATIONS),
