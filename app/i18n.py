@@ -15,11 +15,13 @@ from typing import Any
 from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
+from flask_babel import gettext as translation  # a message id held in a variable
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.accounts.roles import Role
+from graph.messages import Joined, Message, message_of
 
 # The interface's languages, each named in itself (as the language switch shows it).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -124,16 +126,27 @@ VOCABULARY = {
     "person": _l("person"),
     # a case member's part
     "lead": _l("case lead"), "member": _l("case member"),
+    # what a register entry records (graph.exchange.records.EventType)
+    "seizure": _l("seizure"), "offence": _l("offence"), "suspicious_event": _l("suspicious event"),
 }
 # Roles share a word with a channel ("liaison"): ``term(value, "role")`` reads them here.
 ROLES = {role.value: role.title for role in Role}
+# A source's type (app.sources.service.SourceType) shares words with the channels:
+# ``term(value, "source_type")`` reads them here.
+SOURCE_TYPES = {
+    "informant": _l("Informant"), "liaison_officer": _l("Liaison officer"),
+    "partner_agency": _l("Partner agency"), "open_source": _l("Open source"),
+    "hotline": _l("Hotline"),
+}
 
 
 def term(value: Any, of: str = "") -> str:
     """A stored word (``Person``, ``DIRECTOR_OF``, ``red``, ``in_progress``, ``Channel.LIAISON``;
-    a role: ``term("analyst", "role")`` or ``Role.ANALYST``) in the page's language; an
-    unknown value (a configured handling code, a name) as it is, nothing as ""."""
-    table = ROLES if of == "role" or isinstance(value, Role) else VOCABULARY
+    a role: ``term("analyst", "role")`` or ``Role.ANALYST``; a source's type:
+    ``term("open_source", "source_type")``) in the page's language; an unknown value (a
+    configured handling code, a name) as it is, nothing as ""."""
+    table = (ROLES if of == "role" or isinstance(value, Role)
+             else SOURCE_TYPES if of == "source_type" else VOCABULARY)
     value = getattr(value, "value", value)
     if value is None:
         return ""
@@ -142,6 +155,21 @@ def term(value: Any, of: str = "") -> str:
 
 # Older names of ``term`` that pages and services already call.
 channel_title = lane_name = term
+
+
+def say(text: Any) -> str:
+    """What graph/ says (a validator's reason, a grading error, a package refused, a grade's
+    label: a ``graph.messages.Message``, or an exception raised with one) in the page's
+    language, or for a command in CORDON_LANGUAGE's; plain text as it is, nothing as ""."""
+    if isinstance(text, BaseException):
+        text = message_of(text)
+    if isinstance(text, Joined):
+        return text.separator.join(say(part) for part in text.parts)
+    if not isinstance(text, Message):
+        return "" if text is None else str(text)
+    params = {k: say(v) if isinstance(v, Message | Joined) else v for k, v in text.params.items()}
+    said = translation(text.msgid, **params) if params else translation(text.msgid)
+    return f"{text.field}: {said}" if text.field else said
 
 
 def bdi(value: Any) -> Markup | str:
@@ -174,3 +202,4 @@ def init_app(app: Flask) -> None:
         lane_name=lane_name, term=term, channel_title=channel_title, vocabulary=VOCABULARY,
     )
     app.jinja_env.filters["term"] = term
+    app.jinja_env.filters["say"] = say

@@ -3,6 +3,7 @@
 Three rules, each a list of problems (empty: all is well):
 
 * every message the code and templates mark (``_``, ``_l``, ``ngettext``, ``{{ _('…') }}``,
+  and graph/'s ``N_`` of graph/messages.py,
   found as ``pybabel extract`` finds them through ``babel.cfg``) has a translation, not
   fuzzy, in each catalogue of ``app/translations``;
 * no template shows text outside ``_()``: a heuristic over text nodes and the
@@ -10,7 +11,8 @@ Three rules, each a list of problems (empty: all is well):
   comments are taken out (a word of two Latin letters or more is English left behind),
   and over words a ``{{ … }}`` prints as a bare literal (``{{ 'older' if … else 'newer' }}``);
 * no ``flash("…")``, no form field label and no menu entry (``nav_item``) written as a
-  bare literal in the code;
+  bare literal in the code, and no refusal of graph/ (``LineError``, ``PackageRefused``,
+  ``GradingError``) raised with one in app/ or graph/;
 * every stored word a page shows (entity kinds, relation types, channels, report, case,
   task and AEO states, lanes, results, the default handling codes, roles: the codes of
   ``graph/vocabulary.py`` and its neighbours) has a label in ``app.i18n.VOCABULARY``, and
@@ -33,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "app" / "templates"
 CATALOGUES = ROOT / "app" / "translations"
 LANGUAGES = ("fr", "ar")  # English is the source text
-KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+KEYWORDS = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None,
             "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
 
 
@@ -57,6 +59,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _BARE_FLASH = re.compile(r"\bflash\(\s*f?[\"']")
 _BARE_LABEL = re.compile(r"\b\w+Field\(\s*f?[\"']")
 _BARE_MENU = re.compile(r"\bnav_item\(\s*[\"'][^\"']*[\"'],\s*f?[\"']")
+# graph/'s refusals reach people: their message is marked N_() (graph/messages.py)
+_BARE_REFUSAL = re.compile(r"\b(?:LineError|PackageRefused|GradingError)\(\s*f?[\"']")
 
 
 def _mapping() -> list[tuple[str, str]]:
@@ -132,13 +136,15 @@ def template_problems(names: Iterable[str] | None = None) -> list[str]:
 
 
 def code_problems(root: Path = ROOT / "app") -> list[str]:
-    """``flash("…")``, ``XField("…")`` or ``nav_item(endpoint, "…")`` with a bare literal."""
+    """``flash("…")``, ``XField("…")``, ``nav_item(endpoint, "…")`` or a refusal of graph/
+    (``LineError("…")``, ``PackageRefused``, ``GradingError``) with a bare literal."""
     problems: list[str] = []
     for path in sorted(root.rglob("*.py")):
         if path.name == "i18n_check.py":
             continue  # this module's own docstrings name the patterns
         for lineno, line in enumerate(path.read_text().splitlines(), 1):
-            if any(p.search(line) for p in (_BARE_FLASH, _BARE_LABEL, _BARE_MENU)):
+            if any(p.search(line) for p in (_BARE_FLASH, _BARE_LABEL, _BARE_MENU,
+                                            _BARE_REFUSAL)):
                 where = path.relative_to(root.parent)
                 problems.append(f"{where}:{lineno}: a literal outside _(): {line.strip()}")
     return problems
@@ -149,7 +155,7 @@ def stored_words() -> list[tuple[str, str]]:
     from app.accounts.roles import Role
     from graph import vocabulary
     from graph.cases import CaseKind, CaseStatus, MemberRole
-    from graph.exchange.records import AEO_STATUSES
+    from graph.exchange.records import AEO_STATUSES, EventType
     from graph.grading import DEFAULT_HANDLING
     from graph.network import ALL_RELATIONS, NODE_KINDS
     from graph.tasks import TaskPriority, TaskStatus
@@ -166,6 +172,7 @@ def stored_words() -> list[tuple[str, str]]:
         ("graph/cases.py", [v.value for e in (CaseKind, CaseStatus, MemberRole) for v in e]),
         ("graph/tasks.py", [v.value for e in (TaskStatus, TaskPriority) for v in e]),
         ("graph/exchange/records.py AEO_STATUSES", AEO_STATUSES),
+        ("graph/exchange/records.py EventType", [e.value for e in EventType]),
         ("graph/grading.py DEFAULT_HANDLING", [g.code for g in DEFAULT_HANDLING]),
         ("nlp/pipeline.py LABELS", LABELS),
         ("graph/network.py ALL_RELATIONS", ALL_RELATIONS),
@@ -195,7 +202,7 @@ def vocabulary_problems(catalogues: Path = CATALOGUES) -> list[str]:
 
 def main() -> int:
     problems = (missing_translations(marked_messages()) + template_problems() + code_problems()
-                + vocabulary_problems())
+                + code_problems(ROOT / "graph") + vocabulary_problems())
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

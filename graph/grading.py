@@ -12,9 +12,11 @@ with the same :class:`Grading`, built from the app's configuration by ``from_con
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from graph.messages import N_
 
 
 @dataclass(frozen=True)
@@ -77,32 +79,33 @@ def _weight(grades: tuple[Grade, ...], code: str | None, unknown: str) -> float:
 
 ADMIRALTY = GradingScheme(
     "admiralty",
-    "NATO Admiralty (A–F, 1–6)",
+    N_("NATO Admiralty (A–F, 1–6)"),
     source=(
-        Grade("A", "Completely reliable", "No doubt of authenticity, trustworthiness or "
+        Grade("A", N_("Completely reliable"), "No doubt of authenticity, trustworthiness or "
               "competency; a history of complete reliability.", weight=1.0),
-        Grade("B", "Usually reliable", "Minor doubt; a history of valid information most "
+        Grade("B", N_("Usually reliable"), "Minor doubt; a history of valid information most "
               "of the time.", weight=0.8),
-        Grade("C", "Fairly reliable", "Doubt; provided valid information in the past.", weight=0.5),
-        Grade("D", "Not usually reliable", "Significant doubt; provided valid information "
+        Grade("C", N_("Fairly reliable"), "Doubt; provided valid information in the past.",
+              weight=0.5),
+        Grade("D", N_("Not usually reliable"), "Significant doubt; provided valid information "
               "in the past.", weight=0.25),
-        Grade("E", "Unreliable", "Lacking authenticity, trustworthiness and competency; a "
+        Grade("E", N_("Unreliable"), "Lacking authenticity, trustworthiness and competency; a "
               "history of invalid information.", weight=0.1),
-        Grade("F", "Reliability cannot be judged", "No basis exists for evaluating the "
+        Grade("F", N_("Reliability cannot be judged"), "No basis exists for evaluating the "
               "reliability of the source.", weight=0.2),
     ),
     information=(
-        Grade("1", "Confirmed by other sources", "Confirmed by other independent sources; "
+        Grade("1", N_("Confirmed by other sources"), "Confirmed by other independent sources; "
               "logical in itself; consistent with other information.", weight=1.0),
-        Grade("2", "Probably true", "Not confirmed; logical in itself; consistent with other "
+        Grade("2", N_("Probably true"), "Not confirmed; logical in itself; consistent with other "
               "information.", weight=0.8),
-        Grade("3", "Possibly true", "Not confirmed; reasonably logical; agrees with some "
+        Grade("3", N_("Possibly true"), "Not confirmed; reasonably logical; agrees with some "
               "other information.", weight=0.5),
-        Grade("4", "Doubtful", "Not confirmed; possible but not logical; no other "
+        Grade("4", N_("Doubtful"), "Not confirmed; possible but not logical; no other "
               "information on the subject.", weight=0.25),
-        Grade("5", "Improbable", "Not confirmed; not logical; contradicted by other "
+        Grade("5", N_("Improbable"), "Not confirmed; not logical; contradicted by other "
               "information.", weight=0.05),
-        Grade("6", "Truth cannot be judged", "No basis exists for evaluating the validity "
+        Grade("6", N_("Truth cannot be judged"), "No basis exists for evaluating the validity "
               "of the information.", weight=0.2),
     ),
     unknown_source="F",
@@ -111,27 +114,28 @@ ADMIRALTY = GradingScheme(
 
 UK_3X5X2 = GradingScheme(
     "uk3x5x2",
-    "UK 3x5x2 (1–3, A–E, P/C)",
+    N_("UK 3x5x2 (1–3, A–E, P/C)"),
     source=(
-        Grade("1", "Reliable", "No doubt about the source's authenticity, trustworthiness "
+        Grade("1", N_("Reliable"), "No doubt about the source's authenticity, trustworthiness "
               "or competence.", weight=0.9),
-        Grade("2", "Untested", "The source has not previously been used or the reliability "
+        Grade("2", N_("Untested"), "The source has not previously been used or the reliability "
               "cannot be judged.", weight=0.2),
-        Grade("3", "Not reliable", "Doubt about the source's authenticity, trustworthiness "
+        Grade("3", N_("Not reliable"), "Doubt about the source's authenticity, trustworthiness "
               "or competence.", weight=0.1),
     ),
     information=(
-        Grade("A", "Known directly to the source", "Witnessed or heard first hand.", weight=1.0),
-        Grade("B", "Known indirectly, corroborated", "Heard second hand and corroborated.",
+        Grade("A", N_("Known directly to the source"), "Witnessed or heard first hand.",
+              weight=1.0),
+        Grade("B", N_("Known indirectly, corroborated"), "Heard second hand and corroborated.",
               weight=0.8),
-        Grade("C", "Known indirectly", "Heard second hand, not corroborated.", weight=0.5),
-        Grade("D", "Not known", "Cannot be judged.", weight=0.2),
-        Grade("E", "Suspected to be false", "Suspected to be false or malicious.", weight=0.05),
+        Grade("C", N_("Known indirectly"), "Heard second hand, not corroborated.", weight=0.5),
+        Grade("D", N_("Not known"), "Cannot be judged.", weight=0.2),
+        Grade("E", N_("Suspected to be false"), "Suspected to be false or malicious.", weight=0.05),
     ),
     handling=(
-        Grade("P", "Lawful sharing permitted", "May be shared for a policing or customs "
+        Grade("P", N_("Lawful sharing permitted"), "May be shared for a policing or customs "
               "purpose."),
-        Grade("C", "Conditions apply", "Sharing only on the conditions stated."),
+        Grade("C", N_("Conditions apply"), "Sharing only on the conditions stated."),
     ),
     unknown_source="2",
     unknown_information="D",
@@ -139,30 +143,30 @@ UK_3X5X2 = GradingScheme(
 
 FIVE_X5X5 = GradingScheme(
     "5x5x5",
-    "5x5x5 (A–E, 1–5, 1–5)",
+    N_("5x5x5 (A–E, 1–5, 1–5)"),
     source=(
-        Grade("A", "Always reliable", weight=1.0),
-        Grade("B", "Mostly reliable", weight=0.8),
-        Grade("C", "Sometimes reliable", weight=0.5),
-        Grade("D", "Unreliable", weight=0.1),
-        Grade("E", "Untested source", weight=0.2),
+        Grade("A", N_("Always reliable"), weight=1.0),
+        Grade("B", N_("Mostly reliable"), weight=0.8),
+        Grade("C", N_("Sometimes reliable"), weight=0.5),
+        Grade("D", N_("Unreliable"), weight=0.1),
+        Grade("E", N_("Untested source"), weight=0.2),
     ),
     information=(
-        Grade("1", "Known to be true without reservation", weight=1.0),
-        Grade("2", "Known personally to the source, not to the officer", weight=0.8),
-        Grade("3", "Not known personally to the source, corroborated", weight=0.5),
-        Grade("4", "Cannot be judged", weight=0.2),
-        Grade("5", "Suspected to be false or malicious", weight=0.05),
+        Grade("1", N_("Known to be true without reservation"), weight=1.0),
+        Grade("2", N_("Known personally to the source, not to the officer"), weight=0.8),
+        Grade("3", N_("Not known personally to the source, corroborated"), weight=0.5),
+        Grade("4", N_("Cannot be judged"), weight=0.2),
+        Grade("5", N_("Suspected to be false or malicious"), weight=0.05),
     ),
     handling=(
-        Grade("1", "Law enforcement agencies", "May be disseminated to other law "
+        Grade("1", N_("Law enforcement agencies"), "May be disseminated to other law "
               "enforcement and prosecuting agencies."),
-        Grade("2", "Non-prosecuting agencies", "May be disseminated to national "
+        Grade("2", N_("Non-prosecuting agencies"), "May be disseminated to national "
               "non-prosecuting agencies."),
-        Grade("3", "Foreign agencies", "May be disseminated to foreign agencies."),
-        Grade("4", "Originating agency only", "Dissemination within the originating agency "
+        Grade("3", N_("Foreign agencies"), "May be disseminated to foreign agencies."),
+        Grade("4", N_("Originating agency only"), "Dissemination within the originating agency "
               "only."),
-        Grade("5", "Originator only", "No further dissemination: refer to the originator."),
+        Grade("5", N_("Originator only"), "No further dissemination: refer to the originator."),
     ),
     unknown_source="E",
     unknown_information="4",
@@ -173,9 +177,9 @@ SCHEMES: dict[str, GradingScheme] = {s.name: s for s in (ADMIRALTY, UK_3X5X2, FI
 # Handling codes used for need-to-know (graph/access.py understands 'open'); an instance
 # may relabel or extend them with HANDLING_CODES = [(code, label, description), ...].
 DEFAULT_HANDLING = (
-    Grade("open", "Open", "Every unit may read it."),
-    Grade("restricted", "Restricted", "The originating unit and those it is disseminated to."),
-    Grade("originator", "Originator control", "No further dissemination without the "
+    Grade("open", N_("Open"), "Every unit may read it."),
+    Grade("restricted", N_("Restricted"), "The originating unit and those it is disseminated to."),
+    Grade("originator", N_("Originator control"), "No further dissemination without the "
           "originator's consent."),
 )
 
@@ -191,10 +195,8 @@ def handling_change_refusal(channel: str | None, old: str | None, new: str) -> s
     if new == old:
         return None
     if new == "open" and channel in NEVER_OPEN_CHANNELS:
-        return (
-            "An informant report is never opened to every unit; make a sanitised copy "
-            "for wider release."
-        )
+        return N_("An informant report is never opened to every unit; make a sanitised copy "
+                  "for wider release.")
     return None
 
 
@@ -235,15 +237,15 @@ class Grading:
         return cls(scheme_for(config), handling_codes(config))
 
     def source_grade(self, value: Any, *, required: bool = False) -> str | None:
-        return self._check(value, self.scheme.source, "source_grade", "source reliability",
+        return self._check(value, self.scheme.source, "source_grade", N_("source reliability"),
                            required)
 
     def info_grade(self, value: Any, *, required: bool = False) -> str | None:
         return self._check(value, self.scheme.information, "info_grade",
-                           "information credibility", required)
+                           N_("information credibility"), required)
 
     def handling_code(self, value: Any) -> str:
-        code = self._check(value, self.handling, "handling", "handling code", True)
+        code = self._check(value, self.handling, "handling", N_("handling code"), True)
         assert code is not None  # noqa: S101 - required=True never returns None
         return code
 
@@ -251,7 +253,7 @@ class Grading:
         if not self.scheme.handling:
             return None
         return self._check(value, self.scheme.handling, "scheme_handling",
-                           "scheme handling code", False)
+                           N_("scheme handling code"), False)
 
     def _check(
         self, value: Any, grades: tuple[Grade, ...], field: str, what: str, required: bool
@@ -259,18 +261,20 @@ class Grading:
         text = "" if value is None else str(value).strip()
         if not text:
             if required:
-                raise GradingError(f"A {what} is required.", field)
+                raise GradingError(N_("A %(what)s is required.", what=what), field)
             return None
         codes = {g.code.upper(): g.code for g in grades}
         code = codes.get(text.upper())
         if code is None:
             allowed = ", ".join(g.code for g in grades)
-            raise GradingError(
-                f"{text!r} is not a {what} of the {self.scheme.title} scheme; one of {allowed}.",
-                field,
-            )
+            raise GradingError(N_("%(value)r is not a %(what)s of the %(scheme)s scheme; one of "
+                                  "%(allowed)s.", value=text, what=what,
+                                  scheme=self.scheme.title, allowed=allowed), field)
         return code
 
-    def choices(self, grades: tuple[Grade, ...], *, blank: str | None = None) -> list[tuple]:
+    def choices(self, grades: tuple[Grade, ...], *, blank: str | None = None,
+                translate: Callable[[str], str] = str) -> list[tuple]:
+        """``(code, "code — label")`` for a select; ``translate`` puts the label (a
+        ``graph.messages.Message``) in the reader's language."""
         out = [("", blank)] if blank is not None else []
-        return out + [(g.code, f"{g.code} — {g.label}") for g in grades]
+        return out + [(g.code, f"{g.code} — {translate(g.label)}") for g in grades]

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import pycountry
 
+from graph.messages import N_
+
 # --------------------------------------------------------------------------- entities
 
 
@@ -109,7 +111,8 @@ class RelationType(StrEnum):
             return cls(text.strip().upper().replace(" ", "_").replace("-", "_"))
         except ValueError:
             allowed = ", ".join(t.value.lower() for t in cls)
-            raise ValueError(f"unknown relation type {text!r}; one of {allowed}") from None
+            raise ValueError(N_("unknown relation type %(value)r; one of %(allowed)s",
+                                value=text, allowed=allowed)) from None
 
 
 # Person roles in a trader, and relation words seen in registers, that are not literally

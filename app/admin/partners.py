@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from app.admin import bp
 from app.cooperation import service
 from app.cooperation.forms import PartnerForm
+from app.i18n import say
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.grading import Grading
@@ -21,8 +22,8 @@ from graph.units import UnitRepository
 def _form(data: dict | None = None) -> PartnerForm:
     form = PartnerForm(data=data)
     grading = Grading.from_config(current_app.config)
-    form.handling.choices = [SelectChoice(g.code, f"{g.code} — {g.label}")
-                             for g in grading.handling]
+    form.handling.choices = [SelectChoice(code, label) for code, label
+                             in grading.choices(grading.handling, translate=say)]
     form.unit.choices = [SelectChoice(u["name"], u["name"])
                          for u in UnitRepository(get_graph()).list()]
     return form

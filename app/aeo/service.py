@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.audit import audit
+from app.i18n import say
 from app.risk import service as risk
 from graph import policy
 from graph.aeo import AEO_LEVELS, AEO_STATUSES, AeoRepository
@@ -69,7 +70,7 @@ def status_row(ref: str, status: Any, when: Any, level: Any = None, note: Any = 
     if len(remark) > MAX_NOTE:
         raise AeoError(_("At most %(max_note)s characters.", max_note=MAX_NOTE), "note")
     if problem := text_problem(remark):
-        raise AeoError(_("The note %(problem)s.", problem=problem), "note")
+        raise AeoError(_("The note %(problem)s.", problem=say(problem)), "note")
     return {"trader": ref, "status": chosen, "date": day, "level": grade,
             "note": remark or None}
 

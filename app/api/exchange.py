@@ -21,6 +21,7 @@ from app.api.auth import api_user, token_required
 from app.api.openapi import Answer, Body, json_request, operation
 from app.cooperation import formats, service
 from app.errors import error_response
+from app.i18n import say
 from app.spreadsheet import csv_download
 from graph import policy
 from graph.db import get_graph
@@ -100,7 +101,7 @@ def _take_in(by: str, partner: dict | None):
         result = service.receive_package(get_graph(), current_app.config, data,
                                          by=by, sender=partner)
     except service.PackageRefused as exc:
-        return error_response(422, "Package refused", str(exc))
+        return error_response(422, "Package refused", say(exc))
     body = {"package_id": result["package_id"], "partner": result["partner"],
             "reports": len(result["reports"]), "created": result["created"],
             "duplicate": result["duplicate"]}
@@ -173,6 +174,6 @@ def exchange_stix_import(query: FromPartner):
                                      request.get_data(cache=False), query.partner or "",
                                      api_user())
     except service.PackageRefused as exc:
-        return error_response(422, "Bundle refused", str(exc))
+        return error_response(422, "Bundle refused", say(exc))
     return jsonify(result), 201 if result["created"] else 200
 

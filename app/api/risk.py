@@ -14,6 +14,7 @@ from app.api.auth import api_user, token_required
 from app.api.openapi import Answer, Body, json_request, operation
 from app.audit import audit
 from app.errors import error_response
+from app.i18n import say
 from app.risk import service
 from graph.access import viewer_param
 from graph.db import get_graph
@@ -150,7 +151,7 @@ def _checked(raw: Any, kind: str) -> tuple[dict[str, Any], list[str]]:
     try:
         return validate(raw, kind, SCORING).clean, []
     except LineError as exc:
-        return {}, exc.reasons
+        return {}, [say(reason) for reason in exc.reasons]
 
 
 @bp.post("/declarations/<declaration_id>/selection")

@@ -54,6 +54,7 @@ from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.package import PackageRefused, seal
 from graph.exchange.records import text_problem
 from graph.filestore import file_store
+from graph.messages import N_, message_of
 from graph.partners import PartnerRepository
 
 # Requests received are named by a stable id, so the same request read twice is one.
@@ -151,12 +152,14 @@ def _string(item: Mapping[str, Any], name: str, limit: int, *, required: bool = 
     value = item.get(name)
     if value is None or value == "":
         if required:
-            raise PackageRefused(f"an assistance {item.get('kind')} has no {name}")
+            raise PackageRefused(N_("an assistance %(kind)s has no %(name)s",
+                                    kind=item.get("kind"), name=name))
         return None
     if not isinstance(value, str) or len(value) > limit or text_problem(
             value, multiline=multiline):
-        raise PackageRefused(f"an assistance {item.get('kind')}'s {name} is not text of at "
-                             f"most {limit} characters")
+        raise PackageRefused(N_("the %(name)s of an assistance %(kind)s is not text of at "
+                                "most %(limit)s characters", kind=item.get("kind"), name=name,
+                                limit=limit))
     return value
 
 
@@ -164,12 +167,13 @@ def _described(values: Any, fields: tuple[str, ...], limit: int, what: str) -> l
     if values is None:
         return []
     if not isinstance(values, list) or len(values) > limit:
-        raise PackageRefused(f"an assistance request's {what} are not a list of at most "
-                             f"{limit}")
+        raise PackageRefused(N_("an assistance request's %(what)s are not a list of at most "
+                                "%(limit)s", what=what, limit=limit))
     out = []
     for value in values:
         if not isinstance(value, dict):
-            raise PackageRefused(f"an assistance request's {what} are not records")
+            raise PackageRefused(N_("an assistance request's %(what)s are not records",
+                                    what=what))
         out.append({f: _string(value, f, 300, multiline=False) for f in fields})
     return out
 
@@ -180,7 +184,7 @@ def _request(item: Mapping[str, Any]) -> dict[str, Any]:
         try:
             deadline = date.fromisoformat(deadline).isoformat()
         except ValueError:
-            raise PackageRefused("an assistance request's deadline is not a date") from None
+            raise PackageRefused(N_("an assistance request's deadline is not a date")) from None
     basis = item.get("legal_basis")
     basis = basis if isinstance(basis, str) else None
     return {
@@ -201,21 +205,22 @@ def _request(item: Mapping[str, Any]) -> dict[str, Any]:
 def _reply(graph: Graph, item: Mapping[str, Any], partner: Mapping[str, Any]) -> dict[str, Any]:
     ours = _string(item, "in_reply_to", 100, required=True, multiline=False) or ""
     if not AssistanceRepository(graph).sent_to(ours, partner["id"]):
-        raise PackageRefused(f"the reply answers no assistance request we sent to "
-                             f"{partner['name']}")
+        raise PackageRefused(N_("the reply answers no assistance request we sent to "
+                                "%(partner)s", partner=partner["name"]))
     files = item.get("files") or []
     if not isinstance(files, list) or len(files) > MAX_FILES:
-        raise PackageRefused(f"an assistance reply carries at most {MAX_FILES} files")
+        raise PackageRefused(N_("an assistance reply carries at most %(max)s files",
+                                max=MAX_FILES))
     decoded = []
     for f in files:
         if not isinstance(f, dict) or not isinstance(f.get("data"), str):
-            raise PackageRefused("an assistance reply's files are not records")
+            raise PackageRefused(N_("an assistance reply's files are not records"))
         try:
             data = base64.b64decode(f["data"], validate=True)
             content.sniff(data)
         except (binascii.Error, ValueError) as exc:
-            raise PackageRefused(f"an assistance reply's file {clean_name(f.get('name'))} "
-                                 f"is refused: {exc}") from None
+            raise PackageRefused(N_("an assistance reply's file %(name)s is refused: %(why)s",
+                                    name=clean_name(f.get("name")), why=str(exc))) from None
         decoded.append((clean_name(str(f.get("name") or "")), data))
     answered = _string(item, "answered_at", 40, multiline=False)
     return {"kind": "reply", "in_reply_to": ours,
@@ -232,13 +237,13 @@ def read_section(graph: Graph, payload: Mapping[str, Any],
     if items is None:
         return []
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
-        raise PackageRefused(f"the package's assistance requests are not a list of at most "
-                             f"{MAX_ITEMS}")
+        raise PackageRefused(N_("the package's assistance requests are not a list of at most "
+                                "%(max)s", max=MAX_ITEMS))
     checked = []
     for item in items:
         if not isinstance(item, dict) or item.get("kind") not in ("request", "reply"):
-            raise PackageRefused("the package's assistance requests are not requests or "
-                                 "replies")
+            raise PackageRefused(N_("the package's assistance requests are not requests or "
+                                    "replies"))
         checked.append(_request(item) if item["kind"] == "request"
                        else _reply(graph, item, partner))
     return checked
@@ -291,7 +296,8 @@ def _take_reply(graph: Graph, config: Mapping[str, Any], partner: Mapping[str, A
         prepared = store.prepare([Upload(name, io.BytesIO(data))
                                   for name, data in item["files"]], by=partner["name"])
     except EvidenceError as exc:
-        raise PackageRefused(f"an assistance reply's file is refused: {exc}") from None
+        raise PackageRefused(N_("an assistance reply's file is refused: %(why)s",
+                                why=message_of(exc))) from None
     changes = {"status": "answered", "answered_at": item["answered_at"] or utc_now(),
                "reply_text": item["text"], "reply_by": partner["name"],
                "reply_received_at": utc_now(), "partner_reference": item["reference"]}
@@ -300,8 +306,8 @@ def _take_reply(graph: Graph, config: Mapping[str, Any], partner: Mapping[str, A
         reference = AssistanceRepository(graph).answered_by_partner(
             item["in_reply_to"], partner["id"], changes)
         if reference is None:
-            raise PackageRefused(f"the reply answers no assistance request we sent to "
-                                 f"{partner['name']}")
+            raise PackageRefused(N_("the reply answers no assistance request we sent to "
+                                    "%(partner)s", partner=partner["name"]))
         if prepared:
             EvidenceRepository(graph).attach(Parent.ASSISTANCE, item["in_reply_to"],
                                              evidence.rows(prepared))

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from app.audit import audit, recorded_read
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
+from app.i18n import say
 from app.mail import mail_enabled
 from graph import clock, notify, policy
 from graph.access import viewer_param
@@ -95,7 +96,7 @@ def _text(value: Any, field: str, limit: int, *, required: bool = False,
     if len(text) > limit:
         raise AssistanceError(_("Keep it under %(num)s characters.", num=limit), field)
     if problem := text_problem(text, multiline=multiline):
-        raise AssistanceError(_("The text %(problem)s.", problem=problem), field)
+        raise AssistanceError(_("The text %(problem)s.", problem=say(problem)), field)
     return text
 
 

@@ -138,10 +138,26 @@ def chain_head(graph: Graph, user: Any) -> dict[str, Any] | None:
     return AuditRepository(graph).head()
 
 
+# Records people know by a reference (a mutual assistance request: MAR-2026-000012): their
+# entries name the reference only, not the internal id some of them also keep.
+REFERENCED = {"assistance.": "MAR-"}
+
+
 def _display(event: dict[str, Any]) -> dict[str, Any]:
-    """The entry with its JSON detail unpacked for the table."""
+    """The entry with its JSON detail unpacked for the table; a referenced record named
+    by its reference only (``REFERENCED``)."""
     try:
         detail = json.loads(event.get("detail") or "{}")
     except ValueError:
         detail = {"raw": event.get("detail")}
-    return {**event, "detail": detail if isinstance(detail, dict) else {"value": detail}}
+    detail = detail if isinstance(detail, dict) else {"value": detail}
+    target = event.get("target")
+    for action, prefix in REFERENCED.items():
+        if not str(event.get("action") or "").startswith(action):
+            continue
+        reference = detail.get("reference")
+        if isinstance(reference, str) and reference.startswith(prefix):
+            target = detail.pop("reference")  # a read: its target is the internal id
+        if str(target or "").startswith(prefix):
+            detail.pop("id", None)
+    return {**event, "target": target, "detail": detail}

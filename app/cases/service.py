@@ -23,6 +23,7 @@ from app.audit import audit, recorded_read
 from app.dissemination.service import release_refusal
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
+from app.i18n import say
 from app.watch import notify
 from graph import policy
 from graph.access import viewer_param
@@ -55,7 +56,7 @@ def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
     if len(text) > limit:
         raise CaseError(_("At most %(limit)s characters.", limit=limit), field)
     if problem := text_problem(text):
-        raise CaseError(_("This field %(problem)s.", problem=problem), field)
+        raise CaseError(_("This field %(problem)s.", problem=say(problem)), field)
     return text
 
 

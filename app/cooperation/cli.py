@@ -13,6 +13,7 @@ from flask import current_app
 from app.accounts.models import User
 from app.accounts.service import normalise_email
 from app.cooperation import bp, formats, service
+from app.i18n import say
 from app.intake.service import ReportService
 from app.spreadsheet import csv_text
 from graph.db import get_graph
@@ -63,7 +64,7 @@ def receive_command(file: Path) -> None:
         result = service.receive_package(get_graph(), current_app.config, file.read_bytes(),
                                          by="cli")
     except service.PackageRefused as exc:
-        raise click.ClickException(f"package refused: {exc}") from None
+        raise click.ClickException(f"package refused: {say(exc)}") from None
     if result["duplicate"]:
         click.echo(f"package {result['package_id']} from {result['partner']} was received "
                    "before; nothing new stored")
@@ -106,7 +107,7 @@ def stix_command(reports: tuple[str, ...], email: str | None, partner: str | Non
             result = formats.import_stix(graph, current_app.config, receive.read_bytes(),
                                          partner or "", None)
         except service.PackageRefused as exc:
-            raise click.ClickException(f"bundle refused: {exc}") from None
+            raise click.ClickException(f"bundle refused: {say(exc)}") from None
         click.echo(f"bundle from {result['partner']}: {len(result['reports'])} report(s), "
                    f"{result['created']} new")
         return

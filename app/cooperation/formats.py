@@ -36,6 +36,7 @@ from graph.declarations import DeclarationRepository
 from graph.dissemination import DisseminationRepository
 from graph.exchange import ftm, stix
 from graph.grading import Grading
+from graph.messages import N_
 from graph.partners import PartnerRepository, package_content_tx
 
 MAX_EXPORT_REPORTS = 200
@@ -126,9 +127,9 @@ def import_stix(graph: Graph, config: Mapping[str, Any], data: bytes, partner_na
     by = getattr(user, "id", None) or "cli"
     try:
         if user is not None and not policy.may(user, policy.DISSEMINATE):
-            raise PackageRefused("only an intelligence officer takes a partner's bundle in")
+            raise PackageRefused(N_("only an intelligence officer takes a partner's bundle in"))
         if partner is None:
-            raise PackageRefused(f"no partner named {partner_name!r} is registered")
+            raise PackageRefused(N_("no partner named %(name)r is registered", name=partner_name))
         try:
             read = stix.read(data)
         except stix.BundleRefused as exc:

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from app.cooperation import bp, formats, service
 from app.cooperation.forms import PackageForm, SeizuresForm, StixImportForm
 from app.dissemination.service import NotFound, report_view
+from app.i18n import say
 from app.spreadsheet import csv_download
 from graph.db import get_graph
 
@@ -101,7 +102,7 @@ def index():
             result = formats.import_stix(graph, current_app.config, data,
                                          upload.partner.data, current_user)
         except service.PackageRefused as exc:
-            upload.bundle.errors = [*upload.bundle.errors, str(exc)]
+            upload.bundle.errors = [*upload.bundle.errors, say(exc)]
         else:
             flash(_("Bundle from %(partner)s: %(reports)d report(s), %(created)d new.",
                     partner=result["partner"], reports=len(result["reports"]),

@@ -47,6 +47,7 @@ from graph.exchange.package import (
 )
 from graph.exchange.records import Context, LineError, text_problem, validate
 from graph.grading import Grading
+from graph.messages import N_, Joined, message_of
 from graph.partners import PartnerRepository, package_content_tx, queue_delivery_tx
 from graph.vocabulary import Channel, is_country_code
 
@@ -378,10 +379,11 @@ def receive_package(graph: Graph, config: Mapping[str, Any], data: bytes, *,
                               lambda key: repo.by_verify_key(key) is not None)
         partner = repo.by_verify_key(opened.sender_key)
         if partner is None:  # removed between the two reads
-            raise PackageRefused("the package is signed by no known partner")
+            raise PackageRefused(N_("the package is signed by no known partner"))
         if sender is not None and sender["id"] != partner["id"]:
-            raise PackageRefused(f"the package is signed by {partner['name']}, not by "
-                                 f"{sender['name']} whose token was presented")
+            raise PackageRefused(N_("the package is signed by %(signer)s, not by %(sender)s "
+                                    "whose token was presented", signer=partner["name"],
+                                    sender=sender["name"]))
         grading = Grading.from_config(config)
         earlier = repo.received(opened.package_id)
         if earlier is not None:
@@ -422,10 +424,10 @@ def store_records(graph: Graph, grading: Grading, records: list[Any],
 
     summary = import_records(graph, records, grading)
     if summary.rejected:
-        reasons = "; ".join(reason for _line, reason in summary.first_errors)
+        reasons = Joined(reason for _line, reason in summary.first_errors)
         audit("exchange.package.refused", package_id, {
-            "direction": "receive", "partner": partner["name"], "reason": reasons})
-        raise PackageRefused(f"the package could not be stored: {reasons}")
+            "direction": "receive", "partner": partner["name"], "reason": str(reasons)})
+        raise PackageRefused(N_("the package could not be stored: %(reasons)s", reasons=reasons))
     return summary
 
 
@@ -466,7 +468,7 @@ def partner_records(payload: Mapping[str, Any], package_id: str, partner: Mappin
     problems: list[str] = []
     for item in payload["reports"]:
         if not isinstance(item, dict):
-            raise PackageRefused("the package's reports are not records")
+            raise PackageRefused(N_("the package's reports are not records"))
         reference = str(item.get("reference") or "")
         ids[reference] = partner_report_id(partner, reference)
         theirs = item.get("grading") if isinstance(item.get("grading"), dict) else {}
@@ -487,16 +489,17 @@ def partner_records(payload: Mapping[str, Any], package_id: str, partner: Mappin
         try:
             records.append(validate(line, "report", ctx))
         except LineError as exc:
-            problems.append(f"report {reference}: {exc}")
+            problems.append(N_("report %(reference)s: %(why)s", reference=reference,
+                               why=message_of(exc)))
     entities = {str(e.get("id")): e for e in payload["entities"] if isinstance(e, dict)}
     for rel in payload["relations"]:
         if not isinstance(rel, dict):
-            raise PackageRefused("the package's relations are not records")
+            raise PackageRefused(N_("the package's relations are not records"))
         start, end = entities.get(str(rel.get("from"))), entities.get(str(rel.get("to")))
         report_id = ids.get(str(rel.get("report")))
         if start is None or end is None or report_id is None:
-            problems.append(f"relation {rel.get('type')}: names an entity or report the "
-                            "package does not hold")
+            problems.append(N_("relation %(type)s: names an entity or report the package "
+                               "does not hold", type=rel.get("type")))
             continue
         line = {"kind": "relation", "type": rel.get("type"), "date": rel.get("date"),
                 "from": {"kind": str(start.get("kind") or "").lower(), "id": start.get("ref")},
@@ -506,7 +509,9 @@ def partner_records(payload: Mapping[str, Any], package_id: str, partner: Mappin
         try:
             records.append(validate(line, "relation", ctx))
         except LineError as exc:
-            problems.append(f"relation {rel.get('type')}: {exc}")
+            problems.append(N_("relation %(type)s: %(why)s", type=rel.get("type"),
+                               why=message_of(exc)))
     if problems:
-        raise PackageRefused("the package cannot be taken as it is: " + "; ".join(problems))
+        raise PackageRefused(N_("the package cannot be taken as it is: %(problems)s",
+                                problems=Joined(problems)))
     return records

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from flask import current_app
 from app.audit import audit
 from app.exchange import bp
 from app.exchange.load import Loaded, import_file
+from app.i18n import say
 from graph.db import get_graph
 from graph.errors import DatabaseUnavailable
 from graph.exchange import DEFAULT_BATCH_SIZE, export_graph
@@ -47,8 +49,7 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool, in
         raise click.UsageError("--csv-only and --finish go with --initial")
     graph = get_graph()
 
-    def report_error(line: int, reason: str) -> None:
-        click.echo(f"{file.name}:{line}: {reason}", err=True)
+    report_error = _error_reporter(file)
 
     started = time.perf_counter()
     with click.progressbar(
@@ -79,13 +80,24 @@ def import_command(file: Path, strict: bool, batch_size: int, no_train: bool, in
         sys.exit(1)
 
 
+def _error_reporter(file: Path) -> Callable[[int, str], None]:
+    """Prints a refused line in CORDON_LANGUAGE; the file is read ahead in a thread of its
+    own, which needs the app's context to find the catalogue."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def report_error(line: int, reason: str) -> None:
+        with app.app_context():
+            click.echo(f"{file.name}:{line}: {say(reason)}", err=True)
+
+    return report_error
+
+
 def _initial(file: Path, *, strict: bool, csv_only: Path | None, finish: bool,
              no_train: bool) -> None:
     """`flask import FILE --initial`: see app/exchange/initial.py."""
     from app.exchange.initial import InitialLoadRefused, initial_load
 
-    def report_error(line: int, reason: str) -> None:
-        click.echo(f"{file.name}:{line}: {reason}", err=True)
+    report_error = _error_reporter(file)
 
     started = time.perf_counter()
     try:

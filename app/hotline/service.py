@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from app.audit import audit, recorded_read
 from app.evidence import service as ev
 from app.evidence.service import Evidence, EvidenceError, Prepared, Upload
+from app.i18n import say
 from app.watch import notify
 from graph import policy
 from graph.access import viewer_param
@@ -108,7 +109,7 @@ def compose_tip(what: str, where: str, when: str, who: str, details: str) -> tup
         raise TipError(_("Please tell us what happened."), "what")
     for name, value in (*parts, ("details", details)):
         if value and (problem := text_problem(value)):
-            raise TipError(_("This answer %(problem)s.", problem=problem), name.lower())
+            raise TipError(_("This answer %(problem)s.", problem=say(problem)), name.lower())
     if len(body) > MAX_TEXT:
         raise TipError(_("Please keep the tip under %(max)s characters.", max=MAX_TEXT), "details")
     first = ((what or "").strip() or body).splitlines()[0]
@@ -234,7 +235,7 @@ def add_information(graph: Graph, reference: str, code: str, text: str,
     if len(text) > MAX_TEXT:
         raise TipError(_("Please keep it under %(max)s characters.", max=MAX_TEXT), "text")
     if problem := text_problem(text):
-        raise TipError(_("This text %(problem)s.", problem=problem), "text")
+        raise TipError(_("This text %(problem)s.", problem=say(problem)), "text")
     files = _files(evidence, uploads)
     if not text:
         text = "Sent " + ", ".join(f.row["name"] for f in files) + "."
@@ -291,7 +292,7 @@ def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
     if len(text) > MAX_TEXT:
         raise TipError(_("Please keep the reply under %(max)s characters.", max=MAX_TEXT), "text")
     if problem := text_problem(text):
-        raise TipError(_("The reply %(problem)s.", problem=problem), "text")
+        raise TipError(_("The reply %(problem)s.", problem=say(problem)), "text")
     TipRepository(graph).reply(report_id, viewer_param(user), text, str(uuid.uuid4()))
     audit("hotline.reply", report_id, {"chars": len(text)})
 

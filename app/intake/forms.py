@@ -42,9 +42,9 @@ class ReportForm(FlaskForm):
                         description=_l("Left empty, a title is made from the text."))
     received = StringField(_l("Received"), render_kw={"type": "datetime-local"},
                            description=_l("When the information came in (defaults to now)."))
-    event_type = SelectField(_l("Event"),
-                             choices=[("", "—")] + [(e.value, e.title) for e in EventType],
-                             validate_choice=False)
+    event_type = SelectField(_l("Event"), validate_choice=False,
+                             choices=[("", "—")] + [(e.value, VOCABULARY[e.value])
+                                                    for e in EventType])
     event_date = StringField(_l("Date of the event"), render_kw={"type": "date"})
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     commodity = StringField(_l("Commodity"), validators=[Optional(), Length(max=200)])

@@ -23,7 +23,7 @@ from app.dissemination import service as dissemination
 from app.errors import error_response, wants_json
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError, Prepared
-from app.i18n import term
+from app.i18n import say, term
 from app.intake import bp
 from app.intake.forms import (
     CHANNEL_CHOICES,
@@ -82,13 +82,16 @@ def _form_error(form: Any, exc: ReportError) -> None:
 
 def _grading_choices(form: Any, service: ReportService) -> None:
     grading = service.grading
-    form.handling.choices = grading.choices(grading.handling, blank=_("— choose —"))
+    form.handling.choices = grading.choices(grading.handling, blank=_("— choose —"), translate=say)
     if hasattr(form, "source_grade"):
-        form.source_grade.choices = grading.choices(grading.scheme.source, blank="—")
+        form.source_grade.choices = grading.choices(grading.scheme.source, blank="—",
+                                                    translate=say)
     if hasattr(form, "info_grade"):
-        form.info_grade.choices = grading.choices(grading.scheme.information, blank="—")
+        form.info_grade.choices = grading.choices(grading.scheme.information, blank="—",
+                                                  translate=say)
     if hasattr(form, "scheme_handling"):
-        form.scheme_handling.choices = grading.choices(grading.scheme.handling, blank="—")
+        form.scheme_handling.choices = grading.choices(grading.scheme.handling, blank="—",
+                                                       translate=say)
 
 
 @bp.get("/")
@@ -253,9 +256,9 @@ def detail(report_id: str):
     reviewer = service.may_review(current_user, report)
     evaluate = EvaluateForm()
     evaluate.info_grade.choices = service.grading.choices(
-        service.grading.scheme.information, blank=_("— choose —"))
+        service.grading.scheme.information, blank=_("— choose —"), translate=say)
     evaluate.source_grade.choices = service.grading.choices(service.grading.scheme.source,
-                                                            blank="—")
+                                                            blank="—", translate=say)
     entities = {m["entity_id"]: m["entity_name"] or m["text"] for m in mentions
                 if m.get("review") != "rejected"}
     relation = RelationForm()

@@ -23,7 +23,7 @@ from app.accounts.roles import Role
 from app.audit import audit, audit_tx, recorded_read
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
-from app.i18n import channel_title, term
+from app.i18n import channel_title, say, term
 from app.intake.extraction import extract_mentions
 from app.watch import notify
 from graph import policy
@@ -141,7 +141,8 @@ def refusal(exc: LineError) -> ReportError:
     field (``vehicles[1]`` → ``vehicles``) and words, every reason kept."""
     first = reason_field(exc.reasons[0])
     field = re.split(r"[\[.]", first["field"] or "report")[0]
-    return ReportError(exc.reasons[0], field, reasons=exc.reasons)
+    reasons = [say(reason) for reason in exc.reasons]  # in the reader's language
+    return ReportError(reasons[0], field, reasons=reasons)
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,7 @@ class ReportService:
                                 value=current.get('unit')), "handling", status=403)
         why = handling_change_refusal(current.get("channel"), old, new)
         if why:
-            raise ReportError(why, "handling", status=403)
+            raise ReportError(say(why), "handling", status=403)
         text = reason.strip() if isinstance(reason, str) else ""
         if not text:
             raise ReportError(_("State why the handling code changes (reason)."), "reason")
@@ -470,7 +471,7 @@ class ReportService:
                                                                 required=True)
                 grade = self.grading.source_grade(data.get("source_grade"))
             except GradingError as exc:
-                raise ReportError(str(exc), exc.field) from None
+                raise ReportError(say(exc), exc.field) from None
             if grade:
                 changes["source_grade"] = grade
             try:
@@ -484,7 +485,7 @@ class ReportService:
                 self.grading.handling_code(report.get("handling"))
             except GradingError as exc:
                 raise ReportError(_("Handling code problem: %(exc)s",
-                                    exc=exc), "handling") from None
+                                    exc=say(exc)), "handling") from None
         try:
             self.repo.transition(report_id, viewer_param(user), from_status=report["status"],
                                  to_status=to.value, changes=changes)
@@ -611,7 +612,7 @@ class ReportService:
             target = self.repo.repoint_mention(report_id, viewer_param(user), mention_id,
                                                new_entity=mention, changes=changes)
         except ValueError as exc:
-            raise ReportError(str(exc), "label") from None
+            raise ReportError(say(exc), "label") from None
         audit("report.mention.edit", report_id, {"mention": mention_id, "entity": target})
         notify.report_changed(self.graph, report_id, user.id)
         return target
@@ -662,7 +663,7 @@ class ReportService:
         try:
             kind = RelationType.parse(relation or "")
         except ValueError as exc:
-            raise ReportError(str(exc), "type") from None
+            raise ReportError(say(exc), "type") from None
         ids = {m["entity_id"] for m in self.mentions(user, report_id)}
         if from_id not in ids or to_id not in ids or from_id == to_id:
             raise ReportError(_("Relate two different entities mentioned in this report."), "to")

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from app.audit import audit
 from app.cases import service as cases
+from app.i18n import say
 from app.risk import service as risk
 from graph import policy
 from graph.access import viewer_param
@@ -176,7 +177,7 @@ def _controls(audit_row: dict[str, Any], when: str, finding: str | None,
                              "result": result, "finding": finding, "revenue": revenue},
                             "control", SCORING).clean
         except LineError as exc:
-            raise PcaError("; ".join(exc.reasons), f"result-{i}") from None
+            raise PcaError(say(exc), f"result-{i}") from None
         controls.append(ctrl)
     if not controls:
         raise PcaError(_("Record a result for at least one declaration."), "result-0")
@@ -203,7 +204,7 @@ def record_findings(graph: Graph, user: Any, audit_id: str, *, when: Any, findin
     if len(text) > MAX_FINDING:
         raise PcaError(_("At most %(max_finding)s characters.", max_finding=MAX_FINDING), "finding")
     if problem := text_problem(text):
-        raise PcaError(_("The finding %(problem)s.", problem=problem), "finding")
+        raise PcaError(_("The finding %(problem)s.", problem=say(problem)), "finding")
     if not isinstance(results, list):
         raise PcaError(_("declarations: a list of {id, result, revenue}."), "declarations")
     controls = _controls(row, day, text or None, results)

@@ -12,6 +12,7 @@ from app.aeo import service as aeo_service
 from app.audit import audit
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError
+from app.i18n import say
 from app.risk import bp, service
 from app.risk.backtest import backtest
 from app.risk.conditions import (
@@ -63,7 +64,7 @@ def score():
             try:
                 decl = validate(raw, "declaration", SCORING).clean
             except LineError as exc:
-                form.declaration.errors.extend(exc.reasons)
+                form.declaration.errors.extend(say(reason) for reason in exc.reasons)
             else:
                 result = service.score_declarations(get_graph(), [decl],
                                                     viewer_param(current_user))[0]
@@ -271,9 +272,9 @@ def control():
                 found = reason_field(reason)
                 target = getattr(form, found["field"] or "", None)
                 if target is None or not hasattr(target, "errors"):
-                    form.declaration.errors.append(reason)
+                    form.declaration.errors.append(say(reason))
                 else:
-                    target.errors.append(found["message"])
+                    target.errors.append(say(found["message"]))
         else:
             store = evidence()
             try:

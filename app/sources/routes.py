@@ -12,6 +12,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import service as accounts
+from app.i18n import say
 from app.intake.service import ReportService
 from app.sources import bp
 from app.sources.forms import (
@@ -75,7 +76,8 @@ def new():
         abort(403)
     form = SourceForm()
     grading = service.grading
-    form.reliability.choices = grading.choices(grading.scheme.source, blank=_("— not yet judged —"))
+    form.reliability.choices = grading.choices(grading.scheme.source, translate=say,
+                                               blank=_("— not yet judged —"))
     users = [u for u in accounts.users(get_graph()) if u.get("active", True)]
     form.handler_id.choices = [("", _("— choose —"))] + [
         (u["id"], f"{u['name']} ({u['unit']})") for u in users
@@ -111,7 +113,7 @@ def _detail_page(service: SourceService, source: dict[str, Any], status: int = 2
     """The source's page; ``forms`` carry a posted form back with its errors."""
     regrade = RegradeForm()
     regrade.grade.choices = service.grading.choices(service.grading.scheme.source,
-                                                    blank=_("— choose —"))
+                                                    blank=_("— choose —"), translate=say)
     approval = forms.get("approval") or ApprovalForm(
         formdata=None, data={"review_due": default_review_date()})
     review = forms.get("review") or ReviewForm(

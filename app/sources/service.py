@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.audit import audit, recorded_read
+from app.i18n import say, term
 from app.sources.crypto import IdentityCipher, load_key
 from graph import clock, policy
 from graph.connection import Graph
@@ -70,7 +71,7 @@ class SourceType(StrEnum):
 
     @property
     def title(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return term(self.value, "source_type")
 
 
 class SourceError(Refused, ValueError):
@@ -176,7 +177,7 @@ class SourceService:
                 self.grading.scheme.unknown_source
             )
         except GradingError as exc:
-            raise SourceError(str(exc), "reliability") from None
+            raise SourceError(say(exc), "reliability") from None
         handles = policy.may(user, policy.HANDLE_SOURCES)
         handler_id = str(data.get("handler_id") or (user.id if handles else ""))
         controller_id = str(data.get("controller_id") or "")
@@ -220,7 +221,7 @@ class SourceService:
         try:
             code = self.grading.source_grade(grade, required=True)
         except GradingError as exc:
-            raise SourceError(str(exc), "grade") from None
+            raise SourceError(say(exc), "grade") from None
         reason = (reason or "").strip()
         if len(reason) < MIN_REASON:
             raise SourceError(_("Give the reason for the new grade."), "reason")
@@ -375,7 +376,7 @@ class SourceService:
                                 max_guidelines=format(MAX_GUIDELINES, ',')),
                               "text")
         if problem := text_problem(text):
-            raise SourceError(_("The text %(problem)s.", problem=problem), "text")
+            raise SourceError(_("The text %(problem)s.", problem=say(problem)), "text")
 
         def save_and_record() -> None:
             GuidelinesRepository(self.graph).save(GUIDELINES_TOPIC, text,
@@ -435,7 +436,7 @@ def _clean(value: Any, field: str, limit: int) -> str:
     if len(text) > limit:
         raise SourceError(_("Keep it under %(limit)s characters.", limit=limit), field)
     if problem := text_problem(text, multiline=field in ("notes", "note")):
-        raise SourceError(_("This %(problem)s.", problem=problem), field)
+        raise SourceError(_("This %(problem)s.", problem=say(problem)), field)
     return text
 
 

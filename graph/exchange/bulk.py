@@ -31,6 +31,7 @@ from graph.connection import Graph
 from graph.entities import EntityRow
 from graph.exchange.importer import ImportSummary
 from graph.exchange.records import Context, LineError, Record, parse_line
+from graph.messages import message_of
 from graph.vocabulary import EntityKind
 
 # A database counts as empty when it holds no register record. The offline importer
@@ -110,7 +111,7 @@ def plan(
             except LineError as exc:
                 summary.reject(number, str(exc))
                 if on_error:
-                    on_error(number, str(exc))
+                    on_error(number, message_of(exc))
                 continue
             if record is None:
                 summary.blank += 1

@@ -38,6 +38,7 @@ from graph.exchange.records import KINDS, Context, LineError, Record, parse_line
 from graph.filestore import FileStore
 from graph.grading import Grading
 from graph.mentions import carry_over_tx
+from graph.messages import N_, about, message_of
 from nlp import Mention
 
 DEFAULT_BATCH_SIZE = 2000
@@ -228,7 +229,7 @@ class Importer:
         try:
             record = parse_line(raw, number, ctx)
         except LineError as exc:
-            self._reject(summary, number, str(exc))
+            self._reject(summary, number, message_of(exc))
             return None
         if record is None:
             summary.blank += 1
@@ -296,7 +297,7 @@ class Importer:
                 for item in record.data.get("files") or ():
                     self._bring(item["sha256"])
             except (OSError, ValueError) as exc:
-                self._reject(self.summary, record.line, f"files: {exc}")
+                self._reject(self.summary, record.line, about(message_of(exc), "files"))
                 continue
             kept.append(record)
         return kept
@@ -308,7 +309,8 @@ class Importer:
             found, _size = self.store.put(handle)
         if found != sha256:
             self.store.delete(found)
-            raise ValueError(f"the file {sha256} in {self._folder} differs from its hash")
+            raise ValueError(N_("the file %(sha256)s in %(folder)s differs from its hash",
+                                sha256=sha256, folder=str(self._folder)))
 
     def _write(self, kind: str, records: list[Record], extracted: Extracted | None = None) -> None:
         if kind == "report" and self.store is not None:
@@ -323,7 +325,8 @@ class Importer:
             raise
         except Exception as exc:  # the database refused the batch: isolate the bad lines
             if len(records) == 1:
-                self._reject(self.summary, records[0].line, f"not written: {_reason(exc)}")
+                self._reject(self.summary, records[0].line,
+                             N_("not written: %(why)s", why=_reason(exc)))
                 return
             middle = len(records) // 2
             self._write(kind, records[:middle], extracted)

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from graph import safejson
+from graph.messages import N_
 from graph.private import open_private, private_folder
 
 FORMAT = "cordon-exchange-package"
@@ -60,7 +61,8 @@ def _unb64(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(str(text).strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise PackageRefused(f"the package is damaged: its {what} is not base64") from None
+        raise PackageRefused(N_("the package is damaged: its %(what)s is not base64",
+                                what=what)) from None
 
 
 def _public_raw(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
@@ -202,35 +204,38 @@ def open_package(data: bytes, keys: InstanceKeys, known_sender: Callable[[str], 
     why: not a package, from no known partner (``known_sender(verify_key)``), altered,
     encrypted to another instance, or its content not matching its manifest."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise PackageRefused("the file is too large to be an exchange package")
+        raise PackageRefused(N_("the file is too large to be an exchange package"))
     try:
         envelope = safejson.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, safejson.JSONRefused):
-        raise PackageRefused("the file is not an exchange package, or it is damaged "
-                             "(it does not read as JSON)") from None
+        raise PackageRefused(N_("the file is not an exchange package, or it is damaged "
+                                "(it does not read as JSON)")) from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
-        raise PackageRefused("the file is not a Cordon exchange package")
+        raise PackageRefused(N_("the file is not a Cordon exchange package"))
     if type(envelope.get("version")) is not int or envelope["version"] != VERSION:
-        raise PackageRefused(f"package version {envelope.get('version')!r} is not one this "
-                             f"Cordon reads (version {VERSION})")
+        raise PackageRefused(N_("package version %(version)r is not one this Cordon reads "
+                                "(version %(known)s)", version=envelope.get("version"),
+                                known=VERSION))
     missing = [k for k in (*_HEADER, "ciphertext", "signature")
                if not isinstance(envelope.get(k), str | int)]
     if missing:
-        raise PackageRefused(f"the package is damaged: {', '.join(missing)} missing")
+        raise PackageRefused(N_("the package is damaged: %(missing)s missing",
+                                missing=", ".join(missing)))
     sender_key = str(envelope["sender_key"])
     if public_key_problem(sender_key, "ed25519"):
-        raise PackageRefused("the package is damaged: its sender key is not a key")
+        raise PackageRefused(N_("the package is damaged: its sender key is not a key"))
     if not known_sender(sender_key):
-        raise PackageRefused("the package is signed by no known partner (register the "
-                             "partner and its verify key at /admin/partners first)")
+        raise PackageRefused(N_("the package is signed by no known partner (register the "
+                                "partner and its verify key at /admin/partners first)"))
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(sender_key)).verify(
             _unb64(envelope["signature"], "signature"), _signed_bytes(envelope))
     except InvalidSignature:
-        raise PackageRefused("the signature does not verify: the package was altered after "
-                             "it was signed, or it is not from that partner") from None
+        raise PackageRefused(N_("the signature does not verify: the package was altered after "
+                                "it was signed, or it is not from that partner")) from None
     if envelope["recipient_key"] != keys.encryption_key:
-        raise PackageRefused("the package is encrypted to another instance, not to this one")
+        raise PackageRefused(
+            N_("the package is encrypted to another instance, not to this one"))
     header = {k: envelope[k] for k in _HEADER}
     try:
         shared = keys.encryption.exchange(X25519PublicKey.from_public_bytes(
@@ -240,7 +245,8 @@ def open_package(data: bytes, keys: InstanceKeys, known_sender: Callable[[str], 
             canonical(header))
         body = safejson.loads(plain)
     except (InvalidTag, ValueError, safejson.JSONRefused):
-        raise PackageRefused("the package cannot be decrypted with this instance's key") from None
+        raise PackageRefused(
+            N_("the package cannot be decrypted with this instance's key")) from None
     _check_manifest(body, header)
     return Opened(str(header["package_id"]), str(header["created"]), sender_key, body)
 
@@ -249,12 +255,12 @@ def _check_manifest(body: Any, header: dict[str, Any]) -> None:
     if not isinstance(body, dict) or not all(
         isinstance(body.get(k), list) for k in ("reports", "entities", "relations")
     ):
-        raise PackageRefused("the package holds no reports, entities and relations")
+        raise PackageRefused(N_("the package holds no reports, entities and relations"))
     if body.get("package_id") != header["package_id"]:
-        raise PackageRefused("the package's content belongs to another package")
+        raise PackageRefused(N_("the package's content belongs to another package"))
     if body.get("manifest") != manifest(body):
-        raise PackageRefused("the package's content does not match its manifest (hashes "
-                             "differ)")
+        raise PackageRefused(N_("the package's content does not match its manifest (hashes "
+                                "differ)"))
 
 
 def _content_key(shared: bytes, header: dict[str, Any]) -> bytes:

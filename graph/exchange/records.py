@@ -36,6 +36,7 @@ from graph import safejson
 from graph.clock import utc_now
 from graph.entities import EntityRow, entity_id
 from graph.grading import Grading, GradingError
+from graph.messages import N_, Joined, Message, about, message_of
 from graph.vocabulary import (
     ENDPOINT_KINDS,
     EXCHANGED_STATUSES,
@@ -65,10 +66,11 @@ AEO_LEVELS = ("AEOC", "AEOS", "AEOF")  # Union Customs Code art. 38: simplificat
 
 class LineError(ValueError):
     """Why one line (or one record from the API or a form) cannot be taken: every reason
-    found, each ``field: why`` (a problem of the whole object names no field)."""
+    found, each ``field: why`` (a problem of the whole object names no field), each a
+    :class:`graph.messages.Message` the interface shows in the reader's language."""
 
     def __init__(self, *reasons: str) -> None:
-        super().__init__("; ".join(reasons))
+        super().__init__(Joined(reasons))
         self.reasons = list(reasons)
 
 
@@ -93,9 +95,11 @@ class _Reasons:
 _FIELD = re.compile(r"([\w.\[\]]+): (.+)", re.S)
 
 
-def reason_field(reason: str) -> dict[str, str | None]:
+def reason_field(reason: str) -> dict[str, Any]:
     """``"items[1].hs: ..."`` -> ``{"field": "items[1].hs", "message": "..."}``; a problem
     of the whole object has no field (None)."""
+    if isinstance(reason, Message):
+        return {"field": reason.field, "message": reason.unplaced()}
     found = _FIELD.fullmatch(reason)
     if found is None:
         return {"field": None, "message": reason}
@@ -129,9 +133,8 @@ def country(obj: dict, name: str, *, required: bool = False) -> str | None:
     if is_unknown_country(code):
         return None
     if not is_country_code(code):
-        raise LineError(
-            f"{name}: {value!r} is not an ISO 3166-1 alpha-2 country code (ZZ for unknown)"
-        )
+        raise LineError(N_("%(value)r is not an ISO 3166-1 alpha-2 country code (ZZ for "
+                           "unknown)", value=value).at(name))
     return code
 
 
@@ -149,14 +152,14 @@ def iso_date(obj: dict, name: str, *, required: bool = False) -> str | None:
             utc = moment.astimezone(UTC).replace(tzinfo=None)
             return utc.isoformat(timespec="seconds") + "Z"
     except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
-        raise LineError(f"{name}: {value!r} is not an ISO 8601 date") from None
+        raise LineError(N_("%(value)r is not an ISO 8601 date", value=value).at(name)) from None
     return moment.isoformat()
 
 
 def hs_code(value: Any, name: str) -> str:
     text = re.sub(r"[.\s]", "", str(value)) if isinstance(value, str | int) else ""
     if not (text.isascii() and text.isdigit() and 6 <= len(text) <= 10):
-        raise LineError(f"{name}: {value!r} is not an HS code (6 to 10 digits)")
+        raise LineError(N_("%(value)r is not an HS code (6 to 10 digits)", value=value).at(name))
     return text
 
 
@@ -165,16 +168,17 @@ def number(obj: dict, name: str, *, required: bool = False, label: str = "") -> 
     label = label or name
     if value is None or value == "":
         if required:
-            raise LineError(f"{label}: required")
+            raise LineError(N_("required").at(label))
         return None
     if isinstance(value, bool):
-        raise LineError(f"{label}: {value!r} is not a number")
+        raise LineError(N_("%(value)r is not a number", value=value).at(label))
     try:
         result = float(value)
     except (TypeError, ValueError, OverflowError):  # OverflowError: an integer past 1e308
-        raise LineError(f"{label}: {value!r} is not a number") from None
+        raise LineError(N_("%(value)r is not a number", value=value).at(label)) from None
     if not math.isfinite(result) or not 0 <= result <= MAX_NUMBER:
-        raise LineError(f"{label}: {value!r} must be a number >= 0 and at most {MAX_NUMBER:.0e}")
+        raise LineError(N_("%(value)r must be a number >= 0 and at most %(max)s", value=value,
+                           max=format(MAX_NUMBER, ".0e")).at(label))
     return result
 
 
@@ -190,7 +194,7 @@ FORBIDDEN_CHARACTERS = re.compile(
 _LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")
 
 
-def text_problem(text: str, *, multiline: bool = True) -> str | None:
+def text_problem(text: str, *, multiline: bool = True) -> Message | None:
     """Why ``text`` cannot be stored (a sentence without the field's name), or None.
 
     The one rule for control characters: the import (``_text``), the API and the forms (the
@@ -200,7 +204,7 @@ def text_problem(text: str, *, multiline: bool = True) -> str | None:
     )
     if found is None:
         return None
-    return f"holds the control character U+{ord(found.group()):04X}; remove it"
+    return N_("holds the control character U+%(code)04X; remove it", code=ord(found.group()))
 
 
 def _text(obj: dict, name: str, *, required: bool = False, label: str = "") -> str | None:
@@ -208,13 +212,13 @@ def _text(obj: dict, name: str, *, required: bool = False, label: str = "") -> s
     label = label or name
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise LineError(f"{label}: required")
+            raise LineError(N_("required").at(label))
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise LineError(f"{label}: expected text, got {type(value).__name__}")
+        raise LineError(N_("expected text, got %(type)s", type=type(value).__name__).at(label))
     text = str(value).strip()
     if problem := text_problem(text):
-        raise LineError(f"{label}: {problem}")
+        raise LineError(problem.at(label))
     return text
 
 
@@ -222,7 +226,7 @@ def _flag(obj: dict, name: str) -> bool | None:
     value = obj.get(name)
     if value is None or isinstance(value, bool):
         return value
-    raise LineError(f"{name}: expected true or false")
+    raise LineError(N_("expected true or false").at(name))
 
 
 def _list(obj: dict, name: str) -> list:
@@ -233,7 +237,7 @@ def _list(obj: dict, name: str) -> list:
         return value
     if isinstance(value, str | dict):
         return [value]
-    raise LineError(f"{name}: expected a list")
+    raise LineError(N_("expected a list").at(name))
 
 
 def _choice(obj: dict, name: str, allowed: Collection[str], *, required: bool = False):
@@ -241,7 +245,8 @@ def _choice(obj: dict, name: str, allowed: Collection[str], *, required: bool = 
     if value is None:
         return None
     if value not in allowed:
-        raise LineError(f"{name}: {value!r} is not one of {', '.join(sorted(allowed))}")
+        raise LineError(N_("%(value)r is not one of %(allowed)s", value=value,
+                           allowed=", ".join(sorted(allowed))).at(name))
     return value
 
 
@@ -282,14 +287,14 @@ def _phone(raw: Any, label: str, region: str | None) -> EntityRow:
     text = _id({"v": raw}, "v", label)
     ref = phone_ref(text, region)
     if not ref.strip("+"):
-        raise LineError(f"{label}: {raw!r} is not a phone number")
+        raise LineError(N_("%(value)r is not a phone number", value=raw).at(label))
     return EntityRow(EntityKind.PHONE, ref, text, ref, "confirmed")
 
 
 def _email(raw: Any, label: str) -> EntityRow:
     text = _id({"v": raw}, "v", label)
     if "@" not in text or " " in text:
-        raise LineError(f"{label}: {raw!r} is not an e-mail address")
+        raise LineError(N_("%(value)r is not an e-mail address", value=raw).at(label))
     return EntityRow(EntityKind.EMAIL, text.lower(), text, text.lower(), "confirmed")
 
 
@@ -326,7 +331,7 @@ def trader_ref(ref: str) -> EntityRow:
 def _id(obj: dict, name: str = "id", label: str = "") -> str:
     value = _text(obj, name, required=True, label=label)
     if value is None:
-        raise LineError(f"{label or name}: required")
+        raise LineError(N_("required").at(label or name))
     return value
 
 
@@ -336,12 +341,11 @@ def _register_id(obj: dict, name: str, *, required: bool = False) -> str | None:
     value = obj.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise LineError(f"{name}: required")
+            raise LineError(N_("required").at(name))
         return None
     if not isinstance(value, str) or not REGISTER_ID.fullmatch(value.strip()):
-        raise LineError(
-            f"{name}: {value!r} is not a register identifier (1-64 letters, digits or ./:-_)"
-        )
+        raise LineError(N_("%(value)r is not a register identifier (1-64 letters, digits or "
+                           "./:-_)", value=value).at(name))
     return value.strip()
 
 
@@ -357,19 +361,22 @@ def _aeo_history(obj: dict) -> list[dict[str, Any]]:
     for i, raw in enumerate(_list(obj, "aeo_history")):
         label = f"aeo_history[{i}]"
         if not isinstance(raw, dict):
-            raise LineError(f"{label}: expected an object {{status, date, level}}")
+            raise LineError(N_("expected an object {status, date, level}").at(label))
         status = (_text(raw, "status", required=True, label=f"{label}.status") or "").lower()
         if status not in AEO_STATUSES:
-            raise LineError(f"{label}.status: one of {', '.join(AEO_STATUSES)}")
+            raise LineError(N_("one of %(allowed)s", allowed=", ".join(AEO_STATUSES))
+                            .at(f"{label}.status"))
         if _text(raw, "date", required=True, label=f"{label}.date") is None:
-            raise LineError(f"{label}.date: required")
+            raise LineError(N_("required").at(f"{label}.date"))
         try:
             day = (iso_date(raw, "date") or "")[:10]
         except LineError as exc:
-            raise LineError(f"{label}.{exc}") from None
+            raise LineError(*(r.at(f"{label}.{r.field}") if isinstance(r, Message) and r.field
+                                else r for r in exc.reasons)) from None
         level = (_text(raw, "level", label=f"{label}.level") or "").upper() or None
         if level is not None and level not in AEO_LEVELS:
-            raise LineError(f"{label}.level: one of {', '.join(AEO_LEVELS)}")
+            raise LineError(N_("one of %(allowed)s", allowed=", ".join(AEO_LEVELS))
+                            .at(f"{label}.level"))
         out.append({"status": status, "date": day, "level": level,
                     "note": _text(raw, "note", label=f"{label}.note")})
     return sorted(out, key=lambda h: (h["date"], h["status"]))
@@ -403,7 +410,7 @@ _PERSON = frozenset({"kind", "id", "name", "nationality", "dob", "documents", "p
 
 def _document(doc: Any, label: str) -> EntityRow:
     if not isinstance(doc, dict):
-        raise LineError(f"{label}: expected an object")
+        raise LineError(N_("expected an object").at(label))
     r = _Reasons()
     number_text = r.check(_id, doc, "number", f"{label}.number")
     props = {"document_type": r.check(_text, doc, "type", label=f"{label}.type"),
@@ -416,7 +423,7 @@ def _document(doc: Any, label: str) -> EntityRow:
 def _role(role: Any, label: str) -> tuple[RelationType, EntityRow, str]:
     """A person's role in a trader: the relation type, the trader, the register's word."""
     if not isinstance(role, dict):
-        raise LineError(f"{label}: expected an object")
+        raise LineError(N_("expected an object").at(label))
     r = _Reasons()
     trader = r.check(_id, role, "trader", f"{label}.trader")
     word = r.check(_text, role, "role", label=f"{label}.role")
@@ -456,7 +463,7 @@ def _goods(obj: dict, name: str, *, valued: bool = False) -> list[dict[str, Any]
     ``valued``: each item needs a value or value_cif (the risk engine scores on it)."""
     listed = _list(obj, name)
     if len(listed) > MAX_ITEMS:
-        raise LineError(f"{name}: at most {MAX_ITEMS} items")
+        raise LineError(N_("at most %(max)s items", max=MAX_ITEMS).at(name))
     r = _Reasons()
     out = []
     for i, item in enumerate(listed):
@@ -506,7 +513,8 @@ def _total(items: list[dict], name: str, digits: int = 2) -> float | None:
 def _imo(transport: dict) -> str | None:
     imo = _text(transport, "imo", label="transport.imo")
     if imo and not re.fullmatch(r"(?:IMO ?)?\d{7}", imo, re.I):
-        raise LineError(f"transport.imo: {imo!r} is not an IMO number (7 digits)")
+        raise LineError(N_("%(value)r is not an IMO number (7 digits)", value=imo)
+                        .at("transport.imo"))
     return re.sub(r"\D", "", imo) if imo else None
 
 
@@ -613,15 +621,17 @@ def control_outcome(obj: dict) -> dict[str, Any]:
     currency = _text(obj, "penalty_currency")
     if amount is not None:
         if amount < 0:
-            raise LineError(f"penalty_amount: {amount!r} must be 0 or more")
+            raise LineError(N_("%(value)r must be 0 or more", value=amount).at("penalty_amount"))
         if currency is None:
-            raise LineError("penalty_currency: required with penalty_amount (ISO 4217, e.g. EUR)")
+            raise LineError(N_("required with penalty_amount (ISO 4217, e.g. EUR)")
+                            .at("penalty_currency"))
         if currency.upper() not in _currencies():
-            raise LineError(f"penalty_currency: {currency!r} is not an ISO 4217 currency code")
+            raise LineError(N_("%(value)r is not an ISO 4217 currency code", value=currency)
+                            .at("penalty_currency"))
         out["penalty_amount"] = _round(amount)
         out["penalty_currency"] = currency.upper()
     elif currency is not None or obj.get("penalty_date") not in (None, ""):
-        raise LineError("penalty_amount: required with a penalty currency or date")
+        raise LineError(N_("required with a penalty currency or date").at("penalty_amount"))
     for name in OUTCOME_DATES:
         when = iso_date(obj, name)
         if when is not None:
@@ -629,7 +639,8 @@ def control_outcome(obj: dict) -> dict[str, Any]:
     court = _text(obj, "court_result")
     if court is not None:
         if court.lower() not in COURT_RESULTS:
-            raise LineError(f"court_result: {court!r} is not one of {', '.join(COURT_RESULTS)}")
+            raise LineError(N_("%(value)r is not one of %(allowed)s", value=court,
+                               allowed=", ".join(COURT_RESULTS)).at("court_result"))
         out["court_result"] = court.lower()
     return out
 
@@ -643,8 +654,8 @@ def control_id(declaration: str, when: str) -> str:
 def _lane(obj: dict, *, required: bool = False) -> str | None:
     lane = _text(obj, "lane", required=required)
     if lane is not None and lane.lower() not in LANES:
-        raise LineError(f"lane: {obj['lane']!r} is not one of {', '.join(LANES)} "
-                        "(blue: post-clearance audit)")  # fmt: skip
+        raise LineError(N_("%(value)r is not one of %(allowed)s (blue: post-clearance audit)",
+                           value=obj["lane"], allowed=", ".join(LANES)).at("lane"))
     return lane.lower() if lane else None
 
 
@@ -652,7 +663,7 @@ def _profile_ids(obj: dict) -> list[str]:
     """The profiles that selected a control's declaration (an entry's, kept in extra)."""
     value = obj.get("profiles") or []
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-        raise LineError("profiles: a list of profile ids")
+        raise LineError(N_("a list of profile ids").at("profiles"))
     return value
 
 
@@ -728,18 +739,19 @@ def _files(obj: dict, ctx: Context) -> list[dict[str, Any]]:
     if value in (None, []):
         return []
     if not isinstance(value, list) or not all(isinstance(f, dict) for f in value):
-        raise LineError("files: expected a list of objects with name and sha256")
+        raise LineError(N_("expected a list of objects with name and sha256").at("files"))
     out = []
     for i, item in enumerate(value):
         name = _id(item, "name", f"files[{i}].name")[:200]
         sha256 = str(item.get("sha256") or "").lower()
         if not _SHA256.fullmatch(sha256):
-            raise LineError(f"files[{i}].sha256: expected 64 hexadecimal digits")
+            raise LineError(N_("expected 64 hexadecimal digits").at(f"files[{i}].sha256"))
         if ctx.file_at_hand is None:
-            raise LineError("files: evidence files come with `flask import` and their folder")
+            raise LineError(N_("evidence files come with `flask import` and their folder")
+                            .at("files"))
         if not ctx.file_at_hand(sha256):
-            raise LineError(f"files[{i}]: {sha256} is neither in the files folder beside "
-                            "this file nor in the file store")
+            raise LineError(N_("%(sha256)s is neither in the files folder beside this file nor "
+                               "in the file store", sha256=sha256).at(f"files[{i}]"))
         out.append({"name": name, "sha256": sha256, "mime": _text(item, "type"),
                     "size": number(item, "size")})
     return out
@@ -749,13 +761,14 @@ def _grade(check: Callable[[Any], str | None], value: Any) -> str | None:
     try:  # the configured scheme and handling codes, as the forms and the API check them
         return check(value)
     except GradingError as exc:
-        raise LineError(f"{exc.field}: {exc}") from None
+        raise LineError(about(message_of(exc), exc.field)) from None
 
 
 def _unit(obj: dict, units: frozenset[str] | None) -> str:
     unit = _id(obj, "unit")
     if units is not None and unit not in units:
-        raise LineError(f"unit: {unit!r} does not exist (create it with `flask units create`)")
+        raise LineError(N_("%(value)r does not exist (create it with `flask units create`)",
+                           value=unit).at("unit"))
     return unit
 
 
@@ -767,24 +780,25 @@ def bounded_text(
     if value is None:
         return None
     if len(value) > limit:
-        raise LineError(f"{name}: longer than {limit} characters")
+        raise LineError(N_("longer than %(limit)s characters", limit=limit).at(name))
     if not multiline and (problem := text_problem(value, multiline=False)):
-        raise LineError(f"{name}: {problem}")
+        raise LineError(problem.at(name))
     return value
 
 
 def _report_id(obj: dict, *, required: bool) -> str | None:
     value = _text(obj, "id", required=required)
     if value is not None and not REPORT_ID.fullmatch(value):
-        raise LineError(f"id: {value!r} may hold letters, digits and - _ / . only "
-                        "(1 to 64, starting with a letter or digit)")
+        raise LineError(N_("%(value)r may hold letters, digits and - _ / . only (1 to 64, "
+                           "starting with a letter or digit)", value=value).at("id"))
     return value
 
 
 def _channel(obj: dict) -> str:
     value = _text(obj, "channel", required=True) or ""
     if value.lower() not in CHANNELS:
-        raise LineError(f"channel: {value!r} is not one of {', '.join(sorted(CHANNELS))}")
+        raise LineError(N_("%(value)r is not one of %(allowed)s", value=value,
+                           allowed=", ".join(sorted(CHANNELS))).at("channel"))
     return value.lower()
 
 
@@ -805,11 +819,11 @@ def _received(obj: dict, *, entered: bool) -> str:
                 moment = moment.replace(tzinfo=UTC)
             moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC falls off
-        raise LineError(f"received: {value!r} is not an ISO 8601 date or date-time "
-                        "(2025-03-12T08:30:00Z)") from None
+        raise LineError(N_("%(value)r is not an ISO 8601 date or date-time "
+                           "(2025-03-12T08:30:00Z)", value=value).at("received")) from None
     tomorrow = datetime.now(UTC) + timedelta(days=1)
     if (day > tomorrow.date()) if day is not None else (moment > tomorrow):
-        raise LineError(f"received: {value!r} lies in the future")
+        raise LineError(N_("%(value)r lies in the future", value=value).at("received"))
     if day is not None:
         return day.isoformat()
     return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
@@ -831,16 +845,16 @@ def _entries(obj: dict, name: str) -> list[str]:
         items = [value]
     if not all(isinstance(i, str) or (isinstance(i, int) and not isinstance(i, bool))
                for i in items):
-        raise LineError(f"{name}: expected a list of text")
+        raise LineError(N_("expected a list of text").at(name))
     cleaned = []
     for i, item in enumerate(items):
         text = str(item).strip()
         if problem := text_problem(text, multiline=False):
-            raise LineError(f"{name}[{i}]: {problem}")
+            raise LineError(problem.at(f"{name}[{i}]"))
         if text:
             cleaned.append(text[:MAX_FIELD])
     if len(cleaned) > MAX_ENTRIES:
-        raise LineError(f"{name}: at most {MAX_ENTRIES} entries")
+        raise LineError(N_("at most %(max)s entries", max=MAX_ENTRIES).at(name))
     return list(dict.fromkeys(cleaned))
 
 
@@ -852,7 +866,8 @@ def _event_date(obj: dict) -> str | None:
     try:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        raise LineError(f"event_date: {value!r} is not a date like 2025-03-12") from None
+        raise LineError(N_("%(value)r is not a date like 2025-03-12", value=value)
+                        .at("event_date")) from None
 
 
 def _amount(obj: dict, name: str) -> float | None:
@@ -866,7 +881,8 @@ def _amount(obj: dict, name: str) -> float | None:
 def _currency(obj: dict, name: str) -> str | None:
     value = _text(obj, name)
     if value is not None and value.upper() not in _currencies():
-        raise LineError(f"{name}: {value!r} is not an ISO 4217 currency code such as EUR")
+        raise LineError(N_("%(value)r is not an ISO 4217 currency code such as EUR", value=value)
+                        .at(name))
     return value.upper() if value else None
 
 
@@ -874,22 +890,22 @@ def _phones(obj: dict) -> list[str]:
     phones = _entries(obj, "phones")
     for i, phone in enumerate(phones):
         if len(re.sub(r"\D", "", phone)) < 6:
-            raise LineError(f"phones[{i}]: {phone!r} is not a phone number")
+            raise LineError(N_("%(value)r is not a phone number", value=phone).at(f"phones[{i}]"))
     return phones
 
 
 def _source(obj: dict, *, required: bool) -> str | None:
     value = bounded_text(obj, "source", 64, multiline=False)
     if value is None and required:
-        raise LineError("source: an informant report names its source (codename)")
+        raise LineError(N_("an informant report names its source (codename)").at("source"))
     return value
 
 
 def _event_type(obj: dict, *, required: bool) -> str | None:
     value = _text(obj, "event_type", required=required)
     if value is not None and value.lower() not in set(EventType):
-        raise LineError(f"event_type: {value!r} is not one of "
-                        f"{', '.join(e.value for e in EventType)}")
+        raise LineError(N_("%(value)r is not one of %(allowed)s", value=value,
+                           allowed=", ".join(e.value for e in EventType)).at("event_type"))
     return value.lower() if value else None
 
 
@@ -973,7 +989,7 @@ _RELATION = frozenset({"kind", "from", "to", "type", "source", "date"})
 def _endpoint(obj: dict, name: str) -> EntityRow:
     end = obj.get(name)
     if not isinstance(end, dict):
-        raise LineError(f"{name}: expected an object with kind and id")
+        raise LineError(N_("expected an object with kind and id").at(name))
     r = _Reasons()
     kind_word = (r.check(_text, end, "kind", required=True, label=f"{name}.kind") or "").lower()
     kind = ENDPOINT_KINDS.get(kind_word)
@@ -1038,10 +1054,10 @@ _VALIDATORS: dict[str, Callable[[dict, int, Context], Record]] = {
 def validate(obj: Any, kind: str, ctx: Context | None = None) -> Record:
     """One record of ``kind`` sent to the API or a form: the checks an import line gets."""
     if not isinstance(obj, Mapping):
-        raise LineError(f"a {kind} must be a JSON object")
+        raise LineError(N_("a %(kind)s must be a JSON object", kind=kind))
     given = obj.get("kind")
     if given is not None and given != kind:
-        raise LineError(f"kind: must be {kind!r}, got {given!r}")
+        raise LineError(N_("must be %(kind)r, got %(given)r", kind=kind, given=given).at("kind"))
     return _VALIDATORS[kind](dict(obj), 0, ctx or Context())
 
 
@@ -1051,21 +1067,23 @@ def parse_line(raw: bytes | str, line: int, ctx: Context | None = None) -> Recor
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise LineError(f"not UTF-8 (byte {exc.start})") from None
+            raise LineError(N_("not UTF-8 (byte %(byte)s)", byte=exc.start)) from None
     if not raw.strip():
         return None
     try:
         obj = safejson.loads(raw)
     except json.JSONDecodeError as exc:
-        raise LineError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+        raise LineError(N_("not JSON: %(why)s at column %(column)s", why=exc.msg,
+                           column=exc.colno)) from None
     except safejson.JSONRefused as exc:
-        raise LineError(f"refused: {exc}") from None
+        raise LineError(N_("refused: %(why)s", why=message_of(exc))) from None
     if not isinstance(obj, dict):
-        raise LineError("not a JSON object")
+        raise LineError(N_("not a JSON object"))
     kind = obj.get("kind")
     if not isinstance(kind, str) or not kind:
-        raise LineError('missing "kind"')
+        raise LineError(N_('missing "kind"'))
     validator = _VALIDATORS.get(kind)
     if validator is None:
-        raise LineError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        raise LineError(N_("unknown kind %(kind)r; one of %(allowed)s", kind=kind,
+                           allowed=", ".join(KINDS)))
     return validator(obj, line, ctx or Context())

@@ -143,3 +143,104 @@ def test_the_sign_in_page_has_the_switch_and_keeps_the_choice(client):
                                          "csrf_token": csrf_from(login.text)})
     assert "Adresse inconnue ou mot de passe erroné" in failed.text
     assert "10 minutes" in failed.text
+
+
+def _page_text(html: str) -> str:
+    """The page's words as a reader sees them (entities such as &#39; read as characters)."""
+    import html as markup
+
+    return markup.unescape(html)
+
+
+def test_a_french_officer_reads_the_report_forms_refusal_in_french(client, auth, make_user):
+    make_user("fr.form@customs.example")
+    auth.login("fr.form@customs.example")
+    headers = {"Accept-Language": "fr"}
+    form = client.get("/reports/new?channel=register", headers=headers)
+    assert _html_tag(form.text) == '<html lang="fr" dir="ltr">'
+    posted = client.post("/reports/new?channel=register", headers=headers, data={
+        "csrf_token": csrf_from(form.text), "channel": "register", "handling": "open",
+        "event_type": "seizure",
+        "text": "Cigarettes cachées dans le camion AB-123-CD.", "event_date": "12/03/2026"})
+    assert posted.status_code == 400
+    shown = _page_text(posted.text)
+    # the exchange format's own reason (graph/exchange/records.py), in French
+    assert "'12/03/2026' n'est pas une date comme 2025-03-12" in shown
+    assert "is not a date like" not in shown
+
+
+def test_an_arabic_officer_gets_the_apis_refusal_in_arabic(client, graph, make_user):
+    import json
+
+    from app.accounts.service import issue_token
+
+    make_user("ar.api@customs.example")
+    bearer = {"Authorization": "Bearer " + issue_token(graph, "ar.api@customs.example")}
+    body = {"channel": "register", "event_type": "seizure", "handling": "open",
+            "text": "سجائر مخبأة في الحاوية", "event_date": "tomorrow"}
+    answer = client.post("/api/v1/reports", json=body,
+                         headers={**bearer, "Accept-Language": "ar"})
+    assert answer.status_code == 400, answer.json
+    detail = answer.json["detail"]
+    assert detail["field"] == "event_date"
+    assert "'tomorrow' ليس تاريخًا مثل 2025-03-12" in detail["message"]
+    # a grading error, its words (the handling code, the scheme's name) in Arabic too
+    graded = client.post("/api/v1/reports", json={**body, "event_date": None,
+                                                  "handling": "secret"},
+                         headers={**bearer, "Accept-Language": "ar"})
+    assert graded.status_code == 400
+    said = json.dumps(graded.json, ensure_ascii=False)
+    assert "«رمز التداول»" in said and "الأميرالية للناتو" in said
+    # the same refusal to an English caller stays English
+    english = client.post("/api/v1/reports", json=body, headers=bearer)
+    assert "'tomorrow' is not a date like 2025-03-12" in english.json["detail"]["message"]
+
+
+def test_a_french_report_shows_its_grades_and_a_source_its_type_in_french(
+        client, auth, make, make_user):
+    make_user("fr.grades@customs.example")
+    made = make.typed_report("Conteneur MSCU1234565 déclaré comme jouets.",
+                             by="fr.grades@customs.example", handling="open",
+                             source_grade="B", info_grade="2")
+    auth.login("fr.grades@customs.example")
+    page = client.get(f"/reports/{made['id']}", headers={"Accept-Language": "fr"}).text
+    assert "Fiabilité de la source" in page and "Habituellement fiable" in page
+    assert "Probablement vraie" in page and "Usually reliable" not in page
+    arabic = client.get(f"/reports/{made['id']}", headers={"Accept-Language": "ar"}).text
+    assert "موثوقية المصدر" in arabic and "موثوق عادةً" in arabic
+
+
+def test_an_import_speaks_the_administrations_language(app_config, _migrated, tmp_path):
+    """`flask import` reports a bad line in CORDON_LANGUAGE (English when unset)."""
+    from app import create_app
+    from config import TestConfig
+
+    path = tmp_path / "register.jsonl"
+    path.write_text('{"kind": "trader", "id": "FR1", "name": "Douane SA", "country": "FRA"}\n'
+                    '{"kind": "declaration"}\n', encoding="utf-8")
+    outputs = {}
+    for language in ("fr", "ar", None):
+        config = {**app_config, **({"CORDON_LANGUAGE": language} if language else {})}
+        app = create_app(TestConfig, config)
+        try:
+            result = app.test_cli_runner().invoke(args=["import", str(path), "--no-train"])
+        finally:
+            app.extensions["neo4j"].close()
+        assert result.exit_code == 1, result.output
+        outputs[language] = result.output
+    assert ("register.jsonl:1: country: 'FRA' n'est pas un code pays ISO 3166-1 alpha-2 "
+            "(ZZ si inconnu)") in outputs["fr"]
+    assert "register.jsonl:2: " in outputs["fr"] and "id: obligatoire" in outputs["fr"]
+    assert "id: إلزامي" in outputs["ar"]
+    assert "country: 'FRA' is not an ISO 3166-1 alpha-2 country code" in outputs[None]
+
+
+def test_a_date_hint_reads_in_arabic_and_the_field_keeps_iso_dates(client, auth, make_user):
+    make_user("ar.dates@customs.example")
+    auth.login("ar.dates@customs.example")
+    page = client.get("/cooperation/", query_string={"start": "2026-03-01"},
+                      headers={"Accept-Language": "ar"})
+    assert page.status_code == 200
+    assert "سنة-شهر-يوم (مثل 2026-03-12)" in page.text and "YYYY-MM-DD" not in page.text
+    assert 'value="2026-03-01"' in page.text  # what is typed stays an ISO date
+    assert "AAAA-MM-JJ" in client.get("/cooperation/", headers={"Accept-Language": "fr"}).text

@@ -322,3 +322,12 @@ def test_need_to_know_and_refusals(app, graph, client, auth, make, make_user, ma
     refused = graph.query("MATCH (a:AuditEvent {action: 'assistance.read'}) "
                           "WHERE a.outcome IS NOT NULL RETURN a.outcome AS o")
     assert refused  # the refused reads are in the audit log
+
+    # the audit log names the request by its reference only, never its internal id
+    make_user("aud@customs.example", role="auditor")
+    auth.logout()
+    auth.login("aud@customs.example")
+    for action in ("assistance.create", "assistance.case"):
+        log = client.get("/audit/", query_string={"action": action}).text
+        assert f"<code>{action}</code>" in log and made["reference"] in log
+        assert made["id"] not in log

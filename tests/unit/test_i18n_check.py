@@ -165,3 +165,17 @@ def test_a_menu_entry_flash_or_label_written_as_a_literal_is_found(tmp_path):
         'name = StringField("Name")\n')
     problems = i18n_check.code_problems(tmp_path)
     assert [p.split(": ")[0].rsplit(":", 1)[1] for p in problems] == ["1", "3", "4"]
+
+
+def test_what_graph_says_is_extracted_and_a_bare_refusal_is_found(tmp_path):
+    marked = i18n_check.marked_messages()
+    assert marked["%(value)r is not an HS code (6 to 10 digits)"].startswith(
+        "graph/exchange/records.py")
+    assert marked["Completely reliable"].startswith("graph/grading.py")
+    (tmp_path / "records.py").write_text(
+        'raise LineError(f"{name}: required")\n'
+        'raise LineError(N_("required").at(name))\n'
+        'raise PackageRefused("the file is damaged")\n'
+        'raise GradingError(N_("A %(what)s is required.", what=what), field)\n')
+    problems = i18n_check.code_problems(tmp_path)
+    assert [p.split(": ")[0].rsplit(":", 1)[1] for p in problems] == ["1", "3"]

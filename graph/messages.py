@@ -1,0 +1,74 @@
+"""What graph/ says to people, kept translatable without graph/ knowing about Flask.
+
+A refusal raised here (a validator's reason, a grading error, a package refused) is a
+:class:`Message`: a ``str`` holding its English text (what logs, audit details and the
+tests read), which also keeps its message id, its parameters and the field it is about.
+``N_("%(value)r is not an HS code", value=v)`` marks the id so ``pybabel extract`` (babel.cfg,
+keyword ``N_``) puts it in the catalogues; the app layer (``app.i18n.say``) shows it in
+the reader's language. A parameter may itself be a message (a fragment such as
+``text_problem``'s), translated with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class Message(str):
+    """English text that remembers its message id, parameters and field (see module)."""
+
+    msgid: str
+    params: dict[str, Any]
+    field: str | None
+
+    def __new__(cls, msgid: str, params: dict[str, Any] | None = None,
+                field: str | None = None) -> Message:
+        params = dict(params or {})
+        english = msgid % params if params else msgid
+        self = super().__new__(cls, f"{field}: {english}" if field else english)
+        self.msgid, self.params, self.field = msgid, params, field
+        return self
+
+    def at(self, field: str) -> Message:
+        """The same message about ``field`` (``items[1].hs``): reads ``field: why``."""
+        return Message(self.msgid, self.params, field)
+
+    def unplaced(self) -> Message:
+        """The message without its field (``why`` of ``field: why``)."""
+        return Message(self.msgid, self.params)
+
+    def __reduce__(self) -> tuple:  # pickled (background jobs): its parts, not the text
+        return Message, (self.msgid, self.params, self.field)
+
+
+class Joined(str):
+    """Several messages read as one (``a; b``), each translated on its own."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: Iterable[str], separator: str = "; ") -> Joined:
+        parts = tuple(parts)
+        self = super().__new__(cls, separator.join(parts))
+        self.parts, self.separator = parts, separator
+        return self
+
+    def __reduce__(self) -> tuple:
+        return Joined, (self.parts, self.separator)
+
+
+def N_(msgid: str, **params: Any) -> Message:
+    """Mark ``msgid`` for the catalogues; its parameters are kept apart for the translation."""
+    return Message(msgid, params)
+
+
+def about(text: str, field: str) -> str:
+    """``text`` about ``field``: a message keeps its parts, plain text reads ``field: text``."""
+    return text.at(field) if isinstance(text, Message) else f"{field}: {text}"
+
+
+def message_of(exc: BaseException) -> str:
+    """The message an exception was raised with, a :class:`Message` kept as one."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, str) else str(exc)
