@@ -12,12 +12,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.audit import audit
-from app.risk import service as risk
+from app.risk import permissions, rankings
 from graph.aeo import AEO_LEVELS, AEO_STATUSES, AeoRepository
 from graph.connection import Graph, atomic
 from graph.exchange.records import text_problem
 
-READ_ROLES = risk.READ_ROLES
+READ_ROLES = permissions.READ_ROLES
 EDIT_ROLES = frozenset({"admin", "committee"})
 MAX_NOTE = 500
 
@@ -87,7 +87,7 @@ def record_status(graph: Graph, user: Any, ref: str, *, status: Any, when: Any,
                          ref=ref, status=row['status'], date=row['date']),
                        "date", 409)
     status_id = repo.record(row, user.email)
-    graph.write(risk.rescore_traders, [ref])
+    graph.write(rankings.rescore_traders, [ref])
     audit("aeo.status", ref, {k: row[k] for k in ("status", "date", "level")})
     return status_id
 

@@ -10,7 +10,7 @@ from app.api.auth import api_user, token_required
 from app.api.openapi import Answer, operation
 from app.api.risk import allowed
 from app.errors import error_response
-from app.risk import service
+from app.risk import permissions, rankings
 from graph.db import get_graph
 from graph.errors import NotFound
 
@@ -22,12 +22,12 @@ class Acknowledged(Answer):
 
 @bp.post("/risk/aeo/<ref>/acknowledge")
 @token_required
-@allowed(service.READ_ROLES)
+@allowed(permissions.READ_ROLES)
 @operation("Acknowledge an AEO trader's network exposure (new baseline)", answer=Acknowledged,
            errors=(401, 403, 404))
 def api_acknowledge_aeo(ref: str):
     try:
-        service.acknowledge_aeo(get_graph(), ref, api_user().email)
+        rankings.acknowledge_aeo(get_graph(), ref, api_user().email)
     except NotFound:
         return error_response(404, "Not found", f"No AEO trader {ref}.")
     return jsonify({"ref": ref, "acknowledged_by": api_user().email})

@@ -132,14 +132,14 @@ def _retrain_if_due(graph: Graph) -> None:
     them (``retrain_after``, or any at all before the first model), the model is retrained
     now, as ``flask risk train --if-due`` would, so the next score uses them. A failed
     training leaves the active model in place and does not fail the import."""
-    from app.risk import service
+    from app.risk import service, training
     from app.risk.cli import report_training
 
-    if not service.retrain_due(graph):
+    if not training.retrain_due(graph):
         return
     click.echo("retraining the risk model on the controls in the graph (--no-train skips)")
     try:
-        result = service.train_from_graph(graph, by="import")
+        result = training.train_from_graph(graph, by="import")
     except service.RiskError as exc:
         click.echo(f"risk model not retrained: {exc}")
         return

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from app.audit import audit
 from app.cases import service as cases
+from app.risk import permissions
 from app.risk import service as risk
 from graph.access import viewer_param
 from graph.connection import Graph, atomic
@@ -25,7 +26,7 @@ from graph.exchange.records import SCORING, LineError, text_problem, validate
 from graph.pca import AuditRepository
 from graph.tasks import ACTIVE_STATUSES
 
-READ_ROLES = risk.READ_ROLES
+READ_ROLES = permissions.READ_ROLES
 PLAN_ROLES = frozenset({"admin", "committee", "auditor", "analyst"})
 MAX_COVERED = 500  # declarations one audit covers: a bigger period is more than one audit
 MAX_FINDING = 200
@@ -188,7 +189,7 @@ def _controls(audit_row: dict[str, Any], when: str, finding: str | None,
 def record_findings(graph: Graph, user: Any, audit_id: str, *, when: Any, finding: Any,
                     results: Any) -> list[str]:
     """Record an audit's findings as controls of its declarations (one transaction)."""
-    authorize(user, risk.EXAMINE_ROLES)
+    authorize(user, permissions.EXAMINE_ROLES)
     row = read_audit(graph, user, audit_id)
     if not row["tasked"]:
         raise PcaError(_("Only the officer or unit the audit is assigned to, or who planned it, "
