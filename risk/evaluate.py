@@ -21,13 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from risk import boost
-from risk.features import EXPECTED_SIGN, FEATURE_NAMES, MEASURE_NAMES
+from risk.features import EXPECTED_SIGN, FEATURE_NAMES
 from risk.intel import GradeSignal
 from risk.model import RiskModel, train
 from risk.replay import Row, replay
 from risk.stats import declared_fields
-
-RATES = (0.01, 0.02, 0.05, 0.10)
+from risk.training import BOOSTED_INPUTS, RATES
 
 
 def _at_rates(scores: np.ndarray, positive: np.ndarray, revenue: np.ndarray,
@@ -148,7 +147,7 @@ def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, se
     revenue = np.array([r.revenue for r in test_rows])
     t1 = time.perf_counter()
     boosted = boost.train([r.inputs for r in train_rows], y_train,
-                          [*FEATURE_NAMES, *MEASURE_NAMES], trained=cut, signs=EXPECTED_SIGN)
+                          list(BOOSTED_INPUTS), trained=cut, signs=EXPECTED_SIGN)
     t_boost = time.perf_counter() - t1
     boosted_scores = boosted.score_matrix(boosted.matrix([r.inputs for r in test_rows]))
     t1 = time.perf_counter()

@@ -18,7 +18,7 @@ from graph.connection import Graph, atomic
 from graph.exchange.records import text_problem
 
 READ_ROLES = permissions.READ_ROLES
-EDIT_ROLES = frozenset({"admin", "committee"})
+EDIT_ROLES = permissions.EDIT_ROLES
 MAX_NOTE = 500
 
 
