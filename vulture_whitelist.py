@@ -28,7 +28,6 @@ from graph.entities import RelationType
 from graph.errors import Conflict
 from graph.exchange.records import EventType
 from graph.grading import GradingScheme
-from graph.policy import EDIT_RISK, REGRADE_SOURCES
 from graph.riskstats import StatRow
 from graph.tasks import TaskPriority, TaskStatus
 
@@ -61,11 +60,6 @@ RequestForm.legal_basis
 
 # Read by templates (sources/_guidelines.html): the administration rule (graph/policy.py).
 User.is_admin
-
-# Risk rules of graph/policy.py that app/risk reads once its role sets switch to them
-# (app/risk/service.py READ_ROLES... are moved by the riskpkg branch).
-EDIT_RISK
-REGRADE_SOURCES
 
 # The 409 of the one error hierarchy (graph/errors.py), for services to raise.
 Conflict

@@ -50,7 +50,8 @@ def warm_up(app: Any) -> dict[str, str]:
 
 
 def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
-    from app.risk.service import high_risk_traders, score_declarations
+    from app.risk.rankings import high_risk_traders
+    from app.risk.scoring import score_declarations
     from graph.dashboard import DashboardRepository
     from graph.dissemination import DisseminationRepository
     from graph.dossier import DossierRepository
@@ -90,7 +91,7 @@ def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
 
     def dashboard() -> None:
         from graph.clock import today
-        from graph.risk import RiskRepository
+        from graph.controls import ControlRepository
         from graph.sources import SourceRepository
         from graph.tasks import TaskRepository
         from graph.watch import NotificationRepository
@@ -102,7 +103,7 @@ def _steps(graph: Any) -> list[tuple[str, Callable[[], Any]]]:
         sendings.awaiting_feedback(viewer)
         sendings.feedback_by_unit(viewer)
         SourceRepository(graph).reviews_overdue(viewer["id"], today())
-        RiskRepository(graph).effectiveness_groups()
+        ControlRepository(graph).effectiveness_groups()
 
     def report_page() -> None:
         """A report's page; a missing id plans the same statements as a real one."""

@@ -1,6 +1,6 @@
 """Graph, scoring and page benchmarks for ``make bench`` (issue 7) and the load scenario (issue 6).
 
-Each measure times Cordon's real code (``graph.network``, ``app.risk.service``, the pages
+Each measure times Cordon's real code (``graph.network``, ``app.risk.scoring``, the pages
 served by gunicorn) beside a bare baseline taken in the same run, so the ratio says what
 Cordon's need-to-know, bounds and rendering cost on top of the database itself.
 
@@ -375,7 +375,7 @@ def neighbourhood_and_paths(bench: Bench, graph: Graph, scale: str, samples: int
 def prepare_scoring(app: Any, data_file: Path) -> dict[str, Any]:
     """Import the generated exchange file with Cordon's importer and train the model."""
     from app.exchange.load import import_file
-    from app.risk import service
+    from app.risk import training
     from graph.db import get_graph
 
     with app.app_context():
@@ -384,7 +384,7 @@ def prepare_scoring(app: Any, data_file: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         summary = import_file(graph, data_file, train=False, warm=False).summary
         imported = time.perf_counter() - t0
-        trained = service.train_from_graph(graph, by="bench")
+        trained = training.train_from_graph(graph, by="bench")
     print(f"  imported {data_file.name} in {imported:.0f} s, model {trained['version']}",
           flush=True)
     return {"import_seconds": imported, "summary": summary, "model": trained["version"]}
@@ -425,33 +425,34 @@ def scoring_latency(bench: Bench, app: Any, data_file: Path, samples: int = 200,
     The baseline is the same declaration scored by :mod:`risk` alone (features and model)
     from a context read beforehand: the difference is the graph read of each call.
     """
-    from app.risk import service
+    from app.risk import scoring, service
     from graph.db import get_graph
-    from graph.risk import NO_VIEWER, RiskRepository
+    from graph.riskparties import NO_VIEWER
     from risk.features import extract
+    from risk.scoring import context_for
 
     decls = decls or _declarations(data_file, max(samples + 10, batch))
     with app.app_context():
         graph = get_graph()
         single = []
         for i, decl in enumerate(decls[: samples + 10]):
-            t = _timed(lambda d=decl: service.score_declarations(graph, [d]))
+            t = _timed(lambda d=decl: scoring.score_declarations(graph, [d]))
             if i >= 10:
                 single.append(t)
         model_version = service.current_settings(graph).get("model_version")
-        model = service._model(RiskRepository(graph), model_version)
+        model = scoring.active_model(graph, model_version)
         pure = []
         for decl in decls[10: samples + 10]:
-            ctx = graph.read(service._read_context, [decl], NO_VIEWER)
+            ctx = graph.read(scoring.read_context, [decl], NO_VIEWER)
             pure.append(_timed(lambda d=decl, c=ctx: model.score(
-                extract(d, c.stats, c.values, service.context_for(d, c)))))
+                extract(d, c.stats, c.values, context_for(d, c)))))
         for q in (50, 95):
             bench.add(Figure(f"one-declaration scoring p{q}{where}", percentile(single, q), "ms",
                              f"in-memory engine p{q}", percentile(pure, q),
-                             note="service.score_declarations; baseline without graph read"))
+                             note="scoring.score_declarations; baseline without graph read"))
         chunk = decls[:batch]
         t0 = time.perf_counter()
-        service.score_declarations(graph, chunk)
+        scoring.score_declarations(graph, chunk)
         rate = len(chunk) / (time.perf_counter() - t0)
         single_rate = 1000 * len(single) / sum(single)
         bench.add(Figure(f"scoring throughput, batches of {len(chunk)}{where}", rate, "decl/s",

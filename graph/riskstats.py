@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.connection import Graph, tx_run
+from risk.intel import day
 from risk.stats import Counts, TraderActivity, dimension_keys, is_positive
 from risk.valuation import Norm, hs6, item_log_unit_values, mad, median
 
@@ -154,11 +155,6 @@ UNWIND $rows AS row
 MERGE (w:UnitValueWindow {key: row.key})
 SET w.hs6 = row.hs6, w.origin = row.origin, w.basis = row.basis, w.values = row.values
 """
-
-
-def day(value: Any) -> str:
-    """ISO date (first 10 characters) of a date, datetime or string; '' when missing."""
-    return str(value)[:10] if value else ""
 
 
 def window_key(code: str, origin: str, basis: str) -> str:

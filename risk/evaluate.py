@@ -26,8 +26,7 @@ from risk.intel import GradeSignal
 from risk.model import RiskModel, train
 from risk.replay import Row, replay
 from risk.stats import declared_fields
-
-RATES = (0.01, 0.02, 0.05, 0.10)
+from risk.training import RATES
 
 
 def _at_rates(scores: np.ndarray, positive: np.ndarray, revenue: np.ndarray,

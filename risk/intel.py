@@ -38,6 +38,11 @@ def to_date(value: date | datetime | str) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+def day(value: object) -> str:
+    """ISO date (first 10 characters) of a date, datetime or string; '' when missing."""
+    return str(value)[:10] if value else ""
+
+
 def phone_key(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 

@@ -23,6 +23,17 @@ from typing import Any
 
 from app.accounts.service import issue_token
 
+
+def imported(app, path: Path):
+    """The summary of `flask import FILE --no-train` run as its use case runs it
+    (app/exchange/load.py: aggregates, stale marks, notifications), for a test that reads
+    the counts rather than the command's output."""
+    from app.exchange.load import import_file
+    from graph.db import get_graph
+
+    with app.app_context():
+        return import_file(get_graph(), path, train=False, warm=False).summary
+
 # ----------------------------------------------------------------------------------------
 # Exchange lines (docs/exchange-format.md); extra keyword arguments become fields.
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from app.audit import audit
 from app.i18n import say
-from app.risk import service as risk
+from app.risk import rankings
 from graph import policy
 from graph.aeo import AEO_LEVELS, AEO_STATUSES, AeoRepository
 from graph.connection import Graph, atomic
@@ -88,7 +88,7 @@ def record_status(graph: Graph, user: Any, ref: str, *, status: Any, when: Any,
                          ref=ref, status=row['status'], date=row['date']),
                        "date", 409)
     status_id = repo.record(row, user.email)
-    graph.write(risk.rescore_traders, [ref])
+    graph.write(rankings.rescore_traders, [ref])
     audit("aeo.status", ref, {k: row[k] for k in ("status", "date", "level")})
     return status_id
 

@@ -10,7 +10,7 @@ from app.api.auth import api_user, token_required
 from app.api.openapi import Answer, operation
 from app.api.risk import allowed
 from app.errors import error_response
-from app.risk import service
+from app.risk import rankings
 from graph import policy
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -28,7 +28,7 @@ class Acknowledged(Answer):
            errors=(401, 403, 404))
 def api_acknowledge_aeo(ref: str):
     try:
-        service.acknowledge_aeo(get_graph(), ref, api_user().email)
+        rankings.acknowledge_aeo(get_graph(), ref, api_user().email)
     except NotFound:
         return error_response(404, "Not found", f"No AEO trader {ref}.")
     return jsonify({"ref": ref, "acknowledged_by": api_user().email})

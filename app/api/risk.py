@@ -15,7 +15,8 @@ from app.api.openapi import Answer, Body, json_request, operation
 from app.audit import audit
 from app.errors import error_response
 from app.i18n import say
-from app.risk import service
+from app.risk import permissions, rankings, scoring, service, training
+from graph import policy
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -91,8 +92,8 @@ def allowed(roles: frozenset[str]) -> Callable[[Callable[..., Any]], Callable[..
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             try:
-                service.authorize(api_user(), roles)
-            except service.RiskForbidden as exc:
+                permissions.authorize(api_user(), roles)
+            except permissions.RiskForbidden as exc:
                 return _forbidden(exc)
             return view(*args, **kwargs)
 
@@ -125,12 +126,12 @@ def score_declarations():
         if errors:
             return error_response(422, "Invalid declaration",
                                   {"index": 0, "id": body.get("id"), "errors": errors})
-        return jsonify(service.score_declarations(get_graph(), [decl],
+        return jsonify(scoring.score_declarations(get_graph(), [decl],
                                                   viewer_param(api_user()))[0])
     # A batch scores what it can: a bad declaration gets its error in its place.
     checked = [_checked(item, "declaration") for item in raw]
     valid = [decl for decl, errors in checked if not errors]
-    scores = iter(service.score_declarations(get_graph(), valid, viewer_param(api_user()))
+    scores = iter(scoring.score_declarations(get_graph(), valid, viewer_param(api_user()))
                   if valid else ())
     results = []
     for item, (_decl, errors) in zip(raw, checked, strict=True):
@@ -160,10 +161,10 @@ def _checked(raw: Any, kind: str) -> tuple[dict[str, Any], list[str]]:
            errors=(401, 403, 404), operation_id="selectDeclaration")
 def select_declaration(declaration_id: str):
     try:
-        service.authorize(api_user(), service.EXAMINE_ROLES)
+        permissions.authorize(api_user(), policy.EXAMINE_DECLARATIONS)
         selection = service.record_selection(get_graph(), declaration_id, api_user().email,
                                              viewer_param(api_user()))
-    except service.RiskForbidden as exc:
+    except permissions.RiskForbidden as exc:
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
@@ -172,7 +173,7 @@ def select_declaration(declaration_id: str):
 
 @bp.post("/controls")
 @token_required
-@allowed(service.EXAMINE_ROLES)
+@allowed(policy.EXAMINE_DECLARATIONS)
 @operation("Record a control or post-clearance audit result", answer=(201, dict[str, Any]),
            errors=(401, 403, 404, 422), operation_id="recordControl", requestBody=_RECORD)
 def record_control():
@@ -188,25 +189,25 @@ def record_control():
 
 @bp.get("/risk/traders")
 @token_required
-@allowed(service.READ_ROLES)
+@allowed(policy.READ_RISK)
 @operation("High-risk traders with reasons", query=Limit, answer=dict[str, Any],
            errors=(400, 401, 403), operation_id="riskTraders")
 def risk_traders(query: Limit):
-    return jsonify({"traders": service.high_risk_traders(get_graph(), query.limit)})
+    return jsonify({"traders": rankings.high_risk_traders(get_graph(), query.limit)})
 
 
 @bp.get("/risk/commodities")
 @token_required
-@allowed(service.READ_ROLES)
+@allowed(policy.READ_RISK)
 @operation("High-risk HS6 x origin lines with reasons", query=Limit, answer=dict[str, Any],
            errors=(400, 401, 403), operation_id="riskCommodities")
 def risk_commodities(query: Limit):
-    return jsonify({"commodities": service.high_risk_commodities(get_graph(), query.limit)})
+    return jsonify({"commodities": rankings.high_risk_commodities(get_graph(), query.limit)})
 
 
 @bp.get("/risk/profiles")
 @token_required
-@allowed(service.READ_ROLES)
+@allowed(policy.READ_RISK)
 @operation("Committee risk profiles", answer=dict[str, Any], errors=(401, 403))
 def list_profiles():
     return jsonify({"profiles": service.list_profiles(get_graph())})
@@ -217,9 +218,9 @@ def list_profiles():
 @operation("A profile with its history", answer=dict[str, Any], errors=(401, 403, 404))
 def get_profile(profile_id: str):
     try:
-        service.authorize(api_user(), service.READ_ROLES)
+        permissions.authorize(api_user(), policy.READ_RISK)
         return jsonify(service.get_profile(get_graph(), profile_id))
-    except service.RiskForbidden as exc:
+    except permissions.RiskForbidden as exc:
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
@@ -234,7 +235,7 @@ def save_profile():
     if not isinstance(body, dict):
         return error_response(400, "Bad request", "Send a profile object as JSON.")
     try:
-        service.authorize(api_user(), service.EDIT_ROLES)
+        permissions.authorize(api_user(), policy.EDIT_RISK)
         expected = body.pop("expected_version", None)
         saved = service.save_profile(
             get_graph(),
@@ -243,7 +244,7 @@ def save_profile():
             change=str(body.pop("change", "saved"))[:200],
             expected=expected if isinstance(expected, int) else None,
         )
-    except service.RiskForbidden as exc:
+    except permissions.RiskForbidden as exc:
         return _forbidden(exc)
     except service.RiskError as exc:
         return error_response(422, "Invalid profile", str(exc))
@@ -256,9 +257,9 @@ def save_profile():
            errors=(401, 403, 404))
 def retire_profile(profile_id: str):
     try:
-        service.authorize(api_user(), service.EDIT_ROLES)
+        permissions.authorize(api_user(), policy.EDIT_RISK)
         saved = service.retire_profile(get_graph(), profile_id, api_user().email)
-    except service.RiskForbidden as exc:
+    except permissions.RiskForbidden as exc:
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
@@ -281,7 +282,7 @@ def put_thresholds():
     if not isinstance(body, dict):
         return error_response(400, "Bad request", "Send the thresholds as a JSON object.")
     try:
-        service.authorize(api_user(), service.EDIT_ROLES)
+        permissions.authorize(api_user(), policy.EDIT_RISK)
         graph = get_graph()
         current = service.current_settings(graph)
         if body.get("red_share") is not None:
@@ -306,7 +307,7 @@ def put_thresholds():
         if values["audit"] is not None:
             values["audit"] = _number(values["audit"], "audit")
         saved = service.update_thresholds(graph, api_user().email, **values)
-    except service.RiskForbidden as exc:
+    except permissions.RiskForbidden as exc:
         return _forbidden(exc)
     except service.RiskError as exc:
         return error_response(422, "Invalid thresholds", str(exc))
@@ -325,7 +326,7 @@ def _share(body: dict, name: str) -> float:
 
 @bp.get("/risk/effectiveness")
 @token_required
-@allowed(service.READ_ROLES)
+@allowed(policy.READ_RISK)
 @operation("Hit rates per profile, indicator, lane, random", answer=dict[str, Any],
            errors=(401, 403), operation_id="riskEffectiveness")
 def get_effectiveness():
@@ -334,16 +335,16 @@ def get_effectiveness():
 
 @bp.get("/risk/aeo")
 @token_required
-@allowed(service.READ_ROLES)
+@allowed(policy.READ_RISK)
 @operation("AEO traders and network exposure alerts", answer=dict[str, Any],
            errors=(401, 403), operation_id="riskAeo")
 def get_aeo():
-    return jsonify({"traders": service.aeo_monitoring(get_graph(), viewer_param(api_user()))})
+    return jsonify({"traders": rankings.aeo_monitoring(get_graph(), viewer_param(api_user()))})
 
 
 @bp.get("/risk/sources/regrade")
 @token_required
-@allowed(service.REGRADE_ROLES)
+@allowed(policy.REGRADE_SOURCES)
 @operation("Source regrade suggestions (handlers)", answer=dict[str, Any], errors=(401, 403),
            operation_id="regradeSuggestions")
 def get_regrades():
@@ -357,10 +358,10 @@ def get_regrades():
            answer=dict[str, Any], errors=(400, 401, 403, 404))
 def decide_regrade(source_id: str, body: RegradeDecision):
     try:
-        service.authorize(api_user(), service.REGRADE_ROLES)
+        permissions.authorize(api_user(), policy.REGRADE_SOURCES)
         result = service.decide_regrade(get_graph(), _scheme(), source_id, body.accept,
                                         api_user().email)
-    except service.RiskForbidden as exc:
+    except permissions.RiskForbidden as exc:
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
@@ -378,9 +379,9 @@ def _scheme() -> GradingScheme:
            errors=(401, 403, 409), operation_id="trainRisk")
 def train_model():
     try:
-        service.authorize(api_user(), service.EDIT_ROLES)
-        result = service.train_from_graph(get_graph(), by=api_user().email)
-    except service.RiskForbidden as exc:
+        permissions.authorize(api_user(), policy.EDIT_RISK)
+        result = training.train_from_graph(get_graph(), by=api_user().email)
+    except permissions.RiskForbidden as exc:
         return _forbidden(exc)
     except service.RiskError as exc:
         return error_response(409, "Cannot train", str(exc))

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.declarations import bp, service
 from app.declarations.forms import DeclarationSearchForm, SelectForm
 from app.i18n import lane_name
+from app.risk import scoring
 from app.risk import service as risk
 from graph import policy
 from graph.access import viewer_param
@@ -35,7 +36,7 @@ def search():
     form = DeclarationSearchForm(request.args)
     results = None
     if request.args and form.validate():
-        results = risk.find_declarations(
+        results = scoring.find_declarations(
             get_graph(), viewer_param(current_user), (form.q.data or "").strip() or None,
             (form.trader.data or "").strip() or None,
             form.date_from.data.isoformat() if form.date_from.data else None,
@@ -52,7 +53,7 @@ def detail(declaration_id: str):
         abort(404, "No such declaration.")
     score = None
     if page["declaration"].get("status") != "referenced":  # a control named it, no line yet
-        score = risk.score_stored_declaration(graph, declaration_id,
+        score = scoring.score_stored_declaration(graph, declaration_id,
                                               viewer_param(current_user))
     return render_template("declarations/detail.html", roles=PARTY_ROLES, score=score,
                            can_examine=_can_examine(), select_form=SelectForm(), **page)

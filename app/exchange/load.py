@@ -27,11 +27,12 @@ from flask import current_app
 from app.audit import audit
 from app.watch.notify import imported_tx
 from graph.connection import Graph
+from graph.controls import record_selections_from_controls
 from graph.exchange import DEFAULT_BATCH_SIZE, Importer, ImportSummary, Written
 from graph.filestore import file_store
 from graph.grading import Grading
-from graph.risk import RiskRepository, record_selections_from_controls
 from graph.riskstats import record_controls, record_declarations
+from graph.traderscores import TraderScoreRepository
 
 CHUNK = 20_000  # rows of the file per transaction of the pass after it
 
@@ -92,7 +93,7 @@ def after_write(graph: Graph, written: Written, loaded: Loaded, *, train: bool =
     if trained:
         _clear_stale(graph)  # training ranked every trader with the new model
     elif summary.created or summary.updated:
-        from app.risk.service import rescore_stale_traders
+        from app.risk.rankings import rescore_stale_traders
 
         rescore_stale_traders(graph)
         clock.lap("trader ranking")
@@ -108,7 +109,7 @@ def after_write(graph: Graph, written: Written, loaded: Loaded, *, train: bool =
 def derive(graph: Graph, written: Written) -> None:
     """Risk aggregates, stale marks and watch notifications of a file's records, in file
     order (declarations before the controls, as within each batch of the import)."""
-    from app.risk.service import PARTY_ROLES
+    from risk.scoring import PARTY_ROLES
 
     for rows in _chunks(written.declarations):
         graph.write(_declarations, rows, PARTY_ROLES)
@@ -120,14 +121,14 @@ def derive(graph: Graph, written: Written) -> None:
 
 def _declarations(tx: Any, rows: list[dict[str, Any]], roles: Sequence[str]) -> None:
     record_declarations(tx, rows)
-    RiskRepository.mark_stale(tx, refs=[r.get(role) for r in rows for role in roles])
+    TraderScoreRepository.mark_stale(tx, refs=[r.get(role) for r in rows for role in roles])
     imported_tx(tx, declarations=[str(r["id"]) for r in rows if r.get("created")])
 
 
 def _controls(tx: Any, rows: list[dict[str, Any]]) -> None:
     record_selections_from_controls(tx, rows)
     record_controls(tx, rows)
-    RiskRepository.mark_stale(tx, declarations=[r.get("declaration") for r in rows])
+    TraderScoreRepository.mark_stale(tx, declarations=[r.get("declaration") for r in rows])
     imported_tx(tx, controls=[str(r["id"]) for r in rows if r.get("id")])
 
 
@@ -136,12 +137,12 @@ def _retrain_if_due(graph: Graph, loaded: Loaded) -> bool:
     (``retrain_after``, or any at all before the first model), the model is retrained now,
     as ``flask risk train --if-due`` would. A failed training leaves the active model in
     place and does not fail the import."""
-    from app.risk import service
+    from app.risk import service, training
 
-    if not service.retrain_due(graph):
+    if not training.retrain_due(graph):
         return False
     try:
-        result = service.train_from_graph(graph, by="import")
+        result = training.train_from_graph(graph, by="import")
     except service.RiskError as exc:
         loaded.not_trained = str(exc)
         return False
@@ -151,8 +152,8 @@ def _retrain_if_due(graph: Graph, loaded: Loaded) -> bool:
 
 
 def _clear_stale(graph: Graph) -> None:
-    while refs := graph.read(RiskRepository.stale_traders, 5000):
-        graph.write(RiskRepository.clear_stale, refs)
+    while refs := graph.read(TraderScoreRepository.stale_traders, 5000):
+        graph.write(TraderScoreRepository.clear_stale, refs)
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

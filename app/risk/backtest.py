@@ -14,16 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from app.risk.service import (
-    PARTY_ROLES,
-    _read_context,
-    context_for,
-    profile_from_node,
-)
+from app.risk.scoring import read_context, stored_declarations
 from graph.connection import Graph
-from graph.risk import NO_VIEWER, RiskRepository
-from graph.riskstats import declaration_from_node
+from graph.controls import ControlRepository
+from graph.riskparties import NO_VIEWER
+from graph.riskprofiles import ProfileRepository, profile_from_node
 from risk.features import as_mapping, extract
+from risk.scoring import context_for
 from risk.selectivity import Profile, ProfileError
 
 MAX_DECLARATIONS = 20_000
@@ -66,11 +63,10 @@ def backtest(graph: Graph, conditions: Sequence[Mapping[str, Any]], months: int 
     active profile (but ``replacing``, the one being edited) over the controlled
     declarations dated within the last ``months`` months."""
     since = months_before(today or date.today(), months)
-    repo = RiskRepository(graph)
-    rows = repo.controlled_since(since.isoformat(), MAX_DECLARATIONS)
+    rows = ControlRepository(graph).controlled_since(since.isoformat(), MAX_DECLARATIONS)
     candidate = _probe("candidate", conditions)
     current: list[tuple[dict[str, Any], Profile]] = []
-    for node in repo.active_profiles():
+    for node in ProfileRepository(graph).active_profiles():
         if node["id"] == replacing:
             continue
         stored = profile_from_node(node)
@@ -84,11 +80,10 @@ def backtest(graph: Graph, conditions: Sequence[Mapping[str, Any]], months: int 
     per_profile = {stored["id"]: _tally() for stored, _ in current}
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        decls = [declaration_from_node(r["declaration"], {k: r[k] for k in PARTY_ROLES},
-                                       r["container"]) for r in chunk]
+        decls = stored_declarations(chunk)
         indicators: list[Mapping[str, float]] = [{} for _ in decls]
         if needs_indicators:
-            ctx = graph.read(_read_context, decls, NO_VIEWER)
+            ctx = graph.read(read_context, decls, NO_VIEWER)
             indicators = [as_mapping(extract(d, ctx.stats, ctx.values, context_for(d, ctx)))
                           for d in decls]
         for row, decl, values in zip(chunk, decls, indicators, strict=True):

@@ -12,25 +12,26 @@ import json
 import click
 
 from app.audit import audit
-from app.risk import bp, service
+from app.risk import bp, rankings, service, training
 from graph.db import get_graph
 from graph.riskstats import rebuild
+from risk.training import MODEL_KINDS
 
 
 @bp.cli.command("train")
 @click.option("--if-due", is_flag=True, help="Only when enough new controls arrived.")
 @click.option("--l2", type=float, default=1.0, show_default=True)
-@click.option("--model", "kind", type=click.Choice(service.MODEL_KINDS), default="auto",
+@click.option("--model", "kind", type=click.Choice(MODEL_KINDS), default="auto",
               show_default=True,
               help="auto keeps whichever of logistic and boosted ranks later controls better.")
 def train(if_due: bool, l2: float, kind: str) -> None:
     """Learn from the controls in the graph and activate the model."""
     graph = get_graph()
-    if if_due and not service.retrain_due(graph):
+    if if_due and not training.retrain_due(graph):
         click.echo("no retraining due")
         return
     try:
-        result = service.train_from_graph(graph, by="cli", l2=l2, kind=kind)
+        result = training.train_from_graph(graph, by="cli", l2=l2, kind=kind)
     except service.RiskError as exc:
         raise click.ClickException(str(exc)) from None
     audit("risk.train", result["version"], {"metrics": result["metrics"]})
@@ -58,5 +59,5 @@ def rebuild_command() -> None:
 @click.option("--limit", type=int, default=20)
 def traders(limit: int) -> None:
     """Print the highest-risk traders with their reasons."""
-    for row in service.high_risk_traders(get_graph(), limit):
+    for row in rankings.high_risk_traders(get_graph(), limit):
         click.echo(f"{row['score']:.3f} {row['id']} {row['reasons'][0]['detail']}")

@@ -13,7 +13,7 @@ from app.audit import audit
 from app.evidence.routes import evidence, uploads
 from app.evidence.service import EvidenceError
 from app.i18n import say
-from app.risk import bp, service
+from app.risk import bp, permissions, rankings, scoring, service, training
 from app.risk.backtest import backtest
 from app.risk.conditions import (
     ConditionError,
@@ -34,6 +34,7 @@ from app.risk.forms import (
     subject_choices,
 )
 from app.spreadsheet import csv_download
+from graph import policy
 from graph.access import viewer_param
 from graph.db import get_graph
 from graph.errors import NotFound
@@ -42,13 +43,13 @@ from graph.exchange.records import SCORING, LineError, reason_field, validate
 
 def _allow(roles: frozenset[str]) -> None:
     try:
-        service.authorize(current_user, roles)
-    except service.RiskForbidden:
+        permissions.authorize(current_user, roles)
+    except permissions.RiskForbidden:
         abort(403)
 
 
 def _can_edit() -> bool:
-    return str(current_user.role) in service.EDIT_ROLES
+    return str(current_user.role) in policy.EDIT_RISK
 
 
 @bp.route("/score", methods=["GET", "POST"])
@@ -66,23 +67,23 @@ def score():
             except LineError as exc:
                 form.declaration.errors.extend(say(reason) for reason in exc.reasons)
             else:
-                result = service.score_declarations(get_graph(), [decl],
+                result = scoring.score_declarations(get_graph(), [decl],
                                                     viewer_param(current_user))[0]
     return render_template("risk/score.html", form=form, result=result)
 
 
 @bp.get("/traders")
 def traders():
-    _allow(service.READ_ROLES)
-    rows = service.high_risk_traders(get_graph(), 50)
+    _allow(policy.READ_RISK)
+    rows = rankings.high_risk_traders(get_graph(), 50)
     return render_template("risk/traders.html", traders=rows)
 
 
 @bp.get("/traders.csv")
 def traders_csv():
     """Post-clearance audit planning list: ranked traders with their main reasons."""
-    _allow(service.READ_ROLES)
-    rows = service.high_risk_traders(get_graph(), 500)
+    _allow(policy.READ_RISK)
+    rows = rankings.high_risk_traders(get_graph(), 500)
     audit("risk.export.traders", "traders.csv", {"rows": len(rows)})
     return csv_download(
         ["rank", "trader", "name", "score", "aeo", "network_exposure", "reasons"],
@@ -94,14 +95,14 @@ def traders_csv():
 
 @bp.get("/commodities")
 def commodities():
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_RISK)
     return render_template("risk/commodities.html",
-                           commodities=service.high_risk_commodities(get_graph(), 50))
+                           commodities=rankings.high_risk_commodities(get_graph(), 50))
 
 
 @bp.get("/profiles")
 def profiles():
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_RISK)
     return render_template("risk/profiles.html", profiles=service.list_profiles(get_graph()),
                            can_edit=_can_edit(), effect=service.effectiveness(get_graph()))
 
@@ -138,7 +139,7 @@ def _form_conditions(form: ProfileForm, problems: list[str]) -> list[dict] | Non
 @bp.route("/profiles/new", methods=["GET", "POST"], defaults={"profile_id": None})
 @bp.route("/profiles/<profile_id>", methods=["GET", "POST"])
 def profile(profile_id: str | None):
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_RISK)
     graph = get_graph()
     current = None
     if profile_id:
@@ -198,7 +199,7 @@ def profile(profile_id: str | None):
 
 @bp.route("/thresholds", methods=["GET", "POST"])
 def thresholds():
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_RISK)
     graph = get_graph()
     settings = service.current_settings(graph)
     form = ThresholdsForm(prefix="t", data=settings)
@@ -228,32 +229,32 @@ def thresholds():
             return redirect(url_for("risk.thresholds"))
     except service.RiskError as exc:
         form.acceptable.errors = [*form.acceptable.errors, str(exc)]
-    models = service.list_models(graph)
+    models = training.list_models(graph)
     return render_template("risk/thresholds.html", form=form, capacity=capacity,
                            settings=settings, can_edit=_can_edit(), models=models)
 
 
 @bp.get("/effectiveness")
 def effectiveness():
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_RISK)
     return render_template("risk/effectiveness.html", effect=service.effectiveness(get_graph()),
                            aeo=aeo_service.performance(get_graph()))
 
 
 @bp.get("/aeo")
 def aeo():
-    _allow(service.READ_ROLES)
-    traders = service.aeo_monitoring(get_graph(), viewer_param(current_user))
+    _allow(policy.READ_RISK)
+    traders = rankings.aeo_monitoring(get_graph(), viewer_param(current_user))
     return render_template("risk/aeo.html", traders=traders, form=AcknowledgeForm())
 
 
 @bp.post("/aeo/<ref>/acknowledge")
 def aeo_acknowledge(ref: str):
-    _allow(service.READ_ROLES)
+    _allow(policy.READ_RISK)
     if not AcknowledgeForm().validate_on_submit():
         abort(400)
     try:
-        service.acknowledge_aeo(get_graph(), ref, current_user.email)
+        rankings.acknowledge_aeo(get_graph(), ref, current_user.email)
     except NotFound:
         abort(404)
     flash(_("Exposure of %(ref)s acknowledged.", ref=ref), "success")
@@ -262,7 +263,7 @@ def aeo_acknowledge(ref: str):
 
 @bp.route("/control", methods=["GET", "POST"])
 def control():
-    _allow(service.EXAMINE_ROLES)
+    _allow(policy.EXAMINE_DECLARATIONS)
     form = ControlForm(declaration=request.args.get("declaration", "")[:64])
     if form.validate_on_submit():
         try:

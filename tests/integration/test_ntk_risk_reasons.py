@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from app.accounts.service import issue_token
-from graph.exchange.importer import import_file
 from risk.intel import RESTRICTED_REASON
+from tests.factories import imported
 from tests.integration.test_riskengine_api import TRADERS, declaration, write_jsonl
 
 FLAGGED = [declaration("DEC-OLD-1", "BG123", "2025-02-01"),
@@ -36,12 +36,12 @@ def _relate_director(client, headers, report: dict, trader: str) -> None:
 
 
 @pytest.fixture
-def hidden_world(graph, tmp_path, make_unit, make_user, client):
+def hidden_world(app, graph, tmp_path, make_unit, make_user, client):
     """South Region's restricted reports on BG555 and its director (also BG123's, which was
     caught), and South Region's open case on BG555; HQ sees none of it."""
     path = tmp_path / "seed.jsonl"
     write_jsonl(path, [*TRADERS, *FLAGGED])
-    assert import_file(graph, path).ok
+    assert imported(app, path).ok
     make_unit("South Region")
     make_user("south@customs.example", role="analyst", unit="South Region")
     make_user("hq@customs.example", role="analyst", unit="HQ")

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from app.accounts.service import issue_token
-from graph.exchange.importer import import_file
+from tests.factories import imported
 
 TRADERS = [
     {"kind": "trader", "id": "BG123", "name": "Burned Trading EOOD", "country": "BG",
@@ -49,7 +49,7 @@ def write_jsonl(path, records) -> None:
 
 
 @pytest.fixture
-def seeded(graph, tmp_path):
+def seeded(app, graph, tmp_path):
     records = [*TRADERS, *PERSONS,
                declaration("DEC-OLD-1", "BG123", "2025-02-01"),
                {"kind": "control", "declaration": "DEC-OLD-1", "date": "2025-02-03",
@@ -61,7 +61,7 @@ def seeded(graph, tmp_path):
                 "lane": "yellow", "result": "negative"}]
     path = tmp_path / "seed.jsonl"
     write_jsonl(path, records)
-    summary = import_file(graph, path)
+    summary = imported(app, path)
     assert summary.ok, summary.first_errors
     return graph
 
@@ -103,7 +103,7 @@ def test_aeo_monitoring_alerts_when_exposure_rises(client, seeded, tokens):
 
 
 def test_intelligence_mentions_count_by_grade_without_exposing_sources(
-        client, seeded, tokens, tmp_path, graph, make):
+        app, client, seeded, tokens, tmp_path, graph, make):
     report = {"kind": "report", "id": "R-2025-0042", "channel": "informant",
               "received": "2025-03-20T09:00:00Z", "source": "KX-17", "source_grade": "B",
               "info_grade": "2", "handling": "restricted", "unit": "HQ",
@@ -111,7 +111,7 @@ def test_intelligence_mentions_count_by_grade_without_exposing_sources(
               "text": "Quiet Goods EOOD (BG555) will receive cigarettes hidden in laptops."}
     path = tmp_path / "report.jsonl"
     write_jsonl(path, [report])
-    assert import_file(graph, path).ok
+    assert imported(app, path).ok
     # an analyst confirms that the report names the trader
     make.link_mention("R-2025-0042", "Quiet Goods EOOD", "trader:BG555",
                       by="analyst@customs.example")
@@ -155,7 +155,7 @@ def test_committee_thresholds_change_lanes_and_random_rate_is_honoured(client, s
 
 
 def test_profiles_versioned_and_control_results_change_their_hit_rates(
-        client, seeded, tokens, tmp_path, graph, auth):
+        app, client, seeded, tokens, tmp_path, graph, auth):
     profile = {"id": "CN-LAPTOPS", "name": "Laptops from China",
                "conditions": [{"field": "origin", "op": "==", "value": "CN"},
                               {"field": "items.hs", "op": "startswith", "value": "8471"}],
@@ -178,7 +178,7 @@ def test_profiles_versioned_and_control_results_change_their_hit_rates(
 
     path = tmp_path / "new.jsonl"
     write_jsonl(path, [declaration("DEC-SEL-1", "BG555"), declaration("DEC-SEL-2", "BG555")])
-    assert import_file(graph, path).ok
+    assert imported(app, path).ok
     for did in ("DEC-SEL-1", "DEC-SEL-2"):
         selected = client.post(f"/api/v1/declarations/{did}/selection",
                                headers=tokens["liaison"])

@@ -10,7 +10,7 @@ import numpy as np
 
 from app.accounts.service import issue_token
 from bench.generator import write
-from graph.exchange.importer import import_file
+from tests.factories import imported
 
 
 def test_precision_at_5_percent_beats_random_on_generated_data(
@@ -31,7 +31,7 @@ def test_precision_at_5_percent_beats_random_on_generated_data(
     train_file.write_text("\n".join(json.dumps(r) for r in records if known_before_cut(r)))
     for unit in ("VAR-INT", "SVI-INT", "SOF-INT"):
         make_unit(unit)
-    summary = import_file(graph, train_file)
+    summary = imported(app, train_file)
     assert summary.by_kind["control"]["created"] > 300, summary.first_errors[:5]
 
     make_user("committee@customs.example", role="committee")

@@ -1,0 +1,19 @@
+"""The risk pages', API's and CLI's refusal: a role rule of graph/policy.py not held.
+
+Every role may score a declaration (the lane is the same whoever asks).
+"""
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from graph.policy import Rule
+
+
+class RiskForbidden(PermissionError):
+    """The caller's role may not do this."""
+
+
+def authorize(user: Any, rule: Rule) -> None:
+    if str(getattr(user, "role", "")) not in rule:
+        raise RiskForbidden(_("role %(value)s may not do this", value=getattr(user, 'role', '?')))
