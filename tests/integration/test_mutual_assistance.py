@@ -17,12 +17,8 @@ import re
 import time
 
 from tests.conftest import AuthActions, csrf_from
+from tests.exchange_setup import partner_form, public_keys
 from tests.factories import Factories, declaration, trader
-from tests.integration.test_exchange_packages import (  # noqa: F401 (a fixture)
-    instance_b,
-    partner_form,
-    public_keys,
-)
 
 ANALYST = "desk@customs.example"
 ADMIN = "admin@customs.example"
@@ -54,7 +50,7 @@ def _post(client, path, page_path, **data):
     return client.post(path, data={**data, "csrf_token": token})
 
 
-def _register_b(client, auth, make_user, instance_b):  # noqa: F811
+def _register_b(client, auth, make_user, instance_b):
     make_user(ADMIN, role="admin")
     make_user(ANALYST, role="analyst")
     auth.login(ADMIN)
@@ -77,7 +73,7 @@ def _notes(graph, email=None):
 
 
 def test_a_request_goes_to_the_partner_and_its_reply_comes_back(
-    app, graph, client, auth, make, make_user, instance_b, tmp_path  # noqa: F811
+    app, graph, client, auth, make, make_user, instance_b, tmp_path
 ):
     _register_b(client, auth, make_user, instance_b)
     _world(make)
@@ -182,7 +178,7 @@ def test_a_request_goes_to_the_partner_and_its_reply_comes_back(
 
 
 def test_reminders_before_and_after_the_deadline_and_the_printable_register(
-    app, graph, client, auth, make, make_user, instance_b, monkeypatch  # noqa: F811
+    app, graph, client, auth, make, make_user, instance_b, monkeypatch
 ):
     from app.background import start_worker
     from graph import clock
@@ -247,7 +243,7 @@ def test_reminders_before_and_after_the_deadline_and_the_printable_register(
 
 
 def test_need_to_know_and_refusals(app, graph, client, auth, make, make_user, make_unit,
-                                   instance_b):  # noqa: F811
+                                   instance_b):
     _register_b(client, auth, make_user, instance_b)
     _world(make)
     make_unit("North")
