@@ -74,3 +74,16 @@ def package_to_file(app, report: str, out, partner: str = "Border Police B"):
     return app.test_cli_runner().invoke(args=[
         "exchange", "package", "--partner", partner, "--by", ANALYST,
         "--report", report, "--out", str(out)])
+
+
+def send_and_download(client, report_id: str):
+    """A's analyst sends the report to Border Police B on its "Send to partner" page, the
+    package downloaded as well; returns the download."""
+    AuthActions(client).logout()
+    AuthActions(client).login(ANALYST)
+    page = client.get(f"/cooperation/reports/{report_id}/package")
+    sent = client.post(f"/cooperation/reports/{report_id}/package", data={
+        "partner": "Border Police B", "conditions": "Intelligence use only.",
+        "download": "y", "csrf_token": csrf_from(page.text)})
+    assert sent.status_code == 200 and "attachment" in sent.headers["Content-Disposition"]
+    return sent

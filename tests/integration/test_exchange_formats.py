@@ -32,6 +32,7 @@ from tests.exchange_setup import (
     partner_form,
     public_keys,
     register_partner,
+    send_and_download,
 )
 from tests.factories import Factories, control, declaration, person, report, trader
 
@@ -82,13 +83,7 @@ def test_a_package_is_pushed_to_the_partners_inbox_and_retried_when_it_is_away(
     rid = evaluated_report(make)
 
     # the analyst sends it: pushed at once, and the file downloaded as well
-    AuthActions(client).logout()
-    AuthActions(client).login(ANALYST)
-    page = client.get(f"/cooperation/reports/{rid}/package")
-    sent = client.post(f"/cooperation/reports/{rid}/package", data={
-        "partner": "Border Police B", "conditions": "Intelligence use only.",
-        "download": "y", "csrf_token": csrf_from(page.text)})
-    assert sent.status_code == 200 and "attachment" in sent.headers["Content-Disposition"]
+    sent = send_and_download(client, rid)
     log = client.get("/dissemination/").text
     assert "Pushed: delivered" in log
     received = graph.query("MATCH (r:Report {channel: 'partner_agency'}) "

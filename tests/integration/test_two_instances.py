@@ -29,6 +29,7 @@ from tests.exchange_setup import (
     partner_form,
     public_keys,
     register_partner,
+    send_and_download,
 )
 from tests.factories import Factories, person, trader
 from tests.integration.test_exchange_formats import TEXT
@@ -125,13 +126,7 @@ def test_a_sanitised_report_reaches_a_partner_instance_by_push_and_by_file(
         "name": "Border Police B", "kind": "agency", "country": "RO", "contact": "",
         "handling": HANDLING, "unit": "HQ", **public_keys(b), "inbox_url": inbox,
         "outbound_token": TOKEN_A_TO_B, "csrf_token": csrf_from(edit.text)}).status_code == 302
-    AuthActions(client).logout()
-    AuthActions(client).login(ANALYST)
-    page = client.get(f"/cooperation/reports/{held}/package")
-    sent = client.post(f"/cooperation/reports/{held}/package", data={
-        "partner": "Border Police B", "conditions": "Intelligence use only.",
-        "download": "y", "csrf_token": csrf_from(page.text)})
-    assert sent.status_code == 200 and "attachment" in sent.headers["Content-Disposition"]
+    sent = send_and_download(client, held)
     pushed_file = tmp_path / "pushed.json"
     pushed_file.write_bytes(sent.data)
     assert "Pushed: delivered" in client.get("/dissemination/").text
