@@ -99,7 +99,9 @@ RETURN row.kind AS kind, row.id AS id,
        (unit IS NOT NULL OR user IS NOT NULL OR partner IS NOT NULL) AS exists
 """
 
-DISSEMINATE = """
+# The report $id and each recipient row ({kind, id}) as t: a unit by name, a user or a
+# partner by id; disseminating and consenting name their recipients alike.
+_TO_RECIPIENTS = """
 MATCH (r:Report {id: $id})
 UNWIND $rows AS row
 CALL (row) {
@@ -109,27 +111,25 @@ CALL (row) {
   UNION
   MATCH (t:Partner {id: row.id}) WHERE row.kind = 'partner' RETURN t
 }
-CREATE (r)-[d:DISSEMINATED_TO {by: $by, at: $now, handling: r.handling,
+"""
+
+DISSEMINATE = (
+    _TO_RECIPIENTS
+    + """CREATE (r)-[d:DISSEMINATED_TO {by: $by, at: $now, handling: r.handling,
                               package: $package}]->(t)
 WITH r, count(d) AS sent
 SET r.status = 'disseminated', r.disseminated_at = $now, r.disseminated_by = $by
 RETURN sent
 """
+)
 
-CONSENT = """
-MATCH (r:Report {id: $id})
-UNWIND $rows AS row
-CALL (row) {
-  MATCH (t:Unit {name: row.id}) WHERE row.kind = 'unit' RETURN t
-  UNION
-  MATCH (t:User {id: row.id}) WHERE row.kind = 'user' RETURN t
-  UNION
-  MATCH (t:Partner {id: row.id}) WHERE row.kind = 'partner' RETURN t
-}
-MERGE (r)-[c:CONSENT_FOR]->(t)
+CONSENT = (
+    _TO_RECIPIENTS
+    + """MERGE (r)-[c:CONSENT_FOR]->(t)
 ON CREATE SET c.by = $by, c.at = $now, c.unit = $unit
 RETURN count(c) AS consented
 """
+)
 
 NEXT_COPY_NUMBER = """
 MATCH (r:Report {id: $id})

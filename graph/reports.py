@@ -96,17 +96,23 @@ MATCH (r:Report)
 WHERE """
     + _REPORT_FILTERS
 )
+# A listed report the viewer may read, as its summary with its source's codename: the list
+# and the search read them alike (each adds its sort key).
+_VISIBLE_WITH_SOURCE = (
+    REPORT_VISIBLE
+    + """
+OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
+RETURN """
+    + _SUMMARY
+    + ", s.codename AS source"
+)
 _LIST_TAIL = (
     """
   AND ($after IS NULL OR coalesce(r.received, r.created_at) < $after.at
        OR (coalesce(r.received, r.created_at) = $after.at AND r.id < $after.id))
   AND """
-    + REPORT_VISIBLE
-    + """
-OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
-RETURN """
-    + _SUMMARY
-    + """, s.codename AS source, coalesce(r.received, r.created_at) AS at
+    + _VISIBLE_WITH_SOURCE
+    + """, coalesce(r.received, r.created_at) AS at
 ORDER BY coalesce(r.received, r.created_at) DESC, r.id DESC
 SKIP $skip LIMIT $limit
 """
@@ -127,12 +133,8 @@ WHERE ($after IS NULL OR score < $after.score OR (score = $after.score AND r.id 
     + _REPORT_FILTERS
     + """  AND ($source IS NULL OR EXISTS { (r)-[:FROM_SOURCE]->(:Source {codename: $source}) })
   AND """
-    + REPORT_VISIBLE
-    + """
-OPTIONAL MATCH (r)-[:FROM_SOURCE]->(s:Source)
-RETURN """
-    + _SUMMARY
-    + """, s.codename AS source, score
+    + _VISIBLE_WITH_SOURCE
+    + """, score
 ORDER BY score DESC, id SKIP $skip LIMIT $limit
 """
 )

@@ -166,3 +166,14 @@ def make(app, runner, tmp_path, make_user):
     from tests.factories import Factories
 
     return Factories(app, runner, tmp_path, make_user)
+
+
+@pytest.fixture
+def instance_b(app_config, tmp_path, _migrated):
+    """A second Cordon (a partner's) with its own data folder, so its own keys, on the same
+    test Neo4j as ``app``: the exchange tests run A, then B, one after the other."""
+    from app import create_app
+
+    b = create_app(TestConfig, {**app_config, "CORDON_DATA": str(tmp_path / "instance-b")})
+    yield b
+    b.extensions["neo4j"].close()

@@ -54,6 +54,17 @@ def declaration(ref: str, date: str, *, hs: str | list[str] = "847130",
     return {"kind": "declaration", "id": ref, "date": date, "items": items, **fields}
 
 
+def laptops(ref: str, date: str) -> dict[str, Any]:
+    """An import declaration of 400 laptops from China by BG555 at Sofia, by road."""
+    return declaration(ref, date, flow="import", office="BGSOF001", importer="BG555",
+                       exporter="CN1", declarant="BG555", origin="CN", departure="CN",
+                       destination="BG", transport={"mode": "road", "container": None},
+                       items=[{"hs": "847130", "description": "laptops", "quantity": 400,
+                               "unit": "pcs", "weight_kg": 800.0, "value": 12000.0,
+                               "value_cif": 12600.0, "currency": "EUR", "tax_rate": 0.0,
+                               "taxes": 0.0}])
+
+
 def control(declaration_id: str, date: str, result: str, **fields: Any) -> dict[str, Any]:
     """A control of a declaration; its graph id is ``<declaration>/<date>``."""
     return {"kind": "control", "declaration": declaration_id, "date": date, "result": result,

@@ -19,7 +19,6 @@ from tests.integration.test_exchange_formats import (  # noqa: F401 (fixtures)
     register_both,
     served_b,
 )
-from tests.integration.test_exchange_packages import instance_b  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 

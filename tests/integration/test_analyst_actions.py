@@ -10,6 +10,7 @@ import pytest
 
 from app.accounts.service import issue_token
 from tests.conftest import csrf_from
+from tests.factories import laptops
 
 NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 
@@ -160,16 +161,6 @@ def test_analyst_asking_for_the_informant_form_is_told_who_logs_it(
     assert graph.query("MATCH (r:Report) RETURN count(r) AS n")[0]["n"] == 0
 
 
-def _decl(did: str) -> dict:
-    return {"kind": "declaration", "id": did, "date": "2025-04-01", "flow": "import",
-            "office": "BGSOF001", "importer": "BG555", "exporter": "CN1", "declarant": "BG555",
-            "origin": "CN", "departure": "CN", "destination": "BG",
-            "transport": {"mode": "road", "container": None},
-            "items": [{"hs": "847130", "description": "laptops", "quantity": 400, "unit": "pcs",
-                       "weight_kg": 800.0, "value": 12000.0, "value_cif": 12600.0,
-                       "currency": "EUR", "tax_rate": 0.0, "taxes": 0.0}]}
-
-
 def test_profile_reasons_show_the_title_not_the_rationale(
         client, graph, make_user, runner, tmp_path):
     make_user("committee@customs.example", "committee", "HQ")
@@ -179,7 +170,7 @@ def test_profile_reasons_show_the_title_not_the_rationale(
     path = tmp_path / "d.jsonl"
     records = [{"kind": "trader", "id": "BG555", "name": "Quiet Goods EOOD", "country": "BG"},
                {"kind": "trader", "id": "CN1", "name": "Shenzhen Export Co", "country": "CN"},
-               _decl("DEC-1")]
+               laptops("DEC-1", "2025-04-01")]
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     assert runner.invoke(args=["import", str(path)]).exit_code == 0
     rationale = "Tip from informant KX-9 about Quiet Goods"

@@ -21,23 +21,27 @@ import stix2
 from followthemoney import model
 from werkzeug.serving import make_server
 
-from tests.conftest import WIPE, AuthActions, csrf_from
-from tests.factories import Factories, control, declaration, person, report, trader
-from tests.integration.test_exchange_packages import (  # noqa: F401 (fixture)
+from tests.conftest import AuthActions, csrf_from
+from tests.exchange_setup import (
     ADMIN,
     ANALYST,
-    instance_b,
+    TOKEN_A_TO_B,
+    become_instance_b,
+    consent_for_partner,
+    package_to_file,
     partner_form,
     public_keys,
+    register_partner,
+    send_and_download,
 )
+from tests.factories import Factories, control, declaration, person, report, trader
 
-TOKEN_A_TO_B = "a-to-b-" + "x" * 40
 TEXT = ("Ivan Petrov, director of Baltic Star Trading Ltd, ships cigarettes in container "
         "MSCU1234565 through Varna; he calls +359 888 123 456.")
 
 
 @pytest.fixture
-def served_b(instance_b):  # noqa: F811
+def served_b(instance_b):
     server = make_server("127.0.0.1", 0, instance_b, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -45,7 +49,7 @@ def served_b(instance_b):  # noqa: F811
     server.shutdown()
 
 
-def register_both(client, b_client, app, instance_b, inbox_url):  # noqa: F811
+def register_both(client, b_client, app, instance_b, inbox_url):
     """A's admin registers B with its inbox and the token A presents; B's admin registers A
     with the same token, which B keeps hashed."""
     AuthActions(client).login(ADMIN)
@@ -79,13 +83,7 @@ def test_a_package_is_pushed_to_the_partners_inbox_and_retried_when_it_is_away(
     rid = evaluated_report(make)
 
     # the analyst sends it: pushed at once, and the file downloaded as well
-    AuthActions(client).logout()
-    AuthActions(client).login(ANALYST)
-    page = client.get(f"/cooperation/reports/{rid}/package")
-    sent = client.post(f"/cooperation/reports/{rid}/package", data={
-        "partner": "Border Police B", "conditions": "Intelligence use only.",
-        "download": "y", "csrf_token": csrf_from(page.text)})
-    assert sent.status_code == 200 and "attachment" in sent.headers["Content-Disposition"]
+    sent = send_and_download(client, rid)
     log = client.get("/dissemination/").text
     assert "Pushed: delivered" in log
     received = graph.query("MATCH (r:Report {channel: 'partner_agency'}) "
@@ -147,12 +145,9 @@ def test_a_package_is_pushed_to_the_partners_inbox_and_retried_when_it_is_away(
 
 
 def test_stix_bundle_round_trip_into_a_fresh_instance(
-    app, graph, client, make, make_user, instance_b, tmp_path  # noqa: F811
+    app, graph, client, make, make_user, instance_b, tmp_path
 ):
-    make_user(ADMIN, role="admin")
-    make_user(ANALYST, role="analyst")
-    AuthActions(client).login(ADMIN)
-    assert partner_form(client, public_keys(instance_b)).status_code == 302
+    register_partner(client, graph, make_user, instance_b)
     rid = evaluated_report(make)
     shown = make.api("get", f"/reports/{rid}", as_=ANALYST, expect=200)
     ids = {m["text"]: m["entity_id"] for m in shown["entities"]}
@@ -184,13 +179,7 @@ def test_stix_bundle_round_trip_into_a_fresh_instance(
     a_keys = public_keys(app)
 
     # -- a fresh instance B takes the bundle in -------------------------------------------
-    with graph.driver.session() as session:
-        session.run(WIPE).consume()
-    from graph.units import UnitRepository
-
-    UnitRepository(graph).ensure_headquarters()
-    make_user(ADMIN, role="admin")
-    make_user(ANALYST, role="analyst")
+    become_instance_b(graph, make_user)
     b_client = instance_b.test_client()
     AuthActions(b_client).login(ADMIN)
     assert partner_form(b_client, a_keys, name="Customs A", kind="administration",
@@ -225,7 +214,7 @@ def test_stix_bundle_round_trip_into_a_fresh_instance(
 
 
 def test_exports_keep_need_to_know_and_the_dissemination_rules(
-    app, graph, client, make, make_user, instance_b  # noqa: F811
+    app, graph, client, make, make_user, instance_b
 ):
     make_user(ADMIN, role="admin")
     make_user(ANALYST, role="analyst")
@@ -302,36 +291,20 @@ def test_followthemoney_and_wco_seizures(app, graph, client, make, make_user, tm
 
 
 def test_b_resolves_a_received_reports_entities_and_keeps_the_originators_terms(
-    app, graph, client, make, make_user, make_unit, instance_b, tmp_path  # noqa: F811
+    app, graph, client, make, make_user, make_unit, instance_b, tmp_path
 ):
     # -- A: an 'originator' report goes to B once A's originating unit consented ----------
-    make_user(ADMIN, role="admin")
-    make_user(ANALYST, role="analyst")
-    AuthActions(client).login(ADMIN)
-    assert partner_form(client, public_keys(instance_b),
-                        handling=["open", "restricted", "originator"]).status_code == 302
-    partner_id = graph.query("MATCH (p:Partner) RETURN p.id AS id")[0]["id"]
+    partner_id = register_partner(client, graph, make_user, instance_b,
+                                  handling=["open", "restricted", "originator"])
     rid = evaluated_report(make, "R-ORIG", handling="originator")
-    AuthActions(client).logout()
-    AuthActions(client).login(ANALYST)
-    page = client.get(f"/dissemination/reports/{rid}")
-    assert client.post(f"/dissemination/reports/{rid}/consent", data={
-        "consent-partners": [partner_id], "csrf_token": csrf_from(page.text)}).status_code == 302
+    consent_for_partner(client, rid, partner_id)
     out = tmp_path / "to-b.json"
-    sent = app.test_cli_runner().invoke(args=[
-        "exchange", "package", "--partner", "Border Police B", "--by", ANALYST,
-        "--report", rid, "--out", str(out)])
+    sent = package_to_file(app, rid, out)
     assert sent.exit_code == 0, sent.output
     a_keys = public_keys(app)
 
     # -- B: its own register knows the phone's owner ----------------------------------------
-    with graph.driver.session() as session:
-        session.run(WIPE).consume()
-    from graph.units import UnitRepository
-
-    UnitRepository(graph).ensure_headquarters()
-    make_user(ADMIN, role="admin")
-    make_user(ANALYST, role="analyst")
+    become_instance_b(graph, make_user)
     make_unit("South Region")
     b_runner = instance_b.test_cli_runner()
     make_b = Factories(instance_b, b_runner, tmp_path, make_user)

@@ -13,24 +13,21 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
-from config import TestConfig
 from graph.exchange.package import instance_keys, open_package
-from tests.conftest import WIPE, AuthActions, csrf_from
+from tests.conftest import AuthActions, csrf_from
 from tests.dissemination_seed import seed_report
+from tests.exchange_setup import (
+    ADMIN,
+    ANALYST,
+    become_instance_b,
+    counts,
+    partner_form,
+    public_keys,
+    register_partner,
+)
 from tests.factories import Factories
 
-ANALYST = "hq@customs.example"
-ADMIN = "admin@customs.example"
 SANITISED = "The driver of lorry CA1234KX near Varna is paid by Baltic Star Trading Ltd."
-
-
-def public_keys(app) -> dict[str, str]:
-    output = app.test_cli_runner().invoke(args=["exchange", "keys"]).output
-    verify = re.search(r"verify key \(Ed25519\):\s+(\S+)", output).group(1)
-    encryption = re.search(r"encryption key \(X25519\):\s+(\S+)", output).group(1)
-    return {"verify_key": verify, "encryption_key": encryption}
 
 
 def fresh_keys() -> dict[str, str]:
@@ -40,31 +37,6 @@ def fresh_keys() -> dict[str, str]:
 
     raw = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
     return {"verify_key": b64(raw)}
-
-
-def partner_form(client, keys: dict[str, str], **fields):
-    page = client.get("/admin/partners")
-    assert page.status_code == 200
-    data = {"name": "Border Police B", "kind": "agency", "country": "RO",
-            "contact": "desk@police.example", "handling": ["open"], "unit": "HQ",
-            **keys, **fields, "csrf_token": csrf_from(page.text)}
-    return client.post("/admin/partners", data=data)
-
-
-@pytest.fixture
-def instance_b(app_config, tmp_path, _migrated):
-    from app import create_app
-
-    b = create_app(TestConfig, {**app_config, "CORDON_DATA": str(tmp_path / "instance-b")})
-    yield b
-    b.extensions["neo4j"].close()
-
-
-def counts(graph) -> dict[str, int]:
-    row = graph.query("MATCH (n) WHERE NOT n:AuditEvent AND NOT n:AuditHead AND NOT n:Migration "
-                      "OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS nodes, "
-                      "count(r) AS relationships")[0]
-    return dict(row)
 
 
 def test_partner_register_refuses_bad_input_with_a_reason(client, auth, make_user, app):
@@ -134,12 +106,7 @@ def test_two_instances_exchange_a_sanitised_report(
     app, graph, client, auth, make, make_user, instance_b, tmp_path
 ):
     # -- instance A: the admin registers partner B, with B's public keys -------------------
-    make_user(ADMIN, role="admin")
-    make_user(ANALYST, role="analyst")
-    b_keys = public_keys(instance_b)
-    auth.login(ADMIN)
-    assert partner_form(client, b_keys).status_code == 302
-    partner_id = graph.query("MATCH (p:Partner) RETURN p.id AS id")[0]["id"]
+    partner_id = register_partner(client, graph, make_user, instance_b)
 
     # an evaluated informant report from NIGHTJAR, and the analyst's sanitised copy of it
     seed_report(make, "R-1", handling="restricted")
@@ -173,7 +140,7 @@ def test_two_instances_exchange_a_sanitised_report(
     edit = client.get(f"/admin/partners/{partner_id}")
     saved = client.post(f"/admin/partners/{partner_id}", data={
         "name": "Border Police B", "kind": "agency", "country": "RO", "contact": "",
-        "handling": ["open", "restricted", "originator"], "unit": "HQ", **b_keys,
+        "handling": ["open", "restricted", "originator"], "unit": "HQ", **public_keys(instance_b),
         "csrf_token": csrf_from(edit.text)})
     assert saved.status_code == 302
     reference = make.api("get", f"/reports/{copy}", as_=ANALYST, expect=200)["reference"]
@@ -228,13 +195,7 @@ def test_two_instances_exchange_a_sanitised_report(
     a_keys = public_keys(app)
 
     # -- instance B: an empty register of its own -------------------------------------------
-    with graph.driver.session() as session:
-        session.run(WIPE).consume()
-    from graph.units import UnitRepository
-
-    UnitRepository(graph).ensure_headquarters()
-    make_user(ADMIN, role="admin")
-    make_user(ANALYST, role="analyst")
+    become_instance_b(graph, make_user)
     b_client = instance_b.test_client()
     b_runner = instance_b.test_cli_runner()
 

@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from app.accounts.service import issue_token
 from tests.conftest import csrf_from
 
@@ -59,15 +61,19 @@ def api_post(client, token: str, body: dict):
                        headers={"Authorization": f"Bearer {token}"})
 
 
-def test_report_reference_is_shown_linked_and_opens(app, graph, runner, client, auth,
-                                                    make_user, make_unit, tmp_path):
-    app.config["CORDON_TIMEZONE"] = "Europe/Sofia"
+@pytest.fixture
+def token(graph, runner, make_user, make_unit, tmp_path) -> str:
+    """ana@ (HQ) and south@ (South) analysts, the trader's declaration and its control
+    imported; ana's API token."""
     make_unit("South")
     make_user("ana@customs.example", role="analyst")
     make_user("south@customs.example", role="analyst", unit="South")
     import_lines(runner, tmp_path, [TRADER, DECLARATION, CONTROL])
-    token = issue_token(graph, "ana@customs.example")
+    return issue_token(graph, "ana@customs.example")
 
+
+def test_report_reference_is_shown_linked_and_opens(app, graph, client, auth, token):
+    app.config["CORDON_TIMEZONE"] = "Europe/Sofia"
     created = api_post(client, token, {"channel": "open_source", "handling": "open",
                                        "title": "Baltic Star smuggling",
                                        "received": "2026-03-10T09:00:00Z", "text": TEXT})
@@ -123,13 +129,7 @@ def test_report_reference_is_shown_linked_and_opens(app, graph, runner, client, 
     assert opened.status_code == 200
 
 
-def test_declaration_page_after_import(app, graph, runner, client, auth, make_user, make_unit,
-                                       tmp_path):
-    make_unit("South")
-    make_user("ana@customs.example", role="analyst")
-    make_user("south@customs.example", role="analyst", unit="South")
-    import_lines(runner, tmp_path, [TRADER, DECLARATION, CONTROL])
-    token = issue_token(graph, "ana@customs.example")
+def test_declaration_page_after_import(app, graph, client, auth, token):
     seen = api_post(client, token, {"channel": "open_source", "handling": "open",
                                     "title": "Open word", "text": TEXT}).json
     hidden = api_post(client, issue_token(graph, "south@customs.example"),

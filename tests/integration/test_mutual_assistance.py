@@ -16,13 +16,11 @@ import datetime
 import re
 import time
 
+import pytest
+
 from tests.conftest import AuthActions, csrf_from
+from tests.exchange_setup import partner_form, public_keys
 from tests.factories import Factories, declaration, trader
-from tests.integration.test_exchange_packages import (  # noqa: F401 (a fixture)
-    instance_b,
-    partner_form,
-    public_keys,
-)
 
 ANALYST = "desk@customs.example"
 ADMIN = "admin@customs.example"
@@ -54,18 +52,25 @@ def _post(client, path, page_path, **data):
     return client.post(path, data={**data, "csrf_token": token})
 
 
-def _register_b(client, auth, make_user, instance_b):  # noqa: F811
+@pytest.fixture
+def partner_b(client, auth, make, make_user, instance_b):
+    """A's admin registered instance B as partner Customs B; A's register holds the trader
+    and the declaration a request asks about."""
     make_user(ADMIN, role="admin")
     make_user(ANALYST, role="analyst")
     auth.login(ADMIN)
     assert partner_form(client, public_keys(instance_b), name="Customs B",
                         kind="administration", country="RO").status_code == 302
     auth.logout()
-
-
-def _world(make):
     make.import_lines(trader("BG123456789", "Baltic Star Trading Ltd"),
                       declaration("26BG0001", "2026-11-02"))
+    return instance_b
+
+
+def _analyst_with_mail(app, auth):
+    """Mail is configured (to a closed port: queued, never sent) and the analyst signed in."""
+    app.config.update(SMTP_URL="smtp://127.0.0.1:1", MAIL_FROM="cordon@customs.example")
+    auth.login(ANALYST)
 
 
 def _notes(graph, email=None):
@@ -77,12 +82,9 @@ def _notes(graph, email=None):
 
 
 def test_a_request_goes_to_the_partner_and_its_reply_comes_back(
-    app, graph, client, auth, make, make_user, instance_b, tmp_path  # noqa: F811
+    app, graph, client, auth, make, make_user, instance_b, partner_b, tmp_path
 ):
-    _register_b(client, auth, make_user, instance_b)
-    _world(make)
-    app.config.update(SMTP_URL="smtp://127.0.0.1:1", MAIL_FROM="cordon@customs.example")
-    auth.login(ANALYST)
+    _analyst_with_mail(app, auth)
     assert "Mutual assistance" in client.get("/").text  # the menu entry
 
     # bad input: the form says why, never a 500
@@ -182,15 +184,12 @@ def test_a_request_goes_to_the_partner_and_its_reply_comes_back(
 
 
 def test_reminders_before_and_after_the_deadline_and_the_printable_register(
-    app, graph, client, auth, make, make_user, instance_b, monkeypatch  # noqa: F811
+    app, graph, client, auth, make, make_user, partner_b, monkeypatch
 ):
     from app.background import start_worker
     from graph import clock
 
-    _register_b(client, auth, make_user, instance_b)
-    _world(make)
-    app.config.update(SMTP_URL="smtp://127.0.0.1:1", MAIL_FROM="cordon@customs.example")
-    auth.login(ANALYST)
+    _analyst_with_mail(app, auth)
     request_id = _new(client).headers["Location"].rsplit("/", 1)[1]
     detail = f"/assistance/{request_id}"
     assert _post(client, f"{detail}/status", detail, status="acknowledged").status_code == 302
@@ -247,9 +246,7 @@ def test_reminders_before_and_after_the_deadline_and_the_printable_register(
 
 
 def test_need_to_know_and_refusals(app, graph, client, auth, make, make_user, make_unit,
-                                   instance_b):  # noqa: F811
-    _register_b(client, auth, make_user, instance_b)
-    _world(make)
+                                   partner_b):
     make_unit("North")
     make_user(OUTSIDER, role="analyst", unit="North")
     make_user("liaison@customs.example", role="liaison")

@@ -8,18 +8,9 @@ import json
 import pytest
 
 from tests.conftest import csrf_from
+from tests.factories import laptops
 
 COMMITTEE = "committee@customs.example"
-
-
-def _decl(did: str, day: str) -> dict:
-    return {"kind": "declaration", "id": did, "date": day, "flow": "import",
-            "office": "BGSOF001", "importer": "BG555", "exporter": "CN1", "declarant": "BG555",
-            "origin": "CN", "departure": "CN", "destination": "BG",
-            "transport": {"mode": "road", "container": None},
-            "items": [{"hs": "847130", "description": "laptops", "quantity": 400, "unit": "pcs",
-                       "weight_kg": 800.0, "value": 12000.0, "value_cif": 12600.0,
-                       "currency": "EUR", "tax_rate": 0.0, "taxes": 0.0}]}
 
 
 def _control(did: str, day: str, lane: str, result: str) -> dict:
@@ -36,8 +27,8 @@ def year_of_controls(make_user, runner, tmp_path):
     records = [
         {"kind": "trader", "id": "BG555", "name": "Quiet Goods EOOD", "country": "BG"},
         {"kind": "trader", "id": "CN1", "name": "Shenzhen Export Co", "country": "CN"},
-        *(_decl(f"DEC-24-{i}", f"2024-05-0{i}") for i in range(1, 5)),
-        *(_decl(f"DEC-23-{i}", f"2023-05-0{i}") for i in range(1, 3)),
+        *(laptops(f"DEC-24-{i}", f"2024-05-0{i}") for i in range(1, 5)),
+        *(laptops(f"DEC-23-{i}", f"2023-05-0{i}") for i in range(1, 3)),
         _control("DEC-24-1", "2024-05-10", "red", "positive"),
         _control("DEC-24-2", "2024-05-10", "yellow", "negative"),
         _control("DEC-24-3", "2024-05-10", "yellow", "negative"),

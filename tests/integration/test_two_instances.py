@@ -19,15 +19,20 @@ from app import create_app
 from config import TestConfig
 from tests.conftest import PASSWORD, AuthActions, csrf_from
 from tests.dissemination_seed import seed_report
-from tests.factories import Factories, person, trader
-from tests.integration.test_exchange_formats import TEXT, TOKEN_A_TO_B
-from tests.integration.test_exchange_packages import (
+from tests.exchange_setup import (
     ADMIN,
     ANALYST,
+    TOKEN_A_TO_B,
+    consent_for_partner,
     counts,
+    package_to_file,
     partner_form,
     public_keys,
+    register_partner,
+    send_and_download,
 )
+from tests.factories import Factories, person, trader
+from tests.integration.test_exchange_formats import TEXT
 
 pytestmark = pytest.mark.slow
 
@@ -76,12 +81,7 @@ def test_a_sanitised_report_reaches_a_partner_instance_by_push_and_by_file(
 
     # -- the admins register each other (A's entry for B has no inbox yet: files only);
     #    B takes pushes from A with a token it keeps hashed
-    make_user(ADMIN, role="admin")
-    make_user(ANALYST, role="analyst")
-    AuthActions(client).login(ADMIN)
-    b_keys = public_keys(b)
-    assert partner_form(client, b_keys, handling=HANDLING).status_code == 302
-    partner_id = graph.query("MATCH (p:Partner) RETURN p.id AS id")[0]["id"]
+    partner_id = register_partner(client, graph, make_user, b, handling=HANDLING)
     b_client = b.test_client()
     AuthActions(b_client).login(ADMIN)
     assert partner_form(b_client, public_keys(app), name="Customs A", kind="administration",
@@ -95,18 +95,12 @@ def test_a_sanitised_report_reaches_a_partner_instance_by_push_and_by_file(
         "title": "Cigarettes via Varna", "text": TEXT, "handling": "originator"})["id"]
     filed = make.api("post", "/reports/R-1/sanitised", as_=ANALYST, expect=201, json={
         "title": "Lorry via Varna", "text": TEXT + " Twice.", "handling": "restricted"})["id"]
-    AuthActions(client).logout()
-    AuthActions(client).login(ANALYST)
-    page = client.get(f"/dissemination/reports/{held}")
-    assert client.post(f"/dissemination/reports/{held}/consent", data={
-        "consent-partners": [partner_id], "csrf_token": csrf_from(page.text)}).status_code == 302
+    consent_for_partner(client, held, partner_id)
 
     # -- by file (B has no inbox on A's register yet): `flask exchange package` on A,
     #    `flask exchange receive` on B; one flipped byte is refused
     out = tmp_path / "to-b.json"
-    packed = app.test_cli_runner().invoke(args=[
-        "exchange", "package", "--partner", "Border Police B", "--by", ANALYST,
-        "--report", filed, "--out", str(out)])
+    packed = package_to_file(app, filed, out)
     assert packed.exit_code == 0, packed.output
 
     flipped = bytearray(out.read_bytes())
@@ -130,15 +124,9 @@ def test_a_sanitised_report_reaches_a_partner_instance_by_push_and_by_file(
     edit = client.get(f"/admin/partners/{partner_id}")
     assert client.post(f"/admin/partners/{partner_id}", data={
         "name": "Border Police B", "kind": "agency", "country": "RO", "contact": "",
-        "handling": HANDLING, "unit": "HQ", **b_keys, "inbox_url": inbox,
+        "handling": HANDLING, "unit": "HQ", **public_keys(b), "inbox_url": inbox,
         "outbound_token": TOKEN_A_TO_B, "csrf_token": csrf_from(edit.text)}).status_code == 302
-    AuthActions(client).logout()
-    AuthActions(client).login(ANALYST)
-    page = client.get(f"/cooperation/reports/{held}/package")
-    sent = client.post(f"/cooperation/reports/{held}/package", data={
-        "partner": "Border Police B", "conditions": "Intelligence use only.",
-        "download": "y", "csrf_token": csrf_from(page.text)})
-    assert sent.status_code == 200 and "attachment" in sent.headers["Content-Disposition"]
+    sent = send_and_download(client, held)
     pushed_file = tmp_path / "pushed.json"
     pushed_file.write_bytes(sent.data)
     assert "Pushed: delivered" in client.get("/dissemination/").text

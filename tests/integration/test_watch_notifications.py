@@ -116,6 +116,20 @@ def create_report(client, headers, handling: str = "open", text: str = REPORT_TE
     return created.json["id"]
 
 
+def watching_the_phone(client, runner, make_user, tmp_path,
+                       watcher_role: str = "analyst") -> tuple[dict, dict]:
+    """The trader's register imported; watcher@ watches the phone that author@'s report
+    will name. Returns both officers' API headers (watcher, author)."""
+    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
+    make_user("watcher@customs.example", watcher_role, "HQ")
+    make_user("author@customs.example", "analyst", "HQ")
+    watcher = token(runner, "watcher@customs.example")
+    author = token(runner, "author@customs.example")
+    watched = client.post("/api/v1/watches", json={"entity_id": PHONE}, headers=watcher)
+    assert watched.status_code == 201, watched.json
+    return watcher, author
+
+
 def send_mail(runner) -> str:
     result = runner.invoke(args=["mail", "send-pending"])
     assert result.exit_code == 0, result.output
@@ -131,13 +145,7 @@ def test_a_report_naming_a_watched_entity_notifies_on_page_badge_api_and_mail(
     smtp.start()
     app.config.update(SMTP_URL=smtp.url, MAIL_FROM="cordon@customs.example",
                       BASE_URL="https://cordon.customs.example")
-    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
-    make_user("watcher@customs.example", "liaison", "HQ")
-    make_user("author@customs.example", "analyst", "HQ")
-    watcher = token(runner, "watcher@customs.example")
-    author = token(runner, "author@customs.example")
-    watched = client.post("/api/v1/watches", json={"entity_id": PHONE}, headers=watcher)
-    assert watched.status_code == 201, watched.json
+    watcher, author = watching_the_phone(client, runner, make_user, tmp_path, "liaison")
 
     report_id = create_report(client, author)
 
@@ -178,12 +186,7 @@ def test_smtp_down_never_fails_the_write_and_the_outbox_retries_later(
     app, client, runner, make_user, smtp, tmp_path
 ):
     app.config.update(SMTP_URL=smtp.url, MAIL_RETRY_SECONDS=5)  # nothing listens yet
-    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
-    make_user("watcher@customs.example", "analyst", "HQ")
-    make_user("author@customs.example", "analyst", "HQ")
-    watcher = token(runner, "watcher@customs.example")
-    author = token(runner, "author@customs.example")
-    client.post("/api/v1/watches", json={"entity_id": PHONE}, headers=watcher)
+    watcher, author = watching_the_phone(client, runner, make_user, tmp_path)
 
     create_report(client, author)  # 201 with the mail server down
     assert inbox(client, watcher)["unread"] == 1
@@ -197,12 +200,7 @@ def test_smtp_down_never_fails_the_write_and_the_outbox_retries_later(
 
 
 def test_without_smtp_url_no_mail_is_queued(app, client, runner, make_user, tmp_path):
-    flask_import(runner, tmp_path, "register.jsonl", [TRADER])
-    make_user("watcher@customs.example", "analyst", "HQ")
-    make_user("author@customs.example", "analyst", "HQ")
-    watcher = token(runner, "watcher@customs.example")
-    author = token(runner, "author@customs.example")
-    client.post("/api/v1/watches", json={"entity_id": PHONE}, headers=watcher)
+    watcher, author = watching_the_phone(client, runner, make_user, tmp_path)
     create_report(client, author)
     assert inbox(client, watcher)["unread"] == 1
     result = runner.invoke(args=["mail", "send-pending"])
