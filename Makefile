@@ -10,6 +10,8 @@ NEO4J_LIB := .neo4j/lib
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SCALE ?= 10k
+# Test processes: one per core, each with its own throwaway Neo4j; a test file stays in one.
+TEST_WORKERS ?= $(shell nproc)
 export FLASK_APP := wsgi.py
 
 .PHONY: run serve stop test lint format bench setup system-packages neo4j frontend chromium redis translations
@@ -73,7 +75,7 @@ format:
 
 test: setup chromium redis ## lint, then unit, integration and browser tests on a throwaway Neo4j
 	$(MAKE) lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 bench: setup ## benchmarks; SCALE=10k (default), 100k or 1m
 	$(BIN)/python -m bench.run --scale $(SCALE)

@@ -26,9 +26,11 @@ WIPE = "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACT
 PASSWORD = "a-long-test-password-1"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _catalogues() -> None:
-    """The French and Arabic catalogues compiled, as `make test` does (`make translations`)."""
+def pytest_configure(config: pytest.Config) -> None:
+    """The French and Arabic catalogues compiled, as `make test` does (`make translations`);
+    once, by the process that starts the run, before any parallel worker reads them."""
+    if hasattr(config, "workerinput"):
+        return
     from babel.messages.frontend import CommandLineInterface
 
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "app/translations"])
