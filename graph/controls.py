@@ -111,7 +111,8 @@ MATCH (d:Declaration {id: $id})"""
 
 
 def record_selections_from_controls(tx: Any, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Batch listener: a control without a selection record selects by its own lane."""
+    """The import's pass after a file: a control without a selection record selects by its
+    own lane."""
     params = [
         {
             "declaration": str(r["declaration"]),

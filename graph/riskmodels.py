@@ -49,7 +49,7 @@ class RiskModelRepository:
 
     @staticmethod
     def settings_in(tx: Any) -> dict[str, Any]:
-        """The settings read inside a transaction (the import listeners have no other)."""
+        """The settings read inside a transaction (a write that rescores has no other)."""
         rows = tx_run(tx, SETTINGS)
         return rows[0]["settings"] if rows else {}
 

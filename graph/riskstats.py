@@ -309,7 +309,7 @@ def _chunks(rows: list[dict[str, Any]], size: int = 2000) -> Iterator[list[dict[
         yield rows[start : start + size]
 
 
-# -- incremental updates: batch listeners of the import and the controls API ----------------
+# -- incremental updates: the import's pass after each file and the controls API -----------
 def record_declarations(tx: Any, rows: Sequence[Mapping[str, Any]]) -> int:
     """Count declarations of this batch not yet counted (activity, unit values)."""
     by_id = {str(r["id"]): r for r in rows if r.get("id")}

@@ -32,7 +32,8 @@ RETURN s.dimension AS dimension, s.key AS key, s.n_controls AS n_controls,
        s.n_positive AS n_positive, s.revenue AS revenue
 """
 
-# Precomputed ranking (written at training and by the import/control listeners).
+# Precomputed ranking, written at training, by the import's pass after each file and by
+# recorded controls.
 STORE_TRADER_SCORES = """
 UNWIND $rows AS row
 MATCH (t:Entity {id: 'trader:' + row.ref})

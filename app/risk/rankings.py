@@ -84,7 +84,8 @@ def _aeo_drift(tx: Any, refs: list[str]) -> None:
 
 def rescore_traders(tx: Any, refs: Iterable[str] = (), declarations: Iterable[str] = ()
                     ) -> int:
-    """Batch listener step: refresh the stored scores of the parties a batch touched."""
+    """Refresh the stored scores of these traders and of the parties of these declarations
+    (a control just recorded, an AEO status changed), in the caller's transaction."""
     parties = {str(r) for r in refs if r}
     ids = [str(d) for d in declarations if d]
     if ids:

@@ -64,7 +64,8 @@ def active_model(graph: Graph, version: str | None) -> Model:
 
 
 def active_model_in(tx: Any) -> Model:
-    """The active model read inside a transaction (listeners have no other session)."""
+    """The active model read inside a transaction: a write that rescores traders in its
+    own unit has no other session."""
     version = RiskModelRepository.settings_in(tx).get("model_version")
     if not version:
         return prior_model()
