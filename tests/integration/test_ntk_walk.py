@@ -24,6 +24,7 @@ import pytest
 
 from app.accounts.service import create_unit, create_user, issue_token
 from tests.conftest import PASSWORD, WIPE, AuthActions
+from tests.factories import imported
 
 ROLES = ("admin", "analyst", "liaison", "investigator", "auditor", "handler", "committee")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
@@ -71,7 +72,6 @@ def _report(client, headers, text: str, handling: str, status: str | None = None
 def world(app_config, _migrated, tmp_path_factory):
     from app import create_app
     from config import TestConfig
-    from graph.exchange.importer import import_file
     from graph.units import UnitRepository
 
     app = create_app(TestConfig, app_config)
@@ -84,7 +84,7 @@ def world(app_config, _migrated, tmp_path_factory):
         json.dumps({"kind": "trader", "id": ref, "name": name, "country": "BG",
                     "registered": "2020-01-01"}) + "\n"
         for ref, name in (("BG555", "Quiet Goods EOOD"), ("BG123", "Burned Trading EOOD"))))
-    assert import_file(graph, seed).ok
+    assert imported(app, seed).ok
     create_unit(graph, "South Region", kind="regional", parent="HQ")
     create_user(graph, "south@customs.example", role="analyst", unit="South Region",
                 password=PASSWORD)
