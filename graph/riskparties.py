@@ -17,7 +17,7 @@ from graph.cases import CASE_VISIBLE
 from graph.connection import tx_run
 from graph.grading import ADMIRALTY, SCHEMES
 from graph.network import ENTITY_VISIBLE
-from risk.intel import Mention, day
+from risk.intel import Sighting, day
 from risk.network import LINK_WEIGHT, PathLink, TraderFlag
 
 # The viewer of reasons nobody in particular reads (stored trader rankings): sees only what
@@ -233,12 +233,12 @@ def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]
     return PathLink(other, weakest, " of ".join(p[1] for p in parts), len(types), restricted)
 
 
-def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
+def _mention(kind: str, row: Mapping[str, Any]) -> Sighting:
     """A report's mention as the engine weighs it: its grades in the scheme it was graded
     in (a report stored before reports recorded theirs was graded in the default one)."""
     source, info = str(row["source_grade"] or ""), str(row["info_grade"] or "")
     scheme = SCHEMES.get(str(row.get("scheme") or ""), ADMIRALTY)
-    return Mention(
+    return Sighting(
         str(row["report"]),
         kind,
         str(row["ref"]),
@@ -254,7 +254,7 @@ def _mention(kind: str, row: Mapping[str, Any]) -> Mention:
 class PartyContext(NamedTuple):
     settings: dict[str, Any]
     traders: dict[str, dict[str, Any]]
-    mentions: dict[tuple[str, str], list[Mention]]
+    mentions: dict[tuple[str, str], list[Sighting]]
     links: dict[str, list[PathLink]]
     flags: dict[str, TraderFlag]
 
@@ -269,8 +269,8 @@ class PartyRepository:
     @staticmethod
     def mentions(
         tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
-    ) -> dict[tuple[str, str], list[Mention]]:
-        out: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    ) -> dict[tuple[str, str], list[Sighting]]:
+        out: dict[tuple[str, str], list[Sighting]] = defaultdict(list)
         for row in tx_run(tx, MENTIONS_OF_TRADERS, refs=sorted(set(traders))):
             out[("trader", row["ref"])].append(_mention("trader", row))
         refs = sorted({c for c in containers if c})
@@ -307,7 +307,7 @@ class PartyRepository:
             limit=PATHS_PER_TRADER,
             viewer=dict(viewer),
         )[0]
-        mentions: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        mentions: dict[tuple[str, str], list[Sighting]] = defaultdict(list)
         for r in row["trader_mentions"]:
             mentions[("trader", r["ref"])].append(_mention("trader", r))
         for r in row["container_mentions"]:

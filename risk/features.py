@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from risk.intel import Mention, describe, to_date
+from risk.intel import Sighting, describe, to_date
 from risk.stats import (
     _ITEM_NAMED,
     _NAMED,
@@ -66,7 +66,7 @@ class Context:
     Cypher query, watch-list lookups, the trader register).
     """
 
-    mentions: Sequence[Mention] = ()
+    mentions: Sequence[Sighting] = ()
     network_exposure: float = 0.0
     network_detail: str = ""
     watchlist_hit: bool = False

@@ -3,7 +3,7 @@
 A B2 informant tip from last week should weigh more than an F6 rumour from last
 year. What a grade weighs is the grading scheme's word (``graph.grading``: Admiralty,
 3x5x2 or 5x5x5, as configured), handed over as each mention's ``signal``; the engine
-reads no grade itself. :class:`Mention` is what the case-management side (NER + entity linking)
+reads no grade itself. :class:`Sighting` is what the case-management side (NER + entity linking)
 hands over; :class:`MentionIndex` is a light regex/lexicon linker used for
 replays and tests so the engine can be evaluated without spaCy or Neo4j.
 """
@@ -48,7 +48,7 @@ def phone_key(phone: str) -> str:
 
 
 @dataclass(frozen=True)
-class Mention:
+class Sighting:
     """One report naming one entity (trader, container, vessel) relevant to a declaration."""
 
     report_id: str
@@ -66,7 +66,7 @@ class Mention:
         return f"{self.source_grade}{self.info_grade}" or "ungraded"
 
 
-def mention_weight(m: Mention, as_of: date | str, half_life_days: float = HALF_LIFE_DAYS) -> float:
+def mention_weight(m: Sighting, as_of: date | str, half_life_days: float = HALF_LIFE_DAYS) -> float:
     """Reliability x credibility x exponential decay; reports from the future weigh 0."""
     age = (to_date(as_of) - to_date(m.received)).days
     if age < 0:
@@ -74,7 +74,7 @@ def mention_weight(m: Mention, as_of: date | str, half_life_days: float = HALF_L
     return m.signal * 0.5 ** (age / half_life_days)
 
 
-def describe(mentions: Iterable[Mention], as_of: date | str, limit: int = 3) -> tuple[float, str]:
+def describe(mentions: Iterable[Sighting], as_of: date | str, limit: int = 3) -> tuple[float, str]:
     """Total weight and a short explanation naming the strongest reports the viewer may see;
     restricted ones count in the weight and appear only as :data:`RESTRICTED_REASON`."""
     weighted = sorted(((mention_weight(m, as_of), m) for m in mentions),
@@ -105,7 +105,7 @@ class MentionIndex:
         self._trader_ids: set[str] = set()
         self._names: dict[tuple[str, str], list[tuple[tuple[str, ...], str, str]]] = {}
         self._phones: dict[str, set[str]] = defaultdict(set)
-        self._by_entity: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        self._by_entity: dict[tuple[str, str], list[Sighting]] = defaultdict(list)
 
     # -- register ---------------------------------------------------------------------
     def _add_name(self, name: str, target: str, via: str) -> None:
@@ -150,24 +150,24 @@ class MentionIndex:
                     found.setdefault(("trader", target), via)
         return [(kind, eid, via) for (kind, eid), via in found.items()]
 
-    def add_report(self, report: Mapping) -> list[Mention]:
+    def add_report(self, report: Mapping) -> list[Sighting]:
         text = f"{report.get('title') or ''}. {report.get('text') or ''}"
         out = []
         for kind, eid, via in self.link(text):
             source = str(report.get("source_grade") or "")
             info = str(report.get("info_grade") or "")
-            m = Mention(report["id"], kind, eid, report.get("received") or "", source, info, via,
+            m = Sighting(report["id"], kind, eid, report.get("received") or "", source, info, via,
                         signal=self.signal(source, info))
             self._by_entity[(kind, eid)].append(m)
             out.append(m)
         return out
 
-    def mentions_for(self, declaration: Mapping) -> list[Mention]:
+    def mentions_for(self, declaration: Mapping) -> list[Sighting]:
         """Mentions of the declaration's parties, container and vessel (any date)."""
         keys = [("trader", declaration.get(r)) for r in ("importer", "declarant", "exporter")]
         transport = declaration.get("transport") or {}
         keys += [("container", transport.get("container")), ("vessel", transport.get("imo"))]
-        out: list[Mention] = []
+        out: list[Sighting] = []
         for kind, value in keys:
             if value:
                 out.extend(self._by_entity.get((kind, value), ()))

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from risk.boost import BoostedModel
-from risk.intel import Mention, describe
+from risk.intel import Sighting, describe
 from risk.model import RiskModel
 from risk.network import PathLink, TraderFlag, exposure_from_links
 from risk.scoring import PARTY_ROLES, Model, prior_model
@@ -46,7 +46,7 @@ def history_keys(refs: Sequence[str]) -> list[list[str]]:
 
 def rank_traders(model: RiskModel, refs: Sequence[str], stats: HistoryStats,
                  found: Mapping[str, list[str]], traders: Mapping[str, Mapping[str, Any]],
-                 mentions: Mapping[tuple[str, str], list[Mention]],
+                 mentions: Mapping[tuple[str, str], list[Sighting]],
                  links: Mapping[str, list[PathLink]], flags: Mapping[str, TraderFlag],
                  today: str) -> list[dict[str, Any]]:
     """Trader-level score and reasons (history, intelligence, network, AEO) of ``refs``;

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from risk.features import FEATURE_NAMES, Context, Feature, detailed
-from risk.intel import GradeSignal, Mention, MentionIndex, day
+from risk.intel import GradeSignal, MentionIndex, Sighting, day
 from risk.network import PathLink, TraderFlag, TraderNetwork
 from risk.scoring import BatchContext, context_for
 from risk.stats import InMemoryHistoryStats
@@ -93,7 +93,7 @@ class RegisterState:
     replay passes their dates. Open cases are today's knowledge: the replay ignores them."""
 
     def __init__(self, traders: dict[str, dict[str, Any]],
-                 mentions: dict[tuple[str, str], list[Mention]],
+                 mentions: dict[tuple[str, str], list[Sighting]],
                  links: dict[str, list[PathLink]]) -> None:
         self.stats = InMemoryHistoryStats()
         self.values = UnitValueStats()

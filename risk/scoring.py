@@ -15,7 +15,7 @@ from typing import Any
 
 from risk.boost import BoostedModel
 from risk.features import FEATURE_NAMES, Context, Feature, as_mapping, detailed, extract
-from risk.intel import RESTRICTED_REASON, Mention, day
+from risk.intel import RESTRICTED_REASON, Sighting, day
 from risk.model import RiskModel, Score
 from risk.network import PathLink, TraderFlag, exposure_from_links
 from risk.selectivity import Profile, Selectivity, Thresholds
@@ -70,7 +70,7 @@ class BatchContext:
     stats: HistoryStats
     values: UnitValueStats
     traders: dict[str, dict[str, Any]]
-    mentions: dict[tuple[str, str], list[Mention]]
+    mentions: dict[tuple[str, str], list[Sighting]]
     links: dict[str, list[PathLink]]
     flags: dict[str, TraderFlag]
     settings: dict[str, Any]
@@ -83,9 +83,9 @@ def container_of(decl: Mapping[str, Any]) -> str | None:
     return None
 
 
-def party_mentions(decl: Mapping[str, Any], mentions: Mapping[tuple[str, str], list[Mention]]
-                   ) -> list[Mention]:
-    out: list[Mention] = []
+def party_mentions(decl: Mapping[str, Any], mentions: Mapping[tuple[str, str], list[Sighting]]
+                   ) -> list[Sighting]:
+    out: list[Sighting] = []
     for role in PARTY_ROLES:
         if decl.get(role):
             out.extend(mentions.get(("trader", str(decl[role])), ()))

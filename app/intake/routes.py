@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -49,6 +50,7 @@ from app.intake.service import (
 from graph.db import get_graph
 from graph.errors import NotFound
 from graph.evidence import Parent
+from graph.exchange.records import reason_field
 
 LIST_VIEWS = ("all", "queue", "mine")
 NOT_REPORT_FIELDS = ("csrf_token", "submit", "save_draft", "submission", "files",
@@ -75,7 +77,9 @@ def _form_error(form: Any, exc: ReportError) -> None:
         return
     if isinstance(field.errors, tuple):
         field.errors = list(field.errors)
-    field.errors.append(str(exc))
+    placed = reason_field(str(exc))  # beside its field, the words without the field's name
+    named = placed["field"] and re.split(r"[\[.]", placed["field"])[0] == exc.field
+    field.errors.append(placed["message"] if named else str(exc))
     if field.type == "HiddenField":  # nowhere on the page to show it
         flash(str(exc), "error")
 

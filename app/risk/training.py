@@ -20,7 +20,7 @@ from graph.riskmodels import RiskModelRepository
 from graph.riskparties import PartyRepository
 from graph.riskstats import stream_history
 from graph.traderscores import TraderScoreRepository
-from risk.intel import Mention
+from risk.intel import Sighting
 from risk.network import PathLink
 from risk.ranking import ranking_model
 from risk.replay import Entry, RegisterState, Row, replay_history
@@ -34,7 +34,7 @@ def training_rows(graph: Graph) -> list[Row]:
     """Indicator rows for every controlled declaration, each as of its own date."""
     refs = TraderScoreRepository(graph).all_traders()
     traders: dict[str, dict[str, Any]] = {}
-    mentions: dict[tuple[str, str], list[Mention]] = {}
+    mentions: dict[tuple[str, str], list[Sighting]] = {}
     links: dict[str, list[PathLink]] = {}
     for i in range(0, len(refs), CHUNK):
         def work(tx: Any, chunk: list[str] = refs[i : i + CHUNK]) -> None:

@@ -2,13 +2,13 @@
 
 from dataclasses import replace
 
-from risk.intel import RESTRICTED_REASON, Mention, describe
+from risk.intel import RESTRICTED_REASON, Sighting, describe
 from risk.network import PathLink, TraderFlag, exposure_from_links
 
 
 def test_a_restricted_report_weighs_the_same_and_is_not_named():
-    seen = Mention("R-1", "trader", "BG5", "2025-03-01", "B", "2", signal=0.64)
-    hidden = Mention("R-2", "trader", "BG5", "2025-03-02", "A", "1", "person Z. K.", True,
+    seen = Sighting("R-1", "trader", "BG5", "2025-03-01", "B", "2", signal=0.64)
+    hidden = Sighting("R-2", "trader", "BG5", "2025-03-02", "A", "1", "person Z. K.", True,
                      signal=1.0)
     open_weight, _ = describe([seen, replace(hidden, restricted=False)], "2025-03-10")
     weight, text = describe([seen, hidden], "2025-03-10")

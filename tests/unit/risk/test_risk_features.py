@@ -6,7 +6,7 @@ import pytest
 
 from graph.grading import ADMIRALTY, SCHEMES
 from risk.features import FEATURE_NAMES, Context, as_mapping, extract
-from risk.intel import Mention, MentionIndex, describe, mention_weight
+from risk.intel import MentionIndex, Sighting, describe, mention_weight
 from risk.network import TraderNetwork
 from risk.stats import InMemoryHistoryStats
 from risk.valuation import UnitValueStats
@@ -40,7 +40,7 @@ def test_features_complete_named_and_explained():
 
 
 def graded(report_id, received, source, info, scheme=ADMIRALTY):
-    return Mention(report_id, "trader", "NL123", received, source, info,
+    return Sighting(report_id, "trader", "NL123", received, source, info,
                    signal=scheme.signal(source, info))
 
 
