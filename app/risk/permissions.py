@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from graph.policy import Rule
+from graph.policy import Rule, may
 
 
 class RiskForbidden(PermissionError):
@@ -15,5 +15,5 @@ class RiskForbidden(PermissionError):
 
 
 def authorize(user: Any, rule: Rule) -> None:
-    if str(getattr(user, "role", "")) not in rule:
+    if not may(user, rule):
         raise RiskForbidden(_("role %(value)s may not do this", value=getattr(user, 'role', '?')))
