@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import g, has_request_context, request
 from flask_login import current_user
 
-from graph.audit import AuditRepository, append_tx
+from graph.audit import AuditRepository
 from graph.connection import Graph
 from graph.db import get_graph
 from graph.errors import Hidden, NotFound
@@ -77,13 +77,6 @@ def recorded_read(
     audit(action, target, {**(detail or {}), **(summary(record) if summary else {})},
           outcome="read")
     return record
-
-
-def audit_tx(
-    tx: Any, action: str, target: str = "", detail: dict[str, Any] | None = None
-) -> int:
-    """``audit`` inside a write transaction of the caller (the event commits with it)."""
-    return append_tx(tx, **_who(None, False), action=action, target=target, detail=detail)
 
 
 def _who(actor: str | None, anonymous: bool) -> dict[str, str | None]:

@@ -17,13 +17,13 @@ checked again at the moment of dissemination and a refusal writes nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, LiteralString, TypeVar
+from collections.abc import Sequence
+from typing import Any, LiteralString
 
 from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.mentions import add_mentions_tx
 from nlp import Mention
 
@@ -299,17 +299,6 @@ RETURN u.id AS id, u.email AS email, u.name AS name, unit.name AS unit ORDER BY 
 """
 
 
-class Refused(Exception):
-    """A rule forbids the action; the message says which and why."""
-
-
-Check = Callable[[dict[str, Any]], None]
-# Runs last in the write's own transaction (the audit events), so that what was sent and
-# the record of it commit together or not at all.
-Also = Callable[[Any, Any], Any]
-T = TypeVar("T")
-
-
 def _recipient_rows(recipients: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """The units and users to send to or consent for, as the statements' ``$rows``."""
     return [{"kind": r["kind"], "id": r["id"]} for r in recipients]
@@ -405,22 +394,6 @@ class DisseminationRepository:
 
     # ------------------------------------------------------------------ writes
 
-    def _checked_write(self, report_id: str, viewer: dict[str, str], check: Check,
-                       write: Callable[[Any, dict[str, Any]], T], also: Also | None) -> T:
-        """Lock the report, let ``check`` refuse, ``write(tx, report)``, then ``also(tx,
-        what write returned)``, all in one transaction: the rules are decided on the state
-        the write changes, and the write commits with its audit events or not at all."""
-
-        def work(tx: Any) -> T:
-            report = self._locked(tx, report_id, viewer)
-            check(report)
-            written = write(tx, report)
-            if also is not None:
-                also(tx, written)
-            return written
-
-        return self.graph.write(work)
-
     def releasable(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         """A report as the dissemination rules read it, for an export; :class:`Hidden` or
         NotFound when the viewer may not see it."""
@@ -443,28 +416,16 @@ class DisseminationRepository:
             "sent_to": row["sent_to"],
         }
 
-    def disseminate(
-        self,
-        report_id: str,
-        viewer: dict[str, str],
-        recipients: Sequence[dict[str, str]],
-        check: Check,
-        also: Also | None = None,
-        package: str | None = None,
-    ) -> dict[str, Any]:
-        """Send to ``recipients`` after ``check(report)`` passes under the report's lock;
-        ``also(tx, report)`` then runs in the same transaction. ``package``: the exchange
-        package that carries it to a partner (the log shows its delivery)."""
-
-        def send(tx: Any, report: dict[str, Any]) -> dict[str, Any]:
-            rows = _recipient_rows(recipients)
-            sent = tx_run(tx, DISSEMINATE, id=report_id, rows=rows, by=viewer["id"],
-                          now=utc_now(), package=package)
-            if not sent or sent[0]["sent"] != len(rows):
-                raise Refused("A recipient no longer exists; nothing was sent.")
-            return report
-
-        return self._checked_write(report_id, viewer, check, send, also)
+    def send(self, report_id: str, viewer: dict[str, str],
+             recipients: Sequence[dict[str, str]], package: str | None = None) -> None:
+        """Send to ``recipients``; call it in the service's unit, after ``locked`` and the
+        rules. ``package``: the exchange package that carries it to a partner (the log
+        shows its delivery). Refused when a recipient has gone meanwhile."""
+        rows = _recipient_rows(recipients)
+        sent = self.graph.query(DISSEMINATE, {"id": report_id, "rows": rows, "by": viewer["id"],
+                                              "now": utc_now(), "package": package}, write=True)
+        if not sent or sent[0]["sent"] != len(rows):
+            raise Refused("A recipient no longer exists; nothing was sent.")
 
     def locked(self, report_id: str, viewer: dict[str, str]) -> dict[str, Any]:
         """The report under a write lock, as the dissemination rules read it, for a service

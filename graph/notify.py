@@ -1,9 +1,8 @@
 """Notifications, written in the transaction of the write that causes them.
 
 Every function here takes the caller's transaction (``tx``): a service calls it inside
-``Graph.atomically`` (through ``graph.write``) or from a repository's ``also(tx, ...)``
-callback, so the notification commits with the report, dissemination, task, tip or
-control it tells about, or not at all.
+``Graph.atomically`` (through ``graph.write``), so the notification commits with the
+report, dissemination, task, tip or control it tells about, or not at all.
 
 ``(:Notification {id, key, kind, text, link, created_at, read})-[:FOR]->(:User)``; ``key``
 (unique) makes each producer idempotent: a retried transaction, a re-import or an edit

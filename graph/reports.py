@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from graph.access import REPORT_VISIBLE, refusal
 from graph.clock import utc_now
 from graph.connection import Graph, tx_run
 from graph.entities import UPSERT_ENTITIES
-from graph.errors import Duplicate, NotFound, Resubmitted
+from graph.errors import NotFound, Resubmitted
 from graph.mentions import DROP_ORPHANS, add_mentions_tx, carry_over_tx, link_tx, mention_rows
 from graph.network import ENTITY_VISIBLE
 from graph.paging import decode_cursor, next_page
@@ -313,11 +313,10 @@ class ReportRepository:
         props: dict[str, Any],
         mentions: Sequence[Mention],
         by: str,
-        also: Callable[[Any, str, list[dict[str, Any]]], Any] | None = None,
     ) -> tuple[str, list[dict[str, Any]]]:
-        """Store a report with its mentions in one transaction; return id and mentions.
-        ``also(tx, id, mentions)`` runs in that transaction (the audit event). A report
-        whose ``props["submission"]`` key was stored before raises ``Resubmitted``."""
+        """Store a report with its mentions; return id and mentions. A report whose
+        ``props["submission"]`` key was stored before raises ``Resubmitted``; the same key
+        arriving twice at once fails on the constraint (``Duplicate``: see ``submitted``)."""
         key = props.get("submission")
 
         def work(tx: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -329,19 +328,14 @@ class ReportRepository:
                              source=source, props=props)
             if not created:
                 raise NotFound(f"unit {unit!r} or source {source!r} does not exist")
-            rows = add_mentions_tx(tx, rid, mentions, by)
-            if also is not None:
-                also(tx, rid, rows)
-            return rid, rows
+            return rid, add_mentions_tx(tx, rid, mentions, by)
 
-        try:
-            rid, rows = self.graph.write(work)
-        except Duplicate:
-            # the same submission arriving twice at once: the constraint kept one
-            if key and (first := self.graph.query(FIND_SUBMISSION, {"key": key})):
-                raise Resubmitted(first[0]["id"]) from None
-            raise
-        return rid, rows
+        return self.graph.write(work)
+
+    def submitted(self, key: str) -> str | None:
+        """The report a submission key stored, if any (after a ``Duplicate`` on create)."""
+        rows = self.graph.query(FIND_SUBMISSION, {"key": key})
+        return rows[0]["id"] if rows else None
 
     def update(
         self,

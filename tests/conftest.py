@@ -46,7 +46,8 @@ def neo4j_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEnd
         )
         return
     server = EmbeddedNeo4j(tmp_path_factory.mktemp("neo4j"), heap="768m", pagecache="256m")
-    endpoint = server.ensure_running()
+    # A start takes 20 s on a quiet machine; a shared CI runner can take minutes.
+    endpoint = server.ensure_running(timeout=600)
     yield endpoint
     server.stop()
 

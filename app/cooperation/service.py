@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.audit import audit, audit_tx
+from app.audit import audit
 from app.dissemination.service import refusal as dissemination_refusal
 from graph.access import viewer_param
 from graph.clock import utc_now
@@ -251,24 +251,19 @@ def build_package(graph: Graph, user: Any, config: Mapping[str, Any], partner_na
     viewer = viewer_param(user)
     repo = DisseminationRepository(graph)
 
-    def check(report: dict[str, Any]) -> None:
-        reason = dissemination_refusal(report, user, recipient) or partner_refusal(
-            report, partner)
-        if reason:
-            raise Refused(reason)
-
     def work() -> dict[str, Any]:
         sent: list[dict[str, Any]] = []
-
-        def record(tx: Any, report: dict[str, Any]) -> None:
-            sent.append(report)
-            audit_tx(tx, "report.disseminate", report["id"], {
+        for report_id in ids:  # each decided on the locked report, in the package's unit
+            report = repo.locked(report_id, viewer)
+            reason = dissemination_refusal(report, user, recipient) or partner_refusal(
+                report, partner)
+            if reason:
+                raise Refused(reason)
+            repo.send(report_id, viewer, [recipient], package=package_id)
+            audit("report.disseminate", report["id"], {
                 "to": "partner", "recipient": partner["name"], "handling": report["handling"],
-                "package": package_id})
-
-        for report_id in ids:
-            repo.disseminate(report_id, viewer, [recipient], check, also=record,
-                             package=package_id)
+                "package": package_id}, graph=graph)
+            sent.append(report)
         content = graph.read(package_content_tx, [r["id"] for r in sent])
         content.pop("mentions")
         reference_of = {r["id"]: r.get("reference") or r["id"] for r in sent}

@@ -22,7 +22,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.audit import audit, audit_tx, recorded_read
+from app.audit import audit, recorded_read
 from app.watch import notify
 from graph import policy
 from graph.access import viewer_param
@@ -118,26 +118,33 @@ def release_refusal(report: dict[str, Any], user: Any, recipient: dict[str, Any]
 def disseminate(
     graph: Graph, user: Any, report_id: str, *, units: Iterable[str] = (), users: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
-    """Send the report to units and users, or raise :class:`Refused` with the reason."""
-    repo = DisseminationRepository(graph)
-    recipients = _known_recipients(repo, units, users)
-
-    def check(report: dict[str, Any]) -> None:
-        reasons = [r for r in (refusal(report, user, rec) for rec in recipients) if r]
-        if reasons:
-            raise Refused(" ".join(dict.fromkeys(reasons)))
-
-    def record(tx: Any, report: dict[str, Any]) -> None:
-        for rec in recipients:
-            audit_tx(tx, "report.disseminate", report_id, {
-                "to": rec["kind"], "recipient": rec["name"], "handling": report.get("handling")})
-        notify.disseminated_tx(tx, report_id, recipients, user.id)
-
+    """Send the report to units and users, or raise :class:`Refused` with the reason (the
+    refusal is logged; the send it refused left nothing behind)."""
     try:
-        repo.disseminate(report_id, viewer_param(user), recipients, check, also=record)
+        return _send(graph, user, report_id, units, users)
     except Refused as exc:
         audit("report.disseminate.refused", report_id, {"reason": str(exc)})
         raise
+
+
+@atomic
+def _send(graph: Graph, user: Any, report_id: str, units: Iterable[str],
+          users: Iterable[str]) -> list[dict[str, Any]]:
+    """One unit: the rules are decided on the locked report, and what was sent commits with
+    its audit events and notifications or not at all."""
+    repo = DisseminationRepository(graph)
+    recipients = _known_recipients(repo, units, users)
+    viewer = viewer_param(user)
+    report = repo.locked(report_id, viewer)
+    reasons = [r for r in (refusal(report, user, rec) for rec in recipients) if r]
+    if reasons:
+        raise Refused(" ".join(dict.fromkeys(reasons)))
+    repo.send(report_id, viewer, recipients)
+    for rec in recipients:
+        audit("report.disseminate", report_id, {
+            "to": rec["kind"], "recipient": rec["name"], "handling": report.get("handling")},
+            graph=graph)
+    notify.disseminated(graph, report_id, recipients, user.id)
     return recipients
 
 

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.audit import audit, audit_tx, recorded_read
+from app.audit import audit, recorded_read
 from app.evidence import service as evidence
 from app.evidence.service import Prepared
 from app.i18n import channel_title, say, term
@@ -32,7 +32,7 @@ from graph.clock import utc_now
 from graph.connection import Graph, atomic
 from graph.entities import EntityRepository, entity_id
 from graph.errors import Duplicate, NotFound, Refused, Resubmitted
-from graph.evidence import EvidenceRepository, Parent, attach_tx
+from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import (
     FIELD_LABELS,
     Context,
@@ -42,7 +42,6 @@ from graph.exchange.records import (
     validate,
 )
 from graph.grading import Grading, GradingError, handling_change_refusal
-from graph.mentions import add_mentions_tx
 from graph.references import looks_like_reference
 from graph.reports import ReportRepository
 from graph.sources import SourceRepository
@@ -249,30 +248,36 @@ class ReportService:
             props["submission"] = f"{user.id}:{submission}"  # one author's keys, not all
         mentions = extract_mentions(self.graph, props["text"]) + report.structured
 
-        def record(tx: Any, rid: str, rows: list[dict[str, Any]]) -> None:
-            detail: dict[str, Any] = {"channel": report.channel.value, "status": status.value,
-                                      "mentions": len(rows)}
-            if files:
-                attach_tx(tx, Parent.REPORT, rid, evidence.rows(files))
-                add_mentions_tx(tx, rid, evidence.mentions(files), user.email)
-                detail["files"] = evidence.summary(files)
-            audit_tx(tx, "report.create", rid, detail)
-            notify.report_changed_tx(tx, rid, user.id)
-
         try:
-            rid, rows = self.repo.create(
-                report_id=report.report_id, year=now[:4], unit=unit, source=report.source,
-                props=props, mentions=mentions, by=user.email,
-                also=record,
-            )
+            rid, rows = self._store(user, report, unit, props, mentions, files or [])
         except Resubmitted as again:
             raise AlreadyStored(again.record_id) from None
         except Duplicate:
+            # the same submission arriving twice at once: the constraint kept one
+            if submission and (first := self.repo.submitted(props["submission"])):
+                raise AlreadyStored(first) from None
             raise ReportError(_("Report %(report_id)s exists already.",
                                 report_id=report.report_id), "id",
                               status=409) from None
         except NotFound:
             raise ReportError(_("Unit %(unit)s does not exist.", unit=repr(unit)), "unit") from None
+        return rid, rows
+
+    @atomic
+    def _store(self, user: User, report: Any, unit: str, props: dict[str, Any],
+               mentions: list[Mention], files: list[Prepared]) -> tuple[str, list[dict[str, Any]]]:
+        """The report, its mentions, its files and the record of it: one transaction."""
+        rid, rows = self.repo.create(
+            report_id=report.report_id, year=props["created_at"][:4], unit=unit,
+            source=report.source, props=props, mentions=mentions, by=user.email)
+        detail: dict[str, Any] = {"channel": report.channel.value, "status": props["status"],
+                                  "mentions": len(rows)}
+        if files:
+            EvidenceRepository(self.graph).attach(Parent.REPORT, rid, evidence.rows(files))
+            self.repo.add_file_mentions(rid, evidence.mentions(files), user.email)
+            detail["files"] = evidence.summary(files)
+        audit("report.create", rid, detail, graph=self.graph)
+        notify.report_changed(self.graph, rid, user.id)
         return rid, rows
 
     def may_attach(self, user: User, report: dict[str, Any]) -> bool:

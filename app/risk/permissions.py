@@ -7,11 +7,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from graph.errors import Forbidden
 from graph.policy import Rule, may
 
 
-class RiskForbidden(PermissionError):
-    """The caller's role may not do this."""
+class RiskForbidden(Forbidden, PermissionError):
+    """The caller's role may not do this (403 wherever it is not caught)."""
 
 
 def authorize(user: Any, rule: Rule) -> None:

@@ -25,7 +25,7 @@ from app.risk.scoring import score_declarations, score_stored_declaration, store
 from app.watch import notify
 from graph.connection import Graph
 from graph.controls import ControlRepository
-from graph.errors import NotFound
+from graph.errors import NotFound, Refused
 from graph.evidence import EvidenceRepository, Parent
 from graph.grading import GradingScheme
 from graph.regrade import RegradeRepository
@@ -42,7 +42,7 @@ from risk.selectivity import (
 )
 
 
-class RiskError(ValueError):
+class RiskError(Refused, ValueError):
     """Input the risk service refuses, with a reason for the officer or API client."""
 
 

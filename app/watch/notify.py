@@ -2,8 +2,7 @@
 
 Each function runs through ``graph.write``, so called inside ``Graph.atomically`` (or an
 ``@atomic`` service) the notifications and their mail commit with the write that caused
-them; the ``*_tx`` forms are for a repository's ``also(tx, ...)`` callback. The rules of
-who may hear of what live in graph/notify.py, in the Cypher.
+them. The rules of who may hear of what live in graph/notify.py, in the Cypher.
 """
 
 from __future__ import annotations
@@ -22,18 +21,18 @@ def report_changed(graph: Graph, report_id: str, actor_id: str | None = None) ->
                        actor_id=actor_id)
 
 
-def report_changed_tx(tx: Any, report_id: str, actor_id: str | None = None) -> list[str]:
-    return notify.report_watchers(tx, [report_id], mail=mail_enabled(), actor_id=actor_id)
-
-
-def disseminated_tx(
-    tx: Any, report_id: str, recipients: Sequence[dict[str, str]], actor_id: str
+def disseminated(
+    graph: Graph, report_id: str, recipients: Sequence[dict[str, str]], actor_id: str
 ) -> list[str]:
     """The recipients hear of the report; watchers who may now read it hear too."""
-    told = notify.disseminated(tx, report_id, recipients, mail=mail_enabled(),
-                               actor_id=actor_id)
-    return told + notify.report_watchers(tx, [report_id], mail=mail_enabled(),
-                                         actor_id=actor_id)
+
+    def tell(tx: Any) -> list[str]:
+        told = notify.disseminated(tx, report_id, recipients, mail=mail_enabled(),
+                                   actor_id=actor_id)
+        return told + notify.report_watchers(tx, [report_id], mail=mail_enabled(),
+                                             actor_id=actor_id)
+
+    return graph.write(tell)
 
 
 def feedback_due(graph: Graph, due_before: str) -> list[str]:

@@ -126,7 +126,7 @@ def test_a_sending_and_its_audit_event_commit_together(app, graph, world, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(service, "audit_tx", broken)
+    monkeypatch.setattr(service, "audit", broken)
     with app.test_request_context(), pytest.raises(RuntimeError):
         service.disseminate(graph, users["south"], rid, units=["North Region"])
     assert sent_to(graph, rid) == set()  # not sent without its record
