@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from neo4j import GraphDatabase
 
@@ -25,6 +26,12 @@ from graph.embedded import BoltEndpoint, EmbeddedNeo4j
 WIPE = "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 PASSWORD = "a-long-test-password-1"
 
+# Every new account and every sign-in hashes a password: argon2id at production cost (64 MiB,
+# three passes) takes half a second to a second on a busy two-core machine, and the suite
+# makes thousands. Tests hash with the same argon2id at its smallest cost; the tests about
+# the cost itself ask for ``production_password_hashing``.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """The French and Arabic catalogues compiled, as `make test` does (`make translations`);
@@ -34,6 +41,28 @@ def pytest_configure(config: pytest.Config) -> None:
     from babel.messages.frontend import CommandLineInterface
 
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "app/translations"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[PasswordHasher]:
+    """Yields the production hasher it stands in for."""
+    from app.accounts import passwords
+
+    with pytest.MonkeyPatch.context() as patch:
+        production = passwords._hasher
+        patch.setattr(passwords, "_hasher", CHEAP_HASHER)
+        yield production
+
+
+@pytest.fixture
+def production_password_hashing(
+    _cheap_password_hashing: PasswordHasher, monkeypatch: pytest.MonkeyPatch
+) -> PasswordHasher:
+    """The hasher that Cordon uses outside the tests, for a test about its cost."""
+    from app.accounts import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", _cheap_password_hashing)
+    return _cheap_password_hashing
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,14 @@ def test_password_hash_is_argon2_and_verifies():
     assert not verify_password("not-a-hash", "whatever")
 
 
+def test_passwords_are_hashed_at_production_cost_outside_the_tests(production_password_hashing):
+    """argon2-cffi's defaults (RFC 9106's low-memory profile): 64 MiB, 3 passes, 4 lanes;
+    the suite hashes at less (tests/conftest.py), the application never does."""
+    hashed = hash_password("a-long-test-password-1")
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password(hashed, "a-long-test-password-1")
+
+
 @pytest.mark.parametrize(
     ("password", "fragment"),
     [
