@@ -127,6 +127,10 @@ RETURN ref, s.n_positive AS positives, s.n_seized AS seizures,
 # those traders' flags. Same reads as TRADERS, MENTIONS_*, NETWORK_PATHS and FLAGS, plus
 # what ``$viewer`` may not see (reports, cases, entities and relations on a path): it counts
 # in the score all the same, and the reasons name it only as restricted intelligence.
+# Exposure weighs only paths to flagged traders (risk.network.exposure_from_links), so the
+# flag is read once per pair of traders and only those paths come back, with their
+# need-to-know checked: a hub's hundreds of paths to clean traders cost no transfer and no
+# visibility check. The paths are still the first PATHS_PER_TRADER of each trader.
 PARTY_CONTEXT = (
     """
 OPTIONAL MATCH (st:RiskSettings {id: 'current'})
@@ -174,19 +178,19 @@ CALL () {
 }
 CALL () {"""
     + _PATHS_TO_TRADERS
-    + """  WITH ref, p, coalesce(o.ref, substring(o.id, 7)) AS other
-  WITH ref, p, other, """
+    + """  WITH ref, coalesce(o.ref, substring(o.id, 7)) AS other, collect(p) AS found
+  MATCH (s:RiskStat {dimension: 'importer', key: other})
+  WHERE s.n_positive > 0 OR s.n_seized > 0
+  UNWIND found AS p
+  WITH ref, other, s, p, """
     + _PATH_RESTRICTED
     + """ AS restricted
-  OPTIONAL MATCH (s:RiskStat {dimension: 'importer', key: other})
-  WHERE s.n_positive > 0 OR s.n_seized > 0
   RETURN collect({ref: ref, other: other, restricted: restricted,
                   via: [n IN nodes(p)[1..-1] | {kinds: labels(n),
                                                  name: coalesce(n.name, n.ref, n.id)}],
                   types: [x IN relationships(p) | type(x)]}) AS paths,
-         collect(DISTINCT CASE WHEN s IS NOT NULL THEN
-                   {ref: other, positives: s.n_positive, seizures: s.n_seized,
-                    last_positive: s.last_positive, last_seized: s.last_seized} END) AS flags
+         collect(DISTINCT {ref: other, positives: s.n_positive, seizures: s.n_seized,
+                           last_positive: s.last_positive, last_seized: s.last_seized}) AS flags
 }
 RETURN st {.*} AS settings, traders, trader_mentions, container_mentions, paths, flags
 """
@@ -298,7 +302,8 @@ class PartyRepository:
     ) -> PartyContext:
         """Settings and :meth:`traders`, :meth:`mentions`, :meth:`network_links` and
         :meth:`flags` of a batch in one statement: one round trip per scoring request.
-        What ``viewer`` may not see comes back marked ``restricted``."""
+        ``links`` holds only the paths to flagged traders, all that exposure weighs. What
+        ``viewer`` may not see comes back marked ``restricted``."""
         row = tx_run(
             tx,
             PARTY_CONTEXT,
