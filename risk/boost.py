@@ -103,9 +103,9 @@ class BoostedModel:
                 if value == 0.0:
                     continue
                 feat = by_name.get(name)
-                shown = feat and name not in self.categories  # a category's number is a code
+                shown = feat if name not in self.categories else None  # a category's is a code
                 reasons.append({"indicator": name, "contribution": round(float(value), 4),
-                                "value": round(feat.value, 4) if shown else None,
+                                "value": round(shown.value, 4) if shown else None,
                                 "detail": feat.detail if feat
                                 else f"{indicator_label(name)}: not declared"})
             reasons.sort(key=lambda r: -r["contribution"])
