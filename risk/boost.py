@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from risk.features import Feature, indicator_label
+from risk.features import CATEGORY, Feature, indicator_label
 from risk.model import RiskModel, Score, _sigmoid
 
 PARAMS: dict[str, Any] = {
@@ -30,6 +30,9 @@ PARAMS: dict[str, Any] = {
 ROUNDS = 300
 MAX_ROWS = 400_000  # training rows kept (negatives sampled beyond): bounds training time
 MAX_INPUTS = 96  # declared fields and measures are the source system's: keep the common ones
+MAX_CATEGORIES = 64  # a declared field with more values is left to its record (its lift)
+MIN_CATEGORY_ROWS = 20  # a value seen less often counts as rare, with the unseen ones
+RARE = 0  # LightGBM's code of a rare or unseen value; each known value is 1, 2...
 
 
 @dataclass
@@ -41,11 +44,17 @@ class BoostedModel:
     n_positive: int = 0
     linear: RiskModel | None = None  # the logistic model, for trader and commodity rankings
     meta: dict = field(default_factory=dict)
+    # per ``category:`` column, the codes of the values learnt (LightGBM's 1, 2...)
+    categories: dict[str, list[float]] = field(default_factory=dict)
     _compiled: Any = field(default=None, repr=False, compare=False)
+    _codes: Any = field(default=None, repr=False, compare=False)
 
     @property
     def version(self) -> str:
-        digest = hashlib.sha256((json.dumps(self.features) + self.booster).encode())
+        text = json.dumps(self.features) + self.booster
+        if self.categories:  # models stored before categories keep their version
+            text += json.dumps(self.categories, sort_keys=True)
+        digest = hashlib.sha256(text.encode())
         return f"gbm-{self.trained}-{digest.hexdigest()[:12]}"
 
     def _model(self) -> Any:
@@ -56,13 +65,18 @@ class BoostedModel:
         return self._compiled
 
     def matrix(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
-        """Rows of values by name -> the model's columns; what a row lacks is missing."""
+        """Rows of values by name -> the model's columns; what a row lacks is missing, a
+        declared category the model did not learn is :data:`RARE`."""
+        if self._codes is None:
+            self._codes = {name: {v: k for k, v in enumerate(values, RARE + 1)}
+                           for name, values in self.categories.items()}
         x = np.full((len(rows), len(self.features)), np.nan)
         for j, name in enumerate(self.features):
+            codes = self._codes.get(name)
             for i, row in enumerate(rows):
                 v = row.get(name)
                 if v is not None:
-                    x[i, j] = v
+                    x[i, j] = v if codes is None else codes.get(v, RARE)
         return x
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
@@ -89,8 +103,9 @@ class BoostedModel:
                 if value == 0.0:
                     continue
                 feat = by_name.get(name)
+                shown = feat if name not in self.categories else None  # a category's is a code
                 reasons.append({"indicator": name, "contribution": round(float(value), 4),
-                                "value": round(feat.value, 4) if feat else None,
+                                "value": round(shown.value, 4) if shown else None,
                                 "detail": feat.detail if feat
                                 else f"{indicator_label(name)}: not declared"})
             reasons.sort(key=lambda r: -r["contribution"])
@@ -102,7 +117,7 @@ class BoostedModel:
         doc = {"kind": "boosted", "features": self.features, "booster": self.booster,
                "trained": self.trained, "n_train": self.n_train, "n_positive": self.n_positive,
                "linear": json.loads(self.linear.to_json()) if self.linear else None,
-               "meta": self.meta, "version": self.version}
+               "meta": self.meta, "categories": self.categories, "version": self.version}
         return json.dumps(doc)
 
     @classmethod
@@ -111,7 +126,7 @@ class BoostedModel:
         model = cls(doc["features"], doc["booster"], doc["trained"], doc.get("n_train", 0),
                     doc.get("n_positive", 0),
                     RiskModel.from_json(json.dumps(linear)) if linear else None,
-                    doc.get("meta") or {})
+                    doc.get("meta") or {}, doc.get("categories") or {})
         if doc.get("version") not in (None, model.version):
             raise ValueError(f"model file altered: says {doc['version']}, content is "
                              f"{model.version}")
@@ -140,6 +155,27 @@ def inputs(rows: Sequence[Mapping[str, float]], fixed: Sequence[str],
     floor = max(1, len(rows) // 100)
     common = sorted((n for n, k in seen.items() if k >= floor), key=lambda n: (-seen[n], n))
     return [*fixed, *sorted(common[:max_inputs])]
+
+
+def categories(rows: Sequence[Mapping[str, float]], names: Sequence[str]
+               ) -> dict[str, list[float]]:
+    """The values each ``category:`` column learns: those on at least
+    :data:`MIN_CATEGORY_ROWS` rows, commonest first; a column with more than
+    :data:`MAX_CATEGORIES` of them is left out (its field's record speaks for it)."""
+    out = {}
+    for name in names:
+        if not name.startswith(CATEGORY):
+            continue
+        seen: dict[float, int] = {}
+        for row in rows:
+            v = row.get(name)
+            if v is not None:
+                seen[v] = seen.get(v, 0) + 1
+        common = sorted((v for v, k in seen.items() if k >= MIN_CATEGORY_ROWS),
+                        key=lambda v: (-seen[v], v))
+        if len(common) <= MAX_CATEGORIES:
+            out[name] = common
+    return out
 
 
 def sample(y: np.ndarray, max_rows: int = MAX_ROWS, seed: int = 7) -> tuple[np.ndarray,
@@ -186,10 +222,14 @@ def fit(x: np.ndarray, y: np.ndarray, names: Sequence[str],
 def train(rows: Sequence[Mapping[str, float]], y: np.ndarray, fixed: Sequence[str],
           trained: str | None = None, signs: Mapping[str, int] | None = None,
           linear: RiskModel | None = None, max_rows: int = MAX_ROWS) -> BoostedModel:
-    """Fit on controlled declarations: their features (as of their dates), y = positive."""
+    """Fit on controlled declarations: their features (as of their dates), y = positive;
+    declared categories as LightGBM categories (:func:`categories`)."""
     names = inputs(rows, fixed)
-    shell = BoostedModel(names, "", trained or date.today().isoformat())
-    booster = fit(shell.matrix(rows), y, names, signs, max_rows=max_rows)
+    learnt = categories(rows, names)
+    names = [n for n in names if not n.startswith(CATEGORY) or n in learnt]
+    shell = BoostedModel(names, "", trained or date.today().isoformat(), categories=learnt)
+    booster = fit(shell.matrix(rows), y, names, signs, max_rows=max_rows,
+                  categorical=[j for j, n in enumerate(names) if n in learnt])
     y = np.asarray(y, dtype=float)
     return BoostedModel(names, booster.model_to_string(), shell.trained, len(y), int(y.sum()),
-                        linear)
+                        linear, categories=learnt)

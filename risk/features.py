@@ -7,6 +7,7 @@ built together with their detail strings rather than derived later.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -193,6 +194,7 @@ def as_mapping(features: Sequence[Feature]) -> dict[str, float]:
 # indicators. Names are stable; source-system fields keep their own (``field:payment_type``,
 # ``measure:net_mass``), so what an administration records is learnt without naming it here.
 MEASURE = "measure:"
+CATEGORY = "category:"  # a declared value as itself (declared_categories)
 MEASURE_NAMES: tuple[str, ...] = (
     "tax_rate", "declared_mass", "declared_quantity", "value_per_kg", "mass_per_unit",
     "unit_value_z", "tax_share",
@@ -275,6 +277,9 @@ def indicator_label(name: str) -> str:
     """An input's name in words, for a reason whose value the declaration lacks."""
     if name in _MEASURE_LABEL:
         return _MEASURE_LABEL[name]
+    if name.startswith(CATEGORY):
+        dim = name[len(CATEGORY):]
+        return HISTORY_LABEL.get(dim) or _field_label(dim)
     if name.startswith((FIELD, ITEM_FIELD, MEASURE)):
         return _field_label(name)
     words = name.replace("_", " ")
@@ -319,12 +324,36 @@ COUNT_NAMES: tuple[str, ...] = tuple(f"{d}_controls" for d in HISTORY_DIMENSIONS
 # The boosted model's fixed columns; each source-system field and measure is added beside.
 BOOSTED_INPUTS: tuple[str, ...] = (*FEATURE_NAMES, *MEASURE_NAMES, *COUNT_NAMES)
 
+# A declared category as itself (``category:origin``, ``category:field:payment_type``...):
+# where a field's record is the rate its value earned before the declaration, this is the
+# value, for the trees to split on as a LightGBM category (a payment type risky only with
+# one procedure, a preference claimed only on some origins). Its number is a stable code of
+# the text (CRC-32), which the model maps to its own categories (risk.boost).
+CATEGORY_DIMENSIONS = ("origin", "office")
+
+
+def category_code(value: str) -> float:
+    """The stable number a declared value travels as (the same in every process)."""
+    return float(zlib.crc32(value.encode()))
+
+
+def declared_categories(declaration: Mapping) -> list[Feature]:
+    """The declaration's origin, office and source-system fields, each as a category."""
+    out = []
+    for dim, dim_keys in dimension_keys(declaration).items():
+        if dim_keys and (dim in CATEGORY_DIMENSIONS or dim.startswith((FIELD, ITEM_FIELD))):
+            label = HISTORY_LABEL.get(dim) or _field_label(dim)
+            out.append(Feature(CATEGORY + dim, category_code(dim_keys[0]),
+                               f"{label} {dim_keys[0]} (declared)"))
+    return out
+
 
 def detailed(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
              context: Context | None = None) -> list[Feature]:
-    """The indicators, then the measures, the controls each history rests on and each
-    field's record: the boosted model's input."""
+    """The indicators, then the measures, the controls each history rests on, each
+    field's record and the declared categories: the boosted model's input."""
     ctx = context or Context()
     return [*extract(declaration, stats, values, ctx), *measures(declaration, values),
             *history_counts(declaration, stats),
-            *field_histories(declaration, stats, ctx.strengths)]
+            *field_histories(declaration, stats, ctx.strengths),
+            *declared_categories(declaration)]

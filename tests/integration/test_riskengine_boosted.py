@@ -54,6 +54,19 @@ def test_boosted_model_scores_later_declarations_with_reasons(runner, client, gr
         assert all(x["detail"] and isinstance(x["contribution"], float) for x in model_reasons)
         logit = r["baseline"] + sum(x["contribution"] for x in model_reasons)
         assert abs(1 / (1 + math.exp(-logit)) - r["model_score"]) < 2e-3, r
+    unknown = [{**later[i], "id": f"UNKNOWN-{code}", "origin": code, "departure": code}
+               for i, code in enumerate(("ZZ", "xx", "QU"))]  # a country nobody knows
+    response = client.post("/api/v1/declarations/score", headers=headers,
+                           json={"declarations": unknown})
+    assert response.status_code == 200, response.get_json()
+    for r in response.get_json()["results"]:
+        logit = r["baseline"] + sum(x["contribution"] for x in r["reasons"]
+                                    if x["indicator"] != "random")
+        assert abs(1 / (1 + math.exp(-logit)) - r["model_score"]) < 2e-3, r
+        named = {x["indicator"]: x["detail"] for x in r["reasons"]}
+        assert not any(code in detail for detail in named.values()
+                       for code in (" ZZ", " XX", " QU")), named
+        assert named.get("category:origin", "Origin: not declared") == "Origin: not declared"
     strongest = [r["reasons"][0] for r in results if r["reasons"][0]["contribution"] > 0.5]
     assert strongest, "no declaration has a strong reason"
     assert any(x["indicator"] in ("importer_history", "declarant_importer_history",

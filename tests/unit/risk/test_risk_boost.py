@@ -10,7 +10,7 @@ import numpy as np
 
 from risk import boost
 from risk.boost import BoostedModel, load_model
-from risk.features import Feature
+from risk.features import Feature, declared_categories
 
 
 def _rows(n: int, seed: int = 3) -> tuple[list[dict[str, float]], np.ndarray]:
@@ -50,3 +50,32 @@ def test_sampling_keeps_every_positive_and_weighs_negatives_back():
     idx, weight = boost.sample(y, max_rows=110)
     assert len(idx) == 110 and set(range(10)) <= set(idx.tolist())
     assert math.isclose(float(weight.sum()), 1000.0)
+
+
+def test_declared_categories_split_as_themselves_and_an_unseen_value_counts_as_rare():
+    rng = random.Random(5)
+    rows, y = [], []
+    for _ in range(2000):
+        payment = rng.choice(("cash", "deferred", "credit"))
+        row = {f.name: f.value for f in declared_categories({"payment_type": payment,
+                                                             "origin": "CN"})}
+        rows.append({**row, "tax_rate": rng.choice((0.0, 25.0))})
+        y.append(rng.random() < (0.6 if payment == "deferred" else 0.05))
+    model = boost.train(rows, np.array(y, dtype=float), ["tax_rate"], trained="2025-01-01")
+    assert set(model.categories) == {"category:field:payment_type", "category:origin"}
+    deferred, cash, unseen = (declared_categories({"payment_type": p, "origin": "CN"})
+                              for p in ("deferred", "cash", "letter of credit"))
+    scores = [model.score(row) for row in (deferred, cash, unseen)]
+    assert scores[0].probability > 0.4 > 0.15 > scores[1].probability
+    reason = next(r for r in scores[0].reasons
+                  if r["indicator"] == "category:field:payment_type")
+    assert reason["contribution"] > 0 and reason["value"] is None
+    assert reason["detail"] == "Payment type deferred (declared)"
+    for score in scores:  # a value never seen in training still has its exact reasons
+        assert math.isclose(score.baseline + sum(r["contribution"] for r in score.reasons),
+                            score.logit, abs_tol=1e-3)
+    again = load_model(model.to_json())
+    assert again.version == model.version
+    assert math.isclose(again.score(unseen).probability, scores[2].probability)
+    # a declaration without an origin (ZZ, XX and QU are stored as none) has no origin column
+    assert "category:origin" not in {f.name for f in declared_categories({"origin": None})}
