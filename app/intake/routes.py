@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts import service as accounts
 from app.dissemination import service as dissemination
@@ -150,8 +151,8 @@ def new():
     form = ReportForm(channel=channel.value)
     _grading_choices(form, service)
     held = service.sources_held(current_user)
-    form.source.choices = [("", _("— choose —"))] + [
-        (s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
+    form.source.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
         for s in held if s.get("status") != "pending"  # approval of recruitment first
     ]
     if form.validate_on_submit():
@@ -203,14 +204,15 @@ def quick_log():
         abort(403)
     form = LiaisonLogForm()
     units = accounts.units(get_graph())
-    form.crossing.choices = [(u["name"], u["name"]) for u in units if u["kind"] == "bcp"]
-    if current_user.unit not in {c[0] for c in form.crossing.choices}:
-        form.crossing.choices.insert(0, (current_user.unit, current_user.unit))
+    form.crossing.choices = [SelectChoice(u["name"], u["name"])
+                             for u in units if u["kind"] == "bcp"]
+    if current_user.unit not in {c.value for c in form.crossing.choices}:
+        form.crossing.choices.insert(0, SelectChoice(current_user.unit, current_user.unit))
     if request.method == "GET":
         form.crossing.data = current_user.unit
     # the default codes in the officer's language; an instance's own codes as configured
     form.handling.choices = [
-        (g.code, g.label if term(g.code) == g.code else term(g.code).capitalize())
+        SelectChoice(g.code, g.label if term(g.code) == g.code else term(g.code).capitalize())
         for g in service.grading.handling]
     if form.validate_on_submit():
         data = {
@@ -266,8 +268,9 @@ def detail(report_id: str):
     entities = {m["entity_id"]: m["entity_name"] or m["text"] for m in mentions
                 if m.get("review") != "rejected"}
     relation = RelationForm()
-    relation.from_id.choices = relation.to_id.choices = sorted(
-        entities.items(), key=lambda kv: kv[1].lower())
+    relation.from_id.choices = relation.to_id.choices = [
+        SelectChoice(entity_id, name)
+        for entity_id, name in sorted(entities.items(), key=lambda kv: kv[1].lower())]
     q = request.args.get("q", "").strip()
     files = evidence().files_of(current_user, Parent.REPORT, report_id)
     return render_template(
@@ -308,7 +311,7 @@ def edit(report_id: str):
     data["received"] = (report.get("received") or "")[:16]
     form = ReportForm(data=data) if request.method == "GET" else ReportForm()
     _grading_choices(form, service)
-    form.source.choices = [(report.get("source") or "", report.get("source") or "—")]
+    form.source.choices = [SelectChoice(report.get("source") or "", report.get("source") or "—")]
     if form.validate_on_submit():
         changes = {k: v for k, v in form.data.items()
                    if k not in (*NOT_REPORT_FIELDS, "channel", "source")}
