@@ -248,15 +248,26 @@ def _load(service: ReportService, report_id: str, *, audited: bool = True,
         abort(404)
 
 
+@bp.before_app_request
+def _report_by_reference():
+    """Every report's page (the report, its dissemination, feedback, package, the tip's
+    thread) answers to the reference people read (``R-2026-000123``) as to the id its
+    links carry (an import's own ``REG-123``): a GET by reference goes to the id's page."""
+    report_id = (request.view_args or {}).get("report_id")
+    if (request.method != "GET" or not report_id or request.blueprint == "api"
+            or not current_user.is_authenticated):
+        return None
+    found = _service().resolve(current_user, report_id)
+    if found == report_id:
+        return None
+    return redirect(url_for(str(request.endpoint),
+                            **{**(request.view_args or {}), "report_id": found},
+                            **request.args.to_dict()))
+
+
 @bp.get("/<report_id>")
 def detail(report_id: str):
     service = _service()
-    try:
-        found = service.resolve(current_user, report_id)
-    except NotFound:
-        abort(404)
-    if found != report_id:  # a reference: the page lives at the id
-        return redirect(url_for("intake.detail", report_id=found))
     report = _load(service, report_id)
     mentions = service.mentions(current_user, report_id)
     reviewer = service.may_review(current_user, report)
