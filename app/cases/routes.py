@@ -104,7 +104,7 @@ def _case_page(case_id: str, status: int = 200, posted: str = "", form=None,
     forms = {
         "status_form": CaseStatusForm(formdata=None, data={"status": case["status"]}),
         "member_form": MemberForm(formdata=None),
-        "attach_form": AttachForm(formdata=None),
+        "attach_target_form": AttachForm(formdata=None),
         "note_form": NoteForm(formdata=None),
         "task_form": _task_form(formdata=None),
     }
@@ -182,7 +182,7 @@ def attach(case_id: str, what: str):
         case_id,
         lambda: service.attach(get_graph(), current_user, case_id, what, form.target.data),
         _("%(what)s %(target)s attached.", what=what.capitalize(), target=form.target.data),
-        form, "attach_form", attach=what,
+        form, "attach_target_form", attach=what,
     )
 
 
