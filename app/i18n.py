@@ -11,6 +11,7 @@ to ``.mo`` by ``make translations`` (part of ``make run`` and ``make test``).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, request, session
@@ -19,6 +20,8 @@ from flask_babel import gettext as translation  # a message id held in a variabl
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from app.accounts.roles import Role
 from graph.messages import Joined, Message, message_of
@@ -180,6 +183,29 @@ def bdi(value: Any) -> Markup | str:
     return Markup("<bdi>{}</bdi>").format(value)
 
 
+def _answers_get(path: str) -> bool:
+    """Whether ``path`` is a page this app serves to a GET (a redirect counts)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:  # 404, or 405 for an address only a form posts to
+        return False
+    return True
+
+
+def language_switch_url(code: str) -> str:
+    """This page in language ``code``. A page a form posted to (a refused follow-up on the
+    hotline, ``/hotline/follow-up/add``) may answer no GET: the switch then leads to the
+    nearest page above it that does (``/hotline/follow-up``), never to a 405."""
+    path, args = request.path, request.args.to_dict(flat=False)
+    while path != "/" and not _answers_get(path):
+        path, args = path.rstrip("/").rsplit("/", 1)[0] or "/", {}
+    args["lang"] = [code]
+    return f"{request.script_root}{path}?{urlencode(args, doseq=True)}"
+
+
 def _remember_choice() -> None:
     """A language picked with the switch (``?lang=``) stays for the rest of the visit."""
     picked = valid_language(request.args.get("lang"))
@@ -199,6 +225,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.globals.update(
         languages=LANGUAGES, current_language=current_language, text_direction=text_direction,
+        language_switch_url=language_switch_url,
         lane_name=lane_name, term=term, channel_title=channel_title, vocabulary=VOCABULARY,
     )
     app.jinja_env.filters["term"] = term

@@ -25,6 +25,7 @@ from jinja2 import Undefined
 from markupsafe import Markup
 
 from app.i18n import locale
+from app.risk.indicators import indicator_label
 
 # Day, abbreviated month in the page's language, year (and 24-hour time): CLDR patterns,
 # so "07 Dec 2026, 06:12", "07 déc. 2026, 06:12", "07 ديسمبر 2026، 06:12".
@@ -206,4 +207,5 @@ def init_app(app: Flask) -> None:
         node_url=node_url,
         grade_text=grade_text,
         file_kind=file_kind,
+        indicator_label=indicator_label,
     )

@@ -35,8 +35,8 @@ CREATE_TIP = """
 MATCH (unit:Unit {name: $unit})
 CREATE (r:Report {id: $report_id, channel: 'hotline', reference: $tip_reference,
                   received: $now, created_at: $now, updated_at: $now, title: $title,
-                  text: $text, handling: 'restricted', status: 'submitted', unit: $unit,
-                  author_id: $author})
+                  text: $text, language: $language, handling: 'restricted',
+                  status: 'submitted', unit: $unit, author_id: $author})
 CREATE (r)-[:ORIGINATED_IN]->(unit)
 CREATE (k:TipKey {reference: $reference, code_hash: $code_hash, created_at: $now})
 SET k.contact = $contact
@@ -128,6 +128,7 @@ class TipRepository:
         code_hash: str,
         title: str,
         text: str,
+        language: str,
         contact: str | None,
         message_id: str,
         mentions: Sequence[Mention],
@@ -146,6 +147,7 @@ class TipRepository:
                 code_hash=code_hash,
                 title=title,
                 text=text,
+                language=language,
                 contact=contact,
                 message_id=message_id,
                 author=HOTLINE_AUTHOR,

@@ -54,21 +54,22 @@ def _guess(text: str) -> str | None:
     return str(language) if language in SUPPORTED else DEFAULT
 
 
-def detect(text: str) -> str:
-    """The main language of ``text``: the one covering most of its characters."""
+def detect(text: str, default: str = DEFAULT) -> str:
+    """The main language of ``text``: the one covering most of its characters; ``default``
+    when it has too few letters to tell."""
     weight: dict[str, int] = {}
-    for segment in segments(text):
+    for segment in segments(text, default):
         weight[segment.language] = weight.get(segment.language, 0) + segment.end - segment.start
-    return max(weight, key=lambda k: weight[k]) if weight else DEFAULT
+    return max(weight, key=lambda k: weight[k]) if weight else default
 
 
-def segments(text: str) -> list[Segment]:
+def segments(text: str, default: str = DEFAULT) -> list[Segment]:
     """``text`` cut into runs of one language; together they cover it all, in order."""
     if not text:
         return []
     whole = _guess(text)
     if whole is None:
-        return [Segment(0, len(text), DEFAULT)]
+        return [Segment(0, len(text), default)]
     pieces: list[tuple[int, int, str | None]] = []
     start = 0
     for boundary in _SENTENCE_END.finditer(text):

@@ -127,6 +127,8 @@ def update_user(
         Role(role)
     except ValueError:
         raise AccountError(_("Unknown role %(role)s.", role=repr(role)), "role") from None
+    if not (name or "").strip():
+        raise AccountError(_("Give the officer's full name."), "name")
     repo = UserRepository(graph)
     current = repo.get(user_id)
     if current is None:

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from app.accounts.roles import Role, UnitKind
 
@@ -23,9 +23,13 @@ def parent_choices(units: list[dict], *, exclude: str | None = None) -> list[Sel
     ]
 
 
+# Colleagues find an officer by name (case members, tasks, the audit log): never blank.
+FULL_NAME = [DataRequired(), Length(max=120)]
+
+
 class UserCreateForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Full name"), validators=FULL_NAME)
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     unit = SelectField(_l("Unit"), choices=[])
     password = PasswordField(
@@ -37,7 +41,7 @@ class UserCreateForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Full name"), validators=FULL_NAME)
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     unit = SelectField(_l("Unit"), choices=[])
     active = BooleanField(_l("Account active"))

@@ -16,6 +16,7 @@ from app.audit import audit
 from app.errors import error_response
 from app.i18n import say
 from app.risk import permissions, rankings, scoring, service, training
+from app.risk.indicators import labelled
 from graph import policy
 from graph.access import viewer_param
 from graph.db import get_graph
@@ -29,7 +30,8 @@ Lane = Literal[LANES]  # the vocabulary's lanes, one word each
 
 
 class RiskReason(Answer):
-    indicator: str
+    indicator: str  # the engine's name (network_exposure), stable for programs
+    label: str  # what an officer calls it, in the caller's language (app/risk/indicators.py)
     contribution: float
     detail: str
 
@@ -126,8 +128,8 @@ def score_declarations():
         if errors:
             return error_response(422, "Invalid declaration",
                                   {"index": 0, "id": body.get("id"), "errors": errors})
-        return jsonify(scoring.score_declarations(get_graph(), [decl],
-                                                  viewer_param(api_user()))[0])
+        return jsonify(_readable(scoring.score_declarations(get_graph(), [decl],
+                                                            viewer_param(api_user()))[0]))
     # A batch scores what it can: a bad declaration gets its error in its place.
     checked = [_checked(item, "declaration") for item in raw]
     valid = [decl for decl, errors in checked if not errors]
@@ -136,7 +138,7 @@ def score_declarations():
     results = []
     for item, (_decl, errors) in zip(raw, checked, strict=True):
         if not errors:
-            results.append(next(scores))
+            results.append(_readable(next(scores)))
             continue
         ident = item.get("id") if isinstance(item, dict) else None
         results.append({"id": ident if isinstance(ident, str) else None,
@@ -145,6 +147,11 @@ def score_declarations():
     if not valid:
         return error_response(422, "Invalid declarations", {"results": results})
     return jsonify({"results": results})
+
+
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    """A scored declaration, trader or line with each reason's indicator named in words."""
+    return {**row, "reasons": labelled(row["reasons"])}
 
 
 def _checked(raw: Any, kind: str) -> tuple[dict[str, Any], list[str]]:
@@ -168,7 +175,7 @@ def select_declaration(declaration_id: str):
         return _forbidden(exc)
     except NotFound as exc:
         return error_response(404, "Not found", str(exc))
-    return jsonify(selection), 201
+    return jsonify(_readable(selection)), 201
 
 
 @bp.post("/controls")
@@ -193,7 +200,8 @@ def record_control():
 @operation("High-risk traders with reasons", query=Limit, answer=dict[str, Any],
            errors=(400, 401, 403), operation_id="riskTraders")
 def risk_traders(query: Limit):
-    return jsonify({"traders": rankings.high_risk_traders(get_graph(), query.limit)})
+    return jsonify({"traders": [_readable(t) for t in
+                                rankings.high_risk_traders(get_graph(), query.limit)]})
 
 
 @bp.get("/risk/commodities")
@@ -202,7 +210,8 @@ def risk_traders(query: Limit):
 @operation("High-risk HS6 x origin lines with reasons", query=Limit, answer=dict[str, Any],
            errors=(400, 401, 403), operation_id="riskCommodities")
 def risk_commodities(query: Limit):
-    return jsonify({"commodities": rankings.high_risk_commodities(get_graph(), query.limit)})
+    return jsonify({"commodities": [_readable(c) for c in
+                                    rankings.high_risk_commodities(get_graph(), query.limit)]})
 
 
 @bp.get("/risk/profiles")

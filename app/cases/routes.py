@@ -45,8 +45,8 @@ def _fill_assignment_choices(form, choices) -> None:
     ]
 
 
-def _task_form() -> TaskForm:
-    form = TaskForm()
+def _task_form(**kwargs) -> TaskForm:
+    form = TaskForm(**kwargs)
     _fill_assignment_choices(form, service.tasking_choices(get_graph(), current_user))
     return form
 
@@ -89,34 +89,50 @@ def index():
 
 @bp.get("/cases/<case_id>")
 def detail(case_id: str):
+    return _case_page(case_id)
+
+
+def _case_page(case_id: str, status: int = 200, posted: str = "", form=None,
+               attach: str | None = None):
+    """The case; a refused ``form`` (``posted``: its name in the template) comes back with
+    each message beside its field. The three attach forms share one form class:
+    ``attach`` says which of them was refused."""
     try:
         case = service.read_case(get_graph(), current_user, case_id)
     except NotFound:
         abort(404)
-    status_form = CaseStatusForm(data={"status": case["status"]})
-    return render_template(
-        "cases/detail.html",
-        case=case,
-        status_form=status_form,
-        convert_form=ConvertForm(),
-        member_form=MemberForm(),
-        attach_form=AttachForm(),
-        note_form=NoteForm(),
-        task_form=_task_form(),
-        task_status_form=TaskStatusForm(),
-    )
+    forms = {
+        "status_form": CaseStatusForm(formdata=None, data={"status": case["status"]}),
+        "member_form": MemberForm(formdata=None),
+        "attach_target_form": AttachForm(formdata=None),
+        "note_form": NoteForm(formdata=None),
+        "task_form": _task_form(formdata=None),
+    }
+    if form is not None:
+        forms[posted] = form
+    return render_template("cases/detail.html", case=case, convert_form=ConvertForm(),
+                           task_status_form=TaskStatusForm(), attach_refused=attach,
+                           **forms), status
 
 
-def _run(case_id: str, action, success: str):
-    """Run one case action from a detail-page form and come back to the case."""
+def _run(case_id: str, action, success: str, form=None, posted: str = "",
+         attach: str | None = None):
+    """Run one case action from a detail-page form and come back to the case; a refusal
+    about one of ``form``'s fields is shown beside it, any other at the top."""
+    if form is not None and not form.validate_on_submit():
+        return _case_page(case_id, 400, posted, form, attach)
     try:
         action()
     except NotFound:
         abort(404)
     except CaseError as exc:
-        _flash_error(exc)
-    else:
-        flash(success, "success")
+        field = "target" if attach else exc.field  # the API's report_id, entity_id, chart_id
+        if form is None or exc.status in (403, 409) or field not in form:
+            _flash_error(exc)
+            return _back(case_id)
+        form[field].errors.append(str(exc))
+        return _case_page(case_id, 400, posted, form, attach)
+    flash(success, "success")
     return _back(case_id)
 
 
@@ -147,15 +163,13 @@ def convert(case_id: str):
 @bp.post("/cases/<case_id>/members")
 def add_member(case_id: str):
     form = MemberForm()
-    if not form.validate_on_submit():
-        flash(_("Enter the officer's e-mail."), "error")
-        return _back(case_id)
     return _run(
         case_id,
         lambda: service.add_member(
             get_graph(), current_user, case_id, email=form.email.data, role=form.role.data
         ),
         _("%(email)s assigned to the case.", email=form.email.data),
+        form, "member_form",
     )
 
 
@@ -164,26 +178,22 @@ def attach(case_id: str, what: str):
     if what not in ATTACHABLE:
         abort(404)
     form = AttachForm()
-    if not form.validate_on_submit():
-        flash(_("Enter the %(what)s id.", what=what), "error")
-        return _back(case_id)
     return _run(
         case_id,
         lambda: service.attach(get_graph(), current_user, case_id, what, form.target.data),
         _("%(what)s %(target)s attached.", what=what.capitalize(), target=form.target.data),
+        form, "attach_target_form", attach=what,
     )
 
 
 @bp.post("/cases/<case_id>/notes")
 def add_note(case_id: str):
     form = NoteForm()
-    if not form.validate_on_submit():
-        flash(_("Write the note first."), "error")
-        return _back(case_id)
     return _run(
         case_id,
         lambda: service.add_note(get_graph(), current_user, case_id, form.text.data),
         _("Note added."),
+        form, "note_form",
     )
 
 
@@ -210,9 +220,6 @@ def attach_files(case_id: str):
 @bp.post("/cases/<case_id>/tasks")
 def add_task(case_id: str):
     form = _task_form()
-    if not form.validate_on_submit():
-        flash(_form_errors(form) or _("Check the task form."), "error")
-        return _back(case_id)
     return _run(
         case_id,
         lambda: service.create_task(
@@ -222,6 +229,7 @@ def add_task(case_id: str):
             **_task_fields(form),
         ),
         _("Task assigned."),
+        form, "task_form",
     )
 
 

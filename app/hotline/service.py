@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.audit import audit, recorded_read
 from app.evidence import service as ev
 from app.evidence.service import Evidence, EvidenceError, Prepared, Upload
-from app.i18n import say
+from app.i18n import current_language, say
 from app.watch import notify
 from graph import policy
 from graph.access import viewer_param
@@ -32,7 +33,7 @@ from graph.evidence import EvidenceRepository, Parent
 from graph.exchange.records import text_problem
 from graph.hotline import HOTLINE_AUTHOR, TipRepository
 from graph.reports import ReportRepository
-from nlp import Mention
+from nlp import Mention, detect_language
 
 # Crockford base32: no I, L, O, U, so codes survive being read aloud or written by hand.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -93,28 +94,36 @@ def code_hash(code: str) -> str:
     return "sha256:" + hashlib.sha256(_canonical(code).encode()).hexdigest()
 
 
-def compose_tip(what: str, where: str, when: str, who: str, details: str) -> tuple[str, str]:
-    """The report title and text from the form's questions (empty answers left out)."""
-    parts = [
-        ("What", what),
-        ("Where", where),
-        ("When", when),
-        ("Who", who),
-    ]
-    lines = [f"{label}: {value.strip()}" for label, value in parts if value and value.strip()]
-    body = "\n".join(lines)
-    if details and details.strip():
-        body = f"{body}\n\n{details.strip()}" if body else details.strip()
-    if not body:
+def tip_language(*answers: str) -> str:
+    """The language the tipster wrote in (the page's when the answers are too short to
+    tell): the tip's labels and title are written in it, so an Arabic tip reads in Arabic."""
+    return detect_language("\n".join(a for a in answers if a), default=current_language())
+
+
+def compose_tip(what: str, where: str, when: str, who: str, details: str
+                ) -> tuple[str, str, str]:
+    """The report title, text and language from the form's questions (empty answers left
+    out), each answer under its question's label in the language the tipster wrote in."""
+    answers = {"what": what, "where": where, "when": when, "who": who, "details": details}
+    if not any((value or "").strip() for value in answers.values()):
         raise TipError(_("Please tell us what happened."), "what")
-    for name, value in (*parts, ("details", details)):
+    for name, value in answers.items():
         if value and (problem := text_problem(value)):
-            raise TipError(_("This answer %(problem)s.", problem=say(problem)), name.lower())
+            raise TipError(_("This answer %(problem)s.", problem=say(problem)), name)
+    language = tip_language(*answers.values())
+    with force_locale(language):
+        labels = {"what": _("What"), "where": _("Where"), "when": _("When"), "who": _("Who")}
+        lines = [_("%(question)s: %(answer)s", question=label, answer=answers[name].strip())
+                 for name, label in labels.items() if (answers[name] or "").strip()]
+        body = "\n".join(lines)
+        if details and details.strip():
+            body = f"{body}\n\n{details.strip()}" if body else details.strip()
+        first = ((what or "").strip() or body).splitlines()[0]
+        title = _("Hotline tip: %(summary)s",
+                  summary=first[:80] + ("…" if len(first) > 80 else ""))
     if len(body) > MAX_TEXT:
         raise TipError(_("Please keep the tip under %(max)s characters.", max=MAX_TEXT), "details")
-    first = ((what or "").strip() or body).splitlines()[0]
-    title = "Hotline tip: " + (first[:80] + ("…" if len(first) > 80 else ""))
-    return title, body
+    return title, body, language
 
 
 def _mentions(graph: Graph, text: str) -> list[Mention]:
@@ -157,11 +166,11 @@ def submit_tip(
 ) -> TipReceipt:
     """Store a tip with its entities and files in the analysts' queue; return reference
     and code."""
-    title, text = compose_tip(what, where, when, who, details)
+    title, text, language = compose_tip(what, where, when, who, details)
     files = _files(evidence, uploads)
     try:
         mentions = _mentions(graph, text)
-        receipt = _store_tip(graph, title, text, contact, mentions, files)
+        receipt = _store_tip(graph, title, text, language, contact, mentions, files)
     except BaseException:
         if evidence is not None:
             evidence.discard(files)
@@ -169,8 +178,8 @@ def submit_tip(
     return receipt
 
 
-def _store_tip(graph: Graph, title: str, text: str, contact: str, mentions: list[Any],
-               files: list[Prepared]) -> TipReceipt:
+def _store_tip(graph: Graph, title: str, text: str, language: str, contact: str,
+               mentions: list[Any], files: list[Prepared]) -> TipReceipt:
     code = new_code()
 
     def store_and_record(report_id: str, reference: str) -> None:
@@ -180,6 +189,7 @@ def _store_tip(graph: Graph, title: str, text: str, contact: str, mentions: list
             code_hash=code_hash(code),
             title=title,
             text=text,
+            language=language,
             contact=contact.strip() or None,
             message_id=str(uuid.uuid4()),
             mentions=mentions,

@@ -14,6 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.i18n import VOCABULARY
@@ -25,14 +26,14 @@ from graph.vocabulary import RelationType
 DOCUMENTS = ("image/jpeg,image/png,image/webp,application/pdf,text/plain,.docx,.xlsx,.pptx,"
              ".odt,.ods,.odp")
 
-LABEL_CHOICES = [
+LABEL_CHOICES = [SelectChoice(value, label) for value, label in (
     ("PERSON", _l("Person")), ("ORG", _l("Company / organisation")),
     ("AGENCY", _l("Public body")), ("LOCATION", _l("Place")), ("VESSEL", _l("Vessel")),
     ("CONTAINER", _l("Container")), ("VEHICLE", _l("Vehicle")), ("PHONE", _l("Phone")),
     ("EMAIL", _l("E-mail")), ("ID_DOCUMENT", _l("Identity document")),
     ("COMMODITY", _l("Commodity")), ("HS_CODE", _l("HS code")),
-]
-RELATION_CHOICES = [(t.value.lower(), VOCABULARY[t.value]) for t in RelationType]
+)]
+RELATION_CHOICES = [SelectChoice(t.value.lower(), VOCABULARY[t.value]) for t in RelationType]
 
 
 class ReportForm(FlaskForm):
@@ -43,8 +44,8 @@ class ReportForm(FlaskForm):
     received = StringField(_l("Received"), render_kw={"type": "datetime-local"},
                            description=_l("When the information came in (defaults to now)."))
     event_type = SelectField(_l("Event"), validate_choice=False,
-                             choices=[("", "—")] + [(e.value, VOCABULARY[e.value])
-                                                    for e in EventType])
+                             choices=[SelectChoice("", "—")] + [
+                                 SelectChoice(e.value, VOCABULARY[e.value]) for e in EventType])
     event_date = StringField(_l("Date of the event"), render_kw={"type": "date"})
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     commodity = StringField(_l("Commodity"), validators=[Optional(), Length(max=200)])

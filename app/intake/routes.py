@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts import service as accounts
 from app.dissemination import service as dissemination
@@ -150,8 +151,8 @@ def new():
     form = ReportForm(channel=channel.value)
     _grading_choices(form, service)
     held = service.sources_held(current_user)
-    form.source.choices = [("", _("— choose —"))] + [
-        (s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
+    form.source.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(s["codename"], f"{s['codename']} ({s['reliability'] or '?'})")
         for s in held if s.get("status") != "pending"  # approval of recruitment first
     ]
     if form.validate_on_submit():
@@ -203,14 +204,15 @@ def quick_log():
         abort(403)
     form = LiaisonLogForm()
     units = accounts.units(get_graph())
-    form.crossing.choices = [(u["name"], u["name"]) for u in units if u["kind"] == "bcp"]
-    if current_user.unit not in {c[0] for c in form.crossing.choices}:
-        form.crossing.choices.insert(0, (current_user.unit, current_user.unit))
+    form.crossing.choices = [SelectChoice(u["name"], u["name"])
+                             for u in units if u["kind"] == "bcp"]
+    if current_user.unit not in {c.value for c in form.crossing.choices}:
+        form.crossing.choices.insert(0, SelectChoice(current_user.unit, current_user.unit))
     if request.method == "GET":
         form.crossing.data = current_user.unit
     # the default codes in the officer's language; an instance's own codes as configured
     form.handling.choices = [
-        (g.code, g.label if term(g.code) == g.code else term(g.code).capitalize())
+        SelectChoice(g.code, g.label if term(g.code) == g.code else term(g.code).capitalize())
         for g in service.grading.handling]
     if form.validate_on_submit():
         data = {
@@ -246,15 +248,26 @@ def _load(service: ReportService, report_id: str, *, audited: bool = True,
         abort(404)
 
 
+@bp.before_app_request
+def _report_by_reference():
+    """Every report's page (the report, its dissemination, feedback, package, the tip's
+    thread) answers to the reference people read (``R-2026-000123``) as to the id its
+    links carry (an import's own ``REG-123``): a GET by reference goes to the id's page."""
+    report_id = (request.view_args or {}).get("report_id")
+    if (request.method != "GET" or not report_id or request.blueprint == "api"
+            or not current_user.is_authenticated):
+        return None
+    found = _service().resolve(current_user, report_id)
+    if found == report_id:
+        return None
+    return redirect(url_for(str(request.endpoint),
+                            **{**(request.view_args or {}), "report_id": found},
+                            **request.args.to_dict()))
+
+
 @bp.get("/<report_id>")
 def detail(report_id: str):
     service = _service()
-    try:
-        found = service.resolve(current_user, report_id)
-    except NotFound:
-        abort(404)
-    if found != report_id:  # a reference: the page lives at the id
-        return redirect(url_for("intake.detail", report_id=found))
     report = _load(service, report_id)
     mentions = service.mentions(current_user, report_id)
     reviewer = service.may_review(current_user, report)
@@ -266,8 +279,9 @@ def detail(report_id: str):
     entities = {m["entity_id"]: m["entity_name"] or m["text"] for m in mentions
                 if m.get("review") != "rejected"}
     relation = RelationForm()
-    relation.from_id.choices = relation.to_id.choices = sorted(
-        entities.items(), key=lambda kv: kv[1].lower())
+    relation.from_id.choices = relation.to_id.choices = [
+        SelectChoice(entity_id, name)
+        for entity_id, name in sorted(entities.items(), key=lambda kv: kv[1].lower())]
     q = request.args.get("q", "").strip()
     files = evidence().files_of(current_user, Parent.REPORT, report_id)
     return render_template(
@@ -308,7 +322,7 @@ def edit(report_id: str):
     data["received"] = (report.get("received") or "")[:16]
     form = ReportForm(data=data) if request.method == "GET" else ReportForm()
     _grading_choices(form, service)
-    form.source.choices = [(report.get("source") or "", report.get("source") or "—")]
+    form.source.choices = [SelectChoice(report.get("source") or "", report.get("source") or "—")]
     if form.validate_on_submit():
         changes = {k: v for k, v in form.data.items()
                    if k not in (*NOT_REPORT_FIELDS, "channel", "source")}

@@ -18,6 +18,10 @@ class PeriodForm(FlaskForm):
 
 
 class PlanAuditForm(FlaskForm):
+    """Shown under the period's filter on the plan page: built with ``prefix="audit"``, so
+    its dates' ids (``audit-period_from``) are not the filter's and each label names its
+    own field."""
+
     trader = StringField(_l("Trader"), validators=[DataRequired(), Length(max=64)])
     period_from = DateField(_l("Declarations from"), validators=[InputRequired()])
     period_to = DateField(_l("to"), validators=[InputRequired()])

@@ -26,7 +26,8 @@ def _allow(roles: frozenset[str]) -> None:
 
 
 def _plan_form(plan: dict, trader: str | None = None) -> PlanAuditForm:
-    form = PlanAuditForm(data={"trader": trader,
+    form = PlanAuditForm(prefix="audit",
+                         data={"trader": trader,
                                "period_from": date.fromisoformat(plan["period_from"]),
                                "period_to": date.fromisoformat(plan["period_to"])})
     choices = cases.tasking_choices(get_graph(), current_user)

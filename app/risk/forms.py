@@ -17,13 +17,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.risk.conditions import MAX_CONDITIONS, OPERATOR_LABELS, subjects
 from graph.exchange.records import COURT_RESULTS
 
-LANE_CHOICES = [("green", "green"), ("yellow", "yellow (documents)"), ("red", "red (physical)"),
-                ("blue", "blue (post-clearance audit)")]
+LANE_CHOICES = [SelectChoice("green", "green"), SelectChoice("yellow", "yellow (documents)"),
+                SelectChoice("red", "red (physical)"),
+                SelectChoice("blue", "blue (post-clearance audit)")]
 
 
 class ScoreForm(FlaskForm):
@@ -59,7 +61,8 @@ class ConditionRow(Form):
     """One condition: a declaration field or indicator, an operator, a value."""
 
     subject = SelectField(_l("Field"), validate_choice=False)
-    op = SelectField(_l("Operator"), choices=[(op, label) for op, label in OPERATOR_LABELS.items()],
+    op = SelectField(_l("Operator"),
+                     choices=[SelectChoice(op, label) for op, label in OPERATOR_LABELS.items()],
                      validate_choice=False)  # checked with the condition, with a reason
     value = StringField(_l("Value"), validators=[Optional(), Length(max=500)],
                         description=_l("several values comma-separated with 'is one of'"))
@@ -78,7 +81,7 @@ class ProfileForm(FlaskForm):
     more = SubmitField(_l("Add a condition"))
     backtest = SubmitField(_l("Back-test"))
     weight = FloatField(_l("Weight (log-odds added)"), default=0.0, validators=[Optional()])
-    lane = SelectField(_l("Minimum lane"), choices=[("", "none"), *LANE_CHOICES])
+    lane = SelectField(_l("Minimum lane"), choices=[SelectChoice("", "none"), *LANE_CHOICES])
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_to = DateField(_l("Valid to"), validators=[Optional()])
     rationale = TextAreaField(_l("Rationale"), validators=[DataRequired(), Length(max=4000)])
@@ -93,8 +96,9 @@ class ControlForm(FlaskForm):
     declaration = StringField(_l("Declaration number"), validators=[DataRequired(), Length(max=64)])
     date = DateField(_l("Date of the control"), validators=[DataRequired()])
     lane = SelectField(_l("Lane"), choices=LANE_CHOICES[1:] + LANE_CHOICES[:1])
-    result = SelectField(_l("Result"), choices=[("negative", "negative"),
-                                            ("positive", "positive (irregularity found)")])
+    result = SelectField(_l("Result"), choices=[
+        SelectChoice("negative", "negative"),
+        SelectChoice("positive", "positive (irregularity found)")])
     finding = StringField(_l("Finding"), validators=[Optional(), Length(max=200)])
     revenue = DecimalField(_l("Revenue recovered (EUR)"), default=0, places=2,
                            validators=[Optional(), NumberRange(min=0)])
@@ -111,14 +115,16 @@ class ControlForm(FlaskForm):
     referral_date = DateField(_l("Referred to prosecution on"), validators=[Optional()])
     case_opened_date = DateField(_l("Case opened on"), validators=[Optional()])
     court_result = SelectField(_l("Court result"), default="",
-                               choices=[("", _l("none yet")), *((r, r) for r in COURT_RESULTS)],
+                               choices=[SelectChoice("", _l("none yet")),
+                                        *(SelectChoice(r, r) for r in COURT_RESULTS)],
                                validate_choice=False)  # checked with the outcome
     court_date = DateField(_l("Court decision on"), validators=[Optional()])
     submit = SubmitField(_l("Record result"))
 
 
-def subject_choices() -> list[tuple[str, str]]:
-    return [("", _l("(no condition)")), *((value, label) for value, label, _ in subjects())]
+def subject_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("(no condition)")),
+            *(SelectChoice(value, label) for value, label, _ in subjects())]
 
 
 def condition_rows(conditions: list[dict]) -> list[dict]:

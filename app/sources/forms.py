@@ -9,7 +9,8 @@ from wtforms.validators import Length, Optional
 from app.i18n import SOURCE_TYPES
 from app.sources.service import Payment, SourceType
 
-TYPE_CHOICES = [("", _l("— choose —"))] + [(t.value, SOURCE_TYPES[t.value]) for t in SourceType]
+TYPE_CHOICES = [SelectChoice("", _l("— choose —"))] + [
+    SelectChoice(t.value, SOURCE_TYPES[t.value]) for t in SourceType]
 PAYMENT_LABELS = {Payment.NONE: _l("No payment"), Payment.PAYMENT: _l("Payment (money)"),
                   Payment.REWARD: _l("Reward (in kind)")}
 PAYMENT_CHOICES = [SelectChoice(p.value, PAYMENT_LABELS[p]) for p in Payment]

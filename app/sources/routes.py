@@ -79,11 +79,11 @@ def new():
     form.reliability.choices = grading.choices(grading.scheme.source, translate=say,
                                                blank=_("— not yet judged —"))
     users = [u for u in accounts.users(get_graph()) if u.get("active", True)]
-    form.handler_id.choices = [("", _("— choose —"))] + [
-        (u["id"], f"{u['name']} ({u['unit']})") for u in users
+    form.handler_id.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(u["id"], f"{u['name']} ({u['unit']})") for u in users
         if u["role"] in policy.HANDLE_SOURCES]
-    form.controller_id.choices = [("", _("— choose —"))] + [
-        (u["id"], f"{u['name']} · {u['role']} ({u['unit']})") for u in users
+    form.controller_id.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(u["id"], f"{u['name']} · {u['role']} ({u['unit']})") for u in users
         if u["role"] in policy.CONTROL_SOURCES]
     if not form.is_submitted() and policy.may(current_user, policy.HANDLE_SOURCES):
         form.handler_id.data = current_user.id

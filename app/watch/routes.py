@@ -25,44 +25,51 @@ def _local(target: str | None, fallback: str) -> str:
 
 @bp.get("/watch/")
 def index():
+    return _watch_page()
+
+
+def _watch_page(status: int = 200, entity_form: WatchEntityForm | None = None,
+                search_form: WatchSearchForm | None = None):
+    """The watch list; a refused form comes back with its message beside its field."""
     return render_template(
         "watch/index.html",
         watches=service.watches(current_user),
-        entity_form=WatchEntityForm(),
-        search_form=WatchSearchForm(),
+        entity_form=entity_form or WatchEntityForm(formdata=None),
+        search_form=search_form or WatchSearchForm(formdata=None),
         remove_form=PlainForm(),
-    )
+    ), status
+
+
+def _refused(form, exc: WatchError, default) -> None:
+    getattr(form, exc.field or "", default).errors.append(str(exc))
 
 
 @bp.post("/watch/entity")
 def add_entity():
     form = WatchEntityForm()
-    back = _local(form.next.data, url_for("watch.index"))
-    if not form.validate_on_submit():
-        flash(_("Give the id of the entity to watch."), "error")
-        return redirect(back)
-    try:
-        service.watch_entity(current_user, form.entity_id.data)
-    except WatchError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("You now watch %(data)s.", data=form.entity_id.data), "success")
-    return redirect(back)
+    if form.validate_on_submit():
+        try:
+            service.watch_entity(current_user, form.entity_id.data)
+        except WatchError as exc:
+            _refused(form, exc, form.entity_id)
+        else:
+            flash(_("You now watch %(data)s.", data=form.entity_id.data), "success")
+            return redirect(_local(form.next.data, url_for("watch.index")))
+    return _watch_page(400, entity_form=form)
 
 
 @bp.post("/watch/search")
 def add_search():
     form = WatchSearchForm()
-    if not form.validate_on_submit():
-        flash(_("A saved search needs 3 to 200 characters."), "error")
-        return redirect(url_for("watch.index"))
-    try:
-        service.watch_search(current_user, form.query.data)
-    except WatchError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Search saved: you will be told about new matches."), "success")
-    return redirect(url_for("watch.index"))
+    if form.validate_on_submit():
+        try:
+            service.watch_search(current_user, form.query.data)
+        except WatchError as exc:
+            _refused(form, exc, form.query)
+        else:
+            flash(_("Search saved: you will be told about new matches."), "success")
+            return redirect(url_for("watch.index"))
+    return _watch_page(400, search_form=form)
 
 
 @bp.post("/watch/<watch_id>/remove")

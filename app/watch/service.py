@@ -15,7 +15,9 @@ from graph.watch import MAX_QUERY, NotificationRepository, WatchRepository
 
 
 class WatchError(Refused, ValueError):
-    """Bad input for a watch; the message is shown to the officer."""
+    """Bad input for a watch; the message is shown to the officer beside ``field``."""
+
+    field = "entity_id"
 
 
 def watch_entity(user: Any, entity_id: Any) -> str:
@@ -39,7 +41,7 @@ def watch_search(user: Any, query: Any) -> str:
     text = " ".join(str(query or "").split())
     if len(text) < 3 or len(text) > MAX_QUERY:
         raise WatchError(_("A saved search needs 3 to %(max_query)s characters.",
-                           max_query=MAX_QUERY))
+                           max_query=MAX_QUERY), "query")
     def watch_and_record() -> str:
         watch_id = WatchRepository(get_graph()).watch_search(
             user.id, "W-" + uuid.uuid4().hex[:12].upper(), text

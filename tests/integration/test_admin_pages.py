@@ -41,10 +41,30 @@ def test_a_refused_user_form_says_why_and_writes_nothing(
     make_user("admin@customs.example", role="admin")
     auth.login("admin@customs.example")
     response = submit_form(client, "/admin/users",
-                           {"email": email, "role": "analyst", "unit": "HQ", "password": password})
+                           {"email": email, "name": "New Officer", "role": "analyst",
+                            "unit": "HQ", "password": password})
     assert response.status_code == 200 and reason in response.text
     row = UserRepository(graph).by_email(email)
     assert row is None or row["role"] == "admin"  # the existing account is left as it was
+
+
+def test_a_user_without_a_full_name_is_refused_beside_the_field(client, auth, make_user, graph):
+    from graph.users import UserRepository
+
+    make_user("admin@customs.example", role="admin")
+    officer = make_user("officer@customs.example", role="analyst")
+    auth.login("admin@customs.example")
+    created = submit_form(client, "/admin/users", {
+        "email": "nameless@customs.example", "name": "  ", "role": "analyst", "unit": "HQ",
+        "password": "border-post-passphrase-7"})
+    assert created.status_code == 200
+    assert 'id="name-errors"' in created.text and "This field is required." in created.text
+    assert UserRepository(graph).by_email("nameless@customs.example") is None
+    edited = submit_form(client, f"/admin/users/{officer.id}",
+                         {"name": "", "role": "analyst", "unit": "HQ", "active": "y"})
+    assert edited.status_code == 200
+    assert 'id="name-errors"' in edited.text and "This field is required." in edited.text
+    assert UserRepository(graph).by_email("officer@customs.example")["name"] == "officer"
 
 
 def test_last_admin_cannot_demote_itself(client, auth, make_user):

@@ -145,6 +145,42 @@ def test_case_page_flow_and_rfi_becomes_investigation_keeping_contents(
     } <= set(rows[0]["actions"])
 
 
+def _errors_of(html: str, field_id: str) -> str:
+    """The messages shown beside the field ``field_id`` (none: "")."""
+    import re
+
+    found = re.search(rf'<ul id="{field_id}-errors" class="errors"[^>]*>(.*?)</ul>', html, re.S)
+    return found.group(1) if found else ""
+
+
+def test_a_refused_case_form_says_why_beside_its_field(graph, make, tree, client, auth):
+    auth.login("hq.analyst@customs.example")
+    opened = submit_form(client, "/cases/", {"title": "Laptops", "kind": "rfi",
+                                             "description": ""})
+    case_id = opened.headers["Location"].rsplit("/", 1)[1]
+    token = csrf_from(client.get(f"/cases/{case_id}").text)
+    refusals = [
+        ("members", {"email": "nobody@customs.example", "role": "member"}, "email",
+         "No active officer with e-mail nobody@customs.example"),
+        ("members", {"email": "", "role": "member"}, "email", "This field is required."),
+        ("attach/report", {"target": "R-404"}, "attach-report", "No report R-404"),
+        ("attach/entity", {"target": ""}, "attach-entity", "This field is required."),
+        ("notes", {"text": ""}, "text", "This field is required."),
+        ("tasks", {"title": "Check manifests", "priority": "high", "assignee": "",
+                   "unit": ""}, "assignee", "Assign the task to one officer or to one unit."),
+    ]
+    for path, data, field_id, message in refusals:
+        answer = client.post(f"/cases/{case_id}/{path}", data={**data, "csrf_token": token})
+        assert answer.status_code == 400, (path, data)
+        assert message in _errors_of(answer.text, field_id), (path, data)
+        assert 'class="flash' not in answer.text  # beside the field, not at the top
+    with client.application.test_request_context():
+        case = service.read_case(graph, tree["hq_analyst"], case_id)
+    assert not case["reports"] and not case["entities"] and not case["notes"]
+    assert not case["tasks"]
+    assert "nobody@customs.example" not in [m["email"] for m in case["members"]]
+
+
 def test_case_membership_grants_attached_reports_but_not_originator_ones(
     app, graph, make, tree
 ):

@@ -188,6 +188,36 @@ def test_bad_tip_input_gives_form_errors_and_no_record(client, graph):
     assert graph.query("MATCH (r:Report) RETURN count(r) AS n")[0]["n"] == 0
 
 
+def test_a_tip_reads_in_the_language_its_tipster_wrote(client, graph, auth, make_user):
+    """The questions' labels and the title are in the tip's language, whatever the page's:
+    a French tip sent from the English page, an Arabic one from the Arabic page."""
+    import html
+
+    french = {"what": "Des cigarettes cachées dans un camion frigorifique",
+              "where": "Port de Marseille, quai numéro quatre", "when": "", "who": "",
+              "details": "Le camion revient chaque semaine avec la même cargaison."}
+    assert send_tip(client, **french).status_code == 200
+    page = _get(client, "/hotline?lang=ar")
+    assert _post(client, "/hotline", {
+        "what": "سجائر مخبأة في شاحنة تبريد", "where": "ميناء طنجة المتوسط",
+        "when": "", "who": "", "details": "", "contact": "",
+        "csrf_token": csrf_from(page.text)}).status_code == 200
+    tips = {r["language"]: r["id"] for r in graph.query(
+        "MATCH (r:Report {channel: 'hotline'}) RETURN r.id AS id, r.language AS language")}
+    assert set(tips) == {"fr", "ar"}
+
+    make_user("analyst@customs.example", role="analyst", unit="HQ")
+    auth.login("analyst@customs.example")
+    shown = html.unescape(client.get(f"/hotline/tips/{tips['fr']}").text)
+    assert "Quoi : Des cigarettes cachées" in shown and "Où : Port de Marseille" in shown
+    assert "What:" not in shown and "Where:" not in shown
+    report = html.unescape(client.get(f"/reports/{tips['fr']}").text)
+    assert "Signalement : Des cigarettes cachées" in report and "Hotline tip:" not in report
+    shown = html.unescape(client.get(f"/hotline/tips/{tips['ar']}").text)
+    assert "ماذا: سجائر مخبأة" in shown and "أين: ميناء طنجة المتوسط" in shown
+    assert "What:" not in shown and "Hotline tip:" not in shown
+
+
 def test_analyst_pages_need_login_and_need_to_know(client, graph, auth, make_user, make_unit):
     send_tip(client)
     report_id = graph.query("MATCH (r:Report) RETURN r.id AS id")[0]["id"]

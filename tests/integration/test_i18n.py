@@ -114,6 +114,30 @@ def test_the_tipster_switches_the_hotline_language(client):
         "Dites-nous ce qui s'est passé." in sent.text
 
 
+def _switch_to(html: str, code: str) -> str:
+    import html as markup
+
+    found = re.search(rf'<a href="([^"]+)" lang="{code}" hreflang="{code}"', html)
+    assert found, f"no switch to {code}"
+    return markup.unescape(found.group(1))
+
+
+def test_the_switch_on_a_posted_page_leads_to_a_page_not_a_405(client):
+    """A refused follow-up answers at /hotline/follow-up/add, which only a form posts to:
+    the switch leads to the follow-up page above it, in the language picked."""
+    form = client.get("/hotline/follow-up")
+    refused = client.post("/hotline/follow-up/add", data={
+        "csrf_token": csrf_from(form.text), "reference": "T-0000-0000", "code": "X"})
+    assert refused.status_code == 400
+    target = _switch_to(refused.text, "fr")
+    assert target == "/hotline/follow-up?lang=fr"
+    french = client.get(target)
+    assert french.status_code == 200 and _html_tag(french.text) == '<html lang="fr" dir="ltr">'
+    # a page that answers a GET keeps its own address and query
+    login = client.get("/login?next=%2Fcases%2F")
+    assert _switch_to(login.text, "ar") == "/login?next=%2Fcases%2F&lang=ar"
+
+
 def test_a_tip_sent_in_arabic_gives_its_receipt_in_arabic(client):
     form = client.get("/hotline?lang=ar")
     sent = client.post("/hotline", data={

@@ -110,6 +110,16 @@ def test_report_reference_is_shown_linked_and_opens(app, graph, client, auth, to
     ext = client.get(f"/reports/{own.json['reference']}", follow_redirects=True)
     assert ext.status_code == 200 and f"<h1>{own.json['reference']} ·" in ext.text
     assert client.get(f"/reports/{hidden.json['reference']}").status_code == 404
+    # every page of the report answers to what people read as to the id its links carry
+    ext_ref = own.json["reference"]
+    for page_of in ("/dissemination/reports/{}", "/dissemination/reports/{}/feedback",
+                    "/reports/{}/edit"):
+        by_id = client.get(page_of.format("EXT-77"))
+        assert by_id.status_code == 200, page_of
+        found = client.get(page_of.format(ext_ref))
+        assert found.status_code == 302, page_of
+        assert found.location.endswith(page_of.format("EXT-77")), found.location
+    assert client.get(f"/dissemination/reports/{hidden.json['reference']}").status_code == 404
 
     search = client.get("/search?q=Baltic")
     assert search.status_code == 200 and link in search.text and f">{reference}</a>" in search.text

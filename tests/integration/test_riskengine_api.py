@@ -323,3 +323,34 @@ def test_committee_decisions_and_controls_commit_with_their_audit_events(
     assert (settings["acceptable"], settings["unacceptable"]) == (0.3, 0.7)  # unchanged
     assert graph.query("MATCH (c:Control {date: '2025-04-09'}) RETURN c") == []
     assert len(graph.query(events)) == 2
+
+
+def test_every_reason_names_its_indicator_in_words_on_the_page_and_in_the_api(
+        client, seeded, tokens, auth):
+    """The engine's names (network_exposure) stay the API's keys; people read the
+    indicator's name in words, from the same table on the score page and in the API."""
+    import html
+    import re
+
+    from tests.conftest import csrf_from
+
+    decl = declaration("DEC-NEW-9", "BG999")
+    api = score(client, tokens["analyst"], decl)
+    labels = {r["indicator"]: r["label"] for r in api["reasons"]}
+    assert labels["network_exposure"] == "Network exposure"
+    assert all(label and "_" not in label for label in labels.values()), labels
+    french = client.post("/api/v1/declarations/score", json=decl,
+                         headers={**tokens["analyst"], "Accept-Language": "fr"}).get_json()
+    assert {r["indicator"]: r["label"] for r in french["reasons"]}["network_exposure"] \
+        == "Exposition au réseau"
+
+    auth.login("analyst@customs.example")
+    form = client.get("/risk/score")
+    page = client.post("/risk/score", data={"csrf_token": csrf_from(form.text),
+                                            "declaration": json.dumps(decl)})
+    assert page.status_code == 200
+    shown = dict(re.findall(r'<li data-indicator="([^"]+)"><strong>([^<]+)</strong>',
+                            html.unescape(page.text)))
+    assert shown["network_exposure"] == "Network exposure"
+    assert shown == {k: v for k, v in labels.items() if k in shown}
+    assert not any("_" in label for label in shown.values()), shown

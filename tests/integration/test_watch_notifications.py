@@ -388,3 +388,21 @@ def test_flask_import_and_a_recorded_control_notify_watchers_of_the_trader(
     latest = inbox(client, watcher)["notifications"][0]
     assert latest["kind"] == "control" and latest["link"] == "/entities/trader:NL123456789"
     assert "Notifications (4)" in client.get("/").text
+
+
+def test_a_refused_watch_form_says_why_beside_its_field(client, make_user, auth):
+    make_user("watcher@customs.example", "analyst", "HQ")
+    auth.login("watcher@customs.example")
+    token = csrf_from(client.get("/watch/").text)
+    refusals = [("/watch/entity", {"entity_id": "trader:NOBODY"}, "entity_id",
+                 "No entity trader:NOBODY."),
+                ("/watch/entity", {"entity_id": ""}, "entity_id", "This field is required."),
+                ("/watch/search", {"query": "ab"}, "query", "between 3 and 200 characters")]
+    for path, data, field_id, message in refusals:
+        answer = client.post(path, data={**data, "csrf_token": token})
+        assert answer.status_code == 400, data
+        beside = re.search(rf'<ul id="{field_id}-errors" class="errors"[^>]*>(.*?)</ul>',
+                           answer.text, re.S)
+        assert beside and message in beside.group(1), (data, answer.text[-2000:])
+        assert 'class="flash' not in answer.text
+    assert "You watch nothing yet." in client.get("/watch/").text
