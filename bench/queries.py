@@ -372,11 +372,14 @@ def neighbourhood_and_paths(bench: Bench, graph: Graph, scale: str, samples: int
 # -- 3. scoring ---------------------------------------------------------------------------------
 
 
-def prepare_scoring(app: Any, data_file: Path) -> dict[str, Any]:
-    """Import the generated exchange file with Cordon's importer and train the model."""
+def prepare_scoring(app: Any, data_file: Path, bench: Bench | None = None, where: str = ""
+                    ) -> dict[str, Any]:
+    """Import the generated exchange file with Cordon's importer and train the model; with
+    ``bench``, the training's figures (:func:`training_time`)."""
     from app.exchange.load import import_file
     from app.risk import training
     from graph.db import get_graph
+    from graph.riskstats import stream_history
 
     with app.app_context():
         graph = get_graph()
@@ -384,10 +387,44 @@ def prepare_scoring(app: Any, data_file: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         summary = import_file(graph, data_file, train=False, warm=False).summary
         imported = time.perf_counter() - t0
+        history = _timed(lambda: sum(1 for _ in stream_history(graph))) / 1000
+        t0 = time.perf_counter()
         trained = training.train_from_graph(graph, by="bench")
+        seconds = time.perf_counter() - t0
+        if bench is not None:
+            training_time(bench, graph, trained, seconds, history, where)
     print(f"  imported {data_file.name} in {imported:.0f} s, model {trained['version']}",
           flush=True)
     return {"import_seconds": imported, "summary": summary, "model": trained["version"]}
+
+
+def training_time(bench: Bench, graph: Graph, trained: dict[str, Any], seconds: float,
+                  history: float, where: str = "", sample: int = 100) -> None:
+    """Training with its ranking of every trader (issue 21: 3 minutes at 1M), beside the
+    history read alone; the ranking beside ranking each trader alone (its own read of the
+    register, as a recorded control does) on ``sample`` traders, scaled to them all."""
+    from app.risk.rankings import rank_traders
+    from app.risk.scoring import active_model
+    from graph.traderscores import TraderScoreRepository
+    from risk.ranking import ranking_model
+
+    steps = trained["seconds"]
+    bench.add(Figure(f"training with its ranking{where}", seconds, "s",
+                     "reading the history alone", history,
+                     note=", ".join(f"{k} {v:.1f} s" for k, v in steps.items())))
+    refs = TraderScoreRepository(graph).all_traders()
+    model = ranking_model(active_model(graph, trained["version"]))
+    picked = refs[:: max(1, len(refs) // sample)][:sample]
+    alone = sum(_timed(lambda r=ref: graph.read(rank_traders, model, [r])) for ref in picked)
+    bench.add(Figure(f"ranking every trader after training{where}", steps["ranking"], "s",
+                     f"each ranked alone, {len(picked)} sampled, scaled to {len(refs)}",
+                     alone / 1000 * len(refs) / max(1, len(picked))))
+
+
+def scoring(bench: Bench, app: Any, data_file: Path) -> None:
+    """The exchange file imported and trained on (training's figures), then scored."""
+    prepare_scoring(app, data_file, bench)
+    scoring_latency(bench, app, data_file)
 
 
 def _ensure_units(graph: Graph, data_file: Path) -> None:
@@ -469,7 +506,7 @@ def scoring_at_scale(bench: Bench, app: Any, data_file: Path, scale: str, seed: 
     links (hubs with thousands of declarations and shared phones come up often), so each
     call reads its parties' reports, cases and 3-hop network in the large graph.
     """
-    prepare_scoring(app, data_file)
+    prepare_scoring(app, data_file, bench, where=f" at {scale} graph")
     rng = random.Random(seed)
     traders = _counts(SCALES[scale])["trader"]
     decls = _declarations(data_file, 1010)

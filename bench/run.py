@@ -196,8 +196,7 @@ def store_sections(bench: Bench, data_file: Path, scale: str, only: set[str] | N
                 bench.section("ingestion", lambda b: ingest.report_ingestion(b, store.graph))
             app = store.app()
             if wanted("scoring"):
-                queries.prepare_scoring(app, data_file)
-                bench.section("scoring", lambda b: queries.scoring_latency(b, app, data_file))
+                bench.section("scoring", lambda b: queries.scoring(b, app, data_file))
             if wanted("pages") or wanted("load"):
                 base_url, stop, credentials = queries.start_server(
                     DATA_DIR / "server", store.endpoint

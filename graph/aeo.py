@@ -128,18 +128,19 @@ class AeoRepository:
 
 # An AEO trader whose stored risk score reached ``$threshold`` is marked once (its
 # ``aeo_drift_at``) until it falls back below or loses the status, so each drift alerts once.
+# Matched by the entity id (unique index): by :Trader, every ref scanned every trader.
 MARK_DRIFT = """
 UNWIND $refs AS ref
-MATCH (t:Trader {id: 'trader:' + ref})
-WHERE coalesce(t.aeo, false) AND t.risk_score >= $threshold AND t.aeo_drift_at IS NULL
+MATCH (t:Entity {id: 'trader:' + ref}) WHERE t:Trader
+  AND coalesce(t.aeo, false) AND t.risk_score >= $threshold AND t.aeo_drift_at IS NULL
 SET t.aeo_drift_at = $now
 RETURN ref
 """
 
 CLEAR_DRIFT = """
 UNWIND $refs AS ref
-MATCH (t:Trader {id: 'trader:' + ref})
-WHERE t.aeo_drift_at IS NOT NULL
+MATCH (t:Entity {id: 'trader:' + ref}) WHERE t:Trader
+  AND t.aeo_drift_at IS NOT NULL
   AND (NOT coalesce(t.aeo, false) OR coalesce(t.risk_score, 0.0) < $threshold)
 REMOVE t.aeo_drift_at
 """

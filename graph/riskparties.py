@@ -64,7 +64,10 @@ MATCH (t:Entity {id: 'trader:' + ref})
 WHERE coalesce(m.review, 'proposed') <> 'rejected' AND coalesce(r.status, 'submitted') <> 'draft'
 WITH ref, r, min(via) AS via
 RETURN ref, r.id AS report, r.received AS received, r.source_grade AS source_grade,
-       r.info_grade AS info_grade, r.grading_scheme AS scheme, via
+       r.info_grade AS info_grade, r.grading_scheme AS scheme, via,
+       NOT """
+    + REPORT_VISIBLE
+    + """ AS restricted
 """
 )
 
@@ -255,6 +258,16 @@ def _mention(kind: str, row: Mapping[str, Any]) -> Sighting:
     )
 
 
+class Register(NamedTuple):
+    """The register as scoring reads it for a set of traders: their entries, the reports
+    naming them and their network paths to other traders (the paths' traders' flags are
+    read apart: they change with every control, the register does not)."""
+
+    traders: dict[str, dict[str, Any]]
+    mentions: dict[tuple[str, str], list[Sighting]]
+    links: dict[str, list[PathLink]]
+
+
 class PartyContext(NamedTuple):
     settings: dict[str, Any]
     traders: dict[str, dict[str, Any]]
@@ -271,11 +284,25 @@ class PartyRepository:
         return {r["ref"]: r for r in tx_run(tx, TRADERS, refs=sorted(set(refs)))}
 
     @staticmethod
+    def register(
+        tx: Any, refs: Iterable[str], viewer: Mapping[str, str] = NO_VIEWER
+    ) -> Register:
+        """:meth:`traders`, :meth:`mentions` and :meth:`network_links` of ``refs``."""
+        refs = sorted(set(refs))
+        return Register(PartyRepository.traders(tx, refs),
+                        PartyRepository.mentions(tx, refs, viewer=viewer),
+                        PartyRepository.network_links(tx, refs, viewer))
+
+    @staticmethod
     def mentions(
-        tx: Any, traders: Iterable[str], containers: Iterable[str] = ()
+        tx: Any, traders: Iterable[str], containers: Iterable[str] = (),
+        viewer: Mapping[str, str] = NO_VIEWER,
     ) -> dict[tuple[str, str], list[Sighting]]:
+        """Reports naming the traders (what ``viewer`` may not see marked ``restricted``)
+        or the containers."""
         out: dict[tuple[str, str], list[Sighting]] = defaultdict(list)
-        for row in tx_run(tx, MENTIONS_OF_TRADERS, refs=sorted(set(traders))):
+        for row in tx_run(tx, MENTIONS_OF_TRADERS, refs=sorted(set(traders)),
+                          viewer=dict(viewer)):
             out[("trader", row["ref"])].append(_mention("trader", row))
         refs = sorted({c for c in containers if c})
         if refs:

@@ -111,20 +111,18 @@ CALL () {
 RETURN stats, activity, windows
 """
 
-# Keyset pagination in (date, id) order: the history stream for rebuild and training.
+# Every declaration in (date, id) order with its parties and controls, in one statement:
+# the history stream for rebuild and training. Sorted once (a page per statement sorted the
+# whole label again for every page); the subqueries keep the order.
 STREAM_DECLARATIONS = """
 MATCH (d:Declaration)
-WHERE $first OR d.date > $date OR (d.date = $date AND d.id > $id)
-WITH d ORDER BY d.date, d.id LIMIT $limit
-OPTIONAL MATCH (d)-[:IMPORTED_BY]->(i)
-OPTIONAL MATCH (d)-[:EXPORTED_BY]->(x)
-OPTIONAL MATCH (d)-[:DECLARED_BY]->(b)
-OPTIONAL MATCH (d)-[:SHIPPED_IN]->(k)
-OPTIONAL MATCH (c:Control)-[:CONTROL_OF]->(d)
-WITH d, i, x, b, k, collect(c {.*}) AS controls
-RETURN d {.*} AS declaration, d.date AS cursor_date, i.ref AS importer, x.ref AS exporter,
-       b.ref AS declarant, k.ref AS container, controls
-ORDER BY d.date, d.id
+WITH d ORDER BY d.date, d.id
+RETURN d {.*} AS declaration,
+       COLLECT { MATCH (d)-[:IMPORTED_BY]->(i) RETURN i.ref LIMIT 1 }[0] AS importer,
+       COLLECT { MATCH (d)-[:EXPORTED_BY]->(x) RETURN x.ref LIMIT 1 }[0] AS exporter,
+       COLLECT { MATCH (d)-[:DECLARED_BY]->(b) RETURN b.ref LIMIT 1 }[0] AS declarant,
+       COLLECT { MATCH (d)-[:SHIPPED_IN]->(k) RETURN k.ref LIMIT 1 }[0] AS container,
+       COLLECT { MATCH (c:Control)-[:CONTROL_OF]->(d) RETURN c {.*} } AS controls
 """
 
 DELETE_AGGREGATES = """
@@ -449,14 +447,13 @@ class HistoryEntry:
     controls: list[dict[str, Any]]
 
 
-def stream_history(graph: Graph, page: int = 5000) -> Iterator[HistoryEntry]:
-    """Every declaration with its controls, in (date, id) order, a page at a time."""
-    cursor: dict[str, Any] = {"first": True, "date": "", "id": ""}
-    while True:
-        rows = graph.query(STREAM_DECLARATIONS, {**cursor, "limit": page})
-        if not rows:
-            return
-        for row in rows:
+def stream_history(graph: Graph) -> Iterator[HistoryEntry]:
+    """Every declaration with its controls, in (date, id) order, from one read."""
+
+    def entries(tx: Any) -> list[HistoryEntry]:
+        out = []
+        for record in tx.run(STREAM_DECLARATIONS):
+            row = record.data()
             parties = {
                 "importer": row["importer"],
                 "exporter": row["exporter"],
@@ -466,11 +463,10 @@ def stream_history(graph: Graph, page: int = 5000) -> Iterator[HistoryEntry]:
             controls = sorted(row["controls"], key=lambda c: day(c.get("date")))
             for c in controls:
                 c["date"] = day(c.get("date"))
-            yield HistoryEntry(decl, controls)
-        last = rows[-1]
-        cursor = {"first": False, "date": last["cursor_date"], "id": last["declaration"]["id"]}
-        if len(rows) < page:
-            return
+            out.append(HistoryEntry(decl, controls))
+        return out
+
+    yield from graph.read(entries)
 
 
 def rebuild(graph: Graph) -> dict[str, int]:

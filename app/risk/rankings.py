@@ -9,7 +9,7 @@ threshold is flagged, and the committee told, once per drift.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ from app.watch import notify
 from graph.connection import Graph
 from graph.errors import NotFound
 from graph.riskmodels import RiskModelRepository
-from graph.riskparties import NO_VIEWER, PartyRepository
+from graph.riskparties import NO_VIEWER, PartyRepository, Register
 from graph.riskstats import StatsSnapshot
 from graph.traderscores import TraderScoreRepository
 from risk.model import RiskModel
@@ -29,7 +29,8 @@ from risk.ranking import rank_traders as rank
 from risk.scoring import settings_of
 from risk.stats import Counts
 
-CHUNK = 500
+CHUNK = 500  # traders per read of the register (each reads up to three hops)
+STORE_CHUNK = 5000  # traders ranked and stored per transaction
 
 
 def _chunked(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
@@ -52,21 +53,39 @@ def _stats_snapshot(rows: list[dict[str, Any]]) -> tuple[StatsSnapshot, dict[str
     return StatsSnapshot(counts, {}), keys
 
 
-def rank_traders(tx: Any, model: RiskModel, refs: Iterable[str]) -> list[dict[str, Any]]:
-    """Trader-level score and reasons (history, intelligence, network, AEO) of ``refs``."""
+def read_register(graph: Graph, refs: Sequence[str]) -> Register:
+    """The register of ``refs`` (entries, reports naming them, network paths), ``CHUNK``
+    traders a read transaction: what training replays and the ranking scores."""
+    register = Register({}, {}, {})
+    for chunk in _chunked(sorted({str(r) for r in refs if r})):
+        part = graph.read(PartyRepository.register, chunk)
+        for mine, theirs in zip(register, part, strict=True):
+            mine.update(theirs)
+    return register
+
+
+def rank_traders(tx: Any, model: RiskModel, refs: Iterable[str],
+                 register: Register | None = None) -> list[dict[str, Any]]:
+    """Trader-level score and reasons (history, intelligence, network, AEO) of ``refs``,
+    from ``register`` when the caller read it already (training), else read here; the
+    aggregates and the flags of the linked traders are read now, for all at once."""
     candidates = sorted({str(r) for r in refs if r})
     if not candidates:
         return []
+    if register is None:
+        register = PartyRepository.register(tx, candidates)
     stats, found = _stats_snapshot(
         TraderScoreRepository.trader_history(tx, history_keys(candidates)))
-    party = PartyRepository.party_context(tx, candidates)
-    return rank(model, candidates, stats, found, party.traders, party.mentions, party.links,
-                party.flags, date.today().isoformat())
+    others = {link.other for ref in candidates for link in register.links.get(ref, ())}
+    flags = PartyRepository.flags(tx, others) if others else {}
+    return rank(model, candidates, stats, found, register.traders, register.mentions,
+                register.links, flags, date.today().isoformat())
 
 
-def store_trader_scores(tx: Any, model: RiskModel, refs: Iterable[str]) -> int:
+def store_trader_scores(tx: Any, model: RiskModel, refs: Iterable[str],
+                        register: Register | None = None) -> int:
     """Rank ``refs`` and keep score and reasons on their trader nodes."""
-    ranked = rank_traders(tx, model, refs)
+    ranked = rank_traders(tx, model, refs, register)
     rows = [{"ref": r["id"], "score": r["score"], "exposure": r["network_exposure"],
              "reasons": json.dumps(r["reasons"])} for r in ranked]
     if rows:
@@ -111,12 +130,12 @@ def rescore_stale_traders(graph: Graph, chunk: int = CHUNK) -> int:
     return total
 
 
-def rescore_all_traders(graph: Graph) -> int:
-    """Score every trader with the active model (after training), 500 per transaction."""
-    refs = TraderScoreRepository(graph).all_traders()
+def rescore_all_traders(graph: Graph, register: Register) -> int:
+    """Score every trader of ``register`` (read by training) with the active model,
+    ``STORE_CHUNK`` per transaction: the network is not read a second time."""
     model = _active_model(graph)
-    return sum(graph.write(lambda tx, c=chunk: store_trader_scores(tx, model, c))
-               for chunk in _chunked(refs))
+    return sum(graph.write(store_trader_scores, model, chunk, register)
+               for chunk in _chunked(sorted(register.traders), STORE_CHUNK))
 
 
 def high_risk_traders(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
