@@ -9,9 +9,9 @@ embedded Neo4j, run ``neo4j-admin database import full`` on its store, start it 
 apply the migrations (constraints, indexes); then the reports and relation lines (the
 online writers: extraction, sources, mentions), and the import use case's steps after the
 write, once for the whole file: watch notifications, trader scores, training when due,
-re-planning. With an external
-Neo4j (``NEO4J_URI``) the operator runs the importer: ``--csv-only DIR`` writes the files
-and prints the command, and ``--finish`` afterwards does the rest.
+re-planning. With an external Neo4j (``NEO4J_URI``) the operator runs the importer:
+``--csv-only DIR`` writes the files and prints the command, and ``--finish`` afterwards
+does the rest.
 """
 
 from __future__ import annotations
