@@ -24,10 +24,10 @@ from graph.connection import Graph, tx_run
 from graph.errors import NotFound
 from graph.exchange.records import AEO_LEVELS, AEO_STATUSES
 
-__all__ = ["AEO_LEVELS", "AEO_STATUSES", "AeoRepository", "record_statuses"]
+__all__ = ["AEO_LEVELS", "AEO_STATUSES", "AeoRepository", "record_statuses", "status_nodes"]
 
 
-
+# A first load computes what these two statements write in Python: ``status_nodes``.
 RECORD_STATUSES = """
 UNWIND $rows AS row
 MATCH (t:Trader {id: 'trader:' + row.trader})
@@ -98,6 +98,24 @@ def record_statuses(tx: Any, rows: Sequence[dict[str, Any]], by: str, *,
     found = tx_run(tx, RECORD_STATUSES, rows=list(rows), by=by, now=utc_now())
     tx_run(tx, FOLLOW_LATEST, refs=sorted({r["trader"] for r in rows}), keep_flag=keep_flag)
     return found
+
+
+def status_nodes(rows: Sequence[dict[str, Any]], by: str, now: str) -> tuple[
+        dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """What :func:`record_statuses` (``keep_flag``) makes of status lines in one go, for
+    a first load's files (graph/exchange/bulkderived.py): the status nodes by id, and per
+    trader the latest one, whose status, level and date the trader shows."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        node = nodes.setdefault(f"{row['trader']}/{row['date']}/{row['status']}", {
+            "trader": row["trader"], "status": row["status"], "date": row["date"],
+            "recorded_at": now, "recorded_by": by})
+        node.update(level=row.get("level"), note=row.get("note"))
+    latest: dict[str, dict[str, Any]] = {}
+    for node in nodes.values():  # recorded at once: the later date, else the later line
+        if node["date"] >= latest.get(node["trader"], {}).get("date", ""):
+            latest[node["trader"]] = node
+    return nodes, latest
 
 
 class AeoRepository:

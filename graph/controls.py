@@ -33,6 +33,7 @@ RETURN c.id AS id
 """
 
 # A control that arrives without a selection record still says which lane selected it.
+# (A first load computes the same node in Python: ``selection_from_control``.)
 SELECTION_FROM_CONTROLS = """
 UNWIND $rows AS row
 MATCH (d:Declaration {id: row.declaration})
@@ -113,20 +114,34 @@ MATCH (d:Declaration {id: $id})"""
 def record_selections_from_controls(tx: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """The import's pass after a file: a control without a selection record selects by its
     own lane."""
-    params = [
-        {
-            "declaration": str(r["declaration"]),
-            "lane": r.get("lane"),
-            "profiles": [
-                str(p) for p in r.get("profiles") or (r.get("extra") or {}).get("profiles") or []
-            ],
-            "random": _flag(r.get("random"), (r.get("extra") or {}).get("random")),
-        }
-        for r in rows
-        if r.get("declaration")
-    ]
+    params = [_selection_param(r) for r in rows if r.get("declaration")]
     if params:
         tx_run(tx, SELECTION_FROM_CONTROLS, rows=params, now=utc_now())
+
+
+def selection_from_control(
+    control: Mapping[str, Any], declaration_extra_json: str | None, now: str
+) -> dict[str, Any]:
+    """The selection record ``SELECTION_FROM_CONTROLS`` creates for a control's declaration
+    (whose stored ``extra_json`` is given), as node properties: a first load writes it with
+    its files (graph/exchange/bulkderived.py)."""
+    row = _selection_param(control)
+    random = row["random"]
+    if random is None:
+        random = '"random_selection":true' in (declaration_extra_json or "")
+    return {"id": row["declaration"], "declaration": row["declaration"], "at": now,
+            "by": "control", "lane": row["lane"], "profiles": row["profiles"],
+            "indicators": [], "random": random, "targeted": not random}
+
+
+def _selection_param(control: Mapping[str, Any]) -> dict[str, Any]:
+    extra = control.get("extra") or {}
+    return {
+        "declaration": str(control["declaration"]),
+        "lane": control.get("lane"),
+        "profiles": [str(p) for p in control.get("profiles") or extra.get("profiles") or []],
+        "random": _flag(control.get("random"), extra.get("random")),
+    }
 
 
 def _flag(*values: Any) -> bool | None:

@@ -2,14 +2,16 @@
 offline importer, then finished like any import (app/exchange/load.py).
 
 Steps: refuse a database holding records; validate every line (``--strict`` refuses the
-file on any error, before anything is written); write the CSV files
-(``graph.exchange.bulk``); stop the embedded Neo4j, run ``neo4j-admin database import
-full`` on its store, start it again; apply the migrations (constraints, indexes); then the
-AEO status lines, reports and relation lines (the online writers: extraction, sources,
-mentions), and the import use case's steps after the write, once for the whole file: risk
-aggregates in file order, trader scores, training when due, re-planning. With an external
-Neo4j (``NEO4J_URI``) the operator runs the importer: ``--csv-only DIR`` writes the files
-and prints the command, and ``--finish`` afterwards does the rest.
+file on any error, before anything is written) and count what the import's pass after the
+file would derive from them (risk aggregates, marks, selection records, AEO status lines:
+``graph.exchange.bulkderived``); write the CSV files (``graph.exchange.bulk``); stop the
+embedded Neo4j, run ``neo4j-admin database import full`` on its store, start it again;
+apply the migrations (constraints, indexes); then the reports and relation lines (the
+online writers: extraction, sources, mentions), and the import use case's steps after the
+write, once for the whole file: watch notifications, trader scores, training when due,
+re-planning. With an external Neo4j (``NEO4J_URI``) the operator runs the importer:
+``--csv-only DIR`` writes the files and prints the command, and ``--finish`` afterwards
+does the rest.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.exchange.load import CHUNK, Clock, Loaded, after_write, importer_for
+from app.exchange.load import Clock, Loaded, after_write, importer_for
 from graph import migrations
-from graph.aeo import record_statuses
 from graph.connection import Graph
 from graph.exchange import bulk
 from graph.exchange.importer import Importer, Written
@@ -87,7 +88,7 @@ def initial_load(
     after_write(graph, Written(
         declarations=[{**row, "created": True} for row in plan.declaration_rows.values()],
         controls=[{**row, "created": True} for row in plan.control_rows.values()],
-        reports=importer.written.reports), outcome.loaded, train=train)
+        reports=importer.written.reports), outcome.loaded, train=train, counted=True)
     return outcome
 
 
@@ -96,9 +97,6 @@ def _finish(graph: Graph, importer: Importer, plan: bulk.BulkPlan, clock: Clock)
     UnitRepository(graph).ensure_headquarters()
     bulk.fill_empty_lists(graph)
     clock.lap("migrations")
-    for start in range(0, len(plan.aeo_history), CHUNK):
-        graph.write(record_statuses, plan.aeo_history[start:start + CHUNK], "import",
-                    keep_flag=True)
     importer.summary = plan.summary
     importer.write_records(plan.online)  # reports, relations
-    clock.lap("AEO lines, reports, relations")
+    clock.lap("reports, relations")

@@ -80,11 +80,12 @@ def import_records(graph: Graph, records: list[Any], grading: Grading) -> Import
 
 
 def after_write(graph: Graph, written: Written, loaded: Loaded, *, train: bool = True,
-                warm: bool = True) -> None:
-    """The steps after the records are in the graph, each once for the whole file."""
+                warm: bool = True, counted: bool = False) -> None:
+    """The steps after the records are in the graph, each once for the whole file;
+    ``counted``: the aggregates and marks were written with the records (a first load)."""
     clock = Clock(loaded.seconds)
     summary = loaded.summary
-    derive(graph, written)
+    derive(graph, written, counted=counted)
     clock.lap("aggregates, notifications")
     trained = False
     if train and summary.by_kind["control"]["created"]:
@@ -106,29 +107,33 @@ def after_write(graph: Graph, written: Written, loaded: Loaded, *, train: bool =
         clock.lap("re-planning")
 
 
-def derive(graph: Graph, written: Written) -> None:
-    """Risk aggregates, stale marks and watch notifications of a file's records, in file
-    order (declarations before the controls, as within each batch of the import)."""
+def derive(graph: Graph, written: Written, *, counted: bool = False) -> None:
+    """Risk aggregates, selection records, stale marks and watch notifications of a file's
+    records, in file order (declarations before the controls, as within each batch of the
+    import); only the notifications when the rest is ``counted`` already."""
     from risk.scoring import PARTY_ROLES
 
     for rows in _chunks(written.declarations):
-        graph.write(_declarations, rows, PARTY_ROLES)
+        graph.write(_declarations, rows, PARTY_ROLES, counted)
     for rows in _chunks(written.controls):
-        graph.write(_controls, rows)
+        graph.write(_controls, rows, counted)
     for start in range(0, len(written.reports), CHUNK):
         graph.write(imported_tx, reports=written.reports[start:start + CHUNK])
 
 
-def _declarations(tx: Any, rows: list[dict[str, Any]], roles: Sequence[str]) -> None:
-    record_declarations(tx, rows)
-    TraderScoreRepository.mark_stale(tx, refs=[r.get(role) for r in rows for role in roles])
+def _declarations(tx: Any, rows: list[dict[str, Any]], roles: Sequence[str],
+                  counted: bool) -> None:
+    if not counted:
+        record_declarations(tx, rows)
+        TraderScoreRepository.mark_stale(tx, refs=[r.get(role) for r in rows for role in roles])
     imported_tx(tx, declarations=[str(r["id"]) for r in rows if r.get("created")])
 
 
-def _controls(tx: Any, rows: list[dict[str, Any]]) -> None:
-    record_selections_from_controls(tx, rows)
-    record_controls(tx, rows)
-    TraderScoreRepository.mark_stale(tx, declarations=[r.get("declaration") for r in rows])
+def _controls(tx: Any, rows: list[dict[str, Any]], counted: bool) -> None:
+    if not counted:
+        record_selections_from_controls(tx, rows)
+        record_controls(tx, rows)
+        TraderScoreRepository.mark_stale(tx, declarations=[r.get("declaration") for r in rows])
     imported_tx(tx, controls=[str(r["id"]) for r in rows if r.get("id")])
 
 

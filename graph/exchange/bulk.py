@@ -4,12 +4,13 @@
 same validators as the online import (``records.parse_line``), then the high-volume
 kinds (traders, persons, declarations, controls, the entities they point at) are folded
 into their final state (a later line with the same id replaces an earlier one, as the
-online upsert does) and written as CSV files that ``neo4j-admin database import full``
-turns into a store in one pass, without transactions. Reports and relation lines (few;
-reports need extraction against the graph, sources, references) and the derived data
-(AEO status lines, then the import use case's one pass after the file: app/exchange/load.py)
-are written afterwards through the online import's own writers, so the graph is the one
-``flask import`` would build.
+online upsert does), what the import's pass after the file derives from them is counted
+(risk aggregates, marks, selection records, AEO status lines: graph/exchange/bulkderived.py),
+and all of it is written as CSV files that ``neo4j-admin database import full`` turns into
+a store in one pass, without transactions, with the schema of the database it replaces
+(``--schema``). Reports and relation lines (few; reports need extraction against the
+graph, sources, references) are written afterwards through the online import's own
+writers, so the graph is the one ``flask import`` would build.
 
 The node and relationship shapes mirror ``graph/trade.py`` (``CREATE_*`` statements);
 change both together. Empty lists cannot be written in the importer's CSV (an empty field
@@ -29,6 +30,7 @@ from typing import Any
 from graph.clock import utc_now
 from graph.connection import Graph
 from graph.entities import EntityRow
+from graph.exchange.bulkderived import Derived, derive
 from graph.exchange.importer import ImportSummary
 from graph.exchange.records import Context, LineError, Record, parse_line
 from graph.messages import message_of
@@ -54,10 +56,15 @@ FILL_EMPTY_LISTS = (
     "CALL (e) { SET e.aliases = [] } IN TRANSACTIONS OF 10000 ROWS",
     "MATCH (d:Declaration) WHERE d.status = 'confirmed' AND d.hs IS NULL "
     "CALL (d) { SET d.hs = [] } IN TRANSACTIONS OF 10000 ROWS",
+    "MATCH (s:Selection) WHERE s.indicators IS NULL "
+    "CALL (s) { SET s.indicators = [], s.profiles = coalesce(s.profiles, []) } "
+    "IN TRANSACTIONS OF 10000 ROWS",
 )
 
-NODE_FILES = ("entities", "declarations", "controls")
-RELATIONSHIP_FILES = ("register_links", "declaration_links", "control_links")
+NODE_FILES = ("entities", "declarations", "controls", "risk_stats", "risk_activity",
+              "unit_value_windows", "selections", "aeo_statuses")  # fmt: skip
+RELATIONSHIP_FILES = ("register_links", "declaration_links", "control_links",
+                      "selection_links", "aeo_links")  # fmt: skip
 
 
 class BulkRefused(RuntimeError):
@@ -77,6 +84,7 @@ class BulkPlan:
     declaration_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     control_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     online: list[Record] = field(default_factory=list)  # reports and relations
+    derived: Derived = field(default_factory=lambda: Derived())
 
 
 def is_empty(graph: Graph) -> bool:
@@ -98,8 +106,9 @@ def plan(
     path: Path, ctx: Context, *, strict: bool = False,
     on_error: Callable[[int, str], None] | None = None,
 ) -> BulkPlan:
-    """Validate every line (each bad one reported) and fold the valid ones; with
-    ``strict`` a bad line leaves the plan unwritten (``summary.written`` False)."""
+    """Validate every line (each bad one reported), fold the valid ones and count what
+    derives from them; with ``strict`` a bad line leaves the plan unwritten
+    (``summary.written`` False)."""
     result = BulkPlan()
     summary = result.summary
     now = utc_now()
@@ -119,6 +128,8 @@ def plan(
             _fold(result, record, now)
     if strict and not summary.ok:
         summary.written = False
+    else:
+        result.derived = derive(result, now)
     return result
 
 
@@ -205,6 +216,10 @@ def _party(result: BulkPlan, record: Record, now: str) -> None:
     )
     fields = ("country", "aeo", "registered") if trader else ("nationality", "dob")
     node.update({f: data[f] for f in fields})
+    if not trader:
+        from nlp import translit_key
+
+        node["translit"] = translit_key(data["name"])
     result.entities[record.key] = node
     result.register_links[record.key] = [
         {"from": record.key, "to": to, "type": rel, "via": record.kind, "role": role}
@@ -253,8 +268,9 @@ def write_csv(result: BulkPlan, kept: tuple[list[dict[str, Any]], list[dict[str,
             written.multiline = True
 
     nodes, links = kept
+    derived = result.derived
     by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for node in nodes:
+    for node in _with_counted_controls(nodes, derived.controls_counted):
         by_labels.setdefault(tuple(sorted(node["labels"])), []).append(
             {**_plain(node["props"]), "_key": node["id"], "_labels": tuple(node["labels"])})
     for number, rows in enumerate(by_labels.values()):
@@ -284,7 +300,38 @@ def write_csv(result: BulkPlan, kept: tuple[list[dict[str, Any]], list[dict[str,
         None, ("Declaration", "Entity"))
     write("control_links", ({"_start": c["id"], "_end": c["_declaration"], "_type": "CONTROL_OF"}
                             for c in result.controls.values()), None, ("Control", "Declaration"))
+    for name, label, rows in (("risk_stats", "RiskStat", derived.stats),
+                              ("risk_activity", "RiskActivity", derived.activity),
+                              ("unit_value_windows", "UnitValueWindow", derived.windows)):
+        write(name, ({**row, "_key": str(n), "_labels": (label,)} for n, row in enumerate(rows)),
+              (f":ID({label})", "_key"))
+    write("selections", ({**s, "_labels": ("Selection",)} for s in derived.selections),
+          ("id:ID(Selection)", "id"))
+    write("selection_links", ({"_start": s["id"], "_end": s["declaration"],
+                               "_type": "SELECTION_OF"} for s in derived.selections),
+          None, ("Selection", "Declaration"))
+    write("aeo_statuses", ({**s, "_labels": ("AeoStatus",)} for s in derived.aeo_statuses),
+          ("id:ID(AeoStatus)", "id"))
+    write("aeo_links", ({"_start": s["id"], "_end": s["_trader"], "_type": "STATUS_OF"}
+                        for s in derived.aeo_statuses),
+          None, ("AeoStatus", "Entity"))
     return written
+
+
+def _with_counted_controls(nodes: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """The kept nodes with the risk settings counting the file's controls, as
+    ``graph.riskstats.COUNT_CONTROLS_SINCE_MODEL`` would."""
+    if not n:
+        return nodes
+    settings = next((node for node in nodes if "RiskSettings" in node["labels"]
+                     and node["props"].get("id") == "current"), None)
+    if settings is None:
+        return [*nodes, {"id": "settings", "labels": ["RiskSettings"],
+                         "props": {"id": "current", "controls_since_model": n}}]
+    props = settings["props"]
+    settings["props"] = {**props, "controls_since_model": (props.get("controls_since_model")
+                                                          or 0) + n}
+    return nodes
 
 
 def _plain(props: dict[str, Any]) -> dict[str, Any]:
