@@ -2,6 +2,7 @@
 the assistance requests' selects and the strategy's year take the phone's width."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -9,11 +10,11 @@ pytestmark = pytest.mark.e2e
 
 
 def _sign_in(phone, live_server, email):
-    phone.goto(live_server + "/login")
+    phone.goto(live_server + "/assistance/")
     phone.get_by_label("E-mail").fill(email)
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Sign in").tap()
-    phone.wait_for_load_state("load")
+    expect(phone).to_have_url(live_server + "/assistance/")
 
 
 def _boxes(phone, selector):
@@ -26,7 +27,6 @@ def test_filters_take_the_phones_width(phone, live_server, make_user, tmp_path):
     _sign_in(phone, live_server, "ana@customs.example")
     width = phone.viewport_size["width"]
 
-    phone.goto(live_server + "/assistance/")
     selects = _boxes(phone, "form.filters select")
     assert len(selects) == 3
     for box in selects:  # as wide as the page's content, as tall as a field (44 px)
