@@ -39,6 +39,7 @@ from graph.filestore import FileStore
 from graph.grading import Grading
 from graph.mentions import carry_over_tx
 from graph.messages import N_, about, message_of
+from graph.vocabulary import EntityKind
 from nlp import Mention
 
 DEFAULT_BATCH_SIZE = 2000
@@ -260,14 +261,15 @@ class Importer:
 
     def _flush(self, window: Window) -> None:
         """Write the window kind by kind. Report extraction (CPU in this process) runs in a
-        worker thread while declarations and controls are written (waiting on the
-        server); it starts after traders and persons so their names are in the gazetteer."""
+        worker thread while controls are written (waiting on the server); it starts after
+        traders, persons and declarations, so that the names they confirm (a vessel a
+        declaration carries) are in the gazetteer, as they are for a first load."""
         extraction: Future[Extracted] | None = None
         report_records = window.records["report"]
         try:
             for kind in ORDER:
                 records = window.records[kind]
-                if kind == "declaration" and report_records:
+                if kind == "control" and report_records:
                     extraction = self._extractor().submit(self._extract, report_records)
                 if records:
                     extracted = extraction.result() if extraction and kind == "report" else None
@@ -363,7 +365,8 @@ class Importer:
         self.summary.updated += len(records) - new
         self.summary.by_kind[kind]["created"] += new
         self.summary.by_kind[kind]["updated"] += len(records) - new
-        if kind in ("trader", "person"):
+        if kind in ("trader", "person") or any(
+                ref.kind is EntityKind.VESSEL for r in records for ref in r.refs):
             self._gazetteer_stale = True
 
     # -- extraction -----------------------------------------------------------------------

@@ -58,11 +58,16 @@ _OWN_LOG = ("AuditEvent", "AuditHead")
 
 
 def _value(value):
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        return "uuid"  # drawn at random by each instance (a source's id)
     if isinstance(value, float):
         return float(f"{value:.9g}")  # sums of the same amounts in another order
     if isinstance(value, list):
         return [_value(v) for v in value]
     return value if isinstance(value, (str, int, bool, type(None))) else str(value)
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _props(props: dict) -> dict:
