@@ -244,7 +244,8 @@ class SourceRepository:
 
     def regrade(self, codename: str, grade: str, *, by: str, reason: str) -> None:
         rows = self.graph.write(
-            tx_run, REGRADE, codename=codename, grade=grade, by=by, reason=reason, now=utc_now()
+            tx_run, REGRADE, codename=codename, grade=grade, by=by, reason=reason,
+            now=utc_now(precise=True),  # after the registration's grade of the same second
         )
         if not rows:
             raise NotFound(f"no source {codename}")
@@ -322,4 +323,4 @@ class GuidelinesRepository:
 
     def save(self, topic: str, text: str, *, id: str, by: str) -> None:
         self.graph.write(tx_run, SET_GUIDELINES, topic=topic, text=text, id=id, by=by,
-                         now=utc_now())
+                         now=utc_now(precise=True))

@@ -152,7 +152,7 @@ def test_declaration_page_after_import(app, graph, client, auth, token):
     html = page.text
     assert 'href="/entities/trader:NL123456789"' in html and "Baltic Star Trading" in html
     assert re.search(r'data-lane="(green|yellow|red)"', html)
-    assert 'class="reasons"' in html and "<li><strong>" in html  # the score page's reasons
+    assert 'class="reasons"' in html and '<li data-indicator="' in html  # the score page's reasons
     assert "laptops" in html and "undervaluation" in html and "cigarettes" in html
     assert f'href="/reports/{seen["id"]}"' in html and seen["reference"] in html
     assert hidden["reference"] not in html and "South only" not in html
