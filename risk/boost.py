@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from risk.features import CATEGORY, Feature, indicator_label
+from risk.features import CATEGORY, Feature, input_words
 from risk.model import RiskModel, Score, _sigmoid
 
 PARAMS: dict[str, Any] = {
@@ -107,7 +107,7 @@ class BoostedModel:
                 reasons.append({"indicator": name, "contribution": round(float(value), 4),
                                 "value": round(shown.value, 4) if shown else None,
                                 "detail": feat.detail if feat
-                                else f"{indicator_label(name)}: not declared"})
+                                else f"{input_words(name)}: not declared"})
             reasons.sort(key=lambda r: -r["contribution"])
             out.append(Score(_sigmoid(logit), logit, float(c[-1]), reasons, self.version))
         return out

@@ -273,8 +273,10 @@ def measures(declaration: Mapping, values: UnitValueStats) -> list[Feature]:
     return out
 
 
-def indicator_label(name: str) -> str:
-    """An input's name in words, for a reason whose value the declaration lacks."""
+def input_words(name: str) -> str:
+    """An input's name in English words, for the engine's own detail sentences (a reason
+    whose value the declaration lacks); pages name indicators through
+    app.risk.indicators.indicator_label, in the reader's language."""
     if name in _MEASURE_LABEL:
         return _MEASURE_LABEL[name]
     if name.startswith(CATEGORY):

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from risk.features import FIELD, ITEM_FIELD, MEASURE
+from risk.features import CATEGORY, FIELD, ITEM_FIELD, MEASURE
 
 # What each history of the engine is kept for (risk.features.HISTORY_DIMENSIONS).
 SUBJECTS = {
@@ -73,6 +73,8 @@ def indicator_label(name: str) -> str:
         return _("Item field %(field)s", field=words)
     if f"{prefix}:" == MEASURE:
         return _("Declared measure %(measure)s", measure=words)
+    if f"{prefix}:" == CATEGORY:
+        return _("Declared %(field)s", field=words)
     words = name.replace("_", " ")
     return words[:1].upper() + words[1:]
 
