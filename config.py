@@ -65,6 +65,10 @@ class Config:
     TOTP_REQUIRED_ROLES = os.environ.get("CORDON_TOTP_REQUIRED_ROLES", "handler")
     TOTP_KEY = os.environ.get("CORDON_TOTP_KEY") or None
 
+    # After an import, run the pages' reads once so that Neo4j re-plans them then, not on
+    # the first officer's page (app/warmup.py).
+    REPLAN_AFTER_IMPORT = _env_bool("CORDON_REPLAN_AFTER_IMPORT", True)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -125,6 +129,9 @@ class TestConfig(Config):
     RATELIMIT_LOGIN = "10000 per minute"
     TOTP_REQUIRED_ROLES = ""  # the second-factor tests switch it on
     RATELIMIT_API = "100000 per minute"
+    # Re-planning takes seconds per import on a cold test database; the import test that is
+    # about it switches it on.
+    REPLAN_AFTER_IMPORT = False
 
 
 class ProductionConfig(Config):

@@ -168,7 +168,7 @@ class Generator:
         if rng.random() < 0.15:  # occasional spot purchase outside the usual lines
             commodity = rng.choice(cat.COMMODITIES)
             origin = rng.choice(list(commodity.origins))
-            exporter = rng.choice(reg.exporters_by_country[origin])
+            exporter = reg.exporter_in(origin)
         broker = rng.choice(imp.brokers) if rng.random() < 0.9 else rng.choice(reg.brokers)
         office = self._offices[bisect.bisect(self._office_cum,
                                              rng.random() * self._office_cum[-1])]

@@ -167,6 +167,11 @@ class Registry:
             out.append(t)
         return out
 
+    def exporter_in(self, origin: str) -> Trader:
+        """An exporter of that country; a small register has none in every origin, and
+        then any exporter will do."""
+        return self.rng.choice(self.exporters_by_country.get(origin) or self.exporters)
+
     def _importer(self) -> Trader:
         rng = self.rng
         country = "BG" if rng.random() < 0.8 else rng.choice(("NL", "DE", "RO", "GR"))
@@ -203,7 +208,7 @@ class Registry:
                 line = (c, rng.choice(list(c.origins)))
             t.lines.append(line)
         for _c, origin in t.lines:
-            t.exporters.append(rng.choice(self.exporters_by_country[origin]))
+            t.exporters.append(self.exporter_in(origin))
         t.brokers = rng.sample(self.brokers, k=min(len(self.brokers), rng.choice((1, 1, 2))))
 
     # -- persons -----------------------------------------------------------------------------

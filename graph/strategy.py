@@ -80,7 +80,7 @@ class StrategyRepository:
                        by: str) -> str:
         rows = self.graph.query(SAVE_OBJECTIVE, {
             "year": year, "kpi": kpi, "comparator": comparator, "target": target, "note": note,
-            "by": by, "now": utc_now(), "id": uuid4().hex}, write=True)
+            "by": by, "now": utc_now(precise=True), "id": uuid4().hex}, write=True)
         return rows[0]["id"]
 
     def delete_objective(self, year: int, objective_id: str) -> str:

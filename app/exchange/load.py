@@ -98,7 +98,8 @@ def after_write(graph: Graph, written: Written, loaded: Loaded, *, train: bool =
 
         rescore_stale_traders(graph)
         clock.lap("trader ranking")
-    if warm and (summary.created or summary.updated):
+    if warm and current_app.config["REPLAN_AFTER_IMPORT"] and (
+            summary.created or summary.updated):
         # Neo4j replans a query once the data changed enough; running the pages' reads now
         # pays that here rather than on the first officer's page (plans are shared).
         from app.warmup import warm_up

@@ -153,7 +153,8 @@ def counts(graph) -> tuple[int, int]:
     return row["n"], row["r"]
 
 
-def test_good_lines_are_imported_and_bad_lines_named(runner, graph, tmp_path):
+def test_good_lines_are_imported_and_bad_lines_named(app, runner, graph, tmp_path):
+    app.config["REPLAN_AFTER_IMPORT"] = True  # as outside the tests
     lines = [
         TRADER,
         "{not json",
