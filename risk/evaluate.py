@@ -7,6 +7,10 @@ controlled declarations; "inspection rate" is a share of that population. The
 random baseline samples the same population with several seeds in the same run.
 When the source marks random selections, the same table is also given on those
 alone: an unbiased sample of all traffic.
+
+What is measured is what is trained: declarations read as ``flask import`` reads them
+(:class:`AsImported`), the model chosen and fitted by training's own
+:func:`risk.training.choose` and :func:`risk.training.fit_model`.
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
+from graph.exchange.records import Context, LineError, validate
 from risk import boost
-from risk.features import BOOSTED_INPUTS, EXPECTED_SIGN, FEATURE_NAMES
 from risk.intel import GradeSignal
-from risk.model import RiskModel, train
+from risk.model import RiskModel
 from risk.replay import Row, replay
+from risk.scoring import Model
 from risk.stats import declared_fields
-from risk.training import RATES
+from risk.training import RATES, choose, fit_model, scores_of
 
 
 def _at_rates(scores: np.ndarray, positive: np.ndarray, revenue: np.ndarray,
@@ -122,30 +128,24 @@ def raw_baseline(train_rows: list[Row], test_rows: list[Row]) -> np.ndarray:
     return np.asarray(booster.predict(matrix(test_raw), num_threads=1))
 
 
-def _fit_both(rows: list[Row], l2: float, trained: str) -> tuple[RiskModel, boost.BoostedModel]:
-    y = np.array([r.positive for r in rows], dtype=float)
-    linear = train(np.array([r.values for r in rows]), y, FEATURE_NAMES, l2=l2,
-                   trained=trained, signs=EXPECTED_SIGN)
-    return linear, boost.train([r.inputs for r in rows], y, BOOSTED_INPUTS, trained=trained,
-                               signs=EXPECTED_SIGN)
+class AsImported:
+    """Each declaration line as ``flask import`` takes it (:func:`graph.exchange.records.validate`):
+    fields checked and normalised the one way (a country written ``ZZ``, ``XX`` or ``QU`` is no
+    country, HS codes and numbers parsed); a line the import rejects is left out and counted."""
 
+    def __init__(self) -> None:
+        self.rejected = 0
+        self.first_errors: list[str] = []
+        self._ctx = Context()
 
-def choose(rows: list[Row], l2: float, holdout: float = 0.3) -> str:
-    """The model training keeps (``flask risk train --model auto``): both fitted on the
-    earlier controls, the better precision at 5 % on the later ``holdout`` wins (ties and
-    too few controls: the logistic model)."""
-    first, later, cut = split_rows(rows, 1 - holdout)
-    y_first = {r.positive for r in first}
-    if len(first) < 10 or len(later) < 10 or len(y_first) < 2:
-        return "logistic"
-    linear, boosted = _fit_both(first, l2, cut)
-    positive = np.array([r.positive for r in later], dtype=float)
-    none = np.zeros(len(later))
-    at5 = {kind: _at_rates(scores, positive, none, (0.05,), 1)[0]["model_precision"]
-           for kind, scores in (
-               ("logistic", linear.score_matrix(np.array([r.values for r in later]))),
-               ("boosted", boosted.score_matrix(boosted.matrix([r.inputs for r in later]))))}
-    return "boosted" if at5["boosted"] > at5["logistic"] else "logistic"
+    def __call__(self, decl: dict) -> dict | None:
+        try:
+            return validate(decl, "declaration", self._ctx).clean
+        except LineError as exc:
+            self.rejected += 1
+            if len(self.first_errors) < 5:
+                self.first_errors.append(f"{decl.get('id')}: {exc}")
+            return None
 
 
 def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, seeds: int = 20,
@@ -154,7 +154,9 @@ def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, se
     """``signal`` weighs the file's report grades (``GradingScheme.signal``); with
     ``scored_only`` (controls kept out of the file) those declarations are the test set."""
     t0 = time.perf_counter()
-    rows, _state = replay(path, signal, keep_declarations=True, scored_only=scored_only)
+    read = AsImported()
+    rows, _state = replay(path, signal, keep_declarations=True, scored_only=scored_only,
+                          read=read)
     t_replay = time.perf_counter() - t0
     if len(rows) < 20:
         raise ValueError(f"only {len(rows)} controlled declarations; need more to evaluate")
@@ -168,29 +170,37 @@ def evaluate(path: str | Path, signal: GradeSignal, train_share: float = 0.7, se
     positive = np.array([r.positive for r in test_rows], dtype=float)
     revenue = np.array([r.revenue for r in test_rows])
     t1 = time.perf_counter()
-    model, boosted = _fit_both(train_rows, l2, cut)
-    t_boost = time.perf_counter() - t1
-    boosted_scores = boosted.score_matrix(boosted.matrix([r.inputs for r in test_rows]))
-    logistic_scores = model.score_matrix(np.array([r.values for r in test_rows]))
-    kind = choose(train_rows, l2)
+    training = choose(train_rows, l2=l2)  # the rule training applies, on the same rows
+    t_choice = time.perf_counter() - t1
+    kind = training["kind"]
+    fitted: dict[str, Model] = {}
+    took: dict[str, float] = {}
+    for name in ("logistic", "boosted"):  # each as training fits the one it keeps
+        t1 = time.perf_counter()
+        fitted[name] = fit_model(name, train_rows, l2)
+        took[name] = time.perf_counter() - t1
+    chosen, logistic = fitted[kind], cast(RiskModel, fitted["logistic"])
+    model_scores = {k: scores_of(m, test_rows) for k, m in fitted.items()}
     t1 = time.perf_counter()
     baseline_scores = raw_baseline(train_rows, test_rows)
     t_base = time.perf_counter() - t1
-    scores = boosted_scores if kind == "boosted" else logistic_scores
-    models = {"boosted": _at_rates(boosted_scores, positive, revenue, rates, seeds),
-              "logistic": _at_rates(logistic_scores, positive, revenue, rates, seeds),
-              "raw_baseline": _at_rates(baseline_scores, positive, revenue, rates, seeds)}
+    scores = model_scores[kind]
+    models = {k: _at_rates(model_scores[k], positive, revenue, rates, seeds)
+              for k in ("boosted", "logistic")}
+    models["raw_baseline"] = _at_rates(baseline_scores, positive, revenue, rates, seeds)
     models["chosen"] = models[kind]
     result = {
         "file": str(path), "split_date": cut, "chosen": kind,
-        "model_version": boosted.version if kind == "boosted" else model.version,
+        "model_version": chosen.version, "training": training,
+        "rejected": {"declarations": read.rejected, "first": read.first_errors},
         "train": {"controls": len(train_rows), "positive": int(y_train.sum())},
         "test": {"controls": len(test_rows), "positive": int(positive.sum()),
                  "revenue": float(revenue.sum())},
         "rates": models["chosen"], "models": models,
-        "coefficients": dict(sorted(zip(model.features, model.coef, strict=True),
+        "coefficients": dict(sorted(zip(logistic.features, logistic.coef, strict=True),
                                     key=lambda kv: -abs(kv[1]))),
-        "seconds": {"replay": round(t_replay, 1), "boosted_training": round(t_boost, 1),
+        "seconds": {"replay": round(t_replay, 1), "choice": round(t_choice, 1),
+                    "boosted_training": round(took["boosted"], 1),
                     "baseline_training": round(t_base, 1),
                     "total": round(time.perf_counter() - t0, 1)},
     }
@@ -215,6 +225,10 @@ def format_table(result: dict) -> str:
                          f"{r['random_precision']:>8.1%} {r['lift']:>6.2f} "
                          f"{r['model_revenue_share']:>8.1%} {r['random_revenue_share']:>8.1%}")
 
+    if result.get("rejected", {}).get("declarations"):
+        rej = result["rejected"]
+        lines.append(f"-- declarations the import rejects, left out: {rej['declarations']} "
+                     f"({'; '.join(rej['first'])})")
     add(result["rates"])
     for name, table in result.get("models", {}).items():
         lines.append(f"-- {name}:")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -200,7 +200,7 @@ def _load(path: Path, signal: GradeSignal
                 continue
             if b'"kind":"declaration"' in line or b'"kind": "declaration"' in line:
                 rec = json.loads(line)
-                offsets.append((rec["date"], start))
+                offsets.append((str(rec.get("date") or ""), start))
                 continue
             rec = json.loads(line)
             kind = rec.get("kind")
@@ -215,7 +215,7 @@ def _load(path: Path, signal: GradeSignal
             elif kind == "report":
                 reports.append(rec)
             elif kind == "declaration":
-                offsets.append((rec["date"], start))
+                offsets.append((str(rec.get("date") or ""), start))
     for p in persons:  # after traders, so roles resolve
         state.add_person(p)
     reports.sort(key=lambda r: r.get("received") or "")
@@ -231,19 +231,23 @@ def _declarations(path: Path, offsets: list[tuple[str, int]]) -> Iterator[dict]:
 
 
 def replay(path: str | Path, signal: GradeSignal, keep_features: bool = False,
-           keep_declarations: bool = False, scored_only: Mapping[str, dict] | None = None
-           ) -> tuple[list[Row], RiskState]:
+           keep_declarations: bool = False, scored_only: Mapping[str, dict] | None = None,
+           read: Callable[[dict], dict | None] | None = None) -> tuple[list[Row], RiskState]:
     """:func:`replay_history` of an exchange file; ``signal`` weighs the file's report
     grades (the scheme they are written in). ``scored_only``: controls (by declaration)
     kept out of the file: their declarations are scored and get rows, their results never
-    reach the engine."""
+    reach the engine. ``read``: each declaration line as the engine is to see it (the
+    evaluation passes the import's validation), None to leave it out."""
     path = Path(path)
     state, controls, reports, offsets = _load(path, signal)
     state.reports = reports
     hidden = dict(scored_only or {})
+    declarations: Iterable[dict | None] = _declarations(path, offsets)
+    if read is not None:
+        declarations = map(read, _declarations(path, offsets))
     entries = (Entry(decl, [controls[decl["id"]]] if decl["id"] in controls else [],
                      [hidden[decl["id"]]] if decl["id"] in hidden else [])
-               for decl in _declarations(path, offsets))
+               for decl in declarations if decl is not None)
     return replay_history(entries, state, keep_features, keep_declarations), state
 
 

@@ -62,17 +62,32 @@ def _fit(kind: str, rows: Sequence[Row], x: np.ndarray, y: np.ndarray, l2: float
                        signs=EXPECTED_SIGN, linear=with_fixed_weights(linear))
 
 
-def _holdout_scores(model: Model, rows: Sequence[Row], x: np.ndarray) -> np.ndarray:
+def scores_of(model: Model, rows: Sequence[Row], x: np.ndarray | None = None) -> np.ndarray:
+    """``model``'s probabilities for ``rows`` (``x``: their indicator values, if at hand)."""
     if isinstance(model, BoostedModel):
         return model.score_matrix(model.matrix([r.inputs for r in rows]))
-    return model.score_matrix(x)
+    return model.score_matrix(np.array([r.values for r in rows]) if x is None else x)
 
 
-def fit_and_evaluate(rows: Sequence[Row], holdout: float = 0.3, l2: float = 1.0,
-                     kind: str = "auto") -> tuple[Model, dict[str, Any]]:
-    """The model of ``kind`` fitted on every row, and the metrics of the time split:
-    candidates fitted on the earlier ``1 - holdout`` of the dates, ranked on the later ones
-    (with too few controls on either side, no split: ``auto`` then keeps the logistic)."""
+def fit_model(kind: str, rows: Sequence[Row], l2: float = 1.0,
+              trained: str | None = None) -> Model:
+    """The model of ``kind`` (``logistic`` or ``boosted``) fitted on every row, as training
+    stores it (``trained``: the last row's date when not given)."""
+    y = np.array([r.positive for r in rows], dtype=float)
+    fitted = _fit(kind, rows, np.array([r.values for r in rows]), y, l2,
+                  trained or max(r.date for r in rows))
+    return fitted if isinstance(fitted, BoostedModel) else with_fixed_weights(fitted)
+
+
+def choose(rows: Sequence[Row], holdout: float = 0.3, l2: float = 1.0,
+           kind: str = "auto") -> dict[str, Any]:
+    """The one rule deciding which model is trained (``flask risk train``, the API, the
+    import's retraining, and ``risk.evaluate``, so the bench measures what is trained):
+    candidates fitted on the earlier ``1 - holdout`` of the dates, ranked on the later ones;
+    ``auto`` keeps the better precision at 5 % (ties: the logistic, the simpler), and with
+    too few controls on either side or one outcome only before the split, no comparison:
+    the logistic. Returns the metrics (``kind``: the one kept; ``candidates``: each one's
+    table on the later controls)."""
     y = np.array([r.positive for r in rows], dtype=float)
     x = np.array([r.values for r in rows])
     dates = sorted(r.date for r in rows)
@@ -85,8 +100,8 @@ def fit_and_evaluate(rows: Sequence[Row], holdout: float = 0.3, l2: float = 1.0,
         first = [r for r, e in zip(rows, early, strict=True) if e]
         later = [r for r, e in zip(rows, early, strict=True) if not e]
         tried = ("logistic", "boosted") if kind == "auto" else (chosen,)
-        candidates = {k: precision_at(_holdout_scores(_fit(k, first, x[early], y[early], l2),
-                                                      later, x[~early]),
+        candidates = {k: precision_at(scores_of(_fit(k, first, x[early], y[early], l2),
+                                                later, x[~early]),
                                       y[~early], revenue[~early]) for k in tried}
         if kind == "auto":
             at5 = {k: next(r["precision"] for r in table if r["rate"] == 0.05)
@@ -98,6 +113,12 @@ def fit_and_evaluate(rows: Sequence[Row], holdout: float = 0.3, l2: float = 1.0,
     elif kind == "auto":
         chosen = "logistic"  # too few controls to compare: the simpler model
     metrics["kind"] = chosen
-    fitted = _fit(chosen, rows, x, y, l2, trained=dates[-1])
-    model = fitted if isinstance(fitted, BoostedModel) else with_fixed_weights(fitted)
-    return model, metrics
+    return metrics
+
+
+def fit_and_evaluate(rows: Sequence[Row], holdout: float = 0.3, l2: float = 1.0,
+                     kind: str = "auto") -> tuple[Model, dict[str, Any]]:
+    """The model of ``kind`` fitted on every row (``auto``: the one :func:`choose` keeps),
+    and the metrics of the time split."""
+    metrics = choose(rows, holdout, l2, kind)
+    return fit_model(metrics["kind"], rows, l2), metrics
