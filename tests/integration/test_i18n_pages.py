@@ -1,0 +1,58 @@
+"""Pages that were half English in French and Arabic: the hotline's follow-up, the reasons of
+a score, the risk forms' choices, attaching to a case. Each is driven the way a user chooses
+a language (the hotline's switch ``?lang=``, an officer's setting on /account)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from tests.conftest import csrf_from
+
+TIPSTER = {"REMOTE_ADDR": "203.0.113.78"}
+
+
+def visible(html: str) -> str:
+    """The page's text as read: no tags, scripts or styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def choose_language(client, language: str) -> None:
+    """An officer picks the interface's language on /account, as people do."""
+    account = client.get("/account")
+    saved = client.post("/account/language",
+                        data={"language": language, "csrf_token": csrf_from(account.text)})
+    assert saved.status_code in (200, 302)
+
+
+HOTLINE = {
+    "fr": {"sent": "Envoyé : note.txt.", "heading": "Complément d'information de l'auteur du signalement"},
+    "ar": {"sent": "أُرسل: note.txt.", "heading": "معلومات إضافية من المبلِّغ"},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_tipster_follows_up_in_their_language(language, client, graph):
+    page = client.get(f"/hotline?lang={language}", environ_base=TIPSTER)
+    sent = client.post("/hotline", environ_base=TIPSTER, data={
+        "what": "MSCU1234566", "csrf_token": csrf_from(page.text)})
+    reference = re.search(r'id="tip-reference">(T-[0-9A-Z-]+)<', sent.text).group(1)
+    code = re.search(r'id="tip-code">([0-9A-Z-]+)<', sent.text).group(1)
+    page = client.get("/hotline/follow-up", environ_base=TIPSTER)
+    opened = client.post("/hotline/follow-up", environ_base=TIPSTER, data={
+        "reference": reference, "code": code, "csrf_token": csrf_from(page.text)})
+    assert opened.status_code == 200
+    added = client.post("/hotline/follow-up/add", environ_base=TIPSTER,
+                        content_type="multipart/form-data", data={
+                            "reference": reference, "code": code, "text": "",
+                            "files": (io.BytesIO(b"Lorry plate CA1234KX"), "note.txt"),
+                            "csrf_token": csrf_from(opened.text)})
+    text = visible(added.text)
+    assert added.status_code == 200, text
+    assert HOTLINE[language]["sent"] in text and "Sent note.txt" not in text
+    stored = graph.query("MATCH (:TipKey {reference: $r})-[:FOR]->(r:Report) RETURN r.text AS t",
+                         {"r": reference})[0]["t"]
+    assert HOTLINE[language]["heading"] in stored and "Further information" not in stored
