@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 
 import pytest
 
@@ -29,7 +30,8 @@ def choose_language(client, language: str) -> None:
 
 
 HOTLINE = {
-    "fr": {"sent": "Envoyé : note.txt.", "heading": "Complément d'information de l'auteur du signalement"},
+    "fr": {"sent": "Envoyé : note.txt.",
+           "heading": "Complément d'information de l'auteur du signalement"},
     "ar": {"sent": "أُرسل: note.txt.", "heading": "معلومات إضافية من المبلِّغ"},
 }
 
@@ -56,3 +58,35 @@ def test_a_tipster_follows_up_in_their_language(language, client, graph):
     stored = graph.query("MATCH (:TipKey {reference: $r})-[:FOR]->(r:Report) RETURN r.text AS t",
                          {"r": reference})[0]["t"]
     assert HOTLINE[language]["heading"] in stored and "Further information" not in stored
+
+
+FORMS = {
+    "fr": {"control": ["circuit rouge (visite physique)", "positif (irrégularité constatée)",
+                       "négatif (aucune irrégularité)", "relaxe", "condamnation"],
+           "profile": ["Pays d'origine", "Article : code SH", "Indicateur : Exposition au réseau",
+                       "circuit jaune (contrôle documentaire)", "aucun"]},
+    "ar": {"control": ["المسار الأحمر (معاينة مادية)", "إيجابية (ثبتت مخالفة)",
+                       "سلبية (لا مخالفة)", "براءة", "إدانة"],
+           "profile": ["بلد المنشأ", "البند: رمز النظام المنسق", "مؤشر: التعرض عبر الشبكة",
+                       "المسار الأصفر (مراقبة مستندية)", "لا شيء"]},
+}
+ENGLISH_CHOICES = {
+    "control": ["red (physical)", "positive (irregularity found)", ">negative<", ">acquitted<",
+                ">convicted<"],
+    "profile": ["indicator network exposure", "item hs", ">origin<", "yellow (documents)",
+                ">none<"],
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_risk_forms_offer_their_choices_in_words_of_the_page(language, client, auth,
+                                                                 make_user):
+    make_user(f"committee-{language}@customs.example", role="committee")
+    auth.login(f"committee-{language}@customs.example")
+    choose_language(client, language)
+    for page, path in (("control", "/risk/control"), ("profile", "/risk/profiles/new")):
+        html = unescape(client.get(path).text)
+        for word in FORMS[language][page]:
+            assert word in html, (path, word)
+        for english in ENGLISH_CHOICES[page]:
+            assert english not in html, (path, english)
