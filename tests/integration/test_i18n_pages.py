@@ -90,3 +90,45 @@ def test_the_risk_forms_offer_their_choices_in_words_of_the_page(language, clien
             assert word in html, (path, word)
         for english in ENGLISH_CHOICES[page]:
             assert english not in html, (path, english)
+
+
+CASES = {
+    "fr": {"form": ["Identifiant du rapport", "Identifiant de l'entité", "Identifiant du graphique",
+                    "Rattacher le rapport", "Rattacher l'entité", "Rattacher le graphique"],
+           "attached": "Entité trader:NL1 rattachée.",
+           "refused": "Aucun graphique C-404 que vous puissiez rattacher."},
+    "ar": {"form": ["معرّف التقرير", "معرّف الكيان", "معرّف المخطط", "إرفاق التقرير",
+                    "إرفاق الكيان", "إرفاق المخطط"],
+           "attached": "أُرفق الكيان trader:NL1.",
+           "refused": "لا يوجد مخطط C-404 يمكنك إرفاقه."},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_attaching_to_a_case_reads_in_the_officers_language(language, client, auth, make_user,
+                                                            make):
+    from tests.factories import trader
+
+    make.import_lines(trader("NL1", "Baltic Star Trading"))
+    make_user(f"case-{language}@customs.example", role="analyst")
+    auth.login(f"case-{language}@customs.example")
+    choose_language(client, language)
+    opened = client.post("/cases/", data={"title": "Laptops", "kind": "rfi",
+                                          "csrf_token": csrf_from(client.get("/cases/").text)})
+    assert opened.status_code == 302, visible(opened.text)
+    case = "/cases/" + opened.headers["Location"].rsplit("/", 1)[1]
+    page = unescape(client.get(case).text)
+    for word in CASES[language]["form"]:
+        assert word in page, word
+    for english in ("Report id", "Entity id", "Chart id", "Attach report", "Attach entity"):
+        assert english not in page, english
+    token = csrf_from(page)
+    attached = client.post(f"{case}/attach/entity", data={"target": "trader:NL1",
+                                                          "csrf_token": token},
+                           follow_redirects=True)
+    text = unescape(visible(attached.text))
+    assert CASES[language]["attached"] in text and "attached." not in text
+    refused = client.post(f"{case}/attach/chart", data={"target": "C-404", "csrf_token": token})
+    text = unescape(visible(refused.text))
+    assert refused.status_code == 404 or refused.status_code == 400
+    assert CASES[language]["refused"] in text and "that you may attach" not in text
