@@ -132,3 +132,90 @@ def test_attaching_to_a_case_reads_in_the_officers_language(language, client, au
     text = unescape(visible(refused.text))
     assert refused.status_code == 404 or refused.status_code == 400
     assert CASES[language]["refused"] in text and "that you may attach" not in text
+
+
+# What the engine says in English under each indicator; none of it is left on a French or
+# Arabic page (the numbers and identifiers stay).
+ENGLISH_REASONS = ("controls positive", "not declared", "earlier declarations", "Dispatched from",
+                   "No links to traders", "watch-list", "other indicators together",
+                   "not AEO-certified", "No intelligence reports", "No unit-value norm",
+                   "declared", "first declaration", "smoothed", "Declared CIF value", "item(s)",
+                   "Risk profile", "minimum lane")
+REASONS = {
+    "fr": ["Importateur BG555 : 2 contrôles positifs sur 3 (taux lissé",
+           "Origine CN, expédié de TR", "Déclarant BG555 : 2 contrôles positifs sur 3"],
+    "ar": ["المستورد BG555: 2 عمليات مراقبة إيجابية من أصل 3 (المعدل المصحَّح",
+           "المنشأ CN، مُرسَل من TR", "المصرّح BG555: 2 عمليات مراقبة إيجابية من أصل 3"],
+}
+
+RANKINGS = {
+    "fr": {"/risk/commodities": "contrôles positifs sur", "/risk/traders": "Comme importateur : ",
+           "/entities": "Comme importateur : "},
+    "ar": {"/risk/commodities": "عمليات مراقبة إيجابية من أصل",
+           "/risk/traders": "بصفته مستورد: ", "/entities": "بصفته مستورد: "},
+}
+
+
+def _reasons_of(html: str) -> list[str]:
+    return [unescape(visible(li)) for li in
+            re.findall(r'<li data-indicator="[^"]*">(.*?)</li>', html, flags=re.S)]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_reasons_of_a_score_read_in_the_officers_language(language, client, auth,
+                                                              make_user, make, graph):
+    import json
+
+    from app.accounts.service import issue_token
+    from tests.factories import control, laptops, trader
+
+    lines = [trader("BG555", "Sofia Laptops"), trader("BG777", "Varna Imports")]
+    for n, (day, result) in enumerate((("2025-01-10", "positive"), ("2025-02-10", "positive"),
+                                       ("2025-03-10", "negative")), start=1):
+        lines += [laptops(f"DEC-{n}", day), control(f"DEC-{n}", day, result, lane="red")]
+    for n in range(4, 10):  # another importer, always in order: BG555 stands out
+        day = f"2025-0{n - 3}-20"
+        lines += [{**laptops(f"DEC-{n}", day), "importer": "BG777", "declarant": "BG777"},
+                  control(f"DEC-{n}", day, "negative", lane="red")]
+    make.import_lines(*lines)
+    make_user(f"risk-{language}@customs.example", role="analyst")
+    auth.login(f"risk-{language}@customs.example")
+    choose_language(client, language)
+
+    page = client.get("/risk/score")
+    scored = client.post("/risk/score", data={
+        "csrf_token": csrf_from(page.text),
+        "declaration": json.dumps({k: v for k, v in laptops("DEC-20", "2025-07-10").items()
+                                   if k != "kind"} | {"departure": "TR"})})
+    assert scored.status_code == 200
+    shown = client.get("/declarations/DEC-3").text
+    for html in (scored.text, shown):
+        reasons = _reasons_of(html)
+        assert reasons, html
+        text = " ".join(reasons)
+        for english in ENGLISH_REASONS:
+            assert english not in text, (english, reasons)
+    for words in REASONS[language]:
+        assert words in " ".join(_reasons_of(scored.text)), words
+
+    # the rankings: commodities ranked as the page opens, traders as stored at the import,
+    # and the trader's own page
+    for path in ("/risk/commodities", "/risk/traders"):
+        text = " ".join(_reasons_of(client.get(path).text))
+        assert RANKINGS[language][path] in text, (path, text)
+        assert "controls positive" not in text and "Smoothed revenue" not in text, text
+    dossier = unescape(visible(client.get("/entities/trader:BG555").text))
+    assert RANKINGS[language]["/entities"] in dossier and "controls positive" not in dossier
+
+    # the API: the same sentences in the caller's language, the machine's names kept
+    token = issue_token(graph, f"risk-{language}@customs.example")
+    answer = client.post("/api/v1/declarations/score",
+                         json={**laptops("DEC-20", "2025-07-10"), "departure": "TR"},
+                         headers={"Authorization": f"Bearer {token}",
+                                  "Accept-Language": language})
+    assert answer.status_code == 200, answer.get_json()
+    reasons = answer.get_json()["reasons"]
+    assert {"indicator", "label", "contribution", "detail"} <= set(reasons[0])
+    assert "importer_history" in {r["indicator"] for r in reasons}
+    details = " ".join(r["detail"] for r in reasons)
+    assert REASONS[language][0] in details and "controls positive" not in details
