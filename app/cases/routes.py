@@ -329,7 +329,7 @@ def _task_action(task_id: str, form, action, success):
     try:
         task = service.read_task(get_graph(), current_user, task_id)
         if not form.validate_on_submit():
-            raise CaseError(_form_errors(form) or "Check the form.", "status")
+            raise CaseError(_form_errors(form) or _("Check the form."), "status")
         action()
     except NotFound:
         abort(404)

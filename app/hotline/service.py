@@ -301,7 +301,7 @@ def tip_for(graph: Graph, user: Any, report_id: str, via: str = "page") -> dict[
 @atomic
 def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
     """An analyst's answer to the tipster (who reads it with reference and code)."""
-    policy.require(user, policy.REPLY_TO_TIPS, "Only intelligence officers answer tipsters.")
+    policy.require(user, policy.REPLY_TO_TIPS, _("Only intelligence officers answer tipsters."))
     text = (text or "").strip()
     if not text:
         raise TipError(_("Please write a reply."), "text")
