@@ -116,6 +116,9 @@ VOCABULARY = {
     "green": _l("green lane"), "yellow": _l("yellow lane"), "red": _l("red lane"),
     "blue": _l("blue lane (post-clearance audit)"),
     "positive": _l("positive"), "negative": _l("negative"),
+    # a control's court result (graph.exchange.records.COURT_RESULTS)
+    "convicted": _l("convicted"), "acquitted": _l("acquitted"), "dismissed": _l("dismissed"),
+    "settled": _l("settled"), "pending": _l("pending"),
     # the default handling codes (graph.grading.DEFAULT_HANDLING; "open" is above)
     "restricted": _l("restricted"), "originator": _l("originator control"),
     # what the extraction labels a mention (nlp.LABELS: shown as a tag, in capitals) and

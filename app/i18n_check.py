@@ -155,7 +155,7 @@ def stored_words() -> list[tuple[str, str]]:
     from app.accounts.roles import Role
     from graph import vocabulary
     from graph.cases import CaseKind, CaseStatus, MemberRole
-    from graph.exchange.records import AEO_STATUSES, EventType
+    from graph.exchange.records import AEO_STATUSES, COURT_RESULTS, EventType
     from graph.grading import DEFAULT_HANDLING
     from graph.network import ALL_RELATIONS, NODE_KINDS
     from graph.tasks import TaskPriority, TaskStatus
@@ -173,6 +173,7 @@ def stored_words() -> list[tuple[str, str]]:
         ("graph/tasks.py", [v.value for e in (TaskStatus, TaskPriority) for v in e]),
         ("graph/exchange/records.py AEO_STATUSES", AEO_STATUSES),
         ("graph/exchange/records.py EventType", [e.value for e in EventType]),
+        ("graph/exchange/records.py COURT_RESULTS", COURT_RESULTS),
         ("graph/grading.py DEFAULT_HANDLING", [g.code for g in DEFAULT_HANDLING]),
         ("nlp/pipeline.py LABELS", LABELS),
         ("graph/network.py ALL_RELATIONS", ALL_RELATIONS),

@@ -22,6 +22,7 @@ from typing import Any
 from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.connection import Graph, tx_run
 from graph.errors import Hidden, NotFound
+from graph.messages import from_data
 from graph.network import ENTITY_VISIBLE
 from graph.paging import COUNT_CAP, decode_cursor, next_page
 
@@ -214,13 +215,14 @@ def _extra(text: Any) -> dict[str, Any]:
 
 
 def _parsed(text: Any) -> Any:
-    """A stored JSON property as values to show; reasons as the sentences they carry."""
+    """A stored JSON property as values to show; reasons as the sentences they carry (a
+    message, read in the page's language, when the ranking kept its id: ``said``)."""
     try:
         value = json.loads(text)
     except (TypeError, ValueError):
         return str(text)
     if isinstance(value, list) and all(isinstance(v, dict) and "detail" in v for v in value):
-        return [str(v["detail"]) for v in value]
+        return [from_data(v["said"]) if "said" in v else str(v["detail"]) for v in value]
     return value
 
 

@@ -58,6 +58,28 @@ class Joined(str):
         return Joined, (self.parts, self.separator)
 
 
+def as_data(text: Any) -> Any:
+    """A message as JSON-ready data that keeps its id and parameters (a sentence stored for
+    later reading, such as a trader's ranking reasons); anything else as it is."""
+    if isinstance(text, Message):
+        return {"msgid": text.msgid, "params": {k: as_data(v) for k, v in text.params.items()},
+                "field": text.field}
+    if isinstance(text, Joined):
+        return {"parts": [as_data(p) for p in text.parts], "separator": text.separator}
+    return text
+
+
+def from_data(data: Any) -> Any:
+    """The message :func:`as_data` stored, again a :class:`Message` (or :class:`Joined`)."""
+    if isinstance(data, dict) and "msgid" in data:
+        return Message(str(data["msgid"]),
+                       {k: from_data(v) for k, v in (data.get("params") or {}).items()},
+                       data.get("field"))
+    if isinstance(data, dict) and "parts" in data:
+        return Joined((from_data(p) for p in data["parts"]), str(data.get("separator", "; ")))
+    return data
+
+
 def N_(msgid: str, **params: Any) -> Message:
     """Mark ``msgid`` for the catalogues; its parameters are kept apart for the translation."""
     return Message(msgid, params)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.messages import N_
 from risk.features import CATEGORY, Feature, input_words
 from risk.model import RiskModel, Score, _sigmoid
 
@@ -107,7 +108,8 @@ class BoostedModel:
                 reasons.append({"indicator": name, "contribution": round(float(value), 4),
                                 "value": round(shown.value, 4) if shown else None,
                                 "detail": feat.detail if feat
-                                else f"{input_words(name)}: not declared"})
+                                else N_("%(subject)s: not declared",
+                                        subject=input_words(name))})
             reasons.sort(key=lambda r: -r["contribution"])
             out.append(Score(_sigmoid(logit), logit, float(c[-1]), reasons, self.version))
         return out

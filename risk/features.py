@@ -1,7 +1,10 @@
 """Declaration -> named indicators, each with a sentence an officer can check.
 
 Every number the model uses must be explainable on its own, so features are
-built together with their detail strings rather than derived later.
+built together with their detail strings rather than derived later. A sentence is a
+``graph.messages.Message``: English text (what the engine, its tests and the logs read)
+that keeps its message id and parameters, so the pages and the API show it in the reader's
+language (``app.i18n.say``); the engine itself knows no language but English.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from graph.messages import N_, Joined, Message
 from risk.intel import Sighting, describe, to_date
 from risk.stats import (
     _ITEM_NAMED,
@@ -24,12 +28,18 @@ from risk.stats import (
     dimension_keys,
     smoothed,
 )
-from risk.valuation import UnitValueStats, assess, undervaluation_indicator
+from risk.valuation import (
+    UnitValueStats,
+    assess,
+    undervaluation_indicator,
+    unit_value_sentence,
+)
 
-HISTORY_LABEL = {"importer": "Importer", "declarant": "Declarant", "exporter": "Exporter",
-                 "hs2": "Chapter", "hs4": "Heading", "hs6": "HS6", "origin": "Origin",
-                 "hs6_origin": "HS6 x origin", "office": "Office",
-                 "importer_hs6": "Importer x HS6", "declarant_importer": "Declarant x importer"}
+HISTORY_LABEL = {"importer": N_("Importer"), "declarant": N_("Declarant"),
+                 "exporter": N_("Exporter"), "hs2": N_("Chapter"), "hs4": N_("Heading"),
+                 "hs6": N_("HS6"), "origin": N_("Origin"), "hs6_origin": N_("HS6 x origin"),
+                 "office": N_("Office"), "importer_hs6": N_("Importer x HS6"),
+                 "declarant_importer": N_("Declarant x importer")}
 HISTORY_DIMENSIONS = ("importer", "declarant", "exporter", "hs2", "hs4", "hs6", "origin",
                       "hs6_origin", "office", "importer_hs6", "declarant_importer")
 
@@ -80,12 +90,17 @@ class Context:
 def _history(stats: HistoryStats, dim: str, keys: Sequence[str],
              strengths: Mapping[str, float]) -> tuple[Smoothed | None, str]:
     if not keys:
-        return None, f"{HISTORY_LABEL[dim]}: not declared"
+        return None, N_("%(subject)s: not declared", subject=HISTORY_LABEL[dim])
     best = max((smoothed(stats, dim, k, strengths) for k in keys), key=lambda s: s.rate)
-    c = best.counts
-    detail = (f"{HISTORY_LABEL[dim]} {best.key}: {c.n_positive} of {c.n_controls} controls "
-              f"positive (smoothed {best.rate:.0%} vs {best.overall_rate:.0%} overall)")
-    return best, detail
+    return best, _record(HISTORY_LABEL[dim], best)
+
+
+def _record(subject: str, s: Smoothed) -> Message:
+    """"Importer NL1: 2 of 5 controls positive (smoothed 31% vs 8% overall)"."""
+    return N_("%(subject)s %(key)s: %(positive)s of %(controls)s controls positive "
+              "(smoothed %(rate)s vs %(overall)s overall)", subject=subject, key=s.key,
+              positive=s.counts.n_positive, controls=s.counts.n_controls,
+              rate=format(s.rate, ".0%"), overall=format(s.overall_rate, ".0%"))
 
 
 def _declared_fields(stats: HistoryStats, keys: Mapping[str, Sequence[str]],
@@ -102,12 +117,9 @@ def _declared_fields(stats: HistoryStats, keys: Mapping[str, Sequence[str]],
     telling = sorted((s for s in found if s.counts.n_controls), key=lambda s: -abs(s.lift))[:2]
     if not telling:
         return Feature("declared_fields_history", total,
-                       "Declared fields (procedure, payment, tax type...): no control history")
-    detail = "; ".join(
-        f"{_field_label(s.dimension)} {s.key}: {s.counts.n_positive} of {s.counts.n_controls} "
-        f"controls positive (smoothed {s.rate:.0%} vs {s.overall_rate:.0%} overall)"
-        for s in telling
-    )
+                       N_("Declared fields (procedure, payment, tax type...): no control "
+                          "history"))
+    detail = Joined(_record(_field_label(s.dimension), s) for s in telling)
     return Feature("declared_fields_history", total, detail)
 
 
@@ -115,7 +127,7 @@ def _field_label(dimension: str) -> str:
     """``field:payment_type`` -> "Payment type", ``item:tax_type`` -> "Item tax type"."""
     name = dimension.split(":", 1)[1].replace("_", " ").strip() or dimension
     label = name[:1].upper() + name[1:]
-    return f"Item {name}" if dimension.startswith(ITEM_FIELD) else label
+    return N_("Item %(field)s", field=name) if dimension.startswith(ITEM_FIELD) else label
 
 
 def _age_days(declared: str, since: str | None) -> int | None:
@@ -141,9 +153,11 @@ def extract(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
     for dim in ("importer", "hs6_origin"):
         sm = hist[dim]
         rev = sm.revenue_per_control if sm else 0.0
-        label = f"{HISTORY_LABEL[dim]} {sm.key}" if sm else HISTORY_LABEL[dim]
+        label = (N_("%(subject)s %(key)s", subject=HISTORY_LABEL[dim], key=sm.key) if sm
+                 else HISTORY_LABEL[dim])
         out.append(Feature(f"{dim}_revenue", math.log1p(rev),
-                           f"{label}: smoothed revenue {rev:,.0f} EUR per control"))
+                           N_("%(subject)s: smoothed revenue %(amount)s EUR per control",
+                              subject=label, amount=format(rev, ",.0f"))))
 
     under, detail = undervaluation_indicator(declaration, values)
     out.append(Feature("undervaluation", min(under, 10.0), detail))
@@ -151,35 +165,42 @@ def extract(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
     origin, departure = declaration.get("origin"), declaration.get("departure")
     transit = bool(origin and departure and origin != departure)
     out.append(Feature("transit_origin", 1.0 if transit else 0.0,
-                       f"Origin {origin}, dispatched from {departure}" if transit
-                       else "Dispatched from the country of origin"))
+                       N_("Origin %(origin)s, dispatched from %(departure)s", origin=origin,
+                          departure=departure) if transit
+                       else N_("Dispatched from the country of origin")))
 
     importer = declaration.get("importer") or ""
     activity = stats.activity(importer)
     since = ctx.trader_registered or activity.first_declaration
     age = _age_days(declaration.get("date") or "", since)
     out.append(Feature("trader_age", math.log1p(age) if age is not None else 0.0,
-                       f"Importer {importer} registered/first seen {age} days before"
-                       if age is not None else f"Importer {importer}: first declaration"))
+                       N_("Importer %(importer)s registered/first seen %(days)s days before",
+                          importer=importer, days=age)
+                       if age is not None
+                       else N_("Importer %(importer)s: first declaration", importer=importer)))
     out.append(Feature("importer_experience", math.log1p(activity.n_declarations),
-                       f"Importer {importer}: {activity.n_declarations} earlier declarations"))
+                       N_("Importer %(importer)s: %(count)s earlier declarations",
+                          importer=importer, count=activity.n_declarations)))
 
     weight, detail = describe(ctx.mentions, declaration.get("date") or "")
     out.append(Feature("intelligence", math.log1p(weight), detail))
     out.append(Feature("network_exposure", ctx.network_exposure,
-                       ctx.network_detail or "No links to traders with positive controls"))
+                       ctx.network_detail
+                       or N_("No links to traders with positive controls")))
     out.append(Feature("watchlist", 1.0 if ctx.watchlist_hit else 0.0,
-                       ctx.watchlist_detail or ("Watch-list hit" if ctx.watchlist_hit
-                                                else "No watch-list hit")))
+                       ctx.watchlist_detail or (N_("Watch-list hit") if ctx.watchlist_hit
+                                                else N_("No watch-list hit"))))
     out.append(Feature("aeo", 1.0 if ctx.aeo else 0.0,
-                       f"Importer {importer} is an Authorised Economic Operator" if ctx.aeo
-                       else "Importer is not AEO-certified"))
+                       N_("Importer %(importer)s is an Authorised Economic Operator",
+                          importer=importer) if ctx.aeo
+                       else N_("Importer is not AEO-certified")))
 
     items = declaration.get("items") or ()
     total = sum(float(it.get("value_cif") or it.get("value") or 0.0) for it in items)
     out.append(Feature("declared_value", math.log1p(total),
-                       f"Declared CIF value {total:,.0f} EUR"))
-    out.append(Feature("item_count", float(len(items)), f"{len(items)} item(s)"))
+                       N_("Declared CIF value %(amount)s EUR", amount=format(total, ",.0f"))))
+    out.append(Feature("item_count", float(len(items)),
+                       N_("%(count)s item(s)", count=len(items))))
     return out
 
 
@@ -199,10 +220,10 @@ MEASURE_NAMES: tuple[str, ...] = (
     "tax_rate", "declared_mass", "declared_quantity", "value_per_kg", "mass_per_unit",
     "unit_value_z", "tax_share",
 )
-_MEASURE_LABEL = {"tax_rate": "Tax rate", "declared_mass": "Gross mass",
-                  "declared_quantity": "Quantity", "value_per_kg": "Value per kg",
-                  "mass_per_unit": "Mass per unit", "unit_value_z": "Unit value",
-                  "tax_share": "Taxes declared"}  # fmt: skip
+_MEASURE_LABEL = {"tax_rate": N_("Tax rate"), "declared_mass": N_("Gross mass"),
+                  "declared_quantity": N_("Quantity"), "value_per_kg": N_("Value per kg"),
+                  "mass_per_unit": N_("Mass per unit"), "unit_value_z": N_("Unit value"),
+                  "tax_share": N_("Taxes declared")}  # fmt: skip
 
 
 def _number(value: object) -> float | None:
@@ -245,31 +266,38 @@ def measures(declaration: Mapping, values: UnitValueStats) -> list[Feature]:
 
     def add(name: str, value: float | None, detail: str) -> None:
         if value is not None and math.isfinite(value):
-            out.append(Feature(name, value, f"{_MEASURE_LABEL.get(name, name)}: {detail}"))
+            out.append(Feature(name, value, N_("%(measure)s: %(detail)s",
+                                               measure=_MEASURE_LABEL.get(name, name),
+                                               detail=detail)))
 
     rates = [v for it in items if (v := _number(it.get("tax_rate"))) is not None]
     add("tax_rate", max(rates) if rates else None,
-        f"{max(rates):g} % (highest of the items)" if rates else "")
+        N_("%(rate)s (highest of the items)", rate=format(max(rates), "g") + " %") if rates else "")
     total = math.fsum(float(it.get("value_cif") or it.get("value") or 0.0) for it in items)
     mass, qty, taxes = _sum(items, "weight_kg"), _sum(items, "quantity"), _sum(items, "taxes")
-    add("declared_mass", math.log1p(mass) if mass else None, f"{mass or 0:,.1f} kg declared")
-    add("declared_quantity", math.log1p(qty) if qty else None, f"{qty or 0:,.0f} declared")
+    add("declared_mass", math.log1p(mass) if mass else None,
+        N_("%(mass)s kg declared", mass=format(mass or 0, ",.1f")))
+    add("declared_quantity", math.log1p(qty) if qty else None,
+        N_("%(quantity)s declared", quantity=format(qty or 0, ",.0f")))
     if mass and total > 0:
-        add("value_per_kg", math.log(total / mass), f"{total / mass:,.2f} EUR per kg declared")
+        add("value_per_kg", math.log(total / mass),
+            N_("%(amount)s EUR per kg declared", amount=format(total / mass, ",.2f")))
     if mass and qty:
-        add("mass_per_unit", math.log(mass / qty), f"{mass / qty:,.3f} kg per unit declared")
+        add("mass_per_unit", math.log(mass / qty),
+            N_("%(mass)s kg per unit declared", mass=format(mass / qty, ",.3f")))
     if taxes is not None and total > 0:
-        add("tax_share", taxes / total, f"{taxes:,.0f} EUR, {taxes / total:.1%} of the value")
+        add("tax_share", taxes / total,
+            N_("%(amount)s EUR, %(share)s of the value", amount=format(taxes, ",.0f"),
+               share=format(taxes / total, ".1%")))
     assessed = assess(declaration, values)
     if assessed:
         low = min(assessed, key=lambda it: it.z)
-        where = "this origin" if low.norm.level == "hs6_origin" else "all origins"
-        unit = "kg" if low.basis == "kg" else "unit"
-        add("unit_value_z", low.z,
-            f"item {low.position} HS {low.hs6} at {low.unit_value:,.2f} EUR/{unit} vs median "
-            f"{low.norm_value:,.2f} for {where} (robust z {low.z:+.1f}, n={low.norm.n})")
+        add("unit_value_z", low.z, unit_value_sentence(low, N_(
+            "item %(position)s HS %(hs)s at %(value)s EUR/%(unit)s vs median %(median)s for "
+            "%(where)s (robust z %(z)s, n=%(n)s)")))
     for name, v in _source_measures(declaration).items():
-        out.append(Feature(name, v, f"{_field_label(name)}: {v:,.6g} declared"))
+        out.append(Feature(name, v, N_("%(field)s: %(value)s declared",
+                                       field=_field_label(name), value=format(v, ",.6g"))))
     return out
 
 
@@ -297,10 +325,7 @@ def field_histories(declaration: Mapping, stats: HistoryStats,
         if not dim.startswith((FIELD, ITEM_FIELD)) or not dim_keys:
             continue
         s = max((smoothed(stats, dim, k, strengths) for k in dim_keys), key=lambda s: s.rate)
-        c = s.counts
-        out.append(Feature(dim, s.lift, f"{_field_label(dim)} {s.key}: {c.n_positive} of "
-                                        f"{c.n_controls} controls positive (smoothed "
-                                        f"{s.rate:.0%} vs {s.overall_rate:.0%} overall)"))
+        out.append(Feature(dim, s.lift, _record(_field_label(dim), s)))
     return out
 
 
@@ -317,8 +342,9 @@ def history_counts(declaration: Mapping, stats: HistoryStats) -> list[Feature]:
         key, c = max(((k, stats.counts(dim, k)) for k in keys[dim]),
                      key=lambda kc: kc[1].n_controls)
         out.append(Feature(f"{dim}_controls", math.log1p(c.n_controls),
-                           f"{HISTORY_LABEL[dim]} {key}: {c.n_controls} earlier controls, "
-                           f"{c.n_positive} positive"))
+                           N_("%(subject)s %(key)s: %(controls)s earlier controls, "
+                              "%(positive)s positive", subject=HISTORY_LABEL[dim], key=key,
+                              controls=c.n_controls, positive=c.n_positive)))
     return out
 
 
@@ -346,7 +372,8 @@ def declared_categories(declaration: Mapping) -> list[Feature]:
         if dim_keys and (dim in CATEGORY_DIMENSIONS or dim.startswith((FIELD, ITEM_FIELD))):
             label = HISTORY_LABEL.get(dim) or _field_label(dim)
             out.append(Feature(CATEGORY + dim, category_code(dim_keys[0]),
-                               f"{label} {dim_keys[0]} (declared)"))
+                               N_("%(subject)s %(value)s (declared)", subject=label,
+                                  value=dim_keys[0])))
     return out
 
 

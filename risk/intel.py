@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from graph.messages import N_, Joined
+
 # What a report's source and information grades weigh, 0-1 (GradingScheme.signal).
 GradeSignal = Callable[[str, str], float]
 HALF_LIFE_DAYS = 90.0
 # What a reason says in place of intelligence the viewer may not see (need-to-know): it still
 # counts in the score, so the lane does not depend on who asks.
-RESTRICTED_REASON = "restricted intelligence (ask HQ analysis)"
+RESTRICTED_REASON = N_("restricted intelligence (ask HQ analysis)")
 
 TRADER_ID = re.compile(r"\b[A-Z]{2}\d{4,15}\b")
 CONTAINER = re.compile(r"\b[A-Z]{3}U\d{7}\b")
@@ -63,7 +65,7 @@ class Sighting:
 
     @property
     def grade(self) -> str:
-        return f"{self.source_grade}{self.info_grade}" or "ungraded"
+        return f"{self.source_grade}{self.info_grade}" or N_("ungraded")
 
 
 def mention_weight(m: Sighting, as_of: date | str, half_life_days: float = HALF_LIFE_DAYS) -> float:
@@ -81,18 +83,27 @@ def describe(mentions: Iterable[Sighting], as_of: date | str, limit: int = 3) ->
                       key=lambda wm: -wm[0])
     weighted = [(w, m) for w, m in weighted if w > 0]
     if not weighted:
-        return 0.0, "No intelligence reports on the parties or transport"
+        return 0.0, N_("No intelligence reports on the parties or transport")
     total = sum(w for w, _ in weighted)
     shown = [m for _w, m in weighted if not m.restricted]
     parts = []
     for m in shown[:limit]:
-        age = (to_date(as_of) - to_date(m.received)).days
-        parts.append(f"{m.report_id} ({m.grade}, {age} d ago, {m.entity_kind} {m.entity_id}"
-                     f"{' via ' + m.via if m.via else ''})")
-    more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
-    detail = f"{len(shown)} report(s): " + "; ".join(parts) + more if shown else ""
+        said = {"report": m.report_id, "grade": m.grade,
+                "days": (to_date(as_of) - to_date(m.received)).days,
+                "kind": m.entity_kind, "entity": m.entity_id}
+        parts.append(N_("%(report)s (%(grade)s, %(days)s d ago, %(kind)s %(entity)s via "
+                        "%(via)s)", **said, via=m.via) if m.via
+                     else N_("%(report)s (%(grade)s, %(days)s d ago, %(kind)s %(entity)s)",
+                             **said))
+    detail: str = ""
+    if len(shown) > limit:
+        detail = N_("%(count)s report(s): %(reports)s and %(more)s more", count=len(shown),
+                    reports=Joined(parts), more=len(shown) - limit)
+    elif shown:
+        detail = N_("%(count)s report(s): %(reports)s", count=len(shown), reports=Joined(parts))
     if len(shown) < len(weighted):
-        detail = f"{detail}; and {RESTRICTED_REASON}" if detail else RESTRICTED_REASON
+        detail = (Joined((detail, N_("and %(restricted)s", restricted=RESTRICTED_REASON)))
+                  if detail else RESTRICTED_REASON)
     return total, detail
 
 

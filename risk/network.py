@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from graph.messages import N_, Joined
 from risk.intel import RESTRICTED_REASON, phone_key
 
 LINK_WEIGHT = {"director": 1.0, "shareholder": 0.8, "manager": 0.6, "employee": 0.3,
@@ -121,6 +122,13 @@ def link_weight(link: PathLink) -> float:
     return weight * (PATH_DECAY ** max(0, link.hops - 2))
 
 
+def _and(words: list[str]) -> str:
+    """"a and b and c", each "and" translatable."""
+    if len(words) < 2:
+        return words[0] if words else ""
+    return N_("%(first)s and %(rest)s", first=words[0], rest=_and(words[1:]))
+
+
 def exposure_from_links(links: Iterable[PathLink], flags: Mapping[str, TraderFlag],
                         limit: int = 3) -> tuple[float, str]:
     """Exposure to flagged traders over paths, and the paths an officer can verify.
@@ -144,7 +152,7 @@ def exposure_from_links(links: Iterable[PathLink], flags: Mapping[str, TraderFla
         if flag is not None and (flag.positives or flag.seizures):
             by_other[link.other].append(link)
     if not by_other:
-        return 0.0, "No links to traders with positive controls or seizures"
+        return 0.0, N_("No links to traders with positive controls or seizures")
     scored = []
     for other, paths in by_other.items():
         best: dict[str, PathLink] = {}
@@ -169,14 +177,17 @@ def exposure_from_links(links: Iterable[PathLink], flags: Mapping[str, TraderFla
         restricted = restricted or some_hidden
         if not named:
             continue
-        record = f"{flag.positives} positive control{'s' if flag.positives != 1 else ''}"
+        record = (N_("%(count)s positive control", count=flag.positives) if flag.positives == 1
+                  else N_("%(count)s positive controls", count=flag.positives))
         if flag.seizures:
-            record += f", seized {flag.last_seized}" if flag.last_seized else ", seizures"
-        parts.append(f"Shares {' and '.join(named[:3])} with {other} ({record})")
+            record = (N_("%(record)s, seized %(date)s", record=record, date=flag.last_seized)
+                      if flag.last_seized else N_("%(record)s, seizures", record=record))
+        parts.append(N_("Shares %(links)s with %(trader)s (%(record)s)",
+                        links=_and(named[:3]), trader=other, record=record))
     restricted = restricted or any(s[4] for s in scored[limit:])
     more = sum(1 for s in scored[limit:] if s[2])
     if more:
-        parts.append(f"and {more} more")
+        parts.append(N_("and %(count)s more", count=more))
     if restricted:
         parts.append(RESTRICTED_REASON)
-    return min(10.0, sum(s[0] for s in scored)), "; ".join(parts)
+    return min(10.0, sum(s[0] for s in scored)), Joined(parts)

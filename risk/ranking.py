@@ -12,7 +12,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph.messages import N_
 from risk.boost import BoostedModel
+from risk.features import HISTORY_LABEL
 from risk.intel import Sighting, describe
 from risk.model import RiskModel
 from risk.network import PathLink, TraderFlag, exposure_from_links
@@ -29,6 +31,11 @@ def _sigmoid(x: float) -> float:
 def _contribution(model: RiskModel, name: str, value: float) -> float:
     j = model.features.index(name)
     return model.coef[j] * (value - model.mean[j]) / model.scale[j]
+
+
+# "As importer: ..." (a trader's record in each part it plays)
+ROLE_WORDS = {"importer": N_("importer"), "declarant": N_("declarant"),
+              "exporter": N_("exporter")}
 
 
 def ranking_model(model: Model) -> RiskModel:
@@ -56,16 +63,19 @@ def rank_traders(model: RiskModel, refs: Sequence[str], stats: HistoryStats,
         for key in found.get(role, []):
             sm = smoothed(stats, role, key)
             c = sm.counts
-            detail = (f"As {role}: {c.n_positive} of {c.n_controls} controls positive "
-                      f"(smoothed {sm.rate:.0%} vs {sm.overall_rate:.0%} overall)")
+            detail: str = N_("As %(role)s: %(positive)s of %(controls)s controls positive "
+                             "(smoothed %(rate)s vs %(overall)s overall)",
+                             role=ROLE_WORDS[role], positive=c.n_positive,
+                             controls=c.n_controls, rate=format(sm.rate, ".0%"),
+                             overall=format(sm.overall_rate, ".0%"))
             history.setdefault(key, []).append(
                 (_contribution(model, f"{role}_history", sm.lift), f"{role}_history", detail))
             if role == "importer":
                 history[key].append((_contribution(model, "importer_revenue",
                                                    math.log1p(sm.revenue_per_control)),
                                      "importer_revenue",
-                                     f"Smoothed revenue {sm.revenue_per_control:,.0f} EUR "
-                                     "per control"))
+                                     N_("Smoothed revenue %(amount)s EUR per control",
+                                        amount=format(sm.revenue_per_control, ",.0f"))))
     ranked: list[dict[str, Any]] = []
     for ref in refs:
         parts = list(history.get(ref, []))
@@ -79,7 +89,7 @@ def rank_traders(model: RiskModel, refs: Sequence[str], stats: HistoryStats,
         trader = traders.get(ref, {})
         if trader.get("aeo"):
             parts.append((_contribution(model, "aeo", 1.0), "aeo",
-                          "Authorised Economic Operator"))
+                          N_("Authorised Economic Operator")))
         logit = model.intercept + sum(c for c, _, _ in parts)
         reasons = [{"indicator": n, "contribution": round(c, 4), "detail": d}
                    for c, n, d in sorted(parts, key=lambda p: -p[0]) if abs(c) >= 0.005]
@@ -87,7 +97,7 @@ def rank_traders(model: RiskModel, refs: Sequence[str], stats: HistoryStats,
                        "aeo": bool(trader.get("aeo")), "score": round(_sigmoid(logit), 6),
                        "network_exposure": round(exposure, 4),
                        "reasons": reasons or [{"indicator": "history", "contribution": 0.0,
-                                               "detail": "No indicator above average"}]})
+                                               "detail": N_("No indicator above average")}]})
     ranked.sort(key=lambda r: (-r["score"], r["id"]))
     return ranked
 
@@ -106,13 +116,16 @@ def rank_commodities(model: RiskModel, stats: HistoryStats, lines: Sequence[str]
             sm = smoothed(stats, dim, dim_keys[0])
             c = sm.counts
             parts.append((_contribution(model, f"{dim}_history", sm.lift), f"{dim}_history",
-                          f"{dim.upper().replace('_', ' x ')} {dim_keys[0]}: {c.n_positive} of "
-                          f"{c.n_controls} controls positive (smoothed {sm.rate:.0%})"))
+                          N_("%(subject)s %(key)s: %(positive)s of %(controls)s controls "
+                             "positive (smoothed %(rate)s)", subject=HISTORY_LABEL[dim],
+                             key=dim_keys[0], positive=c.n_positive, controls=c.n_controls,
+                             rate=format(sm.rate, ".0%"))))
             if dim == "hs6_origin":
                 parts.append((_contribution(model, "hs6_origin_revenue",
                                             math.log1p(sm.revenue_per_control)),
                               "hs6_origin_revenue",
-                              f"Smoothed revenue {sm.revenue_per_control:,.0f} EUR per control"))
+                              N_("Smoothed revenue %(amount)s EUR per control",
+                                 amount=format(sm.revenue_per_control, ",.0f"))))
         logit = model.intercept + sum(c for c, _, _ in parts)
         counts = stats.counts("hs6_origin", key)
         ranked.append({"id": key, "hs6": code, "origin": origin,

@@ -13,8 +13,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph.messages import N_, Joined
 from risk.boost import BoostedModel
-from risk.features import FEATURE_NAMES, Context, Feature, as_mapping, detailed, extract
+from risk.features import (
+    FEATURE_NAMES,
+    HISTORY_LABEL,
+    Context,
+    Feature,
+    as_mapping,
+    detailed,
+    extract,
+)
 from risk.intel import RESTRICTED_REASON, Sighting, day
 from risk.model import RiskModel, Score
 from risk.network import PathLink, TraderFlag, exposure_from_links
@@ -98,7 +107,7 @@ def party_mentions(decl: Mapping[str, Any], mentions: Mapping[tuple[str, str], l
 def party_exposure(decl: Mapping[str, Any], links: Mapping[str, list[PathLink]],
                    flags: Mapping[str, TraderFlag]) -> tuple[float, str]:
     """The most exposed party's network exposure, with the paths behind it."""
-    best = (0.0, "No links to traders with positive controls or seizures")
+    best: tuple[float, str] = (0.0, N_("No links to traders with positive controls or seizures"))
     for role in PARTY_ROLES:
         ref = decl.get(role)
         if not ref:
@@ -106,7 +115,8 @@ def party_exposure(decl: Mapping[str, Any], links: Mapping[str, list[PathLink]],
         own = [link for link in links.get(str(ref), ()) if link.other != ref]
         value, detail = exposure_from_links(own, flags)
         if value > best[0]:
-            best = (value, f"{role.capitalize()} {ref}: {detail}")
+            best = (value, N_("%(role)s %(trader)s: %(links)s", role=HISTORY_LABEL[role],
+                              trader=ref, links=detail))
     return best
 
 
@@ -118,14 +128,18 @@ def context_for(decl: Mapping[str, Any], ctx: BatchContext) -> Context:
         info = ctx.traders.get(str(decl.get(role) or ""))
         if info and (info.get("watchlist") or info.get("cases")):
             cases = int(info.get("cases") or 0)
-            watch.append(f"{role} {decl[role]}" + (f" (on {cases} open case(s))" if cases
-                                                   else " (watch list)"))
+            watch.append(N_("%(role)s %(trader)s (on %(count)s open case(s))",
+                            role=HISTORY_LABEL[role], trader=decl[role], count=cases) if cases
+                         else N_("%(role)s %(trader)s (watch list)", role=HISTORY_LABEL[role],
+                                 trader=decl[role]))
         elif info and info.get("hidden_cases"):  # another unit's case: counts, not named
-            watch.append(f"{role} {decl[role]} ({RESTRICTED_REASON})")
+            watch.append(N_("%(role)s %(trader)s (%(restricted)s)", role=HISTORY_LABEL[role],
+                            trader=decl[role], restricted=RESTRICTED_REASON))
     return Context(mentions=party_mentions(decl, ctx.mentions), network_exposure=exposure,
                    network_detail=detail, watchlist_hit=bool(watch),
-                   watchlist_detail=("Watch list / open case: " + "; ".join(watch)) if watch
-                   else "", aeo=bool(importer.get("aeo")),
+                   watchlist_detail=N_("Watch list / open case: %(parties)s",
+                                       parties=Joined(watch)) if watch else "",
+                   aeo=bool(importer.get("aeo")),
                    trader_registered=day(importer.get("registered")) or None)
 
 
@@ -145,7 +159,7 @@ def _reasons(reasons: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     left = math.fsum(float(r["contribution"]) for r in rest)
     if abs(left) >= 0.005:
         out.append({"indicator": OTHER_INDICATORS, "contribution": round(left, 4),
-                    "detail": f"{len(rest)} other indicators together"})
+                    "detail": N_("%(count)s other indicators together", count=len(rest))})
     return out
 
 
@@ -173,8 +187,9 @@ def score_batch(model: Model, select: Selectivity, settings: Mapping[str, Any],
         reasons = _reasons(decision.reasons)
         if decision.random:
             reasons.insert(0, {"indicator": "random", "contribution": 0.0,
-                               "detail": f"Random selection ({settings['random_rate']:.1%} "
-                                         "minimum rate) for unbiased hit rates"})
+                               "detail": N_("Random selection (%(rate)s minimum rate) for "
+                                            "unbiased hit rates",
+                                            rate=format(settings['random_rate'], ".1%"))})
         results.append({
             "id": decl.get("id"), "score": round(decision.score, 6), "lane": decision.lane,
             "reasons": reasons, "baseline": round(score.baseline, 4),

@@ -15,10 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from graph.messages import N_
 from risk.model import Score
 
 LANES = ("green", "blue", "yellow", "red")
 SEVERITY = {lane: i for i, lane in enumerate(LANES)}
+# A lane's colour in a reason's sentence ("minimum lane yellow"), translatable.
+LANE_WORDS = {"green": N_("green"), "blue": N_("blue"), "yellow": N_("yellow"), "red": N_("red")}
 
 
 class ProfileError(ValueError):
@@ -264,8 +267,11 @@ class Selectivity:
             logit += p.weight
             # The title only: the committee's rationale and conditions stay on its own page.
             reasons.append({"indicator": f"profile:{p.id}", "contribution": p.weight,
-                            "value": 1.0, "detail": f"Risk profile {p.title or p.id}"
-                            + (f"; minimum lane {p.lane}" if p.lane else "")})
+                            "value": 1.0,
+                            "detail": N_("Risk profile %(profile)s; minimum lane %(lane)s",
+                                         profile=p.title or p.id, lane=LANE_WORDS[p.lane])
+                            if p.lane else N_("Risk profile %(profile)s",
+                                              profile=p.title or p.id)})
             if p.lane and SEVERITY[p.lane] > SEVERITY[lane_floor]:
                 lane_floor = p.lane
         if not math.isfinite(logit):
@@ -285,7 +291,7 @@ class Selectivity:
 
     def _unscorable(self, declaration: Mapping, score: Score, fired: list[str]) -> Decision:
         reason = {"indicator": "unscorable", "contribution": 0.0, "value": 0.0,
-                  "detail": "The score could not be computed from these values (an overflow); "
-                            "red lane so that an officer checks the declaration"}
+                  "detail": N_("The score could not be computed from these values (an "
+                               "overflow); red lane so that an officer checks the declaration")}
         is_random = random_draw(str(declaration.get("id")), self.seed) < self.random_rate
         return Decision("red", 1.0, 1.0, is_random, True, [reason], fired, score.model_version)

@@ -13,6 +13,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from graph.messages import N_, Message
+
 MAD_TO_SIGMA = 1.4826
 MIN_MAD = 0.05  # log units; stops near-identical prices making tiny deviations look huge
 
@@ -162,11 +164,19 @@ def undervaluation_indicator(declaration: Mapping, stats: UnitValueStats) -> tup
     """Worst item's undervaluation (robust z below norm, 0 if none) and an explanation."""
     items = assess(declaration, stats)
     if not items:
-        return 0.0, "No unit-value norm yet for these goods"
+        return 0.0, N_("No unit-value norm yet for these goods")
     worst = max(items, key=lambda it: it.undervaluation)
-    unit = "kg" if worst.basis == "kg" else "unit"
-    where = "this origin" if worst.norm.level == "hs6_origin" else "all origins"
-    detail = (f"Item {worst.position} HS {worst.hs6}: {worst.unit_value:,.2f} EUR/{unit} vs "
-              f"median {worst.norm_value:,.2f} for {where} (robust z {worst.z:+.1f}, "
-              f"n={worst.norm.n})")
-    return worst.undervaluation, detail
+    return worst.undervaluation, unit_value_sentence(worst, N_(
+        "Item %(position)s HS %(hs)s: %(value)s EUR/%(unit)s vs median %(median)s for "
+        "%(where)s (robust z %(z)s, n=%(n)s)"))
+
+
+def unit_value_sentence(item: ItemValuation, sentence: Message) -> Message:
+    """``sentence`` (marked ``N_``, with the parameters below) said of ``item``'s unit value
+    against its norm."""
+    return Message(sentence.msgid, {
+        "position": item.position, "hs": item.hs6, "value": f"{item.unit_value:,.2f}",
+        "unit": N_("kg") if item.basis == "kg" else N_("unit"),
+        "median": f"{item.norm_value:,.2f}",
+        "where": N_("this origin") if item.norm.level == "hs6_origin" else N_("all origins"),
+        "z": f"{item.z:+.1f}", "n": item.norm.n})

@@ -173,6 +173,15 @@ def add_member(case_id: str):
     )
 
 
+def _attached(what: str, target: str) -> str:
+    """What the officer reads once a report, entity or chart is attached."""
+    if what == "report":
+        return _("Report %(target)s attached.", target=target)
+    if what == "entity":
+        return _("Entity %(target)s attached.", target=target)
+    return _("Chart %(target)s attached.", target=target)
+
+
 @bp.post("/cases/<case_id>/attach/<what>")
 def attach(case_id: str, what: str):
     if what not in ATTACHABLE:
@@ -181,7 +190,7 @@ def attach(case_id: str, what: str):
     return _run(
         case_id,
         lambda: service.attach(get_graph(), current_user, case_id, what, form.target.data),
-        _("%(what)s %(target)s attached.", what=what.capitalize(), target=form.target.data),
+        _attached(what, form.target.data),
         form, "attach_target_form", attach=what,
     )
 
@@ -213,7 +222,7 @@ def attach_files(case_id: str):
         case_id,
         lambda: store.saved(files, lambda: service.attach_files(get_graph(), current_user,
                                                                 case_id, files)),
-        f"{len(files)} file(s) attached.",
+        _("%(num)d file(s) attached.", num=len(files)),
     )
 
 
@@ -320,7 +329,7 @@ def _task_action(task_id: str, form, action, success):
     try:
         task = service.read_task(get_graph(), current_user, task_id)
         if not form.validate_on_submit():
-            raise CaseError(_form_errors(form) or "Check the form.", "status")
+            raise CaseError(_form_errors(form) or _("Check the form."), "status")
         action()
     except NotFound:
         abort(404)

@@ -242,6 +242,15 @@ def remove_member(graph: Graph, user: Any, case_id: str, *, email: Any) -> None:
     audit("case.member.remove", case_id, {"member": member["email"]})
 
 
+def _not_attachable(what: str, target_id: str) -> str:
+    """The same refusal for "missing" and "not yours to see", naming what was asked for."""
+    if what == "report":
+        return _("No report %(target_id)s that you may attach.", target_id=target_id)
+    if what == "entity":
+        return _("No entity %(target_id)s that you may attach.", target_id=target_id)
+    return _("No chart %(target_id)s that you may attach.", target_id=target_id)
+
+
 @atomic
 def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> None:
     """Attach a report, entity or chart the user can see to a case they can see."""
@@ -265,8 +274,7 @@ def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> Non
     }[what]
     if not method(viewer_param(user), case_id, target_id):
         # the same answer for "missing" and "not yours to see": nothing leaks
-        raise CaseError(_("No %(what)s %(target_id)s that you may attach.",
-                          what=what, target_id=target_id), field, 404)
+        raise CaseError(_not_attachable(what, target_id), field, 404)
     audit(f"case.{what}.attach", case_id, detail)
 
 

@@ -231,7 +231,12 @@ def thread(graph: Graph, reference: str, code: str) -> list[dict[str, Any]]:
     return TipRepository(graph).thread(report_id)
 
 
-FOLLOWUP_SEPARATOR = "\n\n--- Further information from the tipster, {at} ---\n"
+def followup_separator(language: str) -> str:
+    """What sets a follow-up apart in the report's text, in the language the tipster wrote
+    it in (as compose_tip writes the tip's own labels)."""
+    with force_locale(language):
+        heading = _("Further information from the tipster, %(at)s", at=utc_now())
+    return f"\n\n--- {heading} ---\n"
 
 
 def add_information(graph: Graph, reference: str, code: str, text: str,
@@ -248,7 +253,8 @@ def add_information(graph: Graph, reference: str, code: str, text: str,
         raise TipError(_("This text %(problem)s.", problem=say(problem)), "text")
     files = _files(evidence, uploads)
     if not text:
-        text = "Sent " + ", ".join(f.row["name"] for f in files) + "."
+        # what the tipster reads back in their thread: in the language of their page
+        text = _("Sent %(files)s.", files=", ".join(f.row["name"] for f in files))
     try:
         _append(graph, report_id, text, files)
     except BaseException:
@@ -265,7 +271,7 @@ def _append(graph: Graph, report_id: str, text: str, files: list[Prepared]) -> N
         TipRepository(graph).append_information(
             report_id,
             text=text,
-            separator=FOLLOWUP_SEPARATOR.format(at=utc_now()),
+            separator=followup_separator(tip_language(text)),
             message_id=message_id,
             mentions=mentions,
         )
@@ -295,7 +301,7 @@ def tip_for(graph: Graph, user: Any, report_id: str, via: str = "page") -> dict[
 @atomic
 def reply(graph: Graph, user: Any, report_id: str, text: str) -> None:
     """An analyst's answer to the tipster (who reads it with reference and code)."""
-    policy.require(user, policy.REPLY_TO_TIPS, "Only intelligence officers answer tipsters.")
+    policy.require(user, policy.REPLY_TO_TIPS, _("Only intelligence officers answer tipsters."))
     text = (text or "").strip()
     if not text:
         raise TipError(_("Please write a reply."), "text")

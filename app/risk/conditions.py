@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.risk.indicators import indicator_label
 from graph.exchange.records import declaration_fields, is_country_code
 from risk.features import FEATURE_NAMES
 from risk.selectivity import OPERATORS
@@ -44,12 +45,35 @@ class ConditionError(ValueError):
     """A condition the engine could not apply as the committee meant it."""
 
 
+# What an officer calls each declaration field a profile may test (a path of
+# graph.exchange.records.declaration_fields); a new path reads as its words until named here.
+FIELD_LABELS = {
+    "date": _l("Date of the declaration"), "declarant": _l("Declarant"),
+    "departure": _l("Country of dispatch"), "destination": _l("Country of destination"),
+    "exporter": _l("Exporter"), "flow": _l("Flow (import, export, transit)"),
+    "importer": _l("Importer"), "office": _l("Customs office"),
+    "origin": _l("Country of origin"), "transport.container": _l("Container"),
+    "transport.mode": _l("Mode of transport"), "items.hs": _l("Item: HS code"),
+    "items.quantity": _l("Item: quantity"), "items.weight_kg": _l("Item: gross mass (kg)"),
+    "items.value": _l("Item: value"), "items.value_cif": _l("Item: CIF value"),
+    "items.tax_rate": _l("Item: tax rate"), "items.taxes": _l("Item: taxes"),
+}
+
+
+def field_label(path: str) -> str:
+    """``items.hs`` → "Item: HS code", in the page's language."""
+    if path in FIELD_LABELS:
+        return str(FIELD_LABELS[path])
+    return path.replace("items.", "item ").replace("transport.", "transport ").replace("_", " ")
+
+
 def subjects() -> list[tuple[str, str, str]]:
-    """``(subject, label, kind)`` for the form: ``field:<path>`` or ``indicator:<name>``."""
-    out = [(f"field:{path}", path.replace("items.", "item ").replace("transport.", "transport ")
-            .replace("_", " "), kind) for path, kind in declaration_fields().items()]
-    out += [(f"indicator:{name}", "indicator " + name.replace("_", " "), "indicator")
-            for name in FEATURE_NAMES]
+    """``(subject, label, kind)`` for the form: ``field:<path>`` or ``indicator:<name>``,
+    each labelled in words of the page's language."""
+    out = [(f"field:{path}", field_label(path), kind)
+           for path, kind in declaration_fields().items()]
+    out += [(f"indicator:{name}", _("Indicator: %(label)s", label=indicator_label(name)),
+             "indicator") for name in FEATURE_NAMES]
     return out
 
 

@@ -20,12 +20,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.i18n import VOCABULARY
 from app.risk.conditions import MAX_CONDITIONS, OPERATOR_LABELS, subjects
 from graph.exchange.records import COURT_RESULTS
 
-LANE_CHOICES = [SelectChoice("green", "green"), SelectChoice("yellow", "yellow (documents)"),
-                SelectChoice("red", "red (physical)"),
-                SelectChoice("blue", "blue (post-clearance audit)")]
+LANE_CHOICES = [SelectChoice("green", _l("green lane (release)")),
+                SelectChoice("yellow", _l("yellow lane (documentary check)")),
+                SelectChoice("red", _l("red lane (physical inspection)")),
+                SelectChoice("blue", _l("blue lane (post-clearance audit)"))]
 
 
 class ScoreForm(FlaskForm):
@@ -81,7 +83,7 @@ class ProfileForm(FlaskForm):
     more = SubmitField(_l("Add a condition"))
     backtest = SubmitField(_l("Back-test"))
     weight = FloatField(_l("Weight (log-odds added)"), default=0.0, validators=[Optional()])
-    lane = SelectField(_l("Minimum lane"), choices=[SelectChoice("", "none"), *LANE_CHOICES])
+    lane = SelectField(_l("Minimum lane"), choices=[SelectChoice("", _l("none")), *LANE_CHOICES])
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_to = DateField(_l("Valid to"), validators=[Optional()])
     rationale = TextAreaField(_l("Rationale"), validators=[DataRequired(), Length(max=4000)])
@@ -97,8 +99,8 @@ class ControlForm(FlaskForm):
     date = DateField(_l("Date of the control"), validators=[DataRequired()])
     lane = SelectField(_l("Lane"), choices=LANE_CHOICES[1:] + LANE_CHOICES[:1])
     result = SelectField(_l("Result"), choices=[
-        SelectChoice("negative", "negative"),
-        SelectChoice("positive", "positive (irregularity found)")])
+        SelectChoice("negative", _l("negative (no irregularity)")),
+        SelectChoice("positive", _l("positive (irregularity found)"))])
     finding = StringField(_l("Finding"), validators=[Optional(), Length(max=200)])
     revenue = DecimalField(_l("Revenue recovered (EUR)"), default=0, places=2,
                            validators=[Optional(), NumberRange(min=0)])
@@ -116,7 +118,7 @@ class ControlForm(FlaskForm):
     case_opened_date = DateField(_l("Case opened on"), validators=[Optional()])
     court_result = SelectField(_l("Court result"), default="",
                                choices=[SelectChoice("", _l("none yet")),
-                                        *(SelectChoice(r, r) for r in COURT_RESULTS)],
+                                        *(SelectChoice(r, VOCABULARY[r]) for r in COURT_RESULTS)],
                                validate_choice=False)  # checked with the outcome
     court_date = DateField(_l("Court decision on"), validators=[Optional()])
     submit = SubmitField(_l("Record result"))

@@ -1,7 +1,9 @@
 """What an officer calls each indicator of the risk engine, in the page's language.
 
 The engine (risk/) names its indicators for machines (``network_exposure``,
-``hs6_origin_history``, ``field:payment_type``, ``profile:P-12``); every reason a person
+``hs6_origin_history``, ``field:payment_type``, ``profile:P-12``) and writes each reason's
+``detail`` as a ``graph.messages.Message`` (English that keeps its message id), which
+``app.i18n.say`` reads in the page's language; every reason a person
 reads names its indicator with ``indicator_label``: the risk pages through the
 ``reasons_list`` macro, the API beside the machine name (``label``). One table, so the
 pages and the API cannot call an indicator two names.
@@ -15,6 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import say
 from risk.features import CATEGORY, FIELD, ITEM_FIELD, MEASURE
 
 # What each history of the engine is kept for (risk.features.HISTORY_DIMENSIONS).
@@ -80,6 +83,8 @@ def indicator_label(name: str) -> str:
 
 
 def labelled(reasons: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Reasons as the API answers them: the machine name kept, its ``label`` beside it."""
-    return [{**reason, "label": indicator_label(str(reason["indicator"]))}
-            for reason in reasons]
+    """Reasons as the API answers them: the machine name (``indicator``) and the
+    ``contribution`` kept, its ``label`` beside it and its ``detail`` sentence in the
+    caller's language, as the pages show them."""
+    return [{**reason, "label": indicator_label(str(reason["indicator"])),
+             "detail": say(reason.get("detail"))} for reason in reasons]

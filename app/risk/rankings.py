@@ -18,6 +18,7 @@ from app.risk.scoring import active_model, active_model_in
 from app.watch import notify
 from graph.connection import Graph
 from graph.errors import NotFound
+from graph.messages import as_data, from_data
 from graph.riskmodels import RiskModelRepository
 from graph.riskparties import NO_VIEWER, PartyRepository, Register
 from graph.riskstats import StatsSnapshot
@@ -87,7 +88,8 @@ def store_trader_scores(tx: Any, model: RiskModel, refs: Iterable[str],
     """Rank ``refs`` and keep score and reasons on their trader nodes."""
     ranked = rank_traders(tx, model, refs, register)
     rows = [{"ref": r["id"], "score": r["score"], "exposure": r["network_exposure"],
-             "reasons": json.dumps(r["reasons"])} for r in ranked]
+             "reasons": json.dumps([_storable(reason) for reason in r["reasons"]])}
+            for r in ranked]
     if rows:
         TraderScoreRepository.store_trader_scores(tx, rows, model.version)
         _aeo_drift(tx, [r["ref"] for r in rows])
@@ -143,8 +145,24 @@ def high_risk_traders(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
     and on each control), highest first: a page read, not a ranking of every trader."""
     return [{"id": r["ref"], "entity_id": f"trader:{r['ref']}", "name": r["name"],
              "aeo": bool(r["aeo"]), "score": r["score"],
-             "network_exposure": r["exposure"] or 0.0, "reasons": r["reasons"]}
+             "network_exposure": r["exposure"] or 0.0,
+             "reasons": [_readable(reason) for reason in r["reasons"]]}
             for r in TraderScoreRepository(graph).ranked_traders(limit)]
+
+
+def _storable(reason: Mapping[str, Any]) -> dict[str, Any]:
+    """A ranking reason as kept on the trader: its English ``detail``, and the sentence's
+    message id and parameters (``said``) so the pages read it in their own language."""
+    return {**reason, "said": as_data(reason["detail"])}
+
+
+def _readable(reason: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored reason as the pages and the API take it: the ``detail`` a message again
+    (reasons stored before ``said`` was kept stay English until the trader is rescored)."""
+    out = {k: v for k, v in reason.items() if k != "said"}
+    if "said" in reason:
+        out["detail"] = from_data(reason["said"])
+    return out
 
 
 def high_risk_commodities(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:

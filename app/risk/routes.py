@@ -88,7 +88,7 @@ def traders_csv():
     return csv_download(
         ["rank", "trader", "name", "score", "aeo", "network_exposure", "reasons"],
         ([rank, row["id"], row["name"], f"{row['score']:.4f}", row["aeo"],
-          row["network_exposure"], " | ".join(r["detail"] for r in row["reasons"][:3])]
+          row["network_exposure"], " | ".join(say(r["detail"]) for r in row["reasons"][:3])]
          for rank, row in enumerate(rows, start=1)),
         "pca-planning.csv")
 
