@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -173,13 +174,10 @@ def add_member(case_id: str):
     )
 
 
-def _attached(what: str, target: str) -> str:
-    """What the officer reads once a report, entity or chart is attached."""
-    if what == "report":
-        return _("Report %(target)s attached.", target=target)
-    if what == "entity":
-        return _("Entity %(target)s attached.", target=target)
-    return _("Chart %(target)s attached.", target=target)
+# What the officer reads once a report, entity or chart is attached (one sentence per
+# kind: the kind's word is not slotted into a sentence of another language).
+ATTACHED = {"report": _l("Report %(target)s attached."),
+            "entity": _l("Entity %(target)s attached."), "chart": _l("Chart %(target)s attached.")}
 
 
 @bp.post("/cases/<case_id>/attach/<what>")
@@ -190,7 +188,7 @@ def attach(case_id: str, what: str):
     return _run(
         case_id,
         lambda: service.attach(get_graph(), current_user, case_id, what, form.target.data),
-        _attached(what, form.target.data),
+        ATTACHED[what] % {"target": form.target.data},
         form, "attach_target_form", attach=what,
     )
 

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit import audit, recorded_read
 from app.dissemination.service import release_refusal
@@ -242,13 +243,10 @@ def remove_member(graph: Graph, user: Any, case_id: str, *, email: Any) -> None:
     audit("case.member.remove", case_id, {"member": member["email"]})
 
 
-def _not_attachable(what: str, target_id: str) -> str:
-    """The same refusal for "missing" and "not yours to see", naming what was asked for."""
-    if what == "report":
-        return _("No report %(target_id)s that you may attach.", target_id=target_id)
-    if what == "entity":
-        return _("No entity %(target_id)s that you may attach.", target_id=target_id)
-    return _("No chart %(target_id)s that you may attach.", target_id=target_id)
+# The same refusal for "missing" and "not yours to see", naming what was asked for.
+NOT_ATTACHABLE = {"report": _l("No report %(target_id)s that you may attach."),
+                  "entity": _l("No entity %(target_id)s that you may attach."),
+                  "chart": _l("No chart %(target_id)s that you may attach.")}
 
 
 @atomic
@@ -274,7 +272,7 @@ def attach(graph: Graph, user: Any, case_id: str, what: str, target: Any) -> Non
     }[what]
     if not method(viewer_param(user), case_id, target_id):
         # the same answer for "missing" and "not yours to see": nothing leaks
-        raise CaseError(_not_attachable(what, target_id), field, 404)
+        raise CaseError(NOT_ATTACHABLE[what] % {"target_id": target_id}, field, 404)
     audit(f"case.{what}.attach", case_id, detail)
 
 
