@@ -241,3 +241,23 @@ def test_a_source_an_import_names_reads_as_its_type(graph, make, make_user, clie
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert "<dd>Liaison officer</dd>" in client.get("/sources/LO-Istanbul").text
     assert "<dd>not described yet</dd>" in client.get("/sources/company register").text
+
+
+def test_review_dates_and_token_dates_read_as_dates_elsewhere(graph, register, client, auth,
+                                                              make_user):
+    """The register, a source's page and the token list give dates as every other page does
+    (07 Dec 2026), not in the stored 2026-12-07 form."""
+    shown = datetime.date.fromisoformat(NEXT_YEAR).strftime("%d %b %Y")
+    auth.login("handler@customs.example")
+    for path in ("/sources/", "/sources/KX-17"):
+        page = client.get(path).text
+        assert f'<time datetime="{NEXT_YEAR}">{shown}</time>' in page, path
+        assert f">{NEXT_YEAR}<" not in page and f"<strong>{NEXT_YEAR}</strong>" not in page
+    auth.logout()
+    make_user("root@customs.example", role="admin")
+    issue_token(graph, "root@customs.example")
+    auth.login("root@customs.example")
+    tokens = client.get("/admin/tokens").text
+    today = datetime.date.today()
+    assert f'<time datetime="{today.isoformat()}">{today.strftime("%d %b %Y")}</time>' in tokens
+    assert f">{today.isoformat()}<" not in tokens
