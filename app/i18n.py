@@ -107,7 +107,11 @@ VOCABULARY = {
     "relation": _l("relation"), "confirmed": _l("confirmed"), "referenced": _l("referenced"),
     # an entity's most common properties
     "name": _l("name"), "created_at": _l("created at"), "updated_at": _l("updated at"),
-    "country": _l("country"),
+    "country": _l("country"), "dob": _l("date of birth"), "nationality": _l("nationality"),
+    "aeo": _l("AEO"), "registered": _l("registered on"), "document_type": _l("document type"),
+    "imo": _l("IMO number"), "risk_score": _l("risk score"),
+    "risk_exposure": _l("risk exposure"), "risk_model": _l("risk model"),
+    "risk_reasons": _l("risk reasons"), "risk_scored_at": _l("risk scored on"),
     # case kinds, task priorities, an entity's review
     "rfi": _l("Request for information"), "investigation": _l("Investigation"),
     "low": _l("low"), "normal": _l("normal"), "high": _l("high"), "urgent": _l("urgent"),

@@ -122,7 +122,10 @@ RETURN rows[..$limit] AS relations, size(rows) AS total
 IDENTIFIER_KINDS = {"Phone", "Email", "Document", "Address", "Vehicle", "Container", "Vessel"}
 # Shown elsewhere on the page (id, register id, aliases) or internal (resolution key,
 # extraction label).
-_HIDDEN_PROPERTIES = {"aliases_text", "aliases", "kinds", "id", "key", "ref", "label"}
+# translit: the script-blind key of a person's name (nlp/translit.py), "mhmt rsln", which
+# finds duplicates and means nothing to a reader.
+_HIDDEN_PROPERTIES = {"aliases_text", "aliases", "kinds", "id", "key", "ref", "label",
+                      "translit"}
 
 
 class DossierRepository:

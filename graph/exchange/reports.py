@@ -49,7 +49,7 @@ CALL (r, row) {
 CALL (r, row) {
   WITH r, row WHERE row.source IS NOT NULL
   MERGE (s:Source {codename: row.source})
-  ON CREATE SET s.id = randomUUID(), s.type = row.channel, s.status = 'referenced',
+  ON CREATE SET s.id = randomUUID(), s.type = row.source_type, s.status = 'referenced',
                 s.created_at = $now
   MERGE (r)-[:FROM_SOURCE]->(s)
 }
@@ -70,6 +70,11 @@ RETURN r.id AS id, r.text AS text
 
 UNIT_NAMES = "MATCH (u:Unit) RETURN u.name AS name"
 
+# The type of a source an import only names, from its report's channel: a channel names
+# the source's type (app.sources.service.SourceType) but for a liaison officer's and a
+# register's entry, which says nothing of its source (the page reads "not described yet").
+SOURCE_TYPE_OF_CHANNEL = {"liaison": "liaison_officer", "register": None}
+
 _FIELDS = ("id", "channel", "received", "source", "source_grade", "info_grade", "handling",
            "grading_scheme", "unit", "title", "text", "status")  # fmt: skip
 
@@ -85,6 +90,7 @@ def write_reports(
     for record in records:
         data = record.data
         row = {name: data[name] for name in _FIELDS}
+        row["source_type"] = SOURCE_TYPE_OF_CHANNEL.get(data["channel"], data["channel"])
         row["language"] = detect_language(data["text"]) if data["text"] else None
         row["extra_json"] = (
             json.dumps(data["extra"], sort_keys=True, ensure_ascii=False, separators=(",", ":"))

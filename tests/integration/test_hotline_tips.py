@@ -73,6 +73,9 @@ def test_tip_reaches_queue_with_entities_and_tipster_follows_up(client, graph, a
     auth.login("analyst@customs.example")
     queue = client.get("/hotline/tips")
     assert report["reference"] in queue.text and "awaiting reply" in queue.text
+    # read as one word, never broken across two lines of a phone's narrow column
+    assert f'class="ref" href="/hotline/tips/{report["id"]}">{report["reference"]}</a>' \
+        in queue.text
     page = client.get(f"/hotline/tips/{report['id']}")
     assert page.status_code == 200 and "MSCU1234566" in page.text
     answer = client.post(

@@ -204,3 +204,60 @@ def test_a_sources_page_lists_its_reports_by_their_references(graph, register, c
     reports = page.split("Reports from", 1)[1].split("</section>", 1)[0]
     assert f'href="/reports/{filed.json["id"]}"' in reports
     assert filed.json["reference"] in reports and "None" not in reports
+
+
+def test_a_source_an_import_names_reads_as_its_type(graph, make, make_user, client, auth,
+                                                    runner):
+    """A liaison officer's entry names a liaison officer source, read in the page's words and
+    found by the register's type filter; a register entry's source has no type until a
+    handler registers it. Instances that stored the channel as the type are corrected by
+    `flask db upgrade`."""
+    make.import_lines(
+        report("R-LO", "The lorry CA1234AB left on Friday.", channel="liaison",
+               source="LO-Istanbul"),
+        report("R-REG", "Trader BG555 changed its director.", channel="register",
+               source="company register"),
+    )
+    make_user("ana@customs.example", role="analyst")
+    auth.login("ana@customs.example")
+    officer = client.get("/sources/LO-Istanbul")
+    assert officer.status_code == 200
+    assert "<dd>Liaison officer</dd>" in officer.text and "<dd>liaison</dd>" not in officer.text
+    register = client.get("/sources/company register")
+    assert register.status_code == 200
+    assert "<dd>not described yet</dd>" in register.text
+    assert "<dd>register</dd>" not in register.text
+    ana = {"Authorization": "Bearer " + issue_token(graph, "ana@customs.example")}
+    listed = client.get("/api/v1/sources?type=liaison_officer", headers=ana).json["sources"]
+    assert [s["codename"] for s in listed] == ["LO-Istanbul"]
+    french = client.get("/sources/LO-Istanbul", headers={"Accept-Language": "fr"})
+    assert "<dd>Officier de liaison</dd>" in french.text, french.text
+
+    # As if stored before V0026: the upgrade gives both the types above.
+    graph.query("MATCH (s:Source {codename: 'LO-Istanbul'}) SET s.type = 'liaison'", write=True)
+    graph.query("MATCH (s:Source {codename: 'company register'}) SET s.type = 'register'",
+                write=True)
+    graph.query("MATCH (m:Migration {version: 26}) DELETE m", write=True)
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert "<dd>Liaison officer</dd>" in client.get("/sources/LO-Istanbul").text
+    assert "<dd>not described yet</dd>" in client.get("/sources/company register").text
+
+
+def test_review_dates_and_token_dates_read_as_dates_elsewhere(graph, register, client, auth,
+                                                              make_user):
+    """The register, a source's page and the token list give dates as every other page does
+    (07 Dec 2026), not in the stored 2026-12-07 form."""
+    shown = datetime.date.fromisoformat(NEXT_YEAR).strftime("%d %b %Y")
+    auth.login("handler@customs.example")
+    for path in ("/sources/", "/sources/KX-17"):
+        page = client.get(path).text
+        assert f'<time datetime="{NEXT_YEAR}">{shown}</time>' in page, path
+        assert f">{NEXT_YEAR}<" not in page and f"<strong>{NEXT_YEAR}</strong>" not in page
+    auth.logout()
+    make_user("root@customs.example", role="admin")
+    issue_token(graph, "root@customs.example")
+    auth.login("root@customs.example")
+    tokens = client.get("/admin/tokens").text
+    today = datetime.date.today()
+    assert f'<time datetime="{today.isoformat()}">{today.strftime("%d %b %Y")}</time>' in tokens
+    assert f">{today.isoformat()}<" not in tokens

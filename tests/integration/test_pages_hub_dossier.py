@@ -94,3 +94,25 @@ def test_search_lists_identifier_hits_before_name_hits(
     ).json["entities"]
     assert found[0]["id"] == PHONE and found[0]["matched"] == "identifier"
     assert len({e["id"] for e in found}) == len(found)
+
+
+def test_an_entitys_properties_read_in_the_pages_words(client, auth, make, make_user):
+    """A person's and a trader's properties are named in the page's language, and the
+    script-blind key that finds duplicates ("mhmt rsln") is not shown."""
+    from tests.factories import person, trader
+
+    make.import_lines(
+        person("P-77", "Mehmet Arslan", dob="1989-09-04", nationality="TR"),
+        trader("BG777", "Vector Rila Textiles EAD", registered="2012-04-19", aeo=False),
+    )
+    make_user("ana@customs.example", role="analyst")
+    auth.login("ana@customs.example")
+    page = client.get("/entities/person:P-77")
+    assert page.status_code == 200
+    assert "<dt>date of birth</dt>" in page.text and "<dt>nationality</dt>" in page.text
+    assert "translit" not in page.text and "mhmt" not in page.text
+    assert "<dt>dob</dt>" not in page.text
+    french = client.get("/entities/person:P-77", headers={"Accept-Language": "fr"}).text
+    assert "<dt>date de naissance</dt>" in french and "<dt>nationalité</dt>" in french
+    trader_page = client.get("/entities/trader:BG777", headers={"Accept-Language": "ar"}).text
+    assert "<dt>تاريخ التسجيل</dt>" in trader_page and "<dt>registered</dt>" not in trader_page

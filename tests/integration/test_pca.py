@@ -112,6 +112,9 @@ def test_an_audit_planned_assigned_and_recorded_moves_the_traders_hit_rate_and_s
     assert "/pca/audits/A-" in audit_url
     audit_page = client.get(audit_url)
     assert "DEC-PCA-0003" in audit_page.text and "DEC-PCA-0005" not in audit_page.text
+    ends = date.fromisoformat(DAY[0]).strftime("%d %b %Y")
+    assert f">{ends}</time>" in audit_page.text and f">{DAY[0]}<" not in audit_page.text
+    assert f">{ends}</time></td>" in client.get("/pca/").text  # the plan's list of audits
 
     auditor = app.test_client()
     AuthActions(auditor).login("aud@customs.example")
@@ -272,3 +275,7 @@ def test_an_empty_period_says_so_in_a_sentence_a_phone_shows_whole(client, auth,
     assert 'id="pca-plan"' not in page.text
     assert re.search(r"<p[^>]*>No trader with a risk score declared anything in this period.</p>",
                      page.text)
+    # the period as people read dates, not the stored ISO form
+    assert re.search(r"Traders from <time datetime=\"1990-01-01\">01 Jan 1990</time> to "
+                     r"<time datetime=\"1990-12-31\">31 Dec 1990</time>", page.text), page.text
+    assert ">1990-01-01<" not in page.text

@@ -1,0 +1,60 @@
+"""On a 390×844 phone the high-risk rankings read like their desktop tables: the figures on
+one line and the reasons behind them the phone's width below, not a column off-screen
+squeezed to one word a line (the commodities page grew to 40,000 px tall); an AEO alert's
+detail keeps a readable width in its table."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.factories import control, declaration, trader
+
+pytestmark = pytest.mark.e2e
+
+
+def _cigarettes(ref: str, importer: str, date: str) -> dict:
+    return declaration(ref, date, hs="240220", flow="import", importer=importer, origin="AE",
+                       departure="AE", destination="BG", office="BGSOF001")
+
+
+def test_rankings_show_their_reasons_under_the_figures(phone, live_server, make_user, make):
+    make.import_lines(
+        trader("BG123", "Sirius Euro Distribution EAD"),
+        trader("BG555", "Vega Wholesale AD"),
+        _cigarettes("DEC-1", "BG123", "2025-02-01"),
+        control("DEC-1", "2025-02-03", "positive", lane="red", finding="concealment"),
+        _cigarettes("DEC-2", "BG123", "2025-03-01"),
+        control("DEC-2", "2025-03-02", "positive", lane="red", finding="concealment"),
+        _cigarettes("DEC-3", "BG555", "2025-04-01"),
+        control("DEC-3", "2025-04-02", "negative", lane="yellow"),
+    )
+    make.user("cora@customs.example", role="committee")
+    make.api("POST", "/traders/BG555/aeo", as_="cora@customs.example", expect=201,
+             json={"status": "granted", "date": "2025-01-10", "level": "AEOF"})
+    make_user("ana@customs.example", role="analyst")
+    phone.goto(live_server + "/risk/commodities")
+    phone.get_by_label("E-mail").fill("ana@customs.example")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").tap()
+    expect(phone).to_have_url(live_server + "/risk/commodities")
+    width = phone.viewport_size["width"]
+
+    for path in ("/risk/commodities", "/risk/traders"):
+        phone.goto(live_server + path)
+        reasons = phone.locator("table ul.reasons").first
+        expect(reasons).to_be_visible()
+        box = reasons.bounding_box()
+        figures = phone.locator("table tbody tr").first.locator("td").nth(2).bounding_box()
+        # the reasons take most of the phone's width, below the row's figures, on screen
+        assert box["width"] >= width * 0.7, (path, box)
+        assert box["y"] >= figures["y"] + figures["height"] - 1, (path, box, figures)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (path, box)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= width, path
+        wrap = phone.locator(".table-wrap").first
+        assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), path
+
+    phone.goto(live_server + "/risk/aeo")
+    detail = phone.locator("table td.sentences").first
+    expect(detail).to_contain_text("No links to traders with positive controls")
+    assert detail.bounding_box()["width"] >= 200
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width
