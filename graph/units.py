@@ -42,25 +42,22 @@ RETURN u.name AS name, u.kind AS kind, parent.name AS parent,
        COUNT { (:User)-[:MEMBER_OF]->(u) } AS members
 ORDER BY CASE u.kind WHEN 'hq' THEN 0 WHEN 'regional' THEN 1 ELSE 2 END, u.name
 """
-# Records that keep their unit's name (need-to-know reads it there): a rename follows it.
-UNIT_NAME_KEPT_BY = (
-    "(r:Report) WHERE r.unit = $name SET r.unit = $new_name",
-    "(c:Case) WHERE c.unit = $name SET c.unit = $new_name",
-    "(t:Task) WHERE t.created_by_unit = $name SET t.created_by_unit = $new_name",
-    "(f:Feedback) WHERE f.unit = $name SET f.unit = $new_name",
-    "(:Report)-[k:CONSENT_FOR]->() WHERE k.unit = $name SET k.unit = $new_name",
-    "(p:Partner) WHERE p.unit = $name SET p.unit = $new_name",
-)
-RENAME_UNIT = (
-    """
+# A rename follows the unit's name into every record that keeps it (need-to-know reads it
+# there): one line each.
+RENAME_UNIT = """
 MATCH (u:Unit {name: $name})
 SET u.name = $new_name, u.updated_at = $now
 WITH u
+CALL (u) { MATCH (r:Report {unit: $name}) SET r.unit = $new_name RETURN count(*) AS reports }
+CALL (u) { MATCH (c:Case {unit: $name}) SET c.unit = $new_name RETURN count(*) AS cases }
+CALL (u) { MATCH (t:Task {created_by_unit: $name}) SET t.created_by_unit = $new_name
+           RETURN count(*) AS tasks }
+CALL (u) { MATCH (f:Feedback {unit: $name}) SET f.unit = $new_name RETURN count(*) AS feedback }
+CALL (u) { MATCH (:Report)-[k:CONSENT_FOR]->() WHERE k.unit = $name SET k.unit = $new_name
+           RETURN count(*) AS consents }
+CALL (u) { MATCH (p:Partner {unit: $name}) SET p.unit = $new_name RETURN count(*) AS partners }
+RETURN u.name AS name
 """
-    + "".join(f"CALL (u) {{\n  MATCH {kept}\n  RETURN count(*) AS n{i}\n}}\n"
-              for i, kept in enumerate(UNIT_NAME_KEPT_BY))
-    + "RETURN u.name AS name\n"
-)
 MOVE_UNIT = """
 MATCH (u:Unit {name: $name}), (parent:Unit {name: $parent})
 WHERE u.kind = $kind AND parent.kind IN $parent_kinds AND parent <> u

@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from tests.conftest import PASSWORD
+
 CHROMIUM = os.environ.get("CORDON_CHROMIUM", "/usr/bin/chromium")
 
 # CI machines are small and shared: wait for what a person would wait for, not 5 s. The
@@ -88,3 +90,12 @@ def phone(browser):
     )
     yield context.new_page()
     context.close()
+
+
+def sign_in(page, live_server: str, email: str, path: str = "/") -> None:
+    """Open ``path``, sign in on the login page it leads to, and land back on ``path``."""
+    page.goto(live_server + path)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(live_server + path)

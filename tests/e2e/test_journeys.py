@@ -6,18 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_intake_liaison import _sign_in_at_the_crossing
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, live_server, email, path="/"):
-    page.goto(live_server + path)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server + path)
 
 
 def _api(client, graph, email):
@@ -52,7 +44,7 @@ def test_hq_sends_a_report_and_a_task_the_crossing_acts_on_both_by_phone(
     ana("POST", f"/reports/{rid}/dissemination", {"units": ["Kapitan Andreevo"]})
 
     # an investigator tasks the crossing from the tasks page
-    _sign_in(page, live_server, "ivo@customs.example", "/tasks/")
+    sign_in(page, live_server, "ivo@customs.example", "/tasks/")
     form = page.locator("#new-task")
     form.get_by_label("Task", exact=True).fill("Stop and search truck CA 1234 AB")
     form.get_by_label("Details").fill("Full x-ray of the trailer; photograph the seals.")
@@ -117,7 +109,7 @@ def test_an_analyst_logs_a_report_reviews_it_and_follows_the_trader_to_a_declara
     get_nlp()  # the live server shares this process: load the spaCy model before the clock
     _import(runner, tmp_path, TRADER, DECLARATION)
     make_user("ana@customs.example", role="analyst")
-    _sign_in(page, live_server, "ana@customs.example", "/reports/new")
+    sign_in(page, live_server, "ana@customs.example", "/reports/new")
 
     page.get_by_role("navigation", name="Kind of report").get_by_role(
         "link", name="Open source").click()
@@ -168,7 +160,7 @@ def test_a_tipster_sends_a_tip_an_analyst_replies_and_the_tipster_reads_it(
     assert reference.startswith("T-") and code
 
     # the analyst finds it among the tips and replies
-    _sign_in(page, live_server, "ana@customs.example", "/hotline/tips")
+    sign_in(page, live_server, "ana@customs.example", "/hotline/tips")
     # officers know a tip by its own reference, never by the tipster's
     expect(page.locator("main")).not_to_contain_text(reference)
     page.get_by_role("row", name="Cigarettes hidden in a lorry").get_by_role("link").click()

@@ -2,20 +2,15 @@
 button, so what an officer types (and the hint) can be read."""
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_explorers_search_box_takes_the_row(phone, live_server, make_user):
     make_user("inv@customs.example", role="investigator")
-    phone.goto(live_server + "/explorer")
-    phone.get_by_label("E-mail").fill("inv@customs.example")
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign in").tap()
-    expect(phone).to_have_url(live_server + "/explorer")
+    sign_in(phone, live_server, "inv@customs.example", "/explorer")
     field = phone.locator("#explorer-q").bounding_box()
     find = phone.get_by_role("button", name="Find").bounding_box()
     row = phone.locator("#explorer-search .row").bounding_box()

@@ -6,7 +6,7 @@ detail keeps a readable width in its table."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from tests.factories import control, declaration, trader
 
 pytestmark = pytest.mark.e2e
@@ -32,11 +32,7 @@ def test_rankings_show_their_reasons_under_the_figures(phone, live_server, make_
     make.api("POST", "/traders/BG555/aeo", as_="cora@customs.example", expect=201,
              json={"status": "granted", "date": "2025-01-10", "level": "AEOF"})
     make_user("ana@customs.example", role="analyst")
-    phone.goto(live_server + "/risk/commodities")
-    phone.get_by_label("E-mail").fill("ana@customs.example")
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign in").tap()
-    expect(phone).to_have_url(live_server + "/risk/commodities")
+    sign_in(phone, live_server, "ana@customs.example", "/risk/commodities")
     width = phone.viewport_size["width"]
 
     for path in ("/risk/commodities", "/risk/traders"):
