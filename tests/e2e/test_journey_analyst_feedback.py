@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_journeys import _api, _sign_in
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_journeys import _api
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +50,7 @@ def test_analyst_reviews_in_bulk_sanitises_disseminates_and_feedback_comes_back(
     rid, reference = report["id"], report["reference"]
 
     # the analyst reviews the entities in bulk, by keyboard, without reloading the page
-    _sign_in(page, live_server, "ana@customs.example", f"/reports/{rid}")
+    sign_in(page, live_server, "ana@customs.example", f"/reports/{rid}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     page.evaluate("window.__sameDocument = true")
     entities = page.locator("#entities")
@@ -107,7 +108,7 @@ def test_analyst_reviews_in_bulk_sanitises_disseminates_and_feedback_comes_back(
 
     # the recipient sees it awaiting their feedback; no reminder before the wait is over
     nina = phone  # at North Region, on a phone
-    _sign_in(nina, live_server, "nina@customs.example")
+    sign_in(nina, live_server, "nina@customs.example")
     awaiting = nina.locator(".dashboard-awaiting")
     expect(awaiting).to_contain_text(copy_ref)
     nina.get_by_role("link", name="All reports awaiting your feedback").click()

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_journeys import _import, _sign_in
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_journeys import _import
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +55,7 @@ def test_the_auditor_takes_the_audit_records_findings_and_sees_the_trader_change
     make_user("petra.auditor@customs.example", role="auditor")
 
     # the committee member plans the audit of the riskiest trader and assigns it
-    _sign_in(page, live_server, "cora@customs.example", "/pca/")
+    sign_in(page, live_server, "cora@customs.example", "/pca/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Post-clearance audit plan")
     row = _plan_row(page, "BG204567890")
     expect(row).to_contain_text("Rila Imports OOD")
@@ -67,7 +68,7 @@ def test_the_auditor_takes_the_audit_records_findings_and_sees_the_trader_change
     expect(page.locator("#covered")).to_contain_text("DEC-2026-000003")
 
     # the auditor, on the phone: the plan shows the trader before the audit
-    _sign_in(phone, live_server, "petra.auditor@customs.example", "/pca/")
+    sign_in(phone, live_server, "petra.auditor@customs.example", "/pca/")
     before = _plan_row(phone, "BG204567890")
     expect(before.locator(".hit-rate")).to_have_text("0 %")
     score_before = float(before.locator(".score").inner_text())

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_journeys import _import, _sign_in
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_journeys import _import
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +57,7 @@ def test_a_committee_member_builds_a_profile_and_follows_it_to_the_annual_report
     year = CONTROLLED[:4]
 
     # the annual report before: no fine, no referral
-    _sign_in(page, live_server, "cm@customs.example", "/")
+    sign_in(page, live_server, "cm@customs.example", "/")
     page.goto(live_server + f"/kpi/annual?year={year}")
     expect(_annual_row(page, "fines").locator("td").nth(1)).to_have_text("0")
     expect(_annual_row(page, "referrals").locator("td").nth(1)).to_have_text("0")
@@ -150,7 +151,7 @@ def test_a_committee_member_builds_a_profile_and_follows_it_to_the_annual_report
     page.screenshot(path=str(tmp_path / "committee-annual.png"), full_page=True)
 
     # on a phone the committee's pages do not scroll sideways
-    _sign_in(phone, live_server, "cm@customs.example", "/risk/effectiveness")
+    sign_in(phone, live_server, "cm@customs.example", "/risk/effectiveness")
     for path in ("/risk/effectiveness", "/risk/thresholds", "/risk/profiles/CN-LAPTOPS",
                  "/risk/control", "/declarations/?q=DEC"):
         phone.goto(live_server + path)

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_journeys import _sign_in
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ def test_a_handler_recruits_meets_pays_reports_and_is_reminded_to_review(
     make_user("ctrl@customs.example", role="analyst")
 
     # the handler registers the informant, naming the controller
-    _sign_in(page, live_server, "hana@customs.example", "/sources/")
+    sign_in(page, live_server, "hana@customs.example", "/sources/")
     page.get_by_role("link", name="Register a source").click()
     page.get_by_label("Codename").fill("kx-17")
     page.get_by_label("Type").select_option(label="Informant")
@@ -43,7 +43,7 @@ def test_a_handler_recruits_meets_pays_reports_and_is_reminded_to_review(
 
     # the controller approves the recruitment and sets the first review date
     controller = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    _sign_in(controller, live_server, "ctrl@customs.example", "/sources/KX-17")
+    sign_in(controller, live_server, "ctrl@customs.example", "/sources/KX-17")
     first_review = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
     controller.get_by_label("First review by").fill(first_review)
     controller.get_by_role("button", name="Approve recruitment").click()
@@ -101,7 +101,7 @@ def test_a_handler_recruits_meets_pays_reports_and_is_reminded_to_review(
     page.screenshot(path=str(tmp_path / "journey-handler.png"), full_page=True)
 
     # the same list and the source's page, contact log included, fit the handler's phone
-    _sign_in(phone, live_server, "hana@customs.example", "/")
+    sign_in(phone, live_server, "hana@customs.example", "/")
     expect(phone.locator("#reviews-overdue")).to_contain_text("KX-17")
     phone.goto(live_server + "/sources/KX-17")
     expect(phone.locator("#contacts")).to_contain_text("payment: 200.00 EUR")

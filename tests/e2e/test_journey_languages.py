@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_journeys import _sign_in
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def _officer(make_user, graph, email: str, language: str) -> None:
 
 def _log_review_and_explore(page, live_server, email: str, language: str) -> None:
     words = TEXTS[language]
-    _sign_in(page, live_server, email, "/reports/new")
+    sign_in(page, live_server, email, "/reports/new")
     page.goto(live_server + "/reports/new?channel=open_source")
     expect(page.get_by_role("heading", level=1)).to_contain_text(words["new"])
     _in_language(page, language, words["menu"])

@@ -10,7 +10,7 @@ import stix2
 from playwright.sync_api import expect
 
 from tests.conftest import AuthActions
-from tests.e2e.test_journeys import _sign_in
+from tests.e2e.conftest import sign_in
 from tests.factories import report
 from tests.integration.test_exchange_formats import (  # noqa: F401 (fixtures)
     ADMIN,
@@ -40,7 +40,7 @@ def test_an_analyst_pushes_a_report_to_a_partner_and_downloads_its_stix_bundle(
                              handling="open", status="evaluated", source_grade="B",
                              info_grade="2", received="2026-03-02T08:00:00Z"))
 
-    _sign_in(page, live_server, ANALYST, "/reports/R-77")
+    sign_in(page, live_server, ANALYST, "/reports/R-77")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cigarettes via Varna")
     page.get_by_role("link", name="Disseminate").click()
     page.get_by_role("link", name="Send to partner").click()
