@@ -4,7 +4,8 @@ Kinds are written in the order an import needs (traders, persons, declarations, 
 reports, relations), each kind in one read transaction whose records stream straight to
 the file (the driver fetches them in chunks), so memory does not grow with the graph.
 If the driver retries a kind's transaction, the part of the file it wrote is cut back
-first. Within a kind, lines are ordered by id, so two exports of one graph are identical.
+first. Within a kind, lines are ordered by id (controls, whose ids an import makes anew, by
+declaration, date and content), so two exports of one graph are identical.
 
 Register identifiers and roles (relationships with ``via``) go back into their trader or
 person line; every other relation between entities becomes a ``relation`` line.
@@ -70,7 +71,7 @@ RETURN c {.date, .lane, .result, .finding, .revenue, .seized_json, .extra_json,
           .penalty_amount, .penalty_currency, .penalty_date, .seizure_date, .referral_date,
           .case_opened_date, .court_result, .court_date} AS c,
        d.id AS declaration
-ORDER BY c.id
+ORDER BY declaration, c.date, c.created_at, c.result, c.lane, c.finding, c.revenue, c.id
 """
 
 EXPORT_REPORTS = """
