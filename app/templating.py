@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -89,16 +89,49 @@ def localtime_filter(value: Any) -> Markup | str:
     return Markup('<time datetime="{}">{}</time>').format(machine, text)
 
 
-def number(value: Any) -> str:
-    """``12300.0`` → ``12,300`` (``12 300`` in French), ``2520.5`` → ``2,520.50``;
-    nothing stored → empty."""
+def local_date(value: Any) -> str:
+    """A stored date or time as text the way ``localtime`` shows it (``07 Dec 2026``, in the
+    page's language), for a sentence that is text, not markup; unreadable → as it is."""
+    shown = local_time(value, zone(current_app.config.get("CORDON_TIMEZONE")), locale())
+    return str(value or "") if shown is None else shown[1]
+
+
+def _amount(value: Any) -> float | None:
     if value is None or value == "" or isinstance(value, bool | Undefined):
-        return ""
+        return None
     try:
-        x = float(value)
+        return float(value)
     except (TypeError, ValueError):
-        return str(value)
-    return format_decimal(x, "#,##0" if x == int(x) else "#,##0.00", locale=locale())
+        return None
+
+
+def number(value: Any, digits: int | None = None, signed: bool = False) -> str:
+    """Every figure a page shows, in the page's language: ``12300.0`` → ``12,300``
+    (``12 300`` in French), ``2520.5`` → ``2,520.50``; ``|number(3)`` always three decimals
+    (a score: ``0.412``, ``0,412``), ``|number(2, signed=True)`` a sign too (``+0.25``);
+    nothing stored → empty."""
+    x = _amount(value)
+    if x is None:
+        return "" if value is None or isinstance(value, bool | Undefined) else str(value)
+    if digits is None:
+        digits = 0 if x == int(x) else 2
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(x, pattern, locale=locale())
+
+
+def percent(value: Any, digits: int = 0) -> str:
+    """A share (``0.283``) as people read it in the page's language: ``28%``, ``28 %`` in
+    French; ``|percent(1)`` one decimal (``28.3%``, ``28,3 %``); nothing known → a dash."""
+    x = _amount(value)
+    if x is None:
+        return "—"
+    where = locale()
+    pattern = where.percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return format_percent(x, pattern, locale=where)
 
 
 def money(value: Any, currency: Any = None) -> str:
@@ -197,6 +230,7 @@ def init_app(app: Flask) -> None:
     zone(app.config.get("CORDON_TIMEZONE"))  # a wrong name stops the start, not a page
     app.jinja_env.filters["localtime"] = localtime_filter
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals.update(

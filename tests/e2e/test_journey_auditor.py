@@ -70,7 +70,7 @@ def test_the_auditor_takes_the_audit_records_findings_and_sees_the_trader_change
     # the auditor, on the phone: the plan shows the trader before the audit
     sign_in(phone, live_server, "petra.auditor@customs.example", "/pca/")
     before = _plan_row(phone, "BG204567890")
-    expect(before.locator(".hit-rate")).to_have_text("0 %")
+    expect(before.locator(".hit-rate")).to_have_text("0%")
     score_before = float(before.locator(".score").inner_text())
 
     phone.goto(live_server + "/tasks/")
@@ -105,7 +105,7 @@ def test_the_auditor_takes_the_audit_records_findings_and_sees_the_trader_change
 
     phone.goto(live_server + "/pca/")
     after = _plan_row(phone, "BG204567890")
-    expect(after.locator(".hit-rate")).to_have_text("33 %")
+    expect(after.locator(".hit-rate")).to_have_text("33%")
     expect(after).to_contain_text("3,150")
     assert float(after.locator(".score").inner_text()) > score_before
     expect(phone.locator("#audits")).to_contain_text("Done")

@@ -111,7 +111,7 @@ def test_the_committee_records_a_revocation_and_the_flag_and_comparison_follow(
     aeo_row = re.search(r'<tr data-group="aeo">(.*?)</tr>', page, re.S).group(1)
     other_row = re.search(r'<tr data-group="other">(.*?)</tr>', page, re.S).group(1)
     assert "<td>1</td>" in aeo_row  # one AEO trader (BG301), one declaration
-    assert re.search(r'class="hit-rate">\s*100.0 %', other_row)  # BG302: 1 of 1 positive
+    assert re.search(r'class="hit-rate">\s*100.0%', other_row)  # BG302: 1 of 1 positive
     assert "400" in other_row
 
     form = client.get("/aeo/BG301").text

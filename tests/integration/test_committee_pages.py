@@ -90,7 +90,7 @@ def test_a_profile_is_built_with_the_form_back_tested_then_saved(
     candidate = html.split('data-backtest="candidate"')[1].split("</tr>")[0]
     # DEC-R-1 (hit, 1000) and DEC-R-2 (no hit); DEC-OLD is older than 12 months
     assert '"selected">2<' in candidate and '"hits">1<' in candidate
-    assert "50.0 %" in candidate and "1,000.00" in candidate
+    assert "50.0%" in candidate and "1,000.00" in candidate
     everything = html.split('data-backtest="all"')[1].split("</tr>")[0]
     assert '"selected">3<' in everything and "1,500.00" in everything
     # nothing was saved by the back-test

@@ -203,7 +203,7 @@ def test_feedback_is_given_by_recipients_and_counted(client, auth, graph, world)
     page = client.get(f"/dissemination/reports/{rid}")
     assert "1 of 2 recipients answered" in page.text and "40,000 cigarettes" in page.text
     log = client.get("/dissemination/")
-    assert 'id="feedback-rate">50 %' in log.text
+    assert 'id="feedback-rate">50%' in log.text
     auth.logout()
 
     # The originating unit reads it but did not receive it: no feedback from there.

@@ -61,13 +61,13 @@ def test_kpi_dashboard_shows_seeded_figures(make, make_unit, make_user, client, 
     assert page.status_code == 200
     html = page.text
     assert 'data-kpi="reports"><span class="tile-value">6<' in html
-    assert _cell(html, "kpi-flow", "Disseminated") == "2 (33.3 %)"
-    assert _cell(html, "kpi-flow", "Disseminated reports with feedback") == "1 (50.0 %)"
+    assert _cell(html, "kpi-flow", "Disseminated") == "2 (33.3%)"
+    assert _cell(html, "kpi-flow", "Disseminated reports with feedback") == "1 (50.0%)"
     assert "24.0 h" in html  # one day from receipt to evaluation
     assert _cell(html, "kpi-units", "HQ") == "6"
     assert _cell(html, "kpi-grades", "B2") == "3" and _cell(html, "kpi-grades", "B3") == "3"
     lanes = html.split('id="kpi-lanes"', 1)[1].split("</table>", 1)[0]
-    assert "<td>2</td><td>1</td><td>50.0 %</td>" in lanes  # red: 2 controls, 1 hit
+    assert "<td>2</td><td>1</td><td>50.0%</td>" in lanes  # red: 2 controls, 1 hit
     profiles = html.split('id="kpi-profiles"', 1)[1].split("</table>", 1)[0]
     assert "Laptops from CN</td><td>0</td><td>0</td><td>0</td>" in profiles  # selected none
     assert "<td>cigarettes</td><td>1</td>" in html and "30,000" in html
@@ -91,7 +91,7 @@ def test_annual_report_prints_the_year(make, make_unit, client, auth):
     assert page.status_code == 200
     assert f"Annual progress report {year}" in page.text
     assert "6 intelligence reports received" in page.text
-    assert "3 controls with a hit rate of 33.3 %" in page.text
+    assert "3 controls with a hit rate of 33.3%" in page.text
     assert "1 seizures worth 30,000" in page.text
     assert "css/workspace.css" in page.text
     assert client.get("/kpi/annual?year=banana").status_code == 200
@@ -154,7 +154,7 @@ def test_profile_rows_count_what_the_profile_selected_and_the_page_opens_on_its_
     assert "Annual progress report 2024" in report.text
     profiles = report.text.split('id="kpi-profiles"', 1)[1].split("</table>", 1)[0]
     # selected DEC-A and DEC-B (not DEC-TR, not the unscored DEC-C); both controlled, one hit
-    assert "Laptops from China</td><td>2</td><td>2</td><td>1</td><td>50.0 %" in profiles
+    assert "Laptops from China</td><td>2</td><td>2</td><td>1</td><td>50.0%" in profiles
     assert "<td>cigarettes</td><td>1</td>" in report.text
     assert "bound method" not in report.text
     dashboard = client.get("/kpi/")
@@ -177,8 +177,8 @@ def test_annual_summary_counts_evaluation_red_lane_cases_and_tasks(make, make_un
              expect=200)
     auth.login(analyst)
     page = client.get(f"/kpi/annual?year={year}").text
-    assert "100.0 % evaluated" in page
+    assert "100.0% evaluated" in page
     # controls recorded the lanes that selected them: two red of three declarations
-    assert "66.7 % of 3 declarations selected for the red lane." in page
+    assert "66.7% of 3 declarations selected for the red lane." in page
     assert ("2 cases opened (1 requests for information), 1 closed, 1 tasks completed; "
             "1 cases open now.") in page

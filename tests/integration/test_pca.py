@@ -103,7 +103,7 @@ def test_an_audit_planned_assigned_and_recorded_moves_the_traders_hit_rate_and_s
     assert page.status_code == 200
     row = _row(page.text, "BG111")
     assert ">3<" in row  # three declarations in the last twelve months
-    assert _hit_rate(row) == "0 %"
+    assert _hit_rate(row) == "0%"
     before = _score(row)
 
     answer = _plan(client)
@@ -132,7 +132,7 @@ def test_an_audit_planned_assigned_and_recorded_moves_the_traders_hit_rate_and_s
     assert answer.status_code == 302, answer.text
 
     after = _row(auditor.get("/pca/").text, "BG111")
-    assert _hit_rate(after) == "33 %"  # 1 positive of 3 controls
+    assert _hit_rate(after) == "33%"  # 1 positive of 3 controls
     assert "2,500" in after
     assert _score(after) > before
     shown = auditor.get(audit_url).text

@@ -209,7 +209,7 @@ def test_profiles_versioned_and_control_results_change_their_hit_rates(
     # the page shows the same hit rate
     auth.login("analyst@customs.example")
     page = client.get("/risk/profiles")
-    assert page.status_code == 200 and "CN-LAPTOPS" in page.text and "50.0 %" in page.text
+    assert page.status_code == 200 and "CN-LAPTOPS" in page.text and "50.0%" in page.text
     # a new control also updated the precomputed aggregates
     stat = graph.query("MATCH (s:RiskStat {dimension: 'importer', key: 'BG555'}) "
                        "RETURN s.n_controls AS n, s.n_positive AS p")[0]

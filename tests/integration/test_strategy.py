@@ -62,7 +62,7 @@ def test_objectives_set_on_the_page_are_met_or_missed_in_the_annual_report(
     page = client.get("/kpi/strategy?year=2024")
     objectives = page.text.split('id="objectives"', 1)[1].split("</table>", 1)[0]
     assert objectives.count("<tr>") == 4  # header + three objectives
-    assert "at least 20.0 %" in objectives and "The strategy&#39;s floor" in objectives
+    assert "at least 20.0%" in objectives and "The strategy&#39;s floor" in objectives
     criteria = client.post("/kpi/strategy?year=2024", data={
         "csrf_token": csrf_from(page.text), "c-acceptable": "Documentary checks for AEOs",
         "c-unacceptable": "Weapons never leave unchecked", "c-submit": "Save the criteria"},
@@ -73,10 +73,10 @@ def test_objectives_set_on_the_page_are_met_or_missed_in_the_annual_report(
     progress = report.split('id="progress"', 1)[1].split("</table>", 1)[0]
     rows = {row.split('"', 1)[0]: row for row in progress.split('data-kpi="')[1:]}
     # hit rate 1 of 4 = 25 % (target ≥ 20 %): met; 2023 had 2 of 2
-    assert "25.0 %" in rows["hit_rate"] and "100.0 %" in rows["hit_rate"]
+    assert "25.0%" in rows["hit_rate"] and "100.0%" in rows["hit_rate"]
     assert "result-met" in rows["hit_rate"]
     # one of four declarations red = 25 % (target ≤ 10 %): missed
-    assert "25.0 %" in rows["red_lane_share"] and "result-missed" in rows["red_lane_share"]
+    assert "25.0%" in rows["red_lane_share"] and "result-missed" in rows["red_lane_share"]
     # revenue 250 against the replacing target of 200: met
     assert "at least 200" in rows["revenue"] and "result-met" in rows["revenue"]
     assert "2 of 3 objectives met, 1 missed." in report
@@ -130,12 +130,12 @@ def test_readers_see_the_strategy_but_only_the_committee_changes_it(
     auth.logout()
     auth.login("analyst@customs.example")
     page = client.get("/kpi/strategy?year=2024")
-    assert page.status_code == 200 and "at least 20.0 %" in page.text
+    assert page.status_code == 200 and "at least 20.0%" in page.text
     assert "Set the objective" not in page.text
     refused = client.post("/kpi/strategy?year=2024", data={
         "csrf_token": csrf_from(page.text), "o-kpi": "hit_rate", "o-comparator": "at_most",
         "o-target": "90", "o-submit": "Set the objective"})
     assert refused.status_code == 403
-    assert "at least 20.0 %" in client.get("/kpi/strategy?year=2024").text
+    assert "at least 20.0%" in client.get("/kpi/strategy?year=2024").text
     assert client.post("/kpi/strategy/2024/objectives/anything/remove",
                        data={"csrf_token": csrf_from(page.text)}).status_code == 403
