@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from app.accounts.roles import Role
-from graph.messages import Joined, Message, message_of
+from graph.messages import Day, Joined, Message, message_of
 
 # The interface's languages, each named in itself (as the language switch shows it).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -177,9 +177,24 @@ def say(text: Any) -> str:
         return text.separator.join(say(part) for part in text.parts)
     if not isinstance(text, Message):
         return "" if text is None else str(text)
-    params = {k: say(v) if isinstance(v, Message | Joined) else v for k, v in text.params.items()}
+    params = {k: _said(v) if isinstance(v, Message | Joined) or f"%({k})s" in text.msgid else v
+              for k, v in text.params.items()}
     said = translation(text.msgid, **params) if params else translation(text.msgid)
     return f"{text.field}: {said}" if text.field else said
+
+
+def _said(value: Any) -> Any:
+    """A message's parameter as the page shows it: a message in the page's language, a date
+    as pages show dates (``03 févr. 2025``), a figure as pages show figures (``12 600``)."""
+    from app.templating import local_date, number
+
+    if isinstance(value, Message | Joined):
+        return say(value)
+    if isinstance(value, Day):
+        return local_date(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return value
 
 
 def bdi(value: Any) -> Markup | str:

@@ -6,7 +6,8 @@ tests read), which also keeps its message id, its parameters and the field it is
 ``N_("%(value)r is not an HS code", value=v)`` marks the id so ``pybabel extract`` (babel.cfg,
 keyword ``N_``) puts it in the catalogues; the app layer (``app.i18n.say``) shows it in
 the reader's language. A parameter may itself be a message (a fragment such as
-``text_problem``'s), translated with it.
+``text_problem``'s), translated with it, or a :class:`Day` (``seized %(date)s``), shown as
+the reader's pages show dates.
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ class Message(str):
         return Message, (self.msgid, self.params, self.field)
 
 
+class Day(str):
+    """A date a message names, as its ISO text (``2025-02-03``, what the English text and the
+    logs read); the app layer shows it as every page shows dates (``03 Feb 2025``,
+    ``03 févr. 2025``)."""
+
+    def __reduce__(self) -> tuple:
+        return Day, (str(self),)
+
+
 class Joined(str):
     """Several messages read as one (``a; b``), each translated on its own."""
 
@@ -66,6 +76,8 @@ def as_data(text: Any) -> Any:
                 "field": text.field}
     if isinstance(text, Joined):
         return {"parts": [as_data(p) for p in text.parts], "separator": text.separator}
+    if isinstance(text, Day):
+        return {"day": str(text)}
     return text
 
 
@@ -77,6 +89,8 @@ def from_data(data: Any) -> Any:
                        data.get("field"))
     if isinstance(data, dict) and "parts" in data:
         return Joined((from_data(p) for p in data["parts"]), str(data.get("separator", "; ")))
+    if isinstance(data, dict) and "day" in data:
+        return Day(str(data["day"]))
     return data
 
 

@@ -16,8 +16,9 @@ from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
 from graph.cases import CASE_VISIBLE
 from graph.connection import tx_run
 from graph.grading import ADMIRALTY, SCHEMES
+from graph.messages import N_
 from graph.network import ENTITY_VISIBLE
-from risk.intel import Sighting, day
+from risk.intel import Sighting, day, link_said
 from risk.network import LINK_WEIGHT, PathLink, TraderFlag
 
 # The viewer of reasons nobody in particular reads (stored trader rankings): sees only what
@@ -209,6 +210,15 @@ ROLE_OF_TYPE = {
     "RELATED_TO": "relation",
 }
 
+# A direct link between two traders, named by its relation type (the English of
+# app.i18n.VOCABULARY's words, which graph/ cannot read).
+RELATION_WORDS = {
+    "DIRECTOR_OF": N_("director of"), "EMPLOYEE_OF": N_("employee of"),
+    "OWNER_OF": N_("owner of"), "SHAREHOLDER_OF": N_("shareholder of"),
+    "ASSOCIATE_OF": N_("associate of"), "RELATIVE_OF": N_("relative of"),
+    "RELATED_TO": N_("related to"), "SAME_AS": N_("same as"),
+}
+
 KIND_OF_LABEL = {
     "Phone": "phone",
     "Email": "email",
@@ -222,8 +232,9 @@ def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]
               restricted: bool = False) -> PathLink:
     """A stored path as a :class:`PathLink` whose ``via`` names what the traders share."""
     if not via:
-        return PathLink(other, "relation", f"{types[0].lower().replace('_', ' ')} relation", 1,
-                        restricted)
+        return PathLink(other, "relation", N_("%(type)s relation",
+                                             type=RELATION_WORDS.get(types[0], types[0])),
+                        1, restricted)
     parts: list[tuple[str, str]] = []
     for i, node in enumerate(via):
         kinds = [k for k in node.get("kinds") or () if k != "Entity"]
@@ -235,9 +246,17 @@ def path_link(other: str, via: Sequence[Mapping[str, Any]], types: Sequence[str]
                 ROLE_OF_TYPE.get(types[i + 1], "relation"),
             ]
             kind = min(roles, key=lambda r: LINK_WEIGHT.get(r, 0.3))
-        parts.append((kind, f"{kind} {name}"))
+        parts.append((kind, link_said(kind, name)))
     weakest = min(parts, key=lambda p: LINK_WEIGHT.get(p[0], 0.3))[0]
-    return PathLink(other, weakest, " of ".join(p[1] for p in parts), len(types), restricted)
+    return PathLink(other, weakest, _of([p[1] for p in parts]), len(types), restricted)
+
+
+def _of(names: list[str]) -> str:
+    """"a of b of c" (a person who is director of a trader that uses a phone), each "of"
+    translatable."""
+    if len(names) < 2:
+        return names[0]
+    return N_("%(first)s of %(rest)s", first=names[0], rest=_of(names[1:]))
 
 
 def _mention(kind: str, row: Mapping[str, Any]) -> Sighting:

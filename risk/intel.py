@@ -68,6 +68,40 @@ class Sighting:
         return f"{self.source_grade}{self.info_grade}" or N_("ungraded")
 
 
+# What a reason calls the kind of entity a report names, and how the report was linked to it
+# (the ``via`` of a :class:`Sighting`: a word, or a word and what was matched).
+KIND_WORDS = {"trader": N_("trader"), "container": N_("container"), "vessel": N_("vessel")}
+VIA_WORDS = {"id": N_("register number"), "alias": N_("alias"), "name": N_("name"),
+             "number": N_("container number"), "IMO": N_("IMO number")}
+
+
+def via_said(via: str) -> str:
+    """How a report was linked to an entity, in words the reader's language can hold:
+    ``phone +359 2 614 1050``, ``director P-1``, ``name``."""
+    if via in VIA_WORDS:
+        return VIA_WORDS[via]
+    word, _sep, what = via.partition(" ")
+    if not what:
+        return via
+    return link_said(word, what)
+
+
+def link_said(kind: str, name: str) -> str:
+    """A thing two records share, named with its kind: ``phone +359 1``, ``director I. P.``
+    (a kind with no word of its own keeps the English one)."""
+    if kind == "person":  # "person" alone is a word of the extraction (found by a person)
+        return N_("person %(name)s", name=name)
+    word = LINK_WORDS.get(kind)
+    return N_("%(kind)s %(name)s", kind=word, name=name) if word else f"{kind} {name}"
+
+
+# The kinds of link the network and the mentions name (risk.network.LINK_WEIGHT's keys).
+LINK_WORDS = {"director": N_("director"), "shareholder": N_("shareholder"),
+              "manager": N_("manager"), "employee": N_("employee"), "phone": N_("phone"),
+              "email": N_("e-mail"), "address": N_("address"), "relation": N_("relation"),
+              "document": N_("document"), "vehicle": N_("vehicle")}
+
+
 def mention_weight(m: Sighting, as_of: date | str, half_life_days: float = HALF_LIFE_DAYS) -> float:
     """Reliability x credibility x exponential decay; reports from the future weigh 0."""
     age = (to_date(as_of) - to_date(m.received)).days
@@ -90,9 +124,9 @@ def describe(mentions: Iterable[Sighting], as_of: date | str, limit: int = 3) ->
     for m in shown[:limit]:
         said = {"report": m.report_id, "grade": m.grade,
                 "days": (to_date(as_of) - to_date(m.received)).days,
-                "kind": m.entity_kind, "entity": m.entity_id}
+                "kind": KIND_WORDS.get(m.entity_kind, m.entity_kind), "entity": m.entity_id}
         parts.append(N_("%(report)s (%(grade)s, %(days)s d ago, %(kind)s %(entity)s via "
-                        "%(via)s)", **said, via=m.via) if m.via
+                        "%(via)s)", **said, via=via_said(m.via)) if m.via
                      else N_("%(report)s (%(grade)s, %(days)s d ago, %(kind)s %(entity)s)",
                              **said))
     detail: str = ""

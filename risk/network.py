@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from graph.messages import N_, Joined
+from graph.messages import N_, Day, Joined
 from risk.intel import RESTRICTED_REASON, phone_key
 
 LINK_WEIGHT = {"director": 1.0, "shareholder": 0.8, "manager": 0.6, "employee": 0.3,
@@ -180,7 +180,7 @@ def exposure_from_links(links: Iterable[PathLink], flags: Mapping[str, TraderFla
         record = (N_("%(count)s positive control", count=flag.positives) if flag.positives == 1
                   else N_("%(count)s positive controls", count=flag.positives))
         if flag.seizures:
-            record = (N_("%(record)s, seized %(date)s", record=record, date=flag.last_seized)
+            record = (N_("%(record)s, seized %(date)s", record=record, date=Day(flag.last_seized))
                       if flag.last_seized else N_("%(record)s, seizures", record=record))
         parts.append(N_("Shares %(links)s with %(trader)s (%(record)s)",
                         links=_and(named[:3]), trader=other, record=record))

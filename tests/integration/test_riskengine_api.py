@@ -89,7 +89,7 @@ def test_planted_network_raises_score_and_reasons_show_the_path(client, seeded, 
     assert network["contribution"] > 0
     assert "phone" in network["detail"] and "+359" in network["detail"]
     assert "director Ivan Petrov" in network["detail"]
-    assert "BG123" in network["detail"] and "seized 2025-02-03" in network["detail"]
+    assert "BG123" in network["detail"] and "seized 03 Feb 2025" in network["detail"]
     assert all(r["indicator"] != "network_exposure" or r["contribution"] <= 0
                for r in quiet["reasons"])
     assert 0 <= linked["score"] <= 1 and linked["lane"] in ("green", "yellow", "red", "blue")
