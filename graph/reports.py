@@ -56,6 +56,19 @@ RETURN r.id AS id
 """
 )
 
+# The references of many reports at once (an audit log page's targets): those the viewer
+# may see only.
+REFERENCES_OF = (
+    """
+UNWIND $ids AS id
+MATCH (r:Report {id: id})
+WHERE r.reference IS NOT NULL AND """
+    + REPORT_VISIBLE
+    + """
+RETURN r.id AS id, r.reference AS reference
+"""
+)
+
 GET_REPORT = (
     """
 MATCH (r:Report {id: $id})
@@ -486,6 +499,14 @@ class ReportRepository:
         rows = self.graph.query(ID_OF_REFERENCE, {"reference": reference.strip().upper(),
                                                   "viewer": viewer})
         return rows[0]["id"] if rows else None
+
+    def references(self, ids: Sequence[str], viewer: dict[str, str]) -> dict[str, str]:
+        """Report id → reference (``T-2026-000045``) of the reports among ``ids`` that the
+        viewer may see, in one read; the others are left out."""
+        if not ids:
+            return {}
+        rows = self.graph.query(REFERENCES_OF, {"ids": sorted(set(ids)), "viewer": viewer})
+        return {row["id"]: row["reference"] for row in rows}
 
     def mentions(self, report_id: str, viewer: dict[str, str]) -> list[dict[str, Any]]:
         rows = self.graph.query(REPORT_MENTIONS, {"id": report_id, "viewer": viewer})

@@ -79,6 +79,12 @@ RETURN $id AS id
 
 # Each read checks the record behind the notification (graph/notify.py): what the reader
 # may no longer see is neither listed, counted on the badge nor opened.
+NOTIFICATION_KINDS = """
+UNWIND $ids AS id
+MATCH (n:Notification {id: id})
+RETURN n.id AS id, n.kind AS kind, n.created_at AS created_at
+"""
+
 LIST_NOTIFICATIONS = (
     MY_NOTIFICATIONS
     + """ AND ($all OR n.read = false)
@@ -163,6 +169,14 @@ class WatchRepository:
 class NotificationRepository:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+
+    def kinds(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Notification id → its kind and creation time (what the audit log names it by,
+        never its text, which names a record), for many notifications in one read."""
+        if not ids:
+            return {}
+        rows = self.graph.query(NOTIFICATION_KINDS, {"ids": sorted(set(ids))})
+        return {row["id"]: {"kind": row["kind"], "created_at": row["created_at"]} for row in rows}
 
     def list(
         self, user_id: str, *, include_read: bool = True, limit: int = 100

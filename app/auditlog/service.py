@@ -12,13 +12,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit import audit
 from graph import policy
+from graph.access import viewer_param
 from graph.audit import AuditRepository
 from graph.connection import Graph
 from graph.errors import Forbidden
+from graph.reports import ReportRepository
 from graph.users import UserRepository
+from graph.watch import NotificationRepository
 
 PER_PAGE = 50
 EXPORT_LIMIT = 10_000
@@ -111,7 +115,7 @@ def search(graph: Graph, user: Any, query: AuditQuery) -> AuditPage:
     authorize(user)
     actor = resolve_actor(graph, query.actor)
     rows = _search(graph, query, actor, (query.page - 1) * PER_PAGE, PER_PAGE + 1)
-    entries = [_display(row) for row in rows[:PER_PAGE]]
+    entries = _named(graph, user, [_display(row) for row in rows[:PER_PAGE]])
     audit("audit.search", "audit-log", {**query.filters(), "shown": len(entries)})
     return AuditPage(entries, query.page, len(rows) > PER_PAGE, actor)
 
@@ -141,6 +145,42 @@ def chain_head(graph: Graph, user: Any) -> dict[str, Any] | None:
 # Records people know by a reference (a mutual assistance request: MAR-2026-000012): their
 # entries name the reference only, not the internal id some of them also keep.
 REFERENCED = {"assistance.": "MAR-"}
+
+
+# Actions whose target is a report's internal id (a hotline tip is a report): the page names
+# the report by its reference (R-2026-000123, T-2026-000045) when the reader may see it.
+REPORT_ACTIONS = ("report.", "hotline.")
+# What a notification told its reader, by its kind (graph/notify.py): the audit log names a
+# notification by this and its time, never by its text, which names a record.
+NOTIFICATION_KINDS = {
+    "report": _l("new report on a watch"), "dissemination": _l("report disseminated"),
+    "feedback": _l("feedback awaited"), "task": _l("task assigned or changed"),
+    "tip": _l("tipster added information"), "control": _l("control result recorded"),
+    "declaration": _l("declaration names a watched entity"), "aeo": _l("AEO risk drift"),
+    "assistance": _l("mutual assistance request"),
+}
+
+
+def _named(graph: Graph, user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry with ``target_name``, what a person knows its target by, when there is one:
+    a report's reference (only of the reports ``user`` may see: need-to-know), a
+    notification's kind and time. One read per kind of target for the whole page."""
+    reports = [str(e["target"]) for e in entries
+               if str(e.get("action") or "").startswith(REPORT_ACTIONS) and e.get("target")]
+    notices = [str(e["target"]) for e in entries
+               if e.get("action") == "notification.read" and e.get("target")]
+    references = ReportRepository(graph).references(reports, viewer_param(user))
+    kinds = NotificationRepository(graph).kinds(notices)
+    for entry in entries:
+        target = str(entry.get("target") or "")
+        if target in references and str(entry.get("action")).startswith(REPORT_ACTIONS):
+            entry["target_name"] = references[target]
+        elif target in kinds and entry.get("action") == "notification.read":
+            kind = kinds[target]["kind"]
+            entry["target_notification"] = {
+                "kind": str(NOTIFICATION_KINDS.get(kind, kind or "")),
+                "created_at": kinds[target]["created_at"]}
+    return entries
 
 
 def _display(event: dict[str, Any]) -> dict[str, Any]:
