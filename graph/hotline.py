@@ -79,7 +79,9 @@ WHERE """
 OPTIONAL MATCH (k:TipKey)-[:FOR]->(r)
 RETURN r {.id, .reference, .title, .text, .status, .handling, .unit, .received,
           .updated_at} AS report, k.contact AS contact,
-       [(r)-[m:MENTIONS]->(e:Entity) | {id: e.id, label: m.label, text: m.text}] AS entities
+       [(r)-[m:MENTIONS]->(e:Entity) | {id: e.id, label: m.label, text: m.text,
+                                         kind: [l IN labels(e) WHERE l <> 'Entity'][0]}]
+         AS entities
 """
 )
 

@@ -230,3 +230,21 @@ def test_analyst_pages_need_login_and_need_to_know(client, graph, auth, make_use
     auth.login("liaison@customs.example")
     assert client.get(f"/hotline/tips/{report_id}").status_code == 404
     assert report_id not in client.get("/hotline/tips").text
+
+
+def test_a_tips_entities_are_named_by_their_kind_in_the_officers_language(client, graph, auth,
+                                                                           make_user):
+    """The tip's page lists what was found as the rest of the app names entity kinds
+    (Conteneur, Téléphone), not the extraction's capitalised tags (CONTAINER:, PHONE:)."""
+    from tests.integration.test_i18n_pages import choose_language, visible
+
+    assert send_tip(client).status_code == 200
+    report_id = graph.query("MATCH (r:Report {channel: 'hotline'}) RETURN r.id AS id")[0]["id"]
+    make_user("analyst@customs.example", role="analyst", unit="HQ")
+    auth.login("analyst@customs.example")
+    for language, container, phone in (("fr", "Conteneur :", "Téléphone :"),
+                                       ("ar", "الحاوية:", "هاتف:")):
+        choose_language(client, language)
+        page = visible(client.get(f"/hotline/tips/{report_id}").text)
+        assert f"{container} MSCU1234566" in page and f"{phone} +359" in page, page
+        assert not re.search(r"\b(CONTAINER|PHONE|ORG|COMMODITY|LOCATION):", page), page
