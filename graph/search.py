@@ -110,6 +110,8 @@ def identifier_candidates(text: str) -> dict[str, list[str]]:
         ids.append("vehicle:" + compact)
     if "@" in raw:
         ids.append("email:" + raw.lower())
+    if re.fullmatch(r"[a-z_]+:\S.*", raw):  # an entity's own id (trader:NL123456789)
+        ids.append(raw)
     refs = list(dict.fromkeys([raw, raw.upper(), compact] if raw else []))
     return {"ids": list(dict.fromkeys(ids)), "refs": refs}
 

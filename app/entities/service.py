@@ -48,10 +48,13 @@ def search(
     limit: int = 20,
     kind: str | None = None,
     after: str | None = None,
+    reports: bool = True,
 ) -> SearchResult:
-    """One page of matches (``kind`` and ``after`` continue one list; ValueError on bad input)."""
+    """One page of matches (``kind`` and ``after`` continue one list; ValueError on bad input);
+    ``reports=False``: entities only."""
     return SearchRepository(get_graph()).search(
-        text, viewer_param(user), label=label, limit=limit, kind=kind, after=after
+        text, viewer_param(user), label=label, limit=limit, kind=kind, after=after,
+        reports=reports,
     )
 
 

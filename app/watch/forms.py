@@ -5,10 +5,14 @@ from wtforms.validators import DataRequired, Length
 
 
 class WatchEntityForm(FlaskForm):
+    # What the officer types: a name, a register number, a phone… (an entity's id still
+    # works); the page stores the id of the entity it names, as it always has.
     entity_id = StringField(
-        _l("Entity id"),
+        _l("Entity"),
         validators=[DataRequired(), Length(max=300)],
-        description=_l("For example trader:NL123456789 or phone:+31105550101."),
+        description=_l("A trader's name or register number, a person, a phone number, a "
+                       "container…: type a few letters and pick it from the list."),
+        render_kw={"list": "watch-entities", "autocomplete": "off"},
     )
     next = HiddenField()
     submit = SubmitField(_l("Watch entity"))

@@ -29,10 +29,12 @@ def index():
 
 
 def _watch_page(status: int = 200, entity_form: WatchEntityForm | None = None,
-                search_form: WatchSearchForm | None = None):
-    """The watch list; a refused form comes back with its message beside its field."""
+                search_form: WatchSearchForm | None = None, choices: list | None = None):
+    """The watch list; a refused form comes back with its message beside its field, a name
+    that several entities answer to with them (``choices``) to pick from."""
     return render_template(
         "watch/index.html",
+        choices=choices or [],
         watches=service.watches(current_user),
         entity_form=entity_form or WatchEntityForm(formdata=None),
         search_form=search_form or WatchSearchForm(formdata=None),
@@ -47,14 +49,21 @@ def _refused(form, exc: WatchError, default) -> None:
 @bp.post("/watch/entity")
 def add_entity():
     form = WatchEntityForm()
+    choices: list = []
     if form.validate_on_submit():
         try:
-            service.watch_entity(current_user, form.entity_id.data)
+            entity, choices = service.entity_to_watch(current_user, form.entity_id.data)
+            if entity:
+                service.watch_entity(current_user, entity["id"])
         except WatchError as exc:
             _refused(form, exc, form.entity_id)
         else:
-            flash(_("You now watch %(data)s.", data=form.entity_id.data), "success")
-            return redirect(_local(form.next.data, url_for("watch.index")))
+            if entity:
+                flash(_("You now watch %(data)s.", data=entity.get("name") or entity["id"]),
+                      "success")
+                return redirect(_local(form.next.data, url_for("watch.index")))
+            # several entities answer to what was typed: the officer picks one
+            return _watch_page(200, entity_form=form, choices=choices)
     return _watch_page(400, entity_form=form)
 
 

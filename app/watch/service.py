@@ -37,6 +37,36 @@ def watch_entity(user: Any, entity_id: Any) -> str:
         raise WatchError(_("No entity %(target)s.", target=target)) from None
 
 
+CHOICES = 10
+
+
+def entity_to_watch(user: Any, typed: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """What an officer typed in "Watch an entity" (a trader's name or register number, a
+    phone, a container, or an entity's id) as ``(entity id, [])`` when it names one entity
+    they may see, else ``(None, choices)``: the entities it may mean, for them to pick.
+    Only entities the officer may see are found (the search's need-to-know); none at all
+    is a :class:`WatchError` that says the same whether an entity is hidden or missing."""
+    from app.entities.service import search
+
+    text = " ".join(str(typed or "").split())
+    if not text or len(text) > 300:
+        raise WatchError(_("Type a name, register number or identifier of the entity to "
+                           "watch."))
+    try:
+        found = search(user, text, limit=CHOICES, reports=False).entities
+    except ValueError:
+        found = []
+    exact = ([e for e in found if e.get("matched") == "identifier"]
+             or [e for e in found if str(e.get("name") or "").casefold() == text.casefold()])
+    if len(exact) == 1:
+        return exact[0], []
+    if len(found) == 1:
+        return found[0], []
+    if not found:
+        raise WatchError(_("No entity you may see matches %(text)s.", text=text))
+    return None, exact or found
+
+
 def watch_search(user: Any, query: Any) -> str:
     text = " ".join(str(query or "").split())
     if len(text) < 3 or len(text) > MAX_QUERY:

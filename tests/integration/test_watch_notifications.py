@@ -395,7 +395,7 @@ def test_a_refused_watch_form_says_why_beside_its_field(client, make_user, auth)
     auth.login("watcher@customs.example")
     token = csrf_from(client.get("/watch/").text)
     refusals = [("/watch/entity", {"entity_id": "trader:NOBODY"}, "entity_id",
-                 "No entity trader:NOBODY."),
+                 "No entity you may see matches trader:NOBODY."),
                 ("/watch/entity", {"entity_id": ""}, "entity_id", "This field is required."),
                 ("/watch/search", {"query": "ab"}, "query", "between 3 and 200 characters")]
     for path, data, field_id, message in refusals:
