@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from app.accounts.roles import Role
-from graph.messages import Day, Joined, Message, message_of
+from graph.messages import Day, Figure, Joined, Message, message_of
 
 # The interface's languages, each named in itself (as the language switch shows it).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -186,12 +186,15 @@ def say(text: Any) -> str:
 def _said(value: Any) -> Any:
     """A message's parameter as the page shows it: a message in the page's language, a date
     as pages show dates (``03 févr. 2025``), a figure as pages show figures (``12 600``)."""
-    from app.templating import local_date, number
+    from app.templating import local_date, number, percent
 
     if isinstance(value, Message | Joined):
         return say(value)
     if isinstance(value, Day):
         return local_date(value)
+    if isinstance(value, Figure):
+        return (percent(value.value, value.digits) if value.share
+                else number(value.value, value.digits, signed=value.signed))
     if isinstance(value, int | float) and not isinstance(value, bool):
         return number(value)
     return value

@@ -7,7 +7,8 @@ tests read), which also keeps its message id, its parameters and the field it is
 keyword ``N_``) puts it in the catalogues; the app layer (``app.i18n.say``) shows it in
 the reader's language. A parameter may itself be a message (a fragment such as
 ``text_problem``'s), translated with it, or a :class:`Day` (``seized %(date)s``), shown as
-the reader's pages show dates.
+the reader's pages show dates, or a :class:`Figure` (``%(amount)s EUR``), written as the
+reader's language writes figures.
 """
 
 from __future__ import annotations
@@ -52,6 +53,31 @@ class Day(str):
         return Day, (str(self),)
 
 
+class Figure(str):
+    """A figure a message names (an amount, a share, a z-score): its English text
+    (``12,600``, ``31%``, ``+1.2``, what the logs read) keeps the value and its decimals, so
+    the app layer writes it as the reader's language does (``12 600``, ``31 %``)."""
+
+    value: float
+    digits: int
+    share: bool
+    signed: bool
+
+    def __new__(cls, value: float, digits: int = 0, *, share: bool = False,
+                signed: bool = False) -> Figure:
+        spec = f"{'+' if signed else ''},.{digits}{'%' if share else 'f'}"
+        self = super().__new__(cls, format(float(value), spec))
+        self.value, self.digits, self.share, self.signed = float(value), digits, share, signed
+        return self
+
+    def __reduce__(self) -> tuple:
+        return _figure, (self.value, self.digits, self.share, self.signed)
+
+
+def _figure(value: float, digits: int, share: bool, signed: bool) -> Figure:
+    return Figure(value, digits, share=share, signed=signed)
+
+
 class Joined(str):
     """Several messages read as one (``a; b``), each translated on its own."""
 
@@ -78,6 +104,9 @@ def as_data(text: Any) -> Any:
         return {"parts": [as_data(p) for p in text.parts], "separator": text.separator}
     if isinstance(text, Day):
         return {"day": str(text)}
+    if isinstance(text, Figure):
+        return {"figure": text.value, "digits": text.digits, "share": text.share,
+                "signed": text.signed}
     return text
 
 
@@ -91,6 +120,9 @@ def from_data(data: Any) -> Any:
         return Joined((from_data(p) for p in data["parts"]), str(data.get("separator", "; ")))
     if isinstance(data, dict) and "day" in data:
         return Day(str(data["day"]))
+    if isinstance(data, dict) and "figure" in data:
+        return Figure(float(data["figure"]), int(data.get("digits") or 0),
+                      share=bool(data.get("share")), signed=bool(data.get("signed")))
     return data
 
 

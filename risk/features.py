@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph.messages import N_, Joined, Message
+from graph.messages import N_, Figure, Joined, Message
 from risk.intel import Sighting, describe, to_date
 from risk.stats import (
     _ITEM_NAMED,
@@ -100,7 +100,7 @@ def _record(subject: str, s: Smoothed) -> Message:
     return N_("%(subject)s %(key)s: %(positive)s of %(controls)s controls positive "
               "(smoothed %(rate)s vs %(overall)s overall)", subject=subject, key=s.key,
               positive=s.counts.n_positive, controls=s.counts.n_controls,
-              rate=format(s.rate, ".0%"), overall=format(s.overall_rate, ".0%"))
+              rate=Figure(s.rate, share=True), overall=Figure(s.overall_rate, share=True))
 
 
 def _declared_fields(stats: HistoryStats, keys: Mapping[str, Sequence[str]],
@@ -157,7 +157,7 @@ def extract(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
                  else HISTORY_LABEL[dim])
         out.append(Feature(f"{dim}_revenue", math.log1p(rev),
                            N_("%(subject)s: smoothed revenue %(amount)s EUR per control",
-                              subject=label, amount=format(rev, ",.0f"))))
+                              subject=label, amount=Figure(rev))))
 
     under, detail = undervaluation_indicator(declaration, values)
     out.append(Feature("undervaluation", min(under, 10.0), detail))
@@ -198,7 +198,7 @@ def extract(declaration: Mapping, stats: HistoryStats, values: UnitValueStats,
     items = declaration.get("items") or ()
     total = sum(float(it.get("value_cif") or it.get("value") or 0.0) for it in items)
     out.append(Feature("declared_value", math.log1p(total),
-                       N_("Declared CIF value %(amount)s EUR", amount=format(total, ",.0f"))))
+                       N_("Declared CIF value %(amount)s EUR", amount=Figure(total))))
     out.append(Feature("item_count", float(len(items)),
                        N_("%(count)s item(s)", count=len(items))))
     return out
@@ -276,19 +276,19 @@ def measures(declaration: Mapping, values: UnitValueStats) -> list[Feature]:
     total = math.fsum(float(it.get("value_cif") or it.get("value") or 0.0) for it in items)
     mass, qty, taxes = _sum(items, "weight_kg"), _sum(items, "quantity"), _sum(items, "taxes")
     add("declared_mass", math.log1p(mass) if mass else None,
-        N_("%(mass)s kg declared", mass=format(mass or 0, ",.1f")))
+        N_("%(mass)s kg declared", mass=Figure(mass or 0, 1)))
     add("declared_quantity", math.log1p(qty) if qty else None,
-        N_("%(quantity)s declared", quantity=format(qty or 0, ",.0f")))
+        N_("%(quantity)s declared", quantity=Figure(qty or 0)))
     if mass and total > 0:
         add("value_per_kg", math.log(total / mass),
-            N_("%(amount)s EUR per kg declared", amount=format(total / mass, ",.2f")))
+            N_("%(amount)s EUR per kg declared", amount=Figure(total / mass, 2)))
     if mass and qty:
         add("mass_per_unit", math.log(mass / qty),
-            N_("%(mass)s kg per unit declared", mass=format(mass / qty, ",.3f")))
+            N_("%(mass)s kg per unit declared", mass=Figure(mass / qty, 3)))
     if taxes is not None and total > 0:
         add("tax_share", taxes / total,
-            N_("%(amount)s EUR, %(share)s of the value", amount=format(taxes, ",.0f"),
-               share=format(taxes / total, ".1%")))
+            N_("%(amount)s EUR, %(share)s of the value", amount=Figure(taxes),
+               share=Figure(taxes / total, 1, share=True)))
     assessed = assess(declaration, values)
     if assessed:
         low = min(assessed, key=lambda it: it.z)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.messages import N_
+from graph.messages import N_, Figure
 from risk.boost import BoostedModel
 from risk.features import HISTORY_LABEL
 from risk.intel import Sighting, describe
@@ -66,8 +66,8 @@ def rank_traders(model: RiskModel, refs: Sequence[str], stats: HistoryStats,
             detail: str = N_("As %(role)s: %(positive)s of %(controls)s controls positive "
                              "(smoothed %(rate)s vs %(overall)s overall)",
                              role=ROLE_WORDS[role], positive=c.n_positive,
-                             controls=c.n_controls, rate=format(sm.rate, ".0%"),
-                             overall=format(sm.overall_rate, ".0%"))
+                             controls=c.n_controls, rate=Figure(sm.rate, share=True),
+                             overall=Figure(sm.overall_rate, share=True))
             history.setdefault(key, []).append(
                 (_contribution(model, f"{role}_history", sm.lift), f"{role}_history", detail))
             if role == "importer":
@@ -75,7 +75,7 @@ def rank_traders(model: RiskModel, refs: Sequence[str], stats: HistoryStats,
                                                    math.log1p(sm.revenue_per_control)),
                                      "importer_revenue",
                                      N_("Smoothed revenue %(amount)s EUR per control",
-                                        amount=format(sm.revenue_per_control, ",.0f"))))
+                                        amount=Figure(sm.revenue_per_control))))
     ranked: list[dict[str, Any]] = []
     for ref in refs:
         parts = list(history.get(ref, []))
@@ -119,13 +119,13 @@ def rank_commodities(model: RiskModel, stats: HistoryStats, lines: Sequence[str]
                           N_("%(subject)s %(key)s: %(positive)s of %(controls)s controls "
                              "positive (smoothed %(rate)s)", subject=HISTORY_LABEL[dim],
                              key=dim_keys[0], positive=c.n_positive, controls=c.n_controls,
-                             rate=format(sm.rate, ".0%"))))
+                             rate=Figure(sm.rate, share=True))))
             if dim == "hs6_origin":
                 parts.append((_contribution(model, "hs6_origin_revenue",
                                             math.log1p(sm.revenue_per_control)),
                               "hs6_origin_revenue",
                               N_("Smoothed revenue %(amount)s EUR per control",
-                                 amount=format(sm.revenue_per_control, ",.0f"))))
+                                 amount=Figure(sm.revenue_per_control))))
         logit = model.intercept + sum(c for c, _, _ in parts)
         counts = stats.counts("hs6_origin", key)
         ranked.append({"id": key, "hs6": code, "origin": origin,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.messages import N_, Joined
+from graph.messages import N_, Figure, Joined
 from risk.boost import BoostedModel
 from risk.features import (
     FEATURE_NAMES,
@@ -189,7 +189,7 @@ def score_batch(model: Model, select: Selectivity, settings: Mapping[str, Any],
             reasons.insert(0, {"indicator": "random", "contribution": 0.0,
                                "detail": N_("Random selection (%(rate)s minimum rate) for "
                                             "unbiased hit rates",
-                                            rate=format(settings['random_rate'], ".1%"))})
+                                            rate=Figure(settings['random_rate'], 1, share=True))})
         results.append({
             "id": decl.get("id"), "score": round(decision.score, 6), "lane": decision.lane,
             "reasons": reasons, "baseline": round(score.baseline, 4),

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from graph.messages import N_, Message
+from graph.messages import N_, Figure, Message
 
 MAD_TO_SIGMA = 1.4826
 MIN_MAD = 0.05  # log units; stops near-identical prices making tiny deviations look huge
@@ -175,8 +175,8 @@ def unit_value_sentence(item: ItemValuation, sentence: Message) -> Message:
     """``sentence`` (marked ``N_``, with the parameters below) said of ``item``'s unit value
     against its norm."""
     return Message(sentence.msgid, {
-        "position": item.position, "hs": item.hs6, "value": f"{item.unit_value:,.2f}",
+        "position": item.position, "hs": item.hs6, "value": Figure(item.unit_value, 2),
         "unit": N_("kg") if item.basis == "kg" else N_("unit"),
-        "median": f"{item.norm_value:,.2f}",
+        "median": Figure(item.norm_value, 2),
         "where": N_("this origin") if item.norm.level == "hs6_origin" else N_("all origins"),
-        "z": f"{item.z:+.1f}", "n": item.norm.n})
+        "z": Figure(item.z, 1, signed=True), "n": item.norm.n})

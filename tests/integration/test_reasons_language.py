@@ -46,3 +46,21 @@ def test_risk_reasons_details_in_the_officers_language(language, make, client, a
         assert said in text, said
     for english in SAID[language]["english"]:
         assert english not in text, english
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_figures_inside_reasons_in_the_officers_language(language, make, client, auth):
+    """The smoothed rates of the commodities' reasons: ``taux lissé 100 %`` in French."""
+    make.import_lines(
+        *TRADERS,
+        declaration("DEC-OLD-1", "BG123", "2025-02-01"),
+        {"kind": "control", "declaration": "DEC-OLD-1", "date": "2025-02-03", "lane": "red",
+         "result": "positive", "finding": "concealment", "revenue": 4100.0},
+    )
+    make.user("analyst@customs.example")
+    auth.login("analyst@customs.example")
+    choose_language(client, language)
+    page = client.get("/risk/commodities")
+    assert page.status_code == 200
+    said = {"fr": "(taux lissé 100\xa0%)", "ar": "(المعدل المصحَّح 100%)"}[language]
+    assert said in page.text, page.text[-3000:]
