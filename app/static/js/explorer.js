@@ -223,7 +223,8 @@
     dl.className = "props";
     [[t("Kind"), term(d.kind)], [d.reference ? t("Reference") : t("Id"), d.reference || d.id],
       [t("Status"), d.status && term(d.status)], [t("Date"), d.date],
-      [t("Risk"), d.risk === null || d.risk === undefined ? null : Number(d.risk).toFixed(2)],
+      [t("Risk"), d.risk === null || d.risk === undefined ? null : Number(d.risk).toLocaleString(document.documentElement.lang || undefined,
+        { minimumFractionDigits: 2, maximumFractionDigits: 2 })],
       [t("Positive control"), d.seized ? t("yes") : null], [t("Links"), d.degree],
       [t("Betweenness"), d.betweenness], [t("Community"), d.community]].forEach(function (pair) {
       if (pair[1] === null || pair[1] === undefined || pair[1] === "") { return; }
