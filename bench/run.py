@@ -226,6 +226,8 @@ def store_sections(bench: Bench, data_file: Path, scale: str, only: set[str] | N
             bench.section("scoring at scale", lambda b: queries.scoring_at_scale(
                 b, app, dataset("10k"), graph_scale))
             app.extensions["neo4j"].close()
+            bench.section("hub pages", lambda b: queries.hub_pages(
+                b, DATA_DIR / "server-graph", network.endpoint, graph_scale))
         finally:
             network.close()
 

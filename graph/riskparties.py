@@ -30,7 +30,7 @@ PATHS_PER_TRADER = 200  # bound on the paths read per party: hubs cannot blow up
 TRADERS = """
 UNWIND $refs AS ref
 MATCH (t:Entity {id: 'trader:' + ref})
-OPTIONAL MATCH (t)<--(c:Case) WHERE coalesce(c.status, 'open') <> 'closed'
+OPTIONAL MATCH (t)<-[:HAS_ENTITY]-(c:Case) WHERE coalesce(c.status, 'open') <> 'closed'
 WITH ref, t, count(DISTINCT c) AS cases
 RETURN ref, t.name AS name, coalesce(t.aeo, false) AS aeo, t.registered AS registered,
        coalesce(t.watchlist, false) AS watchlist, cases
@@ -141,7 +141,7 @@ OPTIONAL MATCH (st:RiskSettings {id: 'current'})
 CALL () {
   UNWIND $refs AS ref
   MATCH (t:Entity {id: 'trader:' + ref})
-  OPTIONAL MATCH (t)<--(c:Case) WHERE coalesce(c.status, 'open') <> 'closed'
+  OPTIONAL MATCH (t)<-[:HAS_ENTITY]-(c:Case) WHERE coalesce(c.status, 'open') <> 'closed'
   WITH ref, t, collect(DISTINCT c) AS open_cases
   WITH ref, t, open_cases, size([c IN open_cases WHERE """
     + CASE_VISIBLE
