@@ -220,6 +220,7 @@ RETURN """
 # nothing is cut, so its steps are exactly what the step-by-step walk would ask for; past
 # the cap (a hub) the caller applies the cap in order and goes on with EXPAND. ``done``
 # says the walk reached $depth within the cap: ``details`` then holds every node reached.
+# Three steps at most, as MAX_DEPTH; ``seen`` is a list, fine within the 500-node cap.
 _HOP = (
     """COLLECT {
   UNWIND FRONTIER AS eid
@@ -580,8 +581,10 @@ def _neighbourhood(tx: Any, node_id: str, query: NetworkQuery, viewer: dict[str,
     for step in range(depth):
         if not frontier:
             break
-        rows = steps[step] if step < len(steps) else tx_values(tx, EXPAND, frontier=frontier,
-                                                                   **params)
+        if step < len(steps):
+            rows = steps[step]
+        else:
+            rows = tx_values(tx, EXPAND, frontier=frontier, **params)
         # in frontier order, then in the order of the asked types: the node cap keeps the
         # same neighbours whatever order the groups come back in
         position = {eid: i for i, eid in enumerate(frontier)}
