@@ -160,3 +160,13 @@ class _Translate:
 def tx_run(tx: ManagedTransaction, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
     """Run one statement inside a transaction function and return plain dicts."""
     return [record.data() for record in tx.run(cypher, params)]
+
+
+def tx_values(
+    tx: ManagedTransaction, cypher: LiteralString, **params: Any
+) -> list[dict[str, Any]]:
+    """:func:`tx_run` for a statement that returns only plain values (numbers, strings,
+    lists and maps; no node, relationship or path): each record's values as the driver
+    decoded them, without ``Record.data``'s walk over every nested list and map (a third
+    of the time of a two-hop neighbourhood's answer)."""
+    return [dict(record.items()) for record in tx.run(cypher, params)]

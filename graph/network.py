@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, LiteralString
 
 from graph.access import RELATION_VISIBLE, REPORT_VISIBLE
-from graph.connection import Graph, tx_run
+from graph.connection import Graph, tx_run, tx_values
 from graph.errors import NotFound
 from graph.paging import decode_cursor, encode_cursor
 from graph.vocabulary import RelationType
@@ -96,32 +96,34 @@ _PUBLIC_ID = """CASE WHEN n:Entity THEN n.id
      WHEN n:Report THEN 'report:' + n.id
      WHEN n:Declaration THEN 'declaration:' + n.id END"""
 
-START_ENTITY = (
+# The start node, visible to the viewer, as ``s`` (its element id); one per label.
+_FIND_ENTITY = (
     """
 MATCH (n:Entity {id: $id})
 WITH n, n AS e WHERE """
     + ENTITY_OK
     + """
-RETURN elementId(n) AS eid
+WITH elementId(n) AS s
 """
 )
-
-START_REPORT = (
+_FIND_REPORT = (
     """
 MATCH (r:Report {id: $id})
 WHERE """
     + REPORT_VISIBLE
     + """
-RETURN elementId(r) AS eid
+WITH elementId(r) AS s
 """
 )
-
-START_DECLARATION = """
+_FIND_DECLARATION = """
 MATCH (n:Declaration {id: $id})
-RETURN elementId(n) AS eid
+WITH elementId(n) AS s
 """
+START_ENTITY = _FIND_ENTITY + "RETURN s AS eid"
+START_REPORT = _FIND_REPORT + "RETURN s AS eid"
+START_DECLARATION = _FIND_DECLARATION + "RETURN s AS eid"
 
-# One breadth-first step from every frontier node: its latest $per_type neighbours of each
+# One breadth-first step from a frontier node ``a``: its latest $per_type neighbours of each
 # relation type (newest day first, then public id; after the key $after when one group is
 # paged further) and the type's total, counted up to $count_cap. Each frontier node's
 # relations are walked once and grouped by type (a walk per wanted type cost a hub its
@@ -130,11 +132,8 @@ RETURN elementId(n) AS eid
 # record neither shows nor counts. The date of a link is the relation's own date, else the
 # report's receipt or the declaration's date; undated register facts (a trader's phone)
 # stay in any date range and sort last.
-EXPAND = (
+_GROUPS = (
     """
-UNWIND $frontier AS eid
-MATCH (a) WHERE elementId(a) = eid
-CALL (a) {
   MATCH (a)-[rel:"""
     + _PATTERN_TYPES
     + """]-(n)
@@ -166,33 +165,120 @@ CALL (a) {
   WITH type(rel) AS wanted,
        collect({b: elementId(n), outgoing: elementId(startNode(rel)) = elementId(a),
                 evidence: rel.source, date: day, key_day: key_day, key_id: key_id}) AS rows
-  RETURN wanted, rows[..$per_type + 1] AS page,
+  RETURN wanted, [x IN rows[..$per_type] | x {.b, .outgoing, .evidence, .date}] AS page,
+         CASE WHEN size(rows) > $per_type
+              THEN [rows[$per_type - 1].key_day, rows[$per_type - 1].key_id] END AS next,
          CASE WHEN size(rows) < $count_cap THEN size(rows) ELSE $count_cap END AS total
-}
-RETURN elementId(a) AS a, wanted AS type, page, total
 """
 )
+
+# The step from every node of $frontier (the walk below goes on this way once it stops).
+EXPAND = (
+    """
+UNWIND $frontier AS eid
+MATCH (a) WHERE elementId(a) = eid
+CALL (a) {"""
+    + _GROUPS
+    + """}
+RETURN elementId(a) AS a, wanted AS type, page, next, total
+"""
+)
+
+# What the explorer shows of one node, by element id ``eid`` (node ``n``).
+_DETAILS = (
+    """{eid: eid,
+       id: """
+    + _PUBLIC_ID
+    + """,
+       kind: coalesce([l IN labels(n) WHERE l <> 'Entity'][0], 'Entity'),
+       name: coalesce(n.name, n.title, n.id),
+       reference: CASE WHEN n:Report THEN n.reference END,
+       label: n.label,
+       status: n.status,
+       risk: CASE WHEN n:Trader THEN n.risk_score END,
+       seized: CASE WHEN n:Trader THEN EXISTS {
+         (n)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]-(:Declaration)
+            <-[:CONTROL_OF]-(:Control {result: 'positive'}) } ELSE false END,
+       date: left(toString(coalesce(n.received, n.date)), 10)}"""
+)
+
+_NODE_FIELDS = ("id", "kind", "name", "reference", "label", "status", "risk", "seized", "date")
 
 NODE_DETAILS = (
     """
 UNWIND $eids AS eid
 MATCH (n) WHERE elementId(n) = eid
-RETURN eid,
-       """
-    + _PUBLIC_ID
-    + """ AS id,
-       coalesce([l IN labels(n) WHERE l <> 'Entity'][0], 'Entity') AS kind,
-       coalesce(n.name, n.title, n.id) AS name,
-       CASE WHEN n:Report THEN n.reference END AS reference,
-       n.label AS label,
-       n.status AS status,
-       CASE WHEN n:Trader THEN n.risk_score END AS risk,
-       CASE WHEN n:Trader THEN EXISTS {
-         (n)<-[:IMPORTED_BY|EXPORTED_BY|DECLARED_BY]-(:Declaration)
-            <-[:CONTROL_OF]-(:Control {result: 'positive'}) } ELSE false END AS seized,
-       left(toString(coalesce(n.received, n.date)), 10) AS date
+RETURN """
+    + _DETAILS
+    + """ AS node
 """
 )
+
+# The whole walk in one statement, from the start node (element id ``s``, already checked
+# against need-to-know) up to $depth steps: each step is EXPAND from the nodes the step
+# before reached first. It goes on only while the nodes reached stay within $limit, where
+# nothing is cut, so its steps are exactly what the step-by-step walk would ask for; past
+# the cap (a hub) the caller applies the cap in order and goes on with EXPAND. ``done``
+# says the walk reached $depth within the cap: ``details`` then holds every node reached.
+# Three steps at most, as MAX_DEPTH; ``seen`` is a list, fine within the 500-node cap.
+_HOP = (
+    """COLLECT {
+  UNWIND FRONTIER AS eid
+  MATCH (a) WHERE elementId(a) = eid
+  CALL (a) {"""
+    + _GROUPS
+    + """}
+  RETURN {a: eid, type: wanted, page: page, next: next, total: total}
+}"""
+)
+_REACHED = """COLLECT {
+  UNWIND GROUPS AS g
+  UNWIND g.page AS l
+  WITH DISTINCT l.b AS b WHERE NOT b IN seen
+  RETURN b
+}"""
+_WALK = (
+    """
+WITH s, [s] AS seen
+WITH s, seen, """
+    + _HOP.replace("FRONTIER", "seen")
+    + """ AS g1
+WITH s, seen, g1, """
+    + _REACHED.replace("GROUPS", "g1")
+    + """ AS f1
+WITH s, g1, seen + f1 AS seen, f1
+WITH s, g1, seen, f1, $depth >= 2 AND size(seen) <= $limit AS go2
+WITH s, g1, seen, go2, """
+    + _HOP.replace("FRONTIER", "CASE WHEN go2 THEN f1 ELSE [] END")
+    + """ AS g2
+WITH s, g1, seen, go2, g2, """
+    + _REACHED.replace("GROUPS", "g2")
+    + """ AS f2
+WITH s, g1, go2, g2, seen + f2 AS seen, f2
+WITH s, g1, go2, g2, seen, f2, go2 AND $depth >= 3 AND size(seen) <= $limit AS go3
+WITH s, g1, go2, g2, seen, go3, """
+    + _HOP.replace("FRONTIER", "CASE WHEN go3 THEN f2 ELSE [] END")
+    + """ AS g3
+WITH s, g1, go2, g2, seen, go3, g3, """
+    + _REACHED.replace("GROUPS", "g3")
+    + """ AS f3
+WITH s, g1, go2, g2, go3, g3, seen + f3 AS seen
+WITH s, g1, go2, g2, go3, g3, seen,
+     size(seen) <= $limit AND CASE $depth WHEN 1 THEN true WHEN 2 THEN go2 ELSE go3 END AS done
+RETURN s, [g1] + CASE WHEN go2 THEN [g2] ELSE [] END + CASE WHEN go3 THEN [g3] ELSE [] END
+         AS steps,
+       done,
+       COLLECT { UNWIND CASE WHEN done THEN seen ELSE [] END AS eid
+                 MATCH (n) WHERE elementId(n) = eid
+                 RETURN """
+    + _DETAILS
+    + """ } AS details
+"""
+)
+
+WALK_ENTITY = _FIND_ENTITY + _WALK
+WALK_REPORT = _FIND_REPORT + _WALK
+WALK_DECLARATION = _FIND_DECLARATION + _WALK
 
 # Ids in, element ids out, visibility applied: how a saved chart or a client-side node
 # list comes back (anything the viewer may no longer see silently drops out).
@@ -450,13 +536,18 @@ class NetworkRepository:
 # -- transaction functions ------------------------------------------------------------
 
 
-def _start(tx: Any, node_id: str, viewer: dict[str, str]) -> str:
+def _find(node_id: str) -> tuple[LiteralString, LiteralString, str]:
+    """The start and walk statements for a public id, and the id within its label."""
     if node_id.startswith("report:"):
-        rows = tx_run(tx, START_REPORT, id=node_id[7:], viewer=viewer)
-    elif node_id.startswith("declaration:"):
-        rows = tx_run(tx, START_DECLARATION, id=node_id[12:])
-    else:
-        rows = tx_run(tx, START_ENTITY, id=node_id, viewer=viewer)
+        return START_REPORT, WALK_REPORT, node_id[7:]
+    if node_id.startswith("declaration:"):
+        return START_DECLARATION, WALK_DECLARATION, node_id[12:]
+    return START_ENTITY, WALK_ENTITY, node_id
+
+
+def _start(tx: Any, node_id: str, viewer: dict[str, str]) -> str:
+    cypher, _, key = _find(node_id)
+    rows = tx_run(tx, cypher, id=key, viewer=viewer)
     if not rows:
         raise NotFound(f"no entity {node_id}")
     return rows[0]["eid"]
@@ -467,25 +558,33 @@ def _neighbourhood(tx: Any, node_id: str, query: NetworkQuery, viewer: dict[str,
     if query.more:
         node_id, more_type, day, other = query.more
         types, after, depth = [more_type], {"day": day, "id": other}, 1
-    start = _start(tx, node_id, viewer)
+    params = {
+        **query.params(),
+        "types": types,
+        "per_type": query.per_type,
+        "count_cap": NEIGHBOUR_COUNT_CAP,
+        "after": after,
+        "viewer": viewer,
+    }
+    # One round trip for the whole walk while it stays within the node cap (the usual
+    # case); a step it did not take (past the cap) is taken here with EXPAND.
+    _, walk_cypher, key = _find(node_id)
+    walked = tx_values(tx, walk_cypher, id=key, depth=depth, limit=query.limit, **params)
+    if not walked:
+        raise NotFound(f"no entity {node_id}")
+    start, steps = walked[0]["s"], walked[0]["steps"]
     seen = {start}
     frontier = [start]
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     groups: list[dict[str, Any]] = []
     truncated = False
-    for _ in range(depth):
+    for step in range(depth):
         if not frontier:
             break
-        rows = tx_run(
-            tx,
-            EXPAND,
-            frontier=frontier,
-            per_type=query.per_type,
-            count_cap=NEIGHBOUR_COUNT_CAP,
-            after=after,
-            viewer=viewer,
-            **{**query.params(), "types": types},
-        )
+        if step < len(steps):
+            rows = steps[step]
+        else:
+            rows = tx_values(tx, EXPAND, frontier=frontier, **params)
         # in frontier order, then in the order of the asked types: the node cap keeps the
         # same neighbours whatever order the groups come back in
         position = {eid: i for i, eid in enumerate(frontier)}
@@ -493,9 +592,8 @@ def _neighbourhood(tx: Any, node_id: str, query: NetworkQuery, viewer: dict[str,
         rows.sort(key=lambda r: (position[r["a"]], rank[r["type"]]))
         next_frontier = []
         for row in rows:
-            page = row["page"][: query.per_type]
             shown = 0
-            for link in page:
+            for link in row["page"]:
                 if link["b"] not in seen:
                     if len(seen) >= query.limit:
                         truncated = True
@@ -504,19 +602,19 @@ def _neighbourhood(tx: Any, node_id: str, query: NetworkQuery, viewer: dict[str,
                     next_frontier.append(link["b"])
                 shown += 1
                 _add_edge(edges, {**link, "a": row["a"], "type": row["type"]})
-            last = page[-1] if page else None
             groups.append({
                 "node": row["a"],
                 "type": row["type"],
                 "shown": shown,
                 "total": int(row["total"]),
                 "capped": int(row["total"]) >= NEIGHBOUR_COUNT_CAP,
-                "more": [row["type"], last["key_day"], last["key_id"]]
-                if last and len(row["page"]) > query.per_type else None,
+                "more": [row["type"], *row["next"]] if row["next"] else None,
             })
         frontier = next_frontier
     public: dict[str, str] = {}
-    network = _materialise(tx, seen, edges, truncated, first=start, public=public)
+    details = walked[0]["details"] if walked[0]["done"] else None
+    network = _materialise(tx, seen, edges, truncated, first=start, public=public,
+                           details=details)
     for group in groups:
         group["node"] = public.get(group["node"], group["node"])
         if group["more"]:
@@ -589,23 +687,26 @@ def _materialise(
     truncated: bool,
     first: str | None = None,
     public: dict[str, str] | None = None,
+    details: list[dict[str, Any]] | None = None,
 ) -> Network:
-    """Node details for ``eids`` and the edges among them; ``public`` (when given) receives
-    each element id's public id."""
-    details = {row["eid"]: row for row in tx_run(tx, NODE_DETAILS, eids=list(eids))}
+    """Node details for ``eids`` (read here unless ``details`` already holds them) and the
+    edges among them; ``public`` (when given) receives each element id's public id."""
+    if details is None:
+        details = [row["node"] for row in tx_values(tx, NODE_DETAILS, eids=list(eids))]
+    by_eid = {row["eid"]: row for row in details}
     if public is not None:
-        public.update((eid, row["id"]) for eid, row in details.items())
+        public.update((eid, row["id"]) for eid, row in by_eid.items())
     nodes = []
-    for eid, row in details.items():
-        node = {k: v for k, v in row.items() if k != "eid"}
+    for eid, row in by_eid.items():
+        node = {k: row[k] for k in _NODE_FIELDS}  # a Cypher map's keys come in any order
         node["start"] = eid == first
         nodes.append(node)
     nodes.sort(key=lambda n: (not n["start"], n["kind"], n["name"] or ""))
     out_edges = []
     for edge in edges.values():
-        if edge["a"] not in details or edge["b"] not in details:
+        if edge["a"] not in by_eid or edge["b"] not in by_eid:
             continue
-        source, target = details[edge["a"]]["id"], details[edge["b"]]["id"]
+        source, target = by_eid[edge["a"]]["id"], by_eid[edge["b"]]["id"]
         out_edges.append(
             {
                 "id": f"{source}|{edge['type']}|{target}",

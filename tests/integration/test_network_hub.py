@@ -78,3 +78,42 @@ def test_a_hidden_reports_mention_neither_shows_nor_counts(make, make_unit):
     mentions = _group(south, BALTIC, "MENTIONS")
     assert mentions["total"] == 1 and mentions["shown"] == 1 and mentions["more"] is None
     assert f"report:{RESTRICTED_REPORT}" in {n["id"] for n in south["nodes"]}
+
+
+def test_the_one_statement_walk_answers_as_the_step_by_step_walk(make, make_unit, monkeypatch):
+    """The neighbourhood reads its whole walk in one statement while it stays within the
+    node cap and goes on step by step past it; cut the walk short (after no step or after
+    the first) and each answer (nodes, edges, groups, need-to-know) must stay the same."""
+    from graph import network
+
+    _hub(make, make_unit)
+    reader = make.user("inv@customs.example", role="investigator")
+    path = f"/entities/{BALTIC}/neighbours"
+    asks = [
+        {"depth": 2},
+        {"depth": 3, "per_type": 5},
+        {"depth": 2, "per_type": 30, "limit": 40},  # the cap cuts the first step
+        {"depth": 3, "per_type": 4, "limit": 25},  # the cap cuts a later step
+        {"depth": 2, "kinds": "Trader,Person,Declaration", "since": "2026-03-01"},
+        {"depth": 2, "types": "IMPORTED_BY,MENTIONS,DIRECTOR_OF", "until": "2026-02-01"},
+    ]
+    whole = {(who, i): make.api("get", path, as_=who, expect=200, query_string=ask)
+             for who in (reader, SOUTH_ANALYST) for i, ask in enumerate(asks)}
+    assert any(answer["truncated"] for answer in whole.values())
+    assert any(not answer["truncated"] for answer in whole.values())
+
+    run = network.tx_values
+    walks = (network.WALK_ENTITY, network.WALK_REPORT, network.WALK_DECLARATION)
+    for steps in (0, 1):
+
+        def cut(tx, cypher, steps=steps, **params):
+            rows = run(tx, cypher, **params)
+            if cypher in walks:
+                for row in rows:
+                    row["steps"], row["done"] = row["steps"][:steps], False
+            return rows
+
+        monkeypatch.setattr(network, "tx_values", cut)
+        for (who, i), answer in whole.items():
+            again = make.api("get", path, as_=who, expect=200, query_string=asks[i])
+            assert again == answer, (steps, asks[i])

@@ -26,7 +26,8 @@ def test_the_cypher_pattern_spells_exactly_the_whitelist():
     assert network._PATTERN_TYPES.split("|") == list(network.ALL_RELATIONS)
     assert "FROM_SOURCE" not in network.ALL_RELATIONS
     assert "Source" not in network.NODE_KINDS
-    for cypher in (network.EXPAND, network.SHORTEST_PATHS, network.INDUCED_EDGES):
+    for cypher in (network.EXPAND, network.SHORTEST_PATHS, network.INDUCED_EDGES,
+                   network.WALK_ENTITY, network.WALK_REPORT, network.WALK_DECLARATION):
         assert network._PATTERN_TYPES in cypher
 
 
