@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from graph.clock import utc_now
@@ -34,8 +35,8 @@ class EntityRow:
     status: str = "proposed"  # confirmed | proposed | referenced
     properties: dict[str, Any] | None = None
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # read for every reference of every line an import writes
         return entity_id(self.kind, self.ref)
 
     def to_param(self) -> dict[str, Any]:
