@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from graph.clock import utc_now
@@ -34,8 +35,8 @@ class EntityRow:
     status: str = "proposed"  # confirmed | proposed | referenced
     properties: dict[str, Any] | None = None
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # read for every reference of every line an import writes
         return entity_id(self.kind, self.ref)
 
     def to_param(self) -> dict[str, Any]:
@@ -97,6 +98,16 @@ WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
 RETURN e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases
 """
 
+# The same names, of the entities ``$ids`` only (an import's gazetteer learns what each
+# batch wrote); keep the WHERE the same as GAZETTEER's.
+GAZETTEER_OF = """
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
+  AND size(e.name) >= 4
+RETURN e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases
+"""
+
 # Persons written before the transliteration key existed (migration V0025).
 MISSING_TRANSLIT = """
 MATCH (e:Person)
@@ -151,12 +162,14 @@ class EntityRepository:
             filled += len(keys)
         return filled
 
-    def gazetteer_entries(self) -> list[tuple[str, str, str, list[str]]]:
-        """Confirmed names for ``nlp.Gazetteer``: known traders and persons are recognised."""
-        return [
-            (r["id"], r["label"], r["name"], list(r["aliases"] or []))
-            for r in self.graph.query(GAZETTEER)
-        ]
+    def gazetteer_entries(
+        self, ids: list[str] | None = None
+    ) -> list[tuple[str, str, str, list[str]]]:
+        """Confirmed names for ``nlp.Gazetteer``: known traders and persons are recognised;
+        with ``ids``, those of these entities only."""
+        rows = self.graph.query(GAZETTEER) if ids is None else self.graph.query(
+            GAZETTEER_OF, {"ids": ids})
+        return [(r["id"], r["label"], r["name"], list(r["aliases"] or [])) for r in rows]
 
 
 def _upsert(tx: Any, rows: list[dict[str, Any]]) -> int:

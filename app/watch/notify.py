@@ -74,6 +74,8 @@ def imported_tx(tx: Any, *, declarations: Sequence[str] = (), controls: Sequence
                 reports: Sequence[str] = ()) -> list[str]:
     """An import (app/exchange/load.py, once per file): watchers hear of the declarations
     it created, and of the controls and reports it wrote."""
+    if not (declarations or controls or reports) or not notify.anything_watched(tx):
+        return []
     mail = mail_enabled()
     told = []
     if declarations:

@@ -324,6 +324,33 @@ def test_report_text_is_linked_to_a_known_trader(runner, graph, tmp_path):
     assert graph.query(query) == []  # the old proposed mentions went with the old text
 
 
+def test_a_report_knows_the_traders_earlier_batches_of_its_file_wrote_or_renamed(
+    runner, graph, tmp_path
+):
+    # one line per batch: the first report's batch reads the gazetteer, later batches teach
+    # it the names they write (a new trader, then the same trader renamed)
+    renamed = {**TRADER, "name": "Nordic Wave Shipping Ltd"}
+    lines = [
+        {**REPORT, "id": "R-1", "text": "Nothing known here."},
+        TRADER,
+        {**REPORT, "id": "R-2"},
+        renamed,
+        {**REPORT, "id": "R-3", "text": "NORDIC WAVE SHIPPING LTD and BALTIC STAR TRADING "
+                                         "LIMITED share a yard."},
+    ]
+    path = write_jsonl(tmp_path / "batches.jsonl", lines)
+    result = runner.invoke(args=["import", str(path), "--batch-size", "1", "--no-train"])
+    assert result.exit_code == 0, result.output
+    linked = (
+        "MATCH (:Report {id: $id})-[m:MENTIONS]->(:Entity {id: 'trader:NL123456789'}) "
+        "RETURN m.text AS text, m.provenance AS provenance ORDER BY m.start"
+    )
+    assert graph.query(linked, {"id": "R-2"}) == [
+        {"text": "BALTIC STAR TRADING LIMITED", "provenance": "gazetteer"}]
+    assert graph.query(linked, {"id": "R-3"}) == [
+        {"text": "NORDIC WAVE SHIPPING LTD", "provenance": "gazetteer"}]
+
+
 def test_reviews_of_an_imported_report_follow_its_words_into_a_new_text(
     runner, graph, tmp_path, client, make_user
 ):
