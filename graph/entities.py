@@ -98,16 +98,6 @@ WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
 RETURN e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases
 """
 
-# The same names, of the entities ``$ids`` only (an import's gazetteer learns what each
-# batch wrote); keep the WHERE the same as GAZETTEER's.
-GAZETTEER_OF = """
-UNWIND $ids AS id
-MATCH (e:Entity {id: id})
-WHERE e.status = 'confirmed' AND e.label IN ['ORG', 'PERSON', 'VESSEL']
-  AND size(e.name) >= 4
-RETURN e.id AS id, e.label AS label, e.name AS name, e.aliases AS aliases
-"""
-
 # Persons written before the transliteration key existed (migration V0025).
 MISSING_TRANSLIT = """
 MATCH (e:Person)
@@ -162,14 +152,12 @@ class EntityRepository:
             filled += len(keys)
         return filled
 
-    def gazetteer_entries(
-        self, ids: list[str] | None = None
-    ) -> list[tuple[str, str, str, list[str]]]:
-        """Confirmed names for ``nlp.Gazetteer``: known traders and persons are recognised;
-        with ``ids``, those of these entities only."""
-        rows = self.graph.query(GAZETTEER) if ids is None else self.graph.query(
-            GAZETTEER_OF, {"ids": ids})
-        return [(r["id"], r["label"], r["name"], list(r["aliases"] or [])) for r in rows]
+    def gazetteer_entries(self) -> list[tuple[str, str, str, list[str]]]:
+        """Confirmed names for ``nlp.Gazetteer``: known traders and persons are recognised."""
+        return [
+            (r["id"], r["label"], r["name"], list(r["aliases"] or []))
+            for r in self.graph.query(GAZETTEER)
+        ]
 
 
 def _upsert(tx: Any, rows: list[dict[str, Any]]) -> int:

@@ -17,11 +17,10 @@ from .translit import translit_key
 
 if TYPE_CHECKING:
     from .gazetteer import Gazetteer
-    from .pipeline import LABELS, extract, extract_many, get_nlp, mentions_of, parse_many
+    from .pipeline import LABELS, extract, extract_many, get_nlp
 
 _WITH_SPACY = {"Gazetteer": ".gazetteer", "LABELS": ".pipeline", "extract": ".pipeline",
-               "extract_many": ".pipeline", "get_nlp": ".pipeline", "parse_many": ".pipeline",
-               "mentions_of": ".pipeline"}
+               "extract_many": ".pipeline", "get_nlp": ".pipeline"}
 
 
 def __getattr__(name: str) -> Any:
@@ -39,8 +38,6 @@ __all__ = [
     "extract",
     "extract_many",
     "get_nlp",
-    "mentions_of",
-    "parse_many",
     "phone_e164",
     "resolution_key",
     "set_home_region",

@@ -46,24 +46,7 @@ class Gazetteer:
         self._nlp = nlp or get_nlp()
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._info: dict[int, tuple[str, str, str]] = {}
-        self._keys: dict[str, str] = {}  # entity id -> its matcher key
         self.size = 0
-        self._add(entries)
-
-    def refresh(self, ids: Iterable[str], entries: Iterable[GazetteerEntry]) -> None:
-        """Forget the names of ``ids`` and learn ``entries``, their names now (an entity
-        of ``ids`` no longer confirmed has none): what rebuilding from the graph would
-        give when only these entities changed, at the cost of these alone."""
-        entries = list(entries)
-        for entity_id in {*ids, *(entry[0] for entry in entries)}:
-            key = self._keys.pop(entity_id, None)
-            if key is not None:
-                self._matcher.remove(key)
-                del self._info[self._nlp.vocab.strings[key]]
-                self.size -= 1
-        self._add(entries)
-
-    def _add(self, entries: Iterable[GazetteerEntry]) -> None:
         pending: dict[str, list[str]] = {}
         for entity_id, label, name, aliases in entries:
             key = f"{label}|{entity_id}"
@@ -73,7 +56,6 @@ class Gazetteer:
                     variants |= _variants(label, n)
             pending[key] = sorted(variants)
             self._info[self._nlp.vocab.strings.add(key)] = (entity_id, label, name)
-            self._keys[entity_id] = key
             self.size += 1
         tokenizer = cast(Tokenizer, self._nlp.tokenizer)
         for key, names in pending.items():

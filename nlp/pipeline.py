@@ -691,44 +691,6 @@ def extract(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
     return out
 
 
-# The docs of one text, each with the offset it starts at: one doc for a text of one
-# language, one per run of a language in a mixed text (nlp/language.py).
-Parsed = list[tuple[int, Doc]]
-
-
-def parse_many(texts: Iterable[str], n_process: int = 1, batch_size: int = 64) -> list[Parsed]:
-    """The model's pass over ``texts``, the costly part of extraction, which needs no
-    gazetteer: an import runs it while the records the gazetteer learns from are written,
-    then :func:`mentions_of` each with the gazetteer of that moment. Texts of one language
-    are piped together, mixed ones go part by part."""
-    texts = list(texts)
-    out: list[Parsed | None] = [None] * len(texts)
-    by_language: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        parts = segments(text)
-        if len(parts) > 1:
-            out[i] = [(part.start, get_nlp(language=part.language)(text[part.start : part.end]))
-                      for part in parts]  # fmt: skip
-        else:
-            by_language.setdefault(parts[0].language if parts else "en", []).append(i)
-    for lang, indexes in by_language.items():
-        docs = get_nlp(language=lang).pipe(
-            (texts[i] for i in indexes), n_process=n_process, batch_size=batch_size)
-        for i, doc in zip(indexes, docs, strict=True):
-            out[i] = [(0, doc)]
-    return [parsed or [] for parsed in out]
-
-
-def mentions_of(parsed: Parsed, gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """The mentions of one text :func:`parse_many` parsed, ``gazetteer``'s names among them."""
-    if len(parsed) == 1:
-        return mentions_from_doc(parsed[0][1], gazetteer)
-    out: list[Mention] = []
-    for start, doc in parsed:
-        out.extend(m.shifted(start) for m in mentions_from_doc(doc, gazetteer))
-    return out
-
-
 def extract_many(
     texts: Iterable[str],
     gazetteer: Gazetteer | None = None,
@@ -736,7 +698,19 @@ def extract_many(
     batch_size: int = 64,
 ) -> list[list[Mention]]:
     """Batch extraction through ``nlp.pipe`` (one list of mentions per input text): texts
-    of one language are piped together, mixed ones go through the pipeline part by part,
-    as :func:`extract` does."""
-    return [mentions_of(parsed, gazetteer)
-            for parsed in parse_many(texts, n_process=n_process, batch_size=batch_size)]
+    of one language are piped together, mixed ones go through :func:`extract`."""
+    texts = list(texts)
+    out: list[list[Mention] | None] = [None] * len(texts)
+    by_language: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        parts = segments(text)
+        if len(parts) > 1:
+            out[i] = extract(text, gazetteer)
+        else:
+            by_language.setdefault(parts[0].language if parts else "en", []).append(i)
+    for lang, indexes in by_language.items():
+        docs = get_nlp(language=lang).pipe(
+            (texts[i] for i in indexes), n_process=n_process, batch_size=batch_size)
+        for i, doc in zip(indexes, docs, strict=True):
+            out[i] = mentions_from_doc(doc, gazetteer)
+    return [mentions or [] for mentions in out]

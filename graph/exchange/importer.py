@@ -39,10 +39,10 @@ from graph.filestore import FileStore
 from graph.grading import Grading
 from graph.mentions import carry_over_tx
 from graph.messages import N_, about, message_of
+from graph.vocabulary import EntityKind
 from nlp import Mention
 
 DEFAULT_BATCH_SIZE = 2000
-NAMED = ("ORG", "PERSON", "VESSEL")  # labels of the entities the gazetteer knows by name
 KNOWN_LIMIT = 200_000
 # Write order inside a window: what is referenced before what refers to it.
 ORDER = ("trader", "person", "declaration", "control", "report", "relation")
@@ -168,8 +168,8 @@ class Importer:
         self.on_progress = on_progress
         self.summary = ImportSummary()
         self.written = Written()
-        self._gazetteer: Any = None  # read once the first reports are extracted
-        self._named_since: set[str] = set()  # entities written since it learnt names
+        self._gazetteer: Any = None
+        self._gazetteer_stale = True
         # Entities this run saw committed (id -> status), so a batch does not re-merge the
         # same traders and vessels; bounded, since it only saves work.
         self._known: dict[str, str] = {}
@@ -261,28 +261,22 @@ class Importer:
 
     def _flush(self, window: Window) -> None:
         """Write the window kind by kind. Report extraction (CPU in this process) runs in a
-        worker thread while the database writes: the model's pass over the new texts from
-        the start of the window, then, once traders, persons and declarations are written
-        (while controls are), the mentions with a gazetteer that knows the names they
-        confirm (a vessel a declaration carries), as it does for a first load."""
-        parsing: Future[Parsing] | None = None
+        worker thread while controls are written (waiting on the server); it starts after
+        traders, persons and declarations, so that the names they confirm (a vessel a
+        declaration carries) are in the gazetteer, as they are for a first load."""
         extraction: Future[Extracted] | None = None
         report_records = window.records["report"]
         try:
-            if report_records:
-                parsing = self._extractor().submit(self._parse_texts, report_records)
             for kind in ORDER:
                 records = window.records[kind]
-                if kind == "control" and parsing is not None:
-                    extraction = self._extractor().submit(self._mentions, parsing,
-                                                          self._take_named())
+                if kind == "control" and report_records:
+                    extraction = self._extractor().submit(self._extract, report_records)
                 if records:
                     extracted = extraction.result() if extraction and kind == "report" else None
                     self._write(kind, records, extracted)
         finally:
-            for future in (parsing, extraction):
-                if future is not None and not future.done():
-                    future.cancel()
+            if extraction is not None and not extraction.done():
+                extraction.cancel()
         if self.on_progress and window.nbytes:
             self.on_progress(window.nbytes)
 
@@ -371,72 +365,29 @@ class Importer:
         self.summary.updated += len(records) - new
         self.summary.by_kind[kind]["created"] += new
         self.summary.by_kind[kind]["updated"] += len(records) - new
-        if self._gazetteer is not None:  # names it learns before the next extraction
-            self._named_since.update(
-                ref.id for r in records for ref in r.refs if ref.kind.label in NAMED)
-            if kind in ("trader", "person"):
-                self._named_since.update(r.key for r in records)
+        if kind in ("trader", "person") or any(
+                ref.kind is EntityKind.VESSEL for r in records for ref in r.refs):
+            self._gazetteer_stale = True
 
     # -- extraction -----------------------------------------------------------------------
     def _extract(self, records: list[Record]) -> Extracted:
         """Mentions of reports that are new or whose text changed; an unchanged report
         keeps the mentions (and the analysts' reviews) it already has."""
-        return self._mentions(self._parse_texts(records), self._take_named())
-
-    def _parse_texts(self, records: list[Record]) -> Parsing:
-        """The reports whose text is new or changed, with the model's pass over them."""
-        import nlp
-
-        known = self.graph.read(reports.existing_texts, [r.key for r in records])
-        todo = [r for r in records if known.get(r.key) != r.data["text"]]
-        parsed = nlp.parse_many([r.data["text"] for r in todo]) if todo else []
-        return Parsing(known, todo, parsed)
-
-    def _mentions(self, parsing: Parsing | Future[Parsing], named: set[str]) -> Extracted:
-        import nlp
-
-        done = parsing.result() if isinstance(parsing, Future) else parsing
-        if not done.todo:
-            if self._gazetteer is not None:  # it learns the names all the same
-                self._fresh_gazetteer(named)
-            return Extracted()
-        gazetteer = self._fresh_gazetteer(named)
-        return Extracted(
-            mentions={r.key: nlp.mentions_of(parsed, gazetteer)
-                      for r, parsed in zip(done.todo, done.parsed, strict=True)},
-            previous={r.key: done.known[r.key] for r in done.todo
-                      if done.known.get(r.key) is not None},
-        )  # fmt: skip
-
-    def _take_named(self) -> set[str]:
-        """The entities written since the gazetteer last learnt names (taken in the
-        writing thread, so the extracting one reads a set nobody changes)."""
-        named, self._named_since = self._named_since, set()
-        return named
-
-    def _fresh_gazetteer(self, named: set[str]) -> Any:
-        """The gazetteer of the graph now: read whole once per run, then told the names of
-        the traders, persons and vessels the run wrote since (what a new read would add,
-        without reading every known name again for each batch)."""
         import nlp
         from graph.entities import EntityRepository
 
-        if self._gazetteer is None:
+        known = self.graph.read(reports.existing_texts, [r.key for r in records])
+        todo = [r for r in records if known.get(r.key) != r.data["text"]]
+        if not todo:
+            return Extracted()
+        if self._gazetteer is None or self._gazetteer_stale:
             self._gazetteer = nlp.Gazetteer(EntityRepository(self.graph).gazetteer_entries())
-        elif named:
-            ids = sorted(named)
-            self._gazetteer.refresh(ids, EntityRepository(self.graph).gazetteer_entries(ids))
-        return self._gazetteer
-
-
-@dataclass
-class Parsing:
-    """Reports of a batch whose text is new or changed (``todo``), the model's pass over
-    their texts, and the stored texts of the batch's reports (``known``)."""
-
-    known: dict[str, Any]
-    todo: list[Record]
-    parsed: list[Any]
+            self._gazetteer_stale = False
+        found = nlp.extract_many([r.data["text"] for r in todo], gazetteer=self._gazetteer)
+        return Extracted(
+            mentions={r.key: mentions for r, mentions in zip(todo, found, strict=True)},
+            previous={r.key: known[r.key] for r in todo if known.get(r.key) is not None},
+        )
 
 
 def _reason(exc: Exception) -> str:
