@@ -208,12 +208,13 @@ class MentionIndex:
         return out
 
     def mentions_for(self, declaration: Mapping) -> list[Sighting]:
-        """Mentions of the declaration's parties, container and vessel (any date)."""
+        """Mentions of the declaration's parties, container and vessel (any date), each
+        party once."""
         keys = [("trader", declaration.get(r)) for r in ("importer", "declarant", "exporter")]
         transport = declaration.get("transport") or {}
         keys += [("container", transport.get("container")), ("vessel", transport.get("imo"))]
         out: list[Sighting] = []
-        for kind, value in keys:
+        for kind, value in dict.fromkeys(keys):  # a trader in two roles is one party
             if value:
                 out.extend(self._by_entity.get((kind, value), ()))
         return out

@@ -94,10 +94,11 @@ def container_of(decl: Mapping[str, Any]) -> str | None:
 
 def party_mentions(decl: Mapping[str, Any], mentions: Mapping[tuple[str, str], list[Sighting]]
                    ) -> list[Sighting]:
+    """Reports naming the declaration's parties or its container; a trader in two roles
+    (importer and declarant) is one party, its reports counted once."""
     out: list[Sighting] = []
-    for role in PARTY_ROLES:
-        if decl.get(role):
-            out.extend(mentions.get(("trader", str(decl[role])), ()))
+    for ref in dict.fromkeys(str(decl[role]) for role in PARTY_ROLES if decl.get(role)):
+        out.extend(mentions.get(("trader", ref), ()))
     container = container_of(decl)
     if container:
         out.extend(mentions.get(("container", container), ()))

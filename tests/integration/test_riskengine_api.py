@@ -119,6 +119,8 @@ def test_intelligence_mentions_count_by_grade_without_exposing_sources(
     intel = next(r for r in result["reasons"] if r["indicator"] == "intelligence")
     assert intel["contribution"] > 0
     assert "R-2025-0042" in intel["detail"] and "B2" in intel["detail"]
+    # BG555 is both importer and declarant: one party, its report counted and named once
+    assert intel["detail"].count("R-2025-0042") == 1
     assert "KX-17" not in json.dumps(result)
 
 
